@@ -1,0 +1,4 @@
+package dev.arcfleet.contracts;
+
+public record ClusterRef(String id, String distribution) {
+}

@@ -1,0 +1,5 @@
+package dev.arcfleet.contracts;
+
+public enum DeviceClass {
+    SERVER, EDGE_GATEWAY, INDUSTRIAL, IOT_DEVICE
+}

@@ -1,0 +1,5 @@
+package dev.arcfleet.contracts;
+
+public enum FactsSource {
+    REGISTRATION, KUBERNETES, IMPORT
+}

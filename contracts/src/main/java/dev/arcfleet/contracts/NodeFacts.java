@@ -1,0 +1,36 @@
+package dev.arcfleet.contracts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The latest full, normalized facts of one node: the value of {@code fleet.nodes} (CloudEvents type
+ * {@link EventTypes#NODE_FACTS}). {@code factsHash} covers the normalized facts only, not the event fields.
+ */
+public record NodeFacts(
+        String eventId,
+        String correlationId,
+        Instant occurredAt,
+        String nodeId,
+        String hostname,
+        String site,
+        DeviceClass deviceClass,
+        Map<String, String> osRelease,
+        String osImage,
+        String kernelVersion,
+        HostFacts host,
+        ClusterRef cluster,
+        Virtualization virtualization,
+        List<Capability> requiredCapabilities,
+        Map<String, String> labels,
+        FactsSource source,
+        Instant observedAt,
+        OsIdentity os,
+        String factsHash) {
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String clusterId() {
+        return cluster == null ? null : cluster.id();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.arcfleet.contracts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A plan for one target, published to the route's plan topic keyed by target id (CloudEvents type
+ * {@link EventTypes#PLAN_CREATED}). {@code planId} is derived from route, target and content, so a replay yields
+ * the same id. {@code parameters} carries what the executor needs (cluster distribution, host node, site...).
+ */
+public record OnboardingPlan(
+        String eventId,
+        String correlationId,
+        Instant occurredAt,
+        String planId,
+        Route route,
+        Target target,
+        List<String> nodeIds,
+        List<Capability> capabilities,
+        List<String> dependsOn,
+        String supersedes,
+        String policyVersion,
+        Map<String, String> parameters) {
+}

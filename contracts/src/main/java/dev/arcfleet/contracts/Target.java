@@ -1,0 +1,4 @@
+package dev.arcfleet.contracts;
+
+public record Target(TargetKind kind, String id) {
+}

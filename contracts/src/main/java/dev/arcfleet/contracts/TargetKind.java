@@ -1,0 +1,5 @@
+package dev.arcfleet.contracts;
+
+public enum TargetKind {
+    CLUSTER, NODE
+}

@@ -1,0 +1,4 @@
+package dev.arcfleet.contracts;
+
+public record Virtualization(Boolean kubevirt, Boolean talosWorkloadVm, Boolean firecracker) {
+}

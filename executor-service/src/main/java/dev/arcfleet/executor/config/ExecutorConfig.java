@@ -1,0 +1,69 @@
+package dev.arcfleet.executor.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+@ConfigMapping(prefix = "executor")
+public interface ExecutorConfig {
+    /** {@code dry-run} records the exact ARM requests and Kubernetes objects each step would apply; {@code live} applies them. */
+    @WithDefault("dry-run")
+    String mode();
+
+    /** Worker threads driving steps; long Azure operations run here, never on a Kafka poll. */
+    @WithDefault("8")
+    int workers();
+
+    /** How long a worker owns an execution before another instance may take it over (a crashed worker's lease expires). */
+    @WithDefault("60s")
+    Duration lease();
+
+    /** How often an idle worker looks for runnable executions. */
+    @WithDefault("200ms")
+    Duration pollInterval();
+
+    Azure azure();
+
+    Agents agents();
+
+    CompanionVm companionVm();
+
+    interface Azure {
+        /** Subscription that receives the Arc resources. */
+        @WithDefault("00000000-0000-0000-0000-000000000000")
+        String subscriptionId();
+
+        /** Resource group for the Arc resources. */
+        @WithDefault("arc-fleet")
+        String resourceGroup();
+
+        /** Azure region of the Arc resources. */
+        @WithDefault("westeurope")
+        String location();
+    }
+
+    interface Agents {
+        /** Helm chart of the Arc agents, installed by an in-cluster Job. */
+        @WithDefault("oci://mcr.microsoft.com/azurearck8s/batch1/stable/azure-arc-k8sagents")
+        String chart();
+
+        /** Image of the in-cluster Job that runs Helm. */
+        @WithDefault("alpine/helm:3.16.2")
+        String installerImage();
+    }
+
+    interface CompanionVm {
+        /** Container disk image of the companion VM (a small Linux that cloud-init can configure). */
+        @WithDefault("quay.io/containerdisks/ubuntu:24.04")
+        String containerDiskImage();
+
+        /** vCPUs of the companion VM. */
+        @WithDefault("1")
+        int cores();
+
+        /** Memory of the companion VM in MiB. */
+        @WithDefault("1024")
+        int memoryMiB();
+    }
+}

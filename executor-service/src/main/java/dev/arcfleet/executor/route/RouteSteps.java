@@ -1,0 +1,13 @@
+package dev.arcfleet.executor.route;
+
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.contracts.Route;
+
+import java.util.List;
+
+/** The ordered, idempotent steps that carry out one route's plan. Pure: no clients, no framework. */
+public interface RouteSteps {
+    Route route();
+
+    List<StepSpec> steps(OnboardingPlan plan, AzureTarget azure);
+}

@@ -1,0 +1,57 @@
+package dev.arcfleet.executor.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.executor.route.KubeObject;
+import dev.arcfleet.executor.route.StepSpec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code executor.mode=dry-run}: records the exact ARM requests (method, resource id, api-version, body) and
+ * Kubernetes objects a step would apply, with Secret data redacted, and succeeds.
+ */
+public class DryRunApplier implements StepApplier {
+    static final String REDACTED = "<redacted>";
+
+    private final ObjectMapper mapper;
+
+    public DryRunApplier(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @Override
+    public StepOutcome apply(OnboardingPlan plan, StepSpec step, int attempt) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("mode", "dry-run");
+        record.put("arm", step.arm());
+        record.put("kubernetes", step.kube().stream().map(DryRunApplier::redacted).toList());
+        if (step.waitFor() != null) {
+            record.put("waitFor", step.waitFor());
+        }
+        int actions = step.arm().size() + step.kube().size() + (step.waitFor() == null ? 0 : 1);
+        try {
+            return StepOutcome.succeeded("dry-run: " + actions + " action(s) recorded", mapper.writeValueAsString(record));
+        } catch (JsonProcessingException e) {
+            return StepOutcome.failed("dry-run record of step " + step.name() + " cannot be written: " + e.getOriginalMessage());
+        }
+    }
+
+    static Map<String, Object> redacted(KubeObject object) {
+        Map<String, Object> manifest = new LinkedHashMap<>(object.manifest());
+        if (object.secret()) {
+            for (String field : List.of("data", "stringData")) {
+                Object value = manifest.get(field);
+                if (value instanceof Map<?, ?> map) {
+                    Map<String, Object> masked = new LinkedHashMap<>();
+                    map.keySet().forEach(k -> masked.put(String.valueOf(k), REDACTED));
+                    manifest.put(field, masked);
+                }
+            }
+        }
+        return manifest;
+    }
+}

@@ -1,0 +1,262 @@
+package dev.arcfleet.executor.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.executor.ExecutionState;
+import dev.arcfleet.executor.StepState;
+import dev.arcfleet.executor.config.ExecutorConfig;
+import dev.arcfleet.executor.persistence.ExecutionEntity;
+import dev.arcfleet.executor.persistence.ExecutionStepEntity;
+import dev.arcfleet.executor.route.StepSpec;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The worker pool that drives executions step by step. A worker leases one runnable execution (row lock, skip
+ * locked), runs its current step outside any transaction, then records the outcome and its status event in one
+ * transaction. A worker that dies leaves a lease that expires, and another worker resumes from the last finished step.
+ */
+@ApplicationScoped
+public class ExecutionWorkers {
+    static final int MAX_TRANSIENT_ATTEMPTS = 12;
+    static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
+    static final Duration BACKOFF_MAX = Duration.ofMinutes(2);
+
+    private final ExecutorConfig config;
+    private final EntityManager entityManager;
+    private final StatusPublisher status;
+    private final StepPlans stepPlans;
+    private final ObjectMapper mapper;
+    private final TransactionSynchronizationRegistry transactions;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+    private StepApplier applier;
+
+    public ExecutionWorkers(ExecutorConfig config, EntityManager entityManager, StatusPublisher status, StepPlans stepPlans,
+            ObjectMapper mapper, TransactionSynchronizationRegistry transactions) {
+        this.config = config;
+        this.entityManager = entityManager;
+        this.status = status;
+        this.stepPlans = stepPlans;
+        this.mapper = mapper;
+        this.transactions = transactions;
+    }
+
+    void start(@Observes StartupEvent event) {
+        applier = switch (config.mode()) {
+            case "dry-run" -> new DryRunApplier(mapper);
+            default -> throw new IllegalStateException("executor.mode=" + config.mode()
+                    + " is not available in this build: only dry-run applies steps so far (live ARM and Kubernetes appliers are pending)");
+        };
+        running = true;
+        for (int i = 0; i < config.workers(); i++) {
+            Thread thread = new Thread(this::loop, "execution-worker-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+        Log.infof("executor started in %s mode with %d workers", config.mode(), config.workers());
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        signal();
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        }
+    }
+
+    /** Wakes idle workers once the current transaction commits (a new execution is runnable). */
+    public void wakeUpAfterCommit() {
+        if (transactions.getResource(ExecutionWorkers.class) == null) {
+            transactions.putResource(ExecutionWorkers.class, Boolean.TRUE);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                    // the execution rows are flushed with the transaction
+                }
+
+                @Override
+                public void afterCompletion(int txStatus) {
+                    if (txStatus == Status.STATUS_COMMITTED) {
+                        signal();
+                    }
+                }
+            });
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (!runOne()) {
+                    idle(config.pollInterval().toMillis());
+                }
+            } catch (RuntimeException e) {
+                Log.errorf(e, "execution worker iteration failed; continuing");
+                idle(config.pollInterval().toMillis());
+            }
+        }
+    }
+
+    private void idle(long millis) {
+        lock.lock();
+        try {
+            if (running) {
+                work.await(millis, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    record Claim(String executionId, int stepIndex, int attempt, String planJson) {
+    }
+
+    /** Runs one step of one runnable execution; false when there was nothing to run. */
+    boolean runOne() {
+        Claim claim = QuarkusTransaction.requiringNew().call(this::claim);
+        if (claim == null) {
+            return false;
+        }
+        StepOutcome outcome;
+        try {
+            OnboardingPlan plan = mapper.readValue(claim.planJson(), OnboardingPlan.class);
+            List<StepSpec> steps = stepPlans.stepsOf(plan);
+            outcome = applier.apply(plan, steps.get(claim.stepIndex()), claim.attempt());
+        } catch (Exception e) {
+            outcome = StepOutcome.retry(e.getClass().getSimpleName() + ": " + e.getMessage(), Duration.ZERO);
+        }
+        StepOutcome result = outcome;
+        QuarkusTransaction.requiringNew().run(() -> complete(claim, result));
+        return true;
+    }
+
+    private Claim claim() {
+        @SuppressWarnings("unchecked")
+        List<String> ids = entityManager.createNativeQuery("""
+                select execution_id from execution
+                where state in ('PENDING', 'RUNNING') and next_run_at <= now()
+                  and (lease_until is null or lease_until < now())
+                order by next_run_at limit 1 for update skip locked""").getResultList();
+        if (ids.isEmpty()) {
+            return null;
+        }
+        ExecutionEntity execution = entityManager.find(ExecutionEntity.class, ids.get(0));
+        Instant now = Instant.now();
+        execution.leaseUntil = now.plus(config.lease());
+        execution.updatedAt = now;
+        if (execution.state == ExecutionState.PENDING) {
+            execution.state = ExecutionState.RUNNING;
+            status.publish(execution, StatusType.STARTED, null,
+                    execution.route + " on " + execution.targetKind + " " + execution.targetId + " (" + execution.mode + ")");
+        }
+        ExecutionStepEntity step = execution.steps.get(execution.currentStep);
+        if (step.startedAt == null) {
+            step.startedAt = now;
+        }
+        step.state = StepState.RUNNING;
+        step.attempts++;
+        return new Claim(execution.executionId, execution.currentStep, step.attempts, execution.plan);
+    }
+
+    private void complete(Claim claim, StepOutcome outcome) {
+        ExecutionEntity execution = entityManager.find(ExecutionEntity.class, claim.executionId());
+        if (execution == null || execution.state.finished() || execution.currentStep != claim.stepIndex()) {
+            return;
+        }
+        ExecutionStepEntity step = execution.steps.get(claim.stepIndex());
+        Instant now = Instant.now();
+        execution.leaseUntil = null;
+        execution.updatedAt = now;
+        step.detail = outcome.detail();
+        switch (outcome.kind()) {
+            case SUCCEEDED -> {
+                step.state = StepState.SUCCEEDED;
+                step.finishedAt = now;
+                step.record = outcome.record();
+                execution.attempt = 0;
+                status.publish(execution, StatusType.STEP_SUCCEEDED, step.name, outcome.detail());
+                execution.currentStep++;
+                if (execution.currentStep >= execution.steps.size()) {
+                    execution.state = ExecutionState.SUCCEEDED;
+                    execution.finishedAt = now;
+                    status.publish(execution, StatusType.SUCCEEDED, null, "all " + execution.steps.size() + " steps succeeded");
+                    Log.infof("plan %s succeeded correlation %s", execution.planId, execution.correlationId);
+                }
+                execution.nextRunAt = now;
+            }
+            case WAITING -> {
+                step.state = StepState.RUNNING;
+                execution.nextRunAt = now.plus(outcome.retryAfter());
+            }
+            case RETRY -> {
+                execution.attempt++;
+                if (execution.attempt >= MAX_TRANSIENT_ATTEMPTS) {
+                    fail(execution, step, now, "step " + step.name + " gave up after " + execution.attempt
+                            + " attempts; last error: " + outcome.detail());
+                } else {
+                    Duration delay = max(outcome.retryAfter(), backoff(execution.attempt));
+                    step.state = StepState.PENDING;
+                    execution.nextRunAt = now.plus(delay);
+                    status.publish(execution, StatusType.RETRYING, step.name,
+                            outcome.detail() + " (attempt " + execution.attempt + ", next in " + delay.toMillis() + " ms)");
+                }
+            }
+            case FAILED -> fail(execution, step, now, "step " + step.name + " failed: " + outcome.detail());
+        }
+    }
+
+    private void fail(ExecutionEntity execution, ExecutionStepEntity step, Instant now, String reason) {
+        step.state = StepState.FAILED;
+        step.finishedAt = now;
+        execution.state = ExecutionState.FAILED;
+        execution.failureReason = reason;
+        execution.finishedAt = now;
+        status.publish(execution, StatusType.FAILED, step.name, reason);
+        Log.warnf("plan %s failed correlation %s: %s", execution.planId, execution.correlationId, reason);
+    }
+
+    /** Exponential backoff with full jitter between half and all of the exponential delay. */
+    static Duration backoff(int attempt) {
+        long exp = BACKOFF_BASE.toMillis() << Math.min(attempt - 1, 16);
+        long capped = Math.min(exp, BACKOFF_MAX.toMillis());
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.arcfleet.executor.service;
+
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.StatusEvent;
+import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.contracts.Target;
+import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.executor.persistence.ExecutionEntity;
+import dev.arcfleet.support.outbox.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Every execution transition becomes an {@code onboarding.status} event, keyed by target id, through the outbox. */
+@ApplicationScoped
+public class StatusPublisher {
+    private final Outbox outbox;
+
+    public StatusPublisher(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void publish(ExecutionEntity execution, StatusType type, String step, String detail) {
+        StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), execution.correlationId, Instant.now(), type, null,
+                execution.planId, execution.route, new Target(execution.targetKind, execution.targetId), step,
+                execution.attempt, execution.nextSequence(), detail, null);
+        outbox.publish(Topics.STATUS, execution.targetId, EventTypes.STATUS, event.eventId(), execution.correlationId, event);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.arcfleet.executor.service;
+
+import java.time.Duration;
+
+/** What happened when a step ran once. */
+public record StepOutcome(Kind kind, String detail, String record, Duration retryAfter) {
+    public enum Kind {
+        /** Done; move to the next step. */
+        SUCCEEDED,
+        /** Not done yet (waiting on Azure or the cluster): look again after {@code retryAfter}. */
+        WAITING,
+        /** A transient error (throttling, 5xx, a timeout): run the same step again after {@code retryAfter}. */
+        RETRY,
+        /** Will never succeed as it is; the execution fails with {@code detail} as the reason. */
+        FAILED
+    }
+
+    public static StepOutcome succeeded(String detail, String record) {
+        return new StepOutcome(Kind.SUCCEEDED, detail, record, Duration.ZERO);
+    }
+
+    public static StepOutcome waiting(String detail, Duration after) {
+        return new StepOutcome(Kind.WAITING, detail, null, after);
+    }
+
+    public static StepOutcome retry(String detail, Duration after) {
+        return new StepOutcome(Kind.RETRY, detail, null, after);
+    }
+
+    public static StepOutcome failed(String reason) {
+        return new StepOutcome(Kind.FAILED, reason, null, Duration.ZERO);
+    }
+}

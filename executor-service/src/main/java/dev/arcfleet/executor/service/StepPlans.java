@@ -1,0 +1,44 @@
+package dev.arcfleet.executor.service;
+
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.executor.config.ExecutorConfig;
+import dev.arcfleet.executor.route.AzureTarget;
+import dev.arcfleet.executor.route.RouteSteps;
+import dev.arcfleet.executor.route.StepSpec;
+import dev.arcfleet.executor.route.arck8s.ArcK8sSteps;
+import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
+import dev.arcfleet.executor.route.iotops.IotOperationsSteps;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** The steps of a plan, by route, with this deployment's Azure target and images. */
+@ApplicationScoped
+public class StepPlans {
+    private final Map<Route, RouteSteps> routes = new EnumMap<>(Route.class);
+    private final AzureTarget azure;
+
+    public StepPlans(ExecutorConfig config) {
+        register(new ArcK8sSteps(config.agents().chart(), config.agents().installerImage()));
+        register(new CompanionVmSteps(config.companionVm().containerDiskImage(), config.companionVm().cores(),
+                config.companionVm().memoryMiB()));
+        register(new IotOperationsSteps());
+        this.azure = new AzureTarget(config.azure().subscriptionId(), config.azure().resourceGroup(),
+                config.azure().location());
+    }
+
+    private void register(RouteSteps steps) {
+        routes.put(steps.route(), steps);
+    }
+
+    public List<StepSpec> stepsOf(OnboardingPlan plan) {
+        RouteSteps steps = routes.get(plan.route());
+        if (steps == null) {
+            throw new IllegalArgumentException("no executor for route " + plan.route());
+        }
+        return steps.steps(plan, azure);
+    }
+}

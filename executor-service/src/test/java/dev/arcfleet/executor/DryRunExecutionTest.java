@@ -1,0 +1,139 @@
+package dev.arcfleet.executor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.contracts.StatusEvent;
+import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.contracts.Target;
+import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.testsupport.FleetInfraResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+@QuarkusTest
+@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "executor_test"))
+class DryRunExecutionTest {
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    ObjectMapper mapper;
+
+    KafkaCompanion kafka;
+
+    @BeforeEach
+    void connect() {
+        kafka = new KafkaCompanion(bootstrap);
+    }
+
+    @AfterEach
+    void close() {
+        kafka.close();
+    }
+
+    @Test
+    void arcK8sPlanRunsEveryStepInDryRunAndReportsSucceeded() throws Exception {
+        String cluster = "ghent-line3-" + UUID.randomUUID().toString().substring(0, 8);
+        OnboardingPlan plan = plan(Route.ARC_K8S, new Target(TargetKind.CLUSTER, cluster),
+                List.of(Capability.POLICY, Capability.MONITOR, Capability.GITOPS));
+        ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS);
+
+        send(Topics.PLANS_ARC_K8S, plan);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/v1/executions/" + plan.planId())
+                .then().statusCode(200).body("state", equalTo("SUCCEEDED")));
+        var view = RestAssured.get("/api/v1/executions/" + plan.planId()).then().extract().jsonPath();
+        assertThat(view.getList("steps.name", String.class)).containsExactly("ensure-resource-group",
+                "ensure-agent-key-secret", "put-connected-cluster", "install-arc-agents", "await-connected",
+                "extension-policyinsights", "extension-azuremonitor-containers", "extension-flux");
+        assertThat(view.getString("steps[2].record.arm[0].resourceId"))
+                .isEqualTo("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/arc-fleet/providers/"
+                        + "Microsoft.Kubernetes/connectedClusters/" + cluster);
+        assertThat(view.getString("steps[2].record.arm[0].apiVersion")).isEqualTo("2024-01-01");
+        assertThat(view.getString("steps[1].record.kubernetes[0].data.privateKey")).isEqualTo("<redacted>");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(statusTypes(status, plan.planId()))
+                .startsWith(StatusType.STARTED).endsWith(StatusType.SUCCEEDED)
+                .filteredOn(t -> t == StatusType.STEP_SUCCEEDED).hasSize(8));
+        status.close();
+    }
+
+    @Test
+    void aPlanDeliveredTwiceExecutesOnce() throws Exception {
+        String node = "lyon/talos-worker-" + UUID.randomUUID().toString().substring(0, 8);
+        OnboardingPlan plan = plan(Route.COMPANION_VM, new Target(TargetKind.NODE, node), List.of(Capability.EXTENSIONS));
+        ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS);
+
+        send(Topics.PLANS_COMPANION_VM, plan);
+        send(Topics.PLANS_COMPANION_VM, plan);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(statusTypes(status, plan.planId()))
+                .contains(StatusType.SUCCEEDED));
+        var view = RestAssured.get("/api/v1/executions/" + plan.planId()).then().statusCode(200).extract().jsonPath();
+        assertThat(view.getList("revisions")).hasSize(1);
+        assertThat(view.getString("steps.find { it.name == 'apply-companion-vm' }.record.kubernetes[0].spec.runStrategy"))
+                .isEqualTo("Always");
+        assertThat(statusTypes(status, plan.planId())).filteredOn(t -> t == StatusType.STARTED).hasSize(1);
+        status.close();
+    }
+
+    @Test
+    void unknownPlanIdAnswers404() {
+        RestAssured.get("/api/v1/executions/no-such-plan").then().statusCode(404);
+    }
+
+    private List<StatusType> statusTypes(ConsumerTask<String, String> task, String planId) {
+        return task.getRecords().stream()
+                .map(r -> read(r.value()))
+                .filter(e -> planId.equals(e.planId()))
+                .map(StatusEvent::type)
+                .toList();
+    }
+
+    private StatusEvent read(String json) {
+        try {
+            return mapper.readValue(json, StatusEvent.class);
+        } catch (Exception e) {
+            throw new AssertionError("status event is not valid JSON: " + json, e);
+        }
+    }
+
+    private OnboardingPlan plan(Route route, Target target, List<Capability> capabilities) {
+        return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
+                UUID.randomUUID().toString(), "r1", route, target, List.of(target.id()), capabilities, List.of(), null,
+                "2026-11-24.1", Map.of("distribution", "k3s"));
+    }
+
+    private void send(String topic, OnboardingPlan plan) throws Exception {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, plan.target().id(), mapper.writeValueAsString(plan));
+        record.headers().add(EventTypes.CE_ID, plan.eventId().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventTypes.CE_TYPE, EventTypes.PLAN_CREATED.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventTypes.CE_CORRELATION_ID, plan.correlationId().getBytes(StandardCharsets.UTF_8));
+        kafka.produceStrings().fromRecords(record).awaitCompletion();
+    }
+}

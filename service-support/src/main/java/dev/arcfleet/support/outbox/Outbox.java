@@ -1,0 +1,69 @@
+package dev.arcfleet.support.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+
+/**
+ * Appends events to the outbox in the caller's transaction, so a state change and its events commit together or
+ * not at all; {@link OutboxRelay} publishes them after the commit.
+ */
+@ApplicationScoped
+public class Outbox {
+    private final ObjectMapper mapper;
+    private final OutboxRelay relay;
+    private final TransactionSynchronizationRegistry transactions;
+
+    public Outbox(ObjectMapper mapper, OutboxRelay relay, TransactionSynchronizationRegistry transactions) {
+        this.mapper = mapper;
+        this.relay = relay;
+        this.transactions = transactions;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void publish(String topic, String key, String type, String eventId, String correlationId, Object event) {
+        OutboxEvent row = new OutboxEvent();
+        row.topic = topic;
+        row.key = key;
+        row.type = type;
+        row.eventId = eventId;
+        row.correlationId = correlationId;
+        row.payload = toJson(event);
+        row.createdAt = Instant.now();
+        row.persist();
+        wakeRelayAfterCommit();
+    }
+
+    private void wakeRelayAfterCommit() {
+        if (transactions.getResource(OutboxRelay.class) == null) {
+            transactions.putResource(OutboxRelay.class, Boolean.TRUE);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                    // nothing to prepare: the rows are flushed with the transaction
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        relay.wakeUp();
+                    }
+                }
+            });
+        }
+    }
+
+    private String toJson(Object event) {
+        try {
+            return mapper.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event " + event.getClass().getSimpleName() + " cannot be written as JSON", e);
+        }
+    }
+}

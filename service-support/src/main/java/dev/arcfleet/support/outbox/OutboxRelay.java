@@ -1,0 +1,203 @@
+package dev.arcfleet.support.outbox;
+
+import dev.arcfleet.contracts.Channels;
+import dev.arcfleet.contracts.EventTypes;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Relays committed outbox rows to Kafka in id order, as CloudEvents in binary mode, and deletes them once the broker
+ * has acknowledged them. A crash between commit and publish leaves the rows in place, so they are sent on restart:
+ * delivery is at least once, and consumers deduplicate by {@code ce_id}. One relay per database runs at a time
+ * (a transaction-scoped advisory lock), which keeps per-key order across instances.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final long ADVISORY_LOCK_KEY = 0x0A2CF1EE7L;
+
+    private final Emitter<String> emitter;
+    private final EntityManager entityManager;
+    private final OutboxConfig config;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final AtomicLong relayed = new AtomicLong();
+    private volatile boolean pending;
+    private volatile boolean running;
+    private volatile boolean paused;
+    private Thread thread;
+
+    public OutboxRelay(@Channel(Channels.OUTBOX_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
+            Emitter<String> emitter, EntityManager entityManager, OutboxConfig config) {
+        this.emitter = emitter;
+        this.entityManager = entityManager;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.relayEnabled()) {
+            Log.info("outbox relay disabled on this instance");
+            return;
+        }
+        running = true;
+        thread = new Thread(this::loop, "outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        wakeUp();
+        if (thread != null) {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
+    /** Asks the relay to look for new rows now rather than at its next poll. */
+    public void wakeUp() {
+        lock.lock();
+        try {
+            pending = true;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops relaying after the current batch, leaving rows in the outbox (operators, and the crash test). */
+    public void pause() {
+        paused = true;
+    }
+
+    public void resume() {
+        paused = false;
+        wakeUp();
+    }
+
+    /** Events relayed by this instance since it started. */
+    public long relayedCount() {
+        return relayed.get();
+    }
+
+    /** Rows committed and not yet relayed. */
+    public long backlog() {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
+                .createNativeQuery("select count(*) from outbox_event").getSingleResult()).longValue());
+    }
+
+    private void loop() {
+        long backoffMs = 100;
+        while (running) {
+            try {
+                int sent = paused ? 0 : relayBatch();
+                backoffMs = 100;
+                if (sent == 0) {
+                    awaitWork(config.pollInterval().toMillis());
+                }
+            } catch (RuntimeException e) {
+                Log.warnf(e, "outbox relay batch failed; retrying in %d ms", backoffMs);
+                awaitWork(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, 10_000);
+            }
+        }
+    }
+
+    private void awaitWork(long millis) {
+        lock.lock();
+        try {
+            if (!pending && running) {
+                work.await(millis, TimeUnit.MILLISECONDS);
+            }
+            pending = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int relayBatch() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Boolean locked = (Boolean) entityManager.createNativeQuery("select pg_try_advisory_xact_lock(:key)")
+                    .setParameter("key", ADVISORY_LOCK_KEY).getSingleResult();
+            if (!Boolean.TRUE.equals(locked)) {
+                return 0;
+            }
+            List<OutboxEvent> batch = entityManager
+                    .createQuery("from OutboxEvent order by id", OutboxEvent.class)
+                    .setMaxResults(config.batchSize())
+                    .getResultList();
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
+            for (OutboxEvent row : batch) {
+                acks.add(send(row));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                    .get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            List<Long> ids = batch.stream().map(r -> r.id).toList();
+            entityManager.createQuery("delete from OutboxEvent where id in :ids").setParameter("ids", ids).executeUpdate();
+            relayed.addAndGet(batch.size());
+            return batch.size();
+        });
+    }
+
+    private CompletableFuture<Void> send(OutboxEvent row) {
+        RecordHeaders headers = new RecordHeaders();
+        header(headers, EventTypes.CE_SPECVERSION, "1.0");
+        header(headers, EventTypes.CE_ID, row.eventId);
+        header(headers, EventTypes.CE_TYPE, row.type);
+        header(headers, EventTypes.CE_SOURCE, config.source());
+        header(headers, EventTypes.CE_TIME, DateTimeFormatter.ISO_INSTANT.format(row.createdAt));
+        header(headers, EventTypes.CONTENT_TYPE, "application/json");
+        if (row.key != null) {
+            header(headers, EventTypes.CE_SUBJECT, row.key);
+        }
+        if (row.correlationId != null) {
+            header(headers, EventTypes.CE_CORRELATION_ID, row.correlationId);
+        }
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(row.topic)
+                .withKey(row.key)
+                .withHeaders(headers)
+                .build();
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        emitter.send(Message.of(row.payload, Metadata.of(metadata),
+                () -> {
+                    ack.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    ack.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        return ack;
+    }
+
+    private static void header(RecordHeaders headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

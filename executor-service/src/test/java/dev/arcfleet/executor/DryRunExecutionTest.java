@@ -75,7 +75,7 @@ class DryRunExecutionTest {
                 .isEqualTo("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/arc-fleet/providers/"
                         + "Microsoft.Kubernetes/connectedClusters/" + cluster);
         assertThat(view.getString("steps[2].record.arm[0].apiVersion")).isEqualTo("2024-01-01");
-        assertThat(view.getString("steps[1].record.kubernetes[0].data.privateKey")).isEqualTo("<redacted>");
+        assertThat(view.getString("steps[1].record.kubernetes[0].stringData.privateKey")).isEqualTo("<redacted>");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(statusTypes(status, plan.planId()))
                 .startsWith(StatusType.STARTED).endsWith(StatusType.SUCCEEDED)

@@ -3,7 +3,9 @@ package dev.arcfleet.executor.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "executor")
 public interface ExecutorConfig {
@@ -29,6 +31,16 @@ public interface ExecutorConfig {
 
     CompanionVm companionVm();
 
+    Kube kube();
+
+    interface Kube {
+        /** Folder of kubeconfig files named after cluster ids (a mounted Secret); clusters without one use in-cluster access. */
+        Optional<Path> kubeconfigDir();
+    }
+
+    /** Mounted JSON file ({@code tenantId}, {@code clientId}, {@code clientSecret}) of the service principal companion VMs connect with. */
+    Optional<Path> onboardingPrincipalFile();
+
     interface Azure {
         /** Subscription that receives the Arc resources. */
         @WithDefault("00000000-0000-0000-0000-000000000000")
@@ -41,6 +53,36 @@ public interface ExecutorConfig {
         /** Azure region of the Arc resources. */
         @WithDefault("westeurope")
         String location();
+
+        /** Azure Resource Manager endpoint: the public cloud by default; a sovereign cloud's, or the local emulator's. */
+        @WithDefault("https://management.azure.com")
+        String endpoint();
+
+        /** Tenant of the subscription (also read from AZURE_TENANT_ID by the default credential). */
+        Optional<String> tenantId();
+
+        /**
+         * How the executor authenticates: {@code default} (DefaultAzureCredential: environment, workload identity,
+         * managed identity, Azure CLI), {@code service-principal-file} (a mounted JSON file with tenantId, clientId,
+         * clientSecret), or {@code token-file} (a bearer token read from a file, for the local ARM emulator).
+         */
+        @WithDefault("default")
+        String credential();
+
+        /** The mounted file that {@code service-principal-file} or {@code token-file} reads. */
+        Optional<Path> credentialFile();
+
+        /** ARM writes allowed at once per subscription (ARM's default bucket is 200). */
+        @WithDefault("200")
+        int writeBurst();
+
+        /** ARM writes refilled per second per subscription (ARM's default is 10). */
+        @WithDefault("10")
+        double writesPerSecond();
+
+        /** How long a single ARM call may take before it counts as a transient failure. */
+        @WithDefault("60s")
+        Duration callTimeout();
     }
 
     interface Agents {

@@ -2,7 +2,6 @@ package dev.arcfleet.executor.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.executor.route.KubeObject;
 import dev.arcfleet.executor.route.StepSpec;
 
@@ -24,7 +23,8 @@ public class DryRunApplier implements StepApplier {
     }
 
     @Override
-    public StepOutcome apply(OnboardingPlan plan, StepSpec step, int attempt) {
+    public StepOutcome apply(StepContext context) {
+        StepSpec step = context.step();
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("mode", "dry-run");
         record.put("arm", step.arm());

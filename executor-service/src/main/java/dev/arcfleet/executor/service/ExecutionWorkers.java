@@ -5,7 +5,10 @@ import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.executor.ExecutionState;
 import dev.arcfleet.executor.StepState;
+import dev.arcfleet.executor.azure.AzureClients;
+import dev.arcfleet.executor.azure.WriteBudget;
 import dev.arcfleet.executor.config.ExecutorConfig;
+import dev.arcfleet.executor.kube.ClusterClients;
 import dev.arcfleet.executor.persistence.ExecutionEntity;
 import dev.arcfleet.executor.persistence.ExecutionStepEntity;
 import dev.arcfleet.executor.route.StepSpec;
@@ -46,6 +49,9 @@ public class ExecutionWorkers {
     private final StepPlans stepPlans;
     private final ObjectMapper mapper;
     private final TransactionSynchronizationRegistry transactions;
+    private final AzureClients azure;
+    private final WriteBudget writeBudget;
+    private final ClusterClients clusters;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final List<Thread> threads = new ArrayList<>();
@@ -53,7 +59,11 @@ public class ExecutionWorkers {
     private StepApplier applier;
 
     public ExecutionWorkers(ExecutorConfig config, EntityManager entityManager, StatusPublisher status, StepPlans stepPlans,
-            ObjectMapper mapper, TransactionSynchronizationRegistry transactions) {
+            ObjectMapper mapper, TransactionSynchronizationRegistry transactions, AzureClients azure, WriteBudget writeBudget,
+            ClusterClients clusters) {
+        this.azure = azure;
+        this.writeBudget = writeBudget;
+        this.clusters = clusters;
         this.config = config;
         this.entityManager = entityManager;
         this.status = status;
@@ -65,8 +75,8 @@ public class ExecutionWorkers {
     void start(@Observes StartupEvent event) {
         applier = switch (config.mode()) {
             case "dry-run" -> new DryRunApplier(mapper);
-            default -> throw new IllegalStateException("executor.mode=" + config.mode()
-                    + " is not available in this build: only dry-run applies steps so far (live ARM and Kubernetes appliers are pending)");
+            case "live" -> new LiveApplier(azure.armClient(), writeBudget, clusters, mapper, config);
+            default -> throw new IllegalStateException("executor.mode must be dry-run or live, got " + config.mode());
         };
         running = true;
         for (int i = 0; i < config.workers(); i++) {
@@ -142,7 +152,7 @@ public class ExecutionWorkers {
         }
     }
 
-    record Claim(String executionId, int stepIndex, int attempt, String planJson) {
+    record Claim(String executionId, int stepIndex, int attempt, String planJson, Instant stepStartedAt) {
     }
 
     /** Runs one step of one runnable execution; false when there was nothing to run. */
@@ -155,7 +165,7 @@ public class ExecutionWorkers {
         try {
             OnboardingPlan plan = mapper.readValue(claim.planJson(), OnboardingPlan.class);
             List<StepSpec> steps = stepPlans.stepsOf(plan);
-            outcome = applier.apply(plan, steps.get(claim.stepIndex()), claim.attempt());
+            outcome = applier.apply(new StepContext(plan, steps.get(claim.stepIndex()), claim.attempt(), claim.stepStartedAt()));
         } catch (Exception e) {
             outcome = StepOutcome.retry(e.getClass().getSimpleName() + ": " + e.getMessage(), Duration.ZERO);
         }
@@ -189,7 +199,7 @@ public class ExecutionWorkers {
         }
         step.state = StepState.RUNNING;
         step.attempts++;
-        return new Claim(execution.executionId, execution.currentStep, step.attempts, execution.plan);
+        return new Claim(execution.executionId, execution.currentStep, step.attempts, execution.plan, step.startedAt);
     }
 
     private void complete(Claim claim, StepOutcome outcome) {

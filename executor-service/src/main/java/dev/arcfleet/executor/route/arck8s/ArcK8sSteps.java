@@ -22,6 +22,8 @@ import java.util.Map;
 public class ArcK8sSteps implements RouteSteps {
     /** Stands for the agent public key, generated at execution time; the private key stays in the cluster's Secret. */
     public static final String AGENT_PUBLIC_KEY = "${agentPublicKey}";
+    public static final String AGENT_PRIVATE_KEY = "${agentPrivateKey}";
+    public static final String AGENT_KEY_SECRET = "arc-agent-key";
     public static final String ARC_NAMESPACE = "azure-arc-release";
     public static final Duration CONNECT_TIMEOUT = Duration.ofMinutes(15);
 
@@ -100,10 +102,10 @@ public class ArcK8sSteps implements RouteSteps {
     private static KubeObject agentKeySecret() {
         Map<String, Object> manifest = Map.of(
                 "apiVersion", "v1", "kind", "Secret",
-                "metadata", Map.of("name", "arc-agent-key", "namespace", ARC_NAMESPACE),
+                "metadata", Map.of("name", AGENT_KEY_SECRET, "namespace", ARC_NAMESPACE),
                 "type", "Opaque",
-                "data", Map.of("privateKey", "<RSA 4096 private key, generated in the executor and written only here>"));
-        return new KubeObject("v1", "Secret", ARC_NAMESPACE, "arc-agent-key", manifest, true);
+                "stringData", Map.of("privateKey", AGENT_PRIVATE_KEY, "publicKey", AGENT_PUBLIC_KEY));
+        return new KubeObject("v1", "Secret", ARC_NAMESPACE, AGENT_KEY_SECRET, manifest, true);
     }
 
     private List<KubeObject> installerObjects(String connectedClusterId, AzureTarget azure) {

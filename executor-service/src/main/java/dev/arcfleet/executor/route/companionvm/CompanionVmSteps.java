@@ -21,6 +21,10 @@ import java.util.Map;
  */
 public class CompanionVmSteps implements RouteSteps {
     public static final String NAMESPACE = "arc-companions";
+    /** Filled at execution time from the onboarding service principal's mounted file; never recorded. */
+    public static final String SP_CLIENT_ID = "${onboardingClientId}";
+    public static final String SP_CLIENT_SECRET = "${onboardingClientSecret}";
+    public static final String SP_TENANT_ID = "${onboardingTenantId}";
     public static final Duration VM_READY_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration MACHINE_CONNECTED_TIMEOUT = Duration.ofMinutes(15);
 
@@ -83,9 +87,9 @@ public class CompanionVmSteps implements RouteSteps {
                 "type", "Opaque",
                 "stringData", Map.of(
                         "userdata", userData,
-                        "client-id", "<service principal client id, from the executor's credential file>",
-                        "client-secret", "<service principal secret, from the executor's credential file>",
-                        "tenant-id", "<tenant id>"));
+                        "client-id", SP_CLIENT_ID,
+                        "client-secret", SP_CLIENT_SECRET,
+                        "tenant-id", SP_TENANT_ID));
         return new KubeObject("v1", "Secret", NAMESPACE, vm + "-onboarding", manifest, true);
     }
 

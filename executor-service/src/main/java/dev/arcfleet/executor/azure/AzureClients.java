@@ -1,0 +1,108 @@
+package dev.arcfleet.executor.azure;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpPipelineBuilder;
+import com.azure.core.http.policy.UserAgentPolicy;
+import com.azure.core.http.vertx.VertxHttpClientBuilder;
+import com.azure.core.management.AzureEnvironment;
+import com.azure.core.management.profile.AzureProfile;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.executor.config.ExecutorConfig;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Builds the ARM client and the shared write budget from {@code executor.azure.*}. Secrets stay in memory only. */
+@ApplicationScoped
+public class AzureClients {
+    private final ExecutorConfig.Azure config;
+    private final Vertx vertx;
+    private final ObjectMapper mapper;
+
+    public AzureClients(ExecutorConfig config, Vertx vertx, ObjectMapper mapper) {
+        this.config = config.azure();
+        this.vertx = vertx;
+        this.mapper = mapper;
+    }
+
+    @Produces
+    @Singleton
+    WriteBudget writeBudget() {
+        return new WriteBudget(config.writeBurst(), config.writesPerSecond());
+    }
+
+    /** Created on first use, so dry-run deployments never need Azure credentials. */
+    public ArmClient armClient() {
+        String endpoint = config.endpoint().endsWith("/") ? config.endpoint() : config.endpoint() + "/";
+        Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
+        endpoints.put("resourceManagerEndpointUrl", endpoint);
+        AzureEnvironment environment = new AzureEnvironment(endpoints);
+        AzureProfile profile = new AzureProfile(config.tenantId().orElse(null), config.subscriptionId(), environment);
+        HttpPipeline pipeline = new HttpPipelineBuilder()
+                .httpClient(new VertxHttpClientBuilder().vertx(vertx).responseTimeout(config.callTimeout()).build())
+                .policies(new UserAgentPolicy("arc-fleet-onboarding"), new BearerTokenPolicy(credential(), scope()))
+                .build();
+        return new SdkArmClient(pipeline, profile);
+    }
+
+    private String scope() {
+        String endpoint = config.endpoint().endsWith("/") ? config.endpoint() : config.endpoint() + "/";
+        return endpoint + ".default";
+    }
+
+    private TokenCredential credential() {
+        return switch (config.credential()) {
+            case "default" -> new DefaultAzureCredentialBuilder().build();
+            case "service-principal-file" -> {
+                JsonNode sp = readJson(requireFile());
+                yield new ClientSecretCredentialBuilder()
+                        .tenantId(text(sp, "tenantId"))
+                        .clientId(text(sp, "clientId"))
+                        .clientSecret(text(sp, "clientSecret"))
+                        .build();
+            }
+            case "token-file" -> {
+                Path file = requireFile();
+                yield request -> reactor.core.publisher.Mono.fromCallable(
+                        () -> new AccessToken(Files.readString(file).trim(), OffsetDateTime.now().plusMinutes(30)));
+            }
+            default -> throw new IllegalStateException("executor.azure.credential must be default, service-principal-file or "
+                    + "token-file, got " + config.credential());
+        };
+    }
+
+    private Path requireFile() {
+        return config.credentialFile().orElseThrow(() -> new IllegalStateException(
+                "executor.azure.credential=" + config.credential() + " needs executor.azure.credential-file"));
+    }
+
+    private JsonNode readJson(Path file) {
+        try {
+            return mapper.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("credential file " + file + " is not readable JSON", e);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.asText().isBlank()) {
+            throw new IllegalStateException("credential file lacks " + field);
+        }
+        return value.asText();
+    }
+}

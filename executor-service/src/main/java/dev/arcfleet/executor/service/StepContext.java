@@ -1,0 +1,18 @@
+package dev.arcfleet.executor.service;
+
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.executor.route.StepSpec;
+
+import java.time.Instant;
+
+/** One run of one step: the plan, the step, which attempt this is, and when the step first started. */
+public record StepContext(OnboardingPlan plan, StepSpec step, int attempt, Instant stepStartedAt) {
+
+    /** The cluster the step's Kubernetes objects go to: the plan's cluster target, or the node plan's cluster. */
+    public String clusterId() {
+        if (plan.target() != null && plan.target().kind() == dev.arcfleet.contracts.TargetKind.CLUSTER) {
+            return plan.target().id();
+        }
+        return plan.parameters() == null ? null : plan.parameters().get("clusterId");
+    }
+}

@@ -1,0 +1,86 @@
+package dev.arcfleet.inventory.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arcfleet.contracts.FactsSource;
+import dev.arcfleet.contracts.Registration;
+import dev.arcfleet.inventory.normalize.FieldError;
+import dev.arcfleet.inventory.normalize.RegistrationValidator;
+import dev.arcfleet.inventory.normalize.Validated;
+import dev.arcfleet.inventory.service.RegistrationOutcome;
+import dev.arcfleet.inventory.service.RegistrationService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One registration or a bulk array of up to {@value #MAX_BULK}. Each item is validated on its own: good items are
+ * stored even when others are bad, and the answer says what happened to each; only an all-bad request is a 400.
+ */
+@Path("/api/v1/registrations")
+public class RegistrationResource {
+    static final int MAX_BULK = 10_000;
+
+    private final RegistrationValidator validator;
+    private final RegistrationService registrations;
+
+    public RegistrationResource(RegistrationValidator validator, RegistrationService registrations) {
+        this.validator = validator;
+        this.registrations = registrations;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response register(JsonNode body) {
+        if (body == null || !(body.isObject() || body.isArray())) {
+            return ApiError.badRequest(List.of(new FieldError("$",
+                    "body must be a Registration object or an array of them")));
+        }
+        List<JsonNode> items = new ArrayList<>();
+        if (body.isArray()) {
+            if (body.size() > MAX_BULK) {
+                return ApiError.response(Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                        "a bulk registration takes at most " + MAX_BULK + " items, got " + body.size());
+            }
+            body.forEach(items::add);
+        } else {
+            items.add(body);
+        }
+        if (items.isEmpty()) {
+            return ApiError.badRequest(List.of(new FieldError("$", "the array holds no registration")));
+        }
+
+        List<Validated> validated = items.stream().map(validator::validate).toList();
+        List<Registration> valid = validated.stream().filter(Validated::valid).map(Validated::registration).toList();
+        List<RegistrationOutcome> outcomes = valid.isEmpty() ? List.of()
+                : registrations.register(valid, FactsSource.REGISTRATION);
+
+        List<RegistrationResult.Item> results = new ArrayList<>(items.size());
+        int next = 0;
+        int accepted = 0;
+        int unchanged = 0;
+        for (int i = 0; i < validated.size(); i++) {
+            Validated v = validated.get(i);
+            if (v.valid()) {
+                RegistrationOutcome outcome = outcomes.get(next++);
+                accepted += outcome == RegistrationOutcome.ACCEPTED ? 1 : 0;
+                unchanged += outcome == RegistrationOutcome.UNCHANGED ? 1 : 0;
+                results.add(new RegistrationResult.Item(i, v.registration().deviceId(), outcome.name(), List.of()));
+            } else {
+                JsonNode id = items.get(i).isObject() ? items.get(i).get("deviceId") : null;
+                results.add(new RegistrationResult.Item(i, id != null && id.isTextual() ? id.asText() : null, "REJECTED",
+                        v.errors()));
+            }
+        }
+        int rejected = items.size() - valid.size();
+        RegistrationResult result = new RegistrationResult(accepted, unchanged, rejected, results);
+        Response.Status status = valid.isEmpty() ? Response.Status.BAD_REQUEST : Response.Status.OK;
+        return Response.status(status).entity(result).type(MediaType.APPLICATION_JSON).build();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.arcfleet.inventory.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.FactsSource;
+import dev.arcfleet.contracts.NodeFacts;
+import dev.arcfleet.contracts.Registration;
+import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.inventory.normalize.FactsNormalizer;
+import dev.arcfleet.inventory.persistence.NodeEntity;
+import dev.arcfleet.support.outbox.Outbox;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Stores registrations as nodes and publishes a {@code fleet.nodes} snapshot only when the normalized facts changed,
+ * in the same transaction (outbox). Works on batches: one read for all known nodes, batched writes.
+ */
+@ApplicationScoped
+public class RegistrationService {
+    private static final int LOOKUP_CHUNK = 1000;
+
+    private final FactsNormalizer normalizer;
+    private final Outbox outbox;
+    private final ObjectMapper mapper;
+    private final EntityManager entityManager;
+
+    public RegistrationService(FactsNormalizer normalizer, Outbox outbox, ObjectMapper mapper, EntityManager entityManager) {
+        this.normalizer = normalizer;
+        this.outbox = outbox;
+        this.mapper = mapper;
+        this.entityManager = entityManager;
+    }
+
+    /** Registers valid registrations in order (a later one for the same device wins) and says what happened to each. */
+    @Transactional
+    public List<RegistrationOutcome> register(List<Registration> registrations, FactsSource source) {
+        Instant now = Instant.now();
+        Map<String, NodeEntity> known = load(registrations.stream().map(r -> r.deviceId().trim()).distinct().toList());
+        List<RegistrationOutcome> outcomes = new ArrayList<>(registrations.size());
+        for (Registration registration : registrations) {
+            String correlationId = UUID.randomUUID().toString();
+            NodeFacts facts = normalizer.normalize(registration, source, now, UUID.randomUUID().toString(), correlationId);
+            NodeEntity node = known.get(facts.nodeId());
+            if (node != null && !node.retired && node.factsHash.equals(facts.factsHash())) {
+                outcomes.add(RegistrationOutcome.UNCHANGED);
+                continue;
+            }
+            if (node == null) {
+                node = new NodeEntity();
+                node.nodeId = facts.nodeId();
+                node.createdAt = now;
+                apply(node, facts, now);
+                entityManager.persist(node);
+                known.put(node.nodeId, node);
+            } else {
+                apply(node, facts, now);
+            }
+            outbox.publish(Topics.NODES, facts.clusterId() != null ? facts.clusterId() : facts.nodeId(), EventTypes.NODE_FACTS,
+                    facts.eventId(), correlationId, facts);
+            Log.debugf("node %s facts %s published, correlation %s", facts.nodeId(), facts.factsHash(), correlationId);
+            outcomes.add(RegistrationOutcome.ACCEPTED);
+        }
+        return outcomes;
+    }
+
+    private Map<String, NodeEntity> load(List<String> ids) {
+        Map<String, NodeEntity> known = new HashMap<>();
+        for (int i = 0; i < ids.size(); i += LOOKUP_CHUNK) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + LOOKUP_CHUNK));
+            entityManager.createQuery("from NodeEntity where nodeId in :ids", NodeEntity.class)
+                    .setParameter("ids", chunk)
+                    .getResultList()
+                    .forEach(n -> known.put(n.nodeId, n));
+        }
+        return known;
+    }
+
+    private void apply(NodeEntity node, NodeFacts facts, Instant now) {
+        node.hostname = facts.hostname();
+        node.site = facts.site();
+        node.deviceClass = facts.deviceClass().name();
+        node.clusterId = facts.clusterId();
+        node.osFamily = facts.os().family();
+        node.osVersion = facts.os().version();
+        node.mutability = facts.os().mutability().name();
+        node.facts = toJson(facts);
+        node.factsHash = facts.factsHash();
+        node.source = facts.source().name();
+        node.observedAt = facts.observedAt();
+        node.correlationId = facts.correlationId();
+        node.retired = false;
+        node.updatedAt = now;
+    }
+
+    private String toJson(NodeFacts facts) {
+        try {
+            return mapper.writeValueAsString(facts);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("facts of node " + facts.nodeId() + " cannot be stored", e);
+        }
+    }
+}

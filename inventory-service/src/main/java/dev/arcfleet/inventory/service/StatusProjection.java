@@ -1,0 +1,98 @@
+package dev.arcfleet.inventory.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.Decision;
+import dev.arcfleet.contracts.OnboardingState;
+import dev.arcfleet.contracts.StatusEvent;
+import dev.arcfleet.inventory.persistence.PlanStatusEntity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+
+/**
+ * Keeps the registry current from {@code onboarding.status}. Decisions (PLANNED, BLOCKED) apply to their node unless a
+ * newer decision is already there; executor events apply to their plan in sequence order, so an event applied twice or
+ * arriving late changes nothing. A node's shown state is its plan's once the plan has started.
+ */
+@ApplicationScoped
+public class StatusProjection {
+    private final EntityManager entityManager;
+    private final ObjectMapper mapper;
+
+    public StatusProjection(EntityManager entityManager, ObjectMapper mapper) {
+        this.entityManager = entityManager;
+        this.mapper = mapper;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void apply(StatusEvent event) {
+        switch (event.type()) {
+            case PLANNED, BLOCKED -> applyDecision(event);
+            case STARTED, STEP_SUCCEEDED, RETRYING -> applyPlanProgress(event, OnboardingState.IN_PROGRESS);
+            case SUCCEEDED -> applyPlanProgress(event, OnboardingState.SUCCEEDED);
+            case FAILED -> applyPlanProgress(event, OnboardingState.FAILED);
+            case SUPERSEDED -> {
+                // a superseded plan's nodes receive their new decision as its own PLANNED or BLOCKED event
+            }
+        }
+    }
+
+    private void applyDecision(StatusEvent event) {
+        Decision d = event.decision();
+        if (d == null || d.nodeId() == null) {
+            throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " carries no decision");
+        }
+        Instant decidedAt = d.decidedAt() != null ? d.decidedAt() : event.occurredAt();
+        entityManager.createQuery("""
+                update NodeEntity set route = :route, targetKind = :targetKind, targetId = :targetId, degraded = :degraded,
+                    planId = :planId, decisionState = :state, decision = :decision, decidedAt = :decidedAt
+                where nodeId = :nodeId and (decidedAt is null or decidedAt <= :decidedAt)""")
+                .setParameter("route", d.route().name())
+                .setParameter("targetKind", d.target() == null ? null : d.target().kind().name())
+                .setParameter("targetId", d.target() == null ? null : d.target().id())
+                .setParameter("degraded", d.degraded())
+                .setParameter("planId", d.planId())
+                .setParameter("state", event.type() == dev.arcfleet.contracts.StatusType.BLOCKED
+                        ? OnboardingState.BLOCKED : OnboardingState.PLANNED)
+                .setParameter("decision", toJson(d))
+                .setParameter("decidedAt", decidedAt)
+                .setParameter("nodeId", d.nodeId())
+                .executeUpdate();
+    }
+
+    private void applyPlanProgress(StatusEvent event, OnboardingState state) {
+        if (event.planId() == null) {
+            throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " names no plan");
+        }
+        PlanStatusEntity plan = entityManager.find(PlanStatusEntity.class, event.planId());
+        if (plan == null) {
+            plan = new PlanStatusEntity();
+            plan.planId = event.planId();
+            plan.sequence = Long.MIN_VALUE;
+            entityManager.persist(plan);
+        }
+        if (event.sequence() <= plan.sequence) {
+            return;
+        }
+        plan.route = event.route() == null ? plan.route : event.route().name();
+        plan.targetKind = event.target() == null ? plan.targetKind : event.target().kind().name();
+        plan.targetId = event.target() == null ? plan.targetId : event.target().id();
+        plan.state = state;
+        plan.lastType = event.type().name();
+        plan.step = event.step();
+        plan.detail = event.detail();
+        plan.sequence = event.sequence();
+        plan.updatedAt = event.occurredAt() != null ? event.occurredAt() : Instant.now();
+    }
+
+    private String toJson(Decision d) {
+        try {
+            return mapper.writeValueAsString(d);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("decision for " + d.nodeId() + " cannot be stored", e);
+        }
+    }
+}

@@ -68,11 +68,11 @@ public class StatusProjection {
             throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " names no plan");
         }
         PlanStatusEntity plan = entityManager.find(PlanStatusEntity.class, event.planId());
-        if (plan == null) {
+        boolean known = plan != null;
+        if (!known) {
             plan = new PlanStatusEntity();
             plan.planId = event.planId();
             plan.sequence = Long.MIN_VALUE;
-            entityManager.persist(plan);
         }
         if (event.sequence() <= plan.sequence) {
             return;
@@ -86,6 +86,9 @@ public class StatusProjection {
         plan.detail = event.detail();
         plan.sequence = event.sequence();
         plan.updatedAt = event.occurredAt() != null ? event.occurredAt() : Instant.now();
+        if (!known) {
+            entityManager.persist(plan);
+        }
     }
 
     private String toJson(Decision d) {

@@ -1,0 +1,96 @@
+package dev.arcfleet.planner.decide;
+
+import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.DeviceClass;
+import dev.arcfleet.contracts.Route;
+
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The planner's configuration (ARCHITECTURE.md, "Decision rules"): what each device class needs by default, how big a
+ * host must be to carry a companion VM, what IoT Operations needs, and which routes sites or labels allow or deny.
+ * {@code version} is recorded on every decision; {@link PolicyDocument} derives it from the declared name and the
+ * content, so a changed policy always has a new version.
+ */
+public record Policy(String version, Map<DeviceClass, Set<Capability>> deviceClassDefaults, HostSize companionVm,
+        IotOperations iotOperations, List<RouteRule> routeRules) {
+
+    public Policy {
+        EnumMap<DeviceClass, Set<Capability>> defaults = new EnumMap<>(DeviceClass.class);
+        deviceClassDefaults.forEach((k, v) -> defaults.put(k, v.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(v))));
+        deviceClassDefaults = Map.copyOf(defaults);
+        routeRules = List.copyOf(routeRules);
+    }
+
+    /** Minimum host size; a host whose size is unknown is not held back by it. */
+    public record HostSize(int minCpuCores, long minMemoryMiB) {
+    }
+
+    /** Azure IoT Operations prerequisites of a cluster's nodes. */
+    public record IotOperations(Set<String> architectures, int minCpuCores, long minMemoryMiB) {
+        public IotOperations {
+            architectures = Set.copyOf(architectures);
+        }
+    }
+
+    /**
+     * Routes allowed or denied for nodes matching {@code site} (null: any site) and every one of {@code labels}. A route
+     * is denied when a matching rule denies it or a matching rule with a non-empty allow list does not list it.
+     * BLOCKED cannot be denied.
+     */
+    public record RouteRule(String name, String site, Map<String, String> labels, Set<Route> allow, Set<Route> deny) {
+        public RouteRule {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+            allow = allow == null ? Set.of() : Set.copyOf(allow);
+            deny = deny == null ? Set.of() : Set.copyOf(deny);
+        }
+
+        public boolean matches(String nodeSite, Map<String, String> nodeLabels) {
+            if (site != null && !site.equals(nodeSite)) {
+                return false;
+            }
+            for (Map.Entry<String, String> e : labels.entrySet()) {
+                if (nodeLabels == null || !e.getValue().equals(nodeLabels.get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        public boolean denies(Route route) {
+            return deny.contains(route) || (!allow.isEmpty() && !allow.contains(route));
+        }
+
+        public String describe() {
+            if (name != null && !name.isBlank()) {
+                return "policy rule '" + name + "'";
+            }
+            StringBuilder s = new StringBuilder("policy rule for ");
+            s.append(site == null ? "any site" : "site " + site);
+            if (!labels.isEmpty()) {
+                s.append(" with labels ").append(labels);
+            }
+            return s.toString();
+        }
+    }
+
+    public Set<Capability> defaultsFor(DeviceClass deviceClass) {
+        return deviceClassDefaults.getOrDefault(deviceClass == null ? DeviceClass.SERVER : deviceClass, Set.of());
+    }
+
+    /** The seed policy of ARCHITECTURE.md, with no route rules. */
+    public static Policy defaults(String version) {
+        Map<DeviceClass, Set<Capability>> d = new EnumMap<>(DeviceClass.class);
+        Set<Capability> edge = EnumSet.of(Capability.EDGE_DATA, Capability.MONITOR, Capability.POLICY);
+        d.put(DeviceClass.EDGE_GATEWAY, edge);
+        d.put(DeviceClass.INDUSTRIAL, edge);
+        d.put(DeviceClass.IOT_DEVICE, edge);
+        d.put(DeviceClass.SERVER, EnumSet.of(Capability.INVENTORY, Capability.POLICY, Capability.MONITOR));
+        return new Policy(version, d, new HostSize(4, 8192), new IotOperations(Set.of("amd64", "x86_64"), 4, 16384),
+                List.of());
+    }
+}

@@ -1,0 +1,76 @@
+package dev.arcfleet.planner.decide;
+
+import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.DeviceClass;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.planner.config.PolicyDocument;
+import dev.arcfleet.planner.config.PolicyException;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class PolicyDocumentTest {
+
+    @Test
+    void theBundledPolicyIsTheSeedOfTheArchitecture() throws Exception {
+        String json;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("policy/default-policy.json")) {
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Policy bundled = PolicyDocument.parse(json);
+        Policy seed = Policy.defaults("x");
+        assertThat(bundled.deviceClassDefaults()).isEqualTo(seed.deviceClassDefaults());
+        assertThat(bundled.companionVm()).isEqualTo(seed.companionVm());
+        assertThat(bundled.iotOperations()).isEqualTo(seed.iotOperations());
+        assertThat(bundled.routeRules()).isEmpty();
+        assertThat(bundled.version()).startsWith("seed-2026-11+").hasSize("seed-2026-11+".length() + 8);
+    }
+
+    @Test
+    void theVersionChangesWithTheContentEvenWhenTheNameStays() {
+        Policy a = PolicyDocument.parse("{\"version\":\"v1\",\"companionVm\":{\"minCpuCores\":4}}");
+        Policy b = PolicyDocument.parse("{\"version\":\"v1\",\"companionVm\":{\"minCpuCores\":6}}");
+        Policy a2 = PolicyDocument.parse("{\"companionVm\":{\"minCpuCores\":4},\"version\":\"v1\",\"description\":\"same\"}");
+        assertThat(a.version()).isNotEqualTo(b.version());
+        assertThat(a.version()).isEqualTo(a2.version());
+        assertThat(b.companionVm().minCpuCores()).isEqualTo(6);
+        assertThat(b.companionVm().minMemoryMiB()).isEqualTo(8192);
+    }
+
+    @Test
+    void readsRulesAndDefaults() {
+        Policy p = PolicyDocument.parse("""
+                {"version":"v2","deviceClassDefaults":{"SERVER":["DEFENDER"]},
+                 "routeRules":[{"name":"lab","site":"lab","labels":{"tier":"test"},"allow":["ARC_K8S","COMPANION_VM"]}]}""");
+        assertThat(p.defaultsFor(DeviceClass.SERVER)).containsExactly(Capability.DEFENDER);
+        assertThat(p.defaultsFor(DeviceClass.EDGE_GATEWAY)).contains(Capability.EDGE_DATA);
+        Policy.RouteRule rule = p.routeRules().get(0);
+        assertThat(rule.matches("lab", java.util.Map.of("tier", "test", "x", "y"))).isTrue();
+        assertThat(rule.matches("lab", java.util.Map.of("tier", "prod"))).isFalse();
+        assertThat(rule.matches("ghent", java.util.Map.of("tier", "test"))).isFalse();
+        assertThat(rule.denies(Route.DIRECT_AGENT)).isTrue();
+        assertThat(rule.denies(Route.ARC_K8S)).isFalse();
+    }
+
+    @Test
+    void reportsEveryBadFieldAtOnce() {
+        PolicyException e = catchThrowableOfType(PolicyException.class, () -> PolicyDocument.parse("""
+                {"version":"v3","colour":"blue","deviceClassDefaults":{"TOASTER":["POLICY"],"SERVER":["WIFI"]},
+                 "companionVm":{"minCpuCores":0},"iotOperations":{"architectures":[]},
+                 "routeRules":[{"site":"x"},{"deny":["BLOCKED"]},{"allow":["TELEPORT"]}]}"""));
+        assertThat(e.errors()).hasSize(8).anySatisfy(m -> assertThat(m).startsWith("colour: unknown field"))
+                .anySatisfy(m -> assertThat(m).startsWith("deviceClassDefaults.TOASTER"))
+                .anySatisfy(m -> assertThat(m).startsWith("deviceClassDefaults.SERVER: 'WIFI'"))
+                .anySatisfy(m -> assertThat(m).startsWith("companionVm.minCpuCores"))
+                .anySatisfy(m -> assertThat(m).startsWith("iotOperations.architectures"))
+                .anySatisfy(m -> assertThat(m).startsWith("routeRules[0]: needs a non-empty allow or deny"))
+                .anySatisfy(m -> assertThat(m).startsWith("routeRules[1]: BLOCKED"))
+                .anySatisfy(m -> assertThat(m).startsWith("routeRules[2].allow: 'TELEPORT'"));
+        assertThat(catchThrowableOfType(PolicyException.class, () -> PolicyDocument.parse("{not json")).errors())
+                .singleElement().satisfies(m -> assertThat(m).startsWith("policy: not valid JSON"));
+    }
+}

@@ -1,0 +1,202 @@
+package dev.arcfleet.planner.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.ClusterRef;
+import dev.arcfleet.contracts.DeviceClass;
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.FactsSource;
+import dev.arcfleet.contracts.HostFacts;
+import dev.arcfleet.contracts.Mutability;
+import dev.arcfleet.contracts.NodeFacts;
+import dev.arcfleet.contracts.OsIdentity;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.contracts.StatusEvent;
+import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.contracts.Target;
+import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.contracts.Virtualization;
+import dev.arcfleet.testsupport.FleetInfraResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@QuarkusTest
+@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "planner_test"))
+class PlanningFlowTest {
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    KafkaCompanion kafka;
+
+    @BeforeEach
+    void connect() {
+        kafka = new KafkaCompanion(bootstrap);
+    }
+
+    @AfterEach
+    void close() {
+        kafka.close();
+    }
+
+    static NodeFacts talosInCluster(String nodeId, String cluster, List<Capability> capabilities, String hash) {
+        return new NodeFacts(UUID.randomUUID().toString(), "corr-" + nodeId, Instant.now(), nodeId, nodeId, "ghent",
+                DeviceClass.SERVER, Map.of("ID", "talos", "VERSION_ID", "v1.8.2"), "Talos (v1.8.2)", "6.6.58-talos",
+                new HostFacts("amd64", 4, 8192L, true, false, "none"), new ClusterRef(cluster, "talos"),
+                new Virtualization(false, false, false), capabilities, Map.of(), FactsSource.REGISTRATION, Instant.now(),
+                new OsIdentity("talos", "v1.8.2", Mutability.IMMUTABLE, List.of("os-release ID=talos")), hash);
+    }
+
+    static NodeFacts flatcarGateway(String nodeId, String cluster, String hash) {
+        return new NodeFacts(UUID.randomUUID().toString(), "corr-" + nodeId, Instant.now(), nodeId, nodeId, "ghent",
+                DeviceClass.EDGE_GATEWAY, Map.of("ID", "flatcar", "VERSION_ID", "4081.2.0"),
+                "Flatcar Container Linux by Kinvolk 4081.2.0 (Oklo)", "6.6.60-flatcar",
+                new HostFacts("amd64", 8, 16384L, true, false, "none"), new ClusterRef(cluster, "k3s"),
+                new Virtualization(false, false, false), List.of(), Map.of(), FactsSource.REGISTRATION, Instant.now(),
+                new OsIdentity("flatcar", "4081.2.0", Mutability.IMMUTABLE, List.of("os-release ID=flatcar")), hash);
+    }
+
+    @Test
+    void routesTalosNodesToOneArcK8sPlanPerClusterAndIgnoresReplays() throws Exception {
+        String cluster = "ghent-" + UUID.randomUUID().toString().substring(0, 8);
+        ConsumerTask<String, String> plans = kafka.consumeStrings().fromTopics(Topics.PLANS_ARC_K8S);
+        ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS);
+        List<NodeFacts> nodes = List.of(
+                talosInCluster(cluster + "/cp-1", cluster, List.of(), "h1"),
+                talosInCluster(cluster + "/worker-1", cluster, List.of(), "h2"),
+                talosInCluster(cluster + "/worker-2", cluster, List.of(), "h3"));
+        nodes.forEach(this::send);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(decisionsFor(status, cluster)).hasSize(3)
+                    .allSatisfy(e -> assertThat(e.decision().route()).isEqualTo(Route.ARC_K8S));
+            assertThat(plansFor(plans, cluster)).hasSize(1);
+        });
+        JsonNode plan = JSON.readTree(plansFor(plans, cluster).get(0).value());
+        assertThat(plan.get("target").get("id").asText()).isEqualTo(cluster);
+        assertThat(decisionsFor(status, cluster)).extracting(e -> e.decision().planId())
+                .containsOnly(plan.get("planId").asText());
+
+        // A replay: the same facts again, as new events (a consumer-group reset past the processed-event marks).
+        nodes.forEach(n -> send(withNewEventId(n)));
+        send(talosInCluster(cluster + "/worker-3", cluster, List.of(), "h4"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decisionsFor(status, cluster)).hasSize(4));
+        assertThat(plansFor(plans, cluster)).hasSize(1);
+        assertThat(decisionsFor(status, cluster)).extracting(StatusEvent::nodeId).doesNotHaveDuplicates();
+
+        // One more capability for the cluster: a new revision of the same plan.
+        send(talosInCluster(cluster + "/worker-1", cluster, List.of(Capability.DEFENDER), "h2-defender"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(2));
+        List<JsonNode> revisions = plansFor(plans, cluster).stream().map(r -> read(r.value())).toList();
+        assertThat(revisions.get(1).get("planId").asText()).isEqualTo(revisions.get(0).get("planId").asText());
+        assertThat(revisions.get(1).get("revision").asText()).isNotEqualTo(revisions.get(0).get("revision").asText());
+        assertThat(revisions.get(1).get("capabilities").toString()).contains("DEFENDER");
+        plans.close();
+        status.close();
+    }
+
+    @Test
+    void publishesTheIotOperationsPlanOnlyAfterTheClustersArcPlanSucceeded() throws Exception {
+        String cluster = "linz-" + UUID.randomUUID().toString().substring(0, 8);
+        ConsumerTask<String, String> arcPlans = kafka.consumeStrings().fromTopics(Topics.PLANS_ARC_K8S);
+        ConsumerTask<String, String> iotPlans = kafka.consumeStrings().fromTopics(Topics.PLANS_IOT_OPERATIONS);
+        ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS);
+
+        send(flatcarGateway(cluster + "/gw-1", cluster, "g1"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(plansFor(arcPlans, cluster)).hasSize(1);
+            assertThat(decisionsFor(status, cluster)).singleElement()
+                    .satisfies(e -> assertThat(e.decision().route()).isEqualTo(Route.IOT_OPERATIONS));
+        });
+        StatusEvent decided = decisionsFor(status, cluster).get(0);
+        String arcPlanId = read(plansFor(arcPlans, cluster).get(0).value()).get("planId").asText();
+        assertThat(decided.decision().dependsOn()).containsExactly(arcPlanId);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .untilAsserted(() -> assertThat(plansFor(iotPlans, cluster)).isEmpty());
+
+        sendStatus(new StatusEvent(UUID.randomUUID().toString(), "corr", Instant.now(), StatusType.SUCCEEDED, null, arcPlanId,
+                Route.ARC_K8S, new Target(TargetKind.CLUSTER, cluster), null, null, 7, "all steps succeeded", null));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(iotPlans, cluster)).singleElement()
+                .satisfies(r -> assertThat(read(r.value()).get("dependsOn").toString()).contains(arcPlanId)));
+        arcPlans.close();
+        iotPlans.close();
+        status.close();
+    }
+
+    private List<StatusEvent> decisionsFor(ConsumerTask<String, String> task, String cluster) {
+        return task.getRecords().stream().map(r -> readStatus(r.value()))
+                .filter(e -> e.decision() != null && e.nodeId() != null && e.nodeId().startsWith(cluster + "/"))
+                .toList();
+    }
+
+    private static List<ConsumerRecord<String, String>> plansFor(ConsumerTask<String, String> task, String cluster) {
+        return task.getRecords().stream().filter(r -> cluster.equals(r.key())).toList();
+    }
+
+    private static NodeFacts withNewEventId(NodeFacts f) {
+        return new NodeFacts(UUID.randomUUID().toString(), f.correlationId(), Instant.now(), f.nodeId(), f.hostname(),
+                f.site(), f.deviceClass(), f.osRelease(), f.osImage(), f.kernelVersion(), f.host(), f.cluster(),
+                f.virtualization(), f.requiredCapabilities(), f.labels(), f.source(), f.observedAt(), f.os(), f.factsHash());
+    }
+
+    private void send(NodeFacts facts) {
+        try {
+            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.NODES, facts.clusterId(),
+                    JSON.writeValueAsString(facts));
+            record.headers().add(EventTypes.CE_ID, facts.eventId().getBytes(StandardCharsets.UTF_8));
+            record.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
+            kafka.produceStrings().fromRecords(record).awaitCompletion();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void sendStatus(StatusEvent event) throws Exception {
+        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.STATUS, event.target().id(),
+                JSON.writeValueAsString(event));
+        record.headers().add(EventTypes.CE_ID, event.eventId().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventTypes.CE_TYPE, EventTypes.STATUS.getBytes(StandardCharsets.UTF_8));
+        kafka.produceStrings().fromRecords(record).awaitCompletion();
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError(json, e);
+        }
+    }
+
+    private static StatusEvent readStatus(String json) {
+        try {
+            return JSON.readValue(json, StatusEvent.class);
+        } catch (Exception e) {
+            throw new AssertionError(json, e);
+        }
+    }
+}

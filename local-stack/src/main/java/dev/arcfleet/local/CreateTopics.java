@@ -1,0 +1,81 @@
+package dev.arcfleet.local;
+
+import dev.arcfleet.contracts.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Creates every topic of ARCHITECTURE.md that is missing (existing ones are left as they are). Partition counts: the
+ * high-volume node and status streams get 6, the plan topics 3 (one plan per cluster), dead-letter topics 1. Waits up
+ * to a minute for the broker.
+ *
+ * <p>Usage: {@code CreateTopics <bootstrap>}
+ */
+public final class CreateTopics {
+    private CreateTopics() {
+    }
+
+    public static Map<String, Integer> layout() {
+        Map<String, Integer> topics = new LinkedHashMap<>();
+        for (String t : Topics.MAIN) {
+            topics.put(t, t.startsWith("onboarding.plans.") ? 3 : 6);
+        }
+        for (String t : Topics.MAIN) {
+            topics.put(Topics.deadLetter(t), 1);
+        }
+        return topics;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = args.length > 0 ? args[0] : "127.0.0.1:9092";
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = null;
+            while (existing == null) {
+                try {
+                    existing = admin.listTopics().names().get();
+                } catch (ExecutionException e) {
+                    if (Instant.now().isAfter(deadline)) {
+                        System.err.println("Kafka at " + bootstrap + " did not answer within 60 s: " + e.getCause().getMessage());
+                        System.exit(1);
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+            List<NewTopic> missing = new ArrayList<>();
+            for (Map.Entry<String, Integer> t : layout().entrySet()) {
+                if (!existing.contains(t.getKey())) {
+                    missing.add(new NewTopic(t.getKey(), t.getValue(), (short) 1));
+                }
+            }
+            if (missing.isEmpty()) {
+                System.out.println("topics: all " + layout().size() + " present");
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+            System.out.println("topics: created " + missing.size() + " of " + layout().size());
+        }
+    }
+}

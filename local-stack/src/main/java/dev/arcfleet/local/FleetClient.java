@@ -1,0 +1,222 @@
+package dev.arcfleet.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client side of {@code bin/fleet-local}: {@code demo} registers a fleet file and follows it until every node is in
+ * a terminal state (SUCCEEDED, FAILED, BLOCKED, or PLANNED on DIRECT_AGENT, which the system plans but does not carry
+ * out), printing progress, then the table by route and state; {@code status} prints the table for the whole fleet.
+ *
+ * <p>Usage: {@code FleetClient demo <inventoryUrl> <fleet.json|bundled> [timeoutSeconds]} or
+ * {@code FleetClient status <inventoryUrl>}
+ */
+public final class FleetClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final List<String> ROUTES = List.of("ARC_K8S", "IOT_OPERATIONS", "COMPANION_VM", "DIRECT_AGENT", "BLOCKED",
+            "UNDECIDED");
+    static final List<String> STATES = List.of("PENDING", "PLANNED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "BLOCKED");
+    static final int PAGE = 500;
+
+    private FleetClient() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: FleetClient demo <inventoryUrl> <fleet.json|bundled> [timeoutSeconds] | status <inventoryUrl>");
+            System.exit(2);
+        }
+        String base = args[1].replaceAll("/+$", "");
+        try {
+            switch (args[0]) {
+                case "demo" -> System.exit(demo(base, args.length > 2 ? args[2] : "bundled",
+                        Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 300)));
+                case "status" -> {
+                    Map<String, Map<String, Integer>> table = new TreeMap<>();
+                    listNodes(base).forEach(n -> count(table, route(n), state(n)));
+                    printTable(table);
+                }
+                default -> {
+                    System.err.println("unknown command " + args[0]);
+                    System.exit(2);
+                }
+            }
+        } catch (ConnectException e) {
+            System.err.println("inventory-service does not answer at " + base + " (is the pipeline up? bin/fleet-local up)");
+            System.exit(1);
+        }
+    }
+
+    static int demo(String base, String fleetFile, Duration timeout) throws Exception {
+        JsonNode fleet = readFleet(fleetFile);
+        Set<String> ids = new HashSet<>();
+        fleet.forEach(n -> ids.add(n.get("deviceId").asText()));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/registrations"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(fleet))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            System.err.println("registration failed: HTTP " + response.statusCode() + " " + response.body());
+            return 1;
+        }
+        JsonNode result = JSON.readTree(response.body());
+        System.out.printf("registered %d nodes: %d accepted, %d unchanged, %d rejected%n", ids.size(),
+                result.path("accepted").asInt(), result.path("unchanged").asInt(), result.path("rejected").asInt());
+        if (result.path("rejected").asInt() > 0) {
+            result.path("items").forEach(i -> {
+                if ("REJECTED".equalsIgnoreCase(i.path("outcome").asText()) || i.has("errors")) {
+                    System.err.println("  rejected " + i);
+                }
+            });
+        }
+
+        Instant deadline = Instant.now().plus(timeout);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        CompletableFuture<Map<String, Map<String, Integer>>> done = new CompletableFuture<>();
+        String[] last = {""};
+        ticker.scheduleWithFixedDelay(() -> {
+            try {
+                Map<String, Map<String, Integer>> table = new TreeMap<>();
+                Map<String, Integer> byState = new TreeMap<>();
+                int terminal = 0;
+                int seen = 0;
+                for (JsonNode n : listNodes(base)) {
+                    if (!ids.contains(n.path("nodeId").asText())) {
+                        continue;
+                    }
+                    seen++;
+                    count(table, route(n), state(n));
+                    byState.merge(state(n), 1, Integer::sum);
+                    if (terminal(route(n), state(n))) {
+                        terminal++;
+                    }
+                }
+                String line = String.format("  %3d/%d nodes in a terminal state  %s", terminal, ids.size(), byState);
+                if (!line.equals(last[0])) {
+                    System.out.println(line);
+                    last[0] = line;
+                }
+                if (seen == ids.size() && terminal == ids.size()) {
+                    done.complete(table);
+                } else if (Instant.now().isAfter(deadline)) {
+                    done.completeExceptionally(new IllegalStateException(
+                            (ids.size() - terminal) + " nodes not in a terminal state after " + timeout.toSeconds() + " s"));
+                }
+            } catch (IOException | InterruptedException e) {
+                done.completeExceptionally(e);
+            }
+        }, 0, 1, TimeUnit.SECONDS);
+        try {
+            Map<String, Map<String, Integer>> table = done.get();
+            System.out.println();
+            System.out.println("Every sample node reached a terminal state. Nodes by route and state:");
+            printTable(table);
+            return 0;
+        } catch (java.util.concurrent.ExecutionException e) {
+            System.err.println("demo did not finish: " + e.getCause().getMessage());
+            return 1;
+        } finally {
+            ticker.shutdownNow();
+        }
+    }
+
+    static boolean terminal(String route, String state) {
+        return state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("BLOCKED")
+                || (route.equals("DIRECT_AGENT") && state.equals("PLANNED"));
+    }
+
+    static JsonNode readFleet(String file) throws IOException {
+        if (file.equals("bundled")) {
+            try (InputStream in = FleetClient.class.getClassLoader().getResourceAsStream("fleet/sample-fleet.json")) {
+                return JSON.readTree(in);
+            }
+        }
+        return JSON.readTree(Files.readString(Path.of(file)));
+    }
+
+    static ArrayNode listNodes(String base) throws IOException, InterruptedException {
+        ArrayNode all = JSON.createArrayNode();
+        for (int page = 0; ; page++) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/nodes?size=" + PAGE
+                    + "&page=" + page)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IOException("GET /api/v1/nodes: HTTP " + r.statusCode() + " " + r.body());
+            }
+            JsonNode body = JSON.readTree(r.body());
+            body.path("items").forEach(all::add);
+            if (body.path("items").size() < PAGE) {
+                return all;
+            }
+        }
+    }
+
+    static String route(JsonNode n) {
+        String r = n.path("onboarding").path("route").asText("");
+        return r.isEmpty() ? "UNDECIDED" : r;
+    }
+
+    static String state(JsonNode n) {
+        String s = n.path("onboarding").path("state").asText("");
+        return s.isEmpty() ? "PENDING" : s;
+    }
+
+    static void count(Map<String, Map<String, Integer>> table, String route, String state) {
+        table.computeIfAbsent(route, k -> new HashMap<>()).merge(state, 1, Integer::sum);
+    }
+
+    static void printTable(Map<String, Map<String, Integer>> table) {
+        Set<String> states = new TreeSet<>((a, b) -> Integer.compare(order(STATES, a), order(STATES, b)) != 0
+                ? Integer.compare(order(STATES, a), order(STATES, b)) : a.compareTo(b));
+        table.values().forEach(m -> states.addAll(m.keySet()));
+        StringBuilder header = new StringBuilder(String.format("%-16s", "route"));
+        states.forEach(s -> header.append(String.format("%13s", s)));
+        header.append(String.format("%8s", "total"));
+        System.out.println(header);
+        System.out.println("-".repeat(header.length()));
+        int total = 0;
+        for (String route : table.keySet().stream().sorted((a, b) -> Integer.compare(order(ROUTES, a), order(ROUTES, b)))
+                .toList()) {
+            StringBuilder row = new StringBuilder(String.format("%-16s", route));
+            int sum = 0;
+            for (String s : states) {
+                int c = table.get(route).getOrDefault(s, 0);
+                sum += c;
+                row.append(String.format("%13s", c == 0 ? "." : Integer.toString(c)));
+            }
+            total += sum;
+            System.out.println(row.append(String.format("%8d", sum)));
+        }
+        System.out.println("-".repeat(header.length()));
+        System.out.println(String.format("%-16s", "all") + " ".repeat(13 * states.size()) + String.format("%8d", total));
+    }
+
+    private static int order(List<String> list, String value) {
+        int i = list.indexOf(value);
+        return i < 0 ? list.size() : i;
+    }
+}

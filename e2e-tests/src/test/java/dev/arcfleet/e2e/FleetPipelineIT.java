@@ -6,9 +6,18 @@ import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.LocalKafka;
 import dev.arcfleet.testsupport.LocalPostgres;
 import dev.arcfleet.testsupport.ServiceProcess;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,7 +29,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,28 +40,33 @@ import static org.awaitility.Awaitility.await;
  * The three packaged services as separate processes on a real KRaft broker and real PostgreSQL: registrations in over
  * REST, decisions by the planner, dry-run executions, and the node states the inventory shows at the end.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetPipelineIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final List<ServiceProcess> SERVICES = new ArrayList<>();
     static ServiceProcess inventory;
+    static final Map<String, Map<String, String>> ENV = new HashMap<>();
+    static Path root;
+    static Path logs;
 
     @BeforeAll
     static void startPipeline() {
-        Path root = Path.of(System.getProperty("fleet.root", "..")).toAbsolutePath().normalize();
-        Path logs = root.resolve("e2e-tests/target/e2e-logs");
+        root = Path.of(System.getProperty("fleet.root", "..")).toAbsolutePath().normalize();
+        logs = root.resolve("e2e-tests/target/e2e-logs");
         String bootstrap = LocalKafka.bootstrapServers();
         List<String> topics = new ArrayList<>(Topics.MAIN);
         Topics.MAIN.forEach(t -> topics.add(Topics.deadLetter(t)));
         LocalKafka.createTopics(topics);
         for (String service : List.of("inventory", "planner", "executor")) {
             String jdbcUrl = LocalPostgres.database(service + "_e2e");
-            ServiceProcess process = ServiceProcess.start(root, service + "-service", Map.of(
+            ENV.put(service, Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                     "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl,
                     "QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER,
                     "QUARKUS_DATASOURCE_PASSWORD", "",
-                    "EXECUTOR_MODE", "dry-run"), logs);
+                    "EXECUTOR_MODE", "dry-run"));
+            ServiceProcess process = ServiceProcess.start(root, service + "-service", ENV.get(service), logs);
             SERVICES.add(process);
         }
         SERVICES.forEach(s -> s.awaitReady(Duration.ofSeconds(90)));
@@ -63,6 +79,7 @@ class FleetPipelineIT {
     }
 
     @Test
+    @Order(1)
     void registrationsFlowToTheirRoutesAndEndInTerminalStates() throws Exception {
         String fleet = """
                 [
@@ -100,6 +117,98 @@ class FleetPipelineIT {
         assertThat(talos.at("/os/family").asText()).isEqualTo("talos");
         assertThat(talos.at("/os/mutability").asText()).isEqualTo("IMMUTABLE");
         assertThat(talos.at("/onboarding/planId").asText()).isNotBlank();
+    }
+
+    /**
+     * Replay as operators do it: stop the planner, reset its consumer group on {@code fleet.nodes} to the beginning,
+     * start it again. It re-reads every node and publishes no plan and no status event.
+     */
+    @Test
+    @Order(2)
+    void replayingFleetNodesFromTheBeginningPublishesNothingNew() throws Exception {
+        List<String> outputs = List.of(Topics.STATUS, Topics.PLANS_ARC_K8S, Topics.PLANS_COMPANION_VM,
+                Topics.PLANS_IOT_OPERATIONS);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.bootstrapServers()))) {
+            long[] settled = {-1};
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                long now = total(endOffsets(admin, outputs));
+                boolean stable = now == settled[0];
+                settled[0] = now;
+                return stable;
+            });
+            Map<TopicPartition, Long> before = endOffsets(admin, outputs);
+            Map<TopicPartition, Long> nodesEnd = endOffsets(admin, List.of(Topics.NODES));
+            assertThat(total(nodesEnd)).isPositive();
+
+            ServiceProcess planner = SERVICES.get(1);
+            planner.close();
+            Map<TopicPartition, OffsetAndMetadata> beginning = nodesEnd.keySet().stream()
+                    .collect(Collectors.toMap(tp -> tp, tp -> new OffsetAndMetadata(0)));
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .untilAsserted(() -> admin.alterConsumerGroupOffsets("planner", beginning).all().get());
+            assertThat(total(committed(admin, nodesEnd.keySet()))).isZero();
+
+            ServiceProcess restarted = ServiceProcess.start(root, "planner-service", ENV.get("planner"), logs)
+                    .awaitReady(Duration.ofSeconds(90));
+            SERVICES.set(1, restarted);
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> assertThat(committed(admin, nodesEnd.keySet())).isEqualTo(nodesEnd));
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+                    .untilAsserted(() -> assertThat(endOffsets(admin, outputs)).isEqualTo(before));
+        }
+    }
+
+    /**
+     * A policy change applied the way the README says: restart the planner with the new policy file and replay
+     * {@code fleet.nodes}. Only nodes whose judgement changes get a new status; the others keep theirs.
+     */
+    @Test
+    @Order(3)
+    void aNewPolicyAndAReplayDecideAgainAndChangeOnlyWhatThePolicyChanges() throws Exception {
+        Path policy = logs.resolve("no-agents-in-lyon.json");
+        java.nio.file.Files.writeString(policy, """
+                {"version": "no-agents-in-lyon",
+                 "routeRules": [{"name": "no agents in lyon", "site": "lyon", "deny": ["DIRECT_AGENT"]}]}""");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.bootstrapServers()))) {
+            Map<TopicPartition, Long> nodesEnd = endOffsets(admin, List.of(Topics.NODES));
+            SERVICES.get(1).close();
+            Map<TopicPartition, OffsetAndMetadata> beginning = nodesEnd.keySet().stream()
+                    .collect(Collectors.toMap(tp -> tp, tp -> new OffsetAndMetadata(0)));
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .untilAsserted(() -> admin.alterConsumerGroupOffsets("planner", beginning).all().get());
+            Map<String, String> env = new HashMap<>(ENV.get("planner"));
+            env.put("FLEET_POLICY_FILE", policy.toString());
+            SERVICES.set(1, ServiceProcess.start(root, "planner-service", env, logs).awaitReady(Duration.ofSeconds(90)));
+        }
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonNode ubuntu = node("e2e-lyon-db-01");
+            assertThat(ubuntu.at("/onboarding/route").asText()).isEqualTo("BLOCKED");
+            assertThat(ubuntu.at("/onboarding/reasons").toString()).contains("NO_KUBERNETES");
+        });
+        JsonNode talos = node("e2e-ghent/talos-cp-1");
+        assertThat(talos.at("/onboarding/route").asText()).isEqualTo("ARC_K8S");
+        assertThat(talos.at("/onboarding/state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(node("e2e-porto-sensor-9").at("/onboarding/state").asText()).isEqualTo("BLOCKED");
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get().forEach((name, d) -> d.partitions()
+                .forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result = admin.listOffsets(request).all().get();
+        return result.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    private static Map<TopicPartition, Long> committed(Admin admin, java.util.Set<TopicPartition> partitions)
+            throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("planner")
+                .partitionsToOffsetAndMetadata().get();
+        return partitions.stream().collect(Collectors.toMap(tp -> tp,
+                tp -> offsets.get(tp) == null ? 0L : offsets.get(tp).offset()));
+    }
+
+    private static long total(Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private JsonNode node(String nodeId) throws Exception {

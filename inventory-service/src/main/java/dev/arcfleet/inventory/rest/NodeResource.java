@@ -1,7 +1,9 @@
 package dev.arcfleet.inventory.rest;
 
+import dev.arcfleet.support.rest.ApiError;
+
 import dev.arcfleet.contracts.OnboardingState;
-import dev.arcfleet.inventory.normalize.FieldError;
+import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.inventory.persistence.NodeQueries;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DefaultValue;

@@ -1,11 +1,13 @@
 package dev.arcfleet.inventory.rest;
 
+import dev.arcfleet.support.rest.ApiError;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.Registration;
-import dev.arcfleet.inventory.normalize.FieldError;
-import dev.arcfleet.inventory.normalize.RegistrationValidator;
-import dev.arcfleet.inventory.normalize.Validated;
+import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.facts.normalize.RegistrationValidator;
+import dev.arcfleet.facts.normalize.Validated;
 import dev.arcfleet.inventory.service.RegistrationOutcome;
 import dev.arcfleet.inventory.service.RegistrationService;
 import jakarta.ws.rs.Consumes;

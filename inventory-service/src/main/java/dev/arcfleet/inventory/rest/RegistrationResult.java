@@ -1,7 +1,7 @@
 package dev.arcfleet.inventory.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.arcfleet.inventory.normalize.FieldError;
+import dev.arcfleet.contracts.FieldError;
 
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.arcfleet.inventory.service;
 
-import dev.arcfleet.inventory.classify.OsClassifier;
-import dev.arcfleet.inventory.normalize.FactsNormalizer;
-import dev.arcfleet.inventory.normalize.RegistrationValidator;
+import dev.arcfleet.facts.classify.OsClassifier;
+import dev.arcfleet.facts.normalize.FactsNormalizer;
+import dev.arcfleet.facts.normalize.RegistrationValidator;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
 

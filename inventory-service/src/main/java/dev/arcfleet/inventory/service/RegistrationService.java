@@ -7,7 +7,7 @@ import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.contracts.Topics;
-import dev.arcfleet.inventory.normalize.FactsNormalizer;
+import dev.arcfleet.facts.normalize.FactsNormalizer;
 import dev.arcfleet.inventory.persistence.NodeEntity;
 import dev.arcfleet.support.outbox.Outbox;
 import io.quarkus.logging.Log;

@@ -4,6 +4,7 @@ import dev.arcfleet.contracts.Channels;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.NodeRetired;
+import dev.arcfleet.planner.config.PolicyProvider;
 import dev.arcfleet.planner.service.PlanningService;
 import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;
@@ -18,11 +19,13 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class NodeFactsConsumer {
     private final PlanningService planning;
+    private final PolicyProvider policies;
     private final ProcessedEvents processed;
     private final JsonReader json;
 
-    public NodeFactsConsumer(PlanningService planning, ProcessedEvents processed, JsonReader json) {
+    public NodeFactsConsumer(PlanningService planning, PolicyProvider policies, ProcessedEvents processed, JsonReader json) {
         this.planning = planning;
+        this.policies = policies;
         this.processed = processed;
         this.json = json;
     }
@@ -38,7 +41,9 @@ public class NodeFactsConsumer {
             if (facts.nodeId() == null || facts.factsHash() == null || facts.os() == null || facts.deviceClass() == null) {
                 throw new PoisonRecordException("node facts " + event.id() + " lack nodeId, factsHash, os or deviceClass");
             }
-            if (processed.markFirstTime("nodes", event.id())) {
+            // Keyed by policy version: a replay under the same policy skips every event it has seen, a replay after a
+            // policy change decides every node again.
+            if (processed.markFirstTime("nodes@" + policies.current().version(), event.id())) {
                 planning.onFacts(facts, event.correlationId() != null ? event.correlationId() : facts.correlationId());
             }
         } else {

@@ -22,6 +22,9 @@ public class NodeDecisionEntity extends PanacheEntityBase {
     public String facts;
     @Column(name = "facts_hash")
     public String factsHash;
+    /** When the facts decided on were observed: older facts (a replay of history) never override newer ones. */
+    @Column(name = "observed_at")
+    public Instant observedAt;
     @Column(name = "policy_version")
     public String policyVersion;
     public String route;

@@ -33,6 +33,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -69,9 +70,16 @@ public class PlanningService {
                     policy.version());
             return;
         }
+        if (stored != null && stored.observedAt != null && facts.observedAt() != null
+                && facts.observedAt().isBefore(stored.observedAt)) {
+            Log.debugf("node %s: facts observed %s are older than those decided on (%s): ignored", facts.nodeId(),
+                    facts.observedAt(), stored.observedAt);
+            return;
+        }
         Instant now = Instant.now();
         Decision decision = attachPlan(engine.decide(facts, policy, now), facts, policy, correlationId, now);
         String previousPlan = stored == null || stored.retired ? null : stored.planId;
+        Decision previous = stored == null || stored.retired ? null : readDecision(stored.decision);
         boolean known = stored != null;
         if (!known) {
             stored = new NodeDecisionEntity();
@@ -80,6 +88,7 @@ public class PlanningService {
         stored.clusterId = facts.clusterId();
         stored.facts = json(facts);
         stored.factsHash = facts.factsHash();
+        stored.observedAt = facts.observedAt();
         stored.policyVersion = policy.version();
         stored.route = decision.route().name();
         stored.targetKind = decision.target().kind().name();
@@ -92,6 +101,11 @@ public class PlanningService {
             stored.persist();
         }
         moveMembership(previousPlan, decision.planId(), correlationId, now);
+        if (previous != null && sameOutcome(previous, decision)) {
+            // New facts or policy, same judgement: the node keeps its state (a SUCCEEDED node does not go back to PLANNED).
+            Log.debugf("node %s re-decided under policy %s: unchanged", facts.nodeId(), policy.version());
+            return;
+        }
         publishDecision(decision, correlationId, now);
         Log.infof("node %s -> %s %s %s (plan %s, policy %s) correlation %s", facts.nodeId(), decision.route(),
                 decision.target().kind(), decision.target().id(), decision.planId(), policy.version(), correlationId);
@@ -296,6 +310,23 @@ public class PlanningService {
             return id.substring(facts.clusterId().length() + 1);
         }
         return facts.hostname() != null ? facts.hostname() : id;
+    }
+
+    /** Same route, target, degradation, reasons, capabilities and plan: nothing for anyone downstream to do. */
+    static boolean sameOutcome(Decision a, Decision b) {
+        return a.route() == b.route() && Objects.equals(a.target(), b.target()) && a.degraded() == b.degraded()
+                && Objects.equals(a.reasons(), b.reasons()) && Objects.equals(a.planId(), b.planId())
+                && Objects.equals(a.dependsOn(), b.dependsOn())
+                && toSet(a.capabilities().provided()).equals(toSet(b.capabilities().provided()))
+                && toSet(a.capabilities().missing()).equals(toSet(b.capabilities().missing()));
+    }
+
+    private Decision readDecision(String json) {
+        try {
+            return mapper.readValue(json, Decision.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored decision is not readable", e);
+        }
     }
 
     private static Decision with(Decision d, String planId, List<String> dependsOn) {

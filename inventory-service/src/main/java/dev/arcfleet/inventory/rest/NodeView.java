@@ -14,12 +14,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** {@code GET /api/v1/nodes/{nodeId}} (CONTRACTS.md, "Node status"): the node's facts and its onboarding state. */
+/**
+ * {@code GET /api/v1/nodes/{nodeId}} (CONTRACTS.md, "Node status"): the node's facts and its onboarding state.
+ * {@code retired} is true once the node left the fleet (deleted from its cluster); it still answers with its last facts.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NodeView(String nodeId, String hostname, String site, String deviceClass, OsIdentity os, ClusterRef cluster,
         HostFacts host, Virtualization virtualization, List<Capability> requiredCapabilities, Map<String, String> labels,
         String osImage, String kernelVersion, Map<String, String> osRelease, String source, Instant observedAt,
-        String factsHash, String correlationId, Onboarding onboarding) {
+        String factsHash, String correlationId, boolean retired, Onboarding onboarding) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Onboarding(String state, String route, Target target, boolean degraded, List<String> reasons,

@@ -46,7 +46,7 @@ public class NodeViews {
                 d == null ? null : d.policyVersion());
         return new NodeView(f.nodeId(), f.hostname(), f.site(), f.deviceClass().name(), f.os(), f.cluster(), f.host(),
                 f.virtualization(), f.requiredCapabilities(), f.labels(), f.osImage(), f.kernelVersion(), f.osRelease(),
-                f.source().name(), f.observedAt(), f.factsHash(), n.correlationId, onboarding);
+                f.source().name(), f.observedAt(), f.factsHash(), n.correlationId, n.retired, onboarding);
     }
 
     public NodeSummaryView summary(NodeWithStatus row) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.NodeFacts;
+import dev.arcfleet.contracts.NodeRetired;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.facts.normalize.FactsNormalizer;
@@ -13,6 +14,7 @@ import dev.arcfleet.support.outbox.Outbox;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
@@ -72,6 +74,37 @@ public class RegistrationService {
             outcomes.add(RegistrationOutcome.ACCEPTED);
         }
         return outcomes;
+    }
+
+    /**
+     * Marks nodes retired and publishes one {@code NodeRetired} per node that was active, keyed like its facts (cluster,
+     * else node). Unknown and already retired nodes are skipped, and the rows are locked, so a retirement seen twice
+     * (a deletion and a reconciliation) is published once. A retired node keeps its facts and answers on
+     * {@code GET /api/v1/nodes/{id}}; registering it again brings it back. Returns the ids it retired.
+     */
+    @Transactional
+    public List<String> retire(List<String> nodeIds, String reason) {
+        Instant now = Instant.now();
+        List<String> retired = new ArrayList<>();
+        List<String> ids = nodeIds.stream().map(String::trim).distinct().sorted().toList();
+        for (int i = 0; i < ids.size(); i += LOOKUP_CHUNK) {
+            List<NodeEntity> active = entityManager
+                    .createQuery("from NodeEntity where nodeId in :ids and retired = false order by nodeId", NodeEntity.class)
+                    .setParameter("ids", ids.subList(i, Math.min(ids.size(), i + LOOKUP_CHUNK)))
+                    .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                    .getResultList();
+            for (NodeEntity node : active) {
+                String eventId = UUID.randomUUID().toString();
+                String correlationId = UUID.randomUUID().toString();
+                node.retired = true;
+                node.updatedAt = now;
+                outbox.publish(Topics.NODES, node.clusterId != null ? node.clusterId : node.nodeId, EventTypes.NODE_RETIRED,
+                        eventId, correlationId, new NodeRetired(eventId, correlationId, now, node.nodeId, node.clusterId, reason));
+                Log.debugf("node %s retired (%s), correlation %s", node.nodeId, reason, correlationId);
+                retired.add(node.nodeId);
+            }
+        }
+        return retired;
     }
 
     private Map<String, NodeEntity> load(List<String> ids) {

@@ -1,0 +1,110 @@
+package dev.arcfleet.inventory.imports;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.FactsSource;
+import dev.arcfleet.contracts.Registration;
+import dev.arcfleet.facts.normalize.RegistrationValidator;
+import dev.arcfleet.facts.normalize.Validated;
+import dev.arcfleet.inventory.service.RegistrationOutcome;
+import dev.arcfleet.inventory.service.RegistrationService;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Imports a file of registrations as it streams in: each line is validated like a REST registration, good lines are
+ * registered in batches ({@code fleet.imports.batch-size}, one transaction each, source IMPORT), bad lines are
+ * reported by line number and field, and progress is saved after every batch so
+ * {@code GET /api/v1/imports/{id}} can follow a large file. A batch that fails stops the import; the batches before
+ * it stay stored.
+ */
+@ApplicationScoped
+public class BulkImporter {
+    static final String EMPTY = "the file holds no registration";
+
+    private final RegistrationValidator validator;
+    private final RegistrationService registrations;
+    private final ImportStore store;
+    private final ImportsConfig config;
+    private final ObjectMapper mapper;
+
+    public BulkImporter(RegistrationValidator validator, RegistrationService registrations, ImportStore store,
+            ImportsConfig config, ObjectMapper mapper) {
+        this.validator = validator;
+        this.registrations = registrations;
+        this.store = store;
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    /** @throws ImportFileException when the file cannot be imported at all (a bad CSV header); nothing is stored then */
+    public ImportRecord run(ImportFormat format, InputStream body) throws IOException {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+        ImportLineReader lines = format == ImportFormat.CSV ? CsvLinesReader.open(reader) : new JsonLinesReader(reader, mapper);
+        String importId = UUID.randomUUID().toString();
+        store.start(importId, format, Instant.now());
+        Log.infof("import %s (%s) started", importId, format);
+        ImportTally tally = new ImportTally(config.maxErrors());
+        try {
+            readAll(importId, lines, tally);
+        } catch (IOException e) {
+            Log.warnf("import %s: the upload broke off after %d lines: %s", importId, tally.lines(), e.getMessage());
+            return store.finish(importId, tally, ImportState.FAILED, "the upload broke off after line " + tally.lines()
+                    + " (" + e.getClass().getSimpleName() + "); the lines before it that were accepted are stored");
+        } catch (RuntimeException e) {
+            Log.errorf(e, "import %s: a batch could not be stored", importId);
+            return store.finish(importId, tally, ImportState.FAILED, "a batch could not be stored (" + e.getClass().getSimpleName()
+                    + "); the " + (tally.accepted() + tally.unchanged()) + " registrations counted before it are stored");
+        }
+        if (tally.lines() == 0) {
+            return store.finish(importId, tally, ImportState.FAILED, EMPTY);
+        }
+        ImportRecord done = store.finish(importId, tally, ImportState.DONE, null);
+        Log.infof("import %s done: %d lines, %d accepted, %d unchanged, %d rejected", importId, done.lines(), done.accepted(),
+                done.unchanged(), done.rejected());
+        return done;
+    }
+
+    private void readAll(String importId, ImportLineReader lines, ImportTally tally) throws IOException {
+        int batchSize = config.batchSize();
+        List<Registration> batch = new ArrayList<>(batchSize);
+        ImportLine line;
+        while ((line = lines.next()) != null) {
+            tally.lineRead();
+            Validated validated = line.readable() ? validator.validate(line.json()) : null;
+            if (validated == null) {
+                tally.rejected(line.line(), line.errors());
+            } else if (!validated.valid()) {
+                tally.rejected(line.line(), validated.errors());
+            } else {
+                batch.add(validated.registration());
+                if (batch.size() >= batchSize) {
+                    register(batch, tally);
+                }
+            }
+            if (tally.lines() % batchSize == 0) {
+                store.progress(importId, tally);
+            }
+        }
+        register(batch, tally);
+    }
+
+    private void register(List<Registration> batch, ImportTally tally) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<RegistrationOutcome> outcomes = registrations.register(batch, FactsSource.IMPORT);
+        tally.accepted(outcomes.stream().filter(o -> o == RegistrationOutcome.ACCEPTED).count());
+        tally.unchanged(outcomes.stream().filter(o -> o == RegistrationOutcome.UNCHANGED).count());
+        batch.clear();
+    }
+}

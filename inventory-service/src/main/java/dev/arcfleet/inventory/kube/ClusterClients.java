@@ -1,0 +1,92 @@
+package dev.arcfleet.inventory.kube;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+
+/**
+ * Opens a Kubernetes client for a cluster from its credentials reference. The kubeconfig is read at that moment
+ * (so a rotated file or Secret is picked up on reconnect) and lives only inside the client; error messages name the
+ * reference and never quote the kubeconfig.
+ */
+@ApplicationScoped
+public class ClusterClients {
+    private final KubernetesClient own;
+
+    public ClusterClients(KubernetesClient own) {
+        this.own = own;
+    }
+
+    /** A client and whether it is ours to close (the service's own client is shared). */
+    public record Connection(KubernetesClient client, boolean owned) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (owned) {
+                client.close();
+            }
+        }
+    }
+
+    public Connection connect(ClusterAccess access) {
+        return switch (access.mode()) {
+            case IN_CLUSTER -> new Connection(own, false);
+            case KUBECONFIG_FILE -> new Connection(build(access, readFile(access)), true);
+            case KUBECONFIG_SECRET -> new Connection(build(access, readSecret(access)), true);
+        };
+    }
+
+    private static String readFile(ClusterAccess access) {
+        try {
+            return Files.readString(Path.of(access.path()), StandardCharsets.UTF_8);
+        } catch (IOException | SecurityException e) {
+            throw new ClusterAccessException(access.describe() + " cannot be read (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private String readSecret(ClusterAccess access) {
+        ClusterAccess.SecretRef ref = access.secret();
+        Secret secret;
+        try {
+            secret = own.secrets().inNamespace(ref.namespace()).withName(ref.name()).get();
+        } catch (KubernetesClientException e) {
+            throw new ClusterAccessException(access.describe() + " cannot be read: HTTP " + e.getCode(), e);
+        }
+        if (secret == null) {
+            throw new ClusterAccessException("secret " + ref.namespace() + "/" + ref.name() + " does not exist");
+        }
+        if (secret.getData() != null && secret.getData().get(ref.key()) != null) {
+            try {
+                return new String(Base64.getDecoder().decode(secret.getData().get(ref.key())), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new ClusterAccessException(access.describe() + " is not base64", e);
+            }
+        }
+        if (secret.getStringData() != null && secret.getStringData().get(ref.key()) != null) {
+            return secret.getStringData().get(ref.key());
+        }
+        throw new ClusterAccessException("secret " + ref.namespace() + "/" + ref.name() + " has no key " + ref.key());
+    }
+
+    private KubernetesClient build(ClusterAccess access, String kubeconfig) {
+        Config config;
+        try {
+            config = Config.fromKubeconfig(kubeconfig);
+        } catch (RuntimeException e) {
+            // the parser's message may quote the kubeconfig: name the reference only
+            throw new ClusterAccessException(access.describe() + " is not a usable kubeconfig (" + e.getClass().getSimpleName() + ")", null);
+        }
+        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
+            throw new ClusterAccessException(access.describe() + " names no API server");
+        }
+        return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(own.getKubernetesSerialization()).build();
+    }
+}

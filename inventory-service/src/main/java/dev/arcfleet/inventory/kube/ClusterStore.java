@@ -1,0 +1,53 @@
+package dev.arcfleet.inventory.kube;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The registered clusters, in the database. */
+@ApplicationScoped
+public class ClusterStore {
+    private final EntityManager entityManager;
+
+    public ClusterStore(EntityManager entityManager) {
+        this.entityManager = entityManager;
+    }
+
+    /**
+     * Stores a new cluster; false when one with the same id is registered already. Two concurrent registrations of a
+     * new id meet at the primary key: the second fails on commit.
+     */
+    @Transactional
+    public boolean create(ClusterSpec spec, Instant now) {
+        if (entityManager.find(ClusterEntity.class, spec.id()) != null) {
+            return false;
+        }
+        entityManager.persist(ClusterEntity.from(spec, now));
+        return true;
+    }
+
+    @Transactional
+    public List<StoredCluster> all() {
+        return entityManager.createQuery("from ClusterEntity order by clusterId", ClusterEntity.class).getResultList().stream()
+                .map(e -> new StoredCluster(e.toSpec(), e.createdAt)).toList();
+    }
+
+    @Transactional
+    public Optional<StoredCluster> find(String id) {
+        return Optional.ofNullable(entityManager.find(ClusterEntity.class, id)).map(e -> new StoredCluster(e.toSpec(), e.createdAt));
+    }
+
+    /** Forgets a cluster; false when it was not registered. */
+    @Transactional
+    public boolean delete(String id) {
+        return entityManager.createQuery("delete from ClusterEntity where clusterId = :id").setParameter("id", id)
+                .executeUpdate() > 0;
+    }
+
+    public record StoredCluster(ClusterSpec spec, Instant createdAt) {
+    }
+}

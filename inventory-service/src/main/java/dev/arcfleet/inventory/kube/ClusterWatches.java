@@ -1,0 +1,110 @@
+package dev.arcfleet.inventory.kube;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * The node watches of this instance, one per registered cluster. They are resumed for every stored cluster at
+ * startup, and a supervisor keeps them in line with the database (a cluster registered or deleted through another
+ * replica), reconnects broken ones and schedules the periodic reconciliation. Connecting (which may read a file or
+ * a Secret) happens on one connector thread, never on a request or informer thread.
+ */
+@ApplicationScoped
+public class ClusterWatches {
+    private final Map<String, ClusterWatch> watches = new ConcurrentHashMap<>();
+    private final ExecutorService connector = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "cluster-connector");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final NodeMapper mapper = new NodeMapper();
+    private final ClusterStore store;
+    private final ClusterClients clients;
+    private final DiscoveryBatcher batcher;
+    private final DiscoveryConfig config;
+
+    public ClusterWatches(ClusterStore store, ClusterClients clients, DiscoveryBatcher batcher, DiscoveryConfig config) {
+        this.store = store;
+        this.clients = clients;
+        this.batcher = batcher;
+        this.config = config;
+    }
+
+    void resume(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            Log.info("cluster discovery is disabled on this instance (fleet.discovery.enabled=false)");
+            return;
+        }
+        var clusters = store.all();
+        clusters.forEach(c -> watch(c.spec()));
+        Log.infof("resumed node watches of %d clusters", clusters.size());
+    }
+
+    void stopAll(@Observes ShutdownEvent event) {
+        watches.values().forEach(ClusterWatch::stop);
+        watches.clear();
+        connector.shutdownNow();
+    }
+
+    /** Starts watching a cluster unless this instance watches it already. */
+    public void watch(ClusterSpec spec) {
+        if (!config.enabled()) {
+            return;
+        }
+        watches.computeIfAbsent(spec.id(), id -> new ClusterWatch(spec, clients, mapper, batcher, config.resync()))
+                .scheduleConnect(connector);
+    }
+
+    public void unwatch(String clusterId) {
+        ClusterWatch watch = watches.remove(clusterId);
+        if (watch != null) {
+            watch.stop();
+            Log.infof("cluster %s: node watch stopped", clusterId);
+        }
+    }
+
+    public ClusterStatus status(String clusterId) {
+        ClusterWatch watch = watches.get(clusterId);
+        if (watch != null) {
+            return watch.status(Instant.now());
+        }
+        if (!config.enabled()) {
+            return new ClusterStatus(WatchState.DISCONNECTED, "not watched by this instance (fleet.discovery.enabled=false)",
+                    null, null, null, 0);
+        }
+        return new ClusterStatus(WatchState.CONNECTING, null, null, null, null, 0);
+    }
+
+    @Scheduled(every = "{fleet.discovery.supervise-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void supervise() {
+        if (!config.enabled()) {
+            return;
+        }
+        Map<String, ClusterSpec> stored = store.all().stream()
+                .collect(Collectors.toMap(c -> c.spec().id(), ClusterStore.StoredCluster::spec));
+        Set.copyOf(watches.keySet()).stream().filter(id -> !stored.containsKey(id)).forEach(this::unwatch);
+        stored.values().stream().filter(spec -> !watches.containsKey(spec.id())).forEach(this::watch);
+
+        Instant now = Instant.now();
+        for (ClusterWatch watch : watches.values()) {
+            watch.sample(now);
+            if (watch.needsReconnect(now, config.reconnectAfter())) {
+                watch.scheduleConnect(connector);
+            } else if (watch.reconcileDue(now, config.resync())) {
+                watch.requestReconcile();
+            }
+        }
+    }
+}

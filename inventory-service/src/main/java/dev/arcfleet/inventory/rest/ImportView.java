@@ -1,0 +1,24 @@
+package dev.arcfleet.inventory.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.arcfleet.inventory.imports.ImportError;
+import dev.arcfleet.inventory.imports.ImportRecord;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A bulk import on {@code /api/v1/imports}: {@code lines} read so far (blank lines and the CSV header not counted),
+ * how many were {@code accepted} (new or changed facts), {@code unchanged} or {@code rejected}, the first errors by
+ * file line and field, and {@code errorsOmitted}: errors past the cap, counted only.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ImportView(String importId, String format, String state, long lines, long accepted, long unchanged,
+        long rejected, List<ImportError> errors, long errorsOmitted, String message, Instant startedAt, Instant updatedAt,
+        Instant finishedAt) {
+
+    static ImportView of(ImportRecord r) {
+        return new ImportView(r.importId(), r.format().name(), r.state().name(), r.lines(), r.accepted(), r.unchanged(),
+                r.rejected(), r.errors(), r.errorsOmitted(), r.message(), r.startedAt(), r.updatedAt(), r.finishedAt());
+    }
+}

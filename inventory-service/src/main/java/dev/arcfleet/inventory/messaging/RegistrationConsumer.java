@@ -7,56 +7,118 @@ import dev.arcfleet.contracts.Channels;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
 import dev.arcfleet.inventory.service.RegistrationService;
+import dev.arcfleet.support.inbox.DeadLetters;
 import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.inbox.ProcessedEvents;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
- * Registrations produced straight to {@code fleet.registrations} by devices and importers: validated like REST ones; a
- * bad record goes to {@code fleet.registrations.dlq} with every bad field in {@code dead-letter-reason}.
+ * Registrations produced straight to {@code fleet.registrations} by devices and importers, consumed in batches (up to
+ * {@code max.poll.records}): every record is validated like a REST one; a bad record goes to
+ * {@code fleet.registrations.dlq} (original key, value and headers, every bad field in {@code dead-letter-reason})
+ * before the batch is committed; the good ones are registered in one transaction. Offsets are committed only after
+ * both, so a crash replays the batch (duplicates are skipped by event id). A database failure is not the records'
+ * fault: storing is retried with backoff for about 15 s, then the channel fails (readiness goes down) instead of
+ * dead-lettering good registrations.
  */
 @ApplicationScoped
 public class RegistrationConsumer {
+    static final String DLQ_CHANNEL = "registrations-dlq";
+    /** Storing a batch is retried with backoff (0.5 s, 1 s, 2 s, 4 s, 8 s) before the channel fails. */
+    static final int STORE_ATTEMPTS = 6;
+
     private final RegistrationValidator validator;
     private final RegistrationService registrations;
     private final ProcessedEvents processed;
     private final ObjectMapper mapper;
+    private final MutinyEmitter<String> deadLetters;
 
     public RegistrationConsumer(RegistrationValidator validator, RegistrationService registrations, ProcessedEvents processed,
-            ObjectMapper mapper) {
+            ObjectMapper mapper, @Channel(DLQ_CHANNEL) MutinyEmitter<String> deadLetters) {
         this.validator = validator;
         this.registrations = registrations;
         this.processed = processed;
         this.mapper = mapper;
+        this.deadLetters = deadLetters;
+    }
+
+    private record Good(String eventId, Registration registration) {
     }
 
     @Incoming(Channels.REGISTRATIONS_IN)
     @Blocking
-    @Transactional
-    public void consume(ConsumerRecord<String, String> record) {
-        IncomingEvent event = IncomingEvent.from(record);
-        if (event.type() != null && !EventTypes.REGISTRATION_SUBMITTED.equals(event.type())) {
-            event.requireType(java.util.Set.of(EventTypes.REGISTRATION_SUBMITTED));
+    public void consume(ConsumerRecords<String, String> batch) {
+        List<Good> good = new ArrayList<>(batch.count());
+        for (ConsumerRecord<String, String> record : batch) {
+            try {
+                IncomingEvent event = IncomingEvent.from(record);
+                if (event.type() != null && !EventTypes.REGISTRATION_SUBMITTED.equals(event.type())) {
+                    event.requireType(Set.of(EventTypes.REGISTRATION_SUBMITTED));
+                }
+                Validated validated = validator.validate(parse(event));
+                if (!validated.valid()) {
+                    throw new PoisonRecordException("invalid registration " + event.id() + ": " + describe(validated.errors()));
+                }
+                good.add(new Good(event.id(), validated.registration()));
+            } catch (PoisonRecordException e) {
+                deadLetter(record, e);
+            }
         }
-        JsonNode json = parse(event);
-        Validated validated = validator.validate(json);
-        if (!validated.valid()) {
-            throw new PoisonRecordException("invalid registration " + event.id() + ": " + describe(validated.errors()));
+        if (good.isEmpty()) {
+            return;
         }
-        if (processed.markFirstTime("registrations", event.id())) {
-            registrations.register(List.of(validated.registration()), FactsSource.REGISTRATION);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> register(good));
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == STORE_ATTEMPTS) {
+                    throw e;
+                }
+                long backoffMs = 500L << (attempt - 1);
+                Log.warnf("storing %d registrations failed (attempt %d of %d), retrying in %d ms: %s", good.size(), attempt,
+                        STORE_ATTEMPTS, backoffMs, e.getMessage());
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));
+            }
         }
+    }
+
+    private void register(List<Good> good) {
+        List<Registration> fresh = new ArrayList<>(good.size());
+        for (Good g : good) {
+            if (processed.markFirstTime("registrations", g.eventId())) {
+                fresh.add(g.registration());
+            }
+        }
+        if (!fresh.isEmpty()) {
+            registrations.register(fresh, FactsSource.REGISTRATION);
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<String, String> record, PoisonRecordException e) {
+        deadLetters.sendMessageAndAwait(DeadLetters.of(record, e));
+        Log.warnf("registration at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(), record.offset(),
+                e.getMessage());
     }
 
     private JsonNode parse(IncomingEvent event) {

@@ -6,34 +6,102 @@ import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.NodeRetired;
 import dev.arcfleet.planner.config.PolicyProvider;
 import dev.arcfleet.planner.service.PlanningService;
+import dev.arcfleet.support.inbox.DeadLetters;
 import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.inbox.ProcessedEvents;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code fleet.nodes} in batches (up to {@code max.poll.records}), in partition order: unusable records are
+ * dead-lettered, the rest decided in one transaction, then the batch is committed. Events already handled under the
+ * current policy are skipped (keyed by policy version: a replay under the same policy publishes nothing, a replay
+ * after a policy change decides every node again). A database failure is retried with backoff, then fails the channel
+ * rather than dead-lettering good events.
+ */
 @ApplicationScoped
 public class NodeFactsConsumer {
+    static final int STORE_ATTEMPTS = 6;
+
     private final PlanningService planning;
     private final PolicyProvider policies;
     private final ProcessedEvents processed;
     private final JsonReader json;
+    private final MutinyEmitter<String> deadLetters;
 
-    public NodeFactsConsumer(PlanningService planning, PolicyProvider policies, ProcessedEvents processed, JsonReader json) {
+    public NodeFactsConsumer(PlanningService planning, PolicyProvider policies, ProcessedEvents processed, JsonReader json,
+            @Channel("nodes-dlq") MutinyEmitter<String> deadLetters) {
         this.planning = planning;
         this.policies = policies;
         this.processed = processed;
         this.json = json;
+        this.deadLetters = deadLetters;
+    }
+
+    /** One usable event of the batch. */
+    private record Usable(IncomingEvent event, NodeFacts facts, NodeRetired retired) {
     }
 
     @Incoming(Channels.NODES_IN)
     @Blocking
-    @Transactional
-    public void consume(ConsumerRecord<String, String> record) {
+    public void consume(ConsumerRecords<String, String> batch) {
+        List<Usable> usable = new ArrayList<>(batch.count());
+        for (ConsumerRecord<String, String> record : batch) {
+            try {
+                usable.add(read(record));
+            } catch (PoisonRecordException e) {
+                deadLetters.sendMessageAndAwait(DeadLetters.of(record, e));
+                Log.warnf("node event at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(), record.offset(),
+                        e.getMessage());
+            }
+        }
+        if (usable.isEmpty()) {
+            return;
+        }
+        String marks = "nodes@" + policies.current().version();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> {
+                    for (Usable u : usable) {
+                        if (!processed.markFirstTime(marks, u.event().id())) {
+                            continue;
+                        }
+                        if (u.facts() != null) {
+                            planning.onFacts(u.facts(), u.event().correlationId() != null ? u.event().correlationId()
+                                    : u.facts().correlationId());
+                        } else {
+                            planning.onRetired(u.retired());
+                        }
+                    }
+                });
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == STORE_ATTEMPTS) {
+                    throw e;
+                }
+                long backoffMs = 500L << (attempt - 1);
+                Log.warnf("deciding %d node events failed (attempt %d of %d), retrying in %d ms: %s", usable.size(), attempt,
+                        STORE_ATTEMPTS, backoffMs, e.getMessage());
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));
+            }
+        }
+    }
+
+    private Usable read(ConsumerRecord<String, String> record) {
         IncomingEvent event = IncomingEvent.from(record);
         String type = event.requireType(EventTypes.NODE_STREAM);
         if (EventTypes.NODE_FACTS.equals(type)) {
@@ -41,19 +109,12 @@ public class NodeFactsConsumer {
             if (facts.nodeId() == null || facts.factsHash() == null || facts.os() == null || facts.deviceClass() == null) {
                 throw new PoisonRecordException("node facts " + event.id() + " lack nodeId, factsHash, os or deviceClass");
             }
-            // Keyed by policy version: a replay under the same policy skips every event it has seen, a replay after a
-            // policy change decides every node again.
-            if (processed.markFirstTime("nodes@" + policies.current().version(), event.id())) {
-                planning.onFacts(facts, event.correlationId() != null ? event.correlationId() : facts.correlationId());
-            }
-        } else {
-            NodeRetired retired = json.read(event, NodeRetired.class);
-            if (retired.nodeId() == null) {
-                throw new PoisonRecordException("node retirement " + event.id() + " lacks nodeId");
-            }
-            if (processed.markFirstTime("nodes", event.id())) {
-                planning.onRetired(retired);
-            }
+            return new Usable(event, facts, null);
         }
+        NodeRetired retired = json.read(event, NodeRetired.class);
+        if (retired.nodeId() == null) {
+            throw new PoisonRecordException("node retirement " + event.id() + " lacks nodeId");
+        }
+        return new Usable(event, null, retired);
     }
 }

@@ -148,6 +148,34 @@ class PlanningFlowTest {
         status.close();
     }
 
+    @Test
+    void deadLettersUnusableNodeEventsAndDecidesTheRestOfTheBatch() throws Exception {
+        String cluster = "dlq-" + UUID.randomUUID().toString().substring(0, 8);
+        ConsumerTask<String, String> dlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.NODES));
+        ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS);
+        ProducerRecord<String, String> garbage = new ProducerRecord<>(Topics.NODES, cluster, "{not json");
+        garbage.headers().add(EventTypes.CE_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        garbage.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, String> noOs = new ProducerRecord<>(Topics.NODES, cluster,
+                "{\"nodeId\": \"" + cluster + "/x\", \"factsHash\": \"h\"}");
+        noOs.headers().add(EventTypes.CE_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        noOs.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
+        kafka.produceStrings().fromRecords(garbage, noOs).awaitCompletion();
+        send(talosInCluster(cluster + "/cp-1", cluster, List.of(), "d1"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(dlq.getRecords()).filteredOn(r -> cluster.equals(r.key())).hasSize(2)
+                    .allSatisfy(r -> assertThat(new String(r.headers().lastHeader("dead-letter-reason").value(),
+                            StandardCharsets.UTF_8)).isNotBlank());
+            assertThat(decisionsFor(status, cluster)).singleElement()
+                    .satisfies(e -> assertThat(e.decision().route()).isEqualTo(Route.ARC_K8S));
+        });
+        assertThat(dlq.getRecords()).filteredOn(r -> cluster.equals(r.key())).extracting(ConsumerRecord::value)
+                .containsExactlyInAnyOrder("{not json", noOs.value());
+        dlq.close();
+        status.close();
+    }
+
     private List<StatusEvent> decisionsFor(ConsumerTask<String, String> task, String cluster) {
         return task.getRecords().stream().map(r -> readStatus(r.value()))
                 .filter(e -> e.decision() != null && e.nodeId() != null && e.nodeId().startsWith(cluster + "/"))

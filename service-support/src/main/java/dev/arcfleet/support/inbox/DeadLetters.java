@@ -1,0 +1,35 @@
+package dev.arcfleet.support.inbox;
+
+import dev.arcfleet.contracts.Topics;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A dead letter for a record a batch consumer cannot use: the original key, value and headers, to
+ * {@code <topic>.dlq}, with the same {@code dead-letter-*} headers SmallRye's per-record dead-letter strategy writes.
+ * Send it through an emitter and await it before the batch is acknowledged.
+ */
+public final class DeadLetters {
+    private DeadLetters() {
+    }
+
+    public static Message<String> of(ConsumerRecord<String, String> record, Throwable reason) {
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add("dead-letter-reason", bytes(reason.getMessage() == null ? reason.toString() : reason.getMessage()));
+        headers.add("dead-letter-cause", bytes(reason.getCause() == null ? "" : reason.getCause().toString()));
+        headers.add("dead-letter-topic", bytes(record.topic()));
+        headers.add("dead-letter-partition", bytes(Integer.toString(record.partition())));
+        headers.add("dead-letter-offset", bytes(Long.toString(record.offset())));
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(Topics.deadLetter(record.topic())).withKey(record.key()).withHeaders(headers).build();
+        return Message.of(record.value() == null ? "" : record.value()).addMetadata(metadata);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -27,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -70,8 +71,10 @@ public class PlanningService {
                     policy.version());
             return;
         }
-        if (stored != null && stored.observedAt != null && facts.observedAt() != null
-                && facts.observedAt().isBefore(stored.observedAt)) {
+        // PostgreSQL keeps microseconds (rounding), Instant.now() has nanoseconds: compare both at microseconds.
+        Instant observed = facts.observedAt() == null ? null : facts.observedAt().truncatedTo(ChronoUnit.MICROS);
+        if (stored != null && stored.observedAt != null && observed != null
+                && observed.isBefore(stored.observedAt.truncatedTo(ChronoUnit.MICROS))) {
             Log.debugf("node %s: facts observed %s are older than those decided on (%s): ignored", facts.nodeId(),
                     facts.observedAt(), stored.observedAt);
             return;
@@ -88,7 +91,7 @@ public class PlanningService {
         stored.clusterId = facts.clusterId();
         stored.facts = json(facts);
         stored.factsHash = facts.factsHash();
-        stored.observedAt = facts.observedAt();
+        stored.observedAt = observed;
         stored.policyVersion = policy.version();
         stored.route = decision.route().name();
         stored.targetKind = decision.target().kind().name();

@@ -176,6 +176,29 @@ class PlanningFlowTest {
         status.close();
     }
 
+    @Test
+    void factsObservedAtTheSameInstantAreNotTakenForOlderOnesWhateverTheDatabaseRounds() {
+        String cluster = "clock-" + UUID.randomUUID().toString().substring(0, 8);
+        ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS);
+        // 999 ns past a microsecond: PostgreSQL rounds it up when it stores the observation time.
+        Instant observed = Instant.parse("2026-11-24T10:00:00.123456999Z");
+        NodeFacts first = withObservedAt(talosInCluster(cluster + "/n-1", cluster, List.of(), "c1"), observed);
+        NodeFacts changed = withObservedAt(talosInCluster(cluster + "/n-1", cluster, List.of(Capability.DEFENDER), "c2"),
+                observed);
+        send(first);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decisionsFor(status, cluster)).hasSize(1));
+        send(changed);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decisionsFor(status, cluster)).hasSize(2)
+                .last().satisfies(e -> assertThat(e.decision().factsHash()).isEqualTo("c2")));
+        status.close();
+    }
+
+    private static NodeFacts withObservedAt(NodeFacts f, Instant observedAt) {
+        return new NodeFacts(f.eventId(), f.correlationId(), f.occurredAt(), f.nodeId(), f.hostname(), f.site(),
+                f.deviceClass(), f.osRelease(), f.osImage(), f.kernelVersion(), f.host(), f.cluster(), f.virtualization(),
+                f.requiredCapabilities(), f.labels(), f.source(), observedAt, f.os(), f.factsHash());
+    }
+
     private List<StatusEvent> decisionsFor(ConsumerTask<String, String> task, String cluster) {
         return task.getRecords().stream().map(r -> readStatus(r.value()))
                 .filter(e -> e.decision() != null && e.nodeId() != null && e.nodeId().startsWith(cluster + "/"))

@@ -104,9 +104,10 @@ public class RegistrationConsumer {
     }
 
     private void register(List<Good> good) {
+        Set<String> firstTime = processed.markFirstTime("registrations", good.stream().map(Good::eventId).toList());
         List<Registration> fresh = new ArrayList<>(good.size());
         for (Good g : good) {
-            if (processed.markFirstTime("registrations", g.eventId())) {
+            if (firstTime.remove(g.eventId())) {
                 fresh.add(g.registration());
             }
         }

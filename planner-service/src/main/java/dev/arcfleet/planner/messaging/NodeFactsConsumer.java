@@ -23,6 +23,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -76,8 +77,10 @@ public class NodeFactsConsumer {
         for (int attempt = 1; ; attempt++) {
             try {
                 QuarkusTransaction.requiringNew().run(() -> {
+                    Set<String> firstTime = processed.markFirstTime(marks,
+                            usable.stream().map(u -> u.event().id()).toList());
                     for (Usable u : usable) {
-                        if (!processed.markFirstTime(marks, u.event().id())) {
+                        if (!firstTime.remove(u.event().id())) {
                             continue;
                         }
                         if (u.facts() != null) {

@@ -3,10 +3,13 @@ package dev.arcfleet.executor.azure;
 import java.util.Map;
 import java.util.Optional;
 
-/** The ARM calls the executor makes: read a resource by id, and PUT one (returning once ARM has accepted it). */
+/** The ARM calls the executor makes: read a resource by id, PUT one, and poll a long-running operation. */
 public interface ArmClient {
     Optional<ArmResource> get(String resourceId, String apiVersion);
 
-    /** Sends the PUT and returns ARM's status code (200, 201 or 202); provisioning continues on ARM's side. */
-    int put(String resourceId, String apiVersion, Map<String, Object> body);
+    /** Sends the PUT and returns once ARM has accepted it; provisioning may continue on ARM's side. */
+    ArmAccepted put(String resourceId, String apiVersion, Map<String, Object> body);
+
+    /** Polls an {@code Azure-AsyncOperation} or {@code Location} URL that a PUT answered with. */
+    ArmOperation operation(String url);
 }

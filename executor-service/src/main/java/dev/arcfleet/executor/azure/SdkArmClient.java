@@ -1,9 +1,15 @@
 package dev.arcfleet.executor.azure;
 
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
+import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
 import com.azure.core.http.rest.Response;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.core.management.profile.AzureProfile;
+import com.azure.core.util.FluxUtil;
 import com.azure.resourcemanager.resources.ResourceManager;
 import com.azure.resourcemanager.resources.fluent.ResourceManagementClient;
 import com.azure.resourcemanager.resources.fluent.models.GenericResourceInner;
@@ -12,7 +18,13 @@ import com.azure.resourcemanager.resources.models.ExtendedLocation;
 import com.azure.resourcemanager.resources.models.ExtendedLocationType;
 import com.azure.resourcemanager.resources.models.Identity;
 import com.azure.resourcemanager.resources.models.ResourceIdentityType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import reactor.core.publisher.Flux;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -30,9 +42,15 @@ import java.util.regex.Pattern;
 public class SdkArmClient implements ArmClient {
     private static final Pattern RESOURCE_GROUP = Pattern.compile("(?i)^/subscriptions/([^/]+)/resourcegroups/([^/]+)/?$");
 
+    private static final HttpHeaderName ASYNC_OPERATION = HttpHeaderName.fromString("Azure-AsyncOperation");
+    private static final HttpHeaderName RETRY_AFTER = HttpHeaderName.fromString("Retry-After");
+
     private final ResourceManagementClient client;
+    private final HttpPipeline pipeline;
+    private final ObjectMapper mapper = new ObjectMapper();
 
     public SdkArmClient(HttpPipeline pipeline, AzureProfile profile) {
+        this.pipeline = pipeline;
         this.client = ResourceManager.authenticate(pipeline, profile).withSubscription(profile.getSubscriptionId())
                 .serviceClient();
     }
@@ -60,21 +78,75 @@ public class SdkArmClient implements ArmClient {
     }
 
     @Override
-    public int put(String resourceId, String apiVersion, Map<String, Object> body) {
+    public ArmAccepted put(String resourceId, String apiVersion, Map<String, Object> body) {
         try {
             Matcher rg = RESOURCE_GROUP.matcher(resourceId);
             if (rg.matches()) {
-                client.getResourceGroups().createOrUpdate(rg.group(2),
+                ResourceGroupInner group = client.getResourceGroups().createOrUpdate(rg.group(2),
                         new ResourceGroupInner().withLocation(String.valueOf(body.get("location"))));
-                return 200;
+                return new ArmAccepted(200, null, group.properties() == null ? null : group.properties().provisioningState());
             }
-            Response<?> response = client.getResources().createOrUpdateByIdWithResponseAsync(resourceId, apiVersion,
-                    toInner(body)).block();
-            return response == null ? 0 : response.getStatusCode();
+            Response<Flux<ByteBuffer>> response = client.getResources().createOrUpdateByIdWithResponseAsync(resourceId,
+                    apiVersion, toInner(body)).block();
+            if (response == null) {
+                throw new ArmException(0, "NoResponse", "PUT " + resourceId + " got no response", null, null);
+            }
+            HttpHeaders headers = response.getHeaders();
+            String operation = headers.getValue(ASYNC_OPERATION) != null ? headers.getValue(ASYNC_OPERATION)
+                    : response.getStatusCode() == 202 ? headers.getValue(HttpHeaderName.LOCATION) : null;
+            byte[] content = FluxUtil.collectBytesInByteBufferStream(response.getValue()).block();
+            return new ArmAccepted(response.getStatusCode(), operation, provisioningState(content));
         } catch (ManagementException e) {
             throw translate("PUT", resourceId, e);
         } catch (RuntimeException e) {
             throw connectionFailure("PUT", resourceId, e);
+        }
+    }
+
+    @Override
+    public ArmOperation operation(String url) {
+        try (HttpResponse response = pipeline.send(new HttpRequest(HttpMethod.GET, url)).block()) {
+            if (response == null) {
+                throw new ArmException(0, "NoResponse", "GET " + url + " got no response", null, null);
+            }
+            int status = response.getStatusCode();
+            String text = response.getBodyAsString().defaultIfEmpty("").block();
+            if (status == 429 || status >= 400) {
+                JsonNode error = readTree(text).path("error");
+                throw new ArmException(status, error.path("code").asText(null), "polling " + url + " answered " + status
+                        + ": " + error.path("message").asText(text), retryAfter(response.getHeaderValue(RETRY_AFTER)), null);
+            }
+            if (status == 202) {
+                return new ArmOperation("InProgress", null);
+            }
+            JsonNode body = readTree(text);
+            if (!body.hasNonNull("status")) {
+                return new ArmOperation("Succeeded", null); // a Location poll answering 200/201/204 is done
+            }
+            JsonNode error = body.path("error");
+            return new ArmOperation(body.get("status").asText(), error.isMissingNode() ? null
+                    : error.path("code").asText("") + ": " + error.path("message").asText(""));
+        } catch (ArmException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw connectionFailure("GET", url, e);
+        }
+    }
+
+    private String provisioningState(byte[] content) {
+        JsonNode state = readTree(content == null ? "" : new String(content, StandardCharsets.UTF_8))
+                .path("properties").path("provisioningState");
+        return state.isMissingNode() || state.isNull() ? null : state.asText();
+    }
+
+    private JsonNode readTree(String text) {
+        if (text == null || text.isBlank()) {
+            return mapper.createObjectNode();
+        }
+        try {
+            return mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            return mapper.createObjectNode();
         }
     }
 

@@ -80,6 +80,10 @@ public interface ExecutorConfig {
         @WithDefault("10")
         double writesPerSecond();
 
+        /** How often a step polls a long-running ARM operation or a condition it waits on. */
+        @WithDefault("5s")
+        Duration pollInterval();
+
         /** How long a single ARM call may take before it counts as a transient failure. */
         @WithDefault("60s")
         Duration callTimeout();

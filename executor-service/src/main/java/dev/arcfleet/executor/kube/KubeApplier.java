@@ -3,7 +3,6 @@ package dev.arcfleet.executor.kube;
 import dev.arcfleet.executor.route.KubeObject;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.Resource;
 
 import java.util.Map;
 import java.util.Objects;
@@ -20,12 +19,7 @@ public class KubeApplier {
     public Result apply(KubernetesClient client, KubeObject object, Map<String, Object> manifest) {
         GenericKubernetesResource desired = client.getKubernetesSerialization().convertValue(manifest,
                 GenericKubernetesResource.class);
-        Resource<GenericKubernetesResource> resource = client.genericKubernetesResources(object.apiVersion(), object.kind())
-                .inNamespace(object.namespace())
-                .withName(object.name());
-        GenericKubernetesResource current = object.namespace() == null
-                ? client.genericKubernetesResources(object.apiVersion(), object.kind()).withName(object.name()).get()
-                : resource.get();
+        GenericKubernetesResource current = get(client, object.apiVersion(), object.kind(), object.namespace(), object.name());
         if (current == null) {
             create(client, object, desired);
             return Result.CREATED;

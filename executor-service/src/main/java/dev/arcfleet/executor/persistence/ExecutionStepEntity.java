@@ -43,6 +43,9 @@ public class ExecutionStepEntity extends PanacheEntityBase {
     /** What the step applied or, in dry-run, would apply: ARM requests and Kubernetes objects, secrets redacted. JSON. */
     @Column(columnDefinition = "text")
     public String record;
+    /** The ARM long-running operation being polled: {@code <resourceId> <pollUrl>}. */
+    @Column(columnDefinition = "text")
+    public String operation;
 
     @Embeddable
     public static class Key implements Serializable {

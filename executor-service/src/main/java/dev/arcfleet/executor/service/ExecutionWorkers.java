@@ -152,7 +152,7 @@ public class ExecutionWorkers {
         }
     }
 
-    record Claim(String executionId, int stepIndex, int attempt, String planJson, Instant stepStartedAt) {
+    record Claim(String executionId, int stepIndex, int attempt, String planJson, Instant stepStartedAt, String operation) {
     }
 
     /** Runs one step of one runnable execution; false when there was nothing to run. */
@@ -165,7 +165,8 @@ public class ExecutionWorkers {
         try {
             OnboardingPlan plan = mapper.readValue(claim.planJson(), OnboardingPlan.class);
             List<StepSpec> steps = stepPlans.stepsOf(plan);
-            outcome = applier.apply(new StepContext(plan, steps.get(claim.stepIndex()), claim.attempt(), claim.stepStartedAt()));
+            outcome = applier.apply(new StepContext(plan, steps.get(claim.stepIndex()), claim.attempt(), claim.stepStartedAt(),
+                    claim.operation()));
         } catch (Exception e) {
             outcome = StepOutcome.retry(e.getClass().getSimpleName() + ": " + e.getMessage(), Duration.ZERO);
         }
@@ -199,7 +200,8 @@ public class ExecutionWorkers {
         }
         step.state = StepState.RUNNING;
         step.attempts++;
-        return new Claim(execution.executionId, execution.currentStep, step.attempts, execution.plan, step.startedAt);
+        return new Claim(execution.executionId, execution.currentStep, step.attempts, execution.plan, step.startedAt,
+                step.operation);
     }
 
     private void complete(Claim claim, StepOutcome outcome) {
@@ -217,6 +219,7 @@ public class ExecutionWorkers {
                 step.state = StepState.SUCCEEDED;
                 step.finishedAt = now;
                 step.record = outcome.record();
+                step.operation = null;
                 execution.attempt = 0;
                 status.publish(execution, StatusType.STEP_SUCCEEDED, step.name, outcome.detail());
                 execution.currentStep++;
@@ -230,6 +233,7 @@ public class ExecutionWorkers {
             }
             case WAITING -> {
                 step.state = StepState.RUNNING;
+                step.operation = outcome.operation();
                 execution.nextRunAt = now.plus(outcome.retryAfter());
             }
             case RETRY -> {
@@ -244,6 +248,11 @@ public class ExecutionWorkers {
                     status.publish(execution, StatusType.RETRYING, step.name,
                             outcome.detail() + " (attempt " + execution.attempt + ", next in " + delay.toMillis() + " ms)");
                 }
+            }
+            case THROTTLED -> {
+                step.state = StepState.PENDING;
+                execution.nextRunAt = now.plus(outcome.retryAfter());
+                status.publish(execution, StatusType.RETRYING, step.name, outcome.detail());
             }
             case FAILED -> fail(execution, step, now, "step " + step.name + " failed: " + outcome.detail());
         }

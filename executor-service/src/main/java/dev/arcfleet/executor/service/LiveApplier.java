@@ -3,8 +3,10 @@ package dev.arcfleet.executor.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.executor.azure.ArmAccepted;
 import dev.arcfleet.executor.azure.ArmClient;
 import dev.arcfleet.executor.azure.ArmException;
+import dev.arcfleet.executor.azure.ArmOperation;
 import dev.arcfleet.executor.azure.ArmResource;
 import dev.arcfleet.executor.azure.WriteBudget;
 import dev.arcfleet.executor.config.ExecutorConfig;
@@ -39,7 +41,6 @@ import java.util.function.Supplier;
  * here sleeps: "not yet" is a {@link StepOutcome#waiting}, and the worker picks the step up again later.
  */
 public class LiveApplier implements StepApplier {
-    static final Duration POLL = Duration.ofSeconds(2);
     static final Duration PROVISIONING_TIMEOUT = Duration.ofMinutes(30);
 
     private final ArmClient arm;
@@ -49,6 +50,7 @@ public class LiveApplier implements StepApplier {
     private final ObjectMapper mapper;
     private final String subscriptionId;
     private final ExecutorConfig config;
+    private final Duration poll;
 
     public LiveApplier(ArmClient arm, WriteBudget writes, ClusterClients clusters, ObjectMapper mapper, ExecutorConfig config) {
         this.arm = arm;
@@ -57,6 +59,7 @@ public class LiveApplier implements StepApplier {
         this.mapper = mapper;
         this.subscriptionId = config.azure().subscriptionId();
         this.config = config;
+        this.poll = config.azure().pollInterval();
     }
 
     @Override
@@ -67,7 +70,7 @@ public class LiveApplier implements StepApplier {
             if (e.throttled()) {
                 Duration after = e.retryAfter() != null ? e.retryAfter() : Duration.ofSeconds(10);
                 writes.backOff(subscriptionId, after);
-                return StepOutcome.retry("ARM throttled (429), Retry-After " + after.toSeconds() + " s", after);
+                return StepOutcome.throttled("ARM throttled (429), Retry-After " + after.toSeconds() + " s", after);
             }
             if (e.transientFailure()) {
                 return StepOutcome.retry(e.getMessage(), e.retryAfter() != null ? e.retryAfter() : Duration.ZERO);
@@ -86,10 +89,22 @@ public class LiveApplier implements StepApplier {
         Duration elapsed = Duration.between(context.stepStartedAt() == null ? Instant.now() : context.stepStartedAt(),
                 Instant.now());
         for (ArmRequest request : context.step().arm()) {
+            String operation = context.operation();
+            if (operation != null && operation.startsWith(request.resourceId() + " ")) {
+                ArmOperation status = arm.operation(operation.substring(request.resourceId().length() + 1));
+                if (!status.finished()) {
+                    return StepOutcome.waitingOn(operation, request.resourceId() + ": operation " + status.status(), poll);
+                }
+                if (status.failed()) {
+                    return StepOutcome.failed(request.resourceId() + " provisioning ended " + status.status()
+                            + (status.error() == null ? "" : " (" + status.error() + ")")
+                            + "; see the resource's activity log in Azure, then retry the execution");
+                }
+            }
             Optional<ArmResource> current = arm.get(request.resourceId(), request.apiVersion());
             String state = current.map(ArmResource::provisioningState).orElse(null);
             if (current.isPresent() && (state == null || "Succeeded".equalsIgnoreCase(state))) {
-                record.add(Map.of("arm", request.resourceId(), "result", "present"));
+                record.add(Map.of("arm", request.resourceId(), "result", operation != null ? "created" : "present"));
                 continue;
             }
             if (current.isPresent() && ("Failed".equalsIgnoreCase(state) || "Canceled".equalsIgnoreCase(state))) {
@@ -100,14 +115,19 @@ public class LiveApplier implements StepApplier {
                 if (elapsed.compareTo(PROVISIONING_TIMEOUT) > 0) {
                     return StepOutcome.failed(request.resourceId() + " still " + state + " after " + elapsed.toMinutes() + " min");
                 }
-                return StepOutcome.waiting(request.resourceId() + " is " + state, POLL);
+                return StepOutcome.waitingOn(operation, request.resourceId() + " is " + state, poll);
             }
             Duration wait = writes.tryAcquire(subscriptionId);
             if (!wait.isZero()) {
                 return StepOutcome.waiting("waiting " + wait.toMillis() + " ms for the subscription's ARM write budget", wait);
             }
-            int status = arm.put(request.resourceId(), request.apiVersion(), resolveArmBody(context, request.body()));
-            return StepOutcome.waiting("PUT " + request.resourceId() + " answered " + status + "; provisioning", POLL);
+            ArmAccepted accepted = arm.put(request.resourceId(), request.apiVersion(), resolveArmBody(context, request.body()));
+            if (accepted.done()) {
+                record.add(Map.of("arm", request.resourceId(), "result", "created"));
+                continue;
+            }
+            return StepOutcome.waitingOn(accepted.operationUrl() == null ? null : request.resourceId() + " " + accepted.operationUrl(),
+                    "PUT " + request.resourceId() + " answered " + accepted.status() + "; provisioning", poll);
         }
         KubernetesClient client = context.step().kube().isEmpty() && context.step().waitFor() == null ? null
                 : clusters.forCluster(context.clusterId());
@@ -130,7 +150,7 @@ public class LiveApplier implements StepApplier {
                             + waitFor.expectedValue() + ", after " + elapsed.toSeconds() + " s");
                 }
                 return StepOutcome.waiting(waitFor.propertyPath() + " is " + value + ", waiting for "
-                        + waitFor.expectedValue(), POLL);
+                        + waitFor.expectedValue(), poll);
             }
             record.add(Map.of("waitFor", waitFor.propertyPath(), "result", String.valueOf(value)));
         }

@@ -1,0 +1,374 @@
+package dev.arcfleet.executor.live;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.contracts.StatusEvent;
+import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.contracts.Target;
+import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.arm.ArmEmulator;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The executor in live mode, end to end: plans from Kafka, ARM through the emulator over HTTP (async operations, write
+ * budget, 429s, injected faults), Kubernetes through one CRUD mock API server per cluster, and the agents simulated.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "executor_live"))
+@QuarkusTestResource(value = LiveAzureResource.class, restrictToAnnotatedClass = true)
+class LiveExecutionTest {
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    EntityManager entityManager;
+
+    LiveFleet fleet;
+    KafkaCompanion kafka;
+    ConsumerTask<String, String> status;
+
+    @BeforeEach
+    void connect() {
+        kafka = new KafkaCompanion(bootstrap);
+        status = kafka.consumeStrings().fromTopics(Topics.STATUS);
+    }
+
+    @AfterEach
+    void close() {
+        status.close();
+        kafka.close();
+    }
+
+    @Test
+    void arcK8sConnectsTheClusterInstallsTheAgentsAndOneExtensionPerCapability() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "ghent-line3",
+                List.of(Capability.POLICY, Capability.MONITOR, Capability.GITOPS, Capability.DEFENDER));
+        send(Topics.PLANS_ARC_K8S, plan);
+
+        JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
+        assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
+        assertThat(view.getString("mode")).isEqualTo("live");
+
+        String cc = fleet.connectedClusterId("ghent-line3");
+        Map<String, Object> connected = arm.resource(cc).orElseThrow();
+        assertThat(property(connected, "connectivityStatus")).isEqualTo("Connected");
+        assertThat(property(connected, "distribution")).isEqualTo("k3s");
+        assertThat(connected.get("identity").toString()).contains("SystemAssigned");
+        List<String> extensions = arm.resourceIds("connectedClusters/ghent-line3/providers/Microsoft.KubernetesConfiguration/extensions/");
+        assertThat(extensions).hasSize(4);
+        assertThat(extensions.stream().map(id -> property(arm.resource(id).orElseThrow(), "extensionType")))
+                .containsExactlyInAnyOrder("Microsoft.PolicyInsights", "microsoft.azuremonitor.containers", "microsoft.flux",
+                        "microsoft.azuredefender.kubernetes");
+        for (String id : extensions) {
+            assertThat(arm.creations(id)).as(id).isEqualTo(1);
+        }
+        assertThat(arm.creations(cc)).isEqualTo(1);
+
+        // The private key lives only in the cluster; Azure got the matching public key.
+        KubernetesClient cluster = fleet.clusters().client("ghent-line3");
+        String publicKey = secretValue(cluster, "azure-arc-release", "arc-agent-key", "publicKey");
+        String privateKey = secretValue(cluster, "azure-arc-release", "arc-agent-key", "privateKey");
+        assertThat(privateKey).startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(property(connected, "agentPublicKeyCertificate")).isEqualTo(publicKey);
+        assertThat(arm.requests()).noneMatch(r -> r.body().contains(privateKeyBody(privateKey)));
+        GenericKubernetesResource job = cluster.genericKubernetesResources("batch/v1", "Job").inNamespace("azure-arc-release")
+                .withName("arc-agent-install").get();
+        assertThat(job.getAdditionalProperties().get("spec").toString()).contains("global.resourceName=ghent-line3");
+
+        assertThat(types(plan.planId())).startsWith(StatusType.STARTED).endsWith(StatusType.SUCCEEDED)
+                .filteredOn(t -> t == StatusType.STEP_SUCCEEDED).hasSize(view.getList("steps").size());
+
+        // A new revision of the same plan runs again and changes nothing: every resource is found and kept.
+        OnboardingPlan again = revise(plan, "r2");
+        send(Topics.PLANS_ARC_K8S, again);
+        await().atMost(Duration.ofSeconds(60)).until(() -> executionView(plan.planId()).getList("revisions").size() == 2
+                && "SUCCEEDED".equals(executionView(plan.planId()).getString("state")));
+        assertThat(arm.creations(cc)).isEqualTo(1);
+        extensions.forEach(id -> assertThat(arm.creations(id)).isEqualTo(1));
+        assertThat(executionView(plan.planId()).getString("steps.find { it.name == 'put-connected-cluster' }.record.actions[0].result"))
+                .isEqualTo("present");
+    }
+
+    @Test
+    void anExistingConnectedClusterIsAdoptedNotDuplicated() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        String cc = fleet.connectedClusterId("adopted-edge");
+        // connected earlier by hand (az connectedk8s connect), with its agents running
+        arm.seed(fleet.resourceGroupId(), Map.of("location", "westeurope"));
+        arm.seed(cc, Map.of("location", "westeurope", "properties", Map.of("connectivityStatus", "Connected",
+                "distribution", "talos", "agentPublicKeyCertificate", "earlier-key")));
+        OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "adopted-edge", List.of(Capability.MONITOR));
+        send(Topics.PLANS_ARC_K8S, plan);
+
+        JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
+        assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
+        assertThat(arm.creations(cc)).isZero();
+        assertThat(property(arm.resource(cc).orElseThrow(), "agentPublicKeyCertificate")).isEqualTo("earlier-key");
+        assertThat(arm.resourceIds("adopted-edge/providers/Microsoft.KubernetesConfiguration/extensions/")).hasSize(1);
+    }
+
+    @Test
+    void companionVmRunsPinnedToItsHostAndItsMachineConnects() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        OnboardingPlan plan = nodePlan("lyon-edge", "talos-w1");
+        send(Topics.PLANS_COMPANION_VM, plan);
+
+        JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
+        assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
+        KubernetesClient cluster = fleet.clusters().client("lyon-edge");
+        GenericKubernetesResource vm = cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
+                .inNamespace("arc-companions").withName("arc-lyon-edge-talos-w1").get();
+        assertThat(vm).isNotNull();
+        assertThat(vm.getAdditionalProperties().get("spec").toString()).contains("runStrategy=Always")
+                .contains("kubernetes.io/hostname=talos-w1");
+        String machine = fleet.resourceGroupId() + "/providers/Microsoft.HybridCompute/machines/arc-lyon-edge-talos-w1";
+        assertThat(property(arm.resource(machine).orElseThrow(), "status")).isEqualTo("Connected");
+        assertThat(arm.resource(machine).orElseThrow().get("tags").toString()).contains("lyon-edge/talos-w1");
+        assertThat(fleet.simulator().vmStarts("arc-lyon-edge-talos-w1")).isEqualTo(1);
+        assertThat(secretValue(cluster, "arc-companions", "arc-lyon-edge-talos-w1-onboarding", "client-secret"))
+                .isEqualTo(fleet.principalSecret());
+    }
+
+    @Test
+    void iotOperationsRunsOnAConnectedClusterThroughToAProvisionedInstance() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        arm.seed(fleet.resourceGroupId(), Map.of("location", "westeurope"));
+        arm.seed(fleet.connectedClusterId("bremen-plant"), Map.of("location", "westeurope",
+                "properties", Map.of("connectivityStatus", "Connected", "distribution", "k3s")));
+        OnboardingPlan plan = clusterPlan(Route.IOT_OPERATIONS, "bremen-plant", List.of(Capability.EDGE_DATA));
+        send(Topics.PLANS_IOT_OPERATIONS, plan);
+
+        JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(90));
+        assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
+        String instance = fleet.resourceGroupId() + "/providers/Microsoft.IoTOperations/instances/bremen-plant-aio";
+        Map<String, Object> aio = arm.resource(instance).orElseThrow();
+        assertThat(aio.get("extendedLocation").toString()).contains("customLocations/bremen-plant-cl");
+        assertThat(property(arm.resource(fleet.resourceGroupId()
+                + "/providers/Microsoft.ExtendedLocation/customLocations/bremen-plant-cl").orElseThrow(), "hostResourceId"))
+                .isEqualTo(fleet.connectedClusterId("bremen-plant"));
+        assertThat(arm.resourceIds("bremen-plant/providers/Microsoft.KubernetesConfiguration/extensions/"))
+                .extracting(id -> id.substring(id.lastIndexOf('/') + 1))
+                .containsExactlyInAnyOrder("iotoperations-platform", "azure-secretstore", "arc-containerstorage", "iotoperations");
+    }
+
+    @Test
+    void transientFaultsAreRetriedAndAFailedProvisioningEndsTheExecutionWithAReason() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        arm.failNext("PUT", "connectedClusters/faults-a$", 503, 2);
+        arm.stallNext("GET", "connectedClusters/faults-a/providers/Microsoft.KubernetesConfiguration", Duration.ofSeconds(5), 1);
+        arm.failProvisioning("connectedClusters/faults-b/providers/Microsoft.KubernetesConfiguration/extensions/flux$");
+        OnboardingPlan retried = clusterPlan(Route.ARC_K8S, "faults-a", List.of(Capability.GITOPS));
+        OnboardingPlan failing = clusterPlan(Route.ARC_K8S, "faults-b", List.of(Capability.MONITOR, Capability.GITOPS));
+        send(Topics.PLANS_ARC_K8S, retried);
+        send(Topics.PLANS_ARC_K8S, failing);
+
+        JsonPath ok = awaitFinished(retried.planId(), Duration.ofSeconds(90));
+        assertThat(ok.getString("state")).as(ok.prettify()).isEqualTo("SUCCEEDED");
+        assertThat(types(retried.planId())).contains(StatusType.RETRYING);
+        assertThat(arm.creations(fleet.connectedClusterId("faults-a"))).isEqualTo(1);
+
+        JsonPath failed = awaitFinished(failing.planId(), Duration.ofSeconds(90));
+        assertThat(failed.getString("state")).isEqualTo("FAILED");
+        assertThat(failed.getString("failureReason")).contains("extension-flux").contains("extensions/flux")
+                .contains("Failed").contains("activity log");
+        assertThat(types(failing.planId())).endsWith(StatusType.FAILED);
+    }
+
+    @Test
+    void underA429StormEveryPlanStillSucceedsAndNothingIsCreatedTwice() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        int throttledBefore = arm.throttled();
+        arm.writeBudget(4, 2);
+        try {
+            List<OnboardingPlan> plans = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                plans.add(clusterPlan(Route.ARC_K8S, "storm-" + i, List.of(Capability.MONITOR)));
+            }
+            for (OnboardingPlan plan : plans) {
+                send(Topics.PLANS_ARC_K8S, plan);
+            }
+            for (OnboardingPlan plan : plans) {
+                JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(120));
+                assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
+            }
+            assertThat(arm.throttled() - throttledBefore).as("429 answers during the storm").isPositive();
+            assertThat(arm.creations()).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+            assertThat(plans.stream().flatMap(p -> events(p.planId()).stream())
+                    .filter(e -> e.type() == StatusType.RETRYING)).anyMatch(e -> e.detail().contains("429"));
+            System.out.printf("429 storm: 8 plans SUCCEEDED, %d calls throttled, %d writes%n",
+                    arm.throttled() - throttledBefore, arm.writes());
+        } finally {
+            arm.writeBudget(200, 10);
+        }
+    }
+
+    @Test
+    void noSecretReachesAnEventALogLineTheDatabaseOrTheRestApi() throws Exception {
+        List<OnboardingPlan> plans = List.of(clusterPlan(Route.ARC_K8S, "secrets-a", List.of(Capability.POLICY)),
+                nodePlan("secrets-b", "flatcar-7"));
+        send(Topics.PLANS_ARC_K8S, plans.get(0));
+        send(Topics.PLANS_COMPANION_VM, plans.get(1));
+        for (OnboardingPlan plan : plans) {
+            JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
+            assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
+        }
+        String privateKey = privateKeyBody(secretValue(fleet.clusters().client("secrets-a"), "azure-arc-release",
+                "arc-agent-key", "privateKey"));
+        List<String> secrets = List.of(fleet.principalSecret(), fleet.armToken(), privateKey);
+
+        List<String> places = new ArrayList<>();
+        ConsumerTask<String, String> everything = kafka.consumeStrings().fromTopics(Topics.STATUS);
+        long[] seen = {-1};
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            long now = everything.count();
+            boolean settled = now > 0 && now == seen[0];
+            seen[0] = now;
+            return settled;
+        });
+        everything.getRecords().forEach(r -> places.add("event " + r.value()));
+        everything.close();
+        places.add("log " + Files.readString(fleet.logFile()));
+        for (OnboardingPlan plan : plans) {
+            places.add("rest " + RestAssured.get("/api/v1/executions/" + plan.planId()).asString());
+        }
+        places.add("db " + databaseText());
+        for (String place : places) {
+            for (String secret : secrets) {
+                assertThat(place).as(place.substring(0, Math.min(40, place.length()))).doesNotContain(secret);
+            }
+        }
+        assertThat(places).anyMatch(p -> p.startsWith("event ")).anyMatch(p -> p.startsWith("db "));
+        // The ARM emulator saw the token (as Authorization) and neither the principal's secret nor the private key.
+        assertThat(fleet.arm().requests()).allMatch(r -> ("Bearer " + fleet.armToken()).equals(r.authorization()))
+                .noneMatch(r -> r.body().contains(fleet.principalSecret()) || r.body().contains(privateKey));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private String databaseText() {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object> rows = entityManager.createNativeQuery("""
+                    select concat_ws(' ', plan, failure_reason) from execution
+                    union all select concat_ws(' ', detail, record, operation) from execution_step
+                    union all select payload from outbox_event""").getResultList();
+            return String.join("\n", rows.stream().map(String::valueOf).toList());
+        });
+    }
+
+    private JsonPath awaitFinished(String planId, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            var response = RestAssured.get("/api/v1/executions/" + planId);
+            assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+            assertThat(response.jsonPath().getString("state")).as(response.asPrettyString()).isIn("SUCCEEDED", "FAILED");
+        });
+        return executionView(planId);
+    }
+
+    private JsonPath executionView(String planId) {
+        return RestAssured.get("/api/v1/executions/" + planId).then().statusCode(200).extract().jsonPath();
+    }
+
+    private List<StatusEvent> events(String planId) {
+        return status.getRecords().stream().map(r -> read(r.value())).filter(e -> planId.equals(e.planId())).toList();
+    }
+
+    private List<StatusType> types(String planId) {
+        return events(planId).stream().map(StatusEvent::type).toList();
+    }
+
+    private StatusEvent read(String json) {
+        try {
+            return mapper.readValue(json, StatusEvent.class);
+        } catch (Exception e) {
+            throw new AssertionError("status event is not valid JSON: " + json, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object property(Map<String, Object> resource, String name) {
+        return ((Map<String, Object>) resource.get("properties")).get(name);
+    }
+
+    private static String secretValue(KubernetesClient cluster, String namespace, String name, String key) {
+        GenericKubernetesResource secret = cluster.genericKubernetesResources("v1", "Secret").inNamespace(namespace)
+                .withName(name).get();
+        assertThat(secret).as("Secret " + namespace + "/" + name).isNotNull();
+        Object data = secret.getAdditionalProperties().get("data");
+        if (data instanceof Map<?, ?> map && map.get(key) != null) {
+            return new String(Base64.getDecoder().decode(map.get(key).toString()), StandardCharsets.UTF_8);
+        }
+        return String.valueOf(((Map<?, ?>) secret.getAdditionalProperties().get("stringData")).get(key));
+    }
+
+    /** A distinctive slice of the PEM body (the base64 of the key), which is what a leak would contain. */
+    private static String privateKeyBody(String pem) {
+        String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return body.substring(40, 120);
+    }
+
+    private static OnboardingPlan clusterPlan(Route route, String cluster, List<Capability> capabilities) {
+        return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
+                UUID.randomUUID().toString(), "r1", route, new Target(TargetKind.CLUSTER, cluster), List.of(cluster + "/n1"),
+                capabilities, List.of(), null, "2026-11-25.1", Map.of("distribution", "k3s", "infrastructure", "generic"));
+    }
+
+    private static OnboardingPlan nodePlan(String cluster, String node) {
+        String nodeId = cluster + "/" + node;
+        return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
+                UUID.randomUUID().toString(), "r1", Route.COMPANION_VM, new Target(TargetKind.NODE, nodeId), List.of(nodeId),
+                List.of(Capability.EXTENSIONS), List.of(), null, "2026-11-25.1",
+                Map.of("clusterId", cluster, "hostNode", node));
+    }
+
+    private static OnboardingPlan revise(OnboardingPlan plan, String revision) {
+        return new OnboardingPlan(UUID.randomUUID().toString(), plan.correlationId(), Instant.now(), plan.planId(), revision,
+                plan.route(), plan.target(), plan.nodeIds(), plan.capabilities(), plan.dependsOn(), null, plan.policyVersion(),
+                plan.parameters());
+    }
+
+    private void send(String topic, OnboardingPlan plan) throws Exception {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, plan.target().id(), mapper.writeValueAsString(plan));
+        record.headers().add(EventTypes.CE_ID, plan.eventId().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventTypes.CE_TYPE, EventTypes.PLAN_CREATED.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventTypes.CE_CORRELATION_ID, plan.correlationId().getBytes(StandardCharsets.UTF_8));
+        kafka.produceStrings().fromRecords(record).awaitCompletion();
+    }
+}

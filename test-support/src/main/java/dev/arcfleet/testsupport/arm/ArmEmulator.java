@@ -1,0 +1,605 @@
+package dev.arcfleet.testsupport.arm;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A local Azure Resource Manager over real HTTP, with the semantics the executor depends on:
+ * <ul>
+ * <li>PUT, GET and DELETE by resource id (paths matched case-insensitively, duplicate slashes ignored), an
+ * {@code api-version} on every call and a bearer token on every call;</li>
+ * <li>resource groups created synchronously; other resources answered 201 with {@code provisioningState=Accepted} and an
+ * {@code Azure-AsyncOperation} URL, reaching {@code Succeeded} (or an injected {@code Failed}) after a configurable
+ * latency; updates answered 200; DELETE answered 202 with a {@code Location} to poll;</li>
+ * <li>parents checked: a resource in a missing group is 404 {@code ResourceGroupNotFound}, an extension resource of a
+ * missing parent 404 {@code ParentResourceNotFound};</li>
+ * <li>the per-subscription write token bucket (200 burst, 10/s by default): an empty bucket answers 429 with
+ * {@code Retry-After}; {@code x-ms-ratelimit-remaining-subscription-writes} on every write;</li>
+ * <li>connected clusters start {@code connectivityStatus=Connecting} until something (a test's agent simulator)
+ * connects them; resource providers can be unregistered (409 {@code MissingSubscriptionRegistration});</li>
+ * <li>fault injection: the next N matching calls answer a status, or stall for a while (a timeout);</li>
+ * <li>counters: creations per resource id (to prove idempotency), writes, throttled calls, and every request body
+ * received (to prove no secret reached Azure where it should not).</li>
+ * </ul>
+ */
+public final class ArmEmulator implements AutoCloseable {
+    private static final Pattern SUBSCRIPTION = Pattern.compile("(?i)^/subscriptions/([^/]+)");
+    private static final Pattern RESOURCE_GROUP = Pattern.compile("(?i)^/subscriptions/([^/]+)/resourcegroups/([^/]+)$");
+    private static final Pattern IN_GROUP = Pattern.compile("(?i)^(/subscriptions/[^/]+/resourcegroups/[^/]+)/providers/.+");
+    private static final Pattern OPERATION = Pattern.compile("(?i)^/subscriptions/([^/]+)/providers/arcfleet\\.emulator/operations/([^/]+)$");
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Map<String, Stored> resources = new ConcurrentHashMap<>();
+    private final Map<String, Operation> operations = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> creations = new ConcurrentHashMap<>();
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final List<Pattern> failingProvisioning = new CopyOnWriteArrayList<>();
+    private final Set<String> unregisteredProviders = ConcurrentHashMap.newKeySet();
+    private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger writes = new AtomicInteger();
+    private final AtomicInteger throttled = new AtomicInteger();
+    private final LongSupplier clock = System::nanoTime;
+    private volatile int writeBurst;
+    private volatile double writesPerSecond;
+    private volatile Duration provisioningLatency;
+    private HttpServer server;
+    private ExecutorService executor;
+
+    /** A request the emulator received (method, path as sent, body as text). */
+    public record Recorded(String method, String path, String authorization, String body) {
+    }
+
+    private record Fault(String method, Pattern path, int status, Duration stall, AtomicInteger remaining) {
+    }
+
+    private static final class Stored {
+        final String id;
+        final Map<String, Object> body;
+        final long readyAt;
+        final boolean fails;
+
+        Stored(String id, Map<String, Object> body, long readyAt, boolean fails) {
+            this.id = id;
+            this.body = body;
+            this.readyAt = readyAt;
+            this.fails = fails;
+        }
+    }
+
+    private record Operation(String resourceKey, long doneAt, boolean delete, boolean fails) {
+    }
+
+    public ArmEmulator() {
+        this(200, 10, Duration.ofMillis(300));
+    }
+
+    public ArmEmulator(int writeBurst, double writesPerSecond, Duration provisioningLatency) {
+        this.writeBurst = writeBurst;
+        this.writesPerSecond = writesPerSecond;
+        this.provisioningLatency = provisioningLatency;
+    }
+
+    /** Starts on a free port of 127.0.0.1 (or the given port); returns this. */
+    public ArmEmulator start(int port) {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+        } catch (IOException e) {
+            throw new IllegalStateException("ARM emulator cannot listen on port " + port, e);
+        }
+        executor = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "arm-emulator");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+        return this;
+    }
+
+    public ArmEmulator start() {
+        return start(0);
+    }
+
+    /** The ARM endpoint to configure, e.g. {@code http://127.0.0.1:40123}. */
+    public String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+
+    // ---- control -------------------------------------------------------------------------------------------------
+
+    /** Changes the write budget (e.g. a tiny bucket for a 429 storm); buckets restart full at the new size. */
+    public void writeBudget(int burst, double perSecond) {
+        this.writeBurst = burst;
+        this.writesPerSecond = perSecond;
+        buckets.clear();
+    }
+
+    public void provisioningLatency(Duration latency) {
+        this.provisioningLatency = latency;
+    }
+
+    /** The next {@code times} calls of {@code method} whose path matches {@code pathRegex} answer {@code status}. */
+    public void failNext(String method, String pathRegex, int status, int times) {
+        faults.add(new Fault(method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), status, Duration.ZERO,
+                new AtomicInteger(times)));
+    }
+
+    /** The next {@code times} matching calls stall for {@code stall} before being answered normally (client timeouts). */
+    public void stallNext(String method, String pathRegex, Duration stall, int times) {
+        faults.add(new Fault(method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, stall, new AtomicInteger(times)));
+    }
+
+    /** Resources created from now on whose id matches end provisioning {@code Failed}. */
+    public void failProvisioning(String idRegex) {
+        failingProvisioning.add(Pattern.compile(idRegex, Pattern.CASE_INSENSITIVE));
+    }
+
+    /** The subscription is no longer registered for this namespace (e.g. {@code Microsoft.Kubernetes}). */
+    public void unregisterProvider(String namespace) {
+        unregisteredProviders.add(namespace.toLowerCase(Locale.ROOT));
+    }
+
+    /** Sets {@code properties.<name>} of an existing resource, as Azure's side would (agents connecting, say). */
+    @SuppressWarnings("unchecked")
+    public void setProperty(String resourceId, String name, Object value) {
+        Stored stored = resources.get(key(resourceId));
+        if (stored == null) {
+            throw new IllegalArgumentException("no resource " + resourceId);
+        }
+        synchronized (stored) {
+            ((Map<String, Object>) stored.body.computeIfAbsent("properties", k -> new LinkedHashMap<>())).put(name, value);
+        }
+    }
+
+    /**
+     * Creates a resource from outside the executor (an agent registering itself, or a resource that already existed),
+     * already provisioned; not counted as a creation through the API.
+     */
+    public void seed(String resourceId, Map<String, Object> body) {
+        Map<String, Object> copy = deepCopy(body);
+        decorate(resourceId, copy);
+        properties(copy).put("provisioningState", "Succeeded");
+        resources.put(key(resourceId), new Stored(resourceId, copy, 0, false));
+    }
+
+    // ---- inspection ----------------------------------------------------------------------------------------------
+
+    /** The resource as GET would return it now, or empty. */
+    public Optional<Map<String, Object>> resource(String resourceId) {
+        Stored stored = resources.get(key(resourceId));
+        return stored == null ? Optional.empty() : Optional.of(view(stored));
+    }
+
+    /** Ids of the stored resources whose id matches. */
+    public List<String> resourceIds(String idRegex) {
+        Pattern pattern = Pattern.compile(idRegex, Pattern.CASE_INSENSITIVE);
+        return resources.values().stream().map(s -> s.id).filter(id -> pattern.matcher(id).find()).sorted().toList();
+    }
+
+    /** How many times a PUT created this resource (1 when idempotent; more means it was created twice). */
+    public int creations(String resourceId) {
+        AtomicInteger count = creations.get(key(resourceId));
+        return count == null ? 0 : count.get();
+    }
+
+    /** Creation counts of every resource ever created through the API, by resource id (lower case). */
+    public Map<String, Integer> creations() {
+        Map<String, Integer> copy = new LinkedHashMap<>();
+        creations.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    public int writes() {
+        return writes.get();
+    }
+
+    public int throttled() {
+        return throttled.get();
+    }
+
+    public List<Recorded> requests() {
+        return Collections.unmodifiableList(new ArrayList<>(requests));
+    }
+
+    // ---- HTTP ----------------------------------------------------------------------------------------------------
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            URI uri = exchange.getRequestURI();
+            // "//subscriptions/..." (the SDK's {$host}/{resourceId} with a leading-slash id) parses as an authority
+            String rawPath = uri.getScheme() == null && uri.getAuthority() != null
+                    ? "/" + uri.getAuthority() + uri.getPath() : uri.getPath();
+            String path = normalize(rawPath);
+            String query = exchange.getRequestURI().getQuery();
+            String body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            requests.add(new Recorded(method, rawPath, authorization, body));
+            Answer answer = answer(method, path, query, authorization, body);
+            respond(exchange, answer);
+        }
+    }
+
+    private record Answer(int status, Object body, Map<String, String> headers) {
+        static Answer of(int status, Object body) {
+            return new Answer(status, body, new LinkedHashMap<>());
+        }
+
+        Answer header(String name, String value) {
+            headers.put(name, value);
+            return this;
+        }
+    }
+
+    private Answer answer(String method, String path, String query, String authorization, String body) {
+        if (authorization == null || !authorization.startsWith("Bearer ") || authorization.length() < 12) {
+            return error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
+        }
+        if (query == null || !query.contains("api-version=")) {
+            return error(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required "
+                    + "for all requests.");
+        }
+        Matcher subscription = SUBSCRIPTION.matcher(path);
+        if (!subscription.find()) {
+            return error(404, "InvalidResourceType", "The resource type could not be found for path " + path);
+        }
+        String subscriptionId = subscription.group(1);
+        for (Fault fault : faults) {
+            if (fault.method().equals(method) && fault.path().matcher(path).find()
+                    && fault.remaining().getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                if (fault.stall().isZero()) {
+                    return error(fault.status(), fault.status() >= 500 ? "InternalServerError" : "InjectedFault",
+                            "injected fault " + fault.status());
+                }
+                LockSupport.parkNanos(fault.stall().toNanos());
+            }
+        }
+        Matcher operation = OPERATION.matcher(path);
+        if (operation.matches() && "GET".equals(method)) {
+            return operation(operation.group(2), query);
+        }
+        boolean write = !"GET".equals(method);
+        Map<String, String> rateHeaders = new LinkedHashMap<>();
+        if (write) {
+            Bucket bucket = buckets.computeIfAbsent(subscriptionId.toLowerCase(Locale.ROOT), s -> new Bucket());
+            long[] remaining = new long[1];
+            Duration wait = bucket.take(remaining);
+            if (!wait.isZero()) {
+                throttled.incrementAndGet();
+                long seconds = Math.max(1, (long) Math.ceil(wait.toMillis() / 1000.0));
+                return error(429, "TooManyRequests", "The request is being throttled as the limit has been reached for "
+                        + "operation type - Write. For more information, see https://aka.ms/armthrottling")
+                        .header("Retry-After", Long.toString(seconds))
+                        .header("x-ms-ratelimit-remaining-subscription-writes", "0");
+            }
+            writes.incrementAndGet();
+            rateHeaders.put("x-ms-ratelimit-remaining-subscription-writes", Long.toString(remaining[0]));
+        }
+        Answer answer = switch (method) {
+            case "GET" -> get(path);
+            case "PUT" -> put(path, body, query);
+            case "DELETE" -> delete(path, query);
+            default -> error(405, "MethodNotAllowed", "method " + method + " is not supported here");
+        };
+        answer.headers().putAll(rateHeaders);
+        return answer;
+    }
+
+    private Answer get(String path) {
+        Stored stored = resources.get(key(path));
+        if (stored == null) {
+            return notFound(path);
+        }
+        return Answer.of(200, view(stored));
+    }
+
+    @SuppressWarnings("unchecked")
+    private synchronized Answer put(String path, String body, String query) {
+        Map<String, Object> parsed;
+        try {
+            parsed = body.isBlank() ? null : mapper.readValue(body, Map.class);
+        } catch (IOException e) {
+            return error(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: "
+                    + e.getMessage());
+        }
+        if (parsed == null) {
+            return error(400, "InvalidRequestContent", "The request content is empty.");
+        }
+        String namespace = providerNamespace(path);
+        if (namespace != null && unregisteredProviders.contains(namespace.toLowerCase(Locale.ROOT))) {
+            return error(409, "MissingSubscriptionRegistration", "The subscription is not registered to use namespace '"
+                    + namespace + "'. See https://aka.ms/rps-not-found for how to register subscriptions.");
+        }
+        Matcher group = RESOURCE_GROUP.matcher(path);
+        if (group.matches()) {
+            if (parsed.get("location") == null) {
+                return error(400, "LocationRequired", "The location property is required for this definition.");
+            }
+            boolean created = resources.get(key(path)) == null;
+            Map<String, Object> copy = deepCopy(parsed);
+            decorate(path, copy);
+            properties(copy).put("provisioningState", "Succeeded");
+            resources.put(key(path), new Stored(path, copy, 0, false));
+            if (created) {
+                creations.computeIfAbsent(key(path), k -> new AtomicInteger()).incrementAndGet();
+            }
+            return Answer.of(created ? 201 : 200, view(resources.get(key(path))));
+        }
+        Answer missingParent = missingParent(path);
+        if (missingParent != null) {
+            return missingParent;
+        }
+        Stored existing = resources.get(key(path));
+        if (existing != null) {
+            Map<String, Object> merged = deepCopy(parsed);
+            decorate(existing.id, merged);
+            Map<String, Object> props = properties(merged);
+            Map<String, Object> old = properties(existing.body);
+            // properties Azure owns survive an update
+            for (String owned : List.of("connectivityStatus", "status", "provisioningState")) {
+                if (old.containsKey(owned) && !props.containsKey(owned)) {
+                    props.put(owned, old.get(owned));
+                }
+            }
+            Object state = properties(view(existing)).get("provisioningState");
+            if ("Accepted".equals(state) || "Creating".equals(state)) {
+                return error(409, "AnotherOperationInProgress", "Another operation is in progress on " + existing.id);
+            }
+            props.put("provisioningState", "Succeeded");
+            resources.put(key(path), new Stored(existing.id, merged, 0, false));
+            return Answer.of(200, view(resources.get(key(path))));
+        }
+        Map<String, Object> copy = deepCopy(parsed);
+        decorate(path, copy);
+        Map<String, Object> props = properties(copy);
+        props.put("provisioningState", "Accepted");
+        if (typeOf(path).equalsIgnoreCase("Microsoft.Kubernetes/connectedClusters")) {
+            props.putIfAbsent("connectivityStatus", "Connecting");
+        }
+        boolean fails = failingProvisioning.stream().anyMatch(p -> p.matcher(path).find());
+        long readyAt = clock.getAsLong() + provisioningLatency.toNanos();
+        resources.put(key(path), new Stored(path, copy, readyAt, fails));
+        creations.computeIfAbsent(key(path), k -> new AtomicInteger()).incrementAndGet();
+        String operationId = UUID.randomUUID().toString();
+        operations.put(operationId, new Operation(key(path), readyAt, false, fails));
+        return Answer.of(201, view(resources.get(key(path))))
+                .header("Azure-AsyncOperation", operationUrl(path, operationId, query))
+                .header("Retry-After", "1");
+    }
+
+    private synchronized Answer delete(String path, String query) {
+        Stored stored = resources.get(key(path));
+        if (stored == null) {
+            return Answer.of(204, null);
+        }
+        String prefix = key(path) + "/";
+        resources.keySet().removeIf(k -> k.equals(key(path)) || k.startsWith(prefix));
+        String operationId = UUID.randomUUID().toString();
+        operations.put(operationId, new Operation(key(path), clock.getAsLong() + provisioningLatency.toNanos(), true, false));
+        return Answer.of(202, null).header("Location", operationUrl(path, operationId, query)).header("Retry-After", "1");
+    }
+
+    private Answer operation(String operationId, String query) {
+        Operation op = operations.get(operationId);
+        if (op == null) {
+            return error(404, "OperationNotFound", "operation " + operationId + " not found");
+        }
+        boolean done = clock.getAsLong() >= op.doneAt();
+        if (op.delete()) {
+            return done ? Answer.of(200, null) : Answer.of(202, null).header("Retry-After", "1");
+        }
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("id", operationId);
+        status.put("name", operationId);
+        status.put("status", !done ? "InProgress" : op.fails() ? "Failed" : "Succeeded");
+        if (done && op.fails()) {
+            status.put("error", Map.of("code", "ResourceDeploymentFailure",
+                    "message", "The resource provisioning operation did not complete (injected failure)."));
+        }
+        return Answer.of(200, status);
+    }
+
+    private Answer missingParent(String path) {
+        Matcher inGroup = IN_GROUP.matcher(path);
+        if (inGroup.matches() && !resources.containsKey(key(inGroup.group(1)))) {
+            return error(404, "ResourceGroupNotFound", "Resource group '" + inGroup.group(1).substring(
+                    inGroup.group(1).lastIndexOf('/') + 1) + "' could not be found.");
+        }
+        String lower = path.toLowerCase(Locale.ROOT);
+        int first = lower.indexOf("/providers/");
+        int last = lower.lastIndexOf("/providers/");
+        if (first >= 0 && last > first) {
+            String parent = path.substring(0, last);
+            if (!resources.containsKey(key(parent))) {
+                return error(404, "ParentResourceNotFound", "Can not perform requested operation on nested resource. "
+                        + "Parent resource '" + parent + "' not found.");
+            }
+        }
+        return null;
+    }
+
+    private Answer notFound(String path) {
+        Answer missingParent = missingParent(path);
+        if (missingParent != null) {
+            return missingParent;
+        }
+        return error(404, "ResourceNotFound", "The Resource '" + typeOf(path) + "/" + path.substring(path.lastIndexOf('/') + 1)
+                + "' under resource group was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
+    }
+
+    private String operationUrl(String path, String operationId, String query) {
+        Matcher subscription = SUBSCRIPTION.matcher(path);
+        subscription.find();
+        String apiVersion = query.replaceAll(".*api-version=([^&]+).*", "$1");
+        return endpoint() + "/subscriptions/" + subscription.group(1) + "/providers/arcfleet.emulator/operations/"
+                + operationId + "?api-version=" + apiVersion;
+    }
+
+    private Map<String, Object> view(Stored stored) {
+        Map<String, Object> copy;
+        synchronized (stored) {
+            copy = deepCopy(stored.body);
+        }
+        if (stored.readyAt > 0) {
+            Map<String, Object> props = properties(copy);
+            if (clock.getAsLong() >= stored.readyAt) {
+                props.put("provisioningState", stored.fails ? "Failed" : "Succeeded");
+            } else if ("Accepted".equals(props.get("provisioningState"))
+                    && clock.getAsLong() >= stored.readyAt - provisioningLatency.toNanos() / 2) {
+                props.put("provisioningState", "Creating");
+            }
+        }
+        return copy;
+    }
+
+    private static void decorate(String id, Map<String, Object> body) {
+        body.put("id", id);
+        body.put("name", id.substring(id.lastIndexOf('/') + 1));
+        body.put("type", typeOf(id));
+        body.computeIfAbsent("properties", k -> new LinkedHashMap<>());
+        if (body.get("identity") instanceof Map<?, ?> identity && "SystemAssigned".equals(identity.get("type"))) {
+            Map<String, Object> withPrincipal = new LinkedHashMap<>();
+            withPrincipal.put("type", "SystemAssigned");
+            withPrincipal.put("principalId", UUID.nameUUIDFromBytes(id.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8))
+                    .toString());
+            withPrincipal.put("tenantId", "00000000-0000-0000-0000-00000000feed");
+            body.put("identity", withPrincipal);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> properties(Map<String, Object> body) {
+        Object props = body.get("properties");
+        if (!(props instanceof Map<?, ?>)) {
+            props = new LinkedHashMap<String, Object>();
+            body.put("properties", props);
+        }
+        return (Map<String, Object>) props;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> deepCopy(Map<String, Object> body) {
+        return mapper.convertValue(body, LinkedHashMap.class);
+    }
+
+    static String typeOf(String path) {
+        if (RESOURCE_GROUP.matcher(path).matches()) {
+            return "Microsoft.Resources/resourceGroups";
+        }
+        String lower = path.toLowerCase(Locale.ROOT);
+        int at = lower.lastIndexOf("/providers/");
+        if (at < 0) {
+            return "Microsoft.Resources/unknown";
+        }
+        String[] parts = path.substring(at + "/providers/".length()).split("/");
+        StringBuilder type = new StringBuilder(parts[0]);
+        for (int i = 1; i < parts.length; i += 2) {
+            type.append('/').append(parts[i]);
+        }
+        return type.toString();
+    }
+
+    private static String providerNamespace(String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        int at = lower.lastIndexOf("/providers/");
+        if (at < 0) {
+            return null;
+        }
+        String rest = path.substring(at + "/providers/".length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
+    }
+
+    static String normalize(String path) {
+        String p = path.replaceAll("/{2,}", "/");
+        return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+
+    private static String key(String resourceId) {
+        return normalize(resourceId).toLowerCase(Locale.ROOT);
+    }
+
+    private Answer error(int status, String code, String message) {
+        return Answer.of(status, Map.of("error", Map.of("code", code, "message", message)));
+    }
+
+    private void respond(HttpExchange exchange, Answer answer) throws IOException {
+        answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        exchange.getResponseHeaders().add("x-ms-request-id", UUID.randomUUID().toString());
+        if (answer.body() == null) {
+            exchange.sendResponseHeaders(answer.status(), -1);
+            return;
+        }
+        byte[] bytes = mapper.writeValueAsBytes(answer.body());
+        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(answer.status(), bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private final class Bucket {
+        private double tokens = writeBurst;
+        private long last = clock.getAsLong();
+
+        synchronized Duration take(long[] remaining) {
+            long now = clock.getAsLong();
+            tokens = Math.min(writeBurst, tokens + (now - last) / 1e9 * writesPerSecond);
+            last = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                remaining[0] = (long) Math.floor(tokens);
+                return Duration.ZERO;
+            }
+            return Duration.ofNanos((long) Math.ceil((1 - tokens) / writesPerSecond * 1e9));
+        }
+    }
+
+    /** Runs the emulator alone (for benchmarks and manual runs): {@code ArmEmulator [port]}. */
+    public static void main(String[] args) throws InterruptedException {
+        ArmEmulator emulator = new ArmEmulator().start(args.length > 0 ? Integer.parseInt(args[0]) : 0);
+        System.out.println("ARM emulator listening on " + emulator.endpoint());
+        Runtime.getRuntime().addShutdownHook(new Thread(emulator::close));
+        new java.util.concurrent.CountDownLatch(1).await();
+    }
+}

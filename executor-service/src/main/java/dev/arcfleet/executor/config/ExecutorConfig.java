@@ -17,8 +17,12 @@ public interface ExecutorConfig {
     @WithDefault("8")
     int workers();
 
-    /** How long a worker owns an execution before another instance may take it over (a crashed worker's lease expires). */
-    @WithDefault("60s")
+    /**
+     * How long a worker owns an execution before another worker may take it over (a crashed worker's lease expires).
+     * Keep it above the longest single step (an ARM call may take up to {@code azure.call-timeout}); should a step
+     * outlast it anyway, the later claim wins and the earlier worker's result is dropped.
+     */
+    @WithDefault("2m")
     Duration lease();
 
     /** How often an idle worker looks for runnable executions. */
@@ -111,5 +115,9 @@ public interface ExecutorConfig {
         /** Memory of the companion VM in MiB. */
         @WithDefault("1024")
         int memoryMiB();
+
+        /** How often live mode checks that every companion VM it created is still there (and recreates missing ones). */
+        @WithDefault("60s")
+        Duration reconcileInterval();
     }
 }

@@ -19,6 +19,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -205,11 +206,18 @@ public class ExecutionWorkers {
     }
 
     private void complete(Claim claim, StepOutcome outcome) {
-        ExecutionEntity execution = entityManager.find(ExecutionEntity.class, claim.executionId());
+        ExecutionEntity execution = entityManager.find(ExecutionEntity.class, claim.executionId(),
+                LockModeType.PESSIMISTIC_WRITE);
         if (execution == null || execution.state.finished() || execution.currentStep != claim.stepIndex()) {
             return;
         }
         ExecutionStepEntity step = execution.steps.get(claim.stepIndex());
+        if (step.attempts != claim.attempt()) {
+            // this worker's lease ran out and another worker claimed the step since: its result is the one that counts
+            Log.debugf("dropping a stale result of %s step %s (attempt %d, now %d)", execution.planId, step.name,
+                    claim.attempt(), step.attempts);
+            return;
+        }
         Instant now = Instant.now();
         execution.leaseUntil = null;
         execution.updatedAt = now;

@@ -138,7 +138,8 @@ public class LiveApplier implements StepApplier {
                 continue;
             }
             Map<String, Object> manifest = object.secret() ? resolveSecret(object) : object.manifest();
-            KubeApplier.Result result = kube.apply(client, object, manifest);
+            KubeApplier.Result result = ArcK8sSteps.AGENT_KEY_SECRET.equals(object.name())
+                    ? kube.createOnly(client, object, manifest) : kube.apply(client, object, manifest);
             record.add(Map.of("kubernetes", object.kind() + "/" + object.name(), "result", result.name()));
         }
         WaitFor waitFor = context.step().waitFor();

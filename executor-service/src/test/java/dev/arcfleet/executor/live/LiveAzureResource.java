@@ -48,6 +48,7 @@ public class LiveAzureResource implements QuarkusTestResourceLifecycleManager {
             config.put("executor.azure.credential-file", tokenFile.toString());
             config.put("executor.azure.poll-interval", "200ms");
             config.put("executor.azure.call-timeout", "3s");
+            config.put("executor.companion-vm.reconcile-interval", "1s");
             config.put("executor.kube.kubeconfig-dir", clusters.kubeconfigDir().toString());
             config.put("executor.onboarding-principal-file", principal.toString());
             config.put("quarkus.log.file.enabled", "true");

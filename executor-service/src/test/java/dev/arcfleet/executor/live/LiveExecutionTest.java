@@ -145,7 +145,7 @@ class LiveExecutionTest {
     }
 
     @Test
-    void companionVmRunsPinnedToItsHostAndItsMachineConnects() throws Exception {
+    void companionVmRunsPinnedToItsHostItsMachineConnectsAndAVanishedVmIsRecreated() throws Exception {
         ArmEmulator arm = fleet.arm();
         OnboardingPlan plan = nodePlan("lyon-edge", "talos-w1");
         send(Topics.PLANS_COMPANION_VM, plan);
@@ -164,6 +164,18 @@ class LiveExecutionTest {
         assertThat(fleet.simulator().vmStarts("arc-lyon-edge-talos-w1")).isEqualTo(1);
         assertThat(secretValue(cluster, "arc-companions", "arc-lyon-edge-talos-w1-onboarding", "client-secret"))
                 .isEqualTo(fleet.principalSecret());
+
+        // The VM disappears (deleted by hand, say): the reconciler notices, reopens the execution, the VM comes back.
+        cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine").inNamespace("arc-companions")
+                .withName("arc-lyon-edge-talos-w1").delete();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(fleet.simulator().vmStarts("arc-lyon-edge-talos-w1")).isEqualTo(2);
+            assertThat(types(plan.planId())).filteredOn(t -> t == StatusType.SUCCEEDED).hasSize(2);
+        });
+        assertThat(events(plan.planId())).anyMatch(e -> e.type() == StatusType.STARTED
+                && e.detail().contains("arc-lyon-edge-talos-w1 is gone from cluster lyon-edge; recreating it"));
+        assertThat(types(plan.planId())).endsWith(StatusType.SUCCEEDED);
+        assertThat(executionView(plan.planId()).getString("state")).isEqualTo("SUCCEEDED");
     }
 
     @Test

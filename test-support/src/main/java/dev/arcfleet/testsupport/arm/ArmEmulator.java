@@ -59,6 +59,7 @@ public final class ArmEmulator implements AutoCloseable {
     private final Map<String, Stored> resources = new ConcurrentHashMap<>();
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> creations = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> puts = new ConcurrentHashMap<>();
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Pattern> failingProvisioning = new CopyOnWriteArrayList<>();
@@ -226,6 +227,12 @@ public final class ArmEmulator implements AutoCloseable {
         return copy;
     }
 
+    /** How many PUTs (accepted ones, creations and updates) this resource received. */
+    public int puts(String resourceId) {
+        AtomicInteger count = puts.get(key(resourceId));
+        return count == null ? 0 : count.get();
+    }
+
     public int writes() {
         return writes.get();
     }
@@ -352,6 +359,7 @@ public final class ArmEmulator implements AutoCloseable {
         }
         Matcher group = RESOURCE_GROUP.matcher(path);
         if (group.matches()) {
+            puts.computeIfAbsent(key(path), k -> new AtomicInteger()).incrementAndGet();
             if (parsed.get("location") == null) {
                 return error(400, "LocationRequired", "The location property is required for this definition.");
             }
@@ -369,6 +377,7 @@ public final class ArmEmulator implements AutoCloseable {
         if (missingParent != null) {
             return missingParent;
         }
+        puts.computeIfAbsent(key(path), k -> new AtomicInteger()).incrementAndGet();
         Stored existing = resources.get(key(path));
         if (existing != null) {
             Map<String, Object> merged = deepCopy(parsed);

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * Plays what is outside the executor, the way it behaves for real: the Arc agents that the install Job deploys connect
- * their connected cluster (only once the agent key Secret holds a real key); KubeVirt starts a companion VM (marks it
+ * their connected cluster (only once the agent key Secret holds a real key whose public half is the one registered on
+ * the connected cluster); KubeVirt starts a companion VM (marks it
  * ready); azcmagent in the VM reads its cloud-init and service principal and registers its
  * {@code Microsoft.HybridCompute/machines} resource as Connected (only with real credentials, never placeholders).
  */
@@ -107,6 +108,12 @@ public final class FleetSimulator implements AutoCloseable {
         String privateKey = secretValue(client, ARC_NAMESPACE, values.get("onboardingPrivateKeySecret"), "privateKey");
         if (privateKey == null || !privateKey.startsWith("-----BEGIN PRIVATE KEY-----")) {
             problems.put(id, "agent key Secret has no private key: " + (privateKey == null ? "missing" : "placeholder"));
+            return;
+        }
+        String publicKey = secretValue(client, ARC_NAMESPACE, values.get("onboardingPrivateKeySecret"), "publicKey");
+        if (!String.valueOf(path(resource.get(), "properties", "agentPublicKeyCertificate")).equals(publicKey)) {
+            // the agents sign with the Secret's key; Azure only accepts the key registered on the connected cluster
+            problems.put(id, "the agent key in the cluster does not match the connected cluster's agentPublicKeyCertificate");
             return;
         }
         arm.setProperty(id, "connectivityStatus", "Connected");

@@ -1,0 +1,87 @@
+package dev.arcfleet.executor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.contracts.Target;
+import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.testsupport.FleetInfraResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * One executor deployment per route: a deployment with the other routes' plan channels disabled by configuration
+ * executes its own route's plans and leaves the others' on their topics for the deployments that own them.
+ */
+@QuarkusTest
+@TestProfile(OneRouteDeploymentTest.ArcK8sOnly.class)
+@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "executor_one_route"),
+        restrictToAnnotatedClass = true)
+class OneRouteDeploymentTest {
+    public static class ArcK8sOnly implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("mp.messaging.incoming.plans-companion-vm-in.enabled", "false",
+                    "mp.messaging.incoming.plans-iot-operations-in.enabled", "false",
+                    // a group of its own, so plans left by other tests on this broker are not in the way
+                    "mp.messaging.incoming.plans-arc-k8s-in.group.id", "executor-arc-k8s-only");
+        }
+    }
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Test
+    void executesItsRouteAndLeavesTheOthersPlansAlone() throws Exception {
+        String cluster = "only-" + UUID.randomUUID().toString().substring(0, 8);
+        OnboardingPlan companion = plan(Route.COMPANION_VM, new Target(TargetKind.NODE, cluster + "/n1"));
+        OnboardingPlan arc = plan(Route.ARC_K8S, new Target(TargetKind.CLUSTER, cluster));
+        try (KafkaCompanion kafka = new KafkaCompanion(bootstrap)) {
+            send(kafka, Topics.PLANS_COMPANION_VM, companion);
+            send(kafka, Topics.PLANS_ARC_K8S, arc);
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/v1/executions/" + arc.planId())
+                .then().statusCode(200).body("state", equalTo("SUCCEEDED")));
+        // the companion plan was published first; had its channel been consumed it would have been accepted by now
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                RestAssured.get("/api/v1/executions/" + companion.planId()).then().statusCode(404));
+    }
+
+    private OnboardingPlan plan(Route route, Target target) {
+        return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
+                UUID.randomUUID().toString(), "r1", route, target, List.of(target.id()), List.of(Capability.MONITOR),
+                List.of(), null, "2026-11-25.1", Map.of("clusterId", target.id().split("/")[0]));
+    }
+
+    private void send(KafkaCompanion kafka, String topic, OnboardingPlan plan) throws Exception {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, plan.target().id(), mapper.writeValueAsString(plan));
+        record.headers().add(EventTypes.CE_ID, plan.eventId().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventTypes.CE_TYPE, EventTypes.PLAN_CREATED.getBytes(StandardCharsets.UTF_8));
+        kafka.produceStrings().fromRecords(record).awaitCompletion();
+    }
+}

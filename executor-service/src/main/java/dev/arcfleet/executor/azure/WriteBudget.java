@@ -34,6 +34,16 @@ public class WriteBudget {
         return buckets.computeIfAbsent(subscriptionId, s -> new Bucket(burst, nanoClock.getAsLong())).take();
     }
 
+    /**
+     * Reserves the next write slot of the subscription: {@link Duration#ZERO} when a token is free now, else how long
+     * until the reserved token is this caller's. Reservations queue in order, so a thousand waiting writers come back
+     * one per refill interval instead of all retrying at once; a caller that comes back at its time writes without
+     * asking again.
+     */
+    public Duration reserve(String subscriptionId) {
+        return buckets.computeIfAbsent(subscriptionId, s -> new Bucket(burst, nanoClock.getAsLong())).reserve();
+    }
+
     /** After a 429, ARM knows better: nothing is granted for this subscription until {@code retryAfter} has passed. */
     public void backOff(String subscriptionId, Duration retryAfter) {
         buckets.computeIfAbsent(subscriptionId, s -> new Bucket(burst, nanoClock.getAsLong())).drain(retryAfter);
@@ -56,6 +66,12 @@ public class WriteBudget {
             }
             double missing = 1 - tokens;
             return Duration.ofNanos((long) Math.ceil(missing / refillPerSecond * 1e9));
+        }
+
+        synchronized Duration reserve() {
+            refill();
+            tokens -= 1;
+            return tokens >= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.ceil(-tokens / refillPerSecond * 1e9));
         }
 
         synchronized void drain(Duration retryAfter) {

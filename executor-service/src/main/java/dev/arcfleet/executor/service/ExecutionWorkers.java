@@ -259,6 +259,7 @@ public class ExecutionWorkers {
             }
             case THROTTLED -> {
                 step.state = StepState.PENDING;
+                step.operation = null; // a reserved write slot was spent on the throttled call
                 execution.nextRunAt = now.plus(outcome.retryAfter());
                 status.publish(execution, StatusType.RETRYING, step.name, outcome.detail());
             }

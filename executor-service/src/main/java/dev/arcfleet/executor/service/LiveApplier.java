@@ -42,6 +42,8 @@ import java.util.function.Supplier;
  */
 public class LiveApplier implements StepApplier {
     static final Duration PROVISIONING_TIMEOUT = Duration.ofMinutes(30);
+    /** Marks a step that holds a reserved write slot for this resource (kept like an operation, across polls). */
+    static final String RESERVED = "reserved-write ";
 
     private final ArmClient arm;
     private final WriteBudget writes;
@@ -104,7 +106,8 @@ public class LiveApplier implements StepApplier {
             Optional<ArmResource> current = arm.get(request.resourceId(), request.apiVersion());
             String state = current.map(ArmResource::provisioningState).orElse(null);
             if (current.isPresent() && (state == null || "Succeeded".equalsIgnoreCase(state))) {
-                record.add(Map.of("arm", request.resourceId(), "result", operation != null ? "created" : "present"));
+                record.add(Map.of("arm", request.resourceId(), "result",
+                        operation != null && !operation.startsWith(RESERVED) ? "created" : "present"));
                 continue;
             }
             if (current.isPresent() && ("Failed".equalsIgnoreCase(state) || "Canceled".equalsIgnoreCase(state))) {
@@ -117,9 +120,13 @@ public class LiveApplier implements StepApplier {
                 }
                 return StepOutcome.waitingOn(operation, request.resourceId() + " is " + state, poll);
             }
-            Duration wait = writes.tryAcquire(subscriptionId);
-            if (!wait.isZero()) {
-                return StepOutcome.waiting("waiting " + wait.toMillis() + " ms for the subscription's ARM write budget", wait);
+            String reservation = RESERVED + request.resourceId();
+            if (!reservation.equals(operation)) {
+                Duration wait = writes.reserve(subscriptionId);
+                if (!wait.isZero()) {
+                    return StepOutcome.waitingOn(reservation, "write slot reserved in " + wait.toMillis()
+                            + " ms (the subscription's ARM write budget)", wait);
+                }
             }
             ArmAccepted accepted = arm.put(request.resourceId(), request.apiVersion(), resolveArmBody(context, request.body()));
             if (accepted.done()) {

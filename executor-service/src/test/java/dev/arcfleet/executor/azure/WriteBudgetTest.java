@@ -47,4 +47,23 @@ class WriteBudgetTest {
         now.addAndGet(Duration.ofMillis(3100).toNanos());
         assertThat(budget.tryAcquire("sub-a")).isZero();
     }
+
+    @Test
+    void reservationsQueueOnePerRefillIntervalBehindTheBurst() {
+        for (int i = 0; i < 200; i++) {
+            assertThat(budget.reserve("sub-a")).isZero();
+        }
+        assertThat(budget.reserve("sub-a")).isEqualTo(Duration.ofMillis(100));
+        assertThat(budget.reserve("sub-a")).isEqualTo(Duration.ofMillis(200));
+        assertThat(budget.reserve("sub-a")).isEqualTo(Duration.ofMillis(300));
+        now.addAndGet(Duration.ofMillis(300).toNanos());
+        // the three reserved slots are taken: the next writer queues behind them
+        assertThat(budget.reserve("sub-a")).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aRetryAfterPushesReservationsBackToo() {
+        budget.backOff("sub-a", Duration.ofSeconds(3));
+        assertThat(budget.reserve("sub-a")).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+    }
 }

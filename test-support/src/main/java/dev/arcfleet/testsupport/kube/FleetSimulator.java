@@ -5,10 +5,12 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,13 +41,24 @@ public final class FleetSimulator implements AutoCloseable {
     private final Map<String, AtomicInteger> vmStarts = new ConcurrentHashMap<>();
     private final Map<String, String> problems = new ConcurrentHashMap<>();
 
+    private final Set<String> connected = ConcurrentHashMap.newKeySet();
+    private final Duration period;
+    private final boolean companionVms;
+
     public FleetSimulator(ArmEmulator arm, MockClusters clusters) {
+        this(arm, clusters, Duration.ofMillis(100), true);
+    }
+
+    /** {@code period}: how often each cluster is looked at; {@code companionVms=false} skips VMs (Arc-only runs). */
+    public FleetSimulator(ArmEmulator arm, MockClusters clusters, Duration period, boolean companionVms) {
         this.arm = arm;
         this.clusters = clusters;
+        this.period = period;
+        this.companionVms = companionVms;
     }
 
     public FleetSimulator start() {
-        timer.scheduleWithFixedDelay(this::tickSafely, 100, 100, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::tickSafely, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -68,18 +81,23 @@ public final class FleetSimulator implements AutoCloseable {
     private void tickSafely() {
         for (String clusterId : clusters.clusterIds()) {
             try {
-                tick(clusters.client(clusterId));
+                tick(clusterId, clusters.client(clusterId));
             } catch (RuntimeException e) {
                 problems.put(clusterId, e.toString());
             }
         }
     }
 
-    private void tick(KubernetesClient client) {
-        GenericKubernetesResource job = client.genericKubernetesResources("batch/v1", "Job").inNamespace(ARC_NAMESPACE)
-                .withName("arc-agent-install").get();
-        if (job != null) {
-            connectAgents(client, job);
+    private void tick(String clusterId, KubernetesClient client) {
+        if (!connected.contains(clusterId)) {
+            GenericKubernetesResource job = client.genericKubernetesResources("batch/v1", "Job").inNamespace(ARC_NAMESPACE)
+                    .withName("arc-agent-install").get();
+            if (job != null && connectAgents(client, job)) {
+                connected.add(clusterId);
+            }
+        }
+        if (!companionVms) {
+            return;
         }
         for (GenericKubernetesResource vm : client.genericKubernetesResources(MockClusters.VIRTUAL_MACHINES)
                 .inNamespace(COMPANION_NAMESPACE).list().getItems()) {
@@ -88,7 +106,7 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private void connectAgents(KubernetesClient client, GenericKubernetesResource job) {
+    private boolean connectAgents(KubernetesClient client, GenericKubernetesResource job) {
         Map<String, String> values = new LinkedHashMap<>();
         Object spec = job.getAdditionalProperties().get("spec");
         List<Map<String, Object>> containers = (List<Map<String, Object>>) path(spec, "template", "spec", "containers");
@@ -101,24 +119,27 @@ public final class FleetSimulator implements AutoCloseable {
         String id = "/subscriptions/" + values.get("subscriptionId") + "/resourceGroups/" + values.get("resourceGroupName")
                 + "/providers/Microsoft.Kubernetes/connectedClusters/" + values.get("resourceName");
         var resource = arm.resource(id);
-        if (resource.isEmpty() || !"Succeeded".equals(path(resource.get(), "properties", "provisioningState"))
-                || "Connected".equals(path(resource.get(), "properties", "connectivityStatus"))) {
-            return;
+        if (resource.isPresent() && "Connected".equals(path(resource.get(), "properties", "connectivityStatus"))) {
+            return true;
+        }
+        if (resource.isEmpty() || !"Succeeded".equals(path(resource.get(), "properties", "provisioningState"))) {
+            return false;
         }
         String privateKey = secretValue(client, ARC_NAMESPACE, values.get("onboardingPrivateKeySecret"), "privateKey");
         if (privateKey == null || !privateKey.startsWith("-----BEGIN PRIVATE KEY-----")) {
             problems.put(id, "agent key Secret has no private key: " + (privateKey == null ? "missing" : "placeholder"));
-            return;
+            return false;
         }
         String publicKey = secretValue(client, ARC_NAMESPACE, values.get("onboardingPrivateKeySecret"), "publicKey");
         if (!String.valueOf(path(resource.get(), "properties", "agentPublicKeyCertificate")).equals(publicKey)) {
             // the agents sign with the Secret's key; Azure only accepts the key registered on the connected cluster
             problems.put(id, "the agent key in the cluster does not match the connected cluster's agentPublicKeyCertificate");
-            return;
+            return false;
         }
         arm.setProperty(id, "connectivityStatus", "Connected");
         arm.setProperty(id, "agentVersion", "1.24.4");
         arm.setProperty(id, "kubernetesVersion", "1.31.2");
+        return true;
     }
 
     private void runVm(KubernetesClient client, GenericKubernetesResource vm) {

@@ -1,0 +1,254 @@
+package dev.arcfleet.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.contracts.Target;
+import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.testsupport.LocalKafka;
+import dev.arcfleet.testsupport.LocalPostgres;
+import dev.arcfleet.testsupport.ServiceProcess;
+import dev.arcfleet.testsupport.arm.ArmEmulator;
+import dev.arcfleet.testsupport.kube.FleetSimulator;
+import dev.arcfleet.testsupport.kube.MockClusters;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+/**
+ * Executor makespan against ARM's write budget: M clusters through ARC_K8S (connected cluster plus E extensions each)
+ * by the packaged executor in live mode, against the ARM emulator with the given per-subscription bucket and operation
+ * latency, one mock API server per cluster, agents simulated. Reports the makespan (first plan published to last plan
+ * SUCCEEDED) against the lower bound the budget allows: the writes beyond the burst over the refill rate, plus the
+ * longest chain of operation latencies (the connected cluster, then each extension in turn), the 429 count and the
+ * executor's peak RSS. Brings its own KRaft broker and PostgreSQL, like the tests.
+ *
+ * <p>Usage: {@code ArmMakespan clusters extensions burst writesPerSecond latencyMs [out.json]}
+ */
+public final class ArmMakespan {
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    static final List<Capability> EXTENSIONS = List.of(Capability.MONITOR, Capability.POLICY, Capability.GITOPS,
+            Capability.DEFENDER);
+
+    private ArmMakespan() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int clusters = Integer.parseInt(args[0]);
+        int extensions = Integer.parseInt(args[1]);
+        int burst = Integer.parseInt(args[2]);
+        double rate = Double.parseDouble(args[3]);
+        Duration latency = Duration.ofMillis(Long.parseLong(args[4]));
+        Path out = args.length > 5 ? Path.of(args[5]) : null;
+        ObjectNode result;
+        try {
+            result = run(clusters, extensions, burst, rate, latency);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1);
+            return;
+        }
+        System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        if (out != null) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        }
+        System.exit(0);
+    }
+
+    static ObjectNode run(int clusterCount, int extensions, int burst, double rate, Duration latency) throws Exception {
+        Path root = Path.of(System.getProperty("fleet.root", ".")).toAbsolutePath().normalize();
+        String run = "mk" + UUID.randomUUID().toString().substring(0, 6);
+        String subscription = UUID.randomUUID().toString();
+        Path dir = Files.createTempDirectory("arm-makespan");
+        List<String> ids = IntStream.range(0, clusterCount).mapToObj(i -> run + "-" + i).toList();
+        String planTopic = "bench." + run + ".plans.arc-k8s";
+        LocalKafka.createTopics(List.of(planTopic, Topics.STATUS, Topics.deadLetter(planTopic)));
+        try (ArmEmulator arm = new ArmEmulator(burst, rate, latency).start();
+             MockClusters clusters = MockClusters.start(dir.resolve("kubeconfigs"), ids);
+             FleetSimulator simulator = new FleetSimulator(arm, clusters, Duration.ofMillis(200), false).start()) {
+            Map<String, String> env = new HashMap<>();
+            env.put("KAFKA_BOOTSTRAP_SERVERS", LocalKafka.bootstrapServers());
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.database("executor_" + run));
+            env.put("QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER);
+            env.put("QUARKUS_DATASOURCE_PASSWORD", "");
+            env.put("EXECUTOR_MODE", "live");
+            env.put("EXECUTOR_AZURE_ENDPOINT", arm.endpoint());
+            env.put("EXECUTOR_AZURE_SUBSCRIPTION_ID", subscription);
+            env.put("EXECUTOR_AZURE_RESOURCE_GROUP", run);
+            env.put("EXECUTOR_AZURE_CREDENTIAL", "token-file");
+            env.put("EXECUTOR_AZURE_CREDENTIAL_FILE", Files.writeString(dir.resolve("token"), "bench-token").toString());
+            env.put("EXECUTOR_AZURE_WRITE_BURST", Integer.toString(burst));
+            env.put("EXECUTOR_AZURE_WRITES_PER_SECOND", Double.toString(rate));
+            // poll operations and conditions at a fifth of the operation latency, at least every 50 ms
+            env.put("EXECUTOR_AZURE_POLL_INTERVAL", Math.max(50, latency.toMillis() / 5) + "ms");
+            env.put("EXECUTOR_KUBE_KUBECONFIG_DIR", clusters.kubeconfigDir().toString());
+            env.put("MP_MESSAGING_INCOMING_PLANS_ARC_K8S_IN_TOPIC", planTopic);
+            env.put("MP_MESSAGING_INCOMING_PLANS_ARC_K8S_IN_GROUP_ID", "bench-" + run);
+            env.put("MP_MESSAGING_INCOMING_PLANS_ARC_K8S_IN_DEAD_LETTER_QUEUE_TOPIC", Topics.deadLetter(planTopic));
+            env.put("MP_MESSAGING_INCOMING_PLANS_COMPANION_VM_IN_ENABLED", "false");
+            env.put("MP_MESSAGING_INCOMING_PLANS_IOT_OPERATIONS_IN_ENABLED", "false");
+            try (ServiceProcess executor = ServiceProcess.start(root, "executor-service", env, root.resolve("bench/target/logs"))
+                    .awaitReady(Duration.ofSeconds(120));
+                 KafkaConsumer<String, String> status = statusConsumer()) {
+                List<OnboardingPlan> plans = ids.stream().map(id -> plan(id, extensions)).toList();
+                Set<String> pending = new HashSet<>(plans.stream().map(OnboardingPlan::planId).toList());
+                int failed = 0;
+                long start = System.nanoTime();
+                publish(planTopic, plans);
+                long last = start;
+                long peakRss = 0;
+                double bound = lowerBound(clusterCount, extensions, burst, rate, latency);
+                long deadline = start + (long) ((bound * 4 + 180) * 1e9);
+                while (!pending.isEmpty() && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, String> r : status.poll(Duration.ofMillis(200))) {
+                        JsonNode event = JSON.readTree(r.value());
+                        String type = event.path("type").asText();
+                        String planId = event.path("planId").asText();
+                        if (("SUCCEEDED".equals(type) || "FAILED".equals(type)) && pending.remove(planId)) {
+                            last = System.nanoTime();
+                            failed += "FAILED".equals(type) ? 1 : 0;
+                        }
+                    }
+                    peakRss = Math.max(peakRss, rssKib(executor.pid()));
+                }
+                double makespan = (last - start) / 1e9;
+                ObjectNode result = JSON.createObjectNode();
+                result.put("clusters", clusterCount);
+                result.put("extensions_per_cluster", extensions);
+                result.put("write_burst", burst);
+                result.put("writes_per_s", rate);
+                result.put("operation_latency_ms", latency.toMillis());
+                result.put("arm_writes", arm.writes());
+                result.put("arm_makespan_s", round(makespan));
+                result.put("arm_lower_bound_s", round(bound));
+                result.put("makespan_to_bound", round(makespan / bound));
+                // each cluster needs an RSA 4096 agent key pair: CPU no write budget can hide on a small machine
+                double keygen = keygenSeconds();
+                double cpuFloor = clusterCount * keygen / Runtime.getRuntime().availableProcessors();
+                result.put("keygen_ms_per_key", Math.round(keygen * 1000));
+                result.put("keygen_cpu_floor_s", round(cpuFloor));
+                result.put("makespan_to_max_floor", round(makespan / Math.max(bound, cpuFloor)));
+                result.put("throttled_429", arm.throttled());
+                result.put("plans_failed", failed);
+                result.put("plans_unfinished", pending.size());
+                result.put("created_twice", arm.creations().values().stream().filter(n -> n > 1).count());
+                result.put("executor_peak_rss_mib", peakRss / 1024);
+                result.put("executor_peak_rss_mib_vmhwm", vmHwmKib(executor.pid()) / 1024);
+                return result;
+            }
+        }
+    }
+
+    /** Writes beyond the burst over the refill rate, plus the chain: connected cluster then each extension in turn. */
+    static double lowerBound(int clusters, int extensions, int burst, double rate, Duration latency) {
+        long writes = 1 + (long) clusters * (1 + extensions);
+        double budget = Math.max(0, writes - burst) / rate;
+        return budget + (1 + extensions) * latency.toMillis() / 1000.0;
+    }
+
+    /** Seconds of one core per RSA 4096 key pair on this machine (median of three after one warm-up). */
+    static double keygenSeconds() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(4096);
+        generator.generateKeyPair();
+        double[] t = new double[3];
+        for (int i = 0; i < t.length; i++) {
+            long start = System.nanoTime();
+            generator.generateKeyPair();
+            t[i] = (System.nanoTime() - start) / 1e9;
+        }
+        Arrays.sort(t);
+        return t[1];
+    }
+
+    static OnboardingPlan plan(String cluster, int extensions) {
+        return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
+                UUID.randomUUID().toString(), "r1", Route.ARC_K8S, new Target(TargetKind.CLUSTER, cluster), List.of(cluster),
+                EXTENSIONS.subList(0, extensions), List.of(), null, "bench", Map.of("distribution", "k3s"));
+    }
+
+    static void publish(String topic, List<OnboardingPlan> plans) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+            for (OnboardingPlan plan : plans) {
+                ProducerRecord<String, String> record = new ProducerRecord<>(topic, plan.target().id(),
+                        JSON.writeValueAsString(plan));
+                record.headers().add(EventTypes.CE_ID, plan.eventId().getBytes(StandardCharsets.UTF_8));
+                record.headers().add(EventTypes.CE_TYPE, EventTypes.PLAN_CREATED.getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+
+    static KafkaConsumer<String, String> statusConsumer() {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.STATUS).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    static long rssKib(long pid) {
+        return procStatus(pid, "VmRSS:");
+    }
+
+    static long vmHwmKib(long pid) {
+        return procStatus(pid, "VmHWM:");
+    }
+
+    private static long procStatus(long pid, String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith(key)) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

@@ -1,0 +1,235 @@
+package dev.arcfleet.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The pipeline against raw Kafka on the same broker ({@code bin/fleet-local up} running): rounds that alternate a raw
+ * produce-and-consume of N registration-sized records with plain clients (the machine's limit for this workload) and
+ * N registrations into {@code fleet.registrations} followed to their PLANNED/BLOCKED status; then registration-to-PLANNED
+ * latency percentiles at a fixed offered rate; then each service's peak RSS. Medians of the rounds.
+ *
+ * <p>Usage: {@code PipelineBench bootstrap n rounds rate seconds stateDir [out.json]}
+ */
+public final class PipelineBench {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String RAW_TOPIC = "bench.raw";
+
+    private PipelineBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = args[0];
+        int n = Integer.parseInt(args[1]);
+        int rounds = Integer.parseInt(args[2]);
+        int rate = Integer.parseInt(args[3]);
+        int seconds = Integer.parseInt(args[4]);
+        Path state = Path.of(args[5]);
+        ObjectNode result = JSON.createObjectNode();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            int partitions = admin.describeTopics(List.of("fleet.registrations")).allTopicNames().get()
+                    .get("fleet.registrations").partitions().size();
+            if (!admin.listTopics().names().get().contains(RAW_TOPIC)) {
+                admin.createTopics(List.of(new NewTopic(RAW_TOPIC, partitions, (short) 1))).all().get();
+            }
+        }
+        double[] raw = new double[rounds];
+        double[] pipeline = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            raw[r] = rawRound(bootstrap, n);
+            pipeline[r] = pipelineRound(bootstrap, n);
+            System.out.printf("round %d: raw Kafka %,.0f records/s, pipeline to PLANNED %,.0f registrations/s (N=%d)%n",
+                    r + 1, raw[r], pipeline[r], n);
+        }
+        Arrays.sort(raw);
+        Arrays.sort(pipeline);
+        result.put("n", n);
+        result.put("rounds", rounds);
+        result.put("raw_kafka_records_per_s", Math.round(raw[rounds / 2]));
+        result.put("pipeline_records_per_s", Math.round(pipeline[rounds / 2]));
+        result.put("ratio", Math.round(pipeline[rounds / 2] / raw[rounds / 2] * 1000) / 1000.0);
+        long[] latencies = latencyRun(bootstrap, rate, seconds);
+        ObjectNode latency = result.putObject("plan_latency_ms");
+        latency.put("offered_per_s", rate);
+        latency.put("samples", latencies.length);
+        latency.put("p50", percentile(latencies, 50));
+        latency.put("p95", percentile(latencies, 95));
+        latency.put("p99", percentile(latencies, 99));
+        ObjectNode rss = result.putObject("rss_mib");
+        for (String service : List.of("inventory", "planner", "executor")) {
+            long pid = Long.parseLong(Files.readString(state.resolve("pids").resolve(service + ".pid")).trim());
+            rss.put(service, ArmMakespan.vmHwmKib(pid) / 1024);
+        }
+        System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        if (args.length > 6) {
+            Files.writeString(Path.of(args[6]), JSON.writeValueAsString(result));
+        }
+        System.exit(0);
+    }
+
+    /** N records produced and consumed concurrently with plain clients: records/s until the last one is consumed. */
+    static double rawRound(String bootstrap, int n) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        try (KafkaConsumer<String, String> consumer = consumerAtEnd(bootstrap, RAW_TOPIC);
+             KafkaProducer<String, String> producer = producer(bootstrap)) {
+            long start = System.nanoTime();
+            Thread sender = new Thread(() -> {
+                for (int i = 0; i < n; i++) {
+                    ObjectNode reg = IngestThroughput.registration("raw-" + run + "-" + i, i);
+                    producer.send(new ProducerRecord<>(RAW_TOPIC, reg.get("deviceId").asText(), reg.toString()));
+                }
+                producer.flush();
+            });
+            sender.start();
+            int seen = 0;
+            while (seen < n) {
+                for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(200))) {
+                    if (rec.key().startsWith("raw-" + run + "-")) {
+                        JSON.readTree(rec.value()); // parse, as any consumer of the records would
+                        seen++;
+                    }
+                }
+            }
+            sender.join();
+            return n / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** N registrations into fleet.registrations: registrations/s until the last one's PLANNED or BLOCKED is seen. */
+    static double pipelineRound(String bootstrap, int n) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String prefix = "pipe-" + run + "-";
+        try (KafkaConsumer<String, String> status = consumerAtEnd(bootstrap, "onboarding.status");
+             KafkaProducer<String, String> producer = producer(bootstrap)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                ObjectNode reg = IngestThroughput.registration(prefix + i, i);
+                producer.send(new ProducerRecord<>("fleet.registrations", reg.get("deviceId").asText(), reg.toString()));
+            }
+            producer.flush();
+            Set<String> planned = ConcurrentHashMap.newKeySet();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+            while (planned.size() < n && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> rec : status.poll(Duration.ofMillis(200))) {
+                    String nodeId = decided(rec.value(), prefix);
+                    if (nodeId != null) {
+                        planned.add(nodeId);
+                    }
+                }
+            }
+            if (planned.size() < n) {
+                throw new IllegalStateException("only " + planned.size() + " of " + n + " registrations were planned in 30 min");
+            }
+            return n / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Registrations at a steady offered rate for a while; latency from send to the PLANNED/BLOCKED event seen. */
+    static long[] latencyRun(String bootstrap, int rate, int seconds) throws Exception {
+        String prefix = "lat-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        int total = rate * seconds;
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        List<Long> latencies = new ArrayList<>();
+        try (KafkaConsumer<String, String> status = consumerAtEnd(bootstrap, "onboarding.status");
+             KafkaProducer<String, String> producer = producer(bootstrap)) {
+            AtomicLong sent = new AtomicLong();
+            Thread sender = new Thread(() -> {
+                long start = System.nanoTime();
+                for (int i = 0; i < total; i++) {
+                    long due = start + (long) (i * 1e9 / rate);
+                    long now = System.nanoTime();
+                    if (due > now) {
+                        LockSupport.parkNanos(due - now);
+                    }
+                    ObjectNode reg = IngestThroughput.registration(prefix + i, i);
+                    String id = reg.get("deviceId").asText();
+                    sentAt.put(id, System.nanoTime());
+                    producer.send(new ProducerRecord<>("fleet.registrations", id, reg.toString()));
+                    sent.incrementAndGet();
+                }
+                producer.flush();
+            });
+            sender.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 120L);
+            while (latencies.size() < total && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> rec : status.poll(Duration.ofMillis(50))) {
+                    long now = System.nanoTime();
+                    String nodeId = decided(rec.value(), prefix);
+                    Long at = nodeId == null ? null : sentAt.remove(nodeId);
+                    if (at != null) {
+                        latencies.add((now - at) / 1_000_000);
+                    }
+                }
+            }
+            sender.join();
+        }
+        return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    private static String decided(String value, String prefix) {
+        try {
+            JsonNode event = JSON.readTree(value);
+            String type = event.path("type").asText();
+            String nodeId = event.path("nodeId").asText("");
+            return ("PLANNED".equals(type) || "BLOCKED".equals(type)) && nodeId.startsWith(prefix) ? nodeId : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static long percentile(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    static KafkaProducer<String, String> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
+    }
+
+    static KafkaConsumer<String, String> consumerAtEnd(String bootstrap, String topic) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+}

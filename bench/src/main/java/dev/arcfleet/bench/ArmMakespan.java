@@ -96,7 +96,9 @@ public final class ArmMakespan {
         LocalKafka.createTopics(List.of(planTopic, Topics.STATUS, Topics.deadLetter(planTopic)));
         try (ArmEmulator arm = new ArmEmulator(burst, rate, latency).start();
              MockClusters clusters = MockClusters.start(dir.resolve("kubeconfigs"), ids);
-             FleetSimulator simulator = new FleetSimulator(arm, clusters, Duration.ofMillis(200), false).start()) {
+             // the simulated agents look at every cluster once per period: a second for a thousand clusters
+             FleetSimulator simulator = new FleetSimulator(arm, clusters, Duration.ofMillis(Math.max(200, clusterCount)),
+                     false).start()) {
             Map<String, String> env = new HashMap<>();
             env.put("KAFKA_BOOTSTRAP_SERVERS", LocalKafka.bootstrapServers());
             env.put("QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.database("executor_" + run));
@@ -155,7 +157,7 @@ public final class ArmMakespan {
                 result.put("makespan_to_bound", round(makespan / bound));
                 // each cluster needs an RSA 4096 agent key pair: CPU no write budget can hide on a small machine
                 double keygen = keygenSeconds();
-                double cpuFloor = clusterCount * keygen / Runtime.getRuntime().availableProcessors();
+                double cpuFloor = clusterCount * keygen / Integer.getInteger("bench.cpus", Runtime.getRuntime().availableProcessors());
                 result.put("keygen_ms_per_key", Math.round(keygen * 1000));
                 result.put("keygen_cpu_floor_s", round(cpuFloor));
                 result.put("makespan_to_max_floor", round(makespan / Math.max(bound, cpuFloor)));

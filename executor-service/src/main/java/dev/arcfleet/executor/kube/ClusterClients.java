@@ -4,7 +4,10 @@ import dev.arcfleet.executor.config.ExecutorConfig;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -26,10 +29,13 @@ public class ClusterClients {
     private final KubernetesClient own;
     private final Optional<Path> kubeconfigDir;
     private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
+    /** One HTTP client factory on the service's Vert.x for every cluster: a thousand clusters, one event loop group. */
+    private final HttpClient.Factory httpClients;
 
-    public ClusterClients(KubernetesClient own, ExecutorConfig config) {
+    public ClusterClients(KubernetesClient own, ExecutorConfig config, Vertx vertx) {
         this.own = own;
         this.kubeconfigDir = config.kube().kubeconfigDir();
+        this.httpClients = new VertxHttpClientFactory(vertx);
     }
 
     public KubernetesClient forCluster(String clusterId) {
@@ -45,7 +51,8 @@ public class ClusterClients {
                 Path file = kubeconfigDir.get().resolve(name);
                 if (Files.isRegularFile(file)) {
                     try {
-                        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(file))).build();
+                        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(file)))
+                                .withHttpClientFactory(httpClients).build();
                     } catch (IOException e) {
                         throw new UncheckedIOException("kubeconfig for cluster " + clusterId + " at " + file + " unreadable", e);
                     }

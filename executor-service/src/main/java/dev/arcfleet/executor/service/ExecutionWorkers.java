@@ -176,13 +176,18 @@ public class ExecutionWorkers {
         return true;
     }
 
+    /**
+     * Claims the due execution that is furthest along (then the longest due): finishing what was started keeps the
+     * ARM write budget busy while new executions still generate their keys, instead of every execution doing step one
+     * before any does step two.
+     */
     private Claim claim() {
         @SuppressWarnings("unchecked")
         List<String> ids = entityManager.createNativeQuery("""
                 select execution_id from execution
                 where state in ('PENDING', 'RUNNING') and next_run_at <= now()
                   and (lease_until is null or lease_until < now())
-                order by next_run_at limit 1 for update skip locked""").getResultList();
+                order by current_step desc, next_run_at limit 1 for update skip locked""").getResultList();
         if (ids.isEmpty()) {
             return null;
         }

@@ -224,6 +224,26 @@ class LiveExecutionTest {
     }
 
     @Test
+    void aMissingResourceProviderRegistrationFailsWithTheCommandThatFixesIt() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        arm.seed(fleet.resourceGroupId(), Map.of("location", "westeurope"));
+        arm.seed(fleet.connectedClusterId("no-provider"), Map.of("location", "westeurope",
+                "properties", Map.of("connectivityStatus", "Connected")));
+        arm.unregisterProvider("Microsoft.ExtendedLocation");
+        try {
+            OnboardingPlan plan = clusterPlan(Route.IOT_OPERATIONS, "no-provider", List.of(Capability.EDGE_DATA));
+            send(Topics.PLANS_IOT_OPERATIONS, plan);
+            JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(90));
+            assertThat(view.getString("state")).isEqualTo("FAILED");
+            assertThat(view.getString("failureReason")).contains("custom-location")
+                    .contains("not registered for resource provider Microsoft.ExtendedLocation")
+                    .contains("az provider register --namespace Microsoft.ExtendedLocation");
+        } finally {
+            arm.registerProvider("Microsoft.ExtendedLocation");
+        }
+    }
+
+    @Test
     void underA429StormEveryPlanStillSucceedsAndNothingIsCreatedTwice() throws Exception {
         ArmEmulator arm = fleet.arm();
         int throttledBefore = arm.throttled();

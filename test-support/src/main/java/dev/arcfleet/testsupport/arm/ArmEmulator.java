@@ -177,6 +177,11 @@ public final class ArmEmulator implements AutoCloseable {
         unregisteredProviders.add(namespace.toLowerCase(Locale.ROOT));
     }
 
+    /** Registers the namespace again. */
+    public void registerProvider(String namespace) {
+        unregisteredProviders.remove(namespace.toLowerCase(Locale.ROOT));
+    }
+
     /** Sets {@code properties.<name>} of an existing resource, as Azure's side would (agents connecting, say). */
     @SuppressWarnings("unchecked")
     public void setProperty(String resourceId, String name, Object value) {

@@ -4,8 +4,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One fabric8 mock API server in CRUD mode per target cluster, each reachable through a kubeconfig file named after
@@ -27,15 +32,22 @@ public final class MockClusters implements AutoCloseable {
             .withGroup("kubevirt.io").withVersion("v1").withKind("VirtualMachine").withPlural("virtualmachines")
             .withScope("Namespaced").build();
 
+    /** The mock servers log every request through JUL at INFO; held here so the level sticks. */
+    private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
     private final Path kubeconfigDir;
     private final Map<String, KubernetesMockServer> servers = new LinkedHashMap<>();
     private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
+    /** One Vert.x for every client here: a thousand clusters must not mean a thousand event loop groups. */
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+    private final VertxHttpClientFactory httpClients = new VertxHttpClientFactory(vertx);
 
     private MockClusters(Path kubeconfigDir) {
         this.kubeconfigDir = kubeconfigDir;
     }
 
     public static MockClusters start(Path kubeconfigDir, List<String> clusterIds) {
+        MOCK_SERVER_LOG.setLevel(Level.WARNING);
         MockClusters clusters = new MockClusters(kubeconfigDir);
         try {
             Files.createDirectories(kubeconfigDir);
@@ -45,7 +57,7 @@ public final class MockClusters implements AutoCloseable {
                 server.init();
                 server.expectCustomResource(VIRTUAL_MACHINES);
                 clusters.servers.put(id, server);
-                clusters.clients.put(id, server.createClient());
+                clusters.clients.put(id, server.createClient(clusters.httpClients));
                 Files.writeString(kubeconfigDir.resolve(id), kubeconfig(id, "http://" + server.getHostName() + ":"
                         + server.getPort()));
             }
@@ -77,6 +89,7 @@ public final class MockClusters implements AutoCloseable {
     public void close() {
         clients.values().forEach(KubernetesClient::close);
         servers.values().forEach(KubernetesMockServer::destroy);
+        vertx.close();
     }
 
     private static String kubeconfig(String clusterId, String server) {

@@ -6,16 +6,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.arcfleet.contracts.Capability;
-import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.LocalKafka;
-import dev.arcfleet.testsupport.LocalPostgres;
+import dev.arcfleet.testsupport.PlanRecords;
 import dev.arcfleet.testsupport.ServiceProcess;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
+import dev.arcfleet.testsupport.arm.LiveExecutorEnvironment;
 import dev.arcfleet.testsupport.kube.FleetSimulator;
 import dev.arcfleet.testsupport.kube.MockClusters;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,20 +23,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -99,22 +96,12 @@ public final class ArmMakespan {
              // the simulated agents look at every cluster once per period: a second for a thousand clusters
              FleetSimulator simulator = new FleetSimulator(arm, clusters, Duration.ofMillis(Math.max(200, clusterCount)),
                      false).start()) {
-            Map<String, String> env = new HashMap<>();
-            env.put("KAFKA_BOOTSTRAP_SERVERS", LocalKafka.bootstrapServers());
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.database("executor_" + run));
-            env.put("QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER);
-            env.put("QUARKUS_DATASOURCE_PASSWORD", "");
-            env.put("EXECUTOR_MODE", "live");
-            env.put("EXECUTOR_AZURE_ENDPOINT", arm.endpoint());
-            env.put("EXECUTOR_AZURE_SUBSCRIPTION_ID", subscription);
-            env.put("EXECUTOR_AZURE_RESOURCE_GROUP", run);
-            env.put("EXECUTOR_AZURE_CREDENTIAL", "token-file");
-            env.put("EXECUTOR_AZURE_CREDENTIAL_FILE", Files.writeString(dir.resolve("token"), "bench-token").toString());
+            Map<String, String> env = LiveExecutorEnvironment.of(arm, clusters, "executor_" + run, subscription, run,
+                    Files.writeString(dir.resolve("token"), "bench-token"));
             env.put("EXECUTOR_AZURE_WRITE_BURST", Integer.toString(burst));
             env.put("EXECUTOR_AZURE_WRITES_PER_SECOND", Double.toString(rate));
             // poll operations and conditions at a fifth of the operation latency, at least every 50 ms
             env.put("EXECUTOR_AZURE_POLL_INTERVAL", Math.max(50, latency.toMillis() / 5) + "ms");
-            env.put("EXECUTOR_KUBE_KUBECONFIG_DIR", clusters.kubeconfigDir().toString());
             env.put("MP_MESSAGING_INCOMING_PLANS_ARC_K8S_IN_TOPIC", planTopic);
             env.put("MP_MESSAGING_INCOMING_PLANS_ARC_K8S_IN_GROUP_ID", "bench-" + run);
             env.put("MP_MESSAGING_INCOMING_PLANS_ARC_K8S_IN_DEAD_LETTER_QUEUE_TOPIC", Topics.deadLetter(planTopic));
@@ -206,11 +193,7 @@ public final class ArmMakespan {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
             for (OnboardingPlan plan : plans) {
-                ProducerRecord<String, String> record = new ProducerRecord<>(topic, plan.target().id(),
-                        JSON.writeValueAsString(plan));
-                record.headers().add(EventTypes.CE_ID, plan.eventId().getBytes(StandardCharsets.UTF_8));
-                record.headers().add(EventTypes.CE_TYPE, EventTypes.PLAN_CREATED.getBytes(StandardCharsets.UTF_8));
-                producer.send(record);
+                producer.send(PlanRecords.of(topic, plan, JSON.writeValueAsString(plan)));
             }
             producer.flush();
         }

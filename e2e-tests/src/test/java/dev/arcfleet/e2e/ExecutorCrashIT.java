@@ -5,21 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.arcfleet.contracts.Capability;
-import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.LocalKafka;
-import dev.arcfleet.testsupport.LocalPostgres;
+import dev.arcfleet.testsupport.PlanRecords;
 import dev.arcfleet.testsupport.ServiceProcess;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
+import dev.arcfleet.testsupport.arm.LiveExecutorEnvironment;
 import dev.arcfleet.testsupport.kube.FleetSimulator;
 import dev.arcfleet.testsupport.kube.MockClusters;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,22 +147,11 @@ class ExecutorCrashIT {
         Path token = Files.writeString(dir.resolve("arm-token"), "crash-token-" + UUID.randomUUID());
         Path principal = Files.writeString(dir.resolve("principal.json"), "{\"tenantId\":\"t-1\",\"clientId\":\"c-1\","
                 + "\"clientSecret\":\"s-" + UUID.randomUUID() + "\"}");
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", LocalKafka.bootstrapServers());
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.database("executor_crash"));
-        env.put("QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER);
-        env.put("QUARKUS_DATASOURCE_PASSWORD", "");
-        env.put("EXECUTOR_MODE", "live");
+        Map<String, String> env = LiveExecutorEnvironment.of(arm, clusters, "executor_crash", SUBSCRIPTION, run, token);
         env.put("EXECUTOR_WORKERS", "8");
         // a killed worker's lease must expire before another instance takes its execution over
         env.put("EXECUTOR_LEASE", "4s");
-        env.put("EXECUTOR_AZURE_ENDPOINT", arm.endpoint());
-        env.put("EXECUTOR_AZURE_SUBSCRIPTION_ID", SUBSCRIPTION);
-        env.put("EXECUTOR_AZURE_RESOURCE_GROUP", run);
-        env.put("EXECUTOR_AZURE_CREDENTIAL", "token-file");
-        env.put("EXECUTOR_AZURE_CREDENTIAL_FILE", token.toString());
         env.put("EXECUTOR_AZURE_POLL_INTERVAL", "300ms");
-        env.put("EXECUTOR_KUBE_KUBECONFIG_DIR", clusters.kubeconfigDir().toString());
         env.put("EXECUTOR_ONBOARDING_PRINCIPAL_FILE", principal.toString());
         return env;
     }
@@ -182,12 +169,7 @@ class ExecutorCrashIT {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
             for (OnboardingPlan plan : plans) {
                 String topic = plan.route() == Route.ARC_K8S ? Topics.PLANS_ARC_K8S : Topics.PLANS_COMPANION_VM;
-                ProducerRecord<String, String> record = new ProducerRecord<>(topic, plan.target().id(),
-                        JSON.writeValueAsString(plan));
-                record.headers().add(EventTypes.CE_ID, plan.eventId().getBytes(StandardCharsets.UTF_8));
-                record.headers().add(EventTypes.CE_TYPE, EventTypes.PLAN_CREATED.getBytes(StandardCharsets.UTF_8));
-                record.headers().add(EventTypes.CE_CORRELATION_ID, plan.correlationId().getBytes(StandardCharsets.UTF_8));
-                producer.send(record).get();
+                producer.send(PlanRecords.of(topic, plan, JSON.writeValueAsString(plan))).get();
             }
         }
     }

@@ -2,7 +2,6 @@ package dev.arcfleet.executor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Capability;
-import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.StatusEvent;
@@ -11,6 +10,7 @@ import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.PlanRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,13 +18,11 @@ import io.restassured.RestAssured;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -130,10 +128,6 @@ class DryRunExecutionTest {
     }
 
     private void send(String topic, OnboardingPlan plan) throws Exception {
-        ProducerRecord<String, String> record = new ProducerRecord<>(topic, plan.target().id(), mapper.writeValueAsString(plan));
-        record.headers().add(EventTypes.CE_ID, plan.eventId().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventTypes.CE_TYPE, EventTypes.PLAN_CREATED.getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventTypes.CE_CORRELATION_ID, plan.correlationId().getBytes(StandardCharsets.UTF_8));
-        kafka.produceStrings().fromRecords(record).awaitCompletion();
+        kafka.produceStrings().fromRecords(PlanRecords.of(topic, plan, mapper.writeValueAsString(plan))).awaitCompletion();
     }
 }

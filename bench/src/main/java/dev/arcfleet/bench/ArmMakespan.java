@@ -27,7 +27,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -116,7 +115,6 @@ public final class ArmMakespan {
                 long start = System.nanoTime();
                 publish(planTopic, plans);
                 long last = start;
-                long peakRss = 0;
                 double bound = lowerBound(clusterCount, extensions, burst, rate, latency);
                 long deadline = start + (long) ((bound * 4 + 180) * 1e9);
                 while (!pending.isEmpty() && System.nanoTime() < deadline) {
@@ -129,7 +127,6 @@ public final class ArmMakespan {
                             failed += "FAILED".equals(type) ? 1 : 0;
                         }
                     }
-                    peakRss = Math.max(peakRss, rssKib(executor.pid()));
                 }
                 double makespan = (last - start) / 1e9;
                 ObjectNode result = JSON.createObjectNode();
@@ -152,8 +149,7 @@ public final class ArmMakespan {
                 result.put("plans_failed", failed);
                 result.put("plans_unfinished", pending.size());
                 result.put("created_twice", arm.creations().values().stream().filter(n -> n > 1).count());
-                result.put("executor_peak_rss_mib", peakRss / 1024);
-                result.put("executor_peak_rss_mib_vmhwm", vmHwmKib(executor.pid()) / 1024);
+                result.put("executor_peak_rss_mib", ProcessStats.peakRssMib(executor.pid()));
                 return result;
             }
         }
@@ -210,27 +206,6 @@ public final class ArmMakespan {
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
         return consumer;
-    }
-
-    static long rssKib(long pid) {
-        return procStatus(pid, "VmRSS:");
-    }
-
-    static long vmHwmKib(long pid) {
-        return procStatus(pid, "VmHWM:");
-    }
-
-    private static long procStatus(long pid, String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.replaceAll("\\D", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
     }
 
     private static double round(double v) {

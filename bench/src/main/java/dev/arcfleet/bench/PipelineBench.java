@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +87,7 @@ public final class PipelineBench {
         ObjectNode rss = result.putObject("rss_mib");
         for (String service : List.of("inventory", "planner", "executor")) {
             long pid = Long.parseLong(Files.readString(state.resolve("pids").resolve(service + ".pid")).trim());
-            rss.put(service, ArmMakespan.vmHwmKib(pid) / 1024);
+            rss.put(service, ProcessStats.peakRssMib(pid));
         }
         System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         if (args.length > 6) {
@@ -135,7 +136,7 @@ public final class PipelineBench {
                 producer.send(new ProducerRecord<>("fleet.registrations", reg.get("deviceId").asText(), reg.toString()));
             }
             producer.flush();
-            Set<String> planned = ConcurrentHashMap.newKeySet();
+            Set<String> planned = new HashSet<>();
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
             while (planned.size() < n && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> rec : status.poll(Duration.ofMillis(200))) {

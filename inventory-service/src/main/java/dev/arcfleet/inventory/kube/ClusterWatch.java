@@ -65,6 +65,9 @@ final class ClusterWatch {
             connector.execute(() -> {
                 try {
                     connect();
+                } catch (RuntimeException e) {
+                    // the connector thread serves every cluster: one that cannot be connected must not end it
+                    connectionFailed(ErrorText.of(e));
                 } finally {
                     connectPending.set(false);
                 }
@@ -106,15 +109,29 @@ final class ClusterWatch {
         }
     }
 
+    /**
+     * Stops the informer, then closes the client. Either may throw when the client went away underneath (a retry of
+     * the informer racing the close answers "Client is closed"): the watch is being dropped either way, so that is
+     * logged and the rest of the close goes on.
+     */
     private void close() {
         SharedIndexInformer<Node> current = informer;
         informer = null;
+        ClusterClients.Connection closing = connection;
+        connection = null;
         if (current != null) {
-            current.stop();
+            try {
+                current.stop();
+            } catch (RuntimeException e) {
+                Log.debugf("cluster %s: stopping the node informer: %s", spec.id(), ErrorText.of(e));
+            }
         }
-        if (connection != null) {
-            connection.close();
-            connection = null;
+        if (closing != null) {
+            try {
+                closing.close();
+            } catch (RuntimeException e) {
+                Log.debugf("cluster %s: closing the client: %s", spec.id(), ErrorText.of(e));
+            }
         }
     }
 

@@ -20,6 +20,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.nio.charset.StandardCharsets;
+import java.net.URLEncoder;
+import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -105,10 +110,7 @@ public final class FleetClient {
                 Map<String, Integer> byState = new TreeMap<>();
                 int terminal = 0;
                 int seen = 0;
-                for (JsonNode n : listNodes(base)) {
-                    if (!ids.contains(n.path("nodeId").asText())) {
-                        continue;
-                    }
+                for (JsonNode n : sampleNodes(base, ids)) {
                     seen++;
                     count(table, route(n), state(n));
                     byState.merge(state(n), 1, Integer::sum);
@@ -127,7 +129,8 @@ public final class FleetClient {
                     done.completeExceptionally(new IllegalStateException(
                             (ids.size() - terminal) + " nodes not in a terminal state after " + timeout.toSeconds() + " s"));
                 }
-            } catch (IOException | InterruptedException e) {
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                // an exception left in a scheduled task would end the schedule and leave the demo waiting forever
                 done.completeExceptionally(e);
             }
         }, 0, 1, TimeUnit.SECONDS);
@@ -157,6 +160,26 @@ public final class FleetClient {
             }
         }
         return JSON.readTree(Files.readString(Path.of(file)));
+    }
+
+    /**
+     * The sample's nodes, each read by id: the registry may hold many other nodes (a benchmark's, a real fleet's), and
+     * the demo's progress must not depend on how many.
+     */
+    static List<JsonNode> sampleNodes(String base, Set<String> ids) throws IOException, InterruptedException {
+        List<JsonNode> found = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            String path = Arrays.stream(id.split("/", -1)).map(p -> URLEncoder.encode(p, StandardCharsets.UTF_8))
+                    .collect(Collectors.joining("/"));
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/nodes/" + path))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                found.add(JSON.readTree(r.body()));
+            } else if (r.statusCode() != 404) {
+                throw new IOException("GET /api/v1/nodes/" + id + ": HTTP " + r.statusCode() + " " + r.body());
+            }
+        }
+        return found;
     }
 
     static ArrayNode listNodes(String base) throws IOException, InterruptedException {

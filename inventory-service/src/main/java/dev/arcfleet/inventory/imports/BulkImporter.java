@@ -5,6 +5,7 @@ import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
+import dev.arcfleet.inventory.metrics.RegistrationMetrics;
 import dev.arcfleet.inventory.service.RegistrationOutcome;
 import dev.arcfleet.inventory.service.RegistrationService;
 import io.quarkus.logging.Log;
@@ -37,8 +38,11 @@ public class BulkImporter {
     private final ImportsConfig config;
     private final ObjectMapper mapper;
 
+    private final RegistrationMetrics metrics;
+
     public BulkImporter(RegistrationValidator validator, RegistrationService registrations, ImportStore store,
-            ImportsConfig config, ObjectMapper mapper) {
+            ImportsConfig config, ObjectMapper mapper, RegistrationMetrics metrics) {
+        this.metrics = metrics;
         this.validator = validator;
         this.registrations = registrations;
         this.store = store;
@@ -48,6 +52,12 @@ public class BulkImporter {
 
     /** @throws ImportFileException when the file cannot be imported at all (a bad CSV header); nothing is stored then */
     public ImportRecord run(ImportFormat format, InputStream body) throws IOException {
+        ImportRecord record = runImport(format, body);
+        metrics.count(FactsSource.IMPORT.name(), "REJECTED", record.rejected());
+        return record;
+    }
+
+    private ImportRecord runImport(ImportFormat format, InputStream body) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
         ImportLineReader lines = format == ImportFormat.CSV ? CsvLinesReader.open(reader) : new JsonLinesReader(reader, mapper);
         String importId = UUID.randomUUID().toString();

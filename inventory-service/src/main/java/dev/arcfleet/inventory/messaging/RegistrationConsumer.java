@@ -10,6 +10,7 @@ import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
+import dev.arcfleet.inventory.metrics.RegistrationMetrics;
 import dev.arcfleet.inventory.service.RegistrationService;
 import dev.arcfleet.support.inbox.DeadLetters;
 import dev.arcfleet.support.inbox.IncomingEvent;
@@ -52,9 +53,11 @@ public class RegistrationConsumer {
     private final ProcessedEvents processed;
     private final ObjectMapper mapper;
     private final MutinyEmitter<String> deadLetters;
+    private final RegistrationMetrics metrics;
 
     public RegistrationConsumer(RegistrationValidator validator, RegistrationService registrations, ProcessedEvents processed,
-            ObjectMapper mapper, @Channel(DLQ_CHANNEL) MutinyEmitter<String> deadLetters) {
+            ObjectMapper mapper, @Channel(DLQ_CHANNEL) MutinyEmitter<String> deadLetters, RegistrationMetrics metrics) {
+        this.metrics = metrics;
         this.validator = validator;
         this.registrations = registrations;
         this.processed = processed;
@@ -118,6 +121,7 @@ public class RegistrationConsumer {
 
     private void deadLetter(ConsumerRecord<String, String> record, PoisonRecordException e) {
         deadLetters.sendMessageAndAwait(DeadLetters.of(record, e));
+        metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", 1);
         Log.warnf("registration at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(), record.offset(),
                 e.getMessage());
     }

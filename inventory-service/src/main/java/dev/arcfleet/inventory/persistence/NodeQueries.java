@@ -29,7 +29,11 @@ public class NodeQueries {
         }
     }
 
-    public record Filter(String route, OnboardingState state, String site, String family, String cluster) {
+    /** {@code text}: a part of the node id or hostname, any case. */
+    public record Filter(String route, OnboardingState state, String site, String family, String cluster, String text) {
+        public Filter(String route, OnboardingState state, String site, String family, String cluster) {
+            this(route, state, site, family, cluster, null);
+        }
     }
 
     public record Page(long total, List<NodeWithStatus> items) {
@@ -70,6 +74,11 @@ public class NodeQueries {
             where.append(" and n.clusterId = :cluster");
             params.put("cluster", filter.cluster());
         }
+        if (filter.text() != null) {
+            where.append(" and (lower(n.nodeId) like :text escape '!' or lower(n.hostname) like :text escape '!')");
+            params.put("text", "%" + filter.text().toLowerCase(java.util.Locale.ROOT)
+                    .replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
         String from = " from NodeEntity n left join PlanStatusEntity ps on ps.planId = n.planId";
         TypedQuery<Long> count = entityManager.createQuery("select count(n)" + from + where, Long.class);
         TypedQuery<Object[]> select = entityManager.createQuery("select n, ps" + from + where + " order by n.nodeId",
@@ -98,5 +107,88 @@ public class NodeQueries {
             result.computeIfAbsent((String) r[0], k -> new LinkedHashMap<>()).put((String) r[1], ((Number) r[2]).longValue());
         }
         return result;
+    }
+
+    /** Node counts by a dimension (site, cluster or OS family) and shown state; a missing value counts as "(none)". */
+    public Map<String, Map<String, Long>> countByAndState(String column) {
+        if (!List.of("site", "cluster_id", "os_family").contains(column)) {
+            throw new IllegalArgumentException("no breakdown by " + column);
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("select coalesce(n." + column + ", '(none)'),"
+                + " coalesce(ps.state, n.decision_state), count(*)"
+                + " from node n left join plan_status ps on ps.plan_id = n.plan_id"
+                + " where not n.retired group by 1, 2 order by 1, 2").getResultList();
+        Map<String, Map<String, Long>> result = new LinkedHashMap<>();
+        for (Object[] r : rows) {
+            result.computeIfAbsent((String) r[0], k -> new LinkedHashMap<>()).put((String) r[1], ((Number) r[2]).longValue());
+        }
+        return result;
+    }
+
+    /** One entry of a node's timeline. */
+    public record TimelineEntry(String eventId, String type, String planId, String route, String step, Integer attempt,
+            String detail, String correlationId, java.time.Instant occurredAt) {
+    }
+
+    /**
+     * The node's own events (its decisions) and those of every plan it has belonged to, oldest first, at most
+     * {@code limit}.
+     */
+    public List<TimelineEntry> timeline(String nodeId, int limit) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select e.event_id, e.type, e.plan_id, e.route, e.step, e.attempt, e.detail, e.correlation_id, e.occurred_at
+                from status_event e
+                where e.node_id = :nodeId
+                   or (e.node_id is null and e.plan_id in (select d.plan_id from status_event d
+                                                           where d.node_id = :nodeId and d.plan_id is not null))
+                order by e.occurred_at, e.sequence, e.event_id
+                limit :limit""")
+                .setParameter("nodeId", nodeId).setParameter("limit", limit).getResultList();
+        List<TimelineEntry> result = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            result.add(new TimelineEntry((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4],
+                    r[5] == null ? null : ((Number) r[5]).intValue(), (String) r[6], (String) r[7], instant(r[8])));
+        }
+        return result;
+    }
+
+    /** A plan that needs a person: FAILED, or retrying now. */
+    public record Attention(String planId, String route, String targetKind, String targetId, String state, String lastType,
+            String step, String detail, java.time.Instant updatedAt, long nodes, String sampleNodeId) {
+    }
+
+    /** Failed plans first, then retrying ones, newest first within each, at most {@code limit}. */
+    public List<Attention> attention(int limit) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select ps.plan_id, ps.route, ps.target_kind, ps.target_id, ps.state, ps.last_type, ps.step, ps.detail,
+                       ps.updated_at,
+                       (select count(*) from node n where n.plan_id = ps.plan_id and not n.retired),
+                       (select min(n.node_id) from node n where n.plan_id = ps.plan_id and not n.retired)
+                from plan_status ps
+                where ps.state = 'FAILED' or (ps.state = 'IN_PROGRESS' and ps.last_type = 'RETRYING')
+                order by case ps.state when 'FAILED' then 0 else 1 end, ps.updated_at desc
+                limit :limit""").setParameter("limit", limit).getResultList();
+        List<Attention> result = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            result.add(new Attention((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4],
+                    (String) r[5], (String) r[6], (String) r[7], instant(r[8]), ((Number) r[9]).longValue(), (String) r[10]));
+        }
+        return result;
+    }
+
+    private static java.time.Instant instant(Object value) {
+        if (value instanceof java.time.Instant i) {
+            return i;
+        }
+        if (value instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        return null;
     }
 }

@@ -2,7 +2,13 @@ package dev.arcfleet.inventory.rest;
 
 import dev.arcfleet.inventory.persistence.NodeQueries;
 import jakarta.transaction.Transactional;
+import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.support.rest.ApiError;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -41,4 +47,26 @@ public class FleetResource {
         }
         return new FleetSummary(total, byRoute, byState, byRouteAndState);
     }
+
+    public record Breakdown(String by, Map<String, Map<String, Long>> counts) {
+    }
+
+    /** Node counts by site, cluster or OS family, and state. */
+    @GET
+    @Path("/breakdown")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Transactional
+    public Response breakdown(@QueryParam("by") @DefaultValue("site") String by) {
+        String column = switch (by) {
+            case "site" -> "site";
+            case "cluster" -> "cluster_id";
+            case "family" -> "os_family";
+            default -> null;
+        };
+        if (column == null) {
+            return ApiError.badRequest(List.of(new FieldError("by", "must be one of site, cluster, family")));
+        }
+        return Response.ok(new Breakdown(by, queries.countByAndState(column))).build();
+    }
+
 }

@@ -51,6 +51,7 @@ public class NodeResource {
     @Transactional
     public Response nodes(@QueryParam("route") String route, @QueryParam("state") String state,
             @QueryParam("site") String site, @QueryParam("family") String family, @QueryParam("cluster") String cluster,
+            @QueryParam("q") String text,
             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
         List<FieldError> errors = new ArrayList<>();
         OnboardingState stateFilter = null;
@@ -72,7 +73,8 @@ public class NodeResource {
             return ApiError.badRequest(errors);
         }
         NodeQueries.Page result = queries.list(new NodeQueries.Filter(blankToNull(route, true), stateFilter,
-                blankToNull(site, false), blankToNull(family, false), blankToNull(cluster, false)), page, size);
+                blankToNull(site, false), blankToNull(family, false), blankToNull(cluster, false), blankToNull(text, false)),
+                page, size);
         return Response.ok(new NodePage(page, size, result.total(), result.items().stream().map(views::summary).toList()))
                 .build();
     }

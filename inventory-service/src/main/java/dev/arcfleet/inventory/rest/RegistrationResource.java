@@ -8,6 +8,7 @@ import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
+import dev.arcfleet.inventory.metrics.RegistrationMetrics;
 import dev.arcfleet.inventory.service.RegistrationOutcome;
 import dev.arcfleet.inventory.service.RegistrationService;
 import jakarta.ws.rs.Consumes;
@@ -30,10 +31,13 @@ public class RegistrationResource {
 
     private final RegistrationValidator validator;
     private final RegistrationService registrations;
+    private final RegistrationMetrics metrics;
 
-    public RegistrationResource(RegistrationValidator validator, RegistrationService registrations) {
+    public RegistrationResource(RegistrationValidator validator, RegistrationService registrations,
+            RegistrationMetrics metrics) {
         this.validator = validator;
         this.registrations = registrations;
+        this.metrics = metrics;
     }
 
     @POST
@@ -81,6 +85,7 @@ public class RegistrationResource {
             }
         }
         int rejected = items.size() - valid.size();
+        metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", rejected);
         RegistrationResult result = new RegistrationResult(accepted, unchanged, rejected, results);
         Response.Status status = valid.isEmpty() ? Response.Status.BAD_REQUEST : Response.Status.OK;
         return Response.status(status).entity(result).type(MediaType.APPLICATION_JSON).build();

@@ -9,6 +9,9 @@ import dev.arcfleet.contracts.NodeRetired;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.facts.normalize.FactsNormalizer;
+import dev.arcfleet.inventory.live.LiveEvent;
+import dev.arcfleet.inventory.live.LiveEvents;
+import dev.arcfleet.inventory.metrics.RegistrationMetrics;
 import dev.arcfleet.inventory.persistence.NodeEntity;
 import dev.arcfleet.support.outbox.Outbox;
 import io.quarkus.logging.Log;
@@ -36,12 +39,17 @@ public class RegistrationService {
     private final Outbox outbox;
     private final ObjectMapper mapper;
     private final EntityManager entityManager;
+    private final LiveEvents live;
+    private final RegistrationMetrics metrics;
 
-    public RegistrationService(FactsNormalizer normalizer, Outbox outbox, ObjectMapper mapper, EntityManager entityManager) {
+    public RegistrationService(FactsNormalizer normalizer, Outbox outbox, ObjectMapper mapper, EntityManager entityManager,
+            LiveEvents live, RegistrationMetrics metrics) {
         this.normalizer = normalizer;
         this.outbox = outbox;
         this.mapper = mapper;
         this.entityManager = entityManager;
+        this.live = live;
+        this.metrics = metrics;
     }
 
     /** Registers valid registrations in order (a later one for the same device wins) and says what happened to each. */
@@ -71,8 +79,12 @@ public class RegistrationService {
             outbox.publish(Topics.NODES, facts.clusterId() != null ? facts.clusterId() : facts.nodeId(), EventTypes.NODE_FACTS,
                     facts.eventId(), correlationId, facts);
             Log.debugf("node %s facts %s published, correlation %s", facts.nodeId(), facts.factsHash(), correlationId);
+            live.afterCommit(new LiveEvent("NODE", facts.nodeId(), null, "REGISTERED", null, null, null, correlationId, now));
             outcomes.add(RegistrationOutcome.ACCEPTED);
         }
+        long accepted = outcomes.stream().filter(o -> o == RegistrationOutcome.ACCEPTED).count();
+        metrics.count(source.name(), RegistrationOutcome.ACCEPTED.name(), accepted);
+        metrics.count(source.name(), RegistrationOutcome.UNCHANGED.name(), outcomes.size() - accepted);
         return outcomes;
     }
 

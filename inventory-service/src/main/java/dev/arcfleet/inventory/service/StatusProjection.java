@@ -6,6 +6,8 @@ import dev.arcfleet.contracts.Decision;
 import dev.arcfleet.contracts.OnboardingState;
 import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.inventory.persistence.PlanStatusEntity;
+import dev.arcfleet.inventory.live.LiveEvent;
+import dev.arcfleet.inventory.live.LiveEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -21,14 +23,23 @@ import java.time.Instant;
 public class StatusProjection {
     private final EntityManager entityManager;
     private final ObjectMapper mapper;
+    private final LiveEvents live;
 
-    public StatusProjection(EntityManager entityManager, ObjectMapper mapper) {
+    public StatusProjection(EntityManager entityManager, ObjectMapper mapper, LiveEvents live) {
         this.entityManager = entityManager;
         this.mapper = mapper;
+        this.live = live;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void apply(StatusEvent event) {
+        Decision decision = event.decision();
+        String nodeId = event.nodeId() != null ? event.nodeId() : decision != null ? decision.nodeId() : null;
+        String planId = event.planId() != null ? event.planId() : decision != null ? decision.planId() : null;
+        String route = event.route() != null ? event.route().name()
+                : decision != null && decision.route() != null ? decision.route().name() : null;
+        Instant occurredAt = event.occurredAt() != null ? event.occurredAt() : Instant.now();
+        record(event, nodeId, planId, route, occurredAt);
         switch (event.type()) {
             case PLANNED, BLOCKED -> applyDecision(event);
             case STARTED, STEP_SUCCEEDED, RETRYING -> applyPlanProgress(event, OnboardingState.IN_PROGRESS);
@@ -38,6 +49,30 @@ public class StatusProjection {
                 // a superseded plan's nodes receive their new decision as its own PLANNED or BLOCKED event
             }
         }
+        live.afterCommit(new LiveEvent("STATUS", nodeId, planId, event.type().name(), route, event.step(), event.detail(),
+                event.correlationId(), occurredAt));
+    }
+
+    /** The timeline entry; an event id seen before (a redelivery) is kept once. */
+    private void record(StatusEvent event, String nodeId, String planId, String route, Instant occurredAt) {
+        entityManager.createNativeQuery("""
+                insert into status_event (event_id, node_id, plan_id, type, route, step, attempt, sequence, detail,
+                    correlation_id, occurred_at)
+                values (:eventId, :nodeId, :planId, :type, :route, :step, :attempt, :sequence, :detail, :correlationId,
+                    :occurredAt)
+                on conflict do nothing""")
+                .setParameter("eventId", event.eventId())
+                .setParameter("nodeId", nodeId)
+                .setParameter("planId", planId)
+                .setParameter("type", event.type().name())
+                .setParameter("route", route)
+                .setParameter("step", event.step())
+                .setParameter("attempt", event.attempt())
+                .setParameter("sequence", event.sequence())
+                .setParameter("detail", event.detail())
+                .setParameter("correlationId", event.correlationId())
+                .setParameter("occurredAt", occurredAt)
+                .executeUpdate();
     }
 
     private void applyDecision(StatusEvent event) {

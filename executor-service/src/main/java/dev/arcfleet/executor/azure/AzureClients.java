@@ -22,6 +22,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.arcfleet.executor.metrics.ArmCallMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,11 +34,13 @@ public class AzureClients {
     private final ExecutorConfig.Azure config;
     private final Vertx vertx;
     private final ObjectMapper mapper;
+    private final MeterRegistry registry;
 
-    public AzureClients(ExecutorConfig config, Vertx vertx, ObjectMapper mapper) {
+    public AzureClients(ExecutorConfig config, Vertx vertx, ObjectMapper mapper, MeterRegistry registry) {
         this.config = config.azure();
         this.vertx = vertx;
         this.mapper = mapper;
+        this.registry = registry;
     }
 
     @Produces
@@ -54,7 +58,8 @@ public class AzureClients {
         AzureProfile profile = new AzureProfile(config.tenantId().orElse(null), config.subscriptionId(), environment);
         HttpPipeline pipeline = new HttpPipelineBuilder()
                 .httpClient(new VertxHttpClientBuilder().vertx(vertx).responseTimeout(config.callTimeout()).build())
-                .policies(new UserAgentPolicy("arc-fleet-onboarding"), new BearerTokenPolicy(credential(), scope()))
+                .policies(new UserAgentPolicy("arc-fleet-onboarding"), new BearerTokenPolicy(credential(), scope()),
+                        new ArmCallMetrics(registry))
                 .build();
         return new SdkArmClient(pipeline, profile);
     }

@@ -9,9 +9,11 @@ import dev.arcfleet.executor.azure.AzureClients;
 import dev.arcfleet.executor.azure.WriteBudget;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.kube.ClusterClients;
+import dev.arcfleet.executor.metrics.ExecutorMetrics;
 import dev.arcfleet.executor.persistence.ExecutionEntity;
 import dev.arcfleet.executor.persistence.ExecutionStepEntity;
 import dev.arcfleet.executor.route.StepSpec;
+import dev.arcfleet.support.log.Correlation;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -53,6 +55,7 @@ public class ExecutionWorkers {
     private final AzureClients azure;
     private final WriteBudget writeBudget;
     private final ClusterClients clusters;
+    private final ExecutorMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final List<Thread> threads = new ArrayList<>();
@@ -61,7 +64,8 @@ public class ExecutionWorkers {
 
     public ExecutionWorkers(ExecutorConfig config, EntityManager entityManager, StatusPublisher status, StepPlans stepPlans,
             ObjectMapper mapper, TransactionSynchronizationRegistry transactions, AzureClients azure, WriteBudget writeBudget,
-            ClusterClients clusters) {
+            ClusterClients clusters, ExecutorMetrics metrics) {
+        this.metrics = metrics;
         this.azure = azure;
         this.writeBudget = writeBudget;
         this.clusters = clusters;
@@ -153,7 +157,8 @@ public class ExecutionWorkers {
         }
     }
 
-    record Claim(String executionId, int stepIndex, int attempt, String planJson, Instant stepStartedAt, String operation) {
+    record Claim(String executionId, int stepIndex, int attempt, String planJson, Instant stepStartedAt, String operation,
+            String route, String step, String correlationId, boolean started) {
     }
 
     /** Runs one step of one runnable execution; false when there was nothing to run. */
@@ -163,17 +168,36 @@ public class ExecutionWorkers {
             return false;
         }
         StepOutcome outcome;
-        try {
-            OnboardingPlan plan = mapper.readValue(claim.planJson(), OnboardingPlan.class);
-            List<StepSpec> steps = stepPlans.stepsOf(plan);
-            outcome = applier.apply(new StepContext(plan, steps.get(claim.stepIndex()), claim.attempt(), claim.stepStartedAt(),
-                    claim.operation()));
-        } catch (Exception e) {
-            outcome = StepOutcome.retry(e.getClass().getSimpleName() + ": " + e.getMessage(), Duration.ZERO);
+        long began = System.nanoTime();
+        try (Correlation.Scope ignored = Correlation.open(claim.correlationId())) {
+            if (claim.started()) {
+                metrics.transition(claim.route(), "STARTED");
+            }
+            try {
+                OnboardingPlan plan = mapper.readValue(claim.planJson(), OnboardingPlan.class);
+                List<StepSpec> steps = stepPlans.stepsOf(plan);
+                outcome = applier.apply(new StepContext(plan, steps.get(claim.stepIndex()), claim.attempt(),
+                        claim.stepStartedAt(), claim.operation()));
+            } catch (Exception e) {
+                outcome = StepOutcome.retry(e.getClass().getSimpleName() + ": " + e.getMessage(), Duration.ZERO);
+            }
+            StepOutcome result = outcome;
+            Completed completed = QuarkusTransaction.requiringNew().call(() -> complete(claim, result));
+            metrics.attempt(claim.route(), claim.step(), outcome.kind().name(), Duration.ofNanos(System.nanoTime() - began));
+            if (completed != null) {
+                if (completed.stepTook() != null) {
+                    metrics.stepDone(claim.route(), claim.step(), completed.stepTook());
+                }
+                if (completed.finished() != null) {
+                    metrics.transition(claim.route(), completed.finished().name());
+                }
+            }
         }
-        StepOutcome result = outcome;
-        QuarkusTransaction.requiringNew().run(() -> complete(claim, result));
         return true;
+    }
+
+    /** What a completion changed, counted once its transaction committed. */
+    record Completed(Duration stepTook, ExecutionState finished) {
     }
 
     /**
@@ -195,7 +219,8 @@ public class ExecutionWorkers {
         Instant now = Instant.now();
         execution.leaseUntil = now.plus(config.lease());
         execution.updatedAt = now;
-        if (execution.state == ExecutionState.PENDING) {
+        boolean started = execution.state == ExecutionState.PENDING;
+        if (started) {
             execution.state = ExecutionState.RUNNING;
             status.publish(execution, StatusType.STARTED, null,
                     execution.route + " on " + execution.targetKind + " " + execution.targetId + " (" + execution.mode + ")");
@@ -207,30 +232,32 @@ public class ExecutionWorkers {
         step.state = StepState.RUNNING;
         step.attempts++;
         return new Claim(execution.executionId, execution.currentStep, step.attempts, execution.plan, step.startedAt,
-                step.operation);
+                step.operation, execution.route.name(), step.name, execution.correlationId, started);
     }
 
-    private void complete(Claim claim, StepOutcome outcome) {
+    private Completed complete(Claim claim, StepOutcome outcome) {
         ExecutionEntity execution = entityManager.find(ExecutionEntity.class, claim.executionId(),
                 LockModeType.PESSIMISTIC_WRITE);
         if (execution == null || execution.state.finished() || execution.currentStep != claim.stepIndex()) {
-            return;
+            return null;
         }
         ExecutionStepEntity step = execution.steps.get(claim.stepIndex());
         if (step.attempts != claim.attempt()) {
             // this worker's lease ran out and another worker claimed the step since: its result is the one that counts
             Log.debugf("dropping a stale result of %s step %s (attempt %d, now %d)", execution.planId, step.name,
                     claim.attempt(), step.attempts);
-            return;
+            return null;
         }
         Instant now = Instant.now();
         execution.leaseUntil = null;
         execution.updatedAt = now;
         step.detail = outcome.detail();
+        Duration stepTook = null;
         switch (outcome.kind()) {
             case SUCCEEDED -> {
                 step.state = StepState.SUCCEEDED;
                 step.finishedAt = now;
+                stepTook = step.startedAt == null ? null : Duration.between(step.startedAt, now);
                 step.record = outcome.record();
                 step.operation = null;
                 execution.attempt = 0;
@@ -270,6 +297,7 @@ public class ExecutionWorkers {
             }
             case FAILED -> fail(execution, step, now, "step " + step.name + " failed: " + outcome.detail());
         }
+        return new Completed(stepTook, execution.state.finished() ? execution.state : null);
     }
 
     private void fail(ExecutionEntity execution, ExecutionStepEntity step, Instant now, String reason) {

@@ -8,6 +8,7 @@ import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.inbox.ProcessedEvents;
+import dev.arcfleet.support.log.Correlation;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -41,7 +42,8 @@ public class StatusConsumer {
             throw new PoisonRecordException("status event " + event.id() + " has no type");
         }
         if (processed.markFirstTime("status", event.id())) {
-            try {
+            try (Correlation.Scope ignored = Correlation.open(
+                    event.correlationId() != null ? event.correlationId() : status.correlationId())) {
                 projection.apply(status);
             } catch (IllegalArgumentException e) {
                 throw new PoisonRecordException(e.getMessage(), e);

@@ -2,11 +2,14 @@ package dev.arcfleet.planner.messaging;
 
 import dev.arcfleet.contracts.Channels;
 import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.Decision;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.NodeRetired;
 import dev.arcfleet.planner.config.PolicyProvider;
+import dev.arcfleet.planner.metrics.PlannerMetrics;
 import dev.arcfleet.planner.service.PlanningService;
 import dev.arcfleet.support.inbox.DeadLetters;
+import dev.arcfleet.support.log.Correlation;
 import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;
 import dev.arcfleet.support.inbox.PoisonRecordException;
@@ -21,6 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -43,14 +47,19 @@ public class NodeFactsConsumer {
     private final ProcessedEvents processed;
     private final JsonReader json;
     private final MutinyEmitter<String> deadLetters;
+    private final PlannerMetrics metrics;
+
+    private record Decided(Decision decision, Instant observedAt) {
+    }
 
     public NodeFactsConsumer(PlanningService planning, PolicyProvider policies, ProcessedEvents processed, JsonReader json,
-            @Channel("nodes-dlq") MutinyEmitter<String> deadLetters) {
+            @Channel("nodes-dlq") MutinyEmitter<String> deadLetters, PlannerMetrics metrics) {
         this.planning = planning;
         this.policies = policies;
         this.processed = processed;
         this.json = json;
         this.deadLetters = deadLetters;
+        this.metrics = metrics;
     }
 
     /** One usable event of the batch. */
@@ -76,6 +85,7 @@ public class NodeFactsConsumer {
         String marks = "nodes@" + policies.current().version();
         for (int attempt = 1; ; attempt++) {
             try {
+                List<Decided> decided = new ArrayList<>();
                 QuarkusTransaction.requiringNew().run(() -> {
                     Set<String> firstTime = processed.markFirstTime(marks,
                             usable.stream().map(u -> u.event().id()).toList());
@@ -83,14 +93,22 @@ public class NodeFactsConsumer {
                         if (!firstTime.remove(u.event().id())) {
                             continue;
                         }
-                        if (u.facts() != null) {
-                            planning.onFacts(u.facts(), u.event().correlationId() != null ? u.event().correlationId()
-                                    : u.facts().correlationId());
-                        } else {
-                            planning.onRetired(u.retired());
+                        String correlationId = u.event().correlationId() != null ? u.event().correlationId()
+                                : u.facts() != null ? u.facts().correlationId() : u.retired().correlationId();
+                        try (Correlation.Scope ignored = Correlation.open(correlationId)) {
+                            if (u.facts() != null) {
+                                Decision decision = planning.onFacts(u.facts(), correlationId);
+                                if (decision != null) {
+                                    decided.add(new Decided(decision, u.facts().observedAt()));
+                                }
+                            } else {
+                                planning.onRetired(u.retired());
+                            }
                         }
                     }
                 });
+                Instant committed = Instant.now();
+                decided.forEach(d -> metrics.decided(d.decision(), d.observedAt(), committed));
                 return;
             } catch (RuntimeException e) {
                 if (attempt == STORE_ATTEMPTS) {

@@ -61,15 +61,16 @@ public class PlanningService {
         this.mapper = mapper;
     }
 
+    /** Decides for the node; returns the decision it published, or null when the outcome did not change. */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void onFacts(NodeFacts facts, String correlationId) {
+    public Decision onFacts(NodeFacts facts, String correlationId) {
         Policy policy = policies.current();
         NodeDecisionEntity stored = NodeDecisionEntity.findById(facts.nodeId());
         if (stored != null && !stored.retired && stored.factsHash.equals(facts.factsHash())
                 && stored.policyVersion.equals(policy.version())) {
             Log.debugf("node %s unchanged (facts %s, policy %s): nothing to do", facts.nodeId(), facts.factsHash(),
                     policy.version());
-            return;
+            return null;
         }
         // PostgreSQL keeps microseconds (rounding), Instant.now() has nanoseconds: compare both at microseconds.
         Instant observed = facts.observedAt() == null ? null : facts.observedAt().truncatedTo(ChronoUnit.MICROS);
@@ -77,7 +78,7 @@ public class PlanningService {
                 && observed.isBefore(stored.observedAt.truncatedTo(ChronoUnit.MICROS))) {
             Log.debugf("node %s: facts observed %s are older than those decided on (%s): ignored", facts.nodeId(),
                     facts.observedAt(), stored.observedAt);
-            return;
+            return null;
         }
         Instant now = Instant.now();
         Decision decision = attachPlan(engine.decide(facts, policy, now), facts, policy, correlationId, now);
@@ -107,11 +108,12 @@ public class PlanningService {
         if (previous != null && sameOutcome(previous, decision)) {
             // New facts or policy, same judgement: the node keeps its state (a SUCCEEDED node does not go back to PLANNED).
             Log.debugf("node %s re-decided under policy %s: unchanged", facts.nodeId(), policy.version());
-            return;
+            return null;
         }
         publishDecision(decision, correlationId, now);
         Log.infof("node %s -> %s %s %s (plan %s, policy %s) correlation %s", facts.nodeId(), decision.route(),
                 decision.target().kind(), decision.target().id(), decision.planId(), policy.version(), correlationId);
+        return decision;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

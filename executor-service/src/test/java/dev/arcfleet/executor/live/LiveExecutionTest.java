@@ -246,6 +246,7 @@ class LiveExecutionTest {
     void underA429StormEveryPlanStillSucceedsAndNothingIsCreatedTwice() throws Exception {
         ArmEmulator arm = fleet.arm();
         int throttledBefore = arm.throttled();
+        double throttledMetricBefore = metricSum("fleet_arm_throttled_total");
         arm.writeBudget(4, 2);
         try {
             List<OnboardingPlan> plans = new ArrayList<>();
@@ -263,6 +264,10 @@ class LiveExecutionTest {
             assertThat(arm.creations()).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
             assertThat(plans.stream().flatMap(p -> events(p.planId()).stream())
                     .filter(e -> e.type() == StatusType.RETRYING)).anyMatch(e -> e.detail().contains("429"));
+            // every 429 the emulator sent is counted on /q/metrics, and the ARM calls are there by status
+            assertThat(metricSum("fleet_arm_throttled_total") - throttledMetricBefore)
+                    .isEqualTo(arm.throttled() - throttledBefore);
+            assertThat(metricSum("fleet_arm_calls_seconds_count")).isGreaterThan(arm.throttled() - throttledBefore);
             System.out.printf("429 storm: 8 plans SUCCEEDED, %d calls throttled, %d writes%n",
                     arm.throttled() - throttledBefore, arm.writes());
         } finally {
@@ -393,6 +398,13 @@ class LiveExecutionTest {
         return new OnboardingPlan(UUID.randomUUID().toString(), plan.correlationId(), Instant.now(), plan.planId(), revision,
                 plan.route(), plan.target(), plan.nodeIds(), plan.capabilities(), plan.dependsOn(), null, plan.policyVersion(),
                 plan.parameters());
+    }
+
+    /** The sum over all label sets of one metric on the service's Prometheus endpoint (0 when absent). */
+    private static double metricSum(String name) {
+        String text = RestAssured.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private void send(String topic, OnboardingPlan plan) throws Exception {

@@ -14,6 +14,7 @@ import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.StatusRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -131,11 +132,7 @@ class InventoryConsumersTest {
     }
 
     private void send(StatusEvent event) throws Exception {
-        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.STATUS, event.target().id(),
-                JSON.writeValueAsString(event));
-        record.headers().add(EventTypes.CE_ID, event.eventId().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventTypes.CE_TYPE, EventTypes.STATUS.getBytes(StandardCharsets.UTF_8));
-        kafka.produceStrings().fromRecords(record).awaitCompletion();
+        kafka.produceStrings().fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event))).awaitCompletion();
     }
 
     private static String header(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r, String name) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.LocalKafka;
-import dev.arcfleet.testsupport.LocalPostgres;
 import dev.arcfleet.testsupport.ServiceProcess;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -27,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
@@ -44,38 +42,26 @@ import static org.awaitility.Awaitility.await;
 class FleetPipelineIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final List<ServiceProcess> SERVICES = new ArrayList<>();
+    static Pipeline pipeline;
+    static List<ServiceProcess> SERVICES;
     static ServiceProcess inventory;
-    static final Map<String, Map<String, String>> ENV = new HashMap<>();
+    static Map<String, Map<String, String>> ENV;
     static Path root;
     static Path logs;
 
     @BeforeAll
     static void startPipeline() {
-        root = Path.of(System.getProperty("fleet.root", "..")).toAbsolutePath().normalize();
-        logs = root.resolve("e2e-tests/target/e2e-logs");
-        String bootstrap = LocalKafka.bootstrapServers();
-        List<String> topics = new ArrayList<>(Topics.MAIN);
-        Topics.MAIN.forEach(t -> topics.add(Topics.deadLetter(t)));
-        LocalKafka.createTopics(topics);
-        for (String service : List.of("inventory", "planner", "executor")) {
-            String jdbcUrl = LocalPostgres.database(service + "_e2e");
-            ENV.put(service, Map.of(
-                    "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                    "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl,
-                    "QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER,
-                    "QUARKUS_DATASOURCE_PASSWORD", "",
-                    "EXECUTOR_MODE", "dry-run"));
-            ServiceProcess process = ServiceProcess.start(root, service + "-service", ENV.get(service), logs);
-            SERVICES.add(process);
-        }
-        SERVICES.forEach(s -> s.awaitReady(Duration.ofSeconds(90)));
-        inventory = SERVICES.get(0);
+        pipeline = Pipeline.start("e2e");
+        SERVICES = pipeline.services;
+        ENV = pipeline.env;
+        root = pipeline.root;
+        logs = pipeline.logs;
+        inventory = pipeline.inventory();
     }
 
     @AfterAll
     static void stopPipeline() {
-        SERVICES.forEach(ServiceProcess::close);
+        pipeline.close();
     }
 
     @Test

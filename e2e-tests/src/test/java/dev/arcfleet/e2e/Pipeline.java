@@ -1,0 +1,62 @@
+package dev.arcfleet.e2e;
+
+import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.testsupport.LocalKafka;
+import dev.arcfleet.testsupport.LocalPostgres;
+import dev.arcfleet.testsupport.ServiceProcess;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The three packaged services as processes on the test JVM's KRaft broker and PostgreSQL, each with its own database
+ * ({@code <service>_<suffix>}), the executor in dry-run. Logs under {@code e2e-tests/target/e2e-logs}.
+ */
+final class Pipeline implements AutoCloseable {
+    static final List<String> SERVICE_NAMES = List.of("inventory", "planner", "executor");
+
+    final Path root;
+    final Path logs;
+    /** Environment of each service by short name, for restarts. */
+    final Map<String, Map<String, String>> env = new HashMap<>();
+    /** inventory, planner, executor: tests may replace an entry when they restart one. */
+    final List<ServiceProcess> services = new ArrayList<>();
+
+    private Pipeline() {
+        root = Path.of(System.getProperty("fleet.root", "..")).toAbsolutePath().normalize();
+        logs = root.resolve("e2e-tests/target/e2e-logs");
+    }
+
+    static Pipeline start(String databaseSuffix) {
+        Pipeline pipeline = new Pipeline();
+        String bootstrap = LocalKafka.bootstrapServers();
+        List<String> topics = new ArrayList<>(Topics.MAIN);
+        Topics.MAIN.forEach(t -> topics.add(Topics.deadLetter(t)));
+        LocalKafka.createTopics(topics);
+        for (String service : SERVICE_NAMES) {
+            pipeline.env.put(service, Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                    "QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.database(service + "_" + databaseSuffix),
+                    "QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER,
+                    "QUARKUS_DATASOURCE_PASSWORD", "",
+                    "EXECUTOR_MODE", "dry-run"));
+            pipeline.services.add(ServiceProcess.start(pipeline.root, service + "-service", pipeline.env.get(service),
+                    pipeline.logs));
+        }
+        pipeline.services.forEach(s -> s.awaitReady(Duration.ofSeconds(90)));
+        return pipeline;
+    }
+
+    ServiceProcess inventory() {
+        return services.get(0);
+    }
+
+    @Override
+    public void close() {
+        services.forEach(ServiceProcess::close);
+    }
+}

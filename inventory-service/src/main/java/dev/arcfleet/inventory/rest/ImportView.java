@@ -19,6 +19,14 @@ public record ImportView(String importId, String format, String state, long line
 
     static ImportView of(ImportRecord r) {
         return new ImportView(r.importId(), r.format().name(), r.state().name(), r.lines(), r.accepted(), r.unchanged(),
-                r.rejected(), r.errors(), r.errorsOmitted(), r.message(), r.startedAt(), r.updatedAt(), r.finishedAt());
+                r.rejected(), r.errors(), r.errorsOmitted(), message(r), r.startedAt(), r.updatedAt(), r.finishedAt());
+    }
+
+    /** The import's own message, or, when it finished with every line rejected, one saying so. */
+    private static String message(ImportRecord r) {
+        if (r.message() != null || r.lines() == 0 || r.rejected() < r.lines() || r.finishedAt() == null) {
+            return r.message();
+        }
+        return "all " + r.lines() + " lines were rejected; see errors (by line and field)";
     }
 }

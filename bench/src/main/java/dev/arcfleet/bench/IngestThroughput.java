@@ -66,6 +66,7 @@ public final class IngestThroughput {
                     }
                     HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/registrations"))
                             .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
+                            .header("Authorization", "Bearer " + adminToken())
                             .POST(HttpRequest.BodyPublishers.ofString(bulk.toString())).build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (resp.statusCode() != 200) {
@@ -131,5 +132,17 @@ public final class IngestThroughput {
             }
         });
         return behind.isEmpty();
+    }
+
+    /** bin/fleet-local's admin token (writes need one): FLEET_TOKEN, else .local/admin-token under the checkout. */
+    static String adminToken() throws java.io.IOException {
+        String token = System.getenv("FLEET_TOKEN");
+        if (token != null && !token.isBlank()) {
+            return token.trim();
+        }
+        String home = System.getenv("FLEET_LOCAL_HOME");
+        java.nio.file.Path state = home != null ? java.nio.file.Path.of(home)
+                : java.nio.file.Path.of(System.getProperty("fleet.root", ".")).resolve(".local");
+        return java.nio.file.Files.readString(state.resolve("admin-token")).trim();
     }
 }

@@ -3,6 +3,7 @@ package dev.arcfleet.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.testsupport.LocalAdminToken;
 import dev.arcfleet.testsupport.LocalKafka;
 import dev.arcfleet.testsupport.ServiceProcess;
 import org.apache.kafka.clients.admin.Admin;
@@ -207,7 +208,7 @@ class FleetPipelineIT {
 
     private HttpResponse<String> post(String path, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(inventory.baseUrl() + path))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", LocalAdminToken.header())
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

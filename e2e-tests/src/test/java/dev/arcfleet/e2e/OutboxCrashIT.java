@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.testsupport.LocalAdminToken;
 import dev.arcfleet.testsupport.LocalKafka;
 import dev.arcfleet.testsupport.LocalPostgres;
 import dev.arcfleet.testsupport.ServiceProcess;
@@ -50,7 +51,8 @@ class OutboxCrashIT {
                 "QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER,
                 "QUARKUS_DATASOURCE_PASSWORD", "",
                 "FLEET_OUTBOX_RELAY_ENABLED", Boolean.toString(relay),
-                "FLEET_DISCOVERY_ENABLED", "false");
+                "FLEET_DISCOVERY_ENABLED", "false",
+                LocalAdminToken.ENV, LocalAdminToken.file());
     }
 
     ServiceProcess inventory(boolean relay) {
@@ -97,7 +99,8 @@ class OutboxCrashIT {
             n.putObject("cluster").put("id", prefix + "-cluster-" + (i % 10)).put("distribution", "talos");
         }
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(inventory.baseUrl() + "/api/v1/registrations"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(bulk.toString())).build(),
+                .header("Content-Type", "application/json").header("Authorization", LocalAdminToken.header())
+                .POST(HttpRequest.BodyPublishers.ofString(bulk.toString())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(JSON.readTree(r.body()).get("accepted").asInt()).isEqualTo(count);

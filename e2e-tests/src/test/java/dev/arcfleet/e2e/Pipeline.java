@@ -1,6 +1,7 @@
 package dev.arcfleet.e2e;
 
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.testsupport.LocalAdminToken;
 import dev.arcfleet.testsupport.LocalKafka;
 import dev.arcfleet.testsupport.LocalPostgres;
 import dev.arcfleet.testsupport.ServiceProcess;
@@ -43,7 +44,8 @@ final class Pipeline implements AutoCloseable {
                     "QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.database(service + "_" + databaseSuffix),
                     "QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER,
                     "QUARKUS_DATASOURCE_PASSWORD", "",
-                    "EXECUTOR_MODE", "dry-run"));
+                    "EXECUTOR_MODE", "dry-run",
+                    LocalAdminToken.ENV, LocalAdminToken.file()));
             pipeline.services.add(ServiceProcess.start(pipeline.root, service + "-service", pipeline.env.get(service),
                     pipeline.logs));
         }

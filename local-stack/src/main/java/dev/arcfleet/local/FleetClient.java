@@ -60,7 +60,8 @@ public final class FleetClient {
         try {
             switch (args[0]) {
                 case "demo" -> System.exit(demo(base, args.length > 2 ? args[2] : "bundled",
-                        Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 300)));
+                        Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 300),
+                        args.length > 4 ? Files.readString(Path.of(args[4])).trim() : null));
                 case "status" -> {
                     Map<String, Map<String, Integer>> table = new TreeMap<>();
                     listNodes(base).forEach(n -> count(table, route(n), state(n)));
@@ -77,11 +78,16 @@ public final class FleetClient {
         }
     }
 
-    static int demo(String base, String fleetFile, Duration timeout) throws Exception {
+    /** Registers the fleet with the admin token (writes need one), then follows every node to a terminal state. */
+    static int demo(String base, String fleetFile, Duration timeout, String token) throws Exception {
         JsonNode fleet = readFleet(fleetFile);
         Set<String> ids = new HashSet<>();
         fleet.forEach(n -> ids.add(n.get("deviceId").asText()));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/registrations"))
+        HttpRequest.Builder register = HttpRequest.newBuilder(URI.create(base + "/api/v1/registrations"));
+        if (token != null) {
+            register.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = HTTP.send(register
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(fleet))).build(),
                 HttpResponse.BodyHandlers.ofString());

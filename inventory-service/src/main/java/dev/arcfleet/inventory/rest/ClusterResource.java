@@ -5,6 +5,8 @@ import dev.arcfleet.support.rest.ApiError;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.inventory.kube.ClusterRegistry;
 import dev.arcfleet.inventory.kube.ClusterSpecValidator;
+import dev.arcfleet.inventory.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -34,6 +36,7 @@ public class ClusterResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response register(JsonNode body) {
         ClusterSpecValidator.Result validated = validator.validate(body);
@@ -59,6 +62,7 @@ public class ClusterResource {
     }
 
     @DELETE
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}")
     public Response remove(@PathParam("id") String id) {
         return registry.remove(id) ? Response.noContent().build()

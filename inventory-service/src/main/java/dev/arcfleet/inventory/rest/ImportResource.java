@@ -9,6 +9,8 @@ import dev.arcfleet.inventory.imports.ImportRecord;
 import dev.arcfleet.inventory.imports.ImportState;
 import dev.arcfleet.inventory.imports.ImportStore;
 import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.inventory.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -48,12 +50,14 @@ public class ImportResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(NDJSON)
     public Response importJsonLines(InputStream body) throws IOException {
         return run(ImportFormat.NDJSON, body);
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(CSV)
     public Response importCsv(InputStream body) throws IOException {
         return run(ImportFormat.CSV, body);

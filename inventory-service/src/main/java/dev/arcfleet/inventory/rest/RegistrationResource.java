@@ -11,6 +11,9 @@ import dev.arcfleet.facts.normalize.Validated;
 import dev.arcfleet.inventory.metrics.RegistrationMetrics;
 import dev.arcfleet.inventory.service.RegistrationOutcome;
 import dev.arcfleet.inventory.service.RegistrationService;
+import dev.arcfleet.inventory.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -32,15 +35,18 @@ public class RegistrationResource {
     private final RegistrationValidator validator;
     private final RegistrationService registrations;
     private final RegistrationMetrics metrics;
+    private final SecurityIdentity identity;
 
     public RegistrationResource(RegistrationValidator validator, RegistrationService registrations,
-            RegistrationMetrics metrics) {
+            RegistrationMetrics metrics, SecurityIdentity identity) {
+        this.identity = identity;
         this.validator = validator;
         this.registrations = registrations;
         this.metrics = metrics;
     }
 
     @POST
+    @RolesAllowed({Roles.OPERATOR, Roles.REGISTRAR})
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response register(JsonNode body) {
@@ -62,7 +68,8 @@ public class RegistrationResource {
             return ApiError.badRequest(List.of(new FieldError("$", "the array holds no registration")));
         }
 
-        List<Validated> validated = items.stream().map(validator::validate).toList();
+        String tokenSite = identity.getAttribute(Roles.SITE_ATTRIBUTE);
+        List<Validated> validated = items.stream().map(validator::validate).map(v -> bindToSite(v, tokenSite)).toList();
         List<Registration> valid = validated.stream().filter(Validated::valid).map(Validated::registration).toList();
         List<RegistrationOutcome> outcomes = valid.isEmpty() ? List.of()
                 : registrations.register(valid, FactsSource.REGISTRATION);
@@ -89,5 +96,18 @@ public class RegistrationResource {
         RegistrationResult result = new RegistrationResult(accepted, unchanged, rejected, results);
         Response.Status status = valid.isEmpty() ? Response.Status.BAD_REQUEST : Response.Status.OK;
         return Response.status(status).entity(result).type(MediaType.APPLICATION_JSON).build();
+    }
+
+    /** A registrar token registers into its own site only: an item naming another site (or none) is rejected. */
+    private static Validated bindToSite(Validated v, String tokenSite) {
+        if (tokenSite == null || !v.valid()) {
+            return v;
+        }
+        String site = v.registration().site();
+        if (site != null && site.trim().equals(tokenSite)) {
+            return v;
+        }
+        return Validated.rejected(List.of(new FieldError("site", "must be " + tokenSite
+                + ": this registration token is for that site" + (site == null ? "" : ", not " + site))));
     }
 }

@@ -1,0 +1,19 @@
+package dev.arcfleet.inventory.security;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Optional;
+
+@ConfigMapping(prefix = "fleet.auth")
+public interface AuthConfig {
+    /** Off only for tests and trusted single-user setups: every request then acts as admin. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * A file holding the bootstrap admin token (one line). {@code bin/fleet-local up} writes {@code .local/admin-token};
+     * in Kubernetes, mount it from a Secret. Without it only tokens created through the API exist.
+     */
+    Optional<String> adminTokenFile();
+}

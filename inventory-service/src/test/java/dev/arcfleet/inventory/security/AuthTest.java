@@ -1,0 +1,116 @@
+package dev.arcfleet.inventory.security;
+
+import dev.arcfleet.testsupport.FleetInfraResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+/** Writes need a token with the right role; a registrar token registers into its own site only; revocation is immediate. */
+@QuarkusTest
+@TestProfile(AuthTest.AuthOn.class)
+@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_auth"))
+class AuthTest {
+    static final String ADMIN_TOKEN = "afo_test-admin-" + UUID.randomUUID();
+
+    public static class AuthOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                Path file = Files.createTempFile("admin-token-", ".txt");
+                Files.writeString(file, ADMIN_TOKEN + "\n");
+                return Map.of("fleet.auth.enabled", "true", "fleet.auth.admin-token-file", file.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    static String registration(String deviceId, String site) {
+        return "{\"deviceId\": \"" + deviceId + "\", \"site\": \"" + site + "\", \"osImage\": \"Talos (v1.8.2)\"}";
+    }
+
+    static RequestSpecification as(String token) {
+        return given().header("Authorization", "Bearer " + token).contentType("application/json");
+    }
+
+    @Test
+    void anUnauthenticatedWriteIsRefusedWithAMessageAndReadsStayOpen() {
+        given().contentType("application/json").body(registration("anon-" + UUID.randomUUID(), "ghent"))
+                .post("/api/v1/registrations").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .body("message", containsString("bearer token"));
+        given().contentType("application/json").body("{\"id\": \"c1\", \"access\": {\"mode\": \"IN_CLUSTER\"}}")
+                .post("/api/v1/clusters").then().statusCode(401);
+        given().contentType("application/json").body("{}").post("/api/v1/tokens").then().statusCode(401);
+        as("afo_not-a-token").body(registration("bogus-" + UUID.randomUUID(), "ghent"))
+                .post("/api/v1/registrations").then().statusCode(401).body("message", containsString("unknown or revoked"));
+        given().get("/api/v1/fleet/summary").then().statusCode(200);
+    }
+
+    @Test
+    void aSiteTokenRegistersIntoItsSiteOnlyAndStopsWorkingWhenRevoked() {
+        JsonPath registrar = as(ADMIN_TOKEN).body("{\"name\": \"ghent devices\", \"role\": \"registrar\", \"site\": \"ghent\"}")
+                .post("/api/v1/tokens").then().statusCode(201).body("token", notNullValue()).extract().jsonPath();
+        String token = registrar.getString("token");
+        String own = "ghent-" + UUID.randomUUID();
+        String foreign = "lyon-" + UUID.randomUUID();
+
+        as(token).body(registration(own, "ghent")).post("/api/v1/registrations").then().statusCode(200)
+                .body("accepted", equalTo(1));
+        as(token).body(registration(foreign, "lyon")).post("/api/v1/registrations").then().statusCode(400)
+                .body("items[0].errors.field", hasItem("site"))
+                .body("items[0].errors[0].message", containsString("ghent"));
+        as(token).body("[" + registration(own + "-2", "ghent") + ", " + registration(foreign + "-2", "lyon") + "]")
+                .post("/api/v1/registrations").then().statusCode(200)
+                .body("accepted", equalTo(1)).body("rejected", equalTo(1));
+        given().get("/api/v1/nodes/" + foreign).then().statusCode(404);
+        given().get("/api/v1/nodes/" + foreign + "-2").then().statusCode(404);
+
+        // a registrar token registers and does nothing else
+        as(token).body("{\"id\": \"c1\", \"access\": {\"mode\": \"IN_CLUSTER\"}}").post("/api/v1/clusters").then().statusCode(403)
+                .body("message", containsString("role"));
+        as(token).body("{\"name\": \"x\", \"role\": \"admin\"}").post("/api/v1/tokens").then().statusCode(403);
+
+        // listing shows the token's facts, never the token
+        String listed = as(ADMIN_TOKEN).get("/api/v1/tokens").then().statusCode(200).extract().asString();
+        assertThat(listed).contains(registrar.getString("tokenId")).doesNotContain(token);
+
+        as(ADMIN_TOKEN).delete("/api/v1/tokens/" + registrar.getString("tokenId")).then().statusCode(200)
+                .body("revokedAt", notNullValue());
+        as(token).body(registration(own + "-3", "ghent")).post("/api/v1/registrations").then().statusCode(401);
+    }
+
+    @Test
+    void rolesGoUpFromReaderToOperatorToAdmin() {
+        String reader = as(ADMIN_TOKEN).body("{\"name\": \"dashboards\", \"role\": \"reader\"}").post("/api/v1/tokens")
+                .then().statusCode(201).extract().path("token");
+        String operator = as(ADMIN_TOKEN).body("{\"name\": \"ops\", \"role\": \"operator\"}").post("/api/v1/tokens")
+                .then().statusCode(201).extract().path("token");
+        as(reader).body(registration("r-" + UUID.randomUUID(), "lyon")).post("/api/v1/registrations").then().statusCode(403);
+        as(operator).body(registration("o-" + UUID.randomUUID(), "lyon")).post("/api/v1/registrations").then().statusCode(200);
+        as(operator).body("{\"name\": \"x\", \"role\": \"admin\"}").post("/api/v1/tokens").then().statusCode(403);
+        as(ADMIN_TOKEN).body("{\"name\": \"\", \"role\": \"root\", \"site\": \"ghent\"}").post("/api/v1/tokens").then()
+                .statusCode(400).body("errors.field", hasItem("name")).body("errors.field", hasItem("role"))
+                .body("message", not(containsString("afo_")));
+    }
+}

@@ -2,6 +2,7 @@ package dev.arcfleet.executor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.StatusEvent;
@@ -18,11 +19,13 @@ import io.restassured.RestAssured;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -103,6 +106,54 @@ class DryRunExecutionTest {
     @Test
     void unknownPlanIdAnswers404() {
         RestAssured.get("/api/v1/executions/no-such-plan").then().statusCode(404);
+    }
+
+    /**
+     * On each plan topic: bad JSON, an unknown event type or version, a plan missing its fields, and a plan for another
+     * route. Each lands on the topic's dead-letter topic with the reason in its headers, and a good plan sent after
+     * them still runs: consumption goes on.
+     */
+    @Test
+    void poisonRecordsOnEveryPlanTopicAreDeadLetteredWithTheirReasonAndConsumptionGoesOn() throws Exception {
+        Map<String, Route> topics = Map.of(Topics.PLANS_ARC_K8S, Route.ARC_K8S, Topics.PLANS_COMPANION_VM, Route.COMPANION_VM,
+                Topics.PLANS_IOT_OPERATIONS, Route.IOT_OPERATIONS);
+        for (Map.Entry<String, Route> topic : topics.entrySet()) {
+            String key = "poison-" + UUID.randomUUID().toString().substring(0, 8);
+            ConsumerTask<String, String> dlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(topic.getKey()));
+            Route other = topic.getValue() == Route.ARC_K8S ? Route.COMPANION_VM : Route.ARC_K8S;
+            OnboardingPlan misrouted = plan(other, new Target(TargetKind.CLUSTER, key), List.of(Capability.POLICY));
+            kafka.produceStrings().fromRecords(
+                    poison(topic.getKey(), key, EventTypes.PLAN_CREATED, "{not json"),
+                    poison(topic.getKey(), key, "dev.arcfleet.plan.created.v9", "{}"),
+                    poison(topic.getKey(), key, EventTypes.PLAN_CREATED, "{\"planId\": null, \"route\": \"" + topic.getValue() + "\"}"),
+                    keyed(PlanRecords.of(topic.getKey(), misrouted, mapper.writeValueAsString(misrouted)), key))
+                    .awaitCompletion();
+            Target target = topic.getValue() == Route.COMPANION_VM ? new Target(TargetKind.NODE, key + "-node")
+                    : new Target(TargetKind.CLUSTER, key + "-good");
+            OnboardingPlan good = plan(topic.getValue(), target, List.of(Capability.POLICY));
+            send(topic.getKey(), good);
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                List<String> reasons = dlq.getRecords().stream().filter(r -> key.equals(r.key()))
+                        .map(r -> new String(r.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                        .toList();
+                assertThat(reasons).as(topic.getKey()).hasSize(4);
+                assertThat(String.join("\n", reasons)).contains("v9").contains("lacks planId").contains("arrived on the");
+                RestAssured.get("/api/v1/executions/" + good.planId()).then().statusCode(200).body("state", equalTo("SUCCEEDED"));
+            });
+            dlq.close();
+        }
+    }
+
+    private static ProducerRecord<String, String> poison(String topic, String key, String type, String value) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+        record.headers().add(EventTypes.CE_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventTypes.CE_TYPE, type.getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    private static ProducerRecord<String, String> keyed(ProducerRecord<String, String> record, String key) {
+        return new ProducerRecord<>(record.topic(), null, key, record.value(), record.headers());
     }
 
     private List<StatusType> statusTypes(ConsumerTask<String, String> task, String planId) {

@@ -148,6 +148,39 @@ class PlanningFlowTest {
         status.close();
     }
 
+    /** Unknown event types or versions and unreadable status events are dead-lettered with the reason, not dropped. */
+    @Test
+    void deadLettersUnknownEventTypesOnFleetNodesAndPoisonOnOnboardingStatus() throws Exception {
+        String key = "poison-" + UUID.randomUUID().toString().substring(0, 8);
+        ConsumerTask<String, String> nodesDlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.NODES));
+        ConsumerTask<String, String> statusDlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.STATUS));
+        kafka.produceStrings().fromRecords(
+                record(Topics.NODES, key, "dev.arcfleet.node.facts.v9", "{}"),
+                record(Topics.STATUS, key, EventTypes.STATUS, "[1, 2"),
+                record(Topics.STATUS, key, "dev.arcfleet.onboarding.status.v9", "{}"),
+                record(Topics.STATUS, key, EventTypes.STATUS, "{\"eventId\": \"x\"}")).awaitCompletion();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(reasons(nodesDlq, key)).singleElement().asString().contains("v9");
+            assertThat(reasons(statusDlq, key)).hasSize(3).anySatisfy(r -> assertThat(r).contains("v9"))
+                    .allSatisfy(r -> assertThat(r).isNotBlank());
+        });
+        nodesDlq.close();
+        statusDlq.close();
+    }
+
+    private static ProducerRecord<String, String> record(String topic, String key, String type, String value) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+        record.headers().add(EventTypes.CE_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventTypes.CE_TYPE, type.getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    private static List<String> reasons(ConsumerTask<String, String> dlq, String key) {
+        return dlq.getRecords().stream().filter(r -> key.equals(r.key()))
+                .map(r -> new String(r.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8)).toList();
+    }
+
     @Test
     void deadLettersUnusableNodeEventsAndDecidesTheRestOfTheBatch() throws Exception {
         String cluster = "dlq-" + UUID.randomUUID().toString().substring(0, 8);
@@ -200,7 +233,9 @@ class PlanningFlowTest {
     }
 
     private List<StatusEvent> decisionsFor(ConsumerTask<String, String> task, String cluster) {
-        return task.getRecords().stream().map(r -> readStatus(r.value()))
+        // decisions are keyed by node id; other tests' records (poison among them) are not read
+        return task.getRecords().stream().filter(r -> r.key() != null && r.key().startsWith(cluster + "/"))
+                .map(r -> readStatus(r.value()))
                 .filter(e -> e.decision() != null && e.nodeId() != null && e.nodeId().startsWith(cluster + "/"))
                 .toList();
     }

@@ -21,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,6 +45,8 @@ public class OutboxRelay {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final AtomicLong relayed = new AtomicLong();
+    /** Sends not yet acknowledged or not yet followed by the delete of their row, by event id. */
+    private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private volatile boolean pending;
     private volatile boolean running;
     private volatile boolean paused;
@@ -110,7 +114,9 @@ public class OutboxRelay {
         long backoffMs = 100;
         while (running) {
             try {
-                int sent = paused ? 0 : relayBatch();
+                List<String> relayedIds = paused ? List.of() : relayBatch();
+                relayedIds.forEach(inFlight::remove);
+                int sent = relayedIds.size();
                 backoffMs = 100;
                 if (sent == 0) {
                     awaitWork(config.pollInterval().toMillis());
@@ -138,30 +144,43 @@ public class OutboxRelay {
         }
     }
 
-    int relayBatch() {
+    /**
+     * Sends the oldest rows and deletes them once Kafka acknowledged them all; returns their event ids. A row whose
+     * earlier send is still in flight (the broker went away and the producer is retrying it) is not sent again: its
+     * pending acknowledgement is awaited instead, so an outage shorter than the producer's delivery timeout puts no
+     * copy of an event on the topic.
+     */
+    List<String> relayBatch() {
         return QuarkusTransaction.requiringNew().call(() -> {
             Boolean locked = (Boolean) entityManager.createNativeQuery("select pg_try_advisory_xact_lock(:key)")
                     .setParameter("key", ADVISORY_LOCK_KEY).getSingleResult();
             if (!Boolean.TRUE.equals(locked)) {
-                return 0;
+                return List.<String>of();
             }
             List<OutboxEvent> batch = entityManager
                     .createQuery("from OutboxEvent order by id", OutboxEvent.class)
                     .setMaxResults(config.batchSize())
                     .getResultList();
             if (batch.isEmpty()) {
-                return 0;
+                return List.<String>of();
             }
             List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
             for (OutboxEvent row : batch) {
-                acks.add(send(row));
+                CompletableFuture<Void> ack = inFlight.computeIfAbsent(row.eventId, id -> send(row));
+                // a send the producer gave up on is sent again by a later batch
+                ack.whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        inFlight.remove(row.eventId, ack);
+                    }
+                });
+                acks.add(ack);
             }
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
                     .get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
             List<Long> ids = batch.stream().map(r -> r.id).toList();
             entityManager.createQuery("delete from OutboxEvent where id in :ids").setParameter("ids", ids).executeUpdate();
             relayed.addAndGet(batch.size());
-            return batch.size();
+            return batch.stream().map(r -> r.eventId).toList();
         });
     }
 

@@ -5,13 +5,13 @@ import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.executor.service.ExecutionService;
+import dev.arcfleet.support.db.DatabaseFailures;
 import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.inbox.ProcessedEvents;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -37,21 +37,18 @@ public class PlanConsumer {
 
     @Incoming(Channels.PLANS_ARC_K8S_IN)
     @Blocking
-    @Transactional
     public void arcK8s(ConsumerRecord<String, String> record) {
         accept(record, Route.ARC_K8S);
     }
 
     @Incoming(Channels.PLANS_COMPANION_VM_IN)
     @Blocking
-    @Transactional
     public void companionVm(ConsumerRecord<String, String> record) {
         accept(record, Route.COMPANION_VM);
     }
 
     @Incoming(Channels.PLANS_IOT_OPERATIONS_IN)
     @Blocking
-    @Transactional
     public void iotOperations(ConsumerRecord<String, String> record) {
         accept(record, Route.IOT_OPERATIONS);
     }
@@ -68,8 +65,11 @@ public class PlanConsumer {
             throw new PoisonRecordException("plan " + plan.planId() + " for route " + plan.route() + " arrived on the "
                     + route + " topic " + event.topic());
         }
-        if (processed.markFirstTime("plans", event.id())) {
-            executions.accept(plan, event.correlationId());
-        }
+        // a database that is away is waited for: the DLQ strategy would otherwise skip a good plan as poison
+        DatabaseFailures.retryWhileUnavailable("plan " + plan.planId(), () -> {
+            if (processed.markFirstTime("plans", event.id())) {
+                executions.accept(plan, event.correlationId());
+            }
+        });
     }
 }

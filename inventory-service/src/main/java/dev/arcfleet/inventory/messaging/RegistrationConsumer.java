@@ -12,6 +12,7 @@ import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
 import dev.arcfleet.inventory.metrics.RegistrationMetrics;
 import dev.arcfleet.inventory.service.RegistrationService;
+import dev.arcfleet.support.db.DatabaseFailures;
 import dev.arcfleet.support.inbox.DeadLetters;
 import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.PoisonRecordException;
@@ -39,13 +40,14 @@ import java.util.stream.Collectors;
  * {@code fleet.registrations.dlq} (original key, value and headers, every bad field in {@code dead-letter-reason})
  * before the batch is committed; the good ones are registered in one transaction. Offsets are committed only after
  * both, so a crash replays the batch (duplicates are skipped by event id). A database failure is not the records'
- * fault: storing is retried with backoff for about 15 s, then the channel fails (readiness goes down) instead of
- * dead-lettering good registrations.
+ * fault: while the database is unavailable (restarting, failing over) storing is retried with backoff up to 8 s for as
+ * long as it takes; any other failure is retried about 15 s, then fails the channel (readiness goes down). Good
+ * registrations are never dead-lettered.
  */
 @ApplicationScoped
 public class RegistrationConsumer {
     static final String DLQ_CHANNEL = "registrations-dlq";
-    /** Storing a batch is retried with backoff (0.5 s, 1 s, 2 s, 4 s, 8 s) before the channel fails. */
+    /** A failure other than an unavailable database: retried with backoff (0.5 s, 1 s, 2 s, 4 s, 8 s), then the channel fails. */
     static final int STORE_ATTEMPTS = 6;
 
     private final RegistrationValidator validator;
@@ -95,10 +97,11 @@ public class RegistrationConsumer {
                 QuarkusTransaction.requiringNew().run(() -> register(good));
                 return;
             } catch (RuntimeException e) {
-                if (attempt == STORE_ATTEMPTS) {
+                // a database that is away is waited for however long it takes; other failures fail the channel
+                if (attempt >= STORE_ATTEMPTS && !DatabaseFailures.unavailable(e)) {
                     throw e;
                 }
-                long backoffMs = 500L << (attempt - 1);
+                long backoffMs = 500L << Math.min(attempt - 1, 4);
                 Log.warnf("storing %d registrations failed (attempt %d of %d), retrying in %d ms: %s", good.size(), attempt,
                         STORE_ATTEMPTS, backoffMs, e.getMessage());
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));

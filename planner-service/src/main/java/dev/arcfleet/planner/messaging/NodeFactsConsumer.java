@@ -8,6 +8,7 @@ import dev.arcfleet.contracts.NodeRetired;
 import dev.arcfleet.planner.config.PolicyProvider;
 import dev.arcfleet.planner.metrics.PlannerMetrics;
 import dev.arcfleet.planner.service.PlanningService;
+import dev.arcfleet.support.db.DatabaseFailures;
 import dev.arcfleet.support.inbox.DeadLetters;
 import dev.arcfleet.support.log.Correlation;
 import dev.arcfleet.support.inbox.IncomingEvent;
@@ -35,8 +36,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code fleet.nodes} in batches (up to {@code max.poll.records}), in partition order: unusable records are
  * dead-lettered, the rest decided in one transaction, then the batch is committed. Events already handled under the
  * current policy are skipped (keyed by policy version: a replay under the same policy publishes nothing, a replay
- * after a policy change decides every node again). A database failure is retried with backoff, then fails the channel
- * rather than dead-lettering good events.
+ * after a policy change decides every node again). While the database is unavailable the batch is retried with backoff
+ * for as long as it takes; another failure is retried a few times, then fails the channel rather than dead-lettering
+ * good events.
  */
 @ApplicationScoped
 public class NodeFactsConsumer {
@@ -111,10 +113,11 @@ public class NodeFactsConsumer {
                 decided.forEach(d -> metrics.decided(d.decision(), d.observedAt(), committed));
                 return;
             } catch (RuntimeException e) {
-                if (attempt == STORE_ATTEMPTS) {
+                // a database that is away is waited for however long it takes; other failures fail the channel
+                if (attempt >= STORE_ATTEMPTS && !DatabaseFailures.unavailable(e)) {
                     throw e;
                 }
-                long backoffMs = 500L << (attempt - 1);
+                long backoffMs = 500L << Math.min(attempt - 1, 4);
                 Log.warnf("deciding %d node events failed (attempt %d of %d), retrying in %d ms: %s", usable.size(), attempt,
                         STORE_ATTEMPTS, backoffMs, e.getMessage());
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));

@@ -4,13 +4,13 @@ import dev.arcfleet.contracts.Channels;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.planner.service.PlanningService;
+import dev.arcfleet.support.db.DatabaseFailures;
 import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.inbox.ProcessedEvents;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -33,7 +33,6 @@ public class StatusConsumer {
 
     @Incoming(Channels.STATUS_IN)
     @Blocking
-    @Transactional
     public void consume(ConsumerRecord<String, String> record) {
         IncomingEvent event = IncomingEvent.from(record);
         event.requireType(TYPES);
@@ -41,8 +40,13 @@ public class StatusConsumer {
         if (status.type() == null) {
             throw new PoisonRecordException("status event " + event.id() + " has no type");
         }
-        if (status.planId() != null && status.nodeId() == null && processed.markFirstTime("status", event.id())) {
-            planning.onStatus(status);
+        if (status.planId() != null && status.nodeId() == null) {
+            // a database that is away is waited for, never taken for poison (which the DLQ strategy would skip)
+            DatabaseFailures.retryWhileUnavailable("status event " + event.id(), () -> {
+                if (processed.markFirstTime("status", event.id())) {
+                    planning.onStatus(status);
+                }
+            });
         }
     }
 }

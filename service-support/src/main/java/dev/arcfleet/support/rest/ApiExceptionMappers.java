@@ -46,6 +46,23 @@ public class ApiExceptionMappers {
         return new ApiErrorResponse(status, message).build();
     }
 
+    /**
+     * The database went away (restarting, failing over, out of connections): a 503 with {@code Retry-After}, so a client
+     * sends again instead of taking the request as refused. Nothing of the request was stored (its transaction rolled
+     * back). Other persistence failures are the service's own: a 500 whose detail is in the log only.
+     */
+    @ServerExceptionMapper
+    public Response persistence(jakarta.persistence.PersistenceException e) {
+        if (dev.arcfleet.support.db.DatabaseFailures.unavailable(e)) {
+            Log.warnf("request refused while the database is unavailable: %s", firstLine(String.valueOf(e.getMessage())));
+            return Response.fromResponse(ApiError.response(Response.Status.SERVICE_UNAVAILABLE,
+                    "the database is unavailable; nothing of this request was stored, send it again"))
+                    .header("Retry-After", "5").build();
+        }
+        Log.errorf(e, "request failed on the database");
+        return new ApiErrorResponse(500, "the service failed to answer; see its log").build();
+    }
+
     private static Response body(Response.Status status, String message) {
         return ApiError.response(status, message);
     }

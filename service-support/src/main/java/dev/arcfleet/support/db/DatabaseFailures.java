@@ -1,0 +1,78 @@
+package dev.arcfleet.support.db;
+
+import dev.arcfleet.support.inbox.PoisonRecordException;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Telling "the database is away" (restarting, failing over, every connection cut) from every other failure, and
+ * waiting it out. A consumer must not dead-letter or skip a good record because PostgreSQL restarted: it applies the
+ * record again, in a new transaction, once the database answers. The SmallRye connector keeps polling (partitions
+ * paused) meanwhile, so a long outage does not cost the consumer its group membership.
+ */
+public final class DatabaseFailures {
+    private static final long FIRST_BACKOFF_MS = 500;
+    private static final long MAX_BACKOFF_MS = 10_000;
+
+    private DatabaseFailures() {
+    }
+
+    public static boolean unavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (unavailable(suppressed)) {
+                    return true;
+                }
+            }
+            // the commit itself failed (the connection died under it): the transaction manager reports it without the
+            // SQL cause; nothing was committed, so applying the record again is safe
+            if (t instanceof jakarta.transaction.RollbackException || t instanceof jakarta.transaction.SystemException
+                    || t instanceof jakarta.transaction.HeuristicMixedException
+                    || t instanceof jakarta.transaction.HeuristicRollbackException) {
+                return true;
+            }
+            if (t instanceof org.hibernate.exception.JDBCConnectionException || t instanceof java.net.ConnectException
+                    || t instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && (sql.getSQLState() != null && sql.getSQLState().startsWith("08")
+                    || "57P01".equals(sql.getSQLState()) || "57P02".equals(sql.getSQLState())
+                    || "57P03".equals(sql.getSQLState()) || String.valueOf(sql.getMessage()).contains("Acquisition timeout"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs {@code work} in a new transaction, again and again with backoff while the database is unavailable. A poison
+     * record and any other failure are thrown at once (the channel's failure strategy decides).
+     */
+    public static void retryWhileUnavailable(String what, Runnable work) {
+        long backoff = FIRST_BACKOFF_MS;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                QuarkusTransaction.requiringNew().run(work);
+                if (attempt > 1) {
+                    Log.infof("%s applied after the database came back (attempt %d)", what, attempt);
+                }
+                return;
+            } catch (PoisonRecordException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (!unavailable(e)) {
+                    throw e;
+                }
+                Log.warnf("%s: the database is unavailable (attempt %d), trying again in %d ms: %s", what, attempt, backoff,
+                        e.getMessage());
+                LockSupport.parkNanos(backoff * 1_000_000);
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+            }
+        }
+    }
+}

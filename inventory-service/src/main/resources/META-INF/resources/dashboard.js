@@ -5,15 +5,7 @@ const ROUTES = ['ARC_K8S', 'COMPANION_VM', 'IOT_OPERATIONS', 'DIRECT_AGENT', 'BL
 const PAGE_SIZE = 25;
 const view = { page: 0, total: 0 };
 
-const $ = (sel) => document.querySelector(sel);
-const el = (tag, attrs = {}, ...children) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v; else if (k === 'style') e.style.cssText = v; else e.setAttribute(k, v);
-  }
-  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(c == null ? '' : String(c)));
-  return e;
-};
+// $ and el come from common.js
 const stateBadge = (s) => el('span', { class: 'state', style: `background: var(--${s}, #667085)` }, s);
 const nodeLink = (id) => el('a', { href: '/node.html?id=' + encodeURIComponent(id), class: 'node-link' }, id);
 const when = (t) => (t ? new Date(t).toLocaleTimeString() : '');

@@ -2,9 +2,7 @@ package dev.arcfleet.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Topics;
-import dev.arcfleet.testsupport.LocalAdminToken;
 import dev.arcfleet.testsupport.LocalPostgres;
 import dev.arcfleet.testsupport.ServiceProcess;
 import org.apache.kafka.clients.admin.Admin;
@@ -15,12 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,28 +54,14 @@ class BrokerRestartIT {
         try (KafkaProcess kafka = KafkaProcess.start(root, root.resolve("e2e-tests/target/kafka-restart-" + run))) {
             String bootstrap = kafka.bootstrapServers();
             createTopics(bootstrap);
-            for (String service : List.of("inventory", "planner")) {
-                services.add(ServiceProcess.start(root, service + "-service", Map.of(
-                        "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                        "QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.database(service + "_restart"),
-                        "QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER,
-                        "QUARKUS_DATASOURCE_PASSWORD", "",
-                        "FLEET_DISCOVERY_ENABLED", "false",
-                        LocalAdminToken.ENV, LocalAdminToken.file()), logs));
-            }
-            services.forEach(s -> s.awaitReady(Duration.ofSeconds(90)));
+            services.addAll(FaultLoad.inventoryAndPlanner(root, bootstrap, service -> LocalPostgres.database(service + "_restart")));
 
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             AtomicInteger failed = new AtomicInteger();
             Instant killedAt;
             Instant restartedAt;
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+            try (KafkaProducer<String, String> producer = FaultLoad.producer(bootstrap,
+                    Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000))) {
                 long started = System.nanoTime();
                 killedAt = null;
                 CompletableFuture<Instant> restart = null;
@@ -99,10 +80,7 @@ class BrokerRestartIT {
                         }, CompletableFuture.delayedExecutor(DOWN_FOR.toMillis(), TimeUnit.MILLISECONDS));
                     }
                     String deviceId = "restart-" + run + "-" + i;
-                    ProducerRecord<String, String> record = new ProducerRecord<>(Topics.REGISTRATIONS, deviceId, registration(deviceId, i));
-                    record.headers().add(EventTypes.CE_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-                    record.headers().add(EventTypes.CE_TYPE, EventTypes.REGISTRATION_SUBMITTED.getBytes(StandardCharsets.UTF_8));
-                    producer.send(record, (metadata, error) -> {
+                    producer.send(FaultLoad.record(deviceId, i), (metadata, error) -> {
                         if (error == null) {
                             acknowledged.add(deviceId);
                         } else {
@@ -182,15 +160,6 @@ class BrokerRestartIT {
             }
             admin.createTopics(topics).all().get();
         }
-    }
-
-    /** Ubuntu servers (DIRECT_AGENT, PLANNED) and Flatcar hosts outside any cluster (BLOCKED): one decision each. */
-    private static String registration(String deviceId, int i) {
-        return i % 2 == 0
-                ? "{\"deviceId\": \"" + deviceId + "\", \"site\": \"lyon\", \"deviceClass\": \"SERVER\", \"osRelease\": {\"ID\": \"ubuntu\","
-                        + " \"VERSION_ID\": \"22.04\"}, \"host\": {\"readOnlyUsr\": false, \"packageManager\": \"apt\"}}"
-                : "{\"deviceId\": \"" + deviceId + "\", \"site\": \"porto\", \"deviceClass\": \"SERVER\","
-                        + " \"osImage\": \"Flatcar Container Linux by Kinvolk 3975.2.1 (Oklo)\", \"host\": {\"readOnlyUsr\": true}}";
     }
 
     private static void pace(long startedNanos, int sent) throws InterruptedException {

@@ -2,22 +2,17 @@ package dev.arcfleet.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.LocalAdminToken;
 import dev.arcfleet.testsupport.LocalKafka;
 import dev.arcfleet.testsupport.ServiceProcess;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,16 +55,7 @@ class DatabaseRestartIT {
         List<ServiceProcess> services = new ArrayList<>();
         try (PostgresProcess pg = PostgresProcess.start(root, root.resolve("e2e-tests/target/pg-restart-" + run),
                 List.of("inventory_pgr", "planner_pgr"))) {
-            for (String service : List.of("inventory", "planner")) {
-                services.add(ServiceProcess.start(root, service + "-service", Map.of(
-                        "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                        "QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl(service + "_pgr"),
-                        "QUARKUS_DATASOURCE_USERNAME", "postgres",
-                        "QUARKUS_DATASOURCE_PASSWORD", "",
-                        "FLEET_DISCOVERY_ENABLED", "false",
-                        LocalAdminToken.ENV, LocalAdminToken.file()), logs));
-            }
-            services.forEach(s -> s.awaitReady(Duration.ofSeconds(90)));
+            services.addAll(FaultLoad.inventoryAndPlanner(root, bootstrap, service -> pg.jdbcUrl(service + "_pgr")));
             ServiceProcess inventory = services.get(0);
 
             Set<String> expected = ConcurrentHashMap.newKeySet();
@@ -98,7 +84,7 @@ class DatabaseRestartIT {
                 for (int i = 0; i < BULK_SIZE; i++) {
                     String id = "pgr-" + run + "-rest-" + b + "-" + i;
                     ids.add(id);
-                    bulk.append(i == 0 ? "" : ",").append(registration(id, i));
+                    bulk.append(i == 0 ? "" : ",").append(FaultLoad.registration(id, i));
                 }
                 bulk.append(']');
                 // a device's behaviour: on 503 wait as told and send the same bulk again
@@ -145,18 +131,11 @@ class DatabaseRestartIT {
     }
 
     private static void produce(String bootstrap, String run, Set<String> acknowledged, AtomicInteger failed) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+        try (KafkaProducer<String, String> producer = FaultLoad.producer(bootstrap, Map.of())) {
             long started = System.nanoTime();
             for (int i = 0; i < KAFKA_REGISTRATIONS; i++) {
                 String id = "pgr-" + run + "-kafka-" + i;
-                ProducerRecord<String, String> record = new ProducerRecord<>(Topics.REGISTRATIONS, id, registration(id, i));
-                record.headers().add(EventTypes.CE_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-                record.headers().add(EventTypes.CE_TYPE, EventTypes.REGISTRATION_SUBMITTED.getBytes(StandardCharsets.UTF_8));
-                producer.send(record, (metadata, error) -> {
+                producer.send(FaultLoad.record(id, i), (metadata, error) -> {
                     if (error == null) {
                         acknowledged.add(id);
                     } else {
@@ -185,11 +164,4 @@ class DatabaseRestartIT {
         }
     }
 
-    private static String registration(String deviceId, int i) {
-        return i % 2 == 0
-                ? "{\"deviceId\": \"" + deviceId + "\", \"site\": \"lyon\", \"deviceClass\": \"SERVER\", \"osRelease\": {\"ID\": \"ubuntu\","
-                        + " \"VERSION_ID\": \"22.04\"}, \"host\": {\"readOnlyUsr\": false, \"packageManager\": \"apt\"}}"
-                : "{\"deviceId\": \"" + deviceId + "\", \"site\": \"porto\", \"deviceClass\": \"SERVER\","
-                        + " \"osImage\": \"Flatcar Container Linux by Kinvolk 3975.2.1 (Oklo)\", \"host\": {\"readOnlyUsr\": true}}";
-    }
 }

@@ -1,10 +1,5 @@
 package dev.arcfleet.e2e;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +23,8 @@ final class KafkaProcess implements AutoCloseable {
         this.root = root;
         this.dir = dir;
         this.log = dir.resolve("kafka.log");
-        this.port = freePort();
-        this.controllerPort = freePort();
+        this.port = LocalStackJava.freePort();
+        this.controllerPort = LocalStackJava.freePort();
     }
 
     static KafkaProcess start(Path root, Path dir) throws Exception {
@@ -96,7 +91,7 @@ final class KafkaProcess implements AutoCloseable {
     private void launch() throws Exception {
         process = java("kafka.Kafka", dir.resolve("server.properties").toString()).start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!listening(port)) {
+        while (!LocalStackJava.listening(port)) {
             if (!process.isAlive() || Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("the broker did not start; its log: " + log);
             }
@@ -106,28 +101,7 @@ final class KafkaProcess implements AutoCloseable {
     }
 
     private ProcessBuilder java(String mainClass, String... args) {
-        String classpath = root.resolve("local-stack/target/local-stack-0.1.0-SNAPSHOT.jar") + java.io.File.pathSeparator
-                + root.resolve("local-stack/target/lib") + "/*";
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", classpath, mainClass));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return LocalStackJava.process(root, log, "512m", mainClass, List.of(args));
     }
 
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,10 +1,6 @@
 package dev.arcfleet.e2e;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +26,7 @@ final class PostgresProcess implements AutoCloseable {
         this.root = root;
         this.dir = dir;
         this.databases = databases;
-        this.port = freePort();
+        this.port = LocalStackJava.freePort();
     }
 
     static PostgresProcess start(Path root, Path dir, List<String> databases) throws Exception {
@@ -64,15 +60,12 @@ final class PostgresProcess implements AutoCloseable {
     }
 
     private void launch() throws Exception {
-        String classpath = root.resolve("local-stack/target/local-stack-0.1.0-SNAPSHOT.jar") + java.io.File.pathSeparator
-                + root.resolve("local-stack/target/lib") + "/*";
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-cp", classpath, "dev.arcfleet.local.LocalPostgresServer", String.valueOf(port),
-                dir.resolve("data").toString(), dir.resolve("postmaster.pid.copy").toString()));
-        command.addAll(databases);
+        List<String> args = new ArrayList<>(List.of(String.valueOf(port), dir.resolve("data").toString(),
+                dir.resolve("postmaster.pid.copy").toString()));
+        args.addAll(databases);
         starts++;
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile())).start();
+        process = LocalStackJava.process(root, dir.resolve("postgres.log"), "128m", "dev.arcfleet.local.LocalPostgresServer", args)
+                .start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (!ready()) {
             if (!process.isAlive() || Instant.now().isAfter(deadline)) {
@@ -88,23 +81,7 @@ final class PostgresProcess implements AutoCloseable {
             return false;
         }
         long readyLines = Files.readAllLines(log).stream().filter(l -> l.startsWith("PostgreSQL ready on")).count();
-        return readyLines >= starts && listening(port);
+        return readyLines >= starts && LocalStackJava.listening(port);
     }
 
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

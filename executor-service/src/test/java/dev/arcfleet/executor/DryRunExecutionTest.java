@@ -12,6 +12,7 @@ import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.PlanRecords;
+import dev.arcfleet.testsupport.PoisonRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -123,9 +124,9 @@ class DryRunExecutionTest {
             Route other = topic.getValue() == Route.ARC_K8S ? Route.COMPANION_VM : Route.ARC_K8S;
             OnboardingPlan misrouted = plan(other, new Target(TargetKind.CLUSTER, key), List.of(Capability.POLICY));
             kafka.produceStrings().fromRecords(
-                    poison(topic.getKey(), key, EventTypes.PLAN_CREATED, "{not json"),
-                    poison(topic.getKey(), key, "dev.arcfleet.plan.created.v9", "{}"),
-                    poison(topic.getKey(), key, EventTypes.PLAN_CREATED, "{\"planId\": null, \"route\": \"" + topic.getValue() + "\"}"),
+                    PoisonRecords.of(topic.getKey(), key, EventTypes.PLAN_CREATED, "{not json"),
+                    PoisonRecords.of(topic.getKey(), key, "dev.arcfleet.plan.created.v9", "{}"),
+                    PoisonRecords.of(topic.getKey(), key, EventTypes.PLAN_CREATED, "{\"planId\": null, \"route\": \"" + topic.getValue() + "\"}"),
                     keyed(PlanRecords.of(topic.getKey(), misrouted, mapper.writeValueAsString(misrouted)), key))
                     .awaitCompletion();
             Target target = topic.getValue() == Route.COMPANION_VM ? new Target(TargetKind.NODE, key + "-node")
@@ -143,13 +144,6 @@ class DryRunExecutionTest {
             });
             dlq.close();
         }
-    }
-
-    private static ProducerRecord<String, String> poison(String topic, String key, String type, String value) {
-        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
-        record.headers().add(EventTypes.CE_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventTypes.CE_TYPE, type.getBytes(StandardCharsets.UTF_8));
-        return record;
     }
 
     private static ProducerRecord<String, String> keyed(ProducerRecord<String, String> record, String key) {

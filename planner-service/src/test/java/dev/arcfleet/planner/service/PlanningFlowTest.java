@@ -21,6 +21,7 @@ import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.contracts.Virtualization;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.PoisonRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -155,10 +156,10 @@ class PlanningFlowTest {
         ConsumerTask<String, String> nodesDlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.NODES));
         ConsumerTask<String, String> statusDlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.STATUS));
         kafka.produceStrings().fromRecords(
-                record(Topics.NODES, key, "dev.arcfleet.node.facts.v9", "{}"),
-                record(Topics.STATUS, key, EventTypes.STATUS, "[1, 2"),
-                record(Topics.STATUS, key, "dev.arcfleet.onboarding.status.v9", "{}"),
-                record(Topics.STATUS, key, EventTypes.STATUS, "{\"eventId\": \"x\"}")).awaitCompletion();
+                PoisonRecords.of(Topics.NODES, key, "dev.arcfleet.node.facts.v9", "{}"),
+                PoisonRecords.of(Topics.STATUS, key, EventTypes.STATUS, "[1, 2"),
+                PoisonRecords.of(Topics.STATUS, key, "dev.arcfleet.onboarding.status.v9", "{}"),
+                PoisonRecords.of(Topics.STATUS, key, EventTypes.STATUS, "{\"eventId\": \"x\"}")).awaitCompletion();
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(reasons(nodesDlq, key)).singleElement().asString().contains("v9");
@@ -167,13 +168,6 @@ class PlanningFlowTest {
         });
         nodesDlq.close();
         statusDlq.close();
-    }
-
-    private static ProducerRecord<String, String> record(String topic, String key, String type, String value) {
-        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
-        record.headers().add(EventTypes.CE_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventTypes.CE_TYPE, type.getBytes(StandardCharsets.UTF_8));
-        return record;
     }
 
     private static List<String> reasons(ConsumerTask<String, String> dlq, String key) {

@@ -3,6 +3,7 @@ package dev.arcfleet.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.testsupport.LocalAdminToken;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -11,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -89,7 +92,7 @@ class DashboardBrowserIT {
     void theDashboardShowsTheCountsTheApiGives() throws Exception {
         browser.get(base + "/");
         awaitLoaded();
-        await().atMost(UI_WAIT).untilAsserted(() -> {
+        ui().untilAsserted(() -> {
             JsonNode summary = api("/api/v1/fleet/summary");
             assertThat(text("#total")).isEqualTo(summary.get("total").asText());
             for (Iterator<Map.Entry<String, JsonNode>> routes = summary.get("byRoute").fields(); routes.hasNext(); ) {
@@ -102,8 +105,8 @@ class DashboardBrowserIT {
                     .hasSize(Math.min(25, summary.get("total").asInt()));
             assertThat(text("#live-status")).isEqualTo("live");
         });
-        assertThat(browser.findElement(By.cssSelector("#node-table tr[data-node-id='browser-porto-sensor-9'] [data-state]"))
-                .getText()).isEqualTo("BLOCKED");
+        ui().untilAsserted(() -> assertThat(text("#node-table tr[data-node-id='browser-porto-sensor-9'] [data-state]"))
+                .isEqualTo("BLOCKED"));
     }
 
     @Test
@@ -111,7 +114,7 @@ class DashboardBrowserIT {
     void aNodeRegisteredNowAppearsWithoutAReload() throws Exception {
         browser.get(base + "/");
         awaitLoaded();
-        await().atMost(UI_WAIT).until(() -> text("#live-status").equals("live"));
+        ui().until(() -> text("#live-status").equals("live"));
         ((JavascriptExecutor) browser).executeScript("window.__sameDocument = true;");
         long before = Long.parseLong(text("#total"));
 
@@ -122,7 +125,7 @@ class DashboardBrowserIT {
                  "readOnlyUsr": true, "packageManager": "none"}, "cluster": {"id": "%s", "distribution": "talos"}}"""
                 .formatted(LIVE_NODE, cluster)).statusCode()).isEqualTo(200);
 
-        await().atMost(UI_WAIT).untilAsserted(() -> {
+        ui().untilAsserted(() -> {
             assertThat(browser.findElements(By.cssSelector("#live-feed li[data-node-id='" + LIVE_NODE + "']"))).isNotEmpty();
             assertThat(Long.parseLong(text("#total"))).isEqualTo(before + 1);
         });
@@ -131,7 +134,7 @@ class DashboardBrowserIT {
 
         WebElement search = browser.findElement(By.id("search"));
         search.sendKeys(cluster);
-        await().atMost(UI_WAIT).untilAsserted(() -> assertThat(browser.findElements(
+        ui().untilAsserted(() -> assertThat(browser.findElements(
                 By.cssSelector("#node-table tbody tr[data-node-id]"))).singleElement()
                 .satisfies(row -> assertThat(row.getAttribute("data-node-id")).isEqualTo(LIVE_NODE)));
     }
@@ -139,11 +142,12 @@ class DashboardBrowserIT {
     @Test
     @Order(3)
     void theNodePageExplainsTheDecisionAndFillsTheTimeline() throws Exception {
-        browser.findElement(By.cssSelector("#node-table tr[data-node-id='" + LIVE_NODE + "'] a.node-link")).click();
-        await().atMost(UI_WAIT).until(() -> browser.getCurrentUrl().contains("/node.html"));
+        ui().untilAsserted(() -> browser.findElement(By.cssSelector("#node-table tr[data-node-id='" + LIVE_NODE + "'] a.node-link"))
+                .click());
+        ui().until(() -> browser.getCurrentUrl().contains("/node.html"));
         awaitLoaded();
         assertThat(text("#node-id")).isEqualTo(LIVE_NODE);
-        await().atMost(UI_WAIT).untilAsserted(() -> {
+        ui().untilAsserted(() -> {
             JsonNode node = api("/api/v1/nodes/" + LIVE_NODE);
             assertThat(text("#onboarding [data-field='route']")).isEqualTo("ARC_K8S");
             assertThat(text("#onboarding [data-field='correlation id']")).isEqualTo(node.get("correlationId").asText());
@@ -154,7 +158,7 @@ class DashboardBrowserIT {
             assertThat(types).startsWith("PLANNED").contains("STARTED", "STEP_SUCCEEDED").endsWith("SUCCEEDED");
             assertThat(text("#onboarding [data-field='state']")).isEqualTo("SUCCEEDED");
         });
-        assertThat(text("#onboarding [data-field='detail']")).contains("steps succeeded");
+        ui().untilAsserted(() -> assertThat(text("#onboarding [data-field='detail']")).contains("steps succeeded"));
 
         browser.get(base + "/");
         awaitLoaded();
@@ -181,12 +185,30 @@ class DashboardBrowserIT {
         return new ChromeDriver(service, options);
     }
 
-    private static void awaitLoaded() {
-        await().atMost(UI_WAIT).until(() -> "true".equals(browser.findElement(By.tagName("body")).getAttribute("data-loaded")));
+    /**
+     * Waiting on the page: it re-renders as live events arrive, so an element read a moment ago may be replaced, and
+     * one that is not there yet (a field shown once the node is decided) may come; such a read is tried again.
+     */
+    private static ConditionFactory ui() {
+        return await().atMost(UI_WAIT).ignoreExceptionsMatching(e -> e instanceof StaleElementReferenceException
+                || e instanceof NoSuchElementException);
     }
 
+    private static void awaitLoaded() {
+        ui().until(() -> "true".equals(browser.findElement(By.tagName("body")).getAttribute("data-loaded")));
+    }
+
+    /** The element's text; read again when the page replaced the element between finding and reading it. */
     private static String text(String css) {
-        return browser.findElement(By.cssSelector(css)).getText().trim();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return browser.findElement(By.cssSelector(css)).getText().trim();
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static JsonNode api(String path) throws Exception {

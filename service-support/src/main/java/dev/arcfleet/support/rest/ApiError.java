@@ -17,7 +17,12 @@ public record ApiError(int status, String message, List<FieldError> errors) {
     }
 
     public static Response response(Response.Status status, String message) {
+        return response(status.getStatusCode(), message);
+    }
+
+    /** For statuses the enum lacks or that arrive as numbers (a framework's 405 or 415). */
+    public static Response response(int status, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError(status.getStatusCode(), message, List.of())).build();
+                .entity(new ApiError(status, message, List.of())).build();
     }
 }

@@ -2,12 +2,13 @@ package dev.arcfleet.support.rest;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import dev.arcfleet.support.db.DatabaseFailures;
 import io.quarkus.logging.Log;
+import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.util.List;
 
 /**
  * Every error a client causes gets the same body as the services' own 4xx ({@link ApiError}: status and a message a
@@ -22,7 +23,7 @@ public class ApiExceptionMappers {
     public Response unreadableJson(JacksonException e) {
         JsonLocation at = e.getLocation();
         String where = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        return body(Response.Status.BAD_REQUEST, "the body is not readable JSON" + where + ": " + firstLine(e.getOriginalMessage()));
+        return ApiError.response(Response.Status.BAD_REQUEST, "the body is not readable JSON" + where + ": " + firstLine(e.getOriginalMessage()));
     }
 
     @ServerExceptionMapper
@@ -30,7 +31,7 @@ public class ApiExceptionMappers {
         int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
         if (status >= 500) {
             Log.errorf(e, "request failed with %d", status);
-            return new ApiErrorResponse(status, "the service failed to answer; see its log").build();
+            return ApiError.response(status, "the service failed to answer; see its log");
         }
         if (e.getCause() instanceof JacksonException json) {
             return unreadableJson(json);
@@ -43,7 +44,7 @@ public class ApiExceptionMappers {
             case 415 -> "unsupported content type; send application/json (see the API's documentation for uploads)";
             default -> e.getMessage() == null || e.getMessage().isBlank() ? "the request is not valid" : firstLine(e.getMessage());
         };
-        return new ApiErrorResponse(status, message).build();
+        return ApiError.response(status, message);
     }
 
     /**
@@ -52,19 +53,15 @@ public class ApiExceptionMappers {
      * back). Other persistence failures are the service's own: a 500 whose detail is in the log only.
      */
     @ServerExceptionMapper
-    public Response persistence(jakarta.persistence.PersistenceException e) {
-        if (dev.arcfleet.support.db.DatabaseFailures.unavailable(e)) {
+    public Response persistence(PersistenceException e) {
+        if (DatabaseFailures.unavailable(e)) {
             Log.warnf("request refused while the database is unavailable: %s", firstLine(String.valueOf(e.getMessage())));
             return Response.fromResponse(ApiError.response(Response.Status.SERVICE_UNAVAILABLE,
                     "the database is unavailable; nothing of this request was stored, send it again"))
                     .header("Retry-After", "5").build();
         }
         Log.errorf(e, "request failed on the database");
-        return new ApiErrorResponse(500, "the service failed to answer; see its log").build();
-    }
-
-    private static Response body(Response.Status status, String message) {
-        return ApiError.response(status, message);
+        return ApiError.response(Response.Status.INTERNAL_SERVER_ERROR, "the service failed to answer; see its log");
     }
 
     private static String firstLine(String text) {
@@ -73,11 +70,5 @@ public class ApiExceptionMappers {
         }
         String line = text.lines().findFirst().orElse("");
         return line.length() > MAX_DETAIL ? line.substring(0, MAX_DETAIL) + "..." : line;
-    }
-
-    private record ApiErrorResponse(int status, String message) {
-        Response build() {
-            return Response.status(status).type("application/json").entity(new ApiError(status, message, List.of())).build();
-        }
     }
 }

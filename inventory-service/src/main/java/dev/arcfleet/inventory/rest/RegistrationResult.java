@@ -13,12 +13,19 @@ import java.util.List;
 public record RegistrationResult(int accepted, int unchanged, int rejected, List<Item> items, String message) {
 
     public RegistrationResult(int accepted, int unchanged, int rejected, List<Item> items) {
-        this(accepted, unchanged, rejected, items, rejected > 0 && accepted + unchanged == 0
-                ? (rejected == 1 ? "the registration was rejected: " + items.stream().flatMap(i -> i.errors() == null
-                        ? java.util.stream.Stream.empty() : i.errors().stream()).findFirst()
-                        .map(e -> e.field() + " " + e.message()).orElse("see items[0].errors")
-                        : "all " + rejected + " registrations were rejected; see items[].errors")
-                : null);
+        this(accepted, unchanged, rejected, items, accepted + unchanged == 0 ? allRejected(rejected, items) : null);
+    }
+
+    private static String allRejected(int rejected, List<Item> items) {
+        if (rejected == 0) {
+            return null;
+        }
+        if (rejected > 1) {
+            return "all " + rejected + " registrations were rejected; see items[].errors";
+        }
+        return items.stream().filter(i -> i.errors() != null).flatMap(i -> i.errors().stream()).findFirst()
+                .map(e -> "the registration was rejected: " + e.field() + " " + e.message())
+                .orElse("the registration was rejected; see items[0].errors");
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -16,7 +16,6 @@ import dev.arcfleet.inventory.persistence.NodeEntity;
 import dev.arcfleet.support.outbox.Outbox;
 import dev.arcfleet.support.log.Correlation;
 import io.quarkus.logging.Log;
-import org.jboss.logging.MDC;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -60,40 +59,41 @@ public class RegistrationService {
         Instant now = Instant.now();
         Map<String, NodeEntity> known = load(registrations.stream().map(r -> r.deviceId().trim()).distinct().toList());
         List<RegistrationOutcome> outcomes = new ArrayList<>(registrations.size());
-        try {
-            for (Registration registration : registrations) {
-                String correlationId = UUID.randomUUID().toString();
-                MDC.put(Correlation.MDC_KEY, correlationId);
-                NodeFacts facts = normalizer.normalize(registration, source, now, UUID.randomUUID().toString(), correlationId);
-                NodeEntity node = known.get(facts.nodeId());
-                if (node != null && !node.retired && node.factsHash.equals(facts.factsHash())) {
-                    outcomes.add(RegistrationOutcome.UNCHANGED);
-                    continue;
-                }
-                if (node == null) {
-                    node = new NodeEntity();
-                    node.nodeId = facts.nodeId();
-                    node.createdAt = now;
-                    apply(node, facts, now);
-                    entityManager.persist(node);
-                    known.put(node.nodeId, node);
-                } else {
-                    apply(node, facts, now);
-                }
-                outbox.publish(Topics.NODES, facts.clusterId() != null ? facts.clusterId() : facts.nodeId(), EventTypes.NODE_FACTS,
-                        facts.eventId(), correlationId, facts);
-                Log.debugf("node %s facts %s published, correlation %s", facts.nodeId(), facts.factsHash(), correlationId);
-                live.afterCommit(new LiveEvent("NODE", facts.nodeId(), null, "REGISTERED", null, null, null, correlationId, now));
-                outcomes.add(RegistrationOutcome.ACCEPTED);
+        for (Registration registration : registrations) {
+            String correlationId = UUID.randomUUID().toString();
+            // each node's log lines carry its own correlation id
+            try (Correlation.Scope ignored = Correlation.open(correlationId)) {
+                outcomes.add(registerOne(registration, source, correlationId, known, now));
             }
-        } finally {
-            // each node's lines carry its own correlation id; none is left on this thread afterwards
-            MDC.remove(Correlation.MDC_KEY);
         }
         long accepted = outcomes.stream().filter(o -> o == RegistrationOutcome.ACCEPTED).count();
         metrics.count(source.name(), RegistrationOutcome.ACCEPTED.name(), accepted);
         metrics.count(source.name(), RegistrationOutcome.UNCHANGED.name(), outcomes.size() - accepted);
         return outcomes;
+    }
+
+    private RegistrationOutcome registerOne(Registration registration, FactsSource source, String correlationId,
+            Map<String, NodeEntity> known, Instant now) {
+        NodeFacts facts = normalizer.normalize(registration, source, now, UUID.randomUUID().toString(), correlationId);
+        NodeEntity node = known.get(facts.nodeId());
+        if (node != null && !node.retired && node.factsHash.equals(facts.factsHash())) {
+            return RegistrationOutcome.UNCHANGED;
+        }
+        if (node == null) {
+            node = new NodeEntity();
+            node.nodeId = facts.nodeId();
+            node.createdAt = now;
+            apply(node, facts, now);
+            entityManager.persist(node);
+            known.put(node.nodeId, node);
+        } else {
+            apply(node, facts, now);
+        }
+        outbox.publish(Topics.NODES, facts.clusterId() != null ? facts.clusterId() : facts.nodeId(), EventTypes.NODE_FACTS,
+                facts.eventId(), correlationId, facts);
+        Log.debugf("node %s facts %s published, correlation %s", facts.nodeId(), facts.factsHash(), correlationId);
+        live.afterCommit(new LiveEvent("NODE", facts.nodeId(), null, "REGISTERED", null, null, null, correlationId, now));
+        return RegistrationOutcome.ACCEPTED;
     }
 
     /**

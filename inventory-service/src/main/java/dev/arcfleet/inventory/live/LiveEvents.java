@@ -9,6 +9,7 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Pushes registry changes to connected dashboards (server-sent events). An event is sent only after the transaction
@@ -21,6 +22,8 @@ public class LiveEvents {
     private static final int BUFFER = 1024;
 
     private final BroadcastProcessor<LiveEvent> processor = BroadcastProcessor.create();
+    /** Open streams; with none, registrations and status events skip the after-commit bookkeeping entirely. */
+    private final AtomicInteger listeners = new AtomicInteger();
     private final TransactionSynchronizationRegistry transactions;
 
     public LiveEvents(TransactionSynchronizationRegistry transactions) {
@@ -28,11 +31,16 @@ public class LiveEvents {
     }
 
     public Multi<LiveEvent> stream() {
-        return processor.onOverflow().buffer(BUFFER);
+        return processor.onOverflow().buffer(BUFFER)
+                .onSubscription().invoke(listeners::incrementAndGet)
+                .onTermination().invoke(listeners::decrementAndGet);
     }
 
     /** Sends the event when the current transaction commits (at once when there is none). */
     public void afterCommit(LiveEvent event) {
+        if (listeners.get() == 0) {
+            return;
+        }
         if (transactions.getTransactionKey() == null) {
             processor.onNext(event);
             return;

@@ -5,7 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.executor.persistence.ExecutionEntity;
 import dev.arcfleet.executor.persistence.ExecutionStepEntity;
+import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.executor.service.ExecutionControl;
+import dev.arcfleet.support.rest.ApiError;
+import dev.arcfleet.support.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -15,14 +24,52 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 @Path("/api/v1/executions")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExecutionResource {
-    private final ObjectMapper mapper;
+    static final int MAX_REASON = 500;
 
-    public ExecutionResource(ObjectMapper mapper) {
+    private final ObjectMapper mapper;
+    private final ExecutionControl control;
+
+    public ExecutionResource(ObjectMapper mapper, ExecutionControl control) {
         this.mapper = mapper;
+        this.control = control;
+    }
+
+    /** Ends a running execution; the optional body {@code {"reason": "..."}} goes into its failure reason. */
+    @POST
+    @Path("/{planId}/cancel")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response cancel(@PathParam("planId") String planId, @Context SecurityIdentity caller, JsonNode body) {
+        JsonNode reason = body == null ? null : body.get("reason");
+        if (body != null && !body.isNull() && (!body.isObject() || (reason != null && !reason.isTextual())
+                || (reason != null && reason.asText().length() > MAX_REASON))) {
+            return ApiError.badRequest(List.of(new FieldError("reason", "optional text of at most " + MAX_REASON
+                    + " characters, in an object: {\"reason\": \"...\"}")));
+        }
+        return act(planId, () -> control.cancel(planId, caller.getPrincipal().getName(),
+                reason == null ? null : reason.asText()));
+    }
+
+    /** Runs a failed execution again from its failed step. */
+    @POST
+    @Path("/{planId}/retry")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response retry(@PathParam("planId") String planId, @Context SecurityIdentity caller) {
+        return act(planId, () -> control.retry(planId, caller.getPrincipal().getName()));
+    }
+
+    private Response act(String planId, Supplier<Optional<ExecutionEntity>> action) {
+        try {
+            return action.get().map(e -> Response.ok(get(planId)).build())
+                    .orElseGet(() -> ApiError.response(Response.Status.NOT_FOUND, "no execution for plan " + planId));
+        } catch (ExecutionControl.Conflict e) {
+            return ApiError.response(Response.Status.CONFLICT, e.getMessage());
+        }
     }
 
     @GET

@@ -40,6 +40,9 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.containsString;
 
 /**
  * The executor in live mode, end to end: plans from Kafka, ARM through the emulator over HTTP (async operations, write
@@ -237,9 +240,53 @@ class LiveExecutionTest {
             assertThat(view.getString("failureReason")).contains("custom-location")
                     .contains("not registered for resource provider Microsoft.ExtendedLocation")
                     .contains("az provider register --namespace Microsoft.ExtendedLocation");
+            RestAssured.post("/api/v1/executions/" + plan.planId() + "/cancel").then().statusCode(409)
+                    .body("message", containsString("already ended FAILED"));
+
+            // the operator runs the printed command, then retries: the execution resumes at the failed step
+            arm.registerProvider("Microsoft.ExtendedLocation");
+            int writesBefore = arm.puts(fleet.connectedClusterId("no-provider"));
+            RestAssured.post("/api/v1/executions/" + plan.planId() + "/retry").then().statusCode(200)
+                    .body("state", equalTo("RUNNING"));
+            JsonPath retried = awaitFinished(plan.planId(), Duration.ofSeconds(90));
+            assertThat(retried.getString("state")).as(retried.prettify()).isEqualTo("SUCCEEDED");
+            assertThat(retried.getString("failureReason")).isNull();
+            assertThat(arm.puts(fleet.connectedClusterId("no-provider"))).isEqualTo(writesBefore);
+            assertThat(arm.resourceIds(".*customLocations/.*no-provider.*")).hasSize(1);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(types(plan.planId()))
+                    .containsSubsequence(StatusType.FAILED, StatusType.RETRYING, StatusType.SUCCEEDED));
+            assertThat(events(plan.planId()).stream().filter(e -> e.type() == StatusType.RETRYING).findFirst().orElseThrow()
+                    .detail()).contains("retry requested by").contains("not registered for resource provider");
+            RestAssured.post("/api/v1/executions/" + plan.planId() + "/retry").then().statusCode(409)
+                    .body("message", containsString("is SUCCEEDED"));
         } finally {
             arm.registerProvider("Microsoft.ExtendedLocation");
         }
+    }
+
+    @Test
+    void anOperatorCancelsAnExecutionThatKeepsRetryingAndLaterRetriesItWithoutADuplicate() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        arm.failNext("PUT", "connectedClusters/cancelled-a$", 503, 1000);
+        OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "cancelled-a", List.of(Capability.GITOPS));
+        send(Topics.PLANS_ARC_K8S, plan);
+        await().atMost(Duration.ofSeconds(30)).until(() -> types(plan.planId()).contains(StatusType.RETRYING));
+
+        RestAssured.given().contentType("application/json").body("{\"reason\": \"maintenance window\"}")
+                .post("/api/v1/executions/" + plan.planId() + "/cancel").then().statusCode(200)
+                .body("state", equalTo("FAILED")).body("failureReason", containsString("maintenance window"));
+        assertThat(types(plan.planId())).doesNotContain(StatusType.SUCCEEDED);
+        RestAssured.given().contentType("application/json").body("{\"reason\": 42}")
+                .post("/api/v1/executions/" + plan.planId() + "/cancel").then().statusCode(400)
+                .body("errors.field", hasItem("reason"));
+        RestAssured.post("/api/v1/executions/no-such-plan/retry").then().statusCode(404)
+                .body("message", containsString("no-such-plan"));
+
+        arm.clearFaults("connectedClusters/cancelled-a$");
+        RestAssured.post("/api/v1/executions/" + plan.planId() + "/retry").then().statusCode(200);
+        JsonPath done = awaitFinished(plan.planId(), Duration.ofSeconds(120));
+        assertThat(done.getString("state")).as(done.prettify()).isEqualTo("SUCCEEDED");
+        assertThat(arm.creations(fleet.connectedClusterId("cancelled-a"))).isEqualTo(1);
     }
 
     @Test

@@ -5,7 +5,7 @@ import dev.arcfleet.support.rest.ApiError;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.inventory.kube.ClusterRegistry;
 import dev.arcfleet.inventory.kube.ClusterSpecValidator;
-import dev.arcfleet.inventory.security.Roles;
+import dev.arcfleet.support.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

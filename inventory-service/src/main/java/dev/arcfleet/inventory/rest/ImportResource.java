@@ -9,7 +9,7 @@ import dev.arcfleet.inventory.imports.ImportRecord;
 import dev.arcfleet.inventory.imports.ImportState;
 import dev.arcfleet.inventory.imports.ImportStore;
 import dev.arcfleet.contracts.FieldError;
-import dev.arcfleet.inventory.security.Roles;
+import dev.arcfleet.support.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;

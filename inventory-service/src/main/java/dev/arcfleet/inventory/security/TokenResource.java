@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.support.rest.ApiError;
 import io.quarkus.logging.Log;
+import dev.arcfleet.support.security.Roles;
+import dev.arcfleet.support.security.TokenHash;
+import dev.arcfleet.support.security.TokenIdentityProvider;
+import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -30,6 +34,12 @@ import java.util.UUID;
 @RolesAllowed(Roles.ADMIN)
 public class TokenResource {
     static final int MAX_NAME = 128;
+
+    private final TokenIdentityProvider identities;
+
+    public TokenResource(TokenIdentityProvider identities) {
+        this.identities = identities;
+    }
 
     public record TokenView(String tokenId, String name, String role, String site, Instant createdAt, Instant revokedAt) {
         static TokenView of(ApiTokenEntity t) {
@@ -78,6 +88,24 @@ public class TokenResource {
         Log.infof("token %s (%s%s) created", entity.tokenId, role, entity.site == null ? "" : ", site " + entity.site);
         return Response.status(Response.Status.CREATED)
                 .entity(new CreatedToken(entity.tokenId, entity.name, role, entity.site, token)).build();
+    }
+
+    /** Whether a token is valid and what it grants, for the other services (RFC 7662 style; no role needed to ask). */
+    public record Introspection(boolean active, String name, String role, String site) {
+    }
+
+    @POST
+    @Path("/introspect")
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response introspect(JsonNode body) {
+        String token = body == null ? null : text(body, "token");
+        if (token == null || token.isBlank()) {
+            return ApiError.badRequest(List.of(new FieldError("token", "is required: the bearer token to check")));
+        }
+        return Response.ok(identities.grantOf(token.trim())
+                .map(g -> new Introspection(true, g.name(), g.role(), g.site()))
+                .orElse(new Introspection(false, null, null, null))).build();
     }
 
     @GET

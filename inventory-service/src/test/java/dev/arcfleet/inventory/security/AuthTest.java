@@ -113,4 +113,24 @@ class AuthTest {
                 .statusCode(400).body("errors.field", hasItem("name")).body("errors.field", hasItem("role"))
                 .body("message", not(containsString("afo_")));
     }
+
+    @Test
+    void theOtherServicesCanAskWhatATokenGrantsUntilItIsRevoked() {
+        JsonPath created = as(ADMIN_TOKEN).body("{\"name\": \"lyon devices\", \"role\": \"registrar\", \"site\": \"lyon\"}")
+                .post("/api/v1/tokens").then().statusCode(201).extract().jsonPath();
+        String token = created.getString("token");
+
+        given().contentType("application/json").body(Map.of("token", token)).post("/api/v1/tokens/introspect").then()
+                .statusCode(200).body("active", equalTo(true)).body("role", equalTo("registrar")).body("site", equalTo("lyon"));
+        given().contentType("application/json").body(Map.of("token", ADMIN_TOKEN)).post("/api/v1/tokens/introspect").then()
+                .statusCode(200).body("active", equalTo(true)).body("role", equalTo("admin"));
+        given().contentType("application/json").body(Map.of("token", "afo_never-issued")).post("/api/v1/tokens/introspect")
+                .then().statusCode(200).body("active", equalTo(false)).body("role", equalTo(null));
+        given().contentType("application/json").body("{}").post("/api/v1/tokens/introspect").then().statusCode(400)
+                .body("errors.field", hasItem("token"));
+
+        as(ADMIN_TOKEN).delete("/api/v1/tokens/" + created.getString("tokenId")).then().statusCode(200);
+        given().contentType("application/json").body(Map.of("token", token)).post("/api/v1/tokens/introspect").then()
+                .statusCode(200).body("active", equalTo(false));
+    }
 }

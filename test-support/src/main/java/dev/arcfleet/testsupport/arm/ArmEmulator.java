@@ -167,6 +167,11 @@ public final class ArmEmulator implements AutoCloseable {
         faults.add(new Fault(method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, stall, new AtomicInteger(times)));
     }
 
+    /** Drops the injected faults that remain for paths given as exactly {@code pathRegex} (the incident is over). */
+    public void clearFaults(String pathRegex) {
+        faults.removeIf(f -> f.path().pattern().equals(pathRegex));
+    }
+
     /** Resources created from now on whose id matches end provisioning {@code Failed}. */
     public void failProvisioning(String idRegex) {
         failingProvisioning.add(Pattern.compile(idRegex, Pattern.CASE_INSENSITIVE));

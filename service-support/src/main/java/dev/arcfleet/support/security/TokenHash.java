@@ -1,4 +1,4 @@
-package dev.arcfleet.inventory.security;
+package dev.arcfleet.support.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

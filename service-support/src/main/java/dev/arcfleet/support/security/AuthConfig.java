@@ -1,4 +1,4 @@
-package dev.arcfleet.inventory.security;
+package dev.arcfleet.support.security;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -16,4 +16,14 @@ public interface AuthConfig {
      * in Kubernetes, mount it from a Secret. Without it only tokens created through the API exist.
      */
     Optional<String> adminTokenFile();
+
+    /**
+     * Services other than inventory-service check tokens with it: {@code POST <this URL>} with {@code {"token": ...}}
+     * (inventory's {@code /api/v1/tokens/introspect}). Without it they accept the bootstrap admin token only.
+     */
+    Optional<String> introspectionUrl();
+
+    /** How long such an answer is reused; a revoked token is refused by these services at most this much later. */
+    @WithDefault("30s")
+    java.time.Duration introspectionCacheTtl();
 }

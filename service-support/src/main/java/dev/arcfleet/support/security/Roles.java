@@ -1,4 +1,4 @@
-package dev.arcfleet.inventory.security;
+package dev.arcfleet.support.security;
 
 import java.util.Set;
 

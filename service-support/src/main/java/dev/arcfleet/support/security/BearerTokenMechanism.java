@@ -1,4 +1,4 @@
-package dev.arcfleet.inventory.security;
+package dev.arcfleet.support.security;
 
 import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.IdentityProviderManager;

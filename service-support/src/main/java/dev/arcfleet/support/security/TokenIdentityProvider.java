@@ -1,7 +1,6 @@
-package dev.arcfleet.inventory.security;
+package dev.arcfleet.support.security;
 
 import io.quarkus.logging.Log;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -17,18 +16,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns a bearer token into an identity: the bootstrap admin token from {@code fleet.auth.admin-token-file}, or a
- * token created through {@code /api/v1/tokens} and not revoked (looked up by its hash on every request, so a
- * revocation takes effect at once). An unknown or revoked token is a 401; no token text reaches a log line.
+ * token the {@link TokenStore} knows and has not seen revoked. An unknown or revoked token is a 401; a store that cannot
+ * answer is a 503 ({@link TokenCheckUnavailableException}); no token text reaches a log line.
  */
 @ApplicationScoped
 public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
-    private final byte[] adminHash;
+    private static final TokenGrant BOOTSTRAP_ADMIN = new TokenGrant("admin (bootstrap token)", Roles.ADMIN, null);
 
-    public TokenIdentityProvider(AuthConfig config) {
+    private final byte[] adminHash;
+    private final TokenStore store;
+
+    public TokenIdentityProvider(AuthConfig config, TokenStore store) {
+        this.store = store;
         this.adminHash = config.adminTokenFile().map(TokenIdentityProvider::readAdminHash).orElse(null);
     }
 
@@ -51,27 +54,30 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
 
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
-        String hash = TokenHash.of(request.getToken().getToken());
-        if (adminHash != null && MessageDigest.isEqual(adminHash, hash.getBytes(StandardCharsets.US_ASCII))) {
-            return Uni.createFrom().item(identity("admin (bootstrap token)", Roles.ADMIN, null));
+        String token = request.getToken().getToken();
+        if (isBootstrapAdmin(token)) {
+            return Uni.createFrom().item(identity(BOOTSTRAP_ADMIN));
         }
-        return context.runBlocking(() -> {
-            List<ApiTokenEntity> found = QuarkusTransaction.requiringNew().call(() -> ApiTokenEntity
-                    .<ApiTokenEntity>find("tokenHash = ?1 and revokedAt is null", hash).list());
-            if (found.isEmpty()) {
-                Log.debug("a bearer token that is unknown or revoked was refused");
-                throw new AuthenticationFailedException("unknown or revoked token");
-            }
-            ApiTokenEntity token = found.get(0);
-            return identity(token.name, token.role, token.site);
-        });
+        return context.runBlocking(() -> identity(grantOf(token).orElseThrow(() -> {
+            Log.debug("a bearer token that is unknown or revoked was refused");
+            return new AuthenticationFailedException("unknown or revoked token");
+        })));
     }
 
-    private static SecurityIdentity identity(String name, String role, String site) {
+    /** What the token grants, if anything; may block (the store is asked). */
+    public Optional<TokenGrant> grantOf(String token) {
+        return isBootstrapAdmin(token) ? Optional.of(BOOTSTRAP_ADMIN) : store.lookup(token);
+    }
+
+    private boolean isBootstrapAdmin(String token) {
+        return adminHash != null && MessageDigest.isEqual(adminHash, TokenHash.of(token).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static SecurityIdentity identity(TokenGrant grant) {
         QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder()
-                .setPrincipal(new QuarkusPrincipal(name)).addRoles(Roles.granted(role));
-        if (site != null) {
-            builder.addAttribute(Roles.SITE_ATTRIBUTE, site);
+                .setPrincipal(new QuarkusPrincipal(grant.name())).addRoles(Roles.granted(grant.role()));
+        if (grant.site() != null) {
+            builder.addAttribute(Roles.SITE_ATTRIBUTE, grant.site());
         }
         return builder.build();
     }

@@ -1,6 +1,7 @@
-package dev.arcfleet.inventory.security;
+package dev.arcfleet.support.security;
 
 import dev.arcfleet.support.rest.ApiError;
+import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -17,7 +18,17 @@ public class SecurityErrors {
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e) {
+        if (e.getCause() instanceof TokenCheckUnavailableException unavailable) {
+            return tokenCheckUnavailable(unavailable);
+        }
         return challenge("the bearer token is unknown or revoked");
+    }
+
+    @ServerExceptionMapper
+    public Response tokenCheckUnavailable(TokenCheckUnavailableException e) {
+        Log.warn(e.getMessage());
+        return Response.fromResponse(ApiError.response(Response.Status.SERVICE_UNAVAILABLE,
+                "the token cannot be checked right now; retry shortly")).header("Retry-After", "5").build();
     }
 
     @ServerExceptionMapper

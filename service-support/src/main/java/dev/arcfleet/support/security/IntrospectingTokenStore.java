@@ -1,0 +1,88 @@
+package dev.arcfleet.support.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.arc.DefaultBean;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Asks inventory-service whether a token is valid (its introspection endpoint, in the manner of RFC 7662) and reuses the
+ * answer for {@code fleet.auth.introspection-cache-ttl}, keyed by the token's hash. Used by every service that has no
+ * token table of its own.
+ */
+@DefaultBean
+@ApplicationScoped
+public class IntrospectingTokenStore implements TokenStore {
+    static final int MAX_CACHED = 10_000;
+
+    private record Answer(Optional<TokenGrant> grant, Instant until) {
+    }
+
+    private final Optional<URI> endpoint;
+    private final Duration ttl;
+    private final ObjectMapper mapper;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final Map<String, Answer> cache = new ConcurrentHashMap<>();
+
+    public IntrospectingTokenStore(AuthConfig config, ObjectMapper mapper) {
+        this.endpoint = config.introspectionUrl().map(URI::create);
+        this.ttl = config.introspectionCacheTtl();
+        this.mapper = mapper;
+    }
+
+    @Override
+    public Optional<TokenGrant> lookup(String token) {
+        if (endpoint.isEmpty()) {
+            return Optional.empty();
+        }
+        String key = TokenHash.of(token);
+        Instant now = Instant.now();
+        Answer cached = cache.get(key);
+        if (cached != null && cached.until().isAfter(now)) {
+            return cached.grant();
+        }
+        Optional<TokenGrant> grant = ask(token);
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear();
+        }
+        cache.put(key, new Answer(grant, now.plus(ttl)));
+        return grant;
+    }
+
+    private Optional<TokenGrant> ask(String token) {
+        try {
+            String body = mapper.writeValueAsString(Map.of("token", token));
+            HttpRequest request = HttpRequest.newBuilder(endpoint.get()).timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new TokenCheckUnavailableException("the token check at " + endpoint.get() + " answered HTTP "
+                        + response.statusCode(), null);
+            }
+            JsonNode answer = mapper.readTree(response.body());
+            if (!answer.path("active").asBoolean(false)) {
+                return Optional.empty();
+            }
+            JsonNode site = answer.get("site");
+            return Optional.of(new TokenGrant(answer.path("name").asText("token"), answer.path("role").asText(),
+                    site == null || site.isNull() ? null : site.asText()));
+        } catch (IOException e) {
+            throw new TokenCheckUnavailableException("the token check at " + endpoint.get() + " cannot be reached: "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TokenCheckUnavailableException("interrupted while checking a token", e);
+        }
+    }
+}

@@ -178,6 +178,42 @@ class FleetPipelineIT {
         assertThat(node("e2e-porto-sensor-9").at("/onboarding/state").asText()).isEqualTo("BLOCKED");
     }
 
+    /** Tokens are inventory's: the executor asks it what a token grants before an operator action. */
+    @Test
+    @Order(4)
+    void theExecutorAcceptsInventoryTokensByRoleAndRefusesTheRest() throws Exception {
+        String operator = JSON.readTree(post("/api/v1/tokens", "{\"name\": \"e2e operator\", \"role\": \"operator\"}")
+                .body()).path("token").asText();
+        String reader = JSON.readTree(post("/api/v1/tokens", "{\"name\": \"e2e reader\", \"role\": \"reader\"}")
+                .body()).path("token").asText();
+        assertThat(operator).startsWith("afo_");
+        assertThat(reader).startsWith("afo_");
+        String retry = "/api/v1/executions/no-such-plan/retry";
+
+        HttpResponse<String> asOperator = executorPost(retry, operator);
+        assertThat(asOperator.statusCode()).as(asOperator.body()).isEqualTo(404);
+        assertThat(asOperator.body()).contains("no execution for plan no-such-plan");
+        HttpResponse<String> asAdmin = executorPost(retry, LocalAdminToken.TOKEN);
+        assertThat(asAdmin.statusCode()).as(asAdmin.body()).isEqualTo(404);
+        HttpResponse<String> asReader = executorPost(retry, reader);
+        assertThat(asReader.statusCode()).as(asReader.body()).isEqualTo(403);
+        HttpResponse<String> unknown = executorPost(retry, "afo_never-issued-by-inventory");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(401);
+        assertThat(unknown.body()).contains("unknown or revoked");
+        HttpResponse<String> anonymous = executorPost(retry, null);
+        assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("Bearer"));
+    }
+
+    private HttpResponse<String> executorPost(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(SERVICES.get(2).baseUrl() + path))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         admin.describeTopics(topics).allTopicNames().get().forEach((name, d) -> d.partitions()

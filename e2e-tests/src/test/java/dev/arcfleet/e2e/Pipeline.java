@@ -39,13 +39,18 @@ final class Pipeline implements AutoCloseable {
         Topics.MAIN.forEach(t -> topics.add(Topics.deadLetter(t)));
         LocalKafka.createTopics(topics);
         for (String service : SERVICE_NAMES) {
-            pipeline.env.put(service, Map.of(
+            Map<String, String> env = new HashMap<>(Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                     "QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.database(service + "_" + databaseSuffix),
                     "QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER,
                     "QUARKUS_DATASOURCE_PASSWORD", "",
                     "EXECUTOR_MODE", "dry-run",
                     LocalAdminToken.ENV, LocalAdminToken.file()));
+            if (!pipeline.services.isEmpty()) {
+                // planner and executor check tokens with inventory, which starts first
+                env.put("FLEET_AUTH_INTROSPECTION_URL", pipeline.inventory().baseUrl() + "/api/v1/tokens/introspect");
+            }
+            pipeline.env.put(service, Map.copyOf(env));
             pipeline.services.add(ServiceProcess.start(pipeline.root, service + "-service", pipeline.env.get(service),
                     pipeline.logs));
         }

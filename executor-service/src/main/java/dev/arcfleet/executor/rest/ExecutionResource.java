@@ -12,6 +12,7 @@ import dev.arcfleet.support.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
@@ -43,21 +44,36 @@ public class ExecutionResource {
     /** Ends a running execution; the optional body {@code {"reason": "..."}} goes into its failure reason. */
     @POST
     @Path("/{planId}/cancel")
+    @Consumes(MediaType.WILDCARD)
     @RolesAllowed(Roles.OPERATOR)
-    public Response cancel(@PathParam("planId") String planId, @Context SecurityIdentity caller, JsonNode body) {
-        JsonNode reason = body == null ? null : body.get("reason");
-        if (body != null && !body.isNull() && (!body.isObject() || (reason != null && !reason.isTextual())
-                || (reason != null && reason.asText().length() > MAX_REASON))) {
-            return ApiError.badRequest(List.of(new FieldError("reason", "optional text of at most " + MAX_REASON
-                    + " characters, in an object: {\"reason\": \"...\"}")));
+    public Response cancel(@PathParam("planId") String planId, @Context SecurityIdentity caller, String body) {
+        String reason = null;
+        if (body != null && !body.isBlank()) {
+            JsonNode json = readOrNull(body);
+            JsonNode value = json == null ? null : json.get("reason");
+            if (json == null || !json.isObject() || (value != null && !value.isTextual())
+                    || (value != null && value.asText().length() > MAX_REASON)) {
+                return ApiError.badRequest(List.of(new FieldError("reason", "optional text of at most " + MAX_REASON
+                        + " characters, in a JSON object: {\"reason\": \"...\"}")));
+            }
+            reason = value == null ? null : value.asText();
         }
-        return act(planId, () -> control.cancel(planId, caller.getPrincipal().getName(),
-                reason == null ? null : reason.asText()));
+        String why = reason;
+        return act(planId, () -> control.cancel(planId, caller.getPrincipal().getName(), why));
+    }
+
+    private JsonNode readOrNull(String body) {
+        try {
+            return mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     /** Runs a failed execution again from its failed step. */
     @POST
     @Path("/{planId}/retry")
+    @Consumes(MediaType.WILDCARD)
     @RolesAllowed(Roles.OPERATOR)
     public Response retry(@PathParam("planId") String planId, @Context SecurityIdentity caller) {
         return act(planId, () -> control.retry(planId, caller.getPrincipal().getName()));

@@ -9,6 +9,7 @@ import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
 import dev.arcfleet.inventory.metrics.RegistrationMetrics;
+import dev.arcfleet.inventory.limits.RegistrationLimiter;
 import dev.arcfleet.inventory.service.RegistrationOutcome;
 import dev.arcfleet.inventory.service.RegistrationService;
 import dev.arcfleet.support.security.Roles;
@@ -36,10 +37,12 @@ public class RegistrationResource {
     private final RegistrationService registrations;
     private final RegistrationMetrics metrics;
     private final SecurityIdentity identity;
+    private final RegistrationLimiter limiter;
 
     public RegistrationResource(RegistrationValidator validator, RegistrationService registrations,
-            RegistrationMetrics metrics, SecurityIdentity identity) {
+            RegistrationMetrics metrics, SecurityIdentity identity, RegistrationLimiter limiter) {
         this.identity = identity;
+        this.limiter = limiter;
         this.validator = validator;
         this.registrations = registrations;
         this.metrics = metrics;
@@ -66,6 +69,10 @@ public class RegistrationResource {
         }
         if (items.isEmpty()) {
             return ApiError.badRequest(List.of(new FieldError("$", "the array holds no registration")));
+        }
+        RegistrationLimiter.Verdict verdict = limiter.take(identity, items.size());
+        if (!verdict.allowed()) {
+            return refused(verdict, items.size());
         }
 
         String tokenSite = identity.getAttribute(Roles.SITE_ATTRIBUTE);
@@ -96,6 +103,18 @@ public class RegistrationResource {
         RegistrationResult result = new RegistrationResult(accepted, unchanged, rejected, results);
         Response.Status status = valid.isEmpty() ? Response.Status.BAD_REQUEST : Response.Status.OK;
         return Response.status(status).entity(result).type(MediaType.APPLICATION_JSON).build();
+    }
+
+    private Response refused(RegistrationLimiter.Verdict verdict, int items) {
+        metrics.count(FactsSource.REGISTRATION.name(), "RATE_LIMITED", items);
+        if (verdict.neverFits()) {
+            return ApiError.response(Response.Status.REQUEST_ENTITY_TOO_LARGE, "this token may send at most "
+                    + verdict.burst() + " registrations in one request, got " + items + "; split the bulk");
+        }
+        long seconds = Math.max(1, (verdict.retryAfter().toMillis() + 999) / 1000);
+        return Response.fromResponse(ApiError.response(429, "too many registrations from this token; retry in " + seconds
+                + " s (the limit is per token; a bulk counts each of its items)"))
+                .header("Retry-After", Long.toString(seconds)).build();
     }
 
     /** A registrar token registers into its own site only: an item naming another site (or none) is rejected. */

@@ -14,8 +14,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +40,9 @@ class AuthTest {
             try {
                 Path file = Files.createTempFile("admin-token-", ".txt");
                 Files.writeString(file, ADMIN_TOKEN + "\n");
-                return Map.of("fleet.auth.enabled", "true", "fleet.auth.admin-token-file", file.toString());
+                return Map.of("fleet.auth.enabled", "true", "fleet.auth.admin-token-file", file.toString(),
+                        "fleet.registrations.rate-limit.registrar.burst", "4",
+                        "fleet.registrations.rate-limit.registrar.per-second", "0.2");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -132,5 +136,27 @@ class AuthTest {
         as(ADMIN_TOKEN).delete("/api/v1/tokens/" + created.getString("tokenId")).then().statusCode(200);
         given().contentType("application/json").body(Map.of("token", token)).post("/api/v1/tokens/introspect").then()
                 .statusCode(200).body("active", equalTo(false));
+    }
+
+    @Test
+    void aDeviceTokenIsHeldToItsRateAndABulkOverItsBurstIsRefused() {
+        String token = as(ADMIN_TOKEN).body("{\"name\": \"bruges devices\", \"role\": \"registrar\", \"site\": \"bruges\"}")
+                .post("/api/v1/tokens").then().statusCode(201).extract().jsonPath().getString("token");
+        List<String> four = IntStream.range(0, 4).mapToObj(i -> registration("bruges-" + i + "-" + UUID.randomUUID(), "bruges"))
+                .toList();
+
+        as(token).body("[" + String.join(",", four) + "]").post("/api/v1/registrations").then().statusCode(200)
+                .body("accepted", equalTo(4));
+        String retryAfter = as(token).body(registration("bruges-d-" + UUID.randomUUID(), "bruges"))
+                .post("/api/v1/registrations").then().statusCode(429)
+                .body("message", containsString("too many registrations from this token"))
+                .extract().header("Retry-After");
+        assertThat(Integer.parseInt(retryAfter)).isBetween(1, 5);
+        as(token).body("[" + String.join(",", four) + "," + registration("bruges-e", "bruges") + "]")
+                .post("/api/v1/registrations").then().statusCode(413).body("message", containsString("at most 4"));
+
+        // another token, and people's tokens, have budgets of their own
+        as(ADMIN_TOKEN).body(registration("bruges-f-" + UUID.randomUUID(), "bruges")).post("/api/v1/registrations")
+                .then().statusCode(200).body("accepted", equalTo(1));
     }
 }

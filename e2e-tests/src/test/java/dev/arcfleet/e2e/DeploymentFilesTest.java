@@ -101,7 +101,12 @@ class DeploymentFilesTest {
                 assertThat(c.at("/resources/limits/memory").isMissingNode()).as(at).isFalse();
                 for (JsonNode env : c.path("env")) {
                     String name = env.get("name").asText();
-                    if (name.matches("(?i).*(PASSWORD|SECRET|TOKEN|KEY).*")) {
+                    if (name.endsWith("_FILE")) {
+                        // a file setting names a path; it must be in a mounted volume (a Secret's, for tokens)
+                        String path = env.path("value").asText();
+                        assertThat(c.path("volumeMounts").findValuesAsText("mountPath")).as("%s: %s=%s", at, name, path)
+                                .anyMatch(mount -> path.startsWith(mount + "/"));
+                    } else if (name.matches("(?i).*(PASSWORD|SECRET|TOKEN|KEY).*")) {
                         assertThat(env.has("value")).as("%s: %s must come from a Secret reference", at, name).isFalse();
                     }
                 }

@@ -28,9 +28,11 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 /**
  * {@code fleet.nodes} in batches (up to {@code max.poll.records}), in partition order: unusable records are
@@ -91,6 +93,11 @@ public class NodeFactsConsumer {
                 QuarkusTransaction.requiringNew().run(() -> {
                     Set<String> firstTime = processed.markFirstTime(marks,
                             usable.stream().map(u -> u.event().id()).toList());
+                    List<NodeFacts> fresh = usable.stream().filter(u -> u.facts() != null && firstTime.contains(u.event().id()))
+                            .map(Usable::facts).toList();
+                    PlanningService.Lookups lookups = planning.lookups(
+                            fresh.stream().map(NodeFacts::nodeId).collect(Collectors.toSet()),
+                            fresh.stream().map(NodeFacts::clusterId).filter(Objects::nonNull).collect(Collectors.toSet()));
                     for (Usable u : usable) {
                         if (!firstTime.remove(u.event().id())) {
                             continue;
@@ -99,7 +106,7 @@ public class NodeFactsConsumer {
                                 : u.facts() != null ? u.facts().correlationId() : u.retired().correlationId();
                         try (Correlation.Scope ignored = Correlation.open(correlationId)) {
                             if (u.facts() != null) {
-                                Decision decision = planning.onFacts(u.facts(), correlationId);
+                                Decision decision = planning.onFacts(u.facts(), correlationId, lookups);
                                 if (decision != null) {
                                     decided.add(new Decided(decision, u.facts().observedAt()));
                                 }
@@ -110,6 +117,7 @@ public class NodeFactsConsumer {
                     }
                 });
                 Instant committed = Instant.now();
+                Log.infof("batch of %d node events: %d decisions published", batch.count(), decided.size());
                 decided.forEach(d -> metrics.decided(d.decision(), d.observedAt(), committed));
                 return;
             } catch (RuntimeException e) {

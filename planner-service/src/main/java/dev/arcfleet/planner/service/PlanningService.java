@@ -33,6 +33,9 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -61,11 +64,62 @@ public class PlanningService {
         this.mapper = mapper;
     }
 
+    /**
+     * The rows a batch of node events will touch, read up front with one query each (the batch's node decisions, and
+     * the plans whose target is one of its nodes or clusters) instead of one lookup per event. A row not found there is
+     * known not to exist; lookups outside what was read go to the database as before.
+     */
+    public static final class Lookups {
+        private final Map<String, NodeDecisionEntity> decisions = new HashMap<>();
+        private final Set<String> nodesRead = new HashSet<>();
+        private final Map<String, PlanEntity> plans = new HashMap<>();
+        private final Set<String> targetsRead = new HashSet<>();
+
+        NodeDecisionEntity decision(String nodeId) {
+            return nodesRead.contains(nodeId) ? decisions.get(nodeId) : NodeDecisionEntity.findById(nodeId);
+        }
+
+        void created(NodeDecisionEntity decision) {
+            decisions.put(decision.nodeId, decision);
+        }
+
+        PlanEntity plan(String planId, String targetId) {
+            return targetsRead.contains(targetId) ? plans.get(planId) : PlanEntity.findById(planId);
+        }
+
+        void created(PlanEntity plan) {
+            plans.put(plan.planId, plan);
+        }
+    }
+
+    /** Reads what a batch about these nodes (and their clusters) will look up. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Lookups lookups(Collection<String> nodeIds, Collection<String> clusterIds) {
+        Lookups lookups = new Lookups();
+        if (!nodeIds.isEmpty()) {
+            NodeDecisionEntity.<NodeDecisionEntity>list("nodeId in ?1", nodeIds).forEach(lookups::created);
+            lookups.nodesRead.addAll(nodeIds);
+        }
+        Set<String> targets = new HashSet<>(nodeIds);
+        targets.addAll(clusterIds);
+        if (!targets.isEmpty()) {
+            PlanEntity.<PlanEntity>list("targetId in ?1", targets).forEach(lookups::created);
+            lookups.targetsRead.addAll(targets);
+        }
+        return lookups;
+    }
+
     /** Decides for the node; returns the decision it published, or null when the outcome did not change. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Decision onFacts(NodeFacts facts, String correlationId) {
+        return onFacts(facts, correlationId, new Lookups());
+    }
+
+    /** As {@link #onFacts(NodeFacts, String)}, with the batch's rows read up front. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Decision onFacts(NodeFacts facts, String correlationId, Lookups lookups) {
         Policy policy = policies.current();
-        NodeDecisionEntity stored = NodeDecisionEntity.findById(facts.nodeId());
+        NodeDecisionEntity stored = lookups.decision(facts.nodeId());
         if (stored != null && !stored.retired && stored.factsHash.equals(facts.factsHash())
                 && stored.policyVersion.equals(policy.version())) {
             Log.debugf("node %s unchanged (facts %s, policy %s): nothing to do", facts.nodeId(), facts.factsHash(),
@@ -81,7 +135,7 @@ public class PlanningService {
             return null;
         }
         Instant now = Instant.now();
-        Decision decision = attachPlan(engine.decide(facts, policy, now), facts, policy, correlationId, now);
+        Decision decision = attachPlan(engine.decide(facts, policy, now), facts, policy, correlationId, now, lookups);
         String previousPlan = stored == null || stored.retired ? null : stored.planId;
         Decision previous = stored == null || stored.retired ? null : readDecision(stored.decision);
         boolean known = stored != null;
@@ -103,6 +157,7 @@ public class PlanningService {
         stored.retired = false;
         if (!known) {
             stored.persist();
+            lookups.created(stored);
         }
         moveMembership(previousPlan, decision.planId(), correlationId, now);
         if (previous != null && sameOutcome(previous, decision)) {
@@ -111,7 +166,7 @@ public class PlanningService {
             return null;
         }
         publishDecision(decision, correlationId, now);
-        Log.infof("node %s -> %s %s %s (plan %s, policy %s) correlation %s", facts.nodeId(), decision.route(),
+        Log.debugf("node %s -> %s %s %s (plan %s, policy %s) correlation %s", facts.nodeId(), decision.route(),
                 decision.target().kind(), decision.target().id(), decision.planId(), policy.version(), correlationId);
         return decision;
     }
@@ -163,7 +218,8 @@ public class PlanningService {
         }
     }
 
-    private Decision attachPlan(Decision d, NodeFacts facts, Policy policy, String correlationId, Instant now) {
+    private Decision attachPlan(Decision d, NodeFacts facts, Policy policy, String correlationId, Instant now,
+            Lookups lookups) {
         Route route = d.route();
         if (route == Route.DIRECT_AGENT || route == Route.BLOCKED) {
             return with(d, null, List.of());
@@ -171,15 +227,15 @@ public class PlanningService {
         Set<Capability> provided = d.capabilities() == null ? Set.of() : toSet(d.capabilities().provided());
         if (route == Route.ARC_K8S) {
             PlanEntity arc = ensurePlan(Route.ARC_K8S, d.target(), clusterCapabilities(provided),
-                    clusterParameters(facts), null, policy, correlationId, facts.nodeId(), now);
+                    clusterParameters(facts), null, policy, correlationId, facts.nodeId(), now, lookups);
             return with(d, arc.planId, List.of());
         }
         if (route == Route.IOT_OPERATIONS) {
             Target cluster = new Target(TargetKind.CLUSTER, facts.clusterId());
             PlanEntity arc = ensurePlan(Route.ARC_K8S, cluster, clusterCapabilities(provided), clusterParameters(facts),
-                    null, policy, correlationId, facts.nodeId(), now);
+                    null, policy, correlationId, facts.nodeId(), now, lookups);
             PlanEntity iot = ensurePlan(Route.IOT_OPERATIONS, d.target(), EnumSet.of(Capability.EDGE_DATA),
-                    clusterParameters(facts), arc, policy, correlationId, facts.nodeId(), now);
+                    clusterParameters(facts), arc, policy, correlationId, facts.nodeId(), now, lookups);
             return with(d, iot.planId, List.of(arc.planId));
         }
         Map<String, String> params = new LinkedHashMap<>();
@@ -191,14 +247,15 @@ public class PlanningService {
         if (facts.site() != null) {
             params.put("site", facts.site());
         }
-        PlanEntity vm = ensurePlan(route, d.target(), provided, params, null, policy, correlationId, facts.nodeId(), now);
+        PlanEntity vm = ensurePlan(route, d.target(), provided, params, null, policy, correlationId, facts.nodeId(), now,
+                lookups);
         return with(d, vm.planId, List.of());
     }
 
     private PlanEntity ensurePlan(Route route, Target target, Set<Capability> capabilities, Map<String, String> parameters,
-            PlanEntity dependsOn, Policy policy, String correlationId, String nodeId, Instant now) {
+            PlanEntity dependsOn, Policy policy, String correlationId, String nodeId, Instant now, Lookups lookups) {
         String planId = PlanIds.planId(route, target);
-        PlanEntity plan = PlanEntity.findById(planId);
+        PlanEntity plan = lookups.plan(planId, target.id());
         if (plan == null) {
             plan = new PlanEntity();
             plan.planId = planId;
@@ -227,6 +284,7 @@ public class PlanningService {
         plan.revision = PlanIds.revision(route, target, merged, mergedParams);
         if (!known) {
             plan.persist();
+            lookups.created(plan);
         }
         boolean dependencyMet = dependsOn == null || "SUCCEEDED".equals(dependsOn.executionState);
         if (!dependencyMet) {
@@ -249,7 +307,7 @@ public class PlanningService {
                 correlationId, event);
         plan.publishedRevision = plan.revision;
         plan.state = PlanEntity.State.PUBLISHED;
-        Log.infof("published %s plan %s revision %s for %s correlation %s", plan.route, plan.planId, plan.revision,
+        Log.debugf("published %s plan %s revision %s for %s correlation %s", plan.route, plan.planId, plan.revision,
                 plan.targetId, correlationId);
     }
 

@@ -5,55 +5,90 @@ import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.inventory.service.StatusProjection;
 import dev.arcfleet.support.db.DatabaseFailures;
+import dev.arcfleet.support.inbox.DeadLetters;
 import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.inbox.ProcessedEvents;
 import dev.arcfleet.support.log.Correlation;
+import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
+/**
+ * {@code onboarding.status} in batches (up to {@code max.poll.records}), in partition order: poison goes to
+ * {@code onboarding.status.dlq} with the reason in headers, the rest is applied in one transaction (events seen before
+ * are skipped), then the batch is committed. A database that is away is waited for (the batch is applied once it
+ * answers), never taken for poison.
+ */
 @ApplicationScoped
 public class StatusConsumer {
+    static final String DLQ_CHANNEL = "status-dlq";
     private static final Set<String> TYPES = Set.of(EventTypes.STATUS);
 
     private final StatusProjection projection;
     private final ProcessedEvents processed;
     private final JsonReader json;
+    private final MutinyEmitter<String> deadLetters;
 
-    public StatusConsumer(StatusProjection projection, ProcessedEvents processed, JsonReader json) {
+    private record Usable(IncomingEvent event, StatusEvent status) {
+    }
+
+    public StatusConsumer(StatusProjection projection, ProcessedEvents processed, JsonReader json,
+            @Channel(DLQ_CHANNEL) MutinyEmitter<String> deadLetters) {
         this.projection = projection;
         this.processed = processed;
         this.json = json;
+        this.deadLetters = deadLetters;
     }
 
-    /**
-     * Poison goes to {@code onboarding.status.dlq}; a database that is away is waited for (the event is applied once it
-     * answers), never taken for poison.
-     */
     @Incoming(Channels.STATUS_IN)
     @Blocking
-    public void consume(ConsumerRecord<String, String> record) {
+    public void consume(ConsumerRecords<String, String> batch) {
+        List<Usable> usable = new ArrayList<>(batch.count());
+        for (ConsumerRecord<String, String> record : batch) {
+            try {
+                usable.add(read(record));
+            } catch (PoisonRecordException e) {
+                deadLetters.sendMessageAndAwait(DeadLetters.of(record, e));
+                Log.warnf("status event at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(), record.offset(),
+                        e.getMessage());
+            }
+        }
+        if (!usable.isEmpty()) {
+            DatabaseFailures.retryWhileUnavailable(usable.size() + " status events", () -> apply(usable));
+        }
+    }
+
+    private Usable read(ConsumerRecord<String, String> record) {
         IncomingEvent event = IncomingEvent.from(record);
         event.requireType(TYPES);
         StatusEvent status = json.read(event, StatusEvent.class);
-        if (status.type() == null) {
-            throw new PoisonRecordException("status event " + event.id() + " has no type");
+        try {
+            StatusProjection.check(status);
+        } catch (IllegalArgumentException e) {
+            throw new PoisonRecordException(e.getMessage(), e);
         }
-        DatabaseFailures.retryWhileUnavailable("status event " + event.id(), () -> apply(event, status));
+        return new Usable(event, status);
     }
 
-    private void apply(IncomingEvent event, StatusEvent status) {
-        if (processed.markFirstTime("status", event.id())) {
-            try (Correlation.Scope ignored = Correlation.open(
-                    event.correlationId() != null ? event.correlationId() : status.correlationId())) {
-                projection.apply(status);
-            } catch (IllegalArgumentException e) {
-                throw new PoisonRecordException(e.getMessage(), e);
+    private void apply(List<Usable> usable) {
+        Set<String> firstTime = processed.markFirstTime("status", usable.stream().map(u -> u.event().id()).toList());
+        for (Usable u : usable) {
+            if (firstTime.remove(u.event().id())) {
+                try (Correlation.Scope ignored = Correlation.open(
+                        u.event().correlationId() != null ? u.event().correlationId() : u.status().correlationId())) {
+                    projection.apply(u.status());
+                }
             }
         }
     }

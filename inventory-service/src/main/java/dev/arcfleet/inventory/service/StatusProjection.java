@@ -31,8 +31,31 @@ public class StatusProjection {
         this.live = live;
     }
 
+    /** What {@link #apply} needs of an event; an event without it is poison (IllegalArgumentException says why). */
+    public static void check(StatusEvent event) {
+        if (event.type() == null) {
+            throw new IllegalArgumentException("status event " + event.eventId() + " has no type");
+        }
+        switch (event.type()) {
+            case PLANNED, BLOCKED -> {
+                if (event.decision() == null || event.decision().nodeId() == null) {
+                    throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " carries no decision");
+                }
+            }
+            case STARTED, STEP_SUCCEEDED, RETRYING, SUCCEEDED, FAILED -> {
+                if (event.planId() == null) {
+                    throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " names no plan");
+                }
+            }
+            case SUPERSEDED -> {
+                // nothing is read of it
+            }
+        }
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void apply(StatusEvent event) {
+        check(event);
         Decision decision = event.decision();
         String nodeId = event.nodeId() != null ? event.nodeId() : decision != null ? decision.nodeId() : null;
         String planId = event.planId() != null ? event.planId() : decision != null ? decision.planId() : null;

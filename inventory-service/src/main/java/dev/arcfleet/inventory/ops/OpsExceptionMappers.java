@@ -14,6 +14,16 @@ public class OpsExceptionMappers {
     }
 
     @ServerExceptionMapper
+    public Response groupActive(GroupActiveException e) {
+        return ApiError.response(Response.Status.CONFLICT, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unknownGroup(UnknownGroupException e) {
+        return ApiError.response(Response.Status.NOT_FOUND, e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response redriveStopped(RedriveStoppedException e) {
         Log.warnf(e.getCause(), "%s", e.getMessage());
         return ApiError.response(e.status(), e.getMessage());

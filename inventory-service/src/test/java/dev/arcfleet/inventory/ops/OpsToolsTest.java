@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -48,7 +50,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The operator tools on a real broker and database: dead letters listed with their reasons, a mended registration
- * re-driven once and registered.
+ * re-driven once and registered, and a stopped consumer group replayed (a group with members refused).
  */
 @QuarkusTest
 @QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_ops"))
@@ -244,6 +246,84 @@ class OpsToolsTest {
         assertFields(given().get("/api/v1/ops/dead-letters?topic=fleet.nodes"), "topic");
         assertFields(given().get("/api/v1/ops/dead-letters?topic=" + DLQ + "&limit=501&from=-3"), "from", "limit");
         assertFields(given().get("/api/v1/ops/dead-letters?topic=" + DLQ + "&partition=99"), "partition");
+
+        assertFields(post("/api/v1/ops/consumer-groups/someone-else/replay", "{\"topic\": \"fleet.nodes\", \"from\": \"beginning\"}"), "group");
+        assertFields(post("/api/v1/ops/consumer-groups/planner/replay", "{\"topic\": \"onboarding.status\", \"from\": \"last tuesday\"}"),
+                "topic", "from");
+        assertFields(given().get("/api/v1/ops/consumer-groups?service=dashboard"), "service");
+    }
+
+    @Test
+    void listsTheServicesGroupsWithTheTopicEachReads() throws Exception {
+        JsonNode planner = json(given().get("/api/v1/ops/consumer-groups?service=planner"), 200);
+        assertThat(planner).hasSize(2);
+        assertThat(find(planner, "group", "planner").get("topic").asText()).isEqualTo(Topics.NODES);
+        assertThat(find(planner, "group", "planner-status").get("topic").asText()).isEqualTo(Topics.STATUS);
+        assertThat(json(given().get("/api/v1/ops/consumer-groups"), 200)).hasSize(ConsumerGroupCatalog.ALL.size());
+    }
+
+    /** The planner's group: no planner runs in inventory's tests, so it is a group nobody consumes in here. */
+    @Test
+    void replaysAStoppedGroupFromTheBeginningFromAnInstantAndFromPastTheEnd() throws Exception {
+        Instant marked = Instant.now().plus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+        Map<TopicPartition, Long> markers = new HashMap<>();
+        for (TopicPartition tp : offsets(Topics.NODES, OffsetSpec.latest()).keySet()) {
+            RecordMetadata m = send(new ProducerRecord<>(Topics.NODES, tp.partition(), marked.toEpochMilli(), "ops-replay-marker", "{}"));
+            markers.put(tp, m.offset());
+        }
+        Map<TopicPartition, Long> beginning = offsets(Topics.NODES, OffsetSpec.earliest());
+        Map<TopicPartition, Long> end = offsets(Topics.NODES, OffsetSpec.latest());
+        commit("planner", end);
+
+        JsonNode fromBeginning = json(post("/api/v1/ops/consumer-groups/planner/replay",
+                "{\"topic\": \"fleet.nodes\", \"from\": \"beginning\"}"), 200);
+        assertThat(fromBeginning.get("replayedFrom").asText()).isEqualTo("beginning");
+        assertThat(byPartition(fromBeginning, "from")).isEqualTo(byPartitionNumber(end));
+        assertThat(byPartition(fromBeginning, "to")).isEqualTo(byPartitionNumber(beginning));
+        assertThat(committed("planner")).isEqualTo(beginning);
+
+        JsonNode fromInstant = json(post("/api/v1/ops/consumer-groups/planner/replay",
+                "{\"topic\": \"fleet.nodes\", \"from\": \"" + marked + "\"}"), 200);
+        assertThat(byPartition(fromInstant, "from")).isEqualTo(byPartitionNumber(beginning));
+        assertThat(byPartition(fromInstant, "to")).isEqualTo(byPartitionNumber(markers));
+        assertThat(committed("planner")).isEqualTo(markers);
+
+        Map<TopicPartition, Long> endBefore = offsets(Topics.NODES, OffsetSpec.latest());
+        JsonNode pastTheEnd = json(post("/api/v1/ops/consumer-groups/planner/replay",
+                "{\"topic\": \"fleet.nodes\", \"from\": \"" + marked.plus(10, ChronoUnit.MINUTES) + "\"}"), 200);
+        Map<TopicPartition, Long> endAfter = offsets(Topics.NODES, OffsetSpec.latest());
+        Map<TopicPartition, Long> committed = committed("planner");
+        for (TopicPartition tp : endBefore.keySet()) {
+            assertThat(committed.get(tp)).isBetween(endBefore.get(tp), endAfter.get(tp));
+            assertThat(byPartition(pastTheEnd, "to").get(tp.partition())).isEqualTo(committed.get(tp));
+        }
+    }
+
+    @Test
+    void refusesAGroupWithAnActiveMemberAndAGroupThatNeverConsumed() throws Exception {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG,
+                "planner-status", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        try (KafkaConsumer<String, String> member = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            member.subscribe(List.of(Topics.STATUS));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                member.poll(Duration.ofMillis(100));
+                return !member.assignment().isEmpty();
+            });
+            Map<TopicPartition, Long> before = committed("planner-status");
+            Response refused = post("/api/v1/ops/consumer-groups/planner-status/replay",
+                    "{\"topic\": \"onboarding.status\", \"from\": \"beginning\"}");
+            assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(409);
+            assertThat(refused.jsonPath().getString("message"))
+                    .contains("planner-status has 1 active member")
+                    .contains("Stop planner-service's consumers first")
+                    .contains("bin/fleet-local replay planner");
+            assertThat(committed("planner-status")).isEqualTo(before);
+        }
+
+        Response unknown = post("/api/v1/ops/consumer-groups/executor-iot-operations/replay",
+                "{\"topic\": \"onboarding.plans.iot-operations\", \"from\": \"beginning\"}");
+        assertThat(unknown.statusCode()).as(unknown.asString()).isEqualTo(404);
+        assertThat(unknown.jsonPath().getString("message")).contains("no committed offsets on onboarding.plans.iot-operations");
     }
 
     private static Response post(String path, String body) {
@@ -266,6 +346,18 @@ class OpsToolsTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no " + field + "=" + value + " in " + array));
     }
 
+    private static Map<Integer, Long> byPartition(JsonNode replay, String field) {
+        Map<Integer, Long> offsets = new HashMap<>();
+        replay.get("partitions").forEach(p -> offsets.put(p.get("partition").asInt(), p.get(field).isNull() ? null : p.get(field).asLong()));
+        return offsets;
+    }
+
+    private static Map<Integer, Long> byPartitionNumber(Map<TopicPartition, Long> offsets) {
+        Map<Integer, Long> byNumber = new HashMap<>();
+        offsets.forEach((tp, o) -> byNumber.put(tp.partition(), o));
+        return byNumber;
+    }
+
     private RecordMetadata send(ProducerRecord<String, String> record) throws Exception {
         return producer.send(record).get(30, TimeUnit.SECONDS);
     }
@@ -286,6 +378,25 @@ class OpsToolsTest {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> offsets.put(tp, info.offset()));
         return offsets;
+    }
+
+    private Map<TopicPartition, Long> committed(String group) throws Exception {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                .forEach((tp, o) -> offsets.put(tp, o.offset()));
+        return offsets;
+    }
+
+    /** Commits {@code offsets} for {@code group} the way a stopped service left them: no member stays behind. */
+    private void commit(String group, Map<TopicPartition, Long> offsets) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> commit = new HashMap<>();
+            offsets.forEach((tp, o) -> commit.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(o)));
+            consumer.assign(offsets.keySet());
+            consumer.commitSync(commit, Duration.ofSeconds(30));
+        }
     }
 
     /** Every record of {@code topic} up to its end offsets now. */

@@ -112,6 +112,27 @@ class OpsToolsTest {
             assertThat(r.get("eventId").asText()).isNotBlank();
         }
 
+        // re-driven before its cause is mended, a poison record is dead-lettered again, saying where it came from
+        JsonNode first = listed.get(toaster);
+        String origin = DLQ + "/" + first.get("partition").asInt() + "/" + first.get("offset").asLong();
+        assertThat(json(post("/api/v1/ops/dead-letters/redrive", "{\"topic\": \"" + DLQ + "\", \"records\": [{\"partition\": "
+                + first.get("partition").asInt() + ", \"offset\": " + first.get("offset").asLong() + "}]}"), 200)
+                .get("redriven").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonNode page = json(given().get("/api/v1/ops/dead-letters?topic=" + DLQ + "&from=" + from + "&limit=500"), 200);
+            assertThat(page.get("records")).filteredOn(r -> toaster.equals(r.path("key").asText()))
+                    .anySatisfy(r -> {
+                        assertThat(r.get("redrivenFrom").asText()).isEqualTo(origin);
+                        assertThat(r.get("reason").asText()).contains("deviceClass");
+                        assertThat(r.get("redriven").asBoolean()).isFalse();
+                    })
+                    .anySatisfy(r -> {
+                        assertThat(r.get("offset").asLong()).isEqualTo(first.get("offset").asLong());
+                        assertThat(r.get("redriven").asBoolean()).isTrue();
+                        assertThat(r.get("redrivenFrom").isNull()).isTrue();
+                    });
+        });
+
         Map<TopicPartition, Long> begin = offsets(DLQ, OffsetSpec.earliest());
         Map<TopicPartition, Long> end = offsets(DLQ, OffsetSpec.latest());
         long held = end.keySet().stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();

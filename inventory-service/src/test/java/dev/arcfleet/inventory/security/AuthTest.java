@@ -118,6 +118,24 @@ class AuthTest {
                 .body("message", not(containsString("afo_")));
     }
 
+    /** Unlike the registry's reads, the operator tools' reads show record values: an operator's, too. */
+    @Test
+    void theOperatorToolsNeedAnOperator() {
+        String reader = as(ADMIN_TOKEN).body("{\"name\": \"wallboard\", \"role\": \"reader\"}").post("/api/v1/tokens")
+                .then().statusCode(201).extract().path("token");
+        String operator = as(ADMIN_TOKEN).body("{\"name\": \"on call\", \"role\": \"operator\"}").post("/api/v1/tokens")
+                .then().statusCode(201).extract().path("token");
+        given().get("/api/v1/ops/dead-letters/summary").then().statusCode(401).body("message", containsString("bearer token"));
+        as(reader).get("/api/v1/ops/dead-letters?topic=fleet.registrations.dlq").then().statusCode(403);
+        as(reader).body("{\"topic\": \"fleet.registrations.dlq\", \"all\": true}").post("/api/v1/ops/dead-letters/redrive")
+                .then().statusCode(403);
+        as(reader).body("{\"topic\": \"fleet.nodes\", \"from\": \"beginning\"}").post("/api/v1/ops/consumer-groups/planner/replay")
+                .then().statusCode(403);
+        as(operator).get("/api/v1/ops/dead-letters/summary").then().statusCode(200);
+        as(operator).body("{\"topic\": \"fleet.registrations.dlq\"}").post("/api/v1/ops/dead-letters/redrive").then()
+                .statusCode(400).body("errors.field", hasItem("records"));
+    }
+
     @Test
     void theOtherServicesCanAskWhatATokenGrantsUntilItIsRevoked() {
         JsonPath created = as(ADMIN_TOKEN).body("{\"name\": \"lyon devices\", \"role\": \"registrar\", \"site\": \"lyon\"}")

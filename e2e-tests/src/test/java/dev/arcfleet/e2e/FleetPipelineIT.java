@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,10 +130,16 @@ class FleetPipelineIT {
 
             ServiceProcess planner = SERVICES.get(1);
             planner.close();
-            Map<TopicPartition, OffsetAndMetadata> beginning = nodesEnd.keySet().stream()
-                    .collect(Collectors.toMap(tp -> tp, tp -> new OffsetAndMetadata(0)));
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                    .untilAsserted(() -> admin.alterConsumerGroupOffsets("planner", beginning).all().get());
+            // the operator tool (what bin/fleet-local replay calls): refused with 409 until the group has no member
+            AtomicReference<HttpResponse<String>> replay = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                HttpResponse<String> answer = post("/api/v1/ops/consumer-groups/planner/replay",
+                        "{\"topic\": \"fleet.nodes\", \"from\": \"beginning\"}");
+                replay.set(answer);
+                assertThat(answer.statusCode()).as(answer.body()).isIn(200, 409);
+                return answer.statusCode() == 200;
+            });
+            assertThat(JSON.readTree(replay.get().body()).path("partitions").size()).isEqualTo(nodesEnd.size());
             assertThat(total(committed(admin, nodesEnd.keySet()))).isZero();
 
             ServiceProcess restarted = ServiceProcess.start(root, "planner-service", ENV.get("planner"), logs)

@@ -12,8 +12,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class SecurityErrors {
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e) {
-        return challenge("this needs a bearer token (Authorization: Bearer ...): an operator or admin token, or a"
-                + " registrar token for registrations");
+        return challenge("this needs a bearer token (Authorization: Bearer ...): an operator or admin token (a site's"
+                + " registrar token for registrations)");
     }
 
     @ServerExceptionMapper

@@ -1,0 +1,61 @@
+package dev.arcfleet.executor;
+
+import dev.arcfleet.testsupport.FleetInfraResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * The executor's operator actions need a token: the bootstrap admin token it was given works, no token is a 401, and
+ * a token it must ask inventory about while inventory cannot be reached is a 503 with Retry-After (the caller retries),
+ * not a 401 that would send an operator looking for a new token. Reads stay open.
+ */
+@QuarkusTest
+@TestProfile(ExecutorAuthTest.AuthOn.class)
+@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "executor_auth"))
+class ExecutorAuthTest {
+    static final String ADMIN_TOKEN = "afo_executor-admin-" + UUID.randomUUID();
+
+    public static class AuthOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try (ServerSocket free = new ServerSocket(0)) {
+                Path file = Files.createTempFile("admin-token-", ".txt");
+                Files.writeString(file, ADMIN_TOKEN + "\n");
+                // a port that was free a moment ago: nothing answers there, as when inventory is down
+                String unreachable = "http://127.0.0.1:" + free.getLocalPort() + "/api/v1/tokens/introspect";
+                return Map.of("fleet.auth.enabled", "true", "fleet.auth.admin-token-file", file.toString(),
+                        "fleet.auth.introspection-url", unreachable);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Test
+    void operatorActionsNeedATokenAndAnUnreachableTokenCheckIsA503() {
+        given().post("/api/v1/executions/some-plan/retry").then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer")).body("message", containsString("bearer token"));
+        given().header("Authorization", "Bearer " + ADMIN_TOKEN).post("/api/v1/executions/some-plan/retry").then()
+                .statusCode(404).body("message", containsString("no execution for plan some-plan"));
+        given().header("Authorization", "Bearer afo_a-token-only-inventory-knows").post("/api/v1/executions/some-plan/cancel")
+                .then().statusCode(503).header("Retry-After", equalTo("5"))
+                .body("message", containsString("cannot be checked right now"));
+        given().get("/api/v1/executions/some-plan").then().statusCode(404);
+    }
+}

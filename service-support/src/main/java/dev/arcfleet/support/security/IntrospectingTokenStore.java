@@ -79,7 +79,7 @@ public class IntrospectingTokenStore implements TokenStore {
                     site == null || site.isNull() ? null : site.asText()));
         } catch (IOException e) {
             throw new TokenCheckUnavailableException("the token check at " + endpoint.get() + " cannot be reached: "
-                    + e.getMessage(), e);
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TokenCheckUnavailableException("interrupted while checking a token", e);

@@ -11,7 +11,6 @@ import dev.arcfleet.support.inbox.JsonReader;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.inbox.ProcessedEvents;
 import dev.arcfleet.support.log.Correlation;
-import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -54,16 +52,7 @@ public class StatusConsumer {
     @Incoming(Channels.STATUS_IN)
     @Blocking
     public void consume(ConsumerRecords<String, String> batch) {
-        List<Usable> usable = new ArrayList<>(batch.count());
-        for (ConsumerRecord<String, String> record : batch) {
-            try {
-                usable.add(read(record));
-            } catch (PoisonRecordException e) {
-                deadLetters.sendMessageAndAwait(DeadLetters.of(record, e));
-                Log.warnf("status event at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(), record.offset(),
-                        e.getMessage());
-            }
-        }
+        List<Usable> usable = DeadLetters.readBatch(batch, this::read, deadLetters, "status event");
         if (!usable.isEmpty()) {
             DatabaseFailures.retryWhileUnavailable(usable.size() + " status events", () -> apply(usable));
         }

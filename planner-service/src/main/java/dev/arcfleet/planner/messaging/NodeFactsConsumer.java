@@ -73,16 +73,7 @@ public class NodeFactsConsumer {
     @Incoming(Channels.NODES_IN)
     @Blocking
     public void consume(ConsumerRecords<String, String> batch) {
-        List<Usable> usable = new ArrayList<>(batch.count());
-        for (ConsumerRecord<String, String> record : batch) {
-            try {
-                usable.add(read(record));
-            } catch (PoisonRecordException e) {
-                deadLetters.sendMessageAndAwait(DeadLetters.of(record, e));
-                Log.warnf("node event at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(), record.offset(),
-                        e.getMessage());
-            }
-        }
+        List<Usable> usable = DeadLetters.readBatch(batch, this::read, deadLetters, "node event");
         if (usable.isEmpty()) {
             return;
         }

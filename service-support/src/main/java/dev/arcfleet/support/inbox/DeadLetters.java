@@ -1,12 +1,18 @@
 package dev.arcfleet.support.inbox;
 
 import dev.arcfleet.contracts.Topics;
+import io.quarkus.logging.Log;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * A dead letter for a record a batch consumer cannot use: the original key, value and headers, to
@@ -27,6 +33,25 @@ public final class DeadLetters {
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(Topics.deadLetter(record.topic())).withKey(record.key()).withHeaders(headers).build();
         return Message.of(record.value() == null ? "" : record.value()).addMetadata(metadata);
+    }
+
+    /**
+     * Reads every record of a batch with {@code read}; a record it rejects as poison is dead-lettered (sent and
+     * awaited) and logged, the others are returned in batch order.
+     */
+    public static <T> List<T> readBatch(ConsumerRecords<String, String> batch, Function<ConsumerRecord<String, String>, T> read,
+            MutinyEmitter<String> deadLetters, String what) {
+        List<T> usable = new ArrayList<>(batch.count());
+        for (ConsumerRecord<String, String> record : batch) {
+            try {
+                usable.add(read.apply(record));
+            } catch (PoisonRecordException e) {
+                deadLetters.sendMessageAndAwait(of(record, e));
+                Log.warnf("%s at %s-%d@%d dead-lettered: %s", what, record.topic(), record.partition(), record.offset(),
+                        e.getMessage());
+            }
+        }
+        return usable;
     }
 
     private static byte[] bytes(String s) {

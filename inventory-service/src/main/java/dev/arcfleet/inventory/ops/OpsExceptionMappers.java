@@ -32,7 +32,6 @@ public class OpsExceptionMappers {
     @ServerExceptionMapper
     public Response brokerUnavailable(BrokerUnavailableException e) {
         Log.warnf(e.getCause(), "operator tool failed on the broker: %s", e.getMessage());
-        return Response.fromResponse(ApiError.response(Response.Status.SERVICE_UNAVAILABLE, e.getMessage()))
-                .header("Retry-After", "5").build();
+        return ApiError.retryLater(503, e.getMessage(), 5);
     }
 }

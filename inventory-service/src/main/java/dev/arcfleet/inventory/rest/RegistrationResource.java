@@ -112,9 +112,8 @@ public class RegistrationResource {
                     + verdict.burst() + " registrations in one request, got " + items + "; split the bulk");
         }
         long seconds = Math.max(1, (verdict.retryAfter().toMillis() + 999) / 1000);
-        return Response.fromResponse(ApiError.response(429, "too many registrations from this token; retry in " + seconds
-                + " s (the limit is per token; a bulk counts each of its items)"))
-                .header("Retry-After", Long.toString(seconds)).build();
+        return ApiError.retryLater(429, "too many registrations from this token; retry in " + seconds
+                + " s (the limit is per token; a bulk counts each of its items)", seconds);
     }
 
     /** A registrar token registers into its own site only: an item naming another site (or none) is rejected. */

@@ -20,6 +20,11 @@ public record ApiError(int status, String message, List<FieldError> errors) {
         return response(status.getStatusCode(), message);
     }
 
+    /** A refusal the client should send again after {@code seconds} (429, 503): the body and a {@code Retry-After}. */
+    public static Response retryLater(int status, String message, long seconds) {
+        return Response.fromResponse(response(status, message)).header("Retry-After", Long.toString(seconds)).build();
+    }
+
     /** For statuses the enum lacks or that arrive as numbers (a framework's 405 or 415). */
     public static Response response(int status, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)

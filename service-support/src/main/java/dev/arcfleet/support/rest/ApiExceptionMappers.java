@@ -56,9 +56,8 @@ public class ApiExceptionMappers {
     public Response persistence(PersistenceException e) {
         if (DatabaseFailures.unavailable(e)) {
             Log.warnf("request refused while the database is unavailable: %s", firstLine(String.valueOf(e.getMessage())));
-            return Response.fromResponse(ApiError.response(Response.Status.SERVICE_UNAVAILABLE,
-                    "the database is unavailable; nothing of this request was stored, send it again"))
-                    .header("Retry-After", "5").build();
+            return ApiError.retryLater(503, "the database is unavailable; nothing of this request was stored, send it again",
+                    5);
         }
         Log.errorf(e, "request failed on the database");
         return ApiError.response(Response.Status.INTERNAL_SERVER_ERROR, "the service failed to answer; see its log");

@@ -27,8 +27,7 @@ public class SecurityErrors {
     @ServerExceptionMapper
     public Response tokenCheckUnavailable(TokenCheckUnavailableException e) {
         Log.warn(e.getMessage());
-        return Response.fromResponse(ApiError.response(Response.Status.SERVICE_UNAVAILABLE,
-                "the token cannot be checked right now; retry shortly")).header("Retry-After", "5").build();
+        return ApiError.retryLater(503, "the token cannot be checked right now; retry shortly", 5);
     }
 
     @ServerExceptionMapper

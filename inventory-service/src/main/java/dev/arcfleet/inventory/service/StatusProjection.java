@@ -99,10 +99,7 @@ public class StatusProjection {
     }
 
     private void applyDecision(StatusEvent event) {
-        Decision d = event.decision();
-        if (d == null || d.nodeId() == null) {
-            throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " carries no decision");
-        }
+        Decision d = event.decision(); // present: apply checked the event
         Instant decidedAt = d.decidedAt() != null ? d.decidedAt() : event.occurredAt();
         entityManager.createQuery("""
                 update NodeEntity set route = :route, targetKind = :targetKind, targetId = :targetId, degraded = :degraded,
@@ -122,9 +119,6 @@ public class StatusProjection {
     }
 
     private void applyPlanProgress(StatusEvent event, OnboardingState state) {
-        if (event.planId() == null) {
-            throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " names no plan");
-        }
         PlanStatusEntity plan = entityManager.find(PlanStatusEntity.class, event.planId());
         boolean known = plan != null;
         if (!known) {

@@ -79,7 +79,7 @@ public class PlanningService {
             return nodesRead.contains(nodeId) ? decisions.get(nodeId) : NodeDecisionEntity.findById(nodeId);
         }
 
-        void created(NodeDecisionEntity decision) {
+        void add(NodeDecisionEntity decision) {
             decisions.put(decision.nodeId, decision);
         }
 
@@ -87,7 +87,7 @@ public class PlanningService {
             return targetsRead.contains(targetId) ? plans.get(planId) : PlanEntity.findById(planId);
         }
 
-        void created(PlanEntity plan) {
+        void add(PlanEntity plan) {
             plans.put(plan.planId, plan);
         }
     }
@@ -97,13 +97,13 @@ public class PlanningService {
     public Lookups lookups(Collection<String> nodeIds, Collection<String> clusterIds) {
         Lookups lookups = new Lookups();
         if (!nodeIds.isEmpty()) {
-            NodeDecisionEntity.<NodeDecisionEntity>list("nodeId in ?1", nodeIds).forEach(lookups::created);
+            NodeDecisionEntity.<NodeDecisionEntity>list("nodeId in ?1", nodeIds).forEach(lookups::add);
             lookups.nodesRead.addAll(nodeIds);
         }
         Set<String> targets = new HashSet<>(nodeIds);
         targets.addAll(clusterIds);
         if (!targets.isEmpty()) {
-            PlanEntity.<PlanEntity>list("targetId in ?1", targets).forEach(lookups::created);
+            PlanEntity.<PlanEntity>list("targetId in ?1", targets).forEach(lookups::add);
             lookups.targetsRead.addAll(targets);
         }
         return lookups;
@@ -157,7 +157,7 @@ public class PlanningService {
         stored.retired = false;
         if (!known) {
             stored.persist();
-            lookups.created(stored);
+            lookups.add(stored);
         }
         moveMembership(previousPlan, decision.planId(), correlationId, now);
         if (previous != null && sameOutcome(previous, decision)) {
@@ -284,7 +284,7 @@ public class PlanningService {
         plan.revision = PlanIds.revision(route, target, merged, mergedParams);
         if (!known) {
             plan.persist();
-            lookups.created(plan);
+            lookups.add(plan);
         }
         boolean dependencyMet = dependsOn == null || "SUCCEEDED".equals(dependsOn.executionState);
         if (!dependencyMet) {

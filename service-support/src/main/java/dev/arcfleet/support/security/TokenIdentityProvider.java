@@ -58,7 +58,7 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
         if (isBootstrapAdmin(token)) {
             return Uni.createFrom().item(identity(BOOTSTRAP_ADMIN));
         }
-        return context.runBlocking(() -> identity(grantOf(token).orElseThrow(() -> {
+        return context.runBlocking(() -> identity(store.lookup(token).orElseThrow(() -> {
             Log.debug("a bearer token that is unknown or revoked was refused");
             return new AuthenticationFailedException("unknown or revoked token");
         })));

@@ -47,27 +47,32 @@ public class ExecutionResource {
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed(Roles.OPERATOR)
     public Response cancel(@PathParam("planId") String planId, @Context SecurityIdentity caller, String body) {
-        String reason = null;
-        if (body != null && !body.isBlank()) {
-            JsonNode json = readOrNull(body);
-            JsonNode value = json == null ? null : json.get("reason");
-            if (json == null || !json.isObject() || (value != null && !value.isTextual())
-                    || (value != null && value.asText().length() > MAX_REASON)) {
-                return ApiError.badRequest(List.of(new FieldError("reason", "optional text of at most " + MAX_REASON
-                        + " characters, in a JSON object: {\"reason\": \"...\"}")));
-            }
-            reason = value == null ? null : value.asText();
+        String reason;
+        try {
+            reason = reasonOf(body);
+        } catch (IllegalArgumentException e) {
+            return ApiError.badRequest(List.of(new FieldError("reason", "optional text of at most " + MAX_REASON
+                    + " characters, in a JSON object: {\"reason\": \"...\"}")));
         }
-        String why = reason;
-        return act(planId, () -> control.cancel(planId, caller.getPrincipal().getName(), why));
+        return act(planId, () -> control.cancel(planId, caller.getPrincipal().getName(), reason));
     }
 
-    private JsonNode readOrNull(String body) {
-        try {
-            return mapper.readTree(body);
-        } catch (JsonProcessingException e) {
+    /** The reason of a cancel body: null without one; IllegalArgumentException for a body that is not one. */
+    private String reasonOf(String body) {
+        if (body == null || body.isBlank()) {
             return null;
         }
+        JsonNode json;
+        try {
+            json = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+        JsonNode value = json.isObject() ? json.get("reason") : null;
+        if (!json.isObject() || value != null && (!value.isTextual() || value.asText().length() > MAX_REASON)) {
+            throw new IllegalArgumentException("not a cancel body");
+        }
+        return value == null ? null : value.asText();
     }
 
     /** Runs a failed execution again from its failed step. */

@@ -73,21 +73,9 @@ public class RegistrationConsumer {
     @Incoming(Channels.REGISTRATIONS_IN)
     @Blocking
     public void consume(ConsumerRecords<String, String> batch) {
-        List<Good> good = new ArrayList<>(batch.count());
-        for (ConsumerRecord<String, String> record : batch) {
-            try {
-                IncomingEvent event = IncomingEvent.from(record);
-                if (event.type() != null && !EventTypes.REGISTRATION_SUBMITTED.equals(event.type())) {
-                    event.requireType(Set.of(EventTypes.REGISTRATION_SUBMITTED));
-                }
-                Validated validated = validator.validate(parse(event));
-                if (!validated.valid()) {
-                    throw new PoisonRecordException("invalid registration " + event.id() + ": " + describe(validated.errors()));
-                }
-                good.add(new Good(event.id(), validated.registration()));
-            } catch (PoisonRecordException e) {
-                deadLetter(record, e);
-            }
+        List<Good> good = DeadLetters.readBatch(batch, this::read, deadLetters, "registration");
+        if (good.size() < batch.count()) {
+            metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", batch.count() - good.size());
         }
         if (good.isEmpty()) {
             return;
@@ -122,11 +110,16 @@ public class RegistrationConsumer {
         }
     }
 
-    private void deadLetter(ConsumerRecord<String, String> record, PoisonRecordException e) {
-        deadLetters.sendMessageAndAwait(DeadLetters.of(record, e));
-        metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", 1);
-        Log.warnf("registration at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(), record.offset(),
-                e.getMessage());
+    private Good read(ConsumerRecord<String, String> record) {
+        IncomingEvent event = IncomingEvent.from(record);
+        if (event.type() != null && !EventTypes.REGISTRATION_SUBMITTED.equals(event.type())) {
+            event.requireType(Set.of(EventTypes.REGISTRATION_SUBMITTED));
+        }
+        Validated validated = validator.validate(parse(event));
+        if (!validated.valid()) {
+            throw new PoisonRecordException("invalid registration " + event.id() + ": " + describe(validated.errors()));
+        }
+        return new Good(event.id(), validated.registration());
     }
 
     private JsonNode parse(IncomingEvent event) {

@@ -13,15 +13,19 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -77,13 +81,15 @@ public final class PipelineBench {
         result.put("raw_kafka_records_per_s", Math.round(raw[rounds / 2]));
         result.put("pipeline_records_per_s", Math.round(pipeline[rounds / 2]));
         result.put("ratio", Math.round(pipeline[rounds / 2] / raw[rounds / 2] * 1000) / 1000.0);
-        long[] latencies = latencyRun(bootstrap, rate, seconds);
+        LatencyRun run = latencyRun(bootstrap, rate, seconds);
+        long[] latencies = run.latencies();
         ObjectNode latency = result.putObject("plan_latency_ms");
         latency.put("offered_per_s", rate);
         latency.put("samples", latencies.length);
         latency.put("p50", percentile(latencies, 50));
         latency.put("p95", percentile(latencies, 95));
         latency.put("p99", percentile(latencies, 99));
+        latency.set("hops_ms", run.hopsJson());
         ObjectNode rss = result.putObject("rss_mib");
         for (String service : List.of("inventory", "planner", "executor")) {
             long pid = Long.parseLong(Files.readString(state.resolve("pids").resolve(service + ".pid")).trim());
@@ -153,13 +159,21 @@ public final class PipelineBench {
         }
     }
 
-    /** Registrations at a steady offered rate for a while; latency from send to the PLANNED/BLOCKED event seen. */
-    static long[] latencyRun(String bootstrap, int rate, int seconds) throws Exception {
+    /**
+     * Registrations at a steady offered rate for a while; latency from send to the PLANNED/BLOCKED event seen. Also
+     * where each registration waited, from the timestamps every hop leaves: the CloudEvents {@code ce_time} of an
+     * event is when a service wrote it to its outbox (inside the consumer's transaction), the record's own timestamp
+     * is when the outbox relay sent it. Hops: consumed and processed by inventory, relayed to fleet.nodes, consumed
+     * and processed by the planner, relayed to onboarding.status, seen by this client.
+     */
+    static LatencyRun latencyRun(String bootstrap, int rate, int seconds) throws Exception {
         String prefix = "lat-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         int total = rate * seconds;
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, long[]> nodeStamps = new HashMap<>();
         List<Long> latencies = new ArrayList<>();
-        try (KafkaConsumer<String, String> status = consumerAtEnd(bootstrap, "onboarding.status");
+        List<long[]> hops = new ArrayList<>();
+        try (KafkaConsumer<String, String> status = consumerAtEnd(bootstrap, "onboarding.status", "fleet.nodes");
              KafkaProducer<String, String> producer = producer(bootstrap)) {
             AtomicLong sent = new AtomicLong();
             Thread sender = new Thread(() -> {
@@ -172,7 +186,7 @@ public final class PipelineBench {
                     }
                     ObjectNode reg = IngestThroughput.registration(prefix + i, i);
                     String id = reg.get("deviceId").asText();
-                    sentAt.put(id, System.nanoTime());
+                    sentAt.put(id, System.currentTimeMillis());
                     producer.send(new ProducerRecord<>("fleet.registrations", id, reg.toString()));
                     sent.incrementAndGet();
                 }
@@ -182,17 +196,59 @@ public final class PipelineBench {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 120L);
             while (latencies.size() < total && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> rec : status.poll(Duration.ofMillis(50))) {
-                    long now = System.nanoTime();
+                    long now = System.currentTimeMillis();
+                    if (rec.topic().equals("fleet.nodes")) {
+                        String nodeId = nodeIdOf(rec.value(), prefix);
+                        if (nodeId != null) {
+                            nodeStamps.put(nodeId, new long[] {ceTime(rec), rec.timestamp()});
+                        }
+                        continue;
+                    }
                     String nodeId = decided(rec.value(), prefix);
                     Long at = nodeId == null ? null : sentAt.remove(nodeId);
                     if (at != null) {
-                        latencies.add((now - at) / 1_000_000);
+                        latencies.add(now - at);
+                        long[] node = nodeStamps.remove(nodeId);
+                        if (node != null) {
+                            hops.add(new long[] {node[0] - at, node[1] - node[0], ceTime(rec) - node[1],
+                                rec.timestamp() - ceTime(rec), now - rec.timestamp()});
+                        }
                     }
                 }
             }
             sender.join();
         }
-        return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        return new LatencyRun(latencies.stream().mapToLong(Long::longValue).sorted().toArray(), hops);
+    }
+
+    /** Latencies (sorted) and, per registration, the milliseconds spent in each of the {@link #HOPS}. */
+    record LatencyRun(long[] latencies, List<long[]> hops) {
+        ObjectNode hopsJson() {
+            ObjectNode out = JSON.createObjectNode();
+            for (int h = 0; h < HOPS.length; h++) {
+                int hop = h;
+                long[] sorted = hops.stream().mapToLong(x -> x[hop]).sorted().toArray();
+                out.putObject(HOPS[h]).put("p50", percentile(sorted, 50)).put("p99", percentile(sorted, 99));
+            }
+            return out;
+        }
+    }
+
+    static final String[] HOPS = {"inventory_consume_and_write", "inventory_commit_and_relay", "planner_consume_and_write",
+        "planner_commit_and_relay", "status_to_client"};
+
+    private static String nodeIdOf(String value, String prefix) {
+        try {
+            String nodeId = JSON.readTree(value).path("nodeId").asText("");
+            return nodeId.startsWith(prefix) ? nodeId : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static long ceTime(ConsumerRecord<String, String> rec) {
+        Header time = rec.headers().lastHeader("ce_time");
+        return time == null ? rec.timestamp() : Instant.parse(new String(time.value(), StandardCharsets.UTF_8)).toEpochMilli();
     }
 
     private static String decided(String value, String prefix) {
@@ -220,13 +276,13 @@ public final class PipelineBench {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
     }
 
-    static KafkaConsumer<String, String> consumerAtEnd(String bootstrap, String topic) {
+    static KafkaConsumer<String, String> consumerAtEnd(String bootstrap, String... topics) {
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+        List<TopicPartition> partitions = Arrays.stream(topics).flatMap(topic -> consumer.partitionsFor(topic).stream())
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);

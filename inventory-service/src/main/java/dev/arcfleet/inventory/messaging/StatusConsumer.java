@@ -10,7 +10,6 @@ import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.inbox.ProcessedEvents;
-import dev.arcfleet.support.log.Correlation;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,13 +71,9 @@ public class StatusConsumer {
 
     private void apply(List<Usable> usable) {
         Set<String> firstTime = processed.markFirstTime("status", usable.stream().map(u -> u.event().id()).toList());
-        for (Usable u : usable) {
-            if (firstTime.remove(u.event().id())) {
-                try (Correlation.Scope ignored = Correlation.open(
-                        u.event().correlationId() != null ? u.event().correlationId() : u.status().correlationId())) {
-                    projection.apply(u.status());
-                }
-            }
+        List<StatusEvent> fresh = usable.stream().filter(u -> firstTime.remove(u.event().id())).map(Usable::status).toList();
+        if (!fresh.isEmpty()) {
+            projection.applyAll(fresh);
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Decision;
 import dev.arcfleet.contracts.OnboardingState;
 import dev.arcfleet.contracts.StatusEvent;
+import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.inventory.persistence.PlanStatusEntity;
 import dev.arcfleet.inventory.live.LiveEvent;
 import dev.arcfleet.inventory.live.LiveEvents;
@@ -13,6 +14,12 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Keeps the registry current from {@code onboarding.status}. Decisions (PLANNED, BLOCKED) apply to their node unless a
@@ -53,69 +60,117 @@ public class StatusProjection {
         }
     }
 
+    /**
+     * Applies a consumer batch in order, with one statement for the batch's timeline entries and one for its decisions
+     * (the newest per node: applied one by one, a later or equally new decision replaces an earlier one, so only the
+     * newest can remain). Executor progress, a few events per plan, is applied event by event.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void apply(StatusEvent event) {
-        check(event);
-        Decision decision = event.decision();
-        String nodeId = event.nodeId() != null ? event.nodeId() : decision != null ? decision.nodeId() : null;
-        String planId = event.planId() != null ? event.planId() : decision != null ? decision.planId() : null;
-        String route = event.route() != null ? event.route().name()
-                : decision != null && decision.route() != null ? decision.route().name() : null;
-        Instant occurredAt = event.occurredAt() != null ? event.occurredAt() : Instant.now();
-        record(event, nodeId, planId, route, occurredAt);
-        switch (event.type()) {
-            case PLANNED, BLOCKED -> applyDecision(event);
-            case STARTED, STEP_SUCCEEDED, RETRYING -> applyPlanProgress(event, OnboardingState.IN_PROGRESS);
-            case SUCCEEDED -> applyPlanProgress(event, OnboardingState.SUCCEEDED);
-            case FAILED -> applyPlanProgress(event, OnboardingState.FAILED);
-            case SUPERSEDED -> {
-                // a superseded plan's nodes receive their new decision as its own PLANNED or BLOCKED event
+    public void applyAll(List<StatusEvent> events) {
+        List<Row> rows = new ArrayList<>(events.size());
+        Map<String, StatusEvent> newestDecision = new LinkedHashMap<>();
+        for (StatusEvent event : events) {
+            check(event);
+            Row row = Row.of(event);
+            rows.add(row);
+            switch (event.type()) {
+                case PLANNED, BLOCKED -> newestDecision.merge(event.decision().nodeId(), event,
+                        (kept, next) -> decidedAt(next).isBefore(decidedAt(kept)) ? kept : next);
+                case STARTED, STEP_SUCCEEDED, RETRYING -> applyPlanProgress(event, OnboardingState.IN_PROGRESS);
+                case SUCCEEDED -> applyPlanProgress(event, OnboardingState.SUCCEEDED);
+                case FAILED -> applyPlanProgress(event, OnboardingState.FAILED);
+                case SUPERSEDED -> {
+                    // a superseded plan's nodes receive their new decision as its own PLANNED or BLOCKED event
+                }
             }
         }
-        live.afterCommit(new LiveEvent("STATUS", nodeId, planId, event.type().name(), route, event.step(), event.detail(),
-                event.correlationId(), occurredAt));
+        record(rows);
+        applyDecisions(newestDecision.values());
+        for (Row row : rows) {
+            StatusEvent event = row.event();
+            live.afterCommit(new LiveEvent("STATUS", row.nodeId(), row.planId(), event.type().name(), row.route(),
+                    event.step(), event.detail(), event.correlationId(), row.occurredAt()));
+        }
     }
 
-    /** The timeline entry; an event id seen before (a redelivery) is kept once. */
-    private void record(StatusEvent event, String nodeId, String planId, String route, Instant occurredAt) {
+    /** What the timeline keeps of an event: node, plan and route from the event, else from its decision. */
+    private record Row(StatusEvent event, String nodeId, String planId, String route, Instant occurredAt) {
+        static Row of(StatusEvent event) {
+            Decision decision = event.decision();
+            String nodeId = event.nodeId() != null ? event.nodeId() : decision != null ? decision.nodeId() : null;
+            String planId = event.planId() != null ? event.planId() : decision != null ? decision.planId() : null;
+            String route = event.route() != null ? event.route().name()
+                    : decision != null && decision.route() != null ? decision.route().name() : null;
+            return new Row(event, nodeId, planId, route, event.occurredAt() != null ? event.occurredAt() : Instant.now());
+        }
+    }
+
+    private static Instant decidedAt(StatusEvent event) {
+        return event.decision().decidedAt() != null ? event.decision().decidedAt() : event.occurredAt();
+    }
+
+    /** The timeline entries, one statement; an event id seen before (a redelivery) is kept once. */
+    private void record(List<Row> rows) {
         entityManager.createNativeQuery("""
                 insert into status_event (event_id, node_id, plan_id, type, route, step, attempt, sequence, detail,
                     correlation_id, occurred_at)
-                values (:eventId, :nodeId, :planId, :type, :route, :step, :attempt, :sequence, :detail, :correlationId,
-                    :occurredAt)
+                select * from unnest(cast(:eventIds as varchar[]), cast(:nodeIds as varchar[]), cast(:planIds as varchar[]),
+                    cast(:types as varchar[]), cast(:routes as varchar[]), cast(:steps as varchar[]),
+                    cast(cast(:attempts as varchar[]) as integer[]), cast(cast(:sequences as varchar[]) as bigint[]),
+                    cast(:details as text[]), cast(:correlationIds as varchar[]),
+                    cast(cast(:occurredAts as varchar[]) as timestamptz[]))
                 on conflict do nothing""")
-                .setParameter("eventId", event.eventId())
-                .setParameter("nodeId", nodeId)
-                .setParameter("planId", planId)
-                .setParameter("type", event.type().name())
-                .setParameter("route", route)
-                .setParameter("step", event.step())
-                .setParameter("attempt", event.attempt())
-                .setParameter("sequence", event.sequence())
-                .setParameter("detail", event.detail())
-                .setParameter("correlationId", event.correlationId())
-                .setParameter("occurredAt", occurredAt)
+                .setParameter("eventIds", column(rows, r -> r.event().eventId()))
+                .setParameter("nodeIds", column(rows, Row::nodeId))
+                .setParameter("planIds", column(rows, Row::planId))
+                .setParameter("types", column(rows, r -> r.event().type().name()))
+                .setParameter("routes", column(rows, Row::route))
+                .setParameter("steps", column(rows, r -> r.event().step()))
+                .setParameter("attempts", column(rows, r -> r.event().attempt() == null ? null : r.event().attempt().toString()))
+                .setParameter("sequences", column(rows, r -> Long.toString(r.event().sequence())))
+                .setParameter("details", column(rows, r -> r.event().detail()))
+                .setParameter("correlationIds", column(rows, r -> r.event().correlationId()))
+                .setParameter("occurredAts", column(rows, r -> r.occurredAt().toString()))
                 .executeUpdate();
     }
 
-    private void applyDecision(StatusEvent event) {
-        Decision d = event.decision(); // present: apply checked the event
-        Instant decidedAt = d.decidedAt() != null ? d.decidedAt() : event.occurredAt();
-        entityManager.createQuery("""
-                update NodeEntity set route = :route, targetKind = :targetKind, targetId = :targetId, degraded = :degraded,
-                    planId = :planId, decisionState = :state, decision = :decision, decidedAt = :decidedAt
-                where nodeId = :nodeId and (decidedAt is null or decidedAt <= :decidedAt)""")
-                .setParameter("route", d.route().name())
-                .setParameter("targetKind", d.target() == null ? null : d.target().kind().name())
-                .setParameter("targetId", d.target() == null ? null : d.target().id())
-                .setParameter("degraded", d.degraded())
-                .setParameter("planId", d.planId())
-                .setParameter("state", event.type() == dev.arcfleet.contracts.StatusType.BLOCKED
-                        ? OnboardingState.BLOCKED : OnboardingState.PLANNED)
-                .setParameter("decision", toJson(d))
-                .setParameter("decidedAt", decidedAt)
-                .setParameter("nodeId", d.nodeId())
+    /** Each node's newest decision of the batch, one statement; a node holding a newer one keeps it. */
+    private void applyDecisions(Collection<StatusEvent> decisions) {
+        if (decisions.isEmpty()) {
+            return;
+        }
+        List<StatusEvent> events = List.copyOf(decisions);
+        entityManager.createNativeQuery("""
+                update node n set route = v.route, target_kind = v.target_kind, target_id = v.target_id,
+                    degraded = v.degraded, plan_id = v.plan_id, decision_state = v.state, decision = v.decision,
+                    decided_at = v.decided_at
+                from unnest(cast(:nodeIds as varchar[]), cast(:routes as varchar[]), cast(:targetKinds as varchar[]),
+                    cast(:targetIds as varchar[]), cast(cast(:degraded as varchar[]) as boolean[]),
+                    cast(:planIds as varchar[]), cast(:states as varchar[]), cast(:decisions as text[]),
+                    cast(cast(:decidedAts as varchar[]) as timestamptz[]))
+                    as v(node_id, route, target_kind, target_id, degraded, plan_id, state, decision, decided_at)
+                where n.node_id = v.node_id and (n.decided_at is null or n.decided_at <= v.decided_at)""")
+                .setParameter("nodeIds", column(events, e -> e.decision().nodeId()))
+                .setParameter("routes", column(events, e -> e.decision().route().name()))
+                .setParameter("targetKinds", column(events, e -> e.decision().target() == null ? null
+                        : e.decision().target().kind().name()))
+                .setParameter("targetIds", column(events, e -> e.decision().target() == null ? null
+                        : e.decision().target().id()))
+                .setParameter("degraded", column(events, e -> Boolean.toString(e.decision().degraded())))
+                .setParameter("planIds", column(events, e -> e.decision().planId()))
+                .setParameter("states", column(events, e -> (e.type() == StatusType.BLOCKED
+                        ? OnboardingState.BLOCKED : OnboardingState.PLANNED).name()))
+                .setParameter("decisions", column(events, e -> toJson(e.decision())))
+                .setParameter("decidedAts", column(events, e -> decidedAt(e).toString()))
                 .executeUpdate();
+    }
+
+    private static <T> String[] column(List<T> rows, Function<T, String> value) {
+        String[] column = new String[rows.size()];
+        for (int i = 0; i < column.length; i++) {
+            column[i] = value.apply(rows.get(i));
+        }
+        return column;
     }
 
     private void applyPlanProgress(StatusEvent event, OnboardingState state) {

@@ -114,6 +114,46 @@ class InventoryConsumersTest {
     }
 
     @Test
+    void keepsEachNodesNewestDecisionWhenABatchCarriesSeveral() throws Exception {
+        String first = "batch-" + UUID.randomUUID();
+        String second = "batch-" + UUID.randomUUID();
+        for (String node : List.of(first, second)) {
+            given().contentType("application/json").body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\"}")
+                    .post("/api/v1/registrations").then().statusCode(200);
+        }
+        Instant t0 = Instant.now();
+        Target vm = new Target(TargetKind.NODE, first);
+        // one produce call, so the events usually reach the consumer in one batch: the newer decision comes first
+        List<ProducerRecord<String, String>> records = List.of(
+                decided(first, Route.COMPANION_VM, vm, t0.plusSeconds(2)),
+                decided(first, Route.BLOCKED, vm, t0.plusSeconds(1)),
+                decided(second, Route.BLOCKED, new Target(TargetKind.NODE, second), t0.plusSeconds(1)),
+                decided(second, Route.COMPANION_VM, new Target(TargetKind.NODE, second), t0.plusSeconds(1)));
+        kafka.produceStrings().fromRecords(records).awaitCompletion();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            given().get("/api/v1/nodes/" + first).then().statusCode(200)
+                    .body("onboarding.route", equalTo("COMPANION_VM")).body("onboarding.state", equalTo("PLANNED"));
+            // equally new: the later event wins, as it would one event at a time
+            given().get("/api/v1/nodes/" + second).then().statusCode(200)
+                    .body("onboarding.route", equalTo("COMPANION_VM")).body("onboarding.state", equalTo("PLANNED"));
+            assertThat(given().get("/api/v1/timelines/" + first).then().statusCode(200).extract().jsonPath()
+                    .getList("events.type")).containsExactlyInAnyOrder("PLANNED", "BLOCKED");
+        });
+    }
+
+    private static ProducerRecord<String, String> decided(String node, Route route, Target target, Instant decidedAt)
+            throws Exception {
+        String planId = route == Route.BLOCKED ? null : UUID.randomUUID().toString();
+        Decision decision = new Decision(node, route, target, false, List.of(), List.of(route.name()),
+                new CapabilitySet(List.of(), List.of()), List.of(), planId, List.of(), "p1", "h1", decidedAt);
+        StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), "corr", decidedAt,
+                route == Route.BLOCKED ? StatusType.BLOCKED : StatusType.PLANNED, node, planId, route, target, null, null, 0,
+                route.name(), decision);
+        return StatusRecords.of(event, JSON.writeValueAsString(event));
+    }
+
+    @Test
     void deadLettersAStatusEventOfUnknownType() {
         ConsumerTask<String, String> dlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.STATUS));
         ProducerRecord<String, String> record = new ProducerRecord<>(Topics.STATUS, "x", "{\"type\": \"PLANNED\"}");

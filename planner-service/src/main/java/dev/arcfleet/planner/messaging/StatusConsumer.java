@@ -5,18 +5,27 @@ import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.planner.service.PlanningService;
 import dev.arcfleet.support.db.DatabaseFailures;
+import dev.arcfleet.support.inbox.DeadLetters;
 import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.inbox.ProcessedEvents;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.util.List;
 import java.util.Set;
 
-/** The planner listens to executor progress to start IoT Operations plans after their cluster's Arc plan. */
+/**
+ * The planner listens to executor progress to start IoT Operations plans after their cluster's Arc plan. It reads
+ * {@code onboarding.status} in batches: most events there are the nodes' own decisions, which it reads past; the
+ * plans' events of a batch are applied in one transaction. Unusable records are dead-lettered with the reason.
+ */
 @ApplicationScoped
 public class StatusConsumer {
     private static final Set<String> TYPES = Set.of(EventTypes.STATUS);
@@ -24,29 +33,45 @@ public class StatusConsumer {
     private final PlanningService planning;
     private final ProcessedEvents processed;
     private final JsonReader json;
+    private final MutinyEmitter<String> deadLetters;
 
-    public StatusConsumer(PlanningService planning, ProcessedEvents processed, JsonReader json) {
+    private record Usable(IncomingEvent event, StatusEvent status) {
+    }
+
+    public StatusConsumer(PlanningService planning, ProcessedEvents processed, JsonReader json,
+            @Channel("status-dlq") MutinyEmitter<String> deadLetters) {
         this.planning = planning;
         this.processed = processed;
         this.json = json;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming(Channels.STATUS_IN)
     @Blocking
-    public void consume(ConsumerRecord<String, String> record) {
+    public void consume(ConsumerRecords<String, String> batch) {
+        List<Usable> plans = DeadLetters.readBatch(batch, this::read, deadLetters, "status event").stream()
+                .filter(u -> u.status().planId() != null && u.status().nodeId() == null).toList();
+        if (plans.isEmpty()) {
+            return;
+        }
+        // a database that is away is waited for, never taken for poison
+        DatabaseFailures.retryWhileUnavailable(plans.size() + " plan status events", () -> {
+            Set<String> firstTime = processed.markFirstTime("status", plans.stream().map(u -> u.event().id()).toList());
+            for (Usable u : plans) {
+                if (firstTime.remove(u.event().id())) {
+                    planning.onStatus(u.status());
+                }
+            }
+        });
+    }
+
+    private Usable read(ConsumerRecord<String, String> record) {
         IncomingEvent event = IncomingEvent.from(record);
         event.requireType(TYPES);
         StatusEvent status = json.read(event, StatusEvent.class);
         if (status.type() == null) {
             throw new PoisonRecordException("status event " + event.id() + " has no type");
         }
-        if (status.planId() != null && status.nodeId() == null) {
-            // a database that is away is waited for, never taken for poison (which the DLQ strategy would skip)
-            DatabaseFailures.retryWhileUnavailable("status event " + event.id(), () -> {
-                if (processed.markFirstTime("status", event.id())) {
-                    planning.onStatus(status);
-                }
-            });
-        }
+        return new Usable(event, status);
     }
 }

@@ -79,18 +79,20 @@ public class RegistrationService {
         if (node != null && !node.retired && node.factsHash.equals(facts.factsHash())) {
             return RegistrationOutcome.UNCHANGED;
         }
+        // the stored facts and the published event are the same text, written once
+        String json = toJson(facts);
         if (node == null) {
             node = new NodeEntity();
             node.nodeId = facts.nodeId();
             node.createdAt = now;
-            apply(node, facts, now);
+            apply(node, facts, json, now);
             entityManager.persist(node);
             known.put(node.nodeId, node);
         } else {
-            apply(node, facts, now);
+            apply(node, facts, json, now);
         }
-        outbox.publish(Topics.NODES, facts.clusterId() != null ? facts.clusterId() : facts.nodeId(), EventTypes.NODE_FACTS,
-                facts.eventId(), correlationId, facts);
+        outbox.publishJson(Topics.NODES, facts.clusterId() != null ? facts.clusterId() : facts.nodeId(),
+                EventTypes.NODE_FACTS, facts.eventId(), correlationId, json);
         Log.debugf("node %s facts %s published, correlation %s", facts.nodeId(), facts.factsHash(), correlationId);
         live.afterCommit(new LiveEvent("NODE", facts.nodeId(), null, "REGISTERED", null, null, null, correlationId, now));
         return RegistrationOutcome.ACCEPTED;
@@ -139,7 +141,7 @@ public class RegistrationService {
         return known;
     }
 
-    private void apply(NodeEntity node, NodeFacts facts, Instant now) {
+    private void apply(NodeEntity node, NodeFacts facts, String json, Instant now) {
         node.hostname = facts.hostname();
         node.site = facts.site();
         node.deviceClass = facts.deviceClass().name();
@@ -147,7 +149,7 @@ public class RegistrationService {
         node.osFamily = facts.os().family();
         node.osVersion = facts.os().version();
         node.mutability = facts.os().mutability().name();
-        node.facts = toJson(facts);
+        node.facts = json;
         node.factsHash = facts.factsHash();
         node.source = facts.source().name();
         node.observedAt = facts.observedAt();

@@ -28,13 +28,19 @@ public class Outbox {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void publish(String topic, String key, String type, String eventId, String correlationId, Object event) {
+        publishJson(topic, key, type, eventId, correlationId, toJson(event));
+    }
+
+    /** As {@link #publish}, for an event the caller has already written as JSON (to store the same text itself). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void publishJson(String topic, String key, String type, String eventId, String correlationId, String json) {
         OutboxEvent row = new OutboxEvent();
         row.topic = topic;
         row.key = key;
         row.type = type;
         row.eventId = eventId;
         row.correlationId = correlationId;
-        row.payload = toJson(event);
+        row.payload = json;
         row.createdAt = Instant.now();
         row.persist();
         wakeRelayAfterCommit();

@@ -3,6 +3,8 @@ package dev.arcfleet.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -33,7 +35,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -60,8 +61,8 @@ public final class PipelineBench {
         Path state = Path.of(args[5]);
         ObjectNode result = JSON.createObjectNode();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            int partitions = admin.describeTopics(List.of("fleet.registrations")).allTopicNames().get()
-                    .get("fleet.registrations").partitions().size();
+            int partitions = admin.describeTopics(List.of(Topics.REGISTRATIONS)).allTopicNames().get()
+                    .get(Topics.REGISTRATIONS).partitions().size();
             if (!admin.listTopics().names().get().contains(RAW_TOPIC)) {
                 admin.createTopics(List.of(new NewTopic(RAW_TOPIC, partitions, (short) 1))).all().get();
             }
@@ -134,12 +135,12 @@ public final class PipelineBench {
     static double pipelineRound(String bootstrap, int n) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String prefix = "pipe-" + run + "-";
-        try (KafkaConsumer<String, String> status = consumerAtEnd(bootstrap, "onboarding.status");
+        try (KafkaConsumer<String, String> status = consumerAtEnd(bootstrap, Topics.STATUS);
              KafkaProducer<String, String> producer = producer(bootstrap)) {
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 ObjectNode reg = IngestThroughput.registration(prefix + i, i);
-                producer.send(new ProducerRecord<>("fleet.registrations", reg.get("deviceId").asText(), reg.toString()));
+                producer.send(new ProducerRecord<>(Topics.REGISTRATIONS, reg.get("deviceId").asText(), reg.toString()));
             }
             producer.flush();
             Set<String> planned = new HashSet<>();
@@ -173,9 +174,8 @@ public final class PipelineBench {
         Map<String, long[]> nodeStamps = new HashMap<>();
         List<Long> latencies = new ArrayList<>();
         List<long[]> hops = new ArrayList<>();
-        try (KafkaConsumer<String, String> status = consumerAtEnd(bootstrap, "onboarding.status", "fleet.nodes");
+        try (KafkaConsumer<String, String> events = consumerAtEnd(bootstrap, Topics.STATUS, Topics.NODES);
              KafkaProducer<String, String> producer = producer(bootstrap)) {
-            AtomicLong sent = new AtomicLong();
             Thread sender = new Thread(() -> {
                 long start = System.nanoTime();
                 for (int i = 0; i < total; i++) {
@@ -187,17 +187,16 @@ public final class PipelineBench {
                     ObjectNode reg = IngestThroughput.registration(prefix + i, i);
                     String id = reg.get("deviceId").asText();
                     sentAt.put(id, System.currentTimeMillis());
-                    producer.send(new ProducerRecord<>("fleet.registrations", id, reg.toString()));
-                    sent.incrementAndGet();
+                    producer.send(new ProducerRecord<>(Topics.REGISTRATIONS, id, reg.toString()));
                 }
                 producer.flush();
             });
             sender.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 120L);
             while (latencies.size() < total && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> rec : status.poll(Duration.ofMillis(50))) {
+                for (ConsumerRecord<String, String> rec : events.poll(Duration.ofMillis(50))) {
                     long now = System.currentTimeMillis();
-                    if (rec.topic().equals("fleet.nodes")) {
+                    if (rec.topic().equals(Topics.NODES)) {
                         String nodeId = nodeIdOf(rec.value(), prefix);
                         if (nodeId != null) {
                             nodeStamps.put(nodeId, new long[] {ceTime(rec), rec.timestamp()});
@@ -247,7 +246,7 @@ public final class PipelineBench {
     }
 
     private static long ceTime(ConsumerRecord<String, String> rec) {
-        Header time = rec.headers().lastHeader("ce_time");
+        Header time = rec.headers().lastHeader(EventTypes.CE_TIME);
         return time == null ? rec.timestamp() : Instant.parse(new String(time.value(), StandardCharsets.UTF_8)).toEpochMilli();
     }
 

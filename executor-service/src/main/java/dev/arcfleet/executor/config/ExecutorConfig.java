@@ -40,6 +40,14 @@ public interface ExecutorConfig {
     interface Kube {
         /** Folder of kubeconfig files named after cluster ids (a mounted Secret); clusters without one use in-cluster access. */
         Optional<Path> kubeconfigDir();
+
+        /** A target cluster's client unused for this long is closed (a later step opens a new one). At least 30 s. */
+        @WithDefault("2m")
+        Duration clientIdleTimeout();
+
+        /** Open target-cluster clients above which the least recently used (idle at least 30 s) are closed early. */
+        @WithDefault("256")
+        int maxClients();
     }
 
     /** Mounted JSON file ({@code tenantId}, {@code clientId}, {@code clientSecret}) of the service principal companion VMs connect with. */

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What Linux knows about a process the bench started or found: its peak resident set (VmHWM), from /proc. */
+/** What Linux knows about a process the bench started or found: its peak resident set (VmHWM) and CPU time, from /proc. */
 final class ProcessStats {
     private ProcessStats() {
     }
@@ -21,5 +21,17 @@ final class ProcessStats {
             return 0;
         }
         return 0;
+    }
+
+    /** CPU seconds (user and system) the process has used so far; 0 when it cannot be read. Assumes 100 ticks/s. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the command: state is field 3 of stat(5), utime 14 and stime 15
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 }

@@ -47,9 +47,11 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(module + ".log");
-            // the heap starts small and grows with the live set, as under bin/fleet-local (without -Xms the JVM starts at
-            // the full -Xmx on a machine with more than 16 GiB, and the young generation alone touches a third of it)
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
+            // the heap starts small and follows the live set: without -Xms the JVM starts at the full -Xmx on a machine
+            // with more than 16 GiB (the young generation alone then touches a third of it), and with the default free
+            // ratios (40-70 %) the old generation keeps room for more than half again its live data
+            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+                    "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40"));
             command.addAll(TRIM_NATIVE_HEAP);
             command.addAll(List.of("-jar", jar.toString()));
             ProcessBuilder builder = new ProcessBuilder(command)

@@ -105,7 +105,7 @@ public class ClusterClients {
         return cached.client;
     }
 
-    /** Clients currently open (for tests and metrics). */
+    /** Target-cluster clients open now (the service's own client is not counted). */
     public int openClients() {
         return clients.size();
     }

@@ -1,18 +1,20 @@
 package dev.arcfleet.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Iterator;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * Merges the benchmarks' JSON outputs into one results file with the machine and the command:
- * {@code BenchResults out.json mode command part.json...}.
+ * {@code BenchResults out.json mode command part.json...}. Several makespan runs (parts with {@code arm_makespan_s})
+ * are reported as the run with the median makespan, plus every run's makespan, ratio and count of 429s.
  */
 public final class BenchResults {
     private BenchResults() {
@@ -28,12 +30,24 @@ public final class BenchResults {
         machine.put("cpus", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        List<ObjectNode> makespans = new ArrayList<>();
         for (int i = 3; i < args.length; i++) {
             ObjectNode part = (ObjectNode) json.readTree(Files.readString(Path.of(args[i])));
-            for (Iterator<Map.Entry<String, JsonNode>> it = part.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                result.set(e.getKey(), e.getValue());
+            if (part.has("arm_makespan_s")) {
+                makespans.add(part);
+            } else {
+                result.setAll(part);
             }
+        }
+        if (!makespans.isEmpty()) {
+            List<ObjectNode> sorted = makespans.stream()
+                    .sorted(Comparator.comparingDouble(m -> m.get("arm_makespan_s").asDouble())).toList();
+            result.setAll(sorted.get(sorted.size() / 2));
+            ArrayNode runs = result.putArray("arm_makespan_runs");
+            makespans.forEach(m -> runs.addObject().put("arm_makespan_s", m.get("arm_makespan_s").asDouble())
+                    .put("makespan_to_bound", m.get("makespan_to_bound").asDouble())
+                    .put("throttled_429", m.get("throttled_429").asLong())
+                    .put("plans_failed", m.get("plans_failed").asLong()));
         }
         Path out = Path.of(args[0]);
         Files.createDirectories(out.toAbsolutePath().getParent());

@@ -2,6 +2,7 @@ package dev.arcfleet.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Topics;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,7 +43,8 @@ import java.util.concurrent.locks.LockSupport;
  * The pipeline against raw Kafka on the same broker ({@code bin/fleet-local up} running): rounds that alternate a raw
  * produce-and-consume of N registration-sized records with plain clients (the machine's limit for this workload) and
  * N registrations into {@code fleet.registrations} followed to their PLANNED/BLOCKED status; then registration-to-PLANNED
- * latency percentiles at a fixed offered rate; then each service's peak RSS. Medians of the rounds.
+ * latency percentiles at a fixed offered rate (as many runs as rounds); then each service's peak RSS. Medians of the rounds
+ * and of the latency runs.
  *
  * <p>Usage: {@code PipelineBench bootstrap n rounds rate seconds stateDir [out.json]}
  */
@@ -82,15 +85,27 @@ public final class PipelineBench {
         result.put("raw_kafka_records_per_s", Math.round(raw[rounds / 2]));
         result.put("pipeline_records_per_s", Math.round(pipeline[rounds / 2]));
         result.put("ratio", Math.round(pipeline[rounds / 2] / raw[rounds / 2] * 1000) / 1000.0);
-        LatencyRun run = latencyRun(bootstrap, rate, seconds);
-        long[] latencies = run.latencies();
+        // as many latency runs as throughput rounds: the percentiles reported are the medians over the runs, the
+        // hops those of the run with the median p99
+        List<LatencyRun> runs = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            LatencyRun run = latencyRun(bootstrap, rate, seconds);
+            runs.add(run);
+            System.out.printf("latency run %d at %d/s: p50 %d, p95 %d, p99 %d ms (%d samples)%n", r + 1, rate,
+                    run.percentile(50), run.percentile(95), run.percentile(99), run.latencies().length);
+        }
         ObjectNode latency = result.putObject("plan_latency_ms");
         latency.put("offered_per_s", rate);
-        latency.put("samples", latencies.length);
-        latency.put("p50", percentile(latencies, 50));
-        latency.put("p95", percentile(latencies, 95));
-        latency.put("p99", percentile(latencies, 99));
-        latency.set("hops_ms", run.hopsJson());
+        latency.put("seconds_per_run", seconds);
+        latency.put("samples", runs.stream().mapToInt(run -> run.latencies().length).sum());
+        for (int p : new int[] {50, 95, 99}) {
+            latency.put("p" + p, median(runs.stream().mapToLong(run -> run.percentile(p)).toArray()));
+        }
+        List<LatencyRun> byP99 = runs.stream().sorted(Comparator.comparingLong(run -> run.percentile(99))).toList();
+        latency.set("hops_ms", byP99.get(byP99.size() / 2).hopsJson());
+        ArrayNode perRun = latency.putArray("runs");
+        runs.forEach(run -> perRun.addObject().put("samples", run.latencies().length).put("p50", run.percentile(50))
+                .put("p95", run.percentile(95)).put("p99", run.percentile(99)));
         ObjectNode rss = result.putObject("rss_mib");
         for (String service : List.of("inventory", "planner", "executor")) {
             long pid = Long.parseLong(Files.readString(state.resolve("pids").resolve(service + ".pid")).trim());
@@ -222,12 +237,16 @@ public final class PipelineBench {
 
     /** Latencies (sorted) and, per registration, the milliseconds spent in each of the {@link #HOPS}. */
     record LatencyRun(long[] latencies, List<long[]> hops) {
+        long percentile(int p) {
+            return PipelineBench.percentile(latencies, p);
+        }
+
         ObjectNode hopsJson() {
             ObjectNode out = JSON.createObjectNode();
             for (int h = 0; h < HOPS.length; h++) {
                 int hop = h;
                 long[] sorted = hops.stream().mapToLong(x -> x[hop]).sorted().toArray();
-                out.putObject(HOPS[h]).put("p50", percentile(sorted, 50)).put("p99", percentile(sorted, 99));
+                out.putObject(HOPS[h]).put("p50", PipelineBench.percentile(sorted, 50)).put("p99", PipelineBench.percentile(sorted, 99));
             }
             return out;
         }
@@ -259,6 +278,12 @@ public final class PipelineBench {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     static long percentile(long[] sorted, int p) {

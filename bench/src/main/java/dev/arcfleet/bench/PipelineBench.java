@@ -92,20 +92,20 @@ public final class PipelineBench {
             LatencyRun run = latencyRun(bootstrap, rate, seconds);
             runs.add(run);
             System.out.printf("latency run %d at %d/s: p50 %d, p95 %d, p99 %d ms (%d samples)%n", r + 1, rate,
-                    run.percentile(50), run.percentile(95), run.percentile(99), run.latencies().length);
+                    run.percentileMs(50), run.percentileMs(95), run.percentileMs(99), run.latencies().length);
         }
         ObjectNode latency = result.putObject("plan_latency_ms");
         latency.put("offered_per_s", rate);
         latency.put("seconds_per_run", seconds);
         latency.put("samples", runs.stream().mapToInt(run -> run.latencies().length).sum());
         for (int p : new int[] {50, 95, 99}) {
-            latency.put("p" + p, median(runs.stream().mapToLong(run -> run.percentile(p)).toArray()));
+            latency.put("p" + p, median(runs.stream().mapToLong(run -> run.percentileMs(p)).toArray()));
         }
-        List<LatencyRun> byP99 = runs.stream().sorted(Comparator.comparingLong(run -> run.percentile(99))).toList();
+        List<LatencyRun> byP99 = runs.stream().sorted(Comparator.comparingLong(run -> run.percentileMs(99))).toList();
         latency.set("hops_ms", byP99.get(byP99.size() / 2).hopsJson());
         ArrayNode perRun = latency.putArray("runs");
-        runs.forEach(run -> perRun.addObject().put("samples", run.latencies().length).put("p50", run.percentile(50))
-                .put("p95", run.percentile(95)).put("p99", run.percentile(99)));
+        runs.forEach(run -> perRun.addObject().put("samples", run.latencies().length).put("p50", run.percentileMs(50))
+                .put("p95", run.percentileMs(95)).put("p99", run.percentileMs(99)));
         ObjectNode rss = result.putObject("rss_mib");
         for (String service : List.of("inventory", "planner", "executor")) {
             long pid = Long.parseLong(Files.readString(state.resolve("pids").resolve(service + ".pid")).trim());
@@ -237,7 +237,7 @@ public final class PipelineBench {
 
     /** Latencies (sorted) and, per registration, the milliseconds spent in each of the {@link #HOPS}. */
     record LatencyRun(long[] latencies, List<long[]> hops) {
-        long percentile(int p) {
+        long percentileMs(int p) {
             return PipelineBench.percentile(latencies, p);
         }
 
@@ -246,7 +246,7 @@ public final class PipelineBench {
             for (int h = 0; h < HOPS.length; h++) {
                 int hop = h;
                 long[] sorted = hops.stream().mapToLong(x -> x[hop]).sorted().toArray();
-                out.putObject(HOPS[h]).put("p50", PipelineBench.percentile(sorted, 50)).put("p99", PipelineBench.percentile(sorted, 99));
+                out.putObject(HOPS[h]).put("p50", percentile(sorted, 50)).put("p99", percentile(sorted, 99));
             }
             return out;
         }

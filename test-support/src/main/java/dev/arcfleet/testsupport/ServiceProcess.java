@@ -142,8 +142,9 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Hands memory that glibc keeps after the JVM freed it (compiler arenas, mostly) back to the system every 5 s, as
-     * {@code bin/fleet-local} does: about 50 MiB of a live executor's resident set. The option exists from JDK 17.0.9
+     * Hands memory that glibc keeps after the JVM freed it (compiler arenas, mostly) back to the system every 5 s:
+     * about 50 MiB of a live executor's resident set ({@code bin/fleet-local} does not set it; measured for the
+     * executor only). The option exists from JDK 17.0.9
      * (experimental there); the services run on this JVM's JDK, so asking this JVM tells whether they accept it.
      */
     static final List<String> TRIM_NATIVE_HEAP = trimNativeHeapOptions();

@@ -53,6 +53,7 @@ public final class ArmEmulator implements AutoCloseable {
     private static final Pattern SUBSCRIPTION = Pattern.compile("(?i)^/subscriptions/([^/]+)");
     private static final Pattern RESOURCE_GROUP = Pattern.compile("(?i)^/subscriptions/([^/]+)/resourcegroups/([^/]+)$");
     private static final Pattern IN_GROUP = Pattern.compile("(?i)^(/subscriptions/[^/]+/resourcegroups/[^/]+)/providers/.+");
+    private static final Pattern PROVIDER = Pattern.compile("(?i)^/subscriptions/([^/]+)/providers/([^/]+)$");
     private static final Pattern OPERATION = Pattern.compile("(?i)^/subscriptions/([^/]+)/providers/arcfleet\\.emulator/operations/([^/]+)$");
 
     private final ObjectMapper mapper = new ObjectMapper();
@@ -67,6 +68,7 @@ public final class ArmEmulator implements AutoCloseable {
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger writes = new AtomicInteger();
     private final AtomicInteger throttled = new AtomicInteger();
+    private final AtomicInteger rejected = new AtomicInteger();
     private final LongSupplier clock = System::nanoTime;
     private volatile int writeBurst;
     private volatile double writesPerSecond;
@@ -247,6 +249,11 @@ public final class ArmEmulator implements AutoCloseable {
         return writes.get();
     }
 
+    /** PUTs refused because their body broke the type's published schema. */
+    public int rejected() {
+        return rejected.get();
+    }
+
     public int throttled() {
         return throttled.get();
     }
@@ -315,6 +322,19 @@ public final class ArmEmulator implements AutoCloseable {
         if (operation.matches() && "GET".equals(method)) {
             return operation(operation.group(2), query);
         }
+        Matcher provider = PROVIDER.matcher(path);
+        if (provider.matches() && "GET".equals(method)) {
+            boolean registered = !unregisteredProviders.contains(provider.group(2).toLowerCase(Locale.ROOT));
+            return Answer.of(200, Map.of("id", path, "namespace", provider.group(2),
+                    "registrationState", registered ? "Registered" : "NotRegistered"));
+        }
+        String apiVersion = query.replaceAll(".*api-version=([^&]+).*", "$1");
+        java.util.Set<String> versions = ArmSchemas.apiVersions(typeOf(path));
+        if (versions != null && !versions.contains(apiVersion)) {
+            return error(400, "NoRegisteredProviderFound", "No registered resource provider found for location 'westeurope'"
+                    + " and API version '" + apiVersion + "' for type '" + typeOf(path).substring(typeOf(path).indexOf('/') + 1)
+                    + "'. The supported api-versions are '" + String.join(", ", new java.util.TreeSet<>(versions)) + "'.");
+        }
         boolean write = !"GET".equals(method);
         Map<String, String> rateHeaders = new LinkedHashMap<>();
         if (write) {
@@ -367,6 +387,29 @@ public final class ArmEmulator implements AutoCloseable {
             return error(409, "MissingSubscriptionRegistration", "The subscription is not registered to use namespace '"
                     + namespace + "'. See https://aka.ms/rps-not-found for how to register subscriptions.");
         }
+        String type = typeOf(path);
+        if (!ArmSchemas.known(type)) {
+            return error(400, "NoRegisteredProviderFound", "No registered resource provider found for type '" + type + "'.");
+        }
+        List<ArmSchemas.Violation> violations = ArmSchemas.validate(type, path.substring(path.lastIndexOf('/') + 1), parsed);
+        if (!violations.isEmpty()) {
+            List<Map<String, Object>> details = new ArrayList<>();
+            for (ArmSchemas.Violation v : violations) {
+                details.add(Map.of("code", v.code(), "target", v.target(), "message", v.message()));
+            }
+            rejected.incrementAndGet();
+            return Answer.of(400, Map.of("error", Map.of("code", "InvalidRequestContent",
+                    "message", "The request content was invalid: " + violations.get(0).message()
+                            + (violations.size() > 1 ? " (and " + (violations.size() - 1) + " more)" : ""),
+                    "target", violations.get(0).target(), "details", details)));
+        }
+        if (type.equalsIgnoreCase("Microsoft.Authorization/roleAssignments")) {
+            Object principal = ((Map<?, ?>) parsed.getOrDefault("properties", Map.of())).get("principalId");
+            if (!knownPrincipal(String.valueOf(principal))) {
+                return error(400, "PrincipalNotFound", "Principal " + principal + " does not exist in the directory "
+                        + "00000000-0000-0000-0000-00000000feed.");
+            }
+        }
         Matcher group = RESOURCE_GROUP.matcher(path);
         if (group.matches()) {
             puts.computeIfAbsent(key(path), k -> new AtomicInteger()).incrementAndGet();
@@ -395,7 +438,7 @@ public final class ArmEmulator implements AutoCloseable {
             Map<String, Object> props = properties(merged);
             Map<String, Object> old = properties(existing.body);
             // properties Azure owns survive an update
-            for (String owned : List.of("connectivityStatus", "status", "provisioningState")) {
+            for (String owned : List.of("connectivityStatus", "status", "provisioningState", "customerId")) {
                 if (old.containsKey(owned) && !props.containsKey(owned)) {
                     props.put(owned, old.get(owned));
                 }
@@ -414,6 +457,11 @@ public final class ArmEmulator implements AutoCloseable {
         props.put("provisioningState", "Accepted");
         if (typeOf(path).equalsIgnoreCase("Microsoft.Kubernetes/connectedClusters")) {
             props.putIfAbsent("connectivityStatus", "Connecting");
+        }
+        if (typeOf(path).equalsIgnoreCase("Microsoft.OperationalInsights/workspaces")) {
+            // the workspace id agents report with, assigned by Azure (read-only customerId in Workspaces.json)
+            props.put("customerId", UUID.nameUUIDFromBytes(("workspace " + key(path)).getBytes(StandardCharsets.UTF_8))
+                    .toString());
         }
         boolean fails = failingProvisioning.stream().anyMatch(p -> p.matcher(path).find());
         long readyAt = clock.getAsLong() + provisioningLatency.toNanos();
@@ -458,6 +506,16 @@ public final class ArmEmulator implements AutoCloseable {
         return Answer.of(200, status);
     }
 
+    /** Whether a principal id is one of the system-assigned identities this emulator gave a resource. */
+    private boolean knownPrincipal(String principalId) {
+        for (Stored stored : resources.values()) {
+            if (stored.body.get("identity") instanceof Map<?, ?> identity && principalId.equals(identity.get("principalId"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Answer missingParent(String path) {
         Matcher inGroup = IN_GROUP.matcher(path);
         if (inGroup.matches() && !resources.containsKey(key(inGroup.group(1)))) {
@@ -467,12 +525,19 @@ public final class ArmEmulator implements AutoCloseable {
         String lower = path.toLowerCase(Locale.ROOT);
         int first = lower.indexOf("/providers/");
         int last = lower.lastIndexOf("/providers/");
+        String parent = null;
         if (first >= 0 && last > first) {
-            String parent = path.substring(0, last);
-            if (!resources.containsKey(key(parent))) {
-                return error(404, "ParentResourceNotFound", "Can not perform requested operation on nested resource. "
-                        + "Parent resource '" + parent + "' not found.");
+            parent = path.substring(0, last);
+        } else if (last >= 0 && path.substring(last + "/providers/".length()).split("/").length > 3) {
+            // a child type (instances/x/brokers/y): its parent is the id without the last type and name
+            parent = path.substring(0, path.lastIndexOf('/', path.lastIndexOf('/') - 1));
+            if (parent.toLowerCase(Locale.ROOT).endsWith("/blobservices/default")) {
+                parent = parent.substring(0, parent.length() - "/blobServices/default".length()); // implicit, always there
             }
+        }
+        if (parent != null && !resources.containsKey(key(parent))) {
+            return error(404, "ParentResourceNotFound", "Can not perform requested operation on nested resource. "
+                    + "Parent resource '" + parent + "' not found.");
         }
         return null;
     }

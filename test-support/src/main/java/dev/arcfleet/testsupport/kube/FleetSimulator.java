@@ -4,6 +4,7 @@ import dev.arcfleet.testsupport.arm.ArmEmulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -28,9 +29,14 @@ import java.util.regex.Pattern;
  * {@code Microsoft.HybridCompute/machines} resource as Connected (only with real credentials, never placeholders).
  */
 public final class FleetSimulator implements AutoCloseable {
-    public static final String ARC_NAMESPACE = "azure-arc-release";
+    public static final String RELEASE_NAMESPACE = "azure-arc-release";
+    public static final String AGENT_NAMESPACE = "azure-arc";
+    public static final String INSTALL_JOB = "arc-agent-install";
+    public static final String KEY_SECRET = "azure-arc-connect-privatekey";
     public static final String COMPANION_NAMESPACE = "arc-companions";
-    private static final Pattern SET = Pattern.compile("^global\\.(\\w+)=(.*)$");
+    private static final Pattern CONFIG = Pattern.compile("azcmagent, connect, --config, ([^\\]\\s,]+)");
+    private static final Pattern MOUNT_SERIAL = Pattern.compile("-name \\\\?\"\\*([A-Za-z0-9_.+-]+)\\\\?\"");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final ArmEmulator arm;
     private final MockClusters clusters;
@@ -118,9 +124,9 @@ public final class FleetSimulator implements AutoCloseable {
 
     private void tick(String clusterId, KubernetesClient client, boolean agents) {
         if (agents) {
-            GenericKubernetesResource job = client.genericKubernetesResources("batch/v1", "Job").inNamespace(ARC_NAMESPACE)
-                    .withName("arc-agent-install").get();
-            if (job != null && connectAgents(client, job)) {
+            GenericKubernetesResource job = client.genericKubernetesResources("batch/v1", "Job").inNamespace(RELEASE_NAMESPACE)
+                    .withName(INSTALL_JOB).get();
+            if (job != null && runChart(clusterId, client, job)) {
                 connected.add(clusterId);
             }
         }
@@ -133,78 +139,230 @@ public final class FleetSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * What {@code helm upgrade --install azure-arc} of the agents' chart does, and then the agents: only with a pinned
+     * chart version and the installer's rights in place; the agents read their private key from the
+     * {@code azure-arc-connect-privatekey} Secret (owned by the release, or Helm refuses to adopt it), write
+     * {@code azure-arc/azure-clusterconfig}, and connect only when that key's public half is the connected cluster's
+     * {@code agentPublicKeyCertificate} (PKCS#1).
+     */
     @SuppressWarnings("unchecked")
-    private boolean connectAgents(KubernetesClient client, GenericKubernetesResource job) {
+    private boolean runChart(String clusterId, KubernetesClient client, GenericKubernetesResource job) {
+        if (Boolean.TRUE.equals(succeeded(job))) {
+            return connectedAlready(client);
+        }
+        List<Map<String, Object>> containers = (List<Map<String, Object>>) path(job.getAdditionalProperties().get("spec"),
+                "template", "spec", "containers");
+        List<Object> args = (List<Object>) containers.get(0).get("args");
         Map<String, String> values = new LinkedHashMap<>();
-        Object spec = job.getAdditionalProperties().get("spec");
-        List<Map<String, Object>> containers = (List<Map<String, Object>>) path(spec, "template", "spec", "containers");
-        for (Object arg : (List<Object>) containers.get(0).get("args")) {
-            Matcher m = SET.matcher(arg.toString());
-            if (m.matches()) {
-                values.put(m.group(1), m.group(2));
+        String version = null;
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if ("--set".equals(args.get(i))) {
+                String kv = args.get(i + 1).toString();
+                values.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            } else if ("--version".equals(args.get(i))) {
+                version = args.get(i + 1).toString();
             }
         }
-        String id = "/subscriptions/" + values.get("subscriptionId") + "/resourceGroups/" + values.get("resourceGroupName")
-                + "/providers/Microsoft.Kubernetes/connectedClusters/" + values.get("resourceName");
-        var resource = arm.resource(id);
-        if (resource.isPresent() && "Connected".equals(path(resource.get(), "properties", "connectivityStatus"))) {
-            return true;
+        if (version == null || version.isBlank()) {
+            problems.put(clusterId, "helm: the agents' chart is not pinned to a version");
+            return false;
         }
+        if (values.containsKey("global.onboardingPrivateKey")) {
+            problems.put(clusterId, "the private key is a Helm value, in the Job's spec");
+            return false;
+        }
+        String installer = String.valueOf(path(job.getAdditionalProperties().get("spec"), "template", "spec",
+                "serviceAccountName"));
+        if (client.serviceAccounts().inNamespace(RELEASE_NAMESPACE).withName(installer).get() == null
+                || client.rbac().clusterRoleBindings().list().getItems().stream().noneMatch(b -> b.getSubjects() != null
+                        && b.getSubjects().stream().anyMatch(subject -> installer.equals(subject.getName())))) {
+            problems.put(clusterId, "helm: the install Job's service account " + installer + " has no rights");
+            return false;
+        }
+        GenericKubernetesResource namespace = client.genericKubernetesResources("v1", "Namespace").withName(AGENT_NAMESPACE)
+                .get();
+        if (namespace != null && !ownedByRelease(namespace)) {
+            problems.put(clusterId, "helm: Namespace \"azure-arc\" exists and cannot be imported into the current release:"
+                    + " invalid ownership metadata");
+            return false;
+        }
+        GenericKubernetesResource keySecret = client.genericKubernetesResources("v1", "Secret").inNamespace(AGENT_NAMESPACE)
+                .withName(KEY_SECRET).get();
+        if (keySecret == null) {
+            problems.put(clusterId, "agents: no Secret azure-arc/" + KEY_SECRET + " to read the private key from");
+            return false;
+        }
+        if (!ownedByRelease(keySecret)) {
+            problems.put(clusterId, "helm: Secret azure-arc/" + KEY_SECRET + " exists and cannot be imported into the"
+                    + " current release: invalid ownership metadata");
+            return false;
+        }
+        String id = "/subscriptions/" + values.get("global.subscriptionId") + "/resourceGroups/"
+                + values.get("global.resourceGroupName") + "/providers/Microsoft.Kubernetes/connectedClusters/"
+                + values.get("global.resourceName");
+        var resource = arm.resource(id);
         if (resource.isEmpty() || !"Succeeded".equals(path(resource.get(), "properties", "provisioningState"))) {
             return false;
         }
-        String privateKey = secretValue(client, ARC_NAMESPACE, values.get("onboardingPrivateKeySecret"), "privateKey");
-        if (privateKey == null || !privateKey.startsWith("-----BEGIN PRIVATE KEY-----")) {
-            problems.put(id, "agent key Secret has no private key: " + (privateKey == null ? "missing" : "placeholder"));
+        String privateKey = secretValue(client, AGENT_NAMESPACE, KEY_SECRET, "privateKey");
+        BigInteger modulus = Pkcs1.privateKeyModulus(privateKey);
+        if (modulus == null) {
+            problems.put(id, "agent key Secret holds no PKCS#1 RSA private key");
             return false;
         }
-        String publicKey = secretValue(client, ARC_NAMESPACE, values.get("onboardingPrivateKeySecret"), "publicKey");
-        if (!String.valueOf(path(resource.get(), "properties", "agentPublicKeyCertificate")).equals(publicKey)) {
+        BigInteger registered = Pkcs1.publicKeyModulus(String.valueOf(path(resource.get(), "properties",
+                "agentPublicKeyCertificate")));
+        if (!modulus.equals(registered)) {
             // the agents sign with the Secret's key; Azure only accepts the key registered on the connected cluster
             problems.put(id, "the agent key in the cluster does not match the connected cluster's agentPublicKeyCertificate");
             return false;
         }
+        writeClusterConfig(client, values);
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("succeeded", 1);
+        job.getAdditionalProperties().put("status", status);
+        client.genericKubernetesResources("batch/v1", "Job").inNamespace(RELEASE_NAMESPACE).resource(job).updateStatus();
         arm.setProperty(id, "connectivityStatus", "Connected");
-        arm.setProperty(id, "agentVersion", "1.24.4");
+        arm.setProperty(id, "agentVersion", version);
         arm.setProperty(id, "kubernetesVersion", "1.31.2");
         return true;
     }
 
+    private static Object succeeded(GenericKubernetesResource job) {
+        Object n = path(job.getAdditionalProperties(), "status", "succeeded");
+        return n != null && Integer.parseInt(n.toString()) >= 1;
+    }
+
+    private static boolean connectedAlready(KubernetesClient client) {
+        return client.configMaps().inNamespace(AGENT_NAMESPACE).withName("azure-clusterconfig").get() != null;
+    }
+
+    private static boolean ownedByRelease(GenericKubernetesResource object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        Map<String, String> annotations = object.getMetadata().getAnnotations();
+        return labels != null && "Helm".equals(labels.get("app.kubernetes.io/managed-by")) && annotations != null
+                && "azure-arc".equals(annotations.get("meta.helm.sh/release-name"))
+                && RELEASE_NAMESPACE.equals(annotations.get("meta.helm.sh/release-namespace"));
+    }
+
+    /** The ConfigMap the agents' chart writes, naming the connected cluster they belong to. */
+    private static void writeClusterConfig(KubernetesClient client, Map<String, String> values) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("AZURE_RESOURCE_NAME", values.get("global.resourceName"));
+        data.put("AZURE_RESOURCE_GROUP", values.get("global.resourceGroupName"));
+        data.put("AZURE_SUBSCRIPTION_ID", values.get("global.subscriptionId"));
+        data.put("AZURE_REGION", values.get("global.location"));
+        data.put("AZURE_ENVIRONMENT", values.getOrDefault("global.azureEnvironment", "AZUREPUBLICCLOUD"));
+        if (client.genericKubernetesResources("v1", "Namespace").withName(AGENT_NAMESPACE).get() == null) {
+            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                    .withName(AGENT_NAMESPACE).endMetadata().build()).create();
+        }
+        client.configMaps().inNamespace(AGENT_NAMESPACE).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("azure-clusterconfig").withNamespace(AGENT_NAMESPACE).endMetadata()
+                .withData(data).build()).createOr(existing -> existing.update());
+    }
+
+    /**
+     * KubeVirt and azcmagent: the VM is scheduled only onto a node the cluster has; every volume needs its disk; cloud-init
+     * reads only the {@code userdata} key of its Secret; a {@code secret} volume reaches the guest as a disk with the
+     * serial its disk names; azcmagent connects with the {@code --config} file it is given, and only with a real secret.
+     */
+    @SuppressWarnings("unchecked")
     private void runVm(KubernetesClient client, GenericKubernetesResource vm) {
         String name = vm.getMetadata().getName();
-        if (!Boolean.TRUE.equals(path(vm.getAdditionalProperties(), "status", "ready"))) {
-            Map<String, Object> status = new LinkedHashMap<>();
-            status.put("ready", true);
-            status.put("printableStatus", "Running");
-            vm.getAdditionalProperties().put("status", status);
-            client.genericKubernetesResources(MockClusters.VIRTUAL_MACHINES).inNamespace(COMPANION_NAMESPACE).resource(vm)
-                    .updateStatus();
-            vmStarts.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+        Map<String, Object> template = (Map<String, Object>) path(vm.getAdditionalProperties(), "spec", "template", "spec");
+        List<Map<String, Object>> volumes = (List<Map<String, Object>>) template.get("volumes");
+        List<Map<String, Object>> disks = (List<Map<String, Object>>) path(template, "domain", "devices", "disks");
+        Set<String> diskNames = new HashSet<>();
+        disks.forEach(d -> diskNames.add(String.valueOf(d.get("name"))));
+        for (Map<String, Object> volume : volumes) {
+            if (!diskNames.contains(String.valueOf(volume.get("name")))) {
+                problems.put(name, "KubeVirt: volume " + volume.get("name") + " has no disk, filesystem or matching device");
+                return;
+            }
         }
-        String userdata = secretValue(client, COMPANION_NAMESPACE, name + "-onboarding", "userdata");
-        String clientSecret = secretValue(client, COMPANION_NAMESPACE, name + "-onboarding", "client-secret");
-        if (userdata == null || clientSecret == null || clientSecret.startsWith("${")) {
-            problems.put(name, "onboarding Secret lacks cloud-init or a real client secret");
+        Object hostname = path(template, "nodeSelector", "kubernetes.io/hostname");
+        boolean schedulable = hostname != null && client.nodes().list().getItems().stream().anyMatch(n ->
+                hostname.equals(n.getMetadata().getName()) || n.getMetadata().getLabels() != null
+                        && hostname.equals(n.getMetadata().getLabels().get("kubernetes.io/hostname")));
+        if (!schedulable) {
+            setVmStatus(client, vm, false, "ErrorUnschedulable");
             return;
         }
-        String subscription = flag(userdata, "--subscription-id");
-        String group = flag(userdata, "--resource-group");
-        String machine = flag(userdata, "--resource-name");
-        String id = "/subscriptions/" + subscription + "/resourceGroups/" + group + "/providers/Microsoft.HybridCompute/machines/"
-                + machine;
+        if (!Boolean.TRUE.equals(path(vm.getAdditionalProperties(), "status", "ready"))) {
+            setVmStatus(client, vm, true, "Running");
+            vmStarts.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+        }
+        String userdata = null;
+        Map<String, String> secretDisks = new LinkedHashMap<>();
+        for (Map<String, Object> volume : volumes) {
+            Object secretRef = path(volume, "cloudInitNoCloud", "secretRef", "name");
+            if (secretRef != null) {
+                userdata = secretValue(client, COMPANION_NAMESPACE, secretRef.toString(), "userdata");
+                if (userdata == null) {
+                    userdata = secretValue(client, COMPANION_NAMESPACE, secretRef.toString(), "userData");
+                }
+            }
+            Object secretName = path(volume, "secret", "secretName");
+            if (secretName != null) {
+                disks.stream().filter(d -> volume.get("name").equals(d.get("name")) && d.get("serial") != null)
+                        .forEach(d -> secretDisks.put(d.get("serial").toString(), secretName.toString()));
+            }
+        }
+        if (userdata == null) {
+            problems.put(name, "cloud-init found no userdata in its Secret");
+            return;
+        }
+        Matcher config = CONFIG.matcher(userdata);
+        Matcher mount = MOUNT_SERIAL.matcher(userdata);
+        if (!config.find() || !mount.find() || !secretDisks.containsKey(mount.group(1))) {
+            problems.put(name, "the user data runs no azcmagent connect --config from a mounted Secret disk");
+            return;
+        }
+        String file = config.group(1).substring(config.group(1).lastIndexOf('/') + 1);
+        String json = secretValue(client, COMPANION_NAMESPACE, secretDisks.get(mount.group(1)), file);
+        Map<String, Object> settings;
+        try {
+            settings = json == null ? null : JSON.readValue(json, Map.class);
+        } catch (java.io.IOException e) {
+            problems.put(name, "azcmagent: " + file + " is not JSON: " + e.getMessage());
+            return;
+        }
+        if (settings == null || settings.get("service-principal-secret") == null
+                || settings.get("service-principal-secret").toString().startsWith("${")) {
+            problems.put(name, "azcmagent: no real service principal secret in " + file);
+            return;
+        }
+        String id = "/subscriptions/" + settings.get("subscription-id") + "/resourceGroups/" + settings.get("resource-group")
+                + "/providers/Microsoft.HybridCompute/machines/" + settings.get("resource-name");
         if (arm.resource(id).isEmpty()) {
             Map<String, Object> properties = new LinkedHashMap<>();
             properties.put("status", "Connected");
             properties.put("osName", "linux");
             properties.put("agentVersion", "1.47");
-            arm.seed(id, Map.of("location", flag(userdata, "--location"), "kind", "", "properties", properties,
-                    "tags", Map.of("arcfleet.dev/host", flag(userdata, "--tags").replaceFirst("^arcfleet.dev/host=", ""))));
+            Map<String, Object> tags = new LinkedHashMap<>();
+            for (String pair : String.valueOf(settings.getOrDefault("tags", "")).split(",")) {
+                if (pair.contains("=")) {
+                    tags.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+                }
+            }
+            arm.seed(id, Map.of("location", String.valueOf(settings.get("location")), "kind", "", "properties", properties,
+                    "tags", tags));
         }
     }
 
-    private static String flag(String text, String name) {
-        Matcher m = Pattern.compile(Pattern.quote(name) + " \"?([^\"\\s]+)").matcher(text);
-        return m.find() ? m.group(1) : "";
+    private static void setVmStatus(KubernetesClient client, GenericKubernetesResource vm, boolean ready, String printable) {
+        if (Boolean.valueOf(ready).equals(path(vm.getAdditionalProperties(), "status", "ready"))
+                && printable.equals(path(vm.getAdditionalProperties(), "status", "printableStatus"))) {
+            return;
+        }
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("ready", ready);
+        status.put("printableStatus", printable);
+        vm.getAdditionalProperties().put("status", status);
+        client.genericKubernetesResources(MockClusters.VIRTUAL_MACHINES).inNamespace(COMPANION_NAMESPACE).resource(vm)
+                .updateStatus();
     }
 
     private static String secretValue(KubernetesClient client, String namespace, String name, String key) {

@@ -282,9 +282,22 @@ public final class DecisionEngine {
             return List.copyOf(reasons);
         }
 
+        /**
+         * The executor builds companion VMs as KubeVirt {@code VirtualMachine}s through the API server of the node's
+         * cluster: a Talos workload VM or a Firecracker host has no such API, and a node in no registered cluster
+         * gives the executor no API server to create the VM in.
+         */
         private List<String> companionProblems() {
             if (!virtualization) {
                 return List.of("NO_VIRTUALIZATION");
+            }
+            if (!Boolean.TRUE.equals(f.virtualization().kubevirt())) {
+                rationale.add("reports " + otherVirtualization() + " only: companion VMs are built with KubeVirt, not "
+                        + otherVirtualization());
+                return List.of("VIRTUALIZATION_NOT_SUPPORTED");
+            }
+            if (!inCluster) {
+                return List.of("VM_HOST_NOT_IN_CLUSTER");
             }
             return fits(policy.companionVm().minCpuCores(), policy.companionVm().minMemoryMiB(), "a companion VM")
                     ? List.of() : List.of("INSUFFICIENT_HOST_RESOURCES");
@@ -340,6 +353,10 @@ public final class DecisionEngine {
                 switch (w) {
                     case "NO_VIRTUALIZATION" -> parts.add("no KubeVirt, Talos workload VM or Firecracker"
                             + (f.virtualization() == null ? " reported" : ""));
+                    case "VIRTUALIZATION_NOT_SUPPORTED" -> parts.add(otherVirtualization()
+                            + " is not KubeVirt, the only virtualization companion VMs are built with");
+                    case "VM_HOST_NOT_IN_CLUSTER" -> parts.add("KubeVirt is reported but the node is in no registered "
+                            + "cluster, so there is no API server to create its VirtualMachine in");
                     case "INSUFFICIENT_HOST_RESOURCES" -> parts.add("host has " + size(f.host()) + ", the policy needs "
                             + policy.companionVm().minCpuCores() + " cores and " + policy.companionVm().minMemoryMiB() + " MiB");
                     default -> parts.add("COMPANION_VM is denied by " + deniedBy.get(Route.COMPANION_VM));
@@ -348,19 +365,22 @@ public final class DecisionEngine {
             return String.join("; ", parts);
         }
 
+        /** Only asked once a companion VM was chosen, which takes KubeVirt. */
         private String describeVirtualization() {
+            return "KubeVirt, " + size(f.host());
+        }
+
+        /** The virtualization reported besides KubeVirt, by name. */
+        private String otherVirtualization() {
             Virtualization v = f.virtualization();
             List<String> kinds = new ArrayList<>();
-            if (Boolean.TRUE.equals(v.kubevirt())) {
-                kinds.add("KubeVirt");
-            }
             if (Boolean.TRUE.equals(v.talosWorkloadVm())) {
-                kinds.add("Talos workload VM");
+                kinds.add("a Talos workload VM");
             }
             if (Boolean.TRUE.equals(v.firecracker())) {
                 kinds.add("Firecracker");
             }
-            return String.join(", ", kinds) + ", " + size(f.host());
+            return String.join(" and ", kinds);
         }
 
         private String osName() {

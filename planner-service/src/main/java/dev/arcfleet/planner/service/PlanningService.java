@@ -49,8 +49,13 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class PlanningService {
     /** Capabilities a cluster plan turns into extensions; what ARC_K8S gives of a node's needs. */
+    /**
+     * What a cluster's Arc plan carries of a decision's capabilities. EDGE_DATA is there when IoT Operations will run on
+     * the cluster: the cluster is then connected with an OIDC issuer, workload identity and custom locations, which
+     * IoT Operations needs (docs/azure-contract.md, "IoT Operations").
+     */
     static final Set<Capability> CLUSTER_PLAN_CAPABILITIES = EnumSet.of(Capability.POLICY, Capability.GITOPS,
-            Capability.MONITOR, Capability.DEFENDER, Capability.INVENTORY);
+            Capability.MONITOR, Capability.DEFENDER, Capability.INVENTORY, Capability.EDGE_DATA);
 
     private final DecisionEngine engine;
     private final PolicyProvider policies;

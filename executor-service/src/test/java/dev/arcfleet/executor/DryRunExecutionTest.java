@@ -70,18 +70,24 @@ class DryRunExecutionTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/v1/executions/" + plan.planId())
                 .then().statusCode(200).body("state", equalTo("SUCCEEDED")));
         var view = RestAssured.get("/api/v1/executions/" + plan.planId()).then().extract().jsonPath();
-        assertThat(view.getList("steps.name", String.class)).containsExactly("ensure-resource-group",
-                "ensure-agent-key-secret", "put-connected-cluster", "install-arc-agents", "await-connected",
-                "extension-policyinsights", "extension-azuremonitor-containers", "extension-flux");
-        assertThat(view.getString("steps[2].record.arm[0].resourceId"))
+        assertThat(view.getList("steps.name", String.class)).containsExactly("ensure-namespaces",
+                "ensure-agent-key-secret", "ensure-resource-group", "put-connected-cluster", "install-arc-agents",
+                "await-agents-installed", "revoke-installer-rights", "await-connected", "extension-azurepolicy",
+                "ensure-log-analytics-workspace", "monitor-data-collection-rule", "monitor-data-collection-rule-association",
+                "extension-azuremonitor-containers", "extension-flux");
+        assertThat(view.getString("steps[3].record.arm[0].resourceId"))
                 .isEqualTo("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/arc-fleet/providers/"
                         + "Microsoft.Kubernetes/connectedClusters/" + cluster);
-        assertThat(view.getString("steps[2].record.arm[0].apiVersion")).isEqualTo("2024-01-01");
+        assertThat(view.getString("steps[3].record.arm[0].apiVersion")).isEqualTo("2026-03-01");
+        assertThat(view.getString("steps[1].record.kubernetes[0].metadata.name")).isEqualTo("azure-arc-connect-privatekey");
         assertThat(view.getString("steps[1].record.kubernetes[0].stringData.privateKey")).isEqualTo("<redacted>");
+        assertThat(view.getString("steps[1].record.kubernetesActions[0]")).isEqualTo("CREATE_ONLY");
+        assertThat(view.getString("steps[1].record.unlessConnected.configMap")).isEqualTo("azure-arc/azure-clusterconfig");
+        assertThat(view.getString("steps[6].record.kubernetesActions[0]")).isEqualTo("DELETE");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(statusTypes(status, plan.planId()))
                 .startsWith(StatusType.STARTED).endsWith(StatusType.SUCCEEDED)
-                .filteredOn(t -> t == StatusType.STEP_SUCCEEDED).hasSize(8));
+                .filteredOn(t -> t == StatusType.STEP_SUCCEEDED).hasSize(14));
         status.close();
     }
 

@@ -32,9 +32,14 @@ public class ArmException extends RuntimeException {
         return status == 429;
     }
 
-    /** 408, 429, 5xx and connection failures (status 0) are worth retrying; other 4xx are not. */
+    /**
+     * 408, 429, 5xx and connection failures (status 0) are worth retrying, and so is a 409 that says another operation
+     * on the resource is in progress (two executions writing a shared resource, a workspace say, at once); other 4xx
+     * are not.
+     */
     public boolean transientFailure() {
-        return status == 0 || status == 408 || status == 429 || status >= 500;
+        return status == 0 || status == 408 || status == 429 || status >= 500
+                || status == 409 && "AnotherOperationInProgress".equalsIgnoreCase(code);
     }
 
     /** The subscription has not registered the resource provider the call needs. */

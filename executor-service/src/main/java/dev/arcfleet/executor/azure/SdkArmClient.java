@@ -42,6 +42,8 @@ import java.util.regex.Pattern;
 public class SdkArmClient implements ArmClient {
     private static final Pattern RESOURCE_GROUP = Pattern.compile("(?i)^/subscriptions/([^/]+)/resourcegroups/([^/]+)/?$");
 
+    /** A resource provider's registration in the subscription ({@code Providers_Get}). */
+    private static final Pattern PROVIDER = Pattern.compile("(?i)^/subscriptions/[^/]+/providers/([^/]+)/?$");
     private static final HttpHeaderName ASYNC_OPERATION = HttpHeaderName.fromString("Azure-AsyncOperation");
     private static final HttpHeaderName RETRY_AFTER = HttpHeaderName.fromString("Retry-After");
 
@@ -65,8 +67,15 @@ public class SdkArmClient implements ArmClient {
                 properties.put("provisioningState", group.properties() == null ? "Succeeded" : group.properties().provisioningState());
                 return Optional.of(new ArmResource(group.id(), properties));
             }
+            Matcher provider = PROVIDER.matcher(resourceId);
+            if (provider.matches()) {
+                var registration = client.getProviders().get(provider.group(1));
+                return Optional.of(new ArmResource(registration.id(), Map.of(),
+                        Map.of("namespace", registration.namespace(), "registrationState",
+                                String.valueOf(registration.registrationState()))));
+            }
             GenericResourceInner resource = client.getResources().getById(resourceId, apiVersion);
-            return Optional.of(new ArmResource(resource.id(), asMap(resource.properties())));
+            return Optional.of(new ArmResource(resource.id(), asMap(resource.properties()), envelope(resource)));
         } catch (ManagementException e) {
             if (e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
                 return Optional.empty();
@@ -172,8 +181,49 @@ public class SdkArmClient implements ArmClient {
         if (body.get("kind") != null) {
             inner.withKind(body.get("kind").toString());
         }
+        if (body.get("sku") instanceof Map<?, ?> sku && sku.get("name") != null) {
+            inner.withSku(new com.azure.resourcemanager.resources.models.Sku().withName(sku.get("name").toString()));
+        }
         inner.withProperties(body.getOrDefault("properties", Map.of()));
         return inner;
+    }
+
+    /** What a generic resource says beside its properties, as the ARM body has it. */
+    static Map<String, Object> envelope(GenericResourceInner resource) {
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        if (resource.location() != null) {
+            envelope.put("location", resource.location());
+        }
+        if (resource.tags() != null) {
+            envelope.put("tags", new LinkedHashMap<>(resource.tags()));
+        }
+        if (resource.kind() != null) {
+            envelope.put("kind", resource.kind());
+        }
+        if (resource.sku() != null && resource.sku().name() != null) {
+            envelope.put("sku", Map.of("name", resource.sku().name()));
+        }
+        if (resource.identity() != null) {
+            Map<String, Object> identity = new LinkedHashMap<>();
+            if (resource.identity().type() != null) {
+                identity.put("type", resource.identity().type().toString());
+            }
+            if (resource.identity().principalId() != null) {
+                identity.put("principalId", resource.identity().principalId());
+            }
+            if (resource.identity().tenantId() != null) {
+                identity.put("tenantId", resource.identity().tenantId());
+            }
+            envelope.put("identity", identity);
+        }
+        if (resource.extendedLocation() != null) {
+            Map<String, Object> location = new LinkedHashMap<>();
+            location.put("name", resource.extendedLocation().name());
+            location.put("type", resource.extendedLocation().type() == null ? null
+                    : resource.extendedLocation().type().toString());
+            envelope.put("extendedLocation", location);
+        }
+        return envelope;
     }
 
     @SuppressWarnings("unchecked")

@@ -92,6 +92,12 @@ public interface ExecutorConfig {
         @WithDefault("10")
         double writesPerSecond();
 
+        /**
+         * Log Analytics workspace (ARM id) that container insights and Defender report to; without one, the executor
+         * creates {@code arc-fleet-<location>} in the target resource group.
+         */
+        Optional<String> logAnalyticsWorkspaceId();
+
         /** How often a step polls a long-running ARM operation or a condition it waits on. */
         @WithDefault("5s")
         Duration pollInterval();
@@ -102,13 +108,31 @@ public interface ExecutorConfig {
     }
 
     interface Agents {
-        /** Helm chart of the Arc agents, installed by an in-cluster Job. */
+        /** Helm chart of the Arc agents (an OCI reference without a tag), installed by an in-cluster Job. */
         @WithDefault("oci://mcr.microsoft.com/azurearck8s/batch1/stable/azure-arc-k8sagents")
         String chart();
+
+        /**
+         * The agents' chart version, pinned: never "latest". 1.35.3 or later (the agents that read their private key
+         * from the {@code azure-arc-connect-privatekey} Secret; older ones would need it in a Helm value).
+         */
+        @WithDefault("1.35.3")
+        String chartVersion();
 
         /** Image of the in-cluster Job that runs Helm. */
         @WithDefault("alpine/helm:3.16.2")
         String installerImage();
+
+        /** The Azure cloud as the agents' chart names it ({@code global.azureEnvironment}). */
+        @WithDefault("AZUREPUBLICCLOUD")
+        String azureEnvironment();
+
+        /**
+         * Object id, in the subscription's tenant, of the Custom Locations resource provider's service principal (app id
+         * bc313c14-388c-4e7d-a58e-70017303ee3b): {@code az ad sp show --id bc313c14-388c-4e7d-a58e-70017303ee3b
+         * --query id -o tsv}. Needed only for clusters that host IoT Operations; a plan that needs it fails without it.
+         */
+        Optional<String> customLocationsObjectId();
     }
 
     interface CompanionVm {

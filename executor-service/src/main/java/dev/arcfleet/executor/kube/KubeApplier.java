@@ -1,20 +1,43 @@
 package dev.arcfleet.executor.kube;
 
 import dev.arcfleet.executor.route.KubeObject;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Applies desired Kubernetes objects idempotently and says what it did: {@code created}, {@code updated} or
- * {@code unchanged} (compared on everything but metadata and status), so a rerun is safe and visible.
+ * Applies desired Kubernetes objects idempotently and says what it did, so a rerun is safe and visible. An object
+ * counts as unchanged when everything the manifest states is in the cluster as stated: fields the API server adds or
+ * defaults (a Job's selector, status, metadata) are not differences, and a Secret's {@code stringData} is compared with
+ * the {@code data} the API server turns it into.
  */
 public class KubeApplier {
     public enum Result {
-        CREATED, UPDATED, UNCHANGED
+        CREATED, UPDATED, UNCHANGED,
+        /** A REPLACE object differed and was deleted; it is created again once it is gone. */
+        DELETED_FOR_REPLACE,
+        DELETED, ABSENT
+    }
+
+    /** Carries out the object's {@link dev.arcfleet.executor.route.KubeAction}. */
+    public Result act(KubernetesClient client, KubeObject object, Map<String, Object> manifest) {
+        return switch (object.action()) {
+            case APPLY -> apply(client, object, manifest);
+            case CREATE_ONLY -> createOnly(client, object, manifest);
+            case REPLACE -> replace(client, object, manifest);
+            case DELETE -> delete(client, object);
+        };
     }
 
     public Result apply(KubernetesClient client, KubeObject object, Map<String, Object> manifest) {
@@ -29,12 +52,7 @@ public class KubeApplier {
             return Result.UNCHANGED;
         }
         desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
-        if (object.namespace() == null) {
-            client.genericKubernetesResources(object.apiVersion(), object.kind()).resource(desired).update();
-        } else {
-            client.genericKubernetesResources(object.apiVersion(), object.kind()).inNamespace(object.namespace())
-                    .resource(desired).update();
-        }
+        resources(client, object).resource(desired).update();
         return Result.UPDATED;
     }
 
@@ -56,6 +74,39 @@ public class KubeApplier {
         }
     }
 
+    /**
+     * Creates the object, keeps it when unchanged, and deletes it when it differs (a Job's pod template cannot be
+     * updated: the API server answers 422): the caller runs the step again and the next call creates it anew.
+     */
+    public Result replace(KubernetesClient client, KubeObject object, Map<String, Object> manifest) {
+        GenericKubernetesResource desired = client.getKubernetesSerialization().convertValue(manifest,
+                GenericKubernetesResource.class);
+        GenericKubernetesResource current = get(client, object.apiVersion(), object.kind(), object.namespace(), object.name());
+        if (current == null) {
+            create(client, object, desired);
+            return Result.CREATED;
+        }
+        if (sameContent(current, desired)) {
+            return Result.UNCHANGED;
+        }
+        resources(client, object).withName(object.name()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        return Result.DELETED_FOR_REPLACE;
+    }
+
+    /** Deletes the object (its dependents in the background); one that is not there is {@link Result#ABSENT}. */
+    public Result delete(KubernetesClient client, KubeObject object) {
+        try {
+            var deleted = resources(client, object).withName(object.name())
+                    .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            return deleted == null || deleted.isEmpty() ? Result.ABSENT : Result.DELETED;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return Result.ABSENT;
+            }
+            throw e;
+        }
+    }
+
     /** The object as it is in the cluster, or null. */
     public GenericKubernetesResource get(KubernetesClient client, String apiVersion, String kind, String namespace, String name) {
         var resources = client.genericKubernetesResources(apiVersion, kind);
@@ -63,23 +114,73 @@ public class KubeApplier {
                 : resources.inNamespace(namespace).withName(name).get();
     }
 
-    private static void create(KubernetesClient client, KubeObject object, GenericKubernetesResource desired) {
-        if (object.namespace() == null) {
-            client.genericKubernetesResources(object.apiVersion(), object.kind()).resource(desired).create();
-        } else {
-            client.genericKubernetesResources(object.apiVersion(), object.kind()).inNamespace(object.namespace())
-                    .resource(desired).create();
-        }
+    private static MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+            resources(KubernetesClient client, KubeObject object) {
+        var resources = client.genericKubernetesResources(object.apiVersion(), object.kind());
+        return object.namespace() == null ? resources
+                : (MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>)
+                        resources.inNamespace(object.namespace());
     }
 
-    private static boolean sameContent(GenericKubernetesResource current, GenericKubernetesResource desired) {
-        Map<String, Object> a = current.getAdditionalProperties();
-        Map<String, Object> b = desired.getAdditionalProperties();
-        for (Map.Entry<String, Object> e : b.entrySet()) {
-            if (!"status".equals(e.getKey()) && !Objects.equals(a.get(e.getKey()), e.getValue())) {
+    private static void create(KubernetesClient client, KubeObject object, GenericKubernetesResource desired) {
+        resources(client, object).resource(desired).create();
+    }
+
+    /** True when every field the desired object states (metadata's labels and annotations included) is in the current one. */
+    static boolean sameContent(GenericKubernetesResource current, GenericKubernetesResource desired) {
+        Map<String, Object> have = current.getAdditionalProperties();
+        Map<String, Object> want = withStringDataAsData(desired.getAdditionalProperties());
+        for (Map.Entry<String, Object> e : want.entrySet()) {
+            if (!"status".equals(e.getKey()) && !contains(have.get(e.getKey()), e.getValue())) {
                 return false;
             }
         }
-        return true;
+        return contains(current.getMetadata().getLabels(), desired.getMetadata().getLabels())
+                && contains(current.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations());
+    }
+
+    /** {@code want} is {@code have}, or, for maps, every entry of {@code want} is in {@code have} (recursively). */
+    static boolean contains(Object have, Object want) {
+        if (want == null) {
+            return true;
+        }
+        if (want instanceof Map<?, ?> w) {
+            if (!(have instanceof Map<?, ?> h)) {
+                return w.isEmpty() && have == null;
+            }
+            return w.entrySet().stream().allMatch(e -> contains(h.get(e.getKey()), e.getValue()));
+        }
+        if (want instanceof List<?> w) {
+            if (!(have instanceof List<?> h) || h.size() != w.size()) {
+                return false;
+            }
+            for (int i = 0; i < w.size(); i++) {
+                if (!contains(h.get(i), w.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (have instanceof Number a && want instanceof Number b) {
+            return a.doubleValue() == b.doubleValue();
+        }
+        return Objects.equals(String.valueOf(have), String.valueOf(want)) && have != null;
+    }
+
+    /** A Secret's {@code stringData} as the {@code data} the API server stores (it never returns stringData). */
+    private static Map<String, Object> withStringDataAsData(Map<String, Object> manifest) {
+        if (!(manifest.get("stringData") instanceof Map<?, ?> stringData)) {
+            return manifest;
+        }
+        Map<String, Object> copy = new LinkedHashMap<>(manifest);
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (manifest.get("data") instanceof Map<?, ?> existing) {
+            existing.forEach((k, v) -> data.put(String.valueOf(k), v));
+        }
+        stringData.forEach((k, v) -> data.put(String.valueOf(k),
+                Base64.getEncoder().encodeToString(String.valueOf(v).getBytes(StandardCharsets.UTF_8))));
+        copy.remove("stringData");
+        copy.put("data", data);
+        return copy;
     }
 }

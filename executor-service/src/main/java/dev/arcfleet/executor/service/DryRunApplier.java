@@ -2,6 +2,8 @@ package dev.arcfleet.executor.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.executor.route.ArcConnection;
+import dev.arcfleet.executor.route.KubeAction;
 import dev.arcfleet.executor.route.KubeObject;
 import dev.arcfleet.executor.route.StepSpec;
 
@@ -11,7 +13,8 @@ import java.util.Map;
 
 /**
  * {@code executor.mode=dry-run}: records the exact ARM requests (method, resource id, api-version, body) and
- * Kubernetes objects a step would apply, with Secret data redacted, and succeeds.
+ * Kubernetes objects a step would apply (with what it would do to each where that is not a plain apply: create only,
+ * replace, delete), with Secret data redacted, and the guard that would skip or refuse the step, and succeeds.
  */
 public class DryRunApplier implements StepApplier {
     static final String REDACTED = "<redacted>";
@@ -25,10 +28,21 @@ public class DryRunApplier implements StepApplier {
     @Override
     public StepOutcome apply(StepContext context) {
         StepSpec step = context.step();
+        if (step.refusal() != null) {
+            return StepOutcome.failed(step.refusal());
+        }
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("mode", "dry-run");
         record.put("arm", step.arm());
         record.put("kubernetes", step.kube().stream().map(DryRunApplier::redacted).toList());
+        if (step.kube().stream().anyMatch(k -> k.action() != KubeAction.APPLY)) {
+            record.put("kubernetesActions", step.kube().stream().map(k -> k.action().name()).toList());
+        }
+        if (step.guard() != null) {
+            record.put("unlessConnected", Map.of("configMap", ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
+                    "resourceId", step.guard().resourceId(),
+                    "rule", "skipped where the cluster's agents belong to this resource; fails where they belong to another"));
+        }
         if (step.waitFor() != null) {
             record.put("waitFor", step.waitFor());
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.executor.azure.ArmAccepted;
 import dev.arcfleet.executor.azure.ArmClient;
+import dev.arcfleet.executor.azure.ArmDesired;
 import dev.arcfleet.executor.azure.ArmException;
 import dev.arcfleet.executor.azure.ArmOperation;
 import dev.arcfleet.executor.azure.ArmResource;
@@ -13,8 +14,11 @@ import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.kube.AgentKeys;
 import dev.arcfleet.executor.kube.ClusterClients;
 import dev.arcfleet.executor.kube.KubeApplier;
+import dev.arcfleet.executor.route.ArcConnection;
 import dev.arcfleet.executor.route.ArmRequest;
+import dev.arcfleet.executor.route.KubeAction;
 import dev.arcfleet.executor.route.KubeObject;
+import dev.arcfleet.executor.route.Placeholders;
 import dev.arcfleet.executor.route.WaitFor;
 import dev.arcfleet.executor.route.arck8s.ArcK8sSteps;
 import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
@@ -32,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * {@code executor.mode=live}: ensures each ARM resource of a step exists and has provisioned (GET first, so an
@@ -44,6 +47,10 @@ public class LiveApplier implements StepApplier {
     static final Duration PROVISIONING_TIMEOUT = Duration.ofMinutes(30);
     /** Marks a step that holds a reserved write slot for this resource (kept like an operation, across polls). */
     static final String RESERVED = "reserved-write ";
+    /** What a wait sees when the resource it watches is not there at all. */
+    private static final Object ABSENT = new Object();
+    /** Marks a remembered operation URL as that of an update of an existing resource (recorded as "updated"). */
+    static final String UPDATE = "~";
 
     private final ArmClient arm;
     private final WriteBudget writes;
@@ -90,10 +97,32 @@ public class LiveApplier implements StepApplier {
         List<Map<String, Object>> record = new ArrayList<>();
         Duration elapsed = Duration.between(context.stepStartedAt() == null ? Instant.now() : context.stepStartedAt(),
                 Instant.now());
+        if (context.step().refusal() != null) {
+            return StepOutcome.failed(context.step().refusal());
+        }
+        ArcConnection guard = context.step().guard();
+        if (guard != null) {
+            ArcConnection.Verdict verdict = guard.judge(clusterConfig(clusters.forCluster(context.clusterId())));
+            switch (verdict.state()) {
+                case THIS_RESOURCE -> {
+                    return StepOutcome.succeeded("skipped: " + verdict.detail(), json(Map.of("mode", "live",
+                            "actions", List.of(Map.of("guard", ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
+                                    "result", "SKIPPED (already connected to this resource)")))));
+                }
+                case OTHER_RESOURCE -> {
+                    return StepOutcome.failed(verdict.detail());
+                }
+                default -> {
+                }
+            }
+        }
         for (ArmRequest request : context.step().arm()) {
             String operation = context.operation();
+            boolean wasUpdate = false;
             if (operation != null && operation.startsWith(request.resourceId() + " ")) {
-                ArmOperation status = arm.operation(operation.substring(request.resourceId().length() + 1));
+                String url = operation.substring(request.resourceId().length() + 1);
+                wasUpdate = url.startsWith(UPDATE);
+                ArmOperation status = arm.operation(wasUpdate ? url.substring(UPDATE.length()) : url);
                 if (!status.finished()) {
                     return StepOutcome.waitingOn(operation, request.resourceId() + ": operation " + status.status(), poll);
                 }
@@ -105,16 +134,17 @@ public class LiveApplier implements StepApplier {
             }
             Optional<ArmResource> current = arm.get(request.resourceId(), request.apiVersion());
             String state = current.map(ArmResource::provisioningState).orElse(null);
-            if (current.isPresent() && (state == null || "Succeeded".equalsIgnoreCase(state))) {
-                record.add(Map.of("arm", request.resourceId(), "result",
-                        operation != null && !operation.startsWith(RESERVED) ? "created" : "present"));
+            boolean settled = state == null || "Succeeded".equalsIgnoreCase(state);
+            if (current.isPresent() && settled && ArmDesired.satisfied(current.get().body(), request.body())) {
+                boolean wrote = operation != null && !operation.startsWith(RESERVED);
+                record.add(Map.of("arm", request.resourceId(), "result", !wrote ? "present" : wasUpdate ? "updated" : "created"));
                 continue;
             }
             if (current.isPresent() && ("Failed".equalsIgnoreCase(state) || "Canceled".equalsIgnoreCase(state))) {
                 return StepOutcome.failed(request.resourceId() + " provisioning ended " + state
                         + "; see the resource's activity log in Azure, then retry the execution");
             }
-            if (current.isPresent()) {
+            if (current.isPresent() && !settled) {
                 if (elapsed.compareTo(PROVISIONING_TIMEOUT) > 0) {
                     return StepOutcome.failed(request.resourceId() + " still " + state + " after " + elapsed.toMinutes() + " min");
                 }
@@ -128,45 +158,70 @@ public class LiveApplier implements StepApplier {
                             + " ms (the subscription's ARM write budget)", wait);
                 }
             }
-            ArmAccepted accepted = arm.put(request.resourceId(), request.apiVersion(), resolveArmBody(context, request.body()));
+            boolean update = current.isPresent();
+            ArmAccepted accepted = arm.put(request.resourceId(), request.apiVersion(),
+                    resolveArmBody(context, request.body(), current.orElse(null)));
             if (accepted.done()) {
-                record.add(Map.of("arm", request.resourceId(), "result", "created"));
+                record.add(Map.of("arm", request.resourceId(), "result", update ? "updated" : "created"));
                 continue;
             }
-            return StepOutcome.waitingOn(accepted.operationUrl() == null ? null : request.resourceId() + " " + accepted.operationUrl(),
+            return StepOutcome.waitingOn(accepted.operationUrl() == null ? null
+                    : request.resourceId() + " " + (update ? UPDATE : "") + accepted.operationUrl(),
                     "PUT " + request.resourceId() + " answered " + accepted.status() + "; provisioning", poll);
         }
-        KubernetesClient client = context.step().kube().isEmpty() && context.step().waitFor() == null ? null
-                : clusters.forCluster(context.clusterId());
+        KubernetesClient client = context.step().kube().isEmpty() && context.step().waitFor() == null
+                && context.step().guard() == null ? null : clusters.forCluster(context.clusterId());
         for (KubeObject object : context.step().kube()) {
-            if (object.secret() && ArcK8sSteps.AGENT_KEY_SECRET.equals(object.name())
+            if (object.action() == KubeAction.CREATE_ONLY
                     && kube.get(client, object.apiVersion(), object.kind(), object.namespace(), object.name()) != null) {
-                record.add(Map.of("kubernetes", object.kind() + "/" + object.name(), "result", "UNCHANGED (key kept)"));
+                // checked before the manifest is resolved: an existing agent key is never regenerated
+                record.add(Map.of("kubernetes", object.kind() + "/" + object.name(), "result", "UNCHANGED (kept)"));
                 continue;
             }
             Map<String, Object> manifest = object.secret() ? resolveSecret(object) : object.manifest();
-            KubeApplier.Result result = ArcK8sSteps.AGENT_KEY_SECRET.equals(object.name())
-                    ? kube.createOnly(client, object, manifest) : kube.apply(client, object, manifest);
+            KubeApplier.Result result = kube.act(client, object, manifest);
+            if (result == KubeApplier.Result.DELETED_FOR_REPLACE) {
+                return StepOutcome.waiting(object.kind() + " " + object.namespace() + "/" + object.name()
+                        + " changed and cannot be updated in place: deleted, created again once it is gone", poll);
+            }
             record.add(Map.of("kubernetes", object.kind() + "/" + object.name(), "result", result.name()));
         }
         WaitFor waitFor = context.step().waitFor();
         if (waitFor != null) {
             Object value = waitFor.kubernetes() ? kubeProperty(client, waitFor) : armProperty(waitFor);
-            if (value == null || !waitFor.expectedValue().equalsIgnoreCase(String.valueOf(value))) {
+            if (value == ABSENT && waitFor.absentIsDone()) {
+                record.add(Map.of("waitFor", waitFor.resource(), "result", "absent"));
+            } else if (value == ABSENT || value == null || !waitFor.expectedValue().equalsIgnoreCase(String.valueOf(value))) {
+                String now = value == ABSENT ? "absent" : String.valueOf(value);
                 if (elapsed.compareTo(waitFor.timeout()) > 0) {
-                    return StepOutcome.failed(waitFor.resource() + " " + waitFor.propertyPath() + " is " + value + ", not "
-                            + waitFor.expectedValue() + ", after " + elapsed.toSeconds() + " s");
+                    return StepOutcome.failed(waitFor.resource() + " " + waitFor.propertyPath() + " is " + now + ", not "
+                            + waitFor.expectedValue() + ", after " + elapsed.toSeconds() + " s"
+                            + (waitFor.hint() == null ? "" : "; " + waitFor.hint()));
                 }
-                return StepOutcome.waiting(waitFor.propertyPath() + " is " + value + ", waiting for "
+                return StepOutcome.waiting(waitFor.propertyPath() + " is " + now + ", waiting for "
                         + waitFor.expectedValue(), poll);
+            } else {
+                record.add(Map.of("waitFor", waitFor.propertyPath(), "result", String.valueOf(value)));
             }
-            record.add(Map.of("waitFor", waitFor.propertyPath(), "result", String.valueOf(value)));
         }
         return StepOutcome.succeeded(summary(record), json(Map.of("mode", "live", "actions", record)));
     }
 
+    /** The data of the Arc agents' {@code azure-arc/azure-clusterconfig} ConfigMap, or null when there is none. */
+    private Map<String, String> clusterConfig(KubernetesClient client) {
+        GenericKubernetesResource map = kube.get(client, "v1", "ConfigMap", ArcConnection.NAMESPACE, ArcConnection.CONFIG_MAP);
+        if (map == null) {
+            return null;
+        }
+        Map<String, String> data = new LinkedHashMap<>();
+        if (map.getAdditionalProperties().get("data") instanceof Map<?, ?> values) {
+            values.forEach((k, v) -> data.put(String.valueOf(k), String.valueOf(v)));
+        }
+        return data;
+    }
+
     private Object armProperty(WaitFor waitFor) {
-        return arm.get(waitFor.resource(), waitFor.apiVersion()).map(r -> r.property(waitFor.propertyPath())).orElse(null);
+        return arm.get(waitFor.resource(), waitFor.apiVersion()).map(r -> r.property(waitFor.propertyPath())).orElse(ABSENT);
     }
 
     private Object kubeProperty(KubernetesClient client, WaitFor waitFor) {
@@ -174,9 +229,9 @@ public class LiveApplier implements StepApplier {
         int n = ref.length;
         GenericKubernetesResource resource = kube.get(client, waitFor.apiVersion(), ref[n - 2], ref[n - 3], ref[n - 1]);
         if (resource == null) {
-            return null;
+            return ABSENT;
         }
-        Object current = resource.getAdditionalProperties();
+        Object current = client.getKubernetesSerialization().convertValue(resource, Map.class);
         for (String part : waitFor.propertyPath().split("\\.")) {
             if (!(current instanceof Map<?, ?> map)) {
                 return null;
@@ -186,43 +241,65 @@ public class LiveApplier implements StepApplier {
         return current;
     }
 
-    private Map<String, Object> resolveArmBody(StepContext context, Map<String, Object> body) {
-        if (body == null || !json(body).contains(ArcK8sSteps.AGENT_PUBLIC_KEY)) {
+    /**
+     * The body to PUT, placeholders resolved: the agent public key (an existing connected cluster keeps its own; a new
+     * one gets the key derived from the private key in the cluster's Secret), and {@code ${arm:<id>#<path>}} references
+     * to values of other resources (a workspace's customer id, an identity's principal id), read with a GET.
+     */
+    private Map<String, Object> resolveArmBody(StepContext context, Map<String, Object> body, ArmResource current) {
+        if (body == null || !json(body).contains("${")) {
             return body;
         }
-        String publicKey = readAgentPublicKey(clusters.forCluster(context.clusterId()));
-        return substitute(body, Map.of(ArcK8sSteps.AGENT_PUBLIC_KEY, () -> publicKey));
+        return Placeholders.resolve(body, placeholder -> {
+            if (ArcK8sSteps.AGENT_PUBLIC_KEY.equals(placeholder)) {
+                Object existing = current == null ? null : current.property("properties.agentPublicKeyCertificate");
+                return existing != null && !existing.toString().isBlank() ? existing.toString()
+                        : readAgentPublicKey(clusters.forCluster(context.clusterId()));
+            }
+            Placeholders.ArmReference reference = Placeholders.armReference(placeholder);
+            if (reference != null) {
+                Object value = arm.get(reference.resourceId(), reference.apiVersion())
+                        .map(r -> r.property(reference.path())).orElse(null);
+                if (value == null) {
+                    throw new ArmException(0, "ReferenceNotReady", reference.resourceId() + " has no " + reference.path()
+                            + " yet", null, null);
+                }
+                return value.toString();
+            }
+            return null;
+        });
     }
 
+    /** A Secret's manifest with its values filled in: a new agent key, the onboarding principal's fields. */
     private Map<String, Object> resolveSecret(KubeObject object) {
-        Map<String, Supplier<String>> values = new LinkedHashMap<>();
-        if (ArcK8sSteps.AGENT_KEY_SECRET.equals(object.name())) {
-            AgentKeys.Encoded keys = AgentKeys.generate();
-            values.put(ArcK8sSteps.AGENT_PUBLIC_KEY, keys::publicKeyBase64);
-            values.put(ArcK8sSteps.AGENT_PRIVATE_KEY, keys::privateKeyPem);
-        }
-        values.put(CompanionVmSteps.SP_CLIENT_ID, () -> principal("clientId"));
-        values.put(CompanionVmSteps.SP_CLIENT_SECRET, () -> principal("clientSecret"));
-        values.put(CompanionVmSteps.SP_TENANT_ID, () -> principal("tenantId"));
-        return substitute(object.manifest(), values);
+        return Placeholders.resolve(object.manifest(), placeholder -> switch (placeholder) {
+            case ArcK8sSteps.AGENT_PRIVATE_KEY -> AgentKeys.generate().privateKeyPem();
+            case CompanionVmSteps.SP_CLIENT_ID -> principal("clientId");
+            case CompanionVmSteps.SP_CLIENT_SECRET -> principal("clientSecret");
+            case CompanionVmSteps.SP_TENANT_ID -> principal("tenantId");
+            default -> null;
+        });
     }
 
+    /** The public half of the agent key in {@code azure-arc/azure-arc-connect-privatekey}, as ARM takes it. */
     private String readAgentPublicKey(KubernetesClient client) {
-        GenericKubernetesResource secret = kube.get(client, "v1", "Secret", ArcK8sSteps.ARC_NAMESPACE,
+        GenericKubernetesResource secret = kube.get(client, "v1", "Secret", ArcConnection.NAMESPACE,
                 ArcK8sSteps.AGENT_KEY_SECRET);
         if (secret == null) {
-            throw new ArmException(0, "AgentKeyMissing", "the agent key Secret " + ArcK8sSteps.ARC_NAMESPACE + "/"
-                    + ArcK8sSteps.AGENT_KEY_SECRET + " is not in the cluster yet", null, null);
+            throw new ArmException(0, "AgentKeyMissing", "the agent key Secret " + ArcConnection.NAMESPACE + "/"
+                    + ArcK8sSteps.AGENT_KEY_SECRET + " is not in the cluster", null, null);
         }
-        Object data = secret.getAdditionalProperties().get("data");
-        if (data instanceof Map<?, ?> map && map.get("publicKey") != null) {
-            return new String(Base64.getDecoder().decode(map.get("publicKey").toString()), StandardCharsets.UTF_8);
+        String pem = null;
+        if (secret.getAdditionalProperties().get("data") instanceof Map<?, ?> map && map.get(ArcK8sSteps.AGENT_KEY_FIELD) != null) {
+            pem = new String(Base64.getDecoder().decode(map.get(ArcK8sSteps.AGENT_KEY_FIELD).toString()), StandardCharsets.UTF_8);
+        } else if (secret.getAdditionalProperties().get("stringData") instanceof Map<?, ?> map
+                && map.get(ArcK8sSteps.AGENT_KEY_FIELD) != null) {
+            pem = map.get(ArcK8sSteps.AGENT_KEY_FIELD).toString();
         }
-        Object stringData = secret.getAdditionalProperties().get("stringData");
-        if (stringData instanceof Map<?, ?> map && map.get("publicKey") != null) {
-            return map.get("publicKey").toString();
+        if (pem == null) {
+            throw new IllegalStateException("the agent key Secret has no " + ArcK8sSteps.AGENT_KEY_FIELD);
         }
-        throw new IllegalStateException("the agent key Secret has no publicKey");
+        return AgentKeys.publicKeyOfPem(pem);
     }
 
     private String principal(String field) {
@@ -237,27 +314,6 @@ public class LiveApplier implements StepApplier {
         } catch (IOException e) {
             throw new IllegalStateException("onboarding principal file " + file + " is not readable JSON", e);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> substitute(Map<String, Object> map, Map<String, Supplier<String>> values) {
-        Map<String, Object> copy = new LinkedHashMap<>();
-        map.forEach((k, v) -> copy.put(k, substituteValue(v, values)));
-        return copy;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object substituteValue(Object v, Map<String, Supplier<String>> values) {
-        if (v instanceof Map<?, ?> m) {
-            return substitute((Map<String, Object>) m, values);
-        }
-        if (v instanceof List<?> list) {
-            return list.stream().map(x -> substituteValue(x, values)).toList();
-        }
-        if (v instanceof String s && values.containsKey(s)) {
-            return values.get(s).get();
-        }
-        return v;
     }
 
     private static String summary(List<Map<String, Object>> record) {

@@ -22,7 +22,10 @@ public class StepPlans {
     private final AzureTarget azure;
 
     public StepPlans(ExecutorConfig config) {
-        register(new ArcK8sSteps(config.agents().chart(), config.agents().installerImage()));
+        register(new ArcK8sSteps(new ArcK8sSteps.Agents(config.agents().chart(), config.agents().chartVersion(),
+                config.agents().installerImage(), config.agents().azureEnvironment(),
+                config.azure().tenantId().orElse(null), config.agents().customLocationsObjectId().orElse(null)),
+                config.azure().logAnalyticsWorkspaceId().orElse(null)));
         register(new CompanionVmSteps(config.companionVm().containerDiskImage(), config.companionVm().cores(),
                 config.companionVm().memoryMiB()));
         register(new IotOperationsSteps());

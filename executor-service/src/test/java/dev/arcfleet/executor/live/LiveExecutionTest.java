@@ -9,6 +9,7 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.executor.kube.AgentKeys;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.PlanRecords;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
@@ -96,23 +97,39 @@ class LiveExecutionTest {
         List<String> extensions = arm.resourceIds("connectedClusters/ghent-line3/providers/Microsoft.KubernetesConfiguration/extensions/");
         assertThat(extensions).hasSize(4);
         assertThat(extensions.stream().map(id -> property(arm.resource(id).orElseThrow(), "extensionType")))
-                .containsExactlyInAnyOrder("Microsoft.PolicyInsights", "microsoft.azuremonitor.containers", "microsoft.flux",
+                .containsExactlyInAnyOrder("microsoft.policyinsights", "microsoft.azuremonitor.containers", "microsoft.flux",
                         "microsoft.azuredefender.kubernetes");
         for (String id : extensions) {
             assertThat(arm.creations(id)).as(id).isEqualTo(1);
         }
         assertThat(arm.creations(cc)).isEqualTo(1);
+        // container insights reports to a workspace through a data collection rule associated with the cluster
+        Map<String, Object> monitor = arm.resource(cc + "/providers/Microsoft.KubernetesConfiguration/extensions/"
+                + "azuremonitor-containers").orElseThrow();
+        String workspace = fleet.resourceGroupId() + "/providers/Microsoft.OperationalInsights/workspaces/arc-fleet-westeurope";
+        assertThat(monitor.get("properties").toString()).contains("logAnalyticsWorkspaceResourceID=" + workspace)
+                .contains("releaseNamespace=azuremonitor-containers");
+        assertThat(arm.resource(cc + "/providers/Microsoft.Insights/dataCollectionRuleAssociations/ContainerInsightsExtension"))
+                .isPresent();
+        assertThat(arm.resourceIds("dataCollectionRules/MSCI-westeurope-ghent-line3$")).hasSize(1);
 
-        // The private key lives only in the cluster; Azure got the matching public key.
+        // The private key lives only in the cluster, where the agents' chart reads it; Azure got its PKCS#1 public half.
         KubernetesClient cluster = fleet.clusters().client("ghent-line3");
-        String publicKey = secretValue(cluster, "azure-arc-release", "arc-agent-key", "publicKey");
-        String privateKey = secretValue(cluster, "azure-arc-release", "arc-agent-key", "privateKey");
-        assertThat(privateKey).startsWith("-----BEGIN PRIVATE KEY-----");
-        assertThat(property(connected, "agentPublicKeyCertificate")).isEqualTo(publicKey);
+        String privateKey = secretValue(cluster, "azure-arc", "azure-arc-connect-privatekey", "privateKey");
+        assertThat(privateKey).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+        assertThat(property(connected, "agentPublicKeyCertificate")).isEqualTo(AgentKeys.publicKeyOfPem(privateKey));
         assertThat(arm.requests()).noneMatch(r -> r.body().contains(privateKeyBody(privateKey)));
         GenericKubernetesResource job = cluster.genericKubernetesResources("batch/v1", "Job").inNamespace("azure-arc-release")
                 .withName("arc-agent-install").get();
-        assertThat(job.getAdditionalProperties().get("spec").toString()).contains("global.resourceName=ghent-line3");
+        assertThat(job.getAdditionalProperties().get("spec").toString()).contains("global.resourceName=ghent-line3")
+                .contains("--version, 1.35.3").contains("systemDefaultValues.spnOnboarding=false")
+                .contains("ttlSecondsAfterFinished=3600").doesNotContain("PRIVATE KEY");
+        // the installer's cluster-admin binding and account existed only while it ran
+        assertThat(cluster.rbac().clusterRoleBindings().withName("arc-agent-installer").get()).isNull();
+        assertThat(cluster.serviceAccounts().inNamespace("azure-arc-release").withName("arc-agent-installer").get()).isNull();
+        assertThat(cluster.configMaps().inNamespace("azure-arc").withName("azure-clusterconfig").get().getData())
+                .containsEntry("AZURE_RESOURCE_NAME", "ghent-line3");
+        assertThat(fleet.simulator().problems()).doesNotContainKeys("ghent-line3", cc);
 
         assertThat(types(plan.planId())).startsWith(StatusType.STARTED).endsWith(StatusType.SUCCEEDED)
                 .filteredOn(t -> t == StatusType.STEP_SUCCEEDED).hasSize(view.getList("steps").size());
@@ -129,26 +146,71 @@ class LiveExecutionTest {
     }
 
     @Test
-    void anExistingConnectedClusterIsAdoptedNotDuplicated() throws Exception {
+    void aClusterConnectedByAzConnectedk8sConnectIsAdoptedWithItsKeyNotReinstalled() throws Exception {
         ArmEmulator arm = fleet.arm();
         String cc = fleet.connectedClusterId("adopted-edge");
-        // connected earlier by hand (az connectedk8s connect), with its agents running
+        // connected earlier by hand with az connectedk8s connect: the agents' namespaces, key Secret and ConfigMap in the
+        // cluster, the connected cluster in Azure with the key's public half
+        AgentKeys.Encoded earlier = AgentKeys.generate();
+        KubernetesClient cluster = fleet.clusters().client("adopted-edge");
+        connectedByTheCli(cluster, "adopted-edge", earlier);
         arm.seed(fleet.resourceGroupId(), Map.of("location", "westeurope"));
-        arm.seed(cc, Map.of("location", "westeurope", "properties", Map.of("connectivityStatus", "Connected",
-                "distribution", "talos", "agentPublicKeyCertificate", "earlier-key")));
+        arm.seed(cc, Map.of("location", "westeurope", "identity", Map.of("type", "SystemAssigned"),
+                "properties", Map.of("connectivityStatus", "Connected", "distribution", "talos",
+                        "agentPublicKeyCertificate", earlier.publicKeyBase64())));
         OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "adopted-edge", List.of(Capability.MONITOR));
         send(Topics.PLANS_ARC_K8S, plan);
 
         JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
         assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
         assertThat(arm.creations(cc)).isZero();
-        assertThat(property(arm.resource(cc).orElseThrow(), "agentPublicKeyCertificate")).isEqualTo("earlier-key");
+        assertThat(property(arm.resource(cc).orElseThrow(), "agentPublicKeyCertificate")).isEqualTo(earlier.publicKeyBase64());
+        assertThat(secretValue(cluster, "azure-arc", "azure-arc-connect-privatekey", "privateKey"))
+                .isEqualTo(earlier.privateKeyPem());
+        assertThat(cluster.batch().v1().jobs().inNamespace("azure-arc-release").withName("arc-agent-install").get()).isNull();
+        assertThat(view.getString("steps.find { it.name == 'install-arc-agents' }.detail")).contains("skipped")
+                .contains("adopted with their key");
         assertThat(arm.resourceIds("adopted-edge/providers/Microsoft.KubernetesConfiguration/extensions/")).hasSize(1);
+    }
+
+    @Test
+    void aClusterConnectedToAnotherResourceIsRefusedAndLeftAlone() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        KubernetesClient cluster = fleet.clusters().client("elsewhere-edge");
+        connectedByTheCli(cluster, "plant-7-prod", AgentKeys.generate());
+        OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "elsewhere-edge", List.of(Capability.GITOPS));
+        send(Topics.PLANS_ARC_K8S, plan);
+
+        JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
+        assertThat(view.getString("state")).isEqualTo("FAILED");
+        assertThat(view.getString("failureReason")).contains("already connected to Azure Arc as connected cluster"
+                + " 'plant-7-prod'").contains("az connectedk8s delete");
+        assertThat(arm.resource(fleet.connectedClusterId("elsewhere-edge"))).isEmpty();
+        assertThat(cluster.batch().v1().jobs().inNamespace("azure-arc-release").list().getItems()).isEmpty();
+    }
+
+    /** What az connectedk8s connect leaves in a cluster: the namespaces, the key Secret, the agents' ConfigMap. */
+    private static void connectedByTheCli(KubernetesClient cluster, String resourceName, AgentKeys.Encoded key) {
+        for (String ns : List.of("azure-arc-release", "azure-arc")) {
+            cluster.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                    .withName(ns).addToLabels("app.kubernetes.io/managed-by", "Helm")
+                    .addToAnnotations("meta.helm.sh/release-name", "azure-arc")
+                    .addToAnnotations("meta.helm.sh/release-namespace", "azure-arc-release").endMetadata().build()).create();
+        }
+        cluster.secrets().inNamespace("azure-arc").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("azure-arc-connect-privatekey").endMetadata()
+                .addToStringData("privateKey", key.privateKeyPem()).build()).create();
+        cluster.configMaps().inNamespace("azure-arc").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("azure-clusterconfig").endMetadata()
+                .addToData("AZURE_RESOURCE_NAME", resourceName).addToData("AZURE_RESOURCE_GROUP", LiveFleet.RESOURCE_GROUP)
+                .addToData("AZURE_SUBSCRIPTION_ID", LiveFleet.SUBSCRIPTION).addToData("AZURE_REGION", "westeurope").build())
+                .create();
     }
 
     @Test
     void companionVmRunsPinnedToItsHostItsMachineConnectsAndAVanishedVmIsRecreated() throws Exception {
         ArmEmulator arm = fleet.arm();
+        fleet.clusters().addNode("lyon-edge", "talos-w1");
         OnboardingPlan plan = nodePlan("lyon-edge", "talos-w1");
         send(Topics.PLANS_COMPANION_VM, plan);
 
@@ -164,8 +226,13 @@ class LiveExecutionTest {
         assertThat(property(arm.resource(machine).orElseThrow(), "status")).isEqualTo("Connected");
         assertThat(arm.resource(machine).orElseThrow().get("tags").toString()).contains("lyon-edge/talos-w1");
         assertThat(fleet.simulator().vmStarts("arc-lyon-edge-talos-w1")).isEqualTo(1);
-        assertThat(secretValue(cluster, "arc-companions", "arc-lyon-edge-talos-w1-onboarding", "client-secret"))
-                .isEqualTo(fleet.principalSecret());
+        // cloud-init gets only constant user data; the principal reaches the guest on a Secret disk, for azcmagent --config
+        assertThat(secretValue(cluster, "arc-companions", "arc-lyon-edge-talos-w1-onboarding", "azcmagent.json"))
+                .contains("\"service-principal-secret\":\"" + fleet.principalSecret() + "\"")
+                .contains("\"resource-name\":\"arc-lyon-edge-talos-w1\"");
+        assertThat(secretValue(cluster, "arc-companions", "arc-lyon-edge-talos-w1-cloudinit", "userdata"))
+                .contains("azcmagent, connect, --config").doesNotContain(fleet.principalSecret()).doesNotContain("lyon-edge");
+        assertThat(vm.getAdditionalProperties().get("spec").toString()).contains("serial=ARCONBOARDING");
 
         // The VM disappears (deleted by hand, say): the reconciler notices, reopens the execution, the VM comes back.
         cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine").inNamespace("arc-companions")
@@ -181,11 +248,21 @@ class LiveExecutionTest {
     }
 
     @Test
+    void aCompanionVmForANodeItsClusterDoesNotHaveFailsBeforeAnythingIsWritten() throws Exception {
+        OnboardingPlan plan = nodePlan("nohost-edge", "ghost-3");
+        send(Topics.PLANS_COMPANION_VM, plan);
+        JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(90));
+        assertThat(view.getString("state")).isEqualTo("FAILED");
+        assertThat(view.getString("failureReason")).contains("require-host-node").contains("has no node ghost-3");
+        assertThat(fleet.clusters().client("nohost-edge").genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
+                .inAnyNamespace().list().getItems()).isEmpty();
+    }
+
+    @Test
     void iotOperationsRunsOnAConnectedClusterThroughToAProvisionedInstance() throws Exception {
         ArmEmulator arm = fleet.arm();
         arm.seed(fleet.resourceGroupId(), Map.of("location", "westeurope"));
-        arm.seed(fleet.connectedClusterId("bremen-plant"), Map.of("location", "westeurope",
-                "properties", Map.of("connectivityStatus", "Connected", "distribution", "k3s")));
+        seedIotReadyCluster(arm, "bremen-plant");
         OnboardingPlan plan = clusterPlan(Route.IOT_OPERATIONS, "bremen-plant", List.of(Capability.EDGE_DATA));
         send(Topics.PLANS_IOT_OPERATIONS, plan);
 
@@ -199,7 +276,36 @@ class LiveExecutionTest {
                 .isEqualTo(fleet.connectedClusterId("bremen-plant"));
         assertThat(arm.resourceIds("bremen-plant/providers/Microsoft.KubernetesConfiguration/extensions/"))
                 .extracting(id -> id.substring(id.lastIndexOf('/') + 1))
-                .containsExactlyInAnyOrder("iotoperations-platform", "azure-secretstore", "arc-containerstorage", "iotoperations");
+                .containsExactlyInAnyOrder("azure-iot-operations-platform", "azure-secret-store", "azure-arc-containerstorage",
+                        "azure-iot-operations");
+        String instance0 = fleet.resourceGroupId() + "/providers/Microsoft.IoTOperations/instances/bremen-plant-aio";
+        assertThat(arm.resourceIds(instance0 + "/")).extracting(id -> id.substring(instance0.length()))
+                .containsExactlyInAnyOrder("/brokers/default", "/brokers/default/authentications/default",
+                        "/brokers/default/listeners/default", "/dataflowProfiles/default", "/dataflowEndpoints/default");
+        assertThat(arm.resourceIds("/providers/Microsoft.Authorization/roleAssignments/")).isNotEmpty();
+        assertThat(aio.get("properties").toString()).contains("schemaRegistryRef");
+    }
+
+    @Test
+    void iotOperationsRefusesAClusterWithoutAnOidcIssuer() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        arm.seed(fleet.resourceGroupId(), Map.of("location", "westeurope"));
+        arm.seed(fleet.connectedClusterId("no-oidc"), Map.of("location", "westeurope",
+                "properties", Map.of("connectivityStatus", "Connected", "distribution", "k3s")));
+        OnboardingPlan plan = clusterPlan(Route.IOT_OPERATIONS, "no-oidc", List.of(Capability.EDGE_DATA));
+        send(Topics.PLANS_IOT_OPERATIONS, plan);
+        JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(90));
+        assertThat(view.getString("state")).isEqualTo("FAILED");
+        assertThat(view.getString("failureReason")).contains("require-oidc-issuer").contains("--enable-oidc-issuer");
+        assertThat(arm.resourceIds("no-oidc/providers/Microsoft.KubernetesConfiguration/extensions/")).isEmpty();
+    }
+
+    /** A connected cluster as IoT Operations needs it: Connected, with its OIDC issuer and workload identity. */
+    private void seedIotReadyCluster(ArmEmulator arm, String cluster) {
+        arm.seed(fleet.connectedClusterId(cluster), Map.of("location", "westeurope", "identity", Map.of("type", "SystemAssigned"),
+                "properties", Map.of("connectivityStatus", "Connected", "distribution", "k3s",
+                        "oidcIssuerProfile", Map.of("enabled", true),
+                        "securityProfile", Map.of("workloadIdentity", Map.of("enabled", true)))));
     }
 
     @Test
@@ -229,15 +335,14 @@ class LiveExecutionTest {
     void aMissingResourceProviderRegistrationFailsWithTheCommandThatFixesIt() throws Exception {
         ArmEmulator arm = fleet.arm();
         arm.seed(fleet.resourceGroupId(), Map.of("location", "westeurope"));
-        arm.seed(fleet.connectedClusterId("no-provider"), Map.of("location", "westeurope",
-                "properties", Map.of("connectivityStatus", "Connected")));
+        seedIotReadyCluster(arm, "no-provider");
         arm.unregisterProvider("Microsoft.ExtendedLocation");
         try {
             OnboardingPlan plan = clusterPlan(Route.IOT_OPERATIONS, "no-provider", List.of(Capability.EDGE_DATA));
             send(Topics.PLANS_IOT_OPERATIONS, plan);
             JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(90));
             assertThat(view.getString("state")).isEqualTo("FAILED");
-            assertThat(view.getString("failureReason")).contains("custom-location")
+            assertThat(view.getString("failureReason")).contains("require-provider-microsoft-extendedlocation")
                     .contains("not registered for resource provider Microsoft.ExtendedLocation")
                     .contains("az provider register --namespace Microsoft.ExtendedLocation");
             RestAssured.post("/api/v1/executions/" + plan.planId() + "/cancel").then().statusCode(409)
@@ -324,6 +429,7 @@ class LiveExecutionTest {
 
     @Test
     void noSecretReachesAnEventALogLineTheDatabaseOrTheRestApi() throws Exception {
+        fleet.clusters().addNode("secrets-b", "flatcar-7");
         List<OnboardingPlan> plans = List.of(clusterPlan(Route.ARC_K8S, "secrets-a", List.of(Capability.POLICY)),
                 nodePlan("secrets-b", "flatcar-7"));
         send(Topics.PLANS_ARC_K8S, plans.get(0));
@@ -332,8 +438,8 @@ class LiveExecutionTest {
             JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
             assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
         }
-        String privateKey = privateKeyBody(secretValue(fleet.clusters().client("secrets-a"), "azure-arc-release",
-                "arc-agent-key", "privateKey"));
+        String privateKey = privateKeyBody(secretValue(fleet.clusters().client("secrets-a"), "azure-arc",
+                "azure-arc-connect-privatekey", "privateKey"));
         List<String> secrets = List.of(fleet.principalSecret(), fleet.armToken(), privateKey);
 
         List<String> places = new ArrayList<>();
@@ -421,10 +527,13 @@ class LiveExecutionTest {
         return String.valueOf(((Map<?, ?>) secret.getAdditionalProperties().get("stringData")).get(key));
     }
 
-    /** A distinctive slice of the PEM body (the base64 of the key), which is what a leak would contain. */
+    /**
+     * A distinctive slice of the PEM body (the base64 of the key), which is what a leak would contain: from its end,
+     * where the primes and exponents are (its start is the modulus, which the public key carries too).
+     */
     private static String privateKeyBody(String pem) {
         String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return body.substring(40, 120);
+        return body.substring(body.length() - 200, body.length() - 120);
     }
 
     private static OnboardingPlan clusterPlan(Route route, String cluster, List<Capability> capabilities) {

@@ -4,8 +4,10 @@ import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.executor.route.ApiVersions;
+import dev.arcfleet.executor.route.ArcConnection;
 import dev.arcfleet.executor.route.ArmRequest;
 import dev.arcfleet.executor.route.AzureTarget;
+import dev.arcfleet.executor.route.KubeAction;
 import dev.arcfleet.executor.route.KubeObject;
 import dev.arcfleet.executor.route.Names;
 import dev.arcfleet.executor.route.RouteSteps;
@@ -18,21 +20,59 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Arc-enabled Kubernetes for one cluster: connected cluster, agents in the cluster, one extension per capability. */
+/**
+ * Arc-enabled Kubernetes for one cluster, as {@code az connectedk8s connect} does it (docs/azure-contract.md, "Arc
+ * agents"): the agents' namespace and private key Secret owned by the {@code azure-arc} Helm release, the connected
+ * cluster in ARM with the matching PKCS#1 public key, the agents' chart at a pinned version installed by an in-cluster
+ * Job whose cluster-admin rights exist only while it runs, then one extension per capability with the settings it needs.
+ * A cluster whose agents already belong to this connected cluster is adopted as it is; one whose agents belong to
+ * another connected cluster is refused.
+ */
 public class ArcK8sSteps implements RouteSteps {
-    /** Stands for the agent public key, generated at execution time; the private key stays in the cluster's Secret. */
+    /** Stands for the agent public key, derived at execution time from the private key in the cluster's Secret. */
     public static final String AGENT_PUBLIC_KEY = "${agentPublicKey}";
+    /** Stands for a newly generated agent private key; resolved only while the Secret is written to the cluster. */
     public static final String AGENT_PRIVATE_KEY = "${agentPrivateKey}";
-    public static final String AGENT_KEY_SECRET = "arc-agent-key";
-    public static final String ARC_NAMESPACE = "azure-arc-release";
+    /** Where {@code az connectedk8s connect} puts the key for agents 1.35.3 and later, and where the chart reads it. */
+    public static final String AGENT_KEY_SECRET = "azure-arc-connect-privatekey";
+    public static final String AGENT_KEY_FIELD = "privateKey";
+    /** The Helm release's namespace; the agents themselves run in {@link ArcConnection#NAMESPACE}. */
+    public static final String RELEASE_NAMESPACE = "azure-arc-release";
+    public static final String RELEASE = "azure-arc";
+    public static final String INSTALLER = "arc-agent-installer";
+    public static final String INSTALL_JOB = "arc-agent-install";
+    /** The lowest agent version that reads its key from {@link #AGENT_KEY_SECRET} (older ones take it as a Helm value). */
+    public static final String MIN_AGENT_VERSION = "1.35.3";
     public static final Duration CONNECT_TIMEOUT = Duration.ofMinutes(15);
+    /** {@code az connectedk8s connect}'s default onboarding timeout (1,200 s), plus the Job's start. */
+    public static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(25);
+    public static final int INSTALL_JOB_TTL_SECONDS = 3600;
 
-    private final String agentChart;
-    private final String agentInstallerImage;
+    private final Agents agents;
+    /** The Log Analytics workspace for container insights and Defender; null: one per region in the target group. */
+    private final String workspaceId;
 
-    public ArcK8sSteps(String agentChart, String agentInstallerImage) {
-        this.agentChart = agentChart;
-        this.agentInstallerImage = agentInstallerImage;
+    /**
+     * The agents' chart and how to install it: {@code chart} an OCI reference, {@code version} pinned (never the
+     * latest), the Helm image of the install Job, the Azure cloud name the chart takes, the tenant, and the object id of
+     * the Custom Locations service principal in that tenant (needed only on clusters that host IoT Operations).
+     */
+    public record Agents(String chart, String version, String installerImage, String azureEnvironment, String tenantId,
+            String customLocationsObjectId) {
+        public Agents {
+            if (version == null || version.isBlank()) {
+                throw new IllegalArgumentException("the Arc agents' chart version must be pinned (executor.agents.chart-version)");
+            }
+            if (compareVersions(version, MIN_AGENT_VERSION) < 0) {
+                throw new IllegalArgumentException("Arc agents " + version + " read their private key from a Helm value, "
+                        + "which would put it in the install Job's spec; pin " + MIN_AGENT_VERSION + " or later");
+            }
+        }
+    }
+
+    public ArcK8sSteps(Agents agents, String workspaceId) {
+        this.agents = agents;
+        this.workspaceId = workspaceId;
     }
 
     @Override
@@ -40,102 +80,173 @@ public class ArcK8sSteps implements RouteSteps {
         return Route.ARC_K8S;
     }
 
-    public static String connectedClusterId(AzureTarget azure, String clusterId) {
-        return azure.providerResourceId("Microsoft.Kubernetes", "connectedClusters", Names.dns(clusterId, 63));
+    public static String connectedClusterName(String clusterId) {
+        return Names.dns(clusterId, 63);
     }
 
-    /** The cluster extension type that provides a capability, or null when the connected cluster itself provides it. */
-    public static String extensionType(Capability capability) {
-        return switch (capability) {
-            case GITOPS -> "microsoft.flux";
-            case POLICY -> "Microsoft.PolicyInsights";
-            case MONITOR -> "microsoft.azuremonitor.containers";
-            case DEFENDER -> "microsoft.azuredefender.kubernetes";
-            default -> null;
-        };
+    public static String connectedClusterId(AzureTarget azure, String clusterId) {
+        return azure.providerResourceId("Microsoft.Kubernetes", "connectedClusters", connectedClusterName(clusterId));
+    }
+
+    /** True when IoT Operations will run on the cluster: it needs the OIDC issuer, workload identity and custom locations. */
+    static boolean hostsIotOperations(OnboardingPlan plan) {
+        return plan.capabilities() != null && plan.capabilities().contains(Capability.EDGE_DATA);
     }
 
     @Override
     public List<StepSpec> steps(OnboardingPlan plan, AzureTarget azure) {
         String clusterId = plan.target().id();
         String ccId = connectedClusterId(azure, clusterId);
+        ArcConnection connection = new ArcConnection(azure.subscriptionId(), azure.resourceGroup(),
+                connectedClusterName(clusterId));
         Map<String, String> params = plan.parameters() == null ? Map.of() : plan.parameters();
+        String distribution = params.getOrDefault("distribution", "generic");
+        String infrastructure = params.getOrDefault("infrastructure", "generic");
+        boolean iot = hostsIotOperations(plan);
         List<StepSpec> steps = new ArrayList<>();
+        // the cluster is looked at before anything is written: one connected elsewhere is refused untouched
+        steps.add(StepSpec.kube("ensure-namespaces", namespace(RELEASE_NAMESPACE, false),
+                namespace(ArcConnection.NAMESPACE, true)).unlessConnected(connection));
+        steps.add(StepSpec.kube("ensure-agent-key-secret", agentKeySecret()).unlessConnected(connection));
         steps.add(StepSpec.arm("ensure-resource-group",
                 ArmRequest.put(azure.resourceGroupId(), ApiVersions.RESOURCE_GROUPS, Map.of("location", azure.location()))));
-        steps.add(StepSpec.kube("ensure-agent-key-secret", agentKeySecret()));
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("agentPublicKeyCertificate", AGENT_PUBLIC_KEY);
+        properties.put("distribution", distribution);
+        properties.put("infrastructure", infrastructure);
+        if (iot) {
+            properties.put("oidcIssuerProfile", Map.of("enabled", true));
+            properties.put("securityProfile", Map.of("workloadIdentity", Map.of("enabled", true)));
+        }
         steps.add(StepSpec.arm("put-connected-cluster", ArmRequest.put(ccId, ApiVersions.CONNECTED_CLUSTERS, Map.of(
                 "location", azure.location(),
                 "identity", Map.of("type", "SystemAssigned"),
                 "tags", Map.of("arcfleet.dev/cluster", clusterId, "arcfleet.dev/plan", plan.planId()),
-                "properties", Map.of(
-                        "agentPublicKeyCertificate", AGENT_PUBLIC_KEY,
-                        "distribution", params.getOrDefault("distribution", "generic"),
-                        "infrastructure", params.getOrDefault("infrastructure", "generic"))))));
-        steps.add(new StepSpec("install-arc-agents", List.of(), installerObjects(ccId, azure), null));
+                "properties", properties))));
+        if (iot && (agents.customLocationsObjectId() == null || agents.customLocationsObjectId().isBlank())) {
+            steps.add(StepSpec.refused("install-arc-agents", "cluster " + clusterId + " hosts IoT Operations, which needs"
+                    + " custom locations, and executor.agents.custom-locations-object-id is not set (az ad sp show --id"
+                    + " bc313c14-388c-4e7d-a58e-70017303ee3b --query id -o tsv gives it)"));
+        } else {
+            steps.add(new StepSpec("install-arc-agents", List.of(), installerObjects(azure, connection.resourceName(),
+                    distribution, infrastructure, iot), null).unlessConnected(connection));
+        }
+        steps.add(StepSpec.await("await-agents-installed", WaitFor.kube("batch/v1", RELEASE_NAMESPACE, "Job", INSTALL_JOB,
+                "status.succeeded", "1", INSTALL_TIMEOUT).absentMeansDone()));
+        steps.add(StepSpec.kube("revoke-installer-rights",
+                KubeObject.delete("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", null, INSTALLER),
+                KubeObject.delete("v1", "ServiceAccount", RELEASE_NAMESPACE, INSTALLER)));
         steps.add(StepSpec.await("await-connected",
                 WaitFor.arm(ccId, ApiVersions.CONNECTED_CLUSTERS, "properties.connectivityStatus", "Connected", CONNECT_TIMEOUT)));
         for (Capability capability : plan.capabilities() == null ? List.<Capability>of() : plan.capabilities()) {
-            String type = extensionType(capability);
-            if (type != null) {
-                steps.add(StepSpec.arm("extension-" + extensionName(type), extension(ccId, type)));
+            for (StepSpec step : Extensions.steps(capability, ccId, azure, workspaceId)) {
+                if (steps.stream().noneMatch(s -> s.name().equals(step.name()))) {
+                    steps.add(step); // container insights and Defender share one workspace step
+                }
             }
         }
         return steps;
     }
 
-    /** The extension's resource name: its type without the {@code microsoft.} prefix, DNS-safe. */
-    public static String extensionName(String extensionType) {
-        return Names.dns(extensionType.replaceFirst("(?i)^microsoft\\.", ""), 40);
+    /** Namespaces are created before anything is put in them; the agents' own carries the release's ownership. */
+    private static KubeObject namespace(String name, boolean ownedByRelease) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", name);
+        if (ownedByRelease) {
+            metadata.putAll(helmOwnership());
+        }
+        return new KubeObject("v1", "Namespace", null, name, Map.of("apiVersion", "v1", "kind", "Namespace",
+                "metadata", metadata), false);
     }
 
-    public static ArmRequest extension(String connectedClusterId, String extensionType) {
-        String name = extensionName(extensionType);
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("extensionType", extensionType);
-        properties.put("autoUpgradeMinorVersion", true);
-        properties.put("releaseTrain", "Stable");
-        return ArmRequest.put(connectedClusterId + "/providers/Microsoft.KubernetesConfiguration/extensions/" + name,
-                ApiVersions.CLUSTER_EXTENSIONS, Map.of("identity", Map.of("type", "SystemAssigned"), "properties", properties));
+    /** The labels and annotations by which Helm adopts an object it did not create into the {@code azure-arc} release. */
+    static Map<String, Object> helmOwnership() {
+        return Map.of("labels", Map.of("app.kubernetes.io/managed-by", "Helm"),
+                "annotations", Map.of("meta.helm.sh/release-name", RELEASE, "meta.helm.sh/release-namespace", RELEASE_NAMESPACE));
     }
 
     private static KubeObject agentKeySecret() {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", AGENT_KEY_SECRET);
+        metadata.put("namespace", ArcConnection.NAMESPACE);
+        metadata.putAll(helmOwnership());
         Map<String, Object> manifest = Map.of(
                 "apiVersion", "v1", "kind", "Secret",
-                "metadata", Map.of("name", AGENT_KEY_SECRET, "namespace", ARC_NAMESPACE),
+                "metadata", metadata,
                 "type", "Opaque",
-                "stringData", Map.of("privateKey", AGENT_PRIVATE_KEY, "publicKey", AGENT_PUBLIC_KEY));
-        return new KubeObject("v1", "Secret", ARC_NAMESPACE, AGENT_KEY_SECRET, manifest, true);
+                "stringData", Map.of(AGENT_KEY_FIELD, AGENT_PRIVATE_KEY));
+        return new KubeObject("v1", "Secret", ArcConnection.NAMESPACE, AGENT_KEY_SECRET, manifest, true, KubeAction.CREATE_ONLY);
     }
 
-    private List<KubeObject> installerObjects(String connectedClusterId, AzureTarget azure) {
-        Map<String, Object> namespace = Map.of("apiVersion", "v1", "kind", "Namespace",
-                "metadata", Map.of("name", ARC_NAMESPACE));
+    /** The values {@code az connectedk8s connect} sets, with the identity values its data plane would otherwise supply. */
+    List<String> helmValues(AzureTarget azure, String resourceName, String distribution, String infrastructure, boolean iot) {
+        List<String> values = new ArrayList<>();
+        values.add("global.subscriptionId=" + azure.subscriptionId());
+        values.add("global.resourceGroupName=" + azure.resourceGroup());
+        values.add("global.resourceName=" + resourceName);
+        values.add("global.location=" + azure.location());
+        if (agents.tenantId() != null && !agents.tenantId().isBlank()) {
+            values.add("global.tenantId=" + agents.tenantId());
+        }
+        values.add("global.kubernetesDistro=" + distribution);
+        values.add("global.kubernetesInfra=" + infrastructure);
+        values.add("global.azureEnvironment=" + agents.azureEnvironment());
+        values.add("systemDefaultValues.spnOnboarding=false");
+        values.add("systemDefaultValues.clusterconnect-agent.enabled=true");
+        if (iot) {
+            values.add("systemDefaultValues.customLocations.enabled=true");
+            values.add("systemDefaultValues.customLocations.oid=" + agents.customLocationsObjectId());
+        }
+        return values;
+    }
+
+    private List<KubeObject> installerObjects(AzureTarget azure, String resourceName, String distribution,
+            String infrastructure, boolean iot) {
         Map<String, Object> account = Map.of("apiVersion", "v1", "kind", "ServiceAccount",
-                "metadata", Map.of("name", "arc-agent-installer", "namespace", ARC_NAMESPACE));
+                "metadata", Map.of("name", INSTALLER, "namespace", RELEASE_NAMESPACE));
         Map<String, Object> binding = Map.of("apiVersion", "rbac.authorization.k8s.io/v1", "kind", "ClusterRoleBinding",
-                "metadata", Map.of("name", "arc-agent-installer"),
+                "metadata", Map.of("name", INSTALLER),
                 "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", "cluster-admin"),
-                "subjects", List.of(Map.of("kind", "ServiceAccount", "name", "arc-agent-installer", "namespace", ARC_NAMESPACE)));
-        Map<String, Object> container = Map.of(
-                "name", "helm",
-                "image", agentInstallerImage,
-                "args", List.of("upgrade", "--install", "azure-arc", agentChart, "--namespace", ARC_NAMESPACE,
-                        "--set", "global.subscriptionId=" + azure.subscriptionId(),
-                        "--set", "global.resourceGroupName=" + azure.resourceGroup(),
-                        "--set", "global.resourceName=" + connectedClusterId.substring(connectedClusterId.lastIndexOf('/') + 1),
-                        "--set", "global.location=" + azure.location(),
-                        "--set", "global.onboardingPrivateKeySecret=arc-agent-key"));
+                "subjects", List.of(Map.of("kind", "ServiceAccount", "name", INSTALLER, "namespace", RELEASE_NAMESPACE)));
+        List<String> args = new ArrayList<>(List.of("upgrade", "--install", RELEASE, agents.chart(), "--version",
+                agents.version(), "--namespace", RELEASE_NAMESPACE, "--create-namespace", "--wait", "--timeout", "1200s"));
+        for (String value : helmValues(azure, resourceName, distribution, infrastructure, iot)) {
+            args.add("--set");
+            args.add(value);
+        }
+        Map<String, Object> container = Map.of("name", "helm", "image", agents.installerImage(), "args", args);
         Map<String, Object> job = Map.of("apiVersion", "batch/v1", "kind", "Job",
-                "metadata", Map.of("name", "arc-agent-install", "namespace", ARC_NAMESPACE),
-                "spec", Map.of("backoffLimit", 3, "template", Map.of("spec", Map.of(
-                        "serviceAccountName", "arc-agent-installer",
-                        "restartPolicy", "OnFailure",
-                        "containers", List.of(container)))));
+                "metadata", Map.of("name", INSTALL_JOB, "namespace", RELEASE_NAMESPACE),
+                "spec", Map.of("backoffLimit", 3, "ttlSecondsAfterFinished", INSTALL_JOB_TTL_SECONDS,
+                        "template", Map.of("spec", Map.of(
+                                "serviceAccountName", INSTALLER,
+                                "restartPolicy", "Never",
+                                "containers", List.of(container)))));
         return List.of(
-                new KubeObject("v1", "Namespace", null, ARC_NAMESPACE, namespace, false),
-                new KubeObject("v1", "ServiceAccount", ARC_NAMESPACE, "arc-agent-installer", account, false),
-                new KubeObject("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", null, "arc-agent-installer", binding, false),
-                new KubeObject("batch/v1", "Job", ARC_NAMESPACE, "arc-agent-install", job, false));
+                new KubeObject("v1", "ServiceAccount", RELEASE_NAMESPACE, INSTALLER, account, false),
+                new KubeObject("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", null, INSTALLER, binding, false),
+                new KubeObject("batch/v1", "Job", RELEASE_NAMESPACE, INSTALL_JOB, job, false, KubeAction.REPLACE));
+    }
+
+    /** Compares dotted numeric versions ({@code 1.35.3}); a pre-release suffix counts as the version before it. */
+    static int compareVersions(String a, String b) {
+        String[] x = a.replaceFirst("-.*$", "").split("\\.");
+        String[] y = b.replaceFirst("-.*$", "").split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int p = i < x.length ? parse(x[i]) : 0;
+            int q = i < y.length ? parse(y[i]) : 0;
+            if (p != q) {
+                return Integer.compare(p, q);
+            }
+        }
+        return 0;
+    }
+
+    private static int parse(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a version: " + s);
+        }
     }
 }

@@ -7,17 +7,23 @@ import dev.arcfleet.executor.route.ArmRequest;
 import dev.arcfleet.executor.route.AzureTarget;
 import dev.arcfleet.executor.route.KubeObject;
 import dev.arcfleet.executor.route.Names;
+import dev.arcfleet.executor.route.Placeholders;
 import dev.arcfleet.executor.route.RouteSteps;
 import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.executor.route.WaitFor;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small Linux VM on the immutable host (KubeVirt), running azcmagent: full Arc-enabled servers behaviour for the
- * companion, the host untouched. The service principal's secret reaches the VM only through a Kubernetes Secret.
+ * A small Linux VM on the immutable host (a KubeVirt {@code VirtualMachine} in the node's cluster, pinned to the node),
+ * running azcmagent: full Arc-enabled servers behaviour for the companion, the host untouched. KubeVirt hands
+ * cloud-init only the {@code userdata} key of the Secret it names (docs/azure-contract.md, "Companion VM"), so the
+ * user data holds no secret and no value from the plan: it mounts a second Secret, attached as a disk with a known
+ * serial, and runs {@code azcmagent connect --config} on the JSON file there, which holds the service principal
+ * (azcmagent's documented way to keep the secret off the command line).
  */
 public class CompanionVmSteps implements RouteSteps {
     public static final String NAMESPACE = "arc-companions";
@@ -25,8 +31,24 @@ public class CompanionVmSteps implements RouteSteps {
     public static final String SP_CLIENT_ID = "${onboardingClientId}";
     public static final String SP_CLIENT_SECRET = "${onboardingClientSecret}";
     public static final String SP_TENANT_ID = "${onboardingTenantId}";
+    /** The serial of the disk that carries the onboarding Secret (at most 20 characters, as virtio disks keep). */
+    public static final String ONBOARDING_DISK_SERIAL = "ARCONBOARDING";
+    public static final String CONFIG_FILE = "azcmagent.json";
+    public static final Duration HOST_NODE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration VM_READY_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration MACHINE_CONNECTED_TIMEOUT = Duration.ofMinutes(15);
+    /** The user data of every companion VM: constant, so nothing a plan says can reach a shell. */
+    public static final String USER_DATA = String.join("\n",
+            "#cloud-config",
+            "runcmd:",
+            "  - [mkdir, -p, /run/arc-onboarding]",
+            "  - [sh, -c, 'mount -o ro \"$(find /dev/disk/by-id/ -name \"*" + ONBOARDING_DISK_SERIAL
+                    + "\" | head -n 1)\" /run/arc-onboarding']",
+            "  - [curl, -sSL, -o, /tmp/install_linux_azcmagent.sh, 'https://gbl.his.arc.azure.com/azcmagent-linux']",
+            "  - [bash, /tmp/install_linux_azcmagent.sh]",
+            "  - [azcmagent, connect, --config, /run/arc-onboarding/" + CONFIG_FILE + "]",
+            "  - [umount, /run/arc-onboarding]",
+            "");
 
     private final String containerDiskImage;
     private final int vmCores;
@@ -55,9 +77,14 @@ public class CompanionVmSteps implements RouteSteps {
         String hostNode = params.getOrDefault("hostNode", nodeId.substring(nodeId.lastIndexOf('/') + 1));
         String machineId = azure.providerResourceId("Microsoft.HybridCompute", "machines", vm);
         return List.of(
+                StepSpec.await("require-host-node", WaitFor.kube("v1", null, "Node", hostNode, "metadata.name", hostNode,
+                        HOST_NODE_TIMEOUT).withHint("cluster " + params.getOrDefault("clusterId", "?") + " has no node "
+                        + hostNode + ", so no VM can be pinned to it; register the node under its Kubernetes node name")),
                 StepSpec.arm("ensure-resource-group",
                         ArmRequest.put(azure.resourceGroupId(), ApiVersions.RESOURCE_GROUPS, Map.of("location", azure.location()))),
-                StepSpec.kube("ensure-onboarding-secret", onboardingSecret(vm, nodeId, params, azure)),
+                StepSpec.kube("ensure-namespace", new KubeObject("v1", "Namespace", null, NAMESPACE,
+                        Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", NAMESPACE)), false)),
+                StepSpec.kube("ensure-onboarding-secret", cloudInitSecret(vm), onboardingSecret(vm, nodeId, params, azure)),
                 StepSpec.kube("apply-companion-vm", virtualMachine(vm, hostNode)),
                 StepSpec.await("await-vm-ready",
                         WaitFor.kube("kubevirt.io/v1", NAMESPACE, "VirtualMachine", vm, "status.ready", "true", VM_READY_TIMEOUT)),
@@ -66,31 +93,47 @@ public class CompanionVmSteps implements RouteSteps {
                                 MACHINE_CONNECTED_TIMEOUT)));
     }
 
+    private static KubeObject cloudInitSecret(String vm) {
+        String name = vm + "-cloudinit";
+        Map<String, Object> manifest = Map.of("apiVersion", "v1", "kind", "Secret",
+                "metadata", Map.of("name", name, "namespace", NAMESPACE),
+                "type", "Opaque",
+                "stringData", Map.of("userdata", USER_DATA));
+        return new KubeObject("v1", "Secret", NAMESPACE, name, manifest, false);
+    }
+
+    /** azcmagent's configuration file: its long flag names as keys (docs/azure-contract.md, "Companion VM"). */
+    static String azcmagentConfig(String vm, String nodeId, Map<String, String> params, AzureTarget azure) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("tenant-id", SP_TENANT_ID);
+        config.put("subscription-id", azure.subscriptionId());
+        config.put("resource-group", azure.resourceGroup());
+        config.put("location", azure.location());
+        config.put("resource-name", vm);
+        config.put("service-principal-id", SP_CLIENT_ID);
+        config.put("service-principal-secret", SP_CLIENT_SECRET);
+        config.put("cloud", "AzureCloud");
+        config.put("tags", "arcfleet.dev/host=" + tagValue(nodeId)
+                + (params.containsKey("clusterId") ? ",arcfleet.dev/cluster=" + tagValue(params.get("clusterId")) : ""));
+        StringBuilder json = new StringBuilder("{");
+        config.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append('"').append(k).append("\":\"")
+                .append(v.startsWith("${") ? v : Placeholders.jsonEscapedText(v)).append('"'));
+        return json.append('}').toString();
+    }
+
+    /** A tag value within azcmagent's {@code k=v,k=v} form: no separators. */
+    private static String tagValue(String value) {
+        return value.replaceAll("[,=]", "_");
+    }
+
     private static KubeObject onboardingSecret(String vm, String nodeId, Map<String, String> params, AzureTarget azure) {
-        String userData = String.join("\n",
-                "#cloud-config",
-                "runcmd:",
-                "  - curl -sSL -o /tmp/install_linux_azcmagent.sh https://gbl.his.arc.azure.com/azcmagent-linux",
-                "  - bash /tmp/install_linux_azcmagent.sh",
-                "  - azcmagent connect --service-principal-id \"$(cat /run/arc/sp/client-id)\""
-                        + " --service-principal-secret \"$(cat /run/arc/sp/client-secret)\""
-                        + " --tenant-id \"$(cat /run/arc/sp/tenant-id)\""
-                        + " --subscription-id " + azure.subscriptionId()
-                        + " --resource-group " + azure.resourceGroup()
-                        + " --location " + azure.location()
-                        + " --resource-name " + vm
-                        + " --tags arcfleet.dev/host=" + nodeId
-                        + (params.containsKey("clusterId") ? ",arcfleet.dev/cluster=" + params.get("clusterId") : ""));
+        String name = vm + "-onboarding";
         Map<String, Object> manifest = Map.of(
                 "apiVersion", "v1", "kind", "Secret",
-                "metadata", Map.of("name", vm + "-onboarding", "namespace", NAMESPACE),
+                "metadata", Map.of("name", name, "namespace", NAMESPACE),
                 "type", "Opaque",
-                "stringData", Map.of(
-                        "userdata", userData,
-                        "client-id", SP_CLIENT_ID,
-                        "client-secret", SP_CLIENT_SECRET,
-                        "tenant-id", SP_TENANT_ID));
-        return new KubeObject("v1", "Secret", NAMESPACE, vm + "-onboarding", manifest, true);
+                "stringData", Map.of(CONFIG_FILE, azcmagentConfig(vm, nodeId, params, azure)));
+        return new KubeObject("v1", "Secret", NAMESPACE, name, manifest, true);
     }
 
     private KubeObject virtualMachine(String vm, String hostNode) {
@@ -99,7 +142,8 @@ public class CompanionVmSteps implements RouteSteps {
                 "memory", Map.of("guest", vmMemoryMiB + "Mi"),
                 "devices", Map.of("disks", List.of(
                         Map.of("name", "root", "disk", Map.of("bus", "virtio")),
-                        Map.of("name", "cloudinit", "disk", Map.of("bus", "virtio")))));
+                        Map.of("name", "cloudinit", "disk", Map.of("bus", "virtio")),
+                        Map.of("name", "onboarding", "disk", Map.of("bus", "virtio"), "serial", ONBOARDING_DISK_SERIAL))));
         Map<String, Object> manifest = Map.of(
                 "apiVersion", "kubevirt.io/v1", "kind", "VirtualMachine",
                 "metadata", Map.of("name", vm, "namespace", NAMESPACE,
@@ -114,7 +158,9 @@ public class CompanionVmSteps implements RouteSteps {
                                         "volumes", List.of(
                                                 Map.of("name", "root", "containerDisk", Map.of("image", containerDiskImage)),
                                                 Map.of("name", "cloudinit", "cloudInitNoCloud",
-                                                        Map.of("secretRef", Map.of("name", vm + "-onboarding"))))))));
+                                                        Map.of("secretRef", Map.of("name", vm + "-cloudinit"))),
+                                                Map.of("name", "onboarding", "secret",
+                                                        Map.of("secretName", vm + "-onboarding")))))));
         return new KubeObject("kubevirt.io/v1", "VirtualMachine", NAMESPACE, vm, manifest, false);
     }
 }

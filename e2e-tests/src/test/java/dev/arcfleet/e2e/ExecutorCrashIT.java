@@ -68,6 +68,7 @@ class ExecutorCrashIT {
         List<String> clusterIds = IntStream.range(0, CLUSTERS).mapToObj(i -> run + "-" + i).toList();
         ArmEmulator arm = keep(new ArmEmulator(200, 10, Duration.ofMillis(1500)).start());
         MockClusters clusters = keep(MockClusters.start(dir.resolve("kubeconfigs"), clusterIds));
+        clusterIds.forEach(cluster -> clusters.addNode(cluster, "worker-1"));
         FleetSimulator simulator = keep(new FleetSimulator(arm, clusters).start());
         Map<String, String> env = env(arm, clusters, dir, run);
         LocalKafka.createTopics(List.of(Topics.PLANS_ARC_K8S, Topics.PLANS_COMPANION_VM, Topics.PLANS_IOT_OPERATIONS,

@@ -45,6 +45,7 @@ final class Pipeline implements AutoCloseable {
                     "QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER,
                     "QUARKUS_DATASOURCE_PASSWORD", "",
                     "EXECUTOR_MODE", "dry-run",
+                    "EXECUTOR_AGENTS_CUSTOM_LOCATIONS_OBJECT_ID", "00000000-0000-0000-0000-0000000dc10c",
                     LocalAdminToken.ENV, LocalAdminToken.file()));
             if (!pipeline.services.isEmpty()) {
                 // planner and executor check tokens with inventory, which starts first

@@ -8,6 +8,9 @@ import dev.arcfleet.executor.ExecutionState;
 import dev.arcfleet.executor.StepState;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.kube.ClusterClients;
+import dev.arcfleet.executor.kube.KubeApplier;
+import dev.arcfleet.executor.route.KubeObject;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.arcfleet.executor.persistence.ExecutionEntity;
 import dev.arcfleet.executor.persistence.ExecutionStepEntity;
 import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
@@ -24,22 +27,24 @@ import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Keeps companion VMs there (live mode): every {@code executor.companion-vm.reconcile-interval} it lists the companion
- * VMs of each cluster once, and for every succeeded companion VM execution whose VM is gone it reopens the execution
- * at its Secret and VM steps, reporting STARTED with the reason. The step engine then recreates the VM, waits for it
- * and for its machine to be Connected, and reports SUCCEEDED again, so the status timeline shows what happened.
+ * Keeps companion VMs as their plans say (live mode): every {@code executor.companion-vm.reconcile-interval} it lists
+ * the companion VMs of each cluster once, and for every succeeded companion VM execution whose VM is gone, whose spec
+ * no longer has what its plan states (changed by hand), or that is not ready any more, it reopens the execution at its
+ * Secret and VM steps, reporting STARTED with the reason. The step engine then applies the VM again, waits for it to be
+ * ready and for its machine to be Connected (or fails with the reason after the steps' timeouts), and reports the
+ * outcome, so the status timeline shows what happened.
  */
 @ApplicationScoped
 public class CompanionVmReconciler {
     private static final String FIRST_STEP = "ensure-onboarding-secret";
     private static final String OWN_CLUSTER = "";
+    private static final String APPLY_STEP = "apply-companion-vm";
 
     private final ExecutorConfig config;
     private final EntityManager entityManager;
@@ -47,11 +52,13 @@ public class CompanionVmReconciler {
     private final StatusPublisher status;
     private final ExecutionWorkers workers;
     private final ObjectMapper mapper;
+    private final StepPlans stepPlans;
     private ScheduledExecutorService timer;
 
     public CompanionVmReconciler(ExecutorConfig config, EntityManager entityManager, ClusterClients clusters,
-            StatusPublisher status, ExecutionWorkers workers, ObjectMapper mapper) {
+            StatusPublisher status, ExecutionWorkers workers, ObjectMapper mapper, StepPlans stepPlans) {
         this.mapper = mapper;
+        this.stepPlans = stepPlans;
         this.config = config;
         this.entityManager = entityManager;
         this.clusters = clusters;
@@ -87,7 +94,7 @@ public class CompanionVmReconciler {
     }
 
     /** A companion VM that should exist; {@code cluster} is null for the executor's own cluster. */
-    record Companion(String executionId, String cluster, String vm) {
+    record Companion(String executionId, String cluster, String vm, OnboardingPlan plan) {
     }
 
     /** One pass: returns how many executions it reopened. */
@@ -97,18 +104,21 @@ public class CompanionVmReconciler {
                 c -> c.cluster() == null ? OWN_CLUSTER : c.cluster()));
         int reopened = 0;
         for (Map.Entry<String, List<Companion>> cluster : byCluster.entrySet()) {
-            Set<String> present;
+            Map<String, GenericKubernetesResource> present;
+            KubernetesClient client;
             try {
-                present = clusters.forCluster(OWN_CLUSTER.equals(cluster.getKey()) ? null : cluster.getKey()).genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
+                client = clusters.forCluster(OWN_CLUSTER.equals(cluster.getKey()) ? null : cluster.getKey());
+                present = client.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
                         .inNamespace(CompanionVmSteps.NAMESPACE).list().getItems().stream()
-                        .map(GenericKubernetesResource::getMetadata).map(m -> m.getName()).collect(Collectors.toSet());
+                        .collect(Collectors.toMap(r -> r.getMetadata().getName(), r -> r, (a, b) -> a));
             } catch (RuntimeException e) {
                 Log.warnf("cannot list companion VMs of cluster %s: %s", cluster.getKey(), e.getMessage());
                 continue;
             }
             for (Companion companion : cluster.getValue()) {
-                if (!present.contains(companion.vm())) {
-                    boolean done = QuarkusTransaction.requiringNew().call(() -> reopen(companion));
+                String drift = drift(client, companion, present.get(companion.vm()));
+                if (drift != null) {
+                    boolean done = QuarkusTransaction.requiringNew().call(() -> reopen(companion, drift));
                     reopened += done ? 1 : 0;
                 }
             }
@@ -124,20 +134,44 @@ public class CompanionVmReconciler {
                     where route = 'COMPANION_VM' and mode = 'live'
                     order by plan_id, created_at desc) latest
                 where state = 'SUCCEEDED'""").getResultList();
-        return rows.stream().map(r -> new Companion((String) r[0], clusterId((String) r[1], (String) r[2]),
-                CompanionVmSteps.vmName((String) r[1]))).toList();
+        return rows.stream().map(r -> {
+            OnboardingPlan plan = plan((String) r[1], (String) r[2]);
+            return new Companion((String) r[0], new StepContext(plan, null, 0, null).clusterId(),
+                    CompanionVmSteps.vmName((String) r[1]), plan);
+        }).toList();
     }
 
-    /** The cluster the plan's Kubernetes objects went to, exactly as the step engine chose it. */
-    private String clusterId(String nodeId, String planJson) {
+    private OnboardingPlan plan(String nodeId, String planJson) {
         try {
-            return new StepContext(mapper.readValue(planJson, OnboardingPlan.class), null, 0, null).clusterId();
+            return mapper.readValue(planJson, OnboardingPlan.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored plan of " + nodeId + " is unreadable", e);
         }
     }
 
-    private boolean reopen(Companion companion) {
+    /** Why the companion VM needs its steps again, or null when it is as its plan says. */
+    String drift(KubernetesClient client, Companion companion, GenericKubernetesResource vm) {
+        String where = "VirtualMachine " + CompanionVmSteps.NAMESPACE + "/" + companion.vm();
+        if (vm == null) {
+            return where + " is gone from cluster " + companion.cluster() + "; recreating it";
+        }
+        KubeObject desired = stepPlans.stepsOf(companion.plan()).stream().filter(s -> APPLY_STEP.equals(s.name()))
+                .flatMap(s -> s.kube().stream()).findFirst().orElse(null);
+        if (desired != null && !KubeApplier.sameContent(vm, client.getKubernetesSerialization()
+                .convertValue(desired.manifest(), GenericKubernetesResource.class))) {
+            return where + " in cluster " + companion.cluster() + " no longer matches its plan (changed by hand?); "
+                    + "applying it again";
+        }
+        Object status = vm.getAdditionalProperties().get("status");
+        if (!(status instanceof Map<?, ?> s) || !Boolean.TRUE.equals(s.get("ready"))) {
+            Object printable = status instanceof Map<?, ?> m ? m.get("printableStatus") : null;
+            return where + " in cluster " + companion.cluster() + " is not ready (" + printable + "); waiting for it and"
+                    + " its machine again";
+        }
+        return null;
+    }
+
+    private boolean reopen(Companion companion, String reason) {
         ExecutionEntity execution = entityManager.find(ExecutionEntity.class, companion.executionId(),
                 LockModeType.PESSIMISTIC_WRITE);
         if (execution == null || execution.state != ExecutionState.SUCCEEDED) {
@@ -161,8 +195,6 @@ public class CompanionVmReconciler {
         execution.finishedAt = null;
         execution.nextRunAt = now;
         execution.updatedAt = now;
-        String reason = "VirtualMachine " + CompanionVmSteps.NAMESPACE + "/" + companion.vm() + " is gone from cluster "
-                + companion.cluster() + "; recreating it";
         status.publish(execution, StatusType.STARTED, FIRST_STEP, reason);
         workers.wakeUpAfterCommit();
         Log.warnf("plan %s correlation %s: %s", execution.planId, execution.correlationId, reason);

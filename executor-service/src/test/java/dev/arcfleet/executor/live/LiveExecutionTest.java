@@ -245,6 +245,24 @@ class LiveExecutionTest {
                 && e.detail().contains("arc-lyon-edge-talos-w1 is gone from cluster lyon-edge; recreating it"));
         assertThat(types(plan.planId())).endsWith(StatusType.SUCCEEDED);
         assertThat(executionView(plan.planId()).getString("state")).isEqualTo("SUCCEEDED");
+
+        // Someone edits the VM by hand: the reconciler sees it no longer matches its plan and applies the plan again.
+        GenericKubernetesResource edited = cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
+                .inNamespace("arc-companions").withName("arc-lyon-edge-talos-w1").get();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> domain = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                edited.getAdditionalProperties().get("spec")).get("template")).get("spec")).get("domain");
+        domain.put("cpu", Map.of("cores", 7));
+        cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine").inNamespace("arc-companions")
+                .resource(edited).update();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(types(plan.planId())).filteredOn(t -> t == StatusType.SUCCEEDED).hasSize(3);
+            assertThat(cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine").inNamespace("arc-companions")
+                    .withName("arc-lyon-edge-talos-w1").get().getAdditionalProperties().get("spec").toString())
+                    .contains("cores=1").doesNotContain("cores=7");
+        });
+        assertThat(events(plan.planId())).anyMatch(e -> e.type() == StatusType.STARTED
+                && e.detail().contains("no longer matches its plan"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.arcfleet.executor.azure;
 
-import java.util.List;
+import dev.arcfleet.executor.route.Contains;
+
 import java.util.Map;
 import java.util.Set;
 
@@ -19,48 +20,6 @@ public final class ArmDesired {
     }
 
     public static boolean satisfied(Map<String, Object> current, Map<String, Object> desired) {
-        return desired == null || contains(current, desired);
-    }
-
-    private static boolean contains(Object have, Object want) {
-        if (want == null) {
-            return true;
-        }
-        if (want instanceof String s && s.startsWith("${")) {
-            return true;
-        }
-        if (want instanceof Map<?, ?> w) {
-            if (!(have instanceof Map<?, ?> h)) {
-                return w.isEmpty();
-            }
-            for (Map.Entry<?, ?> e : w.entrySet()) {
-                String key = String.valueOf(e.getKey());
-                if (NOT_RETURNED.contains(key)) {
-                    continue;
-                }
-                if (!contains(h.get(e.getKey()), e.getValue())) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (want instanceof List<?> w) {
-            if (!(have instanceof List<?> h) || h.size() != w.size()) {
-                return false;
-            }
-            for (int i = 0; i < w.size(); i++) {
-                if (!contains(h.get(i), w.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (have == null) {
-            return false;
-        }
-        if (have instanceof Number a && want instanceof Number b) {
-            return a.doubleValue() == b.doubleValue();
-        }
-        return String.valueOf(have).equalsIgnoreCase(String.valueOf(want));
+        return desired == null || Contains.contains(current, desired, NOT_RETURNED, true, true);
     }
 }

@@ -1,5 +1,6 @@
 package dev.arcfleet.executor.kube;
 
+import dev.arcfleet.executor.route.Contains;
 import dev.arcfleet.executor.route.KubeObject;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -12,9 +13,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 
 /**
  * Applies desired Kubernetes objects idempotently and says what it did, so a rerun is safe and visible. An object
@@ -44,12 +44,9 @@ public class KubeApplier {
         GenericKubernetesResource desired = client.getKubernetesSerialization().convertValue(manifest,
                 GenericKubernetesResource.class);
         GenericKubernetesResource current = get(client, object.apiVersion(), object.kind(), object.namespace(), object.name());
-        if (current == null) {
-            create(client, object, desired);
-            return Result.CREATED;
-        }
-        if (sameContent(current, desired)) {
-            return Result.UNCHANGED;
+        Result settled = createdOrUnchanged(client, object, current, desired);
+        if (settled != null) {
+            return settled;
         }
         desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
         resources(client, object).resource(desired).update();
@@ -82,15 +79,22 @@ public class KubeApplier {
         GenericKubernetesResource desired = client.getKubernetesSerialization().convertValue(manifest,
                 GenericKubernetesResource.class);
         GenericKubernetesResource current = get(client, object.apiVersion(), object.kind(), object.namespace(), object.name());
+        Result settled = createdOrUnchanged(client, object, current, desired);
+        if (settled != null) {
+            return settled;
+        }
+        resources(client, object).withName(object.name()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        return Result.DELETED_FOR_REPLACE;
+    }
+
+    /** Creates a missing object, or says an existing one is unchanged; null when it exists and differs. */
+    private static Result createdOrUnchanged(KubernetesClient client, KubeObject object, GenericKubernetesResource current,
+            GenericKubernetesResource desired) {
         if (current == null) {
             create(client, object, desired);
             return Result.CREATED;
         }
-        if (sameContent(current, desired)) {
-            return Result.UNCHANGED;
-        }
-        resources(client, object).withName(object.name()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-        return Result.DELETED_FOR_REPLACE;
+        return sameContent(current, desired) ? Result.UNCHANGED : null;
     }
 
     /** Deletes the object (its dependents in the background); one that is not there is {@link Result#ABSENT}. */
@@ -127,44 +131,17 @@ public class KubeApplier {
     }
 
     /** True when every field the desired object states (metadata's labels and annotations included) is in the current one. */
-    static boolean sameContent(GenericKubernetesResource current, GenericKubernetesResource desired) {
+    public static boolean sameContent(GenericKubernetesResource current, GenericKubernetesResource desired) {
         Map<String, Object> have = current.getAdditionalProperties();
         Map<String, Object> want = withStringDataAsData(desired.getAdditionalProperties());
         for (Map.Entry<String, Object> e : want.entrySet()) {
-            if (!"status".equals(e.getKey()) && !contains(have.get(e.getKey()), e.getValue())) {
+            if (!"status".equals(e.getKey()) && !Contains.contains(have.get(e.getKey()), e.getValue(), Set.of(), false, false)) {
                 return false;
             }
         }
-        return contains(current.getMetadata().getLabels(), desired.getMetadata().getLabels())
-                && contains(current.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations());
-    }
-
-    /** {@code want} is {@code have}, or, for maps, every entry of {@code want} is in {@code have} (recursively). */
-    static boolean contains(Object have, Object want) {
-        if (want == null) {
-            return true;
-        }
-        if (want instanceof Map<?, ?> w) {
-            if (!(have instanceof Map<?, ?> h)) {
-                return w.isEmpty() && have == null;
-            }
-            return w.entrySet().stream().allMatch(e -> contains(h.get(e.getKey()), e.getValue()));
-        }
-        if (want instanceof List<?> w) {
-            if (!(have instanceof List<?> h) || h.size() != w.size()) {
-                return false;
-            }
-            for (int i = 0; i < w.size(); i++) {
-                if (!contains(h.get(i), w.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (have instanceof Number a && want instanceof Number b) {
-            return a.doubleValue() == b.doubleValue();
-        }
-        return Objects.equals(String.valueOf(have), String.valueOf(want)) && have != null;
+        return Contains.contains(current.getMetadata().getLabels(), desired.getMetadata().getLabels(), Set.of(), false, false)
+                && Contains.contains(current.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations(), Set.of(),
+                        false, false);
     }
 
     /** A Secret's {@code stringData} as the {@code data} the API server stores (it never returns stringData). */

@@ -86,7 +86,8 @@ public class LiveApplier implements StepApplier {
             }
             return StepOutcome.failed(e.getMessage());
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500) {
+            // 409: created or changed by someone else between our read and our write; the next attempt reads again
+            if (e.getCode() == 0 || e.getCode() == 409 || e.getCode() == 429 || e.getCode() >= 500) {
                 return StepOutcome.retry("Kubernetes API: " + e.getMessage(), Duration.ZERO);
             }
             return StepOutcome.failed("Kubernetes API refused " + context.step().name() + ": " + e.getMessage());

@@ -111,9 +111,10 @@ class ExecutorCrashIT {
                 created.put(id, n);
             }
         });
-        // the resource group, and per cluster the connected cluster and 2 extensions; per node none from the executor
-        // (the companion's machine registers itself)
-        assertThat(created).hasSize(1 + CLUSTERS * 3).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+        // the resource group and the monitoring workspace, and per cluster the connected cluster, 2 extensions, and
+        // container insights' data collection rule and its association; per node none from the executor (the
+        // companion's machine registers itself)
+        assertThat(created).hasSize(2 + CLUSTERS * 5).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
         for (String cluster : clusterIds) {
             String vm = "arc-" + cluster + "-worker-1";
             assertThat(simulator.vmStarts(vm)).as(vm).isEqualTo(1);

@@ -25,6 +25,13 @@ public interface ExecutorConfig {
     @WithDefault("2m")
     Duration lease();
 
+    /**
+     * How long a step waits for what only an operator can set up (the node a companion VM is pinned to, a resource
+     * provider registration, the cluster's OIDC issuer) before it fails with the command that fixes it.
+     */
+    @WithDefault("30s")
+    Duration operatorCheckTimeout();
+
     /** How often an idle worker looks for runnable executions. */
     @WithDefault("200ms")
     Duration pollInterval();
@@ -38,8 +45,14 @@ public interface ExecutorConfig {
     Kube kube();
 
     interface Kube {
-        /** Folder of kubeconfig files named after cluster ids (a mounted Secret); clusters without one use in-cluster access. */
+        /** Folder of kubeconfig files named after cluster ids (a mounted Secret); a cluster without one is refused. */
         Optional<Path> kubeconfigDir();
+
+        /**
+         * The cluster id under which the executor's own cluster is a target, reached with its in-cluster credentials;
+         * unset, the executor never acts on its own cluster.
+         */
+        Optional<String> ownClusterId();
 
         /** A target cluster's client unused for this long is closed (a later step opens a new one). At least 30 s. */
         @WithDefault("2m")

@@ -24,11 +24,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 /**
  * A Kubernetes client per target cluster: the kubeconfig mounted as {@code <kubeconfig-dir>/<clusterId>} (for example
- * from a Secret volume), else the service's own cluster (in-cluster config, or the test server in tests). Kubeconfig
- * contents stay in memory; they are never stored or logged.
+ * from a Secret volume). It fails closed: a cluster with no kubeconfig there is refused, never served by the
+ * executor's own cluster, which it reaches only for the cluster id {@code executor.kube.own-cluster-id} names; and a
+ * cluster id (it comes from a Kafka record) must be a plain name, so no path leaves the folder. Kubeconfig contents
+ * stay in memory; they are never stored or logged.
  *
  * <p>A cluster needs its client for a few steps of its onboarding and then not again, so clients are kept only while
  * used: one idle for {@code executor.kube.client-idle-timeout} is closed, and above {@code executor.kube.max-clients}
@@ -43,7 +46,11 @@ public class ClusterClients {
      */
     static final Duration MIN_IDLE_TO_EVICT = Duration.ofSeconds(30);
 
+    /** A cluster id as a file name: letters, digits, '.', '_' and '-', not starting with a dot. */
+    static final Pattern SAFE_ID = Pattern.compile("^[A-Za-z0-9_-][A-Za-z0-9._-]{0,252}$");
+
     private final KubernetesClient own;
+    private final Optional<String> ownClusterId;
     private final Optional<Path> kubeconfigDir;
     private final Map<String, Cached> clients = new ConcurrentHashMap<>();
     /** One HTTP client factory on the service's Vert.x for every cluster: a thousand clusters, one event loop group. */
@@ -54,16 +61,17 @@ public class ClusterClients {
 
     @Inject
     public ClusterClients(KubernetesClient own, ExecutorConfig config, Vertx vertx) {
-        this(own, config.kube().kubeconfigDir(), new VertxHttpClientFactory(vertx), config.kube().clientIdleTimeout(),
-                config.kube().maxClients(), System::nanoTime);
+        this(own, config.kube().ownClusterId(), config.kube().kubeconfigDir(), new VertxHttpClientFactory(vertx),
+                config.kube().clientIdleTimeout(), config.kube().maxClients(), System::nanoTime);
     }
 
-    ClusterClients(KubernetesClient own, Optional<Path> kubeconfigDir, HttpClient.Factory httpClients, Duration idleTimeout,
-            int maxClients, LongSupplier nanoClock) {
+    ClusterClients(KubernetesClient own, Optional<String> ownClusterId, Optional<Path> kubeconfigDir,
+            HttpClient.Factory httpClients, Duration idleTimeout, int maxClients, LongSupplier nanoClock) {
         if (maxClients < 1) {
             throw new IllegalArgumentException("executor.kube.max-clients must be at least 1, got " + maxClients);
         }
         this.own = own;
+        this.ownClusterId = ownClusterId.filter(id -> !id.isBlank());
         this.kubeconfigDir = kubeconfigDir;
         this.httpClients = httpClients;
         this.idleTimeoutNanos = Math.max(idleTimeout.toNanos(), MIN_IDLE_TO_EVICT.toNanos());
@@ -81,24 +89,34 @@ public class ClusterClients {
         }
     }
 
+    /**
+     * The client of a target cluster.
+     *
+     * @throws ClusterAccessException when the executor has no access to that cluster (no kubeconfig, an id that is not
+     *         a plain name, no cluster named at all)
+     */
     public KubernetesClient forCluster(String clusterId) {
-        if (clusterId == null) {
+        if (clusterId == null || clusterId.isBlank()) {
+            throw new ClusterAccessException("the plan names no cluster, and the executor reaches no cluster it is not"
+                    + " given a kubeconfig for");
+        }
+        if (ownClusterId.isPresent() && ownClusterId.get().equals(clusterId)) {
             return own;
+        }
+        if (!SAFE_ID.matcher(clusterId).matches()) {
+            throw new ClusterAccessException("cluster id '" + clusterId.replaceAll("\\p{Cntrl}", "?")
+                    + "' is not a plain name (letters, digits, '.', '_', '-'); no kubeconfig is looked up for it");
         }
         long now = nanoClock.getAsLong();
         // compute holds the entry while it is touched: an eviction removes an entry only through the same map, so it
         // either sees the new last use or happened before this call (which then creates a fresh client)
         Cached cached = clients.compute(clusterId, (id, current) -> {
             if (current == null) {
-                KubernetesClient created = create(id);
-                return created == own ? null : new Cached(created, now);
+                return new Cached(create(id), now);
             }
             current.lastUsed = now;
             return current;
         });
-        if (cached == null) {
-            return own;
-        }
         if (clients.size() > maxClients) {
             evictOverCap(now);
         }
@@ -151,9 +169,10 @@ public class ClusterClients {
 
     private KubernetesClient create(String clusterId) {
         if (kubeconfigDir.isPresent()) {
+            Path dir = kubeconfigDir.get().toAbsolutePath().normalize();
             for (String name : new String[] {clusterId, clusterId + ".yaml", clusterId + ".kubeconfig"}) {
-                Path file = kubeconfigDir.get().resolve(name);
-                if (Files.isRegularFile(file)) {
+                Path file = dir.resolve(name).normalize();
+                if (file.getParent().equals(dir) && Files.isRegularFile(file)) {
                     try {
                         return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(file)))
                                 .withHttpClientFactory(httpClients).build();
@@ -163,7 +182,8 @@ public class ClusterClients {
                 }
             }
         }
-        return own;
+        throw new ClusterAccessException("no kubeconfig for cluster " + clusterId + (kubeconfigDir.isPresent() ? ""
+                : " (executor.kube.kubeconfig-dir is not set)") + "; the executor does not fall back to its own cluster");
     }
 
     void close(@Observes ShutdownEvent event) {

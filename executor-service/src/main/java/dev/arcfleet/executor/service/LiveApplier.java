@@ -12,6 +12,7 @@ import dev.arcfleet.executor.azure.ArmResource;
 import dev.arcfleet.executor.azure.WriteBudget;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.kube.AgentKeys;
+import dev.arcfleet.executor.kube.ClusterAccessException;
 import dev.arcfleet.executor.kube.ClusterClients;
 import dev.arcfleet.executor.kube.KubeApplier;
 import dev.arcfleet.executor.route.ArcConnection;
@@ -84,6 +85,8 @@ public class LiveApplier implements StepApplier {
             if (e.transientFailure()) {
                 return StepOutcome.retry(e.getMessage(), e.retryAfter() != null ? e.retryAfter() : Duration.ZERO);
             }
+            return StepOutcome.failed(e.getMessage());
+        } catch (ClusterAccessException e) {
             return StepOutcome.failed(e.getMessage());
         } catch (KubernetesClientException e) {
             // 409: created or changed by someone else between our read and our write; the next attempt reads again
@@ -170,8 +173,9 @@ public class LiveApplier implements StepApplier {
                     : request.resourceId() + " " + (update ? UPDATE : "") + accepted.operationUrl(),
                     "PUT " + request.resourceId() + " answered " + accepted.status() + "; provisioning", poll);
         }
-        KubernetesClient client = context.step().kube().isEmpty() && context.step().waitFor() == null
-                && context.step().guard() == null ? null : clusters.forCluster(context.clusterId());
+        boolean touchesCluster = !context.step().kube().isEmpty()
+                || context.step().waitFor() != null && context.step().waitFor().kubernetes();
+        KubernetesClient client = touchesCluster ? clusters.forCluster(context.clusterId()) : null;
         for (KubeObject object : context.step().kube()) {
             if (object.action() == KubeAction.CREATE_ONLY
                     && kube.get(client, object.apiVersion(), object.kind(), object.namespace(), object.name()) != null) {

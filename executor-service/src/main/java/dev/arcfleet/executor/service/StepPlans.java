@@ -27,8 +27,8 @@ public class StepPlans {
                 config.azure().tenantId().orElse(null), config.agents().customLocationsObjectId().orElse(null)),
                 config.azure().logAnalyticsWorkspaceId().orElse(null)));
         register(new CompanionVmSteps(config.companionVm().containerDiskImage(), config.companionVm().cores(),
-                config.companionVm().memoryMiB()));
-        register(new IotOperationsSteps());
+                config.companionVm().memoryMiB(), config.operatorCheckTimeout()));
+        register(new IotOperationsSteps(config.operatorCheckTimeout()));
         this.azure = new AzureTarget(config.azure().subscriptionId(), config.azure().resourceGroup(),
                 config.azure().location());
     }

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClusterClientsTest {
     private final AtomicLong now = new AtomicLong();
@@ -38,7 +39,8 @@ class ClusterClientsTest {
     }
 
     private ClusterClients clients(Duration idleTimeout, int max) {
-        return new ClusterClients(own, Optional.of(kubeconfigs), new VertxHttpClientFactory(vertx), idleTimeout, max, now::get);
+        return new ClusterClients(own, Optional.of("platform"), Optional.of(kubeconfigs), new VertxHttpClientFactory(vertx),
+                idleTimeout, max, now::get);
     }
 
     private void kubeconfig(String cluster) throws IOException {
@@ -107,12 +109,29 @@ class ClusterClientsTest {
     }
 
     @Test
-    void aClusterWithoutKubeconfigUsesTheServicesOwnClusterAndIsNeverClosed() {
+    void aClusterWithoutKubeconfigIsRefusedAndTheOwnClusterOnlyUnderTheIdItIsGiven() throws IOException {
         ClusterClients clients = clients(Duration.ofMinutes(2), 1);
-        assertThat(clients.forCluster("no-such-cluster")).isSameAs(own);
-        assertThat(clients.forCluster(null)).isSameAs(own);
+        assertThatThrownBy(() -> clients.forCluster("no-such-cluster")).isInstanceOf(ClusterAccessException.class)
+                .hasMessageContaining("no kubeconfig for cluster no-such-cluster")
+                .hasMessageContaining("does not fall back to its own cluster");
+        assertThatThrownBy(() -> clients.forCluster(null)).isInstanceOf(ClusterAccessException.class);
+        assertThat(clients.forCluster("platform")).isSameAs(own);
+        assertThat(clients.openClients()).isZero();
         advance(Duration.ofHours(1));
         clients.closeIdle();
         assertThat(own.getHttpClient().isClosed()).isFalse();
+    }
+
+    @Test
+    void aClusterIdFromARecordNeverLeavesTheKubeconfigFolder() throws IOException {
+        Path outside = Files.createTempDirectory("outside");
+        Files.writeString(outside.resolve("stolen"), "apiVersion: v1\nkind: Config\n");
+        kubeconfig("real");
+        ClusterClients clients = clients(Duration.ofMinutes(2), 8);
+        for (String hostile : new String[] {"../" + outside.getFileName() + "/stolen", outside.resolve("stolen").toString(),
+                "..", ".hidden", "a/b", "x\u0000y"}) {
+            assertThatThrownBy(() -> clients.forCluster(hostile)).as(hostile).isInstanceOf(ClusterAccessException.class);
+        }
+        assertThat(clients.forCluster("real")).isNotSameAs(own);
     }
 }

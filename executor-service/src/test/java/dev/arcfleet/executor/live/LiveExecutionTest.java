@@ -189,6 +189,17 @@ class LiveExecutionTest {
         assertThat(cluster.batch().v1().jobs().inNamespace("azure-arc-release").list().getItems()).isEmpty();
     }
 
+    @Test
+    void aPlanForAClusterTheExecutorHasNoKubeconfigForFailsClosed() throws Exception {
+        OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "unknown-edge", List.of(Capability.GITOPS));
+        send(Topics.PLANS_ARC_K8S, plan);
+        JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
+        assertThat(view.getString("state")).isEqualTo("FAILED");
+        assertThat(view.getString("failureReason")).contains("no kubeconfig for cluster unknown-edge")
+                .contains("does not fall back to its own cluster");
+        assertThat(fleet.arm().resource(fleet.connectedClusterId("unknown-edge"))).isEmpty();
+    }
+
     /** What az connectedk8s connect leaves in a cluster: the namespaces, the key Secret, the agents' ConfigMap. */
     private static void connectedByTheCli(KubernetesClient cluster, String resourceName, AgentKeys.Encoded key) {
         for (String ns : List.of("azure-arc-release", "azure-arc")) {

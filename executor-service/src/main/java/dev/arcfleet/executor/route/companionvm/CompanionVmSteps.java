@@ -34,7 +34,6 @@ public class CompanionVmSteps implements RouteSteps {
     /** The serial of the disk that carries the onboarding Secret (at most 20 characters, as virtio disks keep). */
     public static final String ONBOARDING_DISK_SERIAL = "ARCONBOARDING";
     public static final String CONFIG_FILE = "azcmagent.json";
-    public static final Duration HOST_NODE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration VM_READY_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration MACHINE_CONNECTED_TIMEOUT = Duration.ofMinutes(15);
     /** The user data of every companion VM: constant, so nothing a plan says can reach a shell. */
@@ -53,11 +52,14 @@ public class CompanionVmSteps implements RouteSteps {
     private final String containerDiskImage;
     private final int vmCores;
     private final int vmMemoryMiB;
+    /** How long to wait for the host node before failing: only an operator can make it appear. */
+    private final Duration operatorCheckTimeout;
 
-    public CompanionVmSteps(String containerDiskImage, int vmCores, int vmMemoryMiB) {
+    public CompanionVmSteps(String containerDiskImage, int vmCores, int vmMemoryMiB, Duration operatorCheckTimeout) {
         this.containerDiskImage = containerDiskImage;
         this.vmCores = vmCores;
         this.vmMemoryMiB = vmMemoryMiB;
+        this.operatorCheckTimeout = operatorCheckTimeout;
     }
 
     @Override
@@ -78,7 +80,7 @@ public class CompanionVmSteps implements RouteSteps {
         String machineId = azure.providerResourceId("Microsoft.HybridCompute", "machines", vm);
         return List.of(
                 StepSpec.await("require-host-node", WaitFor.kube("v1", null, "Node", hostNode, "metadata.name", hostNode,
-                        HOST_NODE_TIMEOUT).withHint("cluster " + params.getOrDefault("clusterId", "?") + " has no node "
+                        operatorCheckTimeout).withHint("cluster " + params.getOrDefault("clusterId", "?") + " has no node "
                         + hostNode + ", so no VM can be pinned to it; register the node under its Kubernetes node name")),
                 StepSpec.arm("ensure-resource-group",
                         ArmRequest.put(azure.resourceGroupId(), ApiVersions.RESOURCE_GROUPS, Map.of("location", azure.location()))),

@@ -41,7 +41,11 @@ public class IotOperationsSteps implements RouteSteps {
      * For what an operator sets up (a provider registration, the cluster's OIDC issuer): the failure says the command,
      * and a short wait covers a change that is under way.
      */
-    public static final Duration PROVIDER_TIMEOUT = Duration.ofSeconds(10);
+    private final Duration operatorCheckTimeout;
+
+    public IotOperationsSteps(Duration operatorCheckTimeout) {
+        this.operatorCheckTimeout = operatorCheckTimeout;
+    }
     /** Checked registered before any write ({@code az iot ops} checks the first three; the custom location needs the last). */
     public static final List<String> PROVIDERS = List.of("Microsoft.IoTOperations", "Microsoft.DeviceRegistry",
             "Microsoft.SecretSyncController", "Microsoft.ExtendedLocation");
@@ -100,16 +104,16 @@ public class IotOperationsSteps implements RouteSteps {
         steps.add(StepSpec.await("require-connected-cluster", WaitFor.arm(ccId, ApiVersions.CONNECTED_CLUSTERS,
                 "properties.connectivityStatus", "Connected", PRECONDITION_TIMEOUT)));
         steps.add(StepSpec.await("require-oidc-issuer", WaitFor.arm(ccId, ApiVersions.CONNECTED_CLUSTERS,
-                "properties.oidcIssuerProfile.enabled", "true", PROVIDER_TIMEOUT).withHint(
+                "properties.oidcIssuerProfile.enabled", "true", operatorCheckTimeout).withHint(
                 "IoT Operations needs the cluster's OIDC issuer: its Arc plan enables it when it carries EDGE_DATA"
                         + " (az connectedk8s update --enable-oidc-issuer --enable-workload-identity)")));
         steps.add(StepSpec.await("require-workload-identity", WaitFor.arm(ccId, ApiVersions.CONNECTED_CLUSTERS,
-                "properties.securityProfile.workloadIdentity.enabled", "true", PROVIDER_TIMEOUT).withHint(
+                "properties.securityProfile.workloadIdentity.enabled", "true", operatorCheckTimeout).withHint(
                 "IoT Operations needs workload identity on the cluster (az connectedk8s update --enable-workload-identity)")));
         for (String provider : PROVIDERS) {
             steps.add(StepSpec.await("require-provider-" + Names.dns(provider, 50), WaitFor.arm("/subscriptions/"
                     + azure.subscriptionId() + "/providers/" + provider, ApiVersions.RESOURCE_PROVIDERS, "registrationState",
-                    "Registered", PROVIDER_TIMEOUT).withHint("the subscription is not registered for resource provider "
+                    "Registered", operatorCheckTimeout).withHint("the subscription is not registered for resource provider "
                     + provider + ": az provider register --namespace " + provider)));
         }
         steps.add(StepSpec.arm("extension-platform", Extensions.put(ccId, PLATFORM)));

@@ -29,8 +29,8 @@ public record ArcConnection(String subscriptionId, String resourceGroup, String 
 
     /** The connected cluster resource this guard expects, as an ARM id. */
     public String resourceId() {
-        return "/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroup
-                + "/providers/Microsoft.Kubernetes/connectedClusters/" + resourceName;
+        return new AzureTarget(subscriptionId, resourceGroup, null).providerResourceId("Microsoft.Kubernetes",
+                "connectedClusters", resourceName);
     }
 
     /** {@code data}: the ConfigMap's data, or null when there is no such ConfigMap. */

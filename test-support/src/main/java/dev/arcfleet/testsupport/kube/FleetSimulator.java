@@ -148,7 +148,7 @@ public final class FleetSimulator implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     private boolean runChart(String clusterId, KubernetesClient client, GenericKubernetesResource job) {
-        if (Boolean.TRUE.equals(succeeded(job))) {
+        if (succeeded(job)) {
             return connectedAlready(client);
         }
         List<Map<String, Object>> containers = (List<Map<String, Object>>) path(job.getAdditionalProperties().get("spec"),
@@ -229,7 +229,7 @@ public final class FleetSimulator implements AutoCloseable {
         return true;
     }
 
-    private static Object succeeded(GenericKubernetesResource job) {
+    private static boolean succeeded(GenericKubernetesResource job) {
         Object n = path(job.getAdditionalProperties(), "status", "succeeded");
         return n != null && Integer.parseInt(n.toString()) >= 1;
     }

@@ -1,6 +1,6 @@
 // The fleet dashboard: plain JS over the inventory's API, kept current by server-sent events from /api/v1/live.
 'use strict';
-const STATES = ['PENDING', 'PLANNED', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'BLOCKED'];
+const STATES = ['PENDING', 'PLANNED', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'BLOCKED', 'HANDED_OFF'];
 const ROUTES = ['ARC_K8S', 'COMPANION_VM', 'IOT_OPERATIONS', 'DIRECT_AGENT', 'BLOCKED', 'UNDECIDED'];
 const PAGE_SIZE = 25;
 const view = { page: 0, total: 0 };

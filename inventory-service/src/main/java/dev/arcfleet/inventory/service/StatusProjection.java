@@ -49,7 +49,7 @@ public class StatusProjection {
                     throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " carries no decision");
                 }
             }
-            case STARTED, STEP_SUCCEEDED, RETRYING, SUCCEEDED, FAILED -> {
+            case STARTED, STEP_SUCCEEDED, RETRYING, SUCCEEDED, FAILED, HANDED_OFF -> {
                 if (event.planId() == null) {
                     throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " names no plan");
                 }
@@ -79,6 +79,7 @@ public class StatusProjection {
                 case STARTED, STEP_SUCCEEDED, RETRYING -> applyPlanProgress(event, OnboardingState.IN_PROGRESS);
                 case SUCCEEDED -> applyPlanProgress(event, OnboardingState.SUCCEEDED);
                 case FAILED -> applyPlanProgress(event, OnboardingState.FAILED);
+                case HANDED_OFF -> applyPlanProgress(event, OnboardingState.HANDED_OFF);
                 case SUPERSEDED -> {
                     // a superseded plan's nodes receive their new decision as its own PLANNED or BLOCKED event
                 }

@@ -142,6 +142,33 @@ class InventoryConsumersTest {
         });
     }
 
+    @Test
+    void aDirectAgentNodeHandedOffToItsSiteShowsHandedOffWithWhoMadeTheKit() throws Exception {
+        String node = "lyon-db-" + UUID.randomUUID();
+        given().contentType("application/json").body("{\"deviceId\": \"" + node + "\", \"site\": \"lyon\","
+                + " \"osRelease\": {\"ID\": \"ubuntu\", \"VERSION_ID\": \"22.04\"}}")
+                .post("/api/v1/registrations").then().statusCode(200);
+        String planId = UUID.randomUUID().toString();
+        Target self = new Target(TargetKind.NODE, node);
+        Decision decision = new Decision(node, Route.DIRECT_AGENT, self, false, List.of(), List.of("mutable server"),
+                new CapabilitySet(List.of(), List.of()), List.of(), planId, List.of(), "p1", "h1", Instant.now());
+        send(new StatusEvent(UUID.randomUUID().toString(), "corr", Instant.now(), StatusType.PLANNED, node, planId,
+                Route.DIRECT_AGENT, self, null, null, 0, "planned", decision));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + node).then()
+                .statusCode(200).body("onboarding.state", equalTo("PLANNED")));
+
+        send(new StatusEvent(UUID.randomUUID().toString(), "corr", Instant.now(), StatusType.HANDED_OFF, node, planId,
+                Route.DIRECT_AGENT, self, "handoff", null, 1, "handed off in kit kit-1 for site lyon, made by ops", null));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            given().get("/api/v1/nodes/" + node).then().statusCode(200)
+                    .body("onboarding.route", equalTo("DIRECT_AGENT"))
+                    .body("onboarding.state", equalTo("HANDED_OFF"));
+            assertThat(given().get("/api/v1/timelines/" + node).then().statusCode(200).extract().jsonPath()
+                    .getList("events.detail", String.class)).anySatisfy(d -> assertThat(d).contains("kit-1", "ops"));
+        });
+        given().queryParam("state", "HANDED_OFF").get("/api/v1/nodes").then().statusCode(200);
+    }
+
     private static ProducerRecord<String, String> decided(String node, Route route, Target target, Instant decidedAt)
             throws Exception {
         String planId = route == Route.BLOCKED ? null : UUID.randomUUID().toString();

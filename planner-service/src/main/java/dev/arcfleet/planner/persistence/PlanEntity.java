@@ -18,7 +18,12 @@ public class PlanEntity extends PanacheEntityBase {
         WAITING,
         PUBLISHED,
         /** No node points at it any more: a changed route moved them to another plan. */
-        SUPERSEDED
+        SUPERSEDED,
+        /**
+         * A DIRECT_AGENT plan no site hand-off kit holds yet in its current revision; a kit moves it to PUBLISHED with
+         * {@code executionState} HANDED_OFF (DIRECT_AGENT plans go to no executor topic).
+         */
+        AWAITING_HANDOFF
     }
 
     @Id
@@ -48,6 +53,9 @@ public class PlanEntity extends PanacheEntityBase {
     @Column(name = "execution_sequence")
     public long executionSequence;
     public int members;
+    /** The hand-off kit that last held this DIRECT_AGENT plan. */
+    @Column(name = "handoff_kit")
+    public String handoffKit;
     @Column(name = "policy_version")
     public String policyVersion;
     @Column(name = "correlation_id")

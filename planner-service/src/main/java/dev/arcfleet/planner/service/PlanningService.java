@@ -18,6 +18,7 @@ import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.planner.config.PolicyProvider;
 import dev.arcfleet.planner.decide.DecisionEngine;
 import dev.arcfleet.planner.decide.Policy;
+import dev.arcfleet.planner.handoff.HandoffKit;
 import dev.arcfleet.planner.persistence.NodeDecisionEntity;
 import dev.arcfleet.planner.persistence.PlanEntity;
 import dev.arcfleet.planner.plan.PlanIds;
@@ -226,7 +227,7 @@ public class PlanningService {
     private Decision attachPlan(Decision d, NodeFacts facts, Policy policy, String correlationId, Instant now,
             Lookups lookups) {
         Route route = d.route();
-        if (route == Route.DIRECT_AGENT || route == Route.BLOCKED) {
+        if (route == Route.BLOCKED) {
             return with(d, null, List.of());
         }
         Set<Capability> provided = d.capabilities() == null ? Set.of() : toSet(d.capabilities().provided());
@@ -242,6 +243,11 @@ public class PlanningService {
             PlanEntity iot = ensurePlan(Route.IOT_OPERATIONS, d.target(), EnumSet.of(Capability.EDGE_DATA),
                     clusterParameters(facts), arc, policy, correlationId, facts.nodeId(), now, lookups);
             return with(d, iot.planId, List.of(arc.planId));
+        }
+        if (route == Route.DIRECT_AGENT) {
+            PlanEntity handoff = ensurePlan(route, d.target(), provided, HandoffKit.parameters(facts), null, policy,
+                    correlationId, facts.nodeId(), now, lookups);
+            return with(d, handoff.planId, List.of());
         }
         Map<String, String> params = new LinkedHashMap<>();
         params.put("nodeId", facts.nodeId());
@@ -273,12 +279,13 @@ public class PlanningService {
             plan.state = PlanEntity.State.PUBLISHED;
         }
         boolean known = plan.revision != null;
-        Set<Capability> merged = route == Route.COMPANION_VM ? EnumSet.noneOf(Capability.class) : parseCapabilities(plan.capabilities);
+        boolean perNode = route == Route.COMPANION_VM || route == Route.DIRECT_AGENT;
+        Set<Capability> merged = perNode ? EnumSet.noneOf(Capability.class) : parseCapabilities(plan.capabilities);
         merged.addAll(capabilities);
         plan.capabilities = merged.stream().map(Enum::name).collect(Collectors.joining(","));
-        Map<String, String> mergedParams = route == Route.COMPANION_VM ? new LinkedHashMap<>() : readMap(plan.parameters);
+        Map<String, String> mergedParams = perNode ? new LinkedHashMap<>() : readMap(plan.parameters);
         parameters.forEach(mergedParams::putIfAbsent);
-        if (route == Route.COMPANION_VM) {
+        if (perNode) {
             mergedParams.putAll(parameters);
         }
         plan.parameters = json(mergedParams);
@@ -290,6 +297,12 @@ public class PlanningService {
         if (!known) {
             plan.persist();
             lookups.add(plan);
+        }
+        if (route == Route.DIRECT_AGENT) {
+            if (!plan.revision.equals(plan.publishedRevision) || plan.state == PlanEntity.State.SUPERSEDED) {
+                plan.state = PlanEntity.State.AWAITING_HANDOFF;
+            }
+            return plan;
         }
         boolean dependencyMet = dependsOn == null || "SUCCEEDED".equals(dependsOn.executionState);
         if (!dependencyMet) {

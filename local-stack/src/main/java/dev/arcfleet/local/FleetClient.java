@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,17 +36,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * The client side of {@code bin/fleet-local}: {@code demo} registers a fleet file and follows it until every node is in
  * a terminal state (SUCCEEDED, FAILED, BLOCKED, or PLANNED on DIRECT_AGENT, which the system plans but does not carry
- * out), printing progress, then the table by route and state; {@code status} prints the table for the whole fleet.
+ * out), makes the hand-off kit of every site with DIRECT_AGENT nodes and follows those to HANDED_OFF, printing
+ * progress, then the table by route and state; {@code status} prints the table for the whole fleet; {@code handoff}
+ * shows what awaits a kit, or makes one site's kit and writes its script and inventory.
  *
  * <p>Usage: {@code FleetClient demo <inventoryUrl> <fleet.json|bundled> [timeoutSeconds]} or
- * {@code FleetClient status <inventoryUrl>}
+ * {@code FleetClient status <inventoryUrl>} or {@code FleetClient handoff <plannerUrl> <tokenFile> [site] [outDir]}
  */
 public final class FleetClient {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final List<String> ROUTES = List.of("ARC_K8S", "IOT_OPERATIONS", "COMPANION_VM", "DIRECT_AGENT", "BLOCKED",
             "UNDECIDED");
-    static final List<String> STATES = List.of("PENDING", "PLANNED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "BLOCKED");
+    static final List<String> STATES = List.of("PENDING", "PLANNED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "BLOCKED",
+            "HANDED_OFF");
     static final int PAGE = 500;
 
     private FleetClient() {
@@ -53,7 +57,8 @@ public final class FleetClient {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: FleetClient demo <inventoryUrl> <fleet.json|bundled> [timeoutSeconds] | status <inventoryUrl>");
+            System.err.println("usage: FleetClient demo <inventoryUrl> <fleet.json|bundled> [timeoutSeconds] [tokenFile]"
+                    + " [plannerUrl] | status <inventoryUrl> | handoff <plannerUrl> <tokenFile> [site] [outDir]");
             System.exit(2);
         }
         String base = args[1].replaceAll("/+$", "");
@@ -61,7 +66,10 @@ public final class FleetClient {
             switch (args[0]) {
                 case "demo" -> System.exit(demo(base, args.length > 2 ? args[2] : "bundled",
                         Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 300),
-                        args.length > 4 ? Files.readString(Path.of(args[4])).trim() : null));
+                        args.length > 4 ? Files.readString(Path.of(args[4])).trim() : null,
+                        args.length > 5 ? args[5].replaceAll("/+$", "") : null));
+                case "handoff" -> System.exit(handoff(base, args.length > 2 ? Files.readString(Path.of(args[2])).trim()
+                        : null, args.length > 3 ? args[3] : null, Path.of(args.length > 4 ? args[4] : ".")));
                 case "status" -> {
                     Map<String, Map<String, Integer>> table = new TreeMap<>();
                     listNodes(base).forEach(n -> count(table, route(n), state(n)));
@@ -79,7 +87,7 @@ public final class FleetClient {
     }
 
     /** Registers the fleet with the admin token (writes need one), then follows every node to a terminal state. */
-    static int demo(String base, String fleetFile, Duration timeout, String token) throws Exception {
+    static int demo(String base, String fleetFile, Duration timeout, String token, String plannerBase) throws Exception {
         JsonNode fleet = readFleet(fleetFile);
         Set<String> ids = new HashSet<>();
         fleet.forEach(n -> ids.add(n.get("deviceId").asText()));
@@ -106,7 +114,30 @@ public final class FleetClient {
             });
         }
 
-        Instant deadline = Instant.now().plus(timeout);
+        Map<String, Map<String, Integer>> table;
+        try {
+            table = follow(base, ids, Instant.now().plus(timeout), timeout, false);
+            if (plannerBase != null && handOffAll(plannerBase, token) > 0) {
+                System.out.println("following the handed-off nodes ...");
+                table = follow(base, ids, Instant.now().plus(timeout), timeout, true);
+            }
+        } catch (IllegalStateException e) {
+            System.err.println("demo did not finish: " + e.getMessage());
+            return 1;
+        }
+        System.out.println();
+        System.out.println("Every sample node reached a terminal state. Nodes by route and state:");
+        printTable(table);
+        return 0;
+    }
+
+    /**
+     * Polls the sample's nodes once a second, printing progress, until every one is in a terminal state (with
+     * {@code handedOff}, DIRECT_AGENT nodes only once HANDED_OFF); the table by route and state, or
+     * IllegalStateException after the deadline.
+     */
+    static Map<String, Map<String, Integer>> follow(String base, Set<String> ids, Instant deadline, Duration timeout,
+            boolean handedOff) throws Exception {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         CompletableFuture<Map<String, Map<String, Integer>>> done = new CompletableFuture<>();
         String[] last = {""};
@@ -120,7 +151,7 @@ public final class FleetClient {
                     seen++;
                     count(table, route(n), state(n));
                     byState.merge(state(n), 1, Integer::sum);
-                    if (terminal(route(n), state(n))) {
+                    if (handedOff ? terminalAfterHandOff(route(n), state(n)) : terminal(route(n), state(n))) {
                         terminal++;
                     }
                 }
@@ -141,22 +172,85 @@ public final class FleetClient {
             }
         }, 0, 1, TimeUnit.SECONDS);
         try {
-            Map<String, Map<String, Integer>> table = done.get();
-            System.out.println();
-            System.out.println("Every sample node reached a terminal state. Nodes by route and state:");
-            printTable(table);
-            return 0;
+            return done.get();
         } catch (java.util.concurrent.ExecutionException e) {
-            System.err.println("demo did not finish: " + e.getCause().getMessage());
-            return 1;
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         } finally {
             ticker.shutdownNow();
         }
     }
 
+    /** Makes the hand-off kit of every site with DIRECT_AGENT nodes awaiting one; how many kits it made. */
+    static int handOffAll(String plannerBase, String token) throws IOException, InterruptedException {
+        HttpResponse<String> overview = HTTP.send(authorized(URI.create(plannerBase + "/api/v1/handoffs"), token)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (overview.statusCode() != 200) {
+            throw new IOException("GET /api/v1/handoffs: HTTP " + overview.statusCode() + " " + overview.body());
+        }
+        int kits = 0;
+        for (Iterator<String> sites = JSON.readTree(overview.body()).path("awaiting").fieldNames(); sites.hasNext(); ) {
+            JsonNode kit = makeKit(plannerBase, token, sites.next());
+            System.out.printf("hand-off kit %s for site %s: %d DIRECT_AGENT nodes (bin/fleet-local handoff %s)%n",
+                    kit.path("kitId").asText(), kit.path("site").asText(), kit.path("nodes").asInt(),
+                    kit.path("site").asText());
+            kits++;
+        }
+        return kits;
+    }
+
+    static JsonNode makeKit(String plannerBase, String token, String site) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(authorized(URI.create(plannerBase + "/api/v1/handoffs"), token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("site", site)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IOException("hand-off kit for site " + site + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /**
+     * {@code handoff}: without a site, what awaits a kit by site and the kits made; with one, makes the site's kit and
+     * writes its script and inventory into {@code outDir}. Exit code 0, or 1 with the planner's message.
+     */
+    static int handoff(String plannerBase, String token, String site, Path outDir) throws IOException, InterruptedException {
+        if (site == null) {
+            HttpResponse<String> r = HTTP.send(authorized(URI.create(plannerBase + "/api/v1/handoffs"), token).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(r.body())));
+            return r.statusCode() == 200 ? 0 : 1;
+        }
+        JsonNode kit;
+        try {
+            kit = makeKit(plannerBase, token, site);
+        } catch (IOException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+        Files.createDirectories(outDir);
+        Path script = outDir.resolve("onboard-" + site + ".sh");
+        Path inventory = outDir.resolve("inventory-" + site + ".csv");
+        Files.writeString(script, kit.path("script").asText());
+        Files.writeString(inventory, kit.path("inventory").asText());
+        System.out.printf("kit %s for site %s, %d nodes: %s, %s%n", kit.path("kitId").asText(), site,
+                kit.path("nodes").asInt(), script, inventory);
+        System.out.println("Run the script as root on each listed host with ARC_SP_SECRET_FILE naming a file that holds"
+                + " the onboarding service principal's secret.");
+        return 0;
+    }
+
+    private static HttpRequest.Builder authorized(URI uri, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60));
+        return token == null ? b : b.header("Authorization", "Bearer " + token);
+    }
+
+    static boolean terminalAfterHandOff(String route, String state) {
+        return route.equals("DIRECT_AGENT") ? state.equals("HANDED_OFF") : terminal(route, state);
+    }
+
     static boolean terminal(String route, String state) {
         return state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("BLOCKED")
-                || (route.equals("DIRECT_AGENT") && state.equals("PLANNED"));
+                || state.equals("HANDED_OFF") || (route.equals("DIRECT_AGENT") && state.equals("PLANNED"));
     }
 
     static JsonNode readFleet(String file) throws IOException {

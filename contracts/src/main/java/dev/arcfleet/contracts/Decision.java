@@ -3,7 +3,7 @@ package dev.arcfleet.contracts;
 import java.time.Instant;
 import java.util.List;
 
-/** The planner's judgement for one node (CONTRACTS.md, "Decision"). */
+/** The planner's judgement for one node (docs/contracts.md#decision). */
 public record Decision(
         String nodeId,
         Route route,

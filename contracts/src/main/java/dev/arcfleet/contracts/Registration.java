@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a device or importer sends (CONTRACTS.md, "Registration"). Enum-like fields stay strings here: the
+ * What a device or importer sends (docs/contracts.md#registration). Enum-like fields stay strings here: the
  * inventory validates them and answers one message per bad field.
  */
 public record Registration(String deviceId, String hostname, String site, String deviceClass,

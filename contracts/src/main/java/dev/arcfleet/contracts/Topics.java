@@ -2,7 +2,7 @@ package dev.arcfleet.contracts;
 
 import java.util.List;
 
-/** Kafka topic names: the public, keyed streams of ARCHITECTURE.md. */
+/** Kafka topic names: the public, keyed streams of docs/contracts.md#topics. */
 public final class Topics {
     /** Raw registrations from devices and importers, keyed by deviceId. */
     public static final String REGISTRATIONS = "fleet.registrations";

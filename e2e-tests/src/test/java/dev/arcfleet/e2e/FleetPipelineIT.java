@@ -153,7 +153,7 @@ class FleetPipelineIT {
     }
 
     /**
-     * A policy change applied the way the README says: restart the planner with the new policy file and replay
+     * A policy change applied the way docs/operations.md says: restart the planner with the new policy file and replay
      * {@code fleet.nodes}. Only nodes whose judgement changes get a new status; the others keep theirs.
      */
     @Test

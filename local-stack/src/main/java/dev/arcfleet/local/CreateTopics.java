@@ -17,9 +17,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Creates every topic of ARCHITECTURE.md that is missing (existing ones are left as they are). Partition counts: the
- * high-volume node and status streams get 6, the plan topics 3 (one plan per cluster), dead-letter topics 1. Waits up
- * to a minute for the broker.
+ * Creates every topic of docs/contracts.md#topics that is missing (existing ones are left as they are). Partition
+ * counts: the high-volume node and status streams get 6, the plan topics 3 (one plan per cluster), dead-letter topics
+ * 1. Waits up to a minute for the broker.
  *
  * <p>Usage: {@code CreateTopics <bootstrap>}
  */

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Gives a {@code @QuarkusTest} a real KRaft broker and a real PostgreSQL database (init arg {@code database},
- * default {@code fleet}), with every topic of ARCHITECTURE.md and its dead-letter topic created.
+ * default {@code fleet}), with every topic of docs/contracts.md#topics and its dead-letter topic created.
  */
 public class FleetInfraResource implements QuarkusTestResourceLifecycleManager {
     private String database = "fleet";

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Decides a node's OS family, version and mutability from what it reports (docs: OS-IDENTITIES.md).
+ * Decides a node's OS family, version and mutability from what it reports (docs/os-identities.md).
  *
  * <p>Sources, strongest first: {@code /etc/os-release} (see {@link OsReleaseRules}; callers may merge Kairos'
  * {@code /etc/kairos-release} into it), then the Kubernetes {@code osImage}, then the {@code kernelVersion}, used only

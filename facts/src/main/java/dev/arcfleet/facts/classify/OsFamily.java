@@ -2,7 +2,7 @@ package dev.arcfleet.facts.classify;
 
 import dev.arcfleet.contracts.Mutability;
 
-/** The OS families of CONTRACTS.md, each with the mutability its name alone implies. */
+/** The OS families (docs/os-identities.md#families), each with the mutability its name alone implies. */
 public enum OsFamily {
     TALOS("talos", Mutability.IMMUTABLE),
     FLATCAR("flatcar", Mutability.IMMUTABLE),

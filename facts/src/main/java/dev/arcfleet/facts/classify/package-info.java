@@ -2,7 +2,7 @@
  * OS identity: turns what a node reports ({@code /etc/os-release}, Kubernetes {@code osImage}, {@code kernelVersion},
  * host probes) into a family, version and mutability, with the facts that decided it. Pure logic, no framework.
  *
- * <p>Decisions taken where OS-IDENTITIES.md leaves a choice:
+ * <p>Decisions taken where the sources leave a choice (docs/os-identities.md lists them too):
  * <ul>
  *   <li>openSUSE Leap Micro ({@code ID=opensuse-leap-micro}) is {@code sle-micro}: it is the community build of SLE
  *       Micro from the same sources and versions, whereas openSUSE MicroOS is the rolling, Tumbleweed-based one.

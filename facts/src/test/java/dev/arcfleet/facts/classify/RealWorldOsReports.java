@@ -10,7 +10,7 @@ import static dev.arcfleet.contracts.Mutability.MUTABLE;
 import static dev.arcfleet.contracts.Mutability.UNKNOWN;
 
 /**
- * What real nodes report, verbatim: first every row of OS-IDENTITIES.md, then strings from public issue trackers,
+ * What real nodes report, verbatim: first every row of docs/os-identities.md, then strings from public issue trackers,
  * distribution sources and {@code kubectl get nodes -o wide} outputs. Each row: a label, the report, and the
  * expected family, version, mutability and a fragment of the evidence that must name the deciding fact.
  */
@@ -21,7 +21,7 @@ final class RealWorldOsReports {
     /** label, os-release text, family, version, mutability, evidence fragment. */
     static Stream<Arguments> osReleaseForms() {
         return Stream.of(
-                // OS-IDENTITIES.md, os-release column
+                // docs/os-identities.md, os-release column
                 osRelease("talos (OS-IDENTITIES)", """
                         ID=talos
                         NAME="Talos"
@@ -482,7 +482,7 @@ final class RealWorldOsReports {
     /** label, osImage, kernelVersion, family, version, mutability, evidence fragment. */
     static Stream<Arguments> osImageForms() {
         return Stream.of(
-                // OS-IDENTITIES.md, osImage column
+                // docs/os-identities.md, osImage column
                 osImage("Talos (v1.8.2)", "6.6.58-talos", "talos", "v1.8.2", IMMUTABLE),
                 osImage("Flatcar Container Linux by Kinvolk 3975.2.1 (Oklo)", "6.6.48-flatcar", "flatcar", "3975.2.1",
                         IMMUTABLE),

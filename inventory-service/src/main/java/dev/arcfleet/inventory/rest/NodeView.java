@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/nodes/{nodeId}} (CONTRACTS.md, "Node status"): the node's facts and its onboarding state.
+ * {@code GET /api/v1/nodes/{nodeId}} (docs/contracts.md#node-status): the node's facts and its onboarding state.
  * {@code retired} is true once the node left the fleet (deleted from its cluster); it still answers with its last facts.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

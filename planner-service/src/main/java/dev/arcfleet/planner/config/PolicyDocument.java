@@ -27,8 +27,8 @@ import java.util.Set;
 /**
  * Reads a policy document (JSON; see {@code policy/default-policy.json}) into a {@link Policy}. Every problem is
  * reported at once, one message per bad field, as {@link PolicyException}. Fields left out take the seed values of
- * ARCHITECTURE.md. The version is the declared {@code version} plus a short hash of the content, so editing a policy
- * without bumping its name still yields a new version (and replanning).
+ * docs/architecture.md#policy. The version is the declared {@code version} plus a short hash of the content, so
+ * editing a policy without bumping its name still yields a new version (and replanning).
  */
 public final class PolicyDocument {
     private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);

@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The decision rules of ARCHITECTURE.md ("Decision rules"), in order, first match wins. Pure: same facts and policy,
+ * The decision rules of docs/architecture.md#decision-rules, in order, first match wins. Pure: same facts and policy,
  * same decision (apart from {@code decidedAt}); no I/O, no framework. The decision's {@code planId} and
  * {@code dependsOn} are left empty here; the planning service attaches the plan.
  *

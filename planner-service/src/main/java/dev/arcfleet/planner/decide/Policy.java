@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The planner's configuration (ARCHITECTURE.md, "Decision rules"): what each device class needs by default, how big a
+ * The planner's configuration (docs/architecture.md#policy): what each device class needs by default, how big a
  * host must be to carry a companion VM, what IoT Operations needs, and which routes sites or labels allow or deny.
  * {@code version} is recorded on every decision; {@link PolicyDocument} derives it from the declared name and the
  * content, so a changed policy always has a new version.
@@ -82,7 +82,7 @@ public record Policy(String version, Map<DeviceClass, Set<Capability>> deviceCla
         return deviceClassDefaults.getOrDefault(deviceClass == null ? DeviceClass.SERVER : deviceClass, Set.of());
     }
 
-    /** The seed policy of ARCHITECTURE.md, with no route rules. */
+    /** The seed policy of docs/architecture.md#policy, with no route rules. */
     public static Policy defaults(String version) {
         Map<DeviceClass, Set<Capability>> d = new EnumMap<>(DeviceClass.class);
         Set<Capability> edge = EnumSet.of(Capability.EDGE_DATA, Capability.MONITOR, Capability.POLICY);

@@ -27,7 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decisions without side effects (CONTRACTS.md, "Decision"). {@code preview}: an array (or one object) of NodeFacts
+ * Decisions without side effects (docs/contracts.md#decision). {@code preview}: an array (or one object) of NodeFacts
  * (items with {@code nodeId}) or Registrations (items with {@code deviceId}, validated and normalized exactly as the
  * inventory does) in, decisions under the policy in force out. {@code what-if}: a policy document in (the format of
  * {@code policy/default-policy.json}); which decisions over every known node would change, and how.

@@ -26,7 +26,7 @@ import static dev.arcfleet.contracts.Capability.MONITOR;
 import static dev.arcfleet.contracts.Capability.POLICY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every branch of every decision rule of ARCHITECTURE.md, with facts as real nodes report them. */
+/** Every branch of every decision rule of docs/architecture.md#decision-rules, with facts as real nodes report them. */
 class DecisionEngineTest {
     static final Policy SEED = Policy.defaults("seed");
     static final DecisionEngine ENGINE = new DecisionEngine();

@@ -1,5 +1,6 @@
 package dev.arcfleet.executor.azure;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,6 +10,12 @@ public interface ArmClient {
 
     /** Sends the PUT and returns once ARM has accepted it; provisioning may continue on ARM's side. */
     ArmAccepted put(String resourceId, String apiVersion, Map<String, Object> body);
+
+    /**
+     * Lists a resource group's resources of one type ({@code GET {group}/providers/{namespace}/{type}}), following
+     * {@code nextLink} pages, which must stay on the ARM endpoint (a link elsewhere is refused: the token goes only to ARM).
+     */
+    List<ArmResource> list(String collectionId, String apiVersion);
 
     /** Polls an {@code Azure-AsyncOperation} or {@code Location} URL that a PUT answered with. */
     ArmOperation operation(String url);

@@ -26,7 +26,10 @@ import reactor.core.publisher.Flux;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -49,10 +52,14 @@ public class SdkArmClient implements ArmClient {
 
     private final ResourceManagementClient client;
     private final HttpPipeline pipeline;
+    /** The ARM endpoint, without a trailing slash: the only place list pages are fetched from. */
+    private final String endpoint;
     private final ObjectMapper mapper = new ObjectMapper();
 
     public SdkArmClient(HttpPipeline pipeline, AzureProfile profile) {
         this.pipeline = pipeline;
+        String endpoint = profile.getEnvironment().getResourceManagerEndpoint();
+        this.endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         this.client = ResourceManager.authenticate(pipeline, profile).withSubscription(profile.getSubscriptionId())
                 .serviceClient();
     }
@@ -109,6 +116,63 @@ public class SdkArmClient implements ArmClient {
             throw translate("PUT", resourceId, e);
         } catch (RuntimeException e) {
             throw connectionFailure("PUT", resourceId, e);
+        }
+    }
+
+    @Override
+    public List<ArmResource> list(String collectionId, String apiVersion) {
+        List<ArmResource> all = new ArrayList<>();
+        String url = endpoint + collectionId + "?api-version=" + apiVersion;
+        while (url != null) {
+            if (!onEndpoint(url)) {
+                throw new ArmException(0, "ForeignNextLink", "listing " + collectionId + ": a next page outside the ARM"
+                        + " endpoint " + endpoint + " is not followed", null, null);
+            }
+            try (HttpResponse response = pipeline.send(new HttpRequest(HttpMethod.GET, url)).block()) {
+                if (response == null) {
+                    throw new ArmException(0, "NoResponse", "GET " + collectionId + " got no response", null, null);
+                }
+                int status = response.getStatusCode();
+                String text = response.getBodyAsString().defaultIfEmpty("").block();
+                if (status >= 400) {
+                    JsonNode error = readTree(text).path("error");
+                    throw new ArmException(status, error.path("code").asText(null), "listing " + collectionId
+                            + " answered " + status + ": " + error.path("message").asText(text),
+                            retryAfter(response.getHeaderValue(RETRY_AFTER)), null);
+                }
+                JsonNode page = readTree(text);
+                for (JsonNode item : page.path("value")) {
+                    Map<String, Object> envelope = new LinkedHashMap<>();
+                    item.fields().forEachRemaining(f -> {
+                        if (!f.getKey().equals("properties")) {
+                            envelope.put(f.getKey(), mapper.convertValue(f.getValue(), Object.class));
+                        }
+                    });
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> properties = item.has("properties")
+                            ? mapper.convertValue(item.get("properties"), Map.class) : Map.of();
+                    all.add(new ArmResource(item.path("id").asText(), properties, envelope));
+                }
+                String next = page.path("nextLink").asText("");
+                url = next.isBlank() ? null : next;
+            } catch (ArmException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw connectionFailure("GET", collectionId, e);
+            }
+        }
+        return all;
+    }
+
+    /** Whether a URL is on the ARM endpoint: same scheme, host and port. */
+    private boolean onEndpoint(String url) {
+        try {
+            URI target = URI.create(url);
+            URI arm = URI.create(endpoint);
+            return arm.getScheme().equalsIgnoreCase(target.getScheme()) && arm.getHost().equalsIgnoreCase(target.getHost())
+                    && arm.getPort() == target.getPort();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return false;
         }
     }
 

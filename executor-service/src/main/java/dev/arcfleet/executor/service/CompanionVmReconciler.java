@@ -6,7 +6,12 @@ import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.executor.ExecutionState;
 import dev.arcfleet.executor.StepState;
+import dev.arcfleet.executor.azure.ArmClient;
+import dev.arcfleet.executor.azure.ArmResource;
+import dev.arcfleet.executor.azure.AzureClients;
 import dev.arcfleet.executor.config.ExecutorConfig;
+import dev.arcfleet.executor.route.ApiVersions;
+import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.executor.kube.ClusterClients;
 import dev.arcfleet.executor.kube.KubeApplier;
 import dev.arcfleet.executor.route.KubeObject;
@@ -25,8 +30,12 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +44,9 @@ import java.util.stream.Collectors;
 /**
  * Keeps companion VMs as their plans say (live mode): every {@code executor.companion-vm.reconcile-interval} it lists
  * the companion VMs of each cluster once, and for every succeeded companion VM execution whose VM is gone, whose spec
- * no longer has what its plan states (changed by hand), or that is not ready any more, it reopens the execution at its
- * Secret and VM steps, reporting STARTED with the reason. The step engine then applies the VM again, waits for it to be
+ * no longer has what its plan states (changed by hand), that is not ready any more, or whose Arc machine is
+ * {@code Disconnected}, in {@code Error} or gone from Azure (one list of the resource group's machines per pass, not a
+ * read per machine), it reopens the execution at its Secret and VM steps, reporting STARTED with the reason. The step engine then applies the VM again, waits for it to be
  * ready and for its machine to be Connected (or fails with the reason after the steps' timeouts), and reports the
  * outcome, so the status timeline shows what happened.
  */
@@ -45,6 +55,9 @@ public class CompanionVmReconciler {
     private static final String FIRST_STEP = "ensure-onboarding-secret";
     private static final String OWN_CLUSTER = "";
     private static final String APPLY_STEP = "apply-companion-vm";
+    private static final String MACHINE_STEP = "await-machine-connected";
+    /** Machine statuses that need the companion again (Microsoft.HybridCompute/machines {@code properties.status}). */
+    private static final Set<String> UNHEALTHY = Set.of("disconnected", "error");
 
     private final ExecutorConfig config;
     private final EntityManager entityManager;
@@ -53,10 +66,14 @@ public class CompanionVmReconciler {
     private final ExecutionWorkers workers;
     private final ObjectMapper mapper;
     private final StepPlans stepPlans;
+    private final AzureClients azure;
+    private volatile ArmClient arm;
     private ScheduledExecutorService timer;
 
     public CompanionVmReconciler(ExecutorConfig config, EntityManager entityManager, ClusterClients clusters,
-            StatusPublisher status, ExecutionWorkers workers, ObjectMapper mapper, StepPlans stepPlans) {
+            StatusPublisher status, ExecutionWorkers workers, ObjectMapper mapper, StepPlans stepPlans,
+            AzureClients azure) {
+        this.azure = azure;
         this.mapper = mapper;
         this.stepPlans = stepPlans;
         this.config = config;
@@ -103,6 +120,7 @@ public class CompanionVmReconciler {
         Map<String, List<Companion>> byCluster = companions.stream().collect(Collectors.groupingBy(
                 c -> c.cluster() == null ? OWN_CLUSTER : c.cluster()));
         int reopened = 0;
+        List<Companion> vmsAsPlanned = new ArrayList<>();
         for (Map.Entry<String, List<Companion>> cluster : byCluster.entrySet()) {
             Map<String, GenericKubernetesResource> present;
             KubernetesClient client;
@@ -120,10 +138,83 @@ public class CompanionVmReconciler {
                 if (drift != null) {
                     boolean done = QuarkusTransaction.requiringNew().call(() -> reopen(companion, drift));
                     reopened += done ? 1 : 0;
+                } else {
+                    vmsAsPlanned.add(companion);
                 }
             }
         }
+        for (Map.Entry<Companion, String> drifted : machineDrift(vmsAsPlanned).entrySet()) {
+            boolean done = QuarkusTransaction.requiringNew().call(() -> reopen(drifted.getKey(), drifted.getValue()));
+            reopened += done ? 1 : 0;
+        }
         return reopened;
+    }
+
+    /**
+     * Companions whose VM is as planned but whose Arc machine is not well, with the reason: one list call per resource
+     * group holding their machines. A group that cannot be listed is skipped this pass (logged), never reopened blindly.
+     */
+    Map<Companion, String> machineDrift(List<Companion> companions) {
+        Map<String, List<Companion>> byGroup = new HashMap<>();
+        Map<Companion, String> machineIds = new HashMap<>();
+        for (Companion companion : companions) {
+            String machineId = machineId(companion);
+            if (machineId != null) {
+                machineIds.put(companion, machineId);
+                byGroup.computeIfAbsent(machineId.substring(0, machineId.lastIndexOf('/')), k -> new ArrayList<>())
+                        .add(companion);
+            }
+        }
+        Map<Companion, String> drifted = new HashMap<>();
+        for (Map.Entry<String, List<Companion>> group : byGroup.entrySet()) {
+            Map<String, ArmResource> machines = new HashMap<>();
+            try {
+                for (ArmResource machine : arm().list(group.getKey(), ApiVersions.HYBRID_MACHINES)) {
+                    machines.put(machine.id().toLowerCase(Locale.ROOT), machine);
+                }
+            } catch (RuntimeException e) {
+                Log.warnf("cannot list the Arc machines of %s: %s", group.getKey(), e.getMessage());
+                continue;
+            }
+            for (Companion companion : group.getValue()) {
+                String id = machineIds.get(companion);
+                String name = id.substring(id.lastIndexOf('/') + 1);
+                ArmResource machine = machines.get(id.toLowerCase(Locale.ROOT));
+                if (machine == null) {
+                    drifted.put(companion, "Arc machine " + name + " of VirtualMachine " + CompanionVmSteps.NAMESPACE + "/"
+                            + companion.vm() + " is gone from Azure; running its steps again and waiting for it");
+                    continue;
+                }
+                Object status = machine.properties().get("status");
+                if (status != null && UNHEALTHY.contains(status.toString().toLowerCase(Locale.ROOT))) {
+                    Object since = machine.properties().get("lastStatusChange");
+                    drifted.put(companion, "Arc machine " + name + " is " + status + (since == null ? "" : " since " + since)
+                            + " while VirtualMachine " + CompanionVmSteps.NAMESPACE + "/" + companion.vm()
+                            + " runs; applying it again and waiting for the machine to connect");
+                }
+            }
+        }
+        return drifted;
+    }
+
+    /** The Arc machine the plan's steps wait for, or null for a plan without that step. */
+    private String machineId(Companion companion) {
+        return stepPlans.stepsOf(companion.plan()).stream().filter(s -> MACHINE_STEP.equals(s.name()))
+                .map(StepSpec::waitFor).filter(w -> w != null && !w.kubernetes()).map(w -> w.resource()).findFirst()
+                .orElse(null);
+    }
+
+    private ArmClient arm() {
+        ArmClient client = arm;
+        if (client == null) {
+            synchronized (this) {
+                if (arm == null) {
+                    arm = azure.armClient();
+                }
+                client = arm;
+            }
+        }
+        return client;
     }
 
     private List<Companion> succeededCompanions() {

@@ -274,6 +274,23 @@ class LiveExecutionTest {
         });
         assertThat(events(plan.planId())).anyMatch(e -> e.type() == StatusType.STARTED
                 && e.detail().contains("no longer matches its plan"));
+
+        // The VM runs but its machine stops heartbeating: Azure shows it Disconnected. The reconciler, listing the
+        // group's machines a page at a time, reopens the execution, which waits until the machine connects again.
+        arm.listPageSize(1);
+        int starts = fleet.simulator().vmStarts("arc-lyon-edge-talos-w1");
+        arm.setProperty(machine, "status", "Disconnected");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(events(plan.planId()))
+                .anyMatch(e -> e.type() == StatusType.STARTED && e.detail().contains("arc-lyon-edge-talos-w1 is Disconnected")));
+        assertThat(types(plan.planId())).filteredOn(t -> t == StatusType.SUCCEEDED).hasSize(3);
+        assertThat(executionView(plan.planId()).getString("state")).isEqualTo("RUNNING");
+        arm.setProperty(machine, "status", "Connected");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(types(plan.planId())).filteredOn(t -> t == StatusType.SUCCEEDED).hasSize(4);
+            assertThat(executionView(plan.planId()).getString("state")).isEqualTo("SUCCEEDED");
+        });
+        assertThat(fleet.simulator().vmStarts("arc-lyon-edge-talos-w1")).as("the VM itself was left running")
+                .isEqualTo(starts);
     }
 
     @Test

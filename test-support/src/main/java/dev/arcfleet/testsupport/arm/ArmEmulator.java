@@ -54,6 +54,8 @@ public final class ArmEmulator implements AutoCloseable {
     private static final Pattern RESOURCE_GROUP = Pattern.compile("(?i)^/subscriptions/([^/]+)/resourcegroups/([^/]+)$");
     private static final Pattern IN_GROUP = Pattern.compile("(?i)^(/subscriptions/[^/]+/resourcegroups/[^/]+)/providers/.+");
     private static final Pattern PROVIDER = Pattern.compile("(?i)^/subscriptions/([^/]+)/providers/([^/]+)$");
+    /** A resource group's resources of one type: {@code GET} lists them, a page at a time ({@code value}, {@code nextLink}). */
+    private static final Pattern COLLECTION = Pattern.compile("(?i)^(/subscriptions/[^/]+/resourcegroups/[^/]+/providers/[^/]+/[^/]+)$");
     private static final Pattern OPERATION = Pattern.compile("(?i)^/subscriptions/([^/]+)/providers/arcfleet\\.emulator/operations/([^/]+)$");
 
     private final ObjectMapper mapper = new ObjectMapper();
@@ -73,6 +75,7 @@ public final class ArmEmulator implements AutoCloseable {
     private volatile int writeBurst;
     private volatile double writesPerSecond;
     private volatile Duration provisioningLatency;
+    private volatile int listPageSize = 100;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -156,6 +159,11 @@ public final class ArmEmulator implements AutoCloseable {
 
     public void provisioningLatency(Duration latency) {
         this.provisioningLatency = latency;
+    }
+
+    /** How many resources a page of a list holds (ARM's own page sizes vary; 100 by default here). */
+    public void listPageSize(int size) {
+        this.listPageSize = size;
     }
 
     /** The next {@code times} calls of {@code method} whose path matches {@code pathRegex} answer {@code status}. */
@@ -329,6 +337,10 @@ public final class ArmEmulator implements AutoCloseable {
                     "registrationState", registered ? "Registered" : "NotRegistered"));
         }
         String apiVersion = query.replaceAll(".*api-version=([^&]+).*", "$1");
+        Matcher collection = COLLECTION.matcher(normalize(path));
+        if (collection.matches() && "GET".equals(method)) {
+            return list(collection.group(1), apiVersion, query);
+        }
         java.util.Set<String> versions = ArmSchemas.apiVersions(typeOf(path));
         if (versions != null && !versions.contains(apiVersion)) {
             return error(400, "NoRegisteredProviderFound", "No registered resource provider found for location 'westeurope'"
@@ -360,6 +372,42 @@ public final class ArmEmulator implements AutoCloseable {
         };
         answer.headers().putAll(rateHeaders);
         return answer;
+    }
+
+    /**
+     * A list of a resource group's resources of one type ({@code Machines_ListByResourceGroup} and its kind: the
+     * {@code value} array and, while more remain, a {@code nextLink} on this endpoint with a {@code $skiptoken}), in
+     * pages of {@link #listPageSize}.
+     */
+    private Answer list(String collectionPath, String apiVersion, String query) {
+        String type = typeOf(collectionPath + "/x");
+        java.util.Set<String> versions = ArmSchemas.apiVersions(type);
+        if (versions != null && !versions.contains(apiVersion)) {
+            return error(400, "NoRegisteredProviderFound", "No registered resource provider found for API version '"
+                    + apiVersion + "' for type '" + type + "'.");
+        }
+        String prefix = key(collectionPath) + "/";
+        List<String> ids = resources.keySet().stream().filter(k -> k.startsWith(prefix)
+                && k.indexOf('/', prefix.length()) < 0).sorted().toList();
+        int from = 0;
+        Matcher skip = Pattern.compile("(?:^|&)\\$skiptoken=(\\d+)").matcher(query);
+        if (skip.find()) {
+            from = Integer.parseInt(skip.group(1));
+        }
+        List<Object> value = new ArrayList<>();
+        for (int i = from; i < Math.min(ids.size(), from + listPageSize); i++) {
+            Stored stored = resources.get(ids.get(i));
+            if (stored != null) {
+                value.add(view(stored));
+            }
+        }
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("value", value);
+        if (from + listPageSize < ids.size()) {
+            page.put("nextLink", endpoint() + collectionPath + "?api-version=" + apiVersion + "&$skiptoken="
+                    + (from + listPageSize));
+        }
+        return Answer.of(200, page);
     }
 
     private Answer get(String path) {

@@ -18,6 +18,15 @@ import java.util.stream.Collectors;
  * request is refused: only a reference to one (a mounted file, or a Secret) may be registered.
  */
 public class ClusterSpecValidator {
+    private final java.nio.file.Path kubeconfigDir;
+    private final List<String> secretNamespaces;
+
+    /** Paths only inside {@code kubeconfigDir}; Secrets only in {@code secretNamespaces}. */
+    public ClusterSpecValidator(java.nio.file.Path kubeconfigDir, List<String> secretNamespaces) {
+        this.kubeconfigDir = kubeconfigDir;
+        this.secretNamespaces = List.copyOf(secretNamespaces);
+    }
+
     /** Cluster ids become the first segment of node ids and the key of {@code fleet.nodes}: DNS-label-like. */
     static final Pattern CLUSTER_ID = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?");
     static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -56,7 +65,7 @@ public class ClusterSpecValidator {
         return new Result(new ClusterSpec(id, site, distribution, deviceClass, capabilities, access), List.of());
     }
 
-    private static ClusterAccess access(JsonNode access, List<FieldError> errors) {
+    private ClusterAccess access(JsonNode access, List<FieldError> errors) {
         if (absent(access)) {
             errors.add(new FieldError("access", "is required: {\"mode\": \"IN_CLUSTER\" | \"KUBECONFIG_FILE\" | \"KUBECONFIG_SECRET\", ...}"));
             return null;
@@ -81,8 +90,8 @@ public class ClusterSpecValidator {
         String path = text(access, "path", "access.path", mode == ClusterAccess.Mode.KUBECONFIG_FILE, MAX_PATH, errors);
         if (path != null && mode != null && mode != ClusterAccess.Mode.KUBECONFIG_FILE) {
             errors.add(new FieldError("access.path", "is only for mode KUBECONFIG_FILE"));
-        } else if (path != null && (!path.startsWith("/") || path.chars().anyMatch(Character::isISOControl))) {
-            errors.add(new FieldError("access.path", "must be an absolute file path such as /etc/arcfleet/kubeconfigs/ghent.yaml"));
+        } else if (path != null && KubeconfigRules.pathProblem(kubeconfigDir, path) != null) {
+            errors.add(new FieldError("access.path", KubeconfigRules.pathProblem(kubeconfigDir, path)));
         }
         ClusterAccess.SecretRef secret = secret(access.get("secret"), mode, errors);
         if (mode == null) {
@@ -92,7 +101,7 @@ public class ClusterSpecValidator {
                 mode == ClusterAccess.Mode.KUBECONFIG_SECRET ? secret : null);
     }
 
-    private static ClusterAccess.SecretRef secret(JsonNode secret, ClusterAccess.Mode mode, List<FieldError> errors) {
+    private ClusterAccess.SecretRef secret(JsonNode secret, ClusterAccess.Mode mode, List<FieldError> errors) {
         boolean wanted = mode == ClusterAccess.Mode.KUBECONFIG_SECRET;
         if (absent(secret)) {
             if (wanted) {
@@ -112,6 +121,9 @@ public class ClusterSpecValidator {
         String namespace = text(secret, "namespace", "access.secret.namespace", true, 63, errors);
         if (namespace != null && !DNS_LABEL.matcher(namespace).matches()) {
             errors.add(new FieldError("access.secret.namespace", "must be a Kubernetes namespace name (DNS label)"));
+        } else if (namespace != null && !secretNamespaces.contains(namespace)) {
+            errors.add(new FieldError("access.secret.namespace", "must be one of " + secretNamespaces
+                    + " (fleet.discovery.kubeconfig-secret-namespaces), where kubeconfig Secrets are kept"));
         }
         String name = text(secret, "name", "access.secret.name", true, 253, errors);
         if (name != null && !DNS_SUBDOMAIN.matcher(name).matches()) {

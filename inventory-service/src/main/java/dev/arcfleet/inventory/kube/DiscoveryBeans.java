@@ -7,7 +7,7 @@ import jakarta.inject.Singleton;
 public class DiscoveryBeans {
     @Produces
     @Singleton
-    ClusterSpecValidator clusterSpecValidator() {
-        return new ClusterSpecValidator();
+    ClusterSpecValidator clusterSpecValidator(DiscoveryConfig config) {
+        return new ClusterSpecValidator(config.kubeconfigDir(), config.kubeconfigSecretNamespaces());
     }
 }

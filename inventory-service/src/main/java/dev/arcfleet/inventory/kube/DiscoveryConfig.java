@@ -3,7 +3,9 @@ package dev.arcfleet.inventory.kube;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 @ConfigMapping(prefix = "fleet.discovery")
 public interface DiscoveryConfig {
@@ -26,6 +28,21 @@ public interface DiscoveryConfig {
     /** How often watches are checked: reconnect the broken ones, reconcile the ones due. */
     @WithDefault("15s")
     Duration superviseInterval();
+
+    /**
+     * The only directory kubeconfig files are read from: a registered path must lie inside it, also once links are
+     * followed (the executor reads its per-cluster kubeconfigs from the same mount, {@code executor.kube.kubeconfig-dir}).
+     */
+    @WithDefault("/etc/arcfleet/kubeconfigs")
+    Path kubeconfigDir();
+
+    /** The only namespaces of the service's own cluster whose Secrets may hold kubeconfigs. */
+    @WithDefault("arc-fleet")
+    List<String> kubeconfigSecretNamespaces();
+
+    /** The largest kubeconfig read, from a file or a Secret. */
+    @WithDefault("262144")
+    int maxKubeconfigBytes();
 
     /** How long a watch may stay disconnected before its client is rebuilt from freshly read credentials. */
     @WithDefault("2m")

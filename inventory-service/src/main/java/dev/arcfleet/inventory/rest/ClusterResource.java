@@ -1,5 +1,6 @@
 package dev.arcfleet.inventory.rest;
 
+import dev.arcfleet.inventory.kube.RegisteredCluster;
 import dev.arcfleet.support.rest.ApiError;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,11 +10,13 @@ import dev.arcfleet.support.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -50,14 +53,14 @@ public class ClusterResource {
     }
 
     @GET
-    public List<ClusterView> clusters() {
-        return registry.list().stream().map(ClusterView::of).toList();
+    public List<ClusterView> clusters(@Context SecurityIdentity caller) {
+        return registry.list().stream().map(c -> view(c, caller)).toList();
     }
 
     @GET
     @Path("/{id}")
-    public Response cluster(@PathParam("id") String id) {
-        return registry.find(id).map(c -> Response.ok(ClusterView.of(c)).build())
+    public Response cluster(@PathParam("id") String id, @Context SecurityIdentity caller) {
+        return registry.find(id).map(c -> Response.ok(view(c, caller)).build())
                 .orElseGet(() -> ApiError.response(Response.Status.NOT_FOUND, "no cluster " + id));
     }
 
@@ -67,5 +70,10 @@ public class ClusterResource {
     public Response remove(@PathParam("id") String id) {
         return registry.remove(id) ? Response.noContent().build()
                 : ApiError.response(Response.Status.NOT_FOUND, "no cluster " + id);
+    }
+
+    /** Paths and raw errors only for a caller with a token (any role that reads). */
+    private static ClusterView view(RegisteredCluster cluster, SecurityIdentity caller) {
+        return caller == null || caller.isAnonymous() ? ClusterView.anonymous(cluster) : ClusterView.of(cluster);
     }
 }

@@ -26,6 +26,22 @@ public record ClusterView(String id, String site, String distribution, String de
             int nodesSeen) {
     }
 
+    /** What the cluster view says of a watch problem to a reader without a token: no path, no raw error. */
+    static final String ERROR_HIDDEN = "cannot reach the cluster (details for operators)";
+
+    /**
+     * The view for a caller without a token: the access mode only, and whether the watch has a problem but not its text
+     * (a path or an error would tell an anonymous caller which files exist on the service's host).
+     */
+    static ClusterView anonymous(RegisteredCluster cluster) {
+        ClusterView full = of(cluster);
+        Status s = full.status();
+        return new ClusterView(full.id(), full.site(), full.distribution(), full.deviceClass(),
+                full.requiredCapabilities(), new Access(full.access().mode(), null, null), full.createdAt(),
+                new Status(s.state(), s.lastError() == null ? null : ERROR_HIDDEN, s.lastErrorAt(), s.lastSyncAt(),
+                        s.lastEventAt(), s.nodesSeen()));
+    }
+
     static ClusterView of(RegisteredCluster cluster) {
         var spec = cluster.spec();
         ClusterAccess a = spec.access();

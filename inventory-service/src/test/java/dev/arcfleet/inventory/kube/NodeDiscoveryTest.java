@@ -171,6 +171,56 @@ class NodeDiscoveryTest {
         given().when().get("/api/v1/clusters/no-such-cluster").then().statusCode(404);
     }
 
+    @Test
+    void discoveryReadsKubeconfigsOnlyFromItsDirectoryAsRegularSmallFilesWithoutPluginsOrFileReferences()
+            throws Exception {
+        // Registration refuses a path outside the directory and a Secret outside the listed namespaces.
+        given().contentType(ContentType.JSON).body("{\"id\": \"outside\", \"access\": {\"mode\": \"KUBECONFIG_FILE\","
+                + " \"path\": \"/etc/passwd\"}}").when().post("/api/v1/clusters").then().statusCode(400)
+                .body("errors.field", hasItem("access.path"));
+        given().contentType(ContentType.JSON).body("{\"id\": \"elsewhere\", \"access\": {\"mode\": \"KUBECONFIG_SECRET\","
+                + " \"secret\": {\"namespace\": \"kube-system\", \"name\": \"admin\"}}}").when().post("/api/v1/clusters")
+                .then().statusCode(400).body("errors.field", hasItem("access.secret.namespace"));
+        given().contentType(ContentType.JSON).body("{\"id\": \"dotdot\", \"access\": {\"mode\": \"KUBECONFIG_FILE\","
+                + " \"path\": \"" + Path.of(System.getProperty("java.io.tmpdir")).resolve("../etc/passwd") + "\"}}")
+                .when().post("/api/v1/clusters").then().statusCode(400).body("errors.field", hasItem("access.path"));
+
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "kubeconfigs-");
+        Path marker = dir.resolve("exec-ran");
+        Path exec = dir.resolve("exec.yaml");
+        Files.writeString(exec, kubeconfig(k8s.getMasterUrl().toString()).replace("    token: test-token\n", """
+                    exec:
+                      apiVersion: client.authentication.k8s.io/v1
+                      command: /bin/sh
+                      args: ["-c", "touch %s; echo '{}'"]
+                """.formatted(marker)));
+        Path fifo = dir.resolve("fifo.yaml");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Path link = dir.resolve("link.yaml");
+        Files.createSymbolicLink(link, Path.of("/etc/hostname"));
+        Path big = dir.resolve("big.yaml");
+        Files.writeString(big, kubeconfig(k8s.getMasterUrl().toString()) + "#".repeat(300_000));
+        Map<String, String> expected = Map.of("exec", "users[].user.exec is not accepted", "fifo", "not a regular file",
+                "link", "outside", "big", "larger than 262144 bytes");
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        for (String name : expected.keySet()) {
+            given().contentType(ContentType.JSON).body("{\"id\": \"" + name + "-" + run + "\", \"access\": {\"mode\":"
+                    + " \"KUBECONFIG_FILE\", \"path\": \"" + dir.resolve(name + ".yaml") + "\"}}")
+                    .when().post("/api/v1/clusters").then().statusCode(201);
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (Map.Entry<String, String> e : expected.entrySet()) {
+                JsonNode view = get("/api/v1/clusters/" + e.getKey() + "-" + run);
+                assertThat(view.at("/status/state").asText()).as(e.getKey()).isEqualTo("DISCONNECTED");
+                assertThat(view.at("/status/lastError").asText()).as(e.getKey()).contains(e.getValue());
+            }
+        });
+        assertThat(marker).as("the exec plugin never ran").doesNotExist();
+        for (String name : expected.keySet()) {
+            given().when().delete("/api/v1/clusters/" + name + "-" + run).then().statusCode(204);
+        }
+    }
+
     private static String kubeconfig(String server) {
         return """
                 apiVersion: v1

@@ -95,7 +95,7 @@ class HostileRequestsTest {
         ObjectNode c = NODES.objectNode();
         c.put("id", "hostile-" + Long.toHexString(System.nanoTime()));
         c.put("site", "ghent");
-        c.putObject("access").put("mode", "KUBECONFIG_FILE").put("path", "/nonexistent/kubeconfig");
+        c.putObject("access").put("mode", "KUBECONFIG_FILE").put("path", System.getProperty("java.io.tmpdir") + "/nonexistent-kubeconfig");
         return c;
     }
 

@@ -21,6 +21,7 @@ import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -69,6 +70,24 @@ class AuthTest {
         as("afo_not-a-token").body(registration("bogus-" + UUID.randomUUID(), "ghent"))
                 .post("/api/v1/registrations").then().statusCode(401).body("message", containsString("unknown or revoked"));
         given().get("/api/v1/fleet/summary").then().statusCode(200);
+    }
+
+    @Test
+    void anAnonymousReaderSeesNoKubeconfigPathAndNoRawWatchError() {
+        String id = "hidden-" + UUID.randomUUID().toString().substring(0, 8);
+        String path = System.getProperty("java.io.tmpdir") + "/no-such-kubeconfig-" + id + ".yaml";
+        as(ADMIN_TOKEN).body("{\"id\": \"" + id + "\", \"access\": {\"mode\": \"KUBECONFIG_FILE\", \"path\": \""
+                + path + "\"}}").post("/api/v1/clusters").then().statusCode(201);
+        await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> assertThat(as(ADMIN_TOKEN)
+                .get("/api/v1/clusters/" + id).then().statusCode(200).extract().jsonPath().getString("status.lastError"))
+                .contains(path));
+        String anonymous = given().get("/api/v1/clusters/" + id).then().statusCode(200).extract().asString();
+        assertThat(anonymous).doesNotContain(path).doesNotContain("no such file").contains("details for operators")
+                .contains("KUBECONFIG_FILE");
+        assertThat(given().get("/api/v1/clusters").then().statusCode(200).extract().asString()).doesNotContain(path);
+        assertThat(as(ADMIN_TOKEN).get("/api/v1/clusters/" + id).then().extract().jsonPath().getString("access.path"))
+                .isEqualTo(path);
+        as(ADMIN_TOKEN).delete("/api/v1/clusters/" + id).then().statusCode(204);
     }
 
     @Test

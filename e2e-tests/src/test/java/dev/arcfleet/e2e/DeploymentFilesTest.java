@@ -56,13 +56,15 @@ class DeploymentFilesTest {
             assertThat(s.at("/depends_on/postgres/condition").asText()).isEqualTo("service_healthy");
             JsonNode env = s.path("environment");
             assertThat(env.path("KAFKA_BOOTSTRAP_SERVERS").asText()).isEqualTo("kafka:9092");
-            assertThat(env.path("QUARKUS_DATASOURCE_PASSWORD").asText()).as("a default for evaluation only")
-                    .startsWith("${FLEET_DB_PASSWORD:-");
+            assertThat(env.path("QUARKUS_DATASOURCE_PASSWORD").asText()).as("no default password")
+                    .startsWith("${FLEET_DB_PASSWORD:?");
             assertThat(env.path("QUARKUS_DATASOURCE_JDBC_URL").asText())
                     .isEqualTo("jdbc:postgresql://postgres:5432/" + service.replace("-service", ""));
         });
-        assertThat(services.at("/kafka/ports").toString()).contains("9092:9092");
-        assertThat(services.at("/postgres/ports").toString()).contains("54320:5432");
+        // the broker (no authentication on this single-host stack) and the database listen on the host's loopback only
+        assertThat(services.at("/kafka/ports").toString()).contains("\"127.0.0.1:9092:9092\"");
+        assertThat(services.at("/postgres/ports").toString()).contains("\"127.0.0.1:54320:5432\"");
+        assertThat(services.at("/postgres/environment/POSTGRES_PASSWORD").asText()).startsWith("${FLEET_DB_PASSWORD:?");
         assertThat(services.at("/kafka/healthcheck")).isNotNull();
         assertThat(services.at("/postgres/healthcheck")).isNotNull();
         assertThat(services.at("/topics/depends_on/kafka/condition").asText()).isEqualTo("service_healthy");
@@ -112,6 +114,30 @@ class DeploymentFilesTest {
                 }
             }
         }
+        // Kafka: every listener authenticates, the broker authorizes, each service connects as its own KafkaUser, and
+        // only the services' pods may reach the brokers.
+        JsonNode kafka = objects.stream().filter(o -> kind(o, "Kafka")).findFirst().orElseThrow();
+        for (JsonNode listener : kafka.at("/spec/kafka/listeners")) {
+            assertThat(listener.at("/authentication/type").asText()).as("listener %s", listener.get("name"))
+                    .isEqualTo("scram-sha-512");
+        }
+        assertThat(kafka.at("/spec/kafka/authorization/type").asText()).isEqualTo("simple");
+        Map<String, JsonNode> users = objects.stream().filter(o -> kind(o, "KafkaUser"))
+                .collect(Collectors.toMap(o -> o.at("/metadata/name").asText(), o -> o));
+        for (JsonNode d : deployments) {
+            for (JsonNode c : d.at("/spec/template/spec/containers")) {
+                JsonNode jaas = c.path("env").findParents("name").stream()
+                        .filter(e -> e.get("name").asText().equals("KAFKA_SASL_JAAS_CONFIG")).findFirst().orElse(null);
+                assertThat(jaas).as("%s connects to Kafka with credentials", d.at("/metadata/name").asText()).isNotNull();
+                assertThat(users).containsKey(jaas.at("/valueFrom/secretKeyRef/name").asText());
+            }
+        }
+        assertThat(writers(users, Topics.PLANS_ARC_K8S)).as("only the planner writes plans (and the operator tools re-drive)")
+                .containsExactlyInAnyOrder("fleet-planner", "fleet-inventory");
+        assertThat(writers(users, Topics.STATUS)).doesNotContain("fleet-device");
+        assertThat(users.get("fleet-device").at("/spec/authorization/acls")).hasSize(1);
+        assertThat(objects).anyMatch(o -> kind(o, "NetworkPolicy") && o.at("/spec/podSelector/matchLabels/strimzi.io~1cluster")
+                .asText().equals("fleet"));
         assertThat(objects.stream().filter(o -> kind(o, "PodDisruptionBudget")).count()).isEqualTo(3);
         assertThat(objects.stream().filter(o -> kind(o, "ScaledObject")).map(o -> o.at("/spec/scaleTargetRef/name").asText()))
                 .containsExactlyInAnyOrder("planner-service", "executor-service");
@@ -163,5 +189,20 @@ class DeploymentFilesTest {
             return StreamSupport.stream(((Iterable<JsonNode>) () -> docs).spliterator(), false)
                     .filter(n -> n != null && !n.isNull() && !n.isEmpty()).toList();
         }
+    }
+
+    /** The KafkaUsers whose ACLs allow writing {@code topic} (a literal name or a prefix of it). */
+    private static Set<String> writers(Map<String, JsonNode> users, String topic) {
+        return users.entrySet().stream().filter(u -> {
+            for (JsonNode acl : u.getValue().at("/spec/authorization/acls")) {
+                String name = acl.at("/resource/name").asText();
+                boolean matches = acl.at("/resource/type").asText().equals("topic")
+                        && (acl.at("/resource/patternType").asText().equals("prefix") ? topic.startsWith(name) : topic.equals(name));
+                if (matches && acl.get("operations").toString().contains("Write")) {
+                    return true;
+                }
+            }
+            return false;
+        }).map(Map.Entry::getKey).collect(Collectors.toSet());
     }
 }

@@ -9,7 +9,10 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Pushes registry changes to connected dashboards (server-sent events). An event is sent only after the transaction
@@ -24,16 +27,43 @@ public class LiveEvents {
     private final BroadcastProcessor<LiveEvent> processor = BroadcastProcessor.create();
     /** Open streams; with none, registrations and status events skip the after-commit bookkeeping entirely. */
     private final AtomicInteger listeners = new AtomicInteger();
+    /** Streams handed out and not yet ended: what the cap counts. */
+    private final AtomicInteger open = new AtomicInteger();
     private final TransactionSynchronizationRegistry transactions;
+    private final int maxSubscribers;
 
-    public LiveEvents(TransactionSynchronizationRegistry transactions) {
+    public LiveEvents(TransactionSynchronizationRegistry transactions,
+            @ConfigProperty(name = "fleet.live.max-subscribers", defaultValue = "200") int maxSubscribers) {
         this.transactions = transactions;
+        this.maxSubscribers = maxSubscribers;
     }
 
-    public Multi<LiveEvent> stream() {
-        return processor.onOverflow().buffer(BUFFER)
+    /**
+     * A stream for one more subscriber, or empty when {@code fleet.live.max-subscribers} are open already: every open
+     * stream holds a connection and a buffer of up to {@value #BUFFER} events, so their number is bounded.
+     */
+    public Optional<Multi<LiveEvent>> stream() {
+        if (open.incrementAndGet() > maxSubscribers) {
+            open.decrementAndGet();
+            return Optional.empty();
+        }
+        AtomicBoolean ended = new AtomicBoolean();
+        Runnable end = () -> {
+            if (ended.compareAndSet(false, true)) {
+                open.decrementAndGet();
+            }
+        };
+        return Optional.of(processor.onOverflow().buffer(BUFFER)
                 .onSubscription().invoke(listeners::incrementAndGet)
-                .onTermination().invoke(listeners::decrementAndGet);
+                .onTermination().invoke(() -> {
+                    listeners.decrementAndGet();
+                    end.run();
+                }));
+    }
+
+    /** Streams open now. */
+    public int openStreams() {
+        return open.get();
     }
 
     /** Sends the event when the current transaction commits (at once when there is none). */

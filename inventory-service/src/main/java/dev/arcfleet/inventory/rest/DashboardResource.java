@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Multi;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -69,6 +70,7 @@ public class DashboardResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<LiveEvent> live() {
-        return live.stream();
+        return live.stream().orElseThrow(() -> new WebApplicationException(ApiError.retryLater(503,
+                "too many live streams are open (fleet.live.max-subscribers); try again later", 30)));
     }
 }

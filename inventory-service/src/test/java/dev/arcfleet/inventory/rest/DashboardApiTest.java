@@ -179,6 +179,31 @@ class DashboardApiTest {
     }
 
     @Test
+    void liveStreamsBeyondTheCapAreRefusedUntilOneCloses() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(live.toString())).header("Accept", "text/event-stream")
+                .build();
+        HttpResponse<InputStream> first = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> second = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try {
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(second.statusCode()).isEqualTo(200);
+            HttpResponse<String> third = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(third.statusCode()).isEqualTo(503);
+            assertThat(third.headers().firstValue("Retry-After")).contains("30");
+            assertThat(third.body()).contains("max-subscribers");
+        } finally {
+            first.body().close();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<InputStream> again = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            again.body().close();
+            assertThat(again.statusCode()).isEqualTo(200);
+        });
+        second.body().close();
+    }
+
+    @Test
     void metricsCountRegistrationsByOutcome() {
         given().contentType("application/json").body("[{\"deviceId\": \"m-" + UUID.randomUUID() + "\"},"
                 + " {\"deviceId\": \"\", \"deviceClass\": \"TOASTER\"}]").post("/api/v1/registrations").then().statusCode(200);

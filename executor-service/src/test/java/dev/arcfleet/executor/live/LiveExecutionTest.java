@@ -237,10 +237,13 @@ class LiveExecutionTest {
         assertThat(property(arm.resource(machine).orElseThrow(), "status")).isEqualTo("Connected");
         assertThat(arm.resource(machine).orElseThrow().get("tags").toString()).contains("lyon-edge/talos-w1");
         assertThat(fleet.simulator().vmStarts("arc-lyon-edge-talos-w1")).isEqualTo(1);
-        // cloud-init gets only constant user data; the principal reaches the guest on a Secret disk, for azcmagent --config
-        assertThat(secretValue(cluster, "arc-companions", "arc-lyon-edge-talos-w1-onboarding", "azcmagent.json"))
-                .contains("\"service-principal-secret\":\"" + fleet.principalSecret() + "\"")
-                .contains("\"resource-name\":\"arc-lyon-edge-talos-w1\"");
+        // cloud-init gets only constant user data; the principal reaches the guest on a Secret disk, for azcmagent --config,
+        // and that Secret leaves the cluster once the machine is connected
+        assertThat(fleet.simulator().onboardingSettings("arc-lyon-edge-talos-w1"))
+                .containsEntry("service-principal-secret", fleet.principalSecret())
+                .containsEntry("resource-name", "arc-lyon-edge-talos-w1");
+        assertThat(cluster.secrets().inNamespace("arc-companions").withName("arc-lyon-edge-talos-w1-onboarding").get())
+                .as("the onboarding Secret is removed after the machine connected").isNull();
         assertThat(secretValue(cluster, "arc-companions", "arc-lyon-edge-talos-w1-cloudinit", "userdata"))
                 .contains("azcmagent, connect, --config").doesNotContain(fleet.principalSecret()).doesNotContain("lyon-edge");
         assertThat(vm.getAdditionalProperties().get("spec").toString()).contains("serial=ARCONBOARDING");

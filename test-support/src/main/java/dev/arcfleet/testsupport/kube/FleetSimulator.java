@@ -47,6 +47,8 @@ public final class FleetSimulator implements AutoCloseable {
     });
     private final Map<String, AtomicInteger> vmStarts = new ConcurrentHashMap<>();
     private final Map<String, String> problems = new ConcurrentHashMap<>();
+    /** What each companion VM's azcmagent read from its Secret disk when it last started. */
+    private final Map<String, Map<String, Object>> onboardingSettings = new ConcurrentHashMap<>();
 
     private final Set<String> connected = ConcurrentHashMap.newKeySet();
     private final Duration period;
@@ -76,6 +78,11 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     /** What the simulated agents could not do and why (e.g. a placeholder where a secret should be), by object. */
+    /** The azcmagent settings a companion VM read from its Secret disk when it last started, or null. */
+    public Map<String, Object> onboardingSettings(String vm) {
+        return onboardingSettings.get(vm);
+    }
+
     public Map<String, String> problems() {
         return Map.copyOf(problems);
     }
@@ -290,9 +297,8 @@ public final class FleetSimulator implements AutoCloseable {
             setVmStatus(client, vm, false, "ErrorUnschedulable");
             return;
         }
-        if (!Boolean.TRUE.equals(path(vm.getAdditionalProperties(), "status", "ready"))) {
-            setVmStatus(client, vm, true, "Running");
-            vmStarts.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+        if (Boolean.TRUE.equals(path(vm.getAdditionalProperties(), "status", "ready"))) {
+            return; // the guest booted already: cloud-init ran and its Secret disks were read when it started
         }
         String userdata = null;
         Map<String, String> secretDisks = new LinkedHashMap<>();
@@ -322,6 +328,14 @@ public final class FleetSimulator implements AutoCloseable {
         }
         String file = config.group(1).substring(config.group(1).lastIndexOf('/') + 1);
         String json = secretValue(client, COMPANION_NAMESPACE, secretDisks.get(mount.group(1)), file);
+        if (json == null && client.secrets().inNamespace(COMPANION_NAMESPACE).withName(secretDisks.get(mount.group(1)))
+                .get() == null) {
+            // KubeVirt cannot start a VMI whose Secret volume is missing: the VM stays not ready
+            setVmStatus(client, vm, false, "CreateContainerConfigError");
+            return;
+        }
+        setVmStatus(client, vm, true, "Running");
+        vmStarts.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
         Map<String, Object> settings;
         try {
             settings = json == null ? null : JSON.readValue(json, Map.class);
@@ -334,6 +348,7 @@ public final class FleetSimulator implements AutoCloseable {
             problems.put(name, "azcmagent: no real service principal secret in " + file);
             return;
         }
+        onboardingSettings.put(name, Map.copyOf(settings));
         String id = "/subscriptions/" + settings.get("subscription-id") + "/resourceGroups/" + settings.get("resource-group")
                 + "/providers/Microsoft.HybridCompute/machines/" + settings.get("resource-name");
         if (arm.resource(id).isEmpty()) {

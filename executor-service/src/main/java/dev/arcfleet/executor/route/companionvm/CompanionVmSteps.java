@@ -92,7 +92,11 @@ public class CompanionVmSteps implements RouteSteps {
                         WaitFor.kube("kubevirt.io/v1", NAMESPACE, "VirtualMachine", vm, "status.ready", "true", VM_READY_TIMEOUT)),
                 StepSpec.await("await-machine-connected",
                         WaitFor.arm(machineId, ApiVersions.HYBRID_MACHINES, "properties.status", "Connected",
-                                MACHINE_CONNECTED_TIMEOUT)));
+                                MACHINE_CONNECTED_TIMEOUT)),
+                // The machine has its own identity now: the principal's secret leaves the cluster. A running guest
+                // keeps its disks; a restart finds the Secret missing, is not ready, and the reconciler runs these
+                // steps again from ensure-onboarding-secret.
+                StepSpec.kube("remove-onboarding-secret", KubeObject.delete("v1", "Secret", NAMESPACE, vm + "-onboarding")));
     }
 
     private static KubeObject cloudInitSecret(String vm) {

@@ -6,6 +6,7 @@ import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
 import dev.arcfleet.inventory.metrics.RegistrationMetrics;
+import dev.arcfleet.inventory.service.Registered;
 import dev.arcfleet.inventory.service.RegistrationOutcome;
 import dev.arcfleet.inventory.service.RegistrationService;
 import io.quarkus.logging.Log;
@@ -87,6 +88,7 @@ public class BulkImporter {
     private void readAll(String importId, ImportLineReader lines, ImportTally tally) throws IOException {
         int batchSize = config.batchSize();
         List<Registration> batch = new ArrayList<>(batchSize);
+        List<Integer> lineNumbers = new ArrayList<>(batchSize);
         ImportLine line;
         while ((line = lines.next()) != null) {
             tally.lineRead();
@@ -97,24 +99,31 @@ public class BulkImporter {
                 tally.rejected(line.line(), validated.errors());
             } else {
                 batch.add(validated.registration());
+                lineNumbers.add(line.line());
                 if (batch.size() >= batchSize) {
-                    register(batch, tally);
+                    register(batch, lineNumbers, tally);
                 }
             }
             if (tally.lines() % batchSize == 0) {
                 store.progress(importId, tally);
             }
         }
-        register(batch, tally);
+        register(batch, lineNumbers, tally);
     }
 
-    private void register(List<Registration> batch, ImportTally tally) {
+    private void register(List<Registration> batch, List<Integer> lineNumbers, ImportTally tally) {
         if (batch.isEmpty()) {
             return;
         }
-        List<RegistrationOutcome> outcomes = registrations.register(batch, FactsSource.IMPORT);
-        tally.accepted(outcomes.stream().filter(o -> o == RegistrationOutcome.ACCEPTED).count());
-        tally.unchanged(outcomes.stream().filter(o -> o == RegistrationOutcome.UNCHANGED).count());
+        List<Registered> outcomes = registrations.register(batch, FactsSource.IMPORT);
+        tally.accepted(outcomes.stream().filter(o -> o.outcome() == RegistrationOutcome.ACCEPTED).count());
+        tally.unchanged(outcomes.stream().filter(o -> o.outcome() == RegistrationOutcome.UNCHANGED).count());
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (!outcomes.get(i).stored()) {
+                tally.rejected(lineNumbers.get(i), outcomes.get(i).errors());
+            }
+        }
         batch.clear();
+        lineNumbers.clear();
     }
 }

@@ -10,6 +10,7 @@ import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
 import dev.arcfleet.inventory.metrics.RegistrationMetrics;
 import dev.arcfleet.inventory.limits.RegistrationLimiter;
+import dev.arcfleet.inventory.service.Registered;
 import dev.arcfleet.inventory.service.RegistrationOutcome;
 import dev.arcfleet.inventory.service.RegistrationService;
 import dev.arcfleet.support.security.Roles;
@@ -78,7 +79,7 @@ public class RegistrationResource {
         String tokenSite = identity.getAttribute(Roles.SITE_ATTRIBUTE);
         List<Validated> validated = items.stream().map(validator::validate).map(v -> bindToSite(v, tokenSite)).toList();
         List<Registration> valid = validated.stream().filter(Validated::valid).map(Validated::registration).toList();
-        List<RegistrationOutcome> outcomes = valid.isEmpty() ? List.of()
+        List<Registered> outcomes = valid.isEmpty() ? List.of()
                 : registrations.register(valid, FactsSource.REGISTRATION);
 
         List<RegistrationResult.Item> results = new ArrayList<>(items.size());
@@ -88,20 +89,22 @@ public class RegistrationResource {
         for (int i = 0; i < validated.size(); i++) {
             Validated v = validated.get(i);
             if (v.valid()) {
-                RegistrationOutcome outcome = outcomes.get(next++);
-                accepted += outcome == RegistrationOutcome.ACCEPTED ? 1 : 0;
-                unchanged += outcome == RegistrationOutcome.UNCHANGED ? 1 : 0;
-                results.add(new RegistrationResult.Item(i, v.registration().deviceId(), outcome.name(), List.of()));
+                Registered outcome = outcomes.get(next++);
+                accepted += outcome.outcome() == RegistrationOutcome.ACCEPTED ? 1 : 0;
+                unchanged += outcome.outcome() == RegistrationOutcome.UNCHANGED ? 1 : 0;
+                results.add(new RegistrationResult.Item(i, v.registration().deviceId(),
+                        outcome.stored() ? outcome.outcome().name() : "REJECTED", outcome.errors()));
             } else {
                 JsonNode id = items.get(i).isObject() ? items.get(i).get("deviceId") : null;
                 results.add(new RegistrationResult.Item(i, id != null && id.isTextual() ? id.asText() : null, "REJECTED",
                         v.errors()));
             }
         }
-        int rejected = items.size() - valid.size();
-        metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", rejected);
+        // refusals after normalization were counted by the service
+        metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", items.size() - valid.size());
+        int rejected = items.size() - accepted - unchanged;
         RegistrationResult result = new RegistrationResult(accepted, unchanged, rejected, results);
-        Response.Status status = valid.isEmpty() ? Response.Status.BAD_REQUEST : Response.Status.OK;
+        Response.Status status = accepted + unchanged == 0 ? Response.Status.BAD_REQUEST : Response.Status.OK;
         return Response.status(status).entity(result).type(MediaType.APPLICATION_JSON).build();
     }
 

@@ -2,6 +2,7 @@ package dev.arcfleet.inventory.kube;
 
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.Registration;
+import dev.arcfleet.inventory.service.Registrant;
 import dev.arcfleet.inventory.service.RegistrationService;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -155,7 +156,7 @@ public class DiscoveryBatcher {
         }
         QuarkusTransaction.requiringNew().run(() -> {
             if (!upserts.isEmpty()) {
-                registrations.register(upserts, FactsSource.KUBERNETES);
+                registrations.register(upserts, FactsSource.KUBERNETES, Registrant.DISCOVERY);
             }
             if (!retirements.isEmpty()) {
                 registrations.retire(retirements, DELETED);

@@ -12,6 +12,7 @@ import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
 import dev.arcfleet.inventory.metrics.RegistrationMetrics;
 import dev.arcfleet.inventory.service.Registered;
+import dev.arcfleet.inventory.service.Registrant;
 import dev.arcfleet.inventory.service.RegistrationService;
 import dev.arcfleet.support.db.DatabaseFailures;
 import dev.arcfleet.support.inbox.DeadLetters;
@@ -141,8 +142,10 @@ public class RegistrationConsumer {
         if (fresh.isEmpty()) {
             return List.of();
         }
+        // Kafka registrations carry no identity (the broker's ACL decides who may write the topic): they may create
+        // nodes, but not take another site's node or cluster
         List<Registered> outcomes = registrations.register(fresh.stream().map(Good::registration).toList(),
-                FactsSource.REGISTRATION);
+                FactsSource.REGISTRATION, Registrant.KAFKA);
         List<Refusal> refused = new ArrayList<>();
         for (int i = 0; i < fresh.size(); i++) {
             if (!outcomes.get(i).stored()) {

@@ -13,6 +13,10 @@ public record Registered(RegistrationOutcome outcome, List<FieldError> errors) {
         return new Registered(RegistrationOutcome.REFUSED, List.copyOf(errors));
     }
 
+    static Registered forbidden(FieldError error) {
+        return new Registered(RegistrationOutcome.FORBIDDEN, List.of(error));
+    }
+
     public boolean stored() {
         return outcome.stored();
     }

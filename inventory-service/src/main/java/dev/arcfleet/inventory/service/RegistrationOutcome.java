@@ -10,7 +10,12 @@ public enum RegistrationOutcome {
      * Facts the registry cannot hold as they are (a value derived from them, such as the OS version taken from
      * {@code osRelease.VERSION_ID}, is longer than its column): nothing stored; the errors say which.
      */
-    REFUSED;
+    REFUSED,
+    /**
+     * Another site's node or cluster (issue 19): a registrar token, or a Kafka registration, named a node or a cluster
+     * that belongs to a site other than its own, or would move a node to another site. Nothing stored.
+     */
+    FORBIDDEN;
 
     public boolean stored() {
         return this == ACCEPTED || this == UNCHANGED;

@@ -28,11 +28,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Stores registrations as nodes and publishes a {@code fleet.nodes} snapshot only when the normalized facts changed,
- * in the same transaction (outbox). Works on batches: one read for all known nodes, batched writes.
+ * in the same transaction (outbox). Works on batches: one read for all known nodes, batched writes. Every registration
+ * passes the same ownership rules whether it came over REST, Kafka or an import ({@link Ownership}).
  */
 @ApplicationScoped
 public class RegistrationService {
@@ -61,15 +63,16 @@ public class RegistrationService {
      * the others are stored.
      */
     @Transactional
-    public List<Registered> register(List<Registration> registrations, FactsSource source) {
+    public List<Registered> register(List<Registration> registrations, FactsSource source, Registrant registrant) {
         Instant now = Instant.now();
         Map<String, NodeEntity> known = load(registrations.stream().map(r -> r.deviceId().trim()).distinct().toList());
+        Ownership ownership = new Ownership(entityManager, registrant, source, now);
         List<Registered> outcomes = new ArrayList<>(registrations.size());
         for (Registration registration : registrations) {
             String correlationId = UUID.randomUUID().toString();
             // each node's log lines carry its own correlation id
             try (Correlation.Scope ignored = Correlation.open(correlationId)) {
-                outcomes.add(registerOne(registration, source, correlationId, known, now));
+                outcomes.add(registerOne(registration, source, correlationId, known, ownership, now));
             }
         }
         // written here, not at commit: a value PostgreSQL refuses fails inside the transaction with its SQL cause, which
@@ -84,7 +87,7 @@ public class RegistrationService {
     }
 
     private Registered registerOne(Registration registration, FactsSource source, String correlationId,
-            Map<String, NodeEntity> known, Instant now) {
+            Map<String, NodeEntity> known, Ownership ownership, Instant now) {
         NodeFacts facts = normalizer.normalize(registration, source, now, UUID.randomUUID().toString(), correlationId);
         List<FieldError> misfits = NodeColumns.misfits(facts);
         if (!misfits.isEmpty()) {
@@ -92,6 +95,12 @@ public class RegistrationService {
             return Registered.refused(misfits);
         }
         NodeEntity node = known.get(facts.nodeId());
+        Optional<FieldError> foreign = ownership.refusal(node, facts);
+        if (foreign.isPresent()) {
+            Log.warnf("registration of %s by %s refused: %s", LogSafe.of(facts.nodeId()), LogSafe.of(ownership.who()),
+                    LogSafe.of(foreign.get().message()));
+            return Registered.forbidden(foreign.get());
+        }
         if (node != null && !node.retired && node.factsHash.equals(facts.factsHash())) {
             return Registered.UNCHANGED;
         }
@@ -105,6 +114,7 @@ public class RegistrationService {
             entityManager.persist(node);
             known.put(node.nodeId, node);
         } else {
+            ownership.recordMove(node, facts);
             apply(node, facts, json, now);
         }
         outbox.publishJson(Topics.NODES, facts.clusterId() != null ? facts.clusterId() : facts.nodeId(),

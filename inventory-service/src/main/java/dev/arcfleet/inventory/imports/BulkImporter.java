@@ -1,5 +1,6 @@
 package dev.arcfleet.inventory.imports;
 
+import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.Registration;
@@ -70,7 +71,8 @@ public class BulkImporter {
         try {
             readAll(importId, lines, tally, registrant);
         } catch (IOException e) {
-            Log.warnf("import %s: the upload broke off after %d lines: %s", importId, tally.lines(), e.getMessage());
+            Log.warnf("import %s: the upload broke off after %d lines: %s", importId, tally.lines(),
+                    LogSafe.of(e.getMessage()));
             return store.finish(importId, tally, ImportState.FAILED, "the upload broke off after line " + tally.lines()
                     + " (" + e.getClass().getSimpleName() + "); the lines before it that were accepted are stored");
         } catch (RuntimeException e) {

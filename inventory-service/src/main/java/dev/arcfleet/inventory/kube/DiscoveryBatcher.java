@@ -1,5 +1,6 @@
 package dev.arcfleet.inventory.kube;
 
+import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.inventory.service.Registrant;
@@ -193,7 +194,7 @@ public class DiscoveryBatcher {
 
     private static void failed(DiscoveryWork work, RuntimeException e) {
         Log.errorf(e, "cluster %s: node %s could not be stored; the next resync delivers it again", work.watch().clusterId(),
-                nodeId(work));
+                LogSafe.of(nodeId(work)));
         work.watch().problem("node " + nodeId(work) + " could not be stored: " + ErrorText.of(e));
     }
 

@@ -117,6 +117,10 @@ class HostileRegistrationRecordsTest {
         for (String key : reasons.keySet()) {
             given().get("/api/v1/nodes/" + key).then().statusCode(404);
         }
+        // the forged header's line break is escaped in the reason (and the log line): no forged line follows it
+        assertThat(dlq.getRecords()).filteredOn(r -> ctrlId.equals(r.key())).singleElement()
+                .satisfies(r -> assertThat(header(r, "dead-letter-reason")).contains("\\u000d\\u000aforged")
+                        .doesNotContain("\r").doesNotContain("\n"));
         assertThat(dlq.getRecords()).as("good registrations are never dead-lettered")
                 .noneMatch(r -> r.key() != null && r.key().startsWith("good-" + run));
         given().get("/q/health/ready").then().statusCode(200);

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
 /**
  * Checks one registration as JSON, field by field, and answers every bad field at once rather than the first: a
  * device fleet gets one round trip to learn what to fix. Unknown fields are ignored (the contract may grow).
+ * No text, map key or map value may hold a control character (NUL, line breaks, escape sequences, C1): PostgreSQL
+ * cannot store a NUL, and the others would reach log lines and dashboards as they are.
  */
 public class RegistrationValidator {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9._:/-]{1,253}");
@@ -29,6 +31,7 @@ public class RegistrationValidator {
     static final int MAX_MAP_ENTRIES = 256;
     static final long MAX_CORES = 4096;
     static final long MAX_MEMORY_MIB = 64L * 1024 * 1024;
+    static final String CONTROL = "must not contain control characters (NUL, line breaks, escapes)";
     private static final String DEVICE_CLASSES = Arrays.stream(DeviceClass.values()).map(Enum::name)
             .collect(Collectors.joining(", "));
     private static final String CAPABILITIES = Arrays.stream(Capability.values()).map(Enum::name)
@@ -151,12 +154,16 @@ public class RegistrationValidator {
             String path = field + "." + clip(e.getKey());
             if (e.getKey().isEmpty() || e.getKey().length() > maxKey) {
                 errors.add(new FieldError(path, "key must be 1 to " + maxKey + " characters"));
+            } else if (hasControl(e.getKey())) {
+                errors.add(new FieldError(path, CONTROL));
             } else if (v.isNull()) {
                 return;
             } else if (!v.isValueNode()) {
                 errors.add(new FieldError(path, "must be a string, got " + kind(v)));
             } else if (v.asText().length() > 1024) {
                 errors.add(new FieldError(path, "must be at most 1024 characters, got " + v.asText().length()));
+            } else if (hasControl(v.asText())) {
+                errors.add(new FieldError(path, CONTROL));
             } else {
                 result.put(e.getKey(), v.asText());
             }
@@ -192,6 +199,10 @@ public class RegistrationValidator {
             errors.add(new FieldError(prefix + field, "must be at most " + max + " characters, got " + s.length()));
             return null;
         }
+        if (hasControl(s)) {
+            errors.add(new FieldError(prefix + field, CONTROL));
+            return null;
+        }
         return s;
     }
 
@@ -218,6 +229,10 @@ public class RegistrationValidator {
             return null;
         }
         return v.booleanValue();
+    }
+
+    static boolean hasControl(String s) {
+        return s.chars().anyMatch(Character::isISOControl);
     }
 
     private static <E extends Enum<E>> boolean isEnum(Class<E> type, String value) {

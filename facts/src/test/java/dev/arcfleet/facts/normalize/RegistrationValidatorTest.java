@@ -63,6 +63,17 @@ class RegistrationValidatorTest {
         assertThat(validate("[1,2]").errors()).extracting(FieldError::message).containsExactly("must be a JSON object, got an array");
     }
 
+    /** Issue 19: a NUL in a hostname passed here and then broke the batch that tried to store it. */
+    @Test
+    void rejectsControlCharactersInTextsAndMaps() throws Exception {
+        Validated v = validate("{\"deviceId\": \"x\", \"hostname\": \"worker\\u0000one\", \"site\": \"ghent\\r\\nforged\","
+                + " \"cluster\": {\"id\": \"c1\", \"distribution\": \"k3s\\u001b[2J\"},"
+                + " \"osRelease\": {\"ID\": \"talos\\u0085\"}, \"labels\": {\"a\\tb\": \"1\"}}");
+        assertThat(v.errors()).extracting(FieldError::field).containsExactlyInAnyOrder(
+                "hostname", "site", "cluster.distribution", "osRelease.ID", "labels.a\tb");
+        assertThat(v.errors()).extracting(FieldError::message).allSatisfy(m -> assertThat(m).contains("control characters"));
+    }
+
     @Test
     void rejectsOverlongFieldsWithTheirLength() throws Exception {
         Validated v = validate("{\"deviceId\": \"x\", \"osImage\": \"" + "a".repeat(600) + "\"}");

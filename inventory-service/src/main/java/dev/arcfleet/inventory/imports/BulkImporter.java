@@ -1,11 +1,14 @@
 package dev.arcfleet.inventory.imports;
 
+import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
 import dev.arcfleet.inventory.metrics.RegistrationMetrics;
+import dev.arcfleet.inventory.service.Registered;
+import dev.arcfleet.inventory.service.Registrant;
 import dev.arcfleet.inventory.service.RegistrationOutcome;
 import dev.arcfleet.inventory.service.RegistrationService;
 import io.quarkus.logging.Log;
@@ -24,7 +27,8 @@ import java.util.UUID;
 /**
  * Imports a file of registrations as it streams in: each line is validated like a REST registration, good lines are
  * registered in batches ({@code fleet.imports.batch-size}, one transaction each, source IMPORT), bad lines are
- * reported by line number and field, and progress is saved after every batch so
+ * reported by line number and field (so are registrations the registry refuses: another site's node or cluster, a
+ * value too long for its column; a site change is recorded with the importing operator's identity), and progress is saved after every batch so
  * {@code GET /api/v1/imports/{id}} can follow a large file. A batch that fails stops the import; the batches before
  * it stay stored.
  */
@@ -51,13 +55,13 @@ public class BulkImporter {
     }
 
     /** @throws ImportFileException when the file cannot be imported at all (a bad CSV header); nothing is stored then */
-    public ImportRecord run(ImportFormat format, InputStream body) throws IOException {
-        ImportRecord record = runImport(format, body);
+    public ImportRecord run(ImportFormat format, InputStream body, Registrant registrant) throws IOException {
+        ImportRecord record = runImport(format, body, registrant);
         metrics.count(FactsSource.IMPORT.name(), "REJECTED", record.rejected());
         return record;
     }
 
-    private ImportRecord runImport(ImportFormat format, InputStream body) throws IOException {
+    private ImportRecord runImport(ImportFormat format, InputStream body, Registrant registrant) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
         ImportLineReader lines = format == ImportFormat.CSV ? CsvLinesReader.open(reader) : new JsonLinesReader(reader, mapper);
         String importId = UUID.randomUUID().toString();
@@ -65,9 +69,10 @@ public class BulkImporter {
         Log.infof("import %s (%s) started", importId, format);
         ImportTally tally = new ImportTally(config.maxErrors());
         try {
-            readAll(importId, lines, tally);
+            readAll(importId, lines, tally, registrant);
         } catch (IOException e) {
-            Log.warnf("import %s: the upload broke off after %d lines: %s", importId, tally.lines(), e.getMessage());
+            Log.warnf("import %s: the upload broke off after %d lines: %s", importId, tally.lines(),
+                    LogSafe.of(e.getMessage()));
             return store.finish(importId, tally, ImportState.FAILED, "the upload broke off after line " + tally.lines()
                     + " (" + e.getClass().getSimpleName() + "); the lines before it that were accepted are stored");
         } catch (RuntimeException e) {
@@ -84,9 +89,11 @@ public class BulkImporter {
         return done;
     }
 
-    private void readAll(String importId, ImportLineReader lines, ImportTally tally) throws IOException {
+    private void readAll(String importId, ImportLineReader lines, ImportTally tally, Registrant registrant)
+            throws IOException {
         int batchSize = config.batchSize();
         List<Registration> batch = new ArrayList<>(batchSize);
+        List<Integer> lineNumbers = new ArrayList<>(batchSize);
         ImportLine line;
         while ((line = lines.next()) != null) {
             tally.lineRead();
@@ -97,24 +104,31 @@ public class BulkImporter {
                 tally.rejected(line.line(), validated.errors());
             } else {
                 batch.add(validated.registration());
+                lineNumbers.add(line.line());
                 if (batch.size() >= batchSize) {
-                    register(batch, tally);
+                    register(batch, lineNumbers, tally, registrant);
                 }
             }
             if (tally.lines() % batchSize == 0) {
                 store.progress(importId, tally);
             }
         }
-        register(batch, tally);
+        register(batch, lineNumbers, tally, registrant);
     }
 
-    private void register(List<Registration> batch, ImportTally tally) {
+    private void register(List<Registration> batch, List<Integer> lineNumbers, ImportTally tally, Registrant registrant) {
         if (batch.isEmpty()) {
             return;
         }
-        List<RegistrationOutcome> outcomes = registrations.register(batch, FactsSource.IMPORT);
-        tally.accepted(outcomes.stream().filter(o -> o == RegistrationOutcome.ACCEPTED).count());
-        tally.unchanged(outcomes.stream().filter(o -> o == RegistrationOutcome.UNCHANGED).count());
+        List<Registered> outcomes = registrations.register(batch, FactsSource.IMPORT, registrant);
+        tally.accepted(outcomes.stream().filter(o -> o.outcome() == RegistrationOutcome.ACCEPTED).count());
+        tally.unchanged(outcomes.stream().filter(o -> o.outcome() == RegistrationOutcome.UNCHANGED).count());
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (!outcomes.get(i).stored()) {
+                tally.rejected(lineNumbers.get(i), outcomes.get(i).errors());
+            }
+        }
         batch.clear();
+        lineNumbers.clear();
     }
 }

@@ -1,7 +1,9 @@
 package dev.arcfleet.inventory.kube;
 
+import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.Registration;
+import dev.arcfleet.inventory.service.Registrant;
 import dev.arcfleet.inventory.service.RegistrationService;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -155,7 +157,7 @@ public class DiscoveryBatcher {
         }
         QuarkusTransaction.requiringNew().run(() -> {
             if (!upserts.isEmpty()) {
-                registrations.register(upserts, FactsSource.KUBERNETES);
+                registrations.register(upserts, FactsSource.KUBERNETES, Registrant.DISCOVERY);
             }
             if (!retirements.isEmpty()) {
                 registrations.retire(retirements, DELETED);
@@ -192,7 +194,7 @@ public class DiscoveryBatcher {
 
     private static void failed(DiscoveryWork work, RuntimeException e) {
         Log.errorf(e, "cluster %s: node %s could not be stored; the next resync delivers it again", work.watch().clusterId(),
-                nodeId(work));
+                LogSafe.of(nodeId(work)));
         work.watch().problem("node " + nodeId(work) + " could not be stored: " + ErrorText.of(e));
     }
 

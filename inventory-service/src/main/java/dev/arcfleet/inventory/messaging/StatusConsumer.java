@@ -10,6 +10,8 @@ import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.inbox.ProcessedEvents;
+import dev.arcfleet.support.log.LogSafe;
+import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +27,10 @@ import java.util.Set;
  * {@code onboarding.status} in batches (up to {@code max.poll.records}), in partition order: poison goes to
  * {@code onboarding.status.dlq} with the reason in headers, the rest is applied in one transaction (events seen before
  * are skipped), then the batch is committed. A database that is away is waited for (the batch is applied once it
- * answers), never taken for poison.
+ * answers), never taken for poison. Every event is checked before it is applied ({@link StatusProjection#check}: ids
+ * in their columns' widths, no NUL, a decision with a route), since anyone able to write the topic can send anything; a
+ * batch that still fails on its data ({@link DatabaseFailures#recordsOwnFault}) is applied event by event, and the one
+ * that fails alone is dead-lettered with the failure as its reason while the rest is applied.
  */
 @ApplicationScoped
 public class StatusConsumer {
@@ -37,7 +42,7 @@ public class StatusConsumer {
     private final JsonReader json;
     private final MutinyEmitter<String> deadLetters;
 
-    private record Usable(IncomingEvent event, StatusEvent status) {
+    private record Usable(ConsumerRecord<String, String> record, IncomingEvent event, StatusEvent status) {
     }
 
     public StatusConsumer(StatusProjection projection, ProcessedEvents processed, JsonReader json,
@@ -53,8 +58,37 @@ public class StatusConsumer {
     public void consume(ConsumerRecords<String, String> batch) {
         List<Usable> usable = DeadLetters.readBatch(batch, this::read, deadLetters, "status event");
         if (!usable.isEmpty()) {
-            DatabaseFailures.retryWhileUnavailable(usable.size() + " status events", () -> apply(usable));
+            store(usable);
         }
+    }
+
+    private void store(List<Usable> usable) {
+        try {
+            DatabaseFailures.retryWhileUnavailable(usable.size() + " status events", () -> apply(usable));
+        } catch (RuntimeException e) {
+            if (!DatabaseFailures.recordsOwnFault(e)) {
+                throw e;
+            }
+            if (usable.size() == 1) {
+                ConsumerRecord<String, String> record = usable.get(0).record();
+                deadLetters.sendMessageAndAwait(DeadLetters.of(record, new PoisonRecordException(
+                        "status event " + usable.get(0).event().id() + " could not be applied: " + rootMessage(e), e)));
+                Log.warnf("status event at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(), record.offset(),
+                        LogSafe.of(rootMessage(e), 1000));
+                return;
+            }
+            Log.warnf("applying %d status events failed on their data (%s); applying them one by one to find the event "
+                    + "at fault", usable.size(), LogSafe.of(rootMessage(e)));
+            usable.forEach(u -> store(List.of(u)));
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private Usable read(ConsumerRecord<String, String> record) {
@@ -66,7 +100,7 @@ public class StatusConsumer {
         } catch (IllegalArgumentException e) {
             throw new PoisonRecordException(e.getMessage(), e);
         }
-        return new Usable(event, status);
+        return new Usable(record, event, status);
     }
 
     private void apply(List<Usable> usable) {

@@ -1,5 +1,6 @@
 package dev.arcfleet.inventory.ops;
 
+import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.inventory.ops.ConsumerGroupCatalog.Subscription;
 import dev.arcfleet.inventory.ops.ReplayResult.PartitionReplay;
 import io.quarkus.logging.Log;
@@ -69,8 +70,10 @@ public class ConsumerGroupReplayer {
                     .map(tp -> new PartitionReplay(tp.partition(),
                             committed.containsKey(tp) ? committed.get(tp).offset() : null, targets.get(tp)))
                     .toList();
-            Log.infof("consumer group %s replayed on %s from %s: %s", s.group(), s.topic(), request.from(), replayed);
-            return new ReplayResult(s.group(), s.topic(), request.from(), replayed);
+            Log.infof("consumer group %s replayed on %s from %s: %s", s.group(), s.topic(),
+                    LogSafe.of(String.valueOf(request.from())), replayed);
+            return new ReplayResult(s.group(), s.topic(),
+                    LogSafe.of(String.valueOf(request.from())), replayed);
         } finally {
             admin.close(Duration.ofMillis(kafka.timeoutMs()));
         }

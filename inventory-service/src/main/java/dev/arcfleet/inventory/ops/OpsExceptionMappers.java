@@ -1,5 +1,6 @@
 package dev.arcfleet.inventory.ops;
 
+import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.support.rest.ApiError;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.core.Response;
@@ -25,13 +26,13 @@ public class OpsExceptionMappers {
 
     @ServerExceptionMapper
     public Response redriveStopped(RedriveStoppedException e) {
-        Log.warnf(e.getCause(), "%s", e.getMessage());
+        Log.warnf(e.getCause(), "%s", LogSafe.of(e.getMessage(), 1000));
         return ApiError.response(e.status(), e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response brokerUnavailable(BrokerUnavailableException e) {
-        Log.warnf(e.getCause(), "operator tool failed on the broker: %s", e.getMessage());
+        Log.warnf(e.getCause(), "operator tool failed on the broker: %s", LogSafe.of(e.getMessage(), 1000));
         return ApiError.retryLater(503, e.getMessage(), 5);
     }
 }

@@ -9,7 +9,9 @@ import dev.arcfleet.inventory.imports.ImportRecord;
 import dev.arcfleet.inventory.imports.ImportState;
 import dev.arcfleet.inventory.imports.ImportStore;
 import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.inventory.service.Registrant;
 import dev.arcfleet.support.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -43,10 +45,12 @@ public class ImportResource {
 
     private final BulkImporter importer;
     private final ImportStore store;
+    private final SecurityIdentity identity;
 
-    public ImportResource(BulkImporter importer, ImportStore store) {
+    public ImportResource(BulkImporter importer, ImportStore store, SecurityIdentity identity) {
         this.importer = importer;
         this.store = store;
+        this.identity = identity;
     }
 
     @POST
@@ -82,7 +86,7 @@ public class ImportResource {
     private Response run(ImportFormat format, InputStream body) throws IOException {
         ImportRecord result;
         try {
-            result = importer.run(format, body);
+            result = importer.run(format, body, Registrant.of(identity));
         } catch (ImportFileException e) {
             return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
                     .entity(new ApiError(400, e.getMessage(), e.errors())).build();

@@ -10,6 +10,8 @@ import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
 import dev.arcfleet.inventory.metrics.RegistrationMetrics;
 import dev.arcfleet.inventory.limits.RegistrationLimiter;
+import dev.arcfleet.inventory.service.Registered;
+import dev.arcfleet.inventory.service.Registrant;
 import dev.arcfleet.inventory.service.RegistrationOutcome;
 import dev.arcfleet.inventory.service.RegistrationService;
 import dev.arcfleet.support.security.Roles;
@@ -27,7 +29,9 @@ import java.util.List;
 
 /**
  * One registration or a bulk array of up to {@value #MAX_BULK}. Each item is validated on its own: good items are
- * stored even when others are bad, and the answer says what happened to each; only an all-bad request is a 400.
+ * stored even when others are bad, and the answer says what happened to each; only an all-bad request is a 400, or a
+ * 403 when every item named a node or cluster of another site than the token's (issue 19: a registrar token touches
+ * its own site only; moving a node to another site takes an operator, and is recorded under the token's name).
  */
 @Path("/api/v1/registrations")
 public class RegistrationResource {
@@ -78,30 +82,36 @@ public class RegistrationResource {
         String tokenSite = identity.getAttribute(Roles.SITE_ATTRIBUTE);
         List<Validated> validated = items.stream().map(validator::validate).map(v -> bindToSite(v, tokenSite)).toList();
         List<Registration> valid = validated.stream().filter(Validated::valid).map(Validated::registration).toList();
-        List<RegistrationOutcome> outcomes = valid.isEmpty() ? List.of()
-                : registrations.register(valid, FactsSource.REGISTRATION);
+        List<Registered> outcomes = valid.isEmpty() ? List.of()
+                : registrations.register(valid, FactsSource.REGISTRATION, Registrant.of(identity));
 
         List<RegistrationResult.Item> results = new ArrayList<>(items.size());
         int next = 0;
         int accepted = 0;
         int unchanged = 0;
+        int forbidden = 0;
         for (int i = 0; i < validated.size(); i++) {
             Validated v = validated.get(i);
             if (v.valid()) {
-                RegistrationOutcome outcome = outcomes.get(next++);
-                accepted += outcome == RegistrationOutcome.ACCEPTED ? 1 : 0;
-                unchanged += outcome == RegistrationOutcome.UNCHANGED ? 1 : 0;
-                results.add(new RegistrationResult.Item(i, v.registration().deviceId(), outcome.name(), List.of()));
+                Registered outcome = outcomes.get(next++);
+                accepted += outcome.outcome() == RegistrationOutcome.ACCEPTED ? 1 : 0;
+                unchanged += outcome.outcome() == RegistrationOutcome.UNCHANGED ? 1 : 0;
+                forbidden += outcome.outcome() == RegistrationOutcome.FORBIDDEN ? 1 : 0;
+                results.add(new RegistrationResult.Item(i, v.registration().deviceId(),
+                        outcome.stored() ? outcome.outcome().name() : "REJECTED", outcome.errors()));
             } else {
                 JsonNode id = items.get(i).isObject() ? items.get(i).get("deviceId") : null;
                 results.add(new RegistrationResult.Item(i, id != null && id.isTextual() ? id.asText() : null, "REJECTED",
                         v.errors()));
             }
         }
-        int rejected = items.size() - valid.size();
-        metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", rejected);
+        // refusals after normalization were counted by the service
+        metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", items.size() - valid.size());
+        int rejected = items.size() - accepted - unchanged;
         RegistrationResult result = new RegistrationResult(accepted, unchanged, rejected, results);
-        Response.Status status = valid.isEmpty() ? Response.Status.BAD_REQUEST : Response.Status.OK;
+        // nothing stored because every item named another site's node or cluster: the token is not allowed (403)
+        Response.Status status = accepted + unchanged > 0 ? Response.Status.OK
+                : forbidden == items.size() ? Response.Status.FORBIDDEN : Response.Status.BAD_REQUEST;
         return Response.status(status).entity(result).type(MediaType.APPLICATION_JSON).build();
     }
 

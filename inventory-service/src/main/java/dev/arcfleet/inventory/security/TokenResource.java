@@ -1,5 +1,6 @@
 package dev.arcfleet.inventory.security;
 
+import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.support.rest.ApiError;
@@ -85,7 +86,7 @@ public class TokenResource {
         entity.tokenHash = TokenHash.of(token);
         entity.createdAt = Instant.now();
         entity.persist();
-        Log.infof("token %s (%s%s) created", entity.tokenId, role, entity.site == null ? "" : ", site " + entity.site);
+        Log.infof("token %s (%s%s) created", entity.tokenId, role, entity.site == null ? "" : ", site " + LogSafe.of(entity.site));
         return Response.status(Response.Status.CREATED)
                 .entity(new CreatedToken(entity.tokenId, entity.name, role, entity.site, token)).build();
     }

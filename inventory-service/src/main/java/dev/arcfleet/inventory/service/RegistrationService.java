@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.FactsSource;
+import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.NodeRetired;
 import dev.arcfleet.contracts.Registration;
@@ -15,6 +16,7 @@ import dev.arcfleet.inventory.metrics.RegistrationMetrics;
 import dev.arcfleet.inventory.persistence.NodeEntity;
 import dev.arcfleet.support.outbox.Outbox;
 import dev.arcfleet.support.log.Correlation;
+import dev.arcfleet.support.log.LogSafe;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -26,11 +28,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Stores registrations as nodes and publishes a {@code fleet.nodes} snapshot only when the normalized facts changed,
- * in the same transaction (outbox). Works on batches: one read for all known nodes, batched writes.
+ * in the same transaction (outbox). Works on batches: one read for all known nodes, batched writes. Every registration
+ * passes the same ownership rules whether it came over REST, Kafka or an import ({@link Ownership}).
  */
 @ApplicationScoped
 public class RegistrationService {
@@ -53,31 +57,52 @@ public class RegistrationService {
         this.metrics = metrics;
     }
 
-    /** Registers valid registrations in order (a later one for the same device wins) and says what happened to each. */
+    /**
+     * Registers valid registrations in order (a later one for the same device wins) and says what happened to each. A
+     * registration whose normalized facts do not fit the registry is refused alone ({@link RegistrationOutcome#REFUSED});
+     * the others are stored.
+     */
     @Transactional
-    public List<RegistrationOutcome> register(List<Registration> registrations, FactsSource source) {
+    public List<Registered> register(List<Registration> registrations, FactsSource source, Registrant registrant) {
         Instant now = Instant.now();
         Map<String, NodeEntity> known = load(registrations.stream().map(r -> r.deviceId().trim()).distinct().toList());
-        List<RegistrationOutcome> outcomes = new ArrayList<>(registrations.size());
+        Ownership ownership = new Ownership(entityManager, registrant, source, now);
+        List<Registered> outcomes = new ArrayList<>(registrations.size());
         for (Registration registration : registrations) {
             String correlationId = UUID.randomUUID().toString();
             // each node's log lines carry its own correlation id
             try (Correlation.Scope ignored = Correlation.open(correlationId)) {
-                outcomes.add(registerOne(registration, source, correlationId, known, now));
+                outcomes.add(registerOne(registration, source, correlationId, known, ownership, now));
             }
         }
-        long accepted = outcomes.stream().filter(o -> o == RegistrationOutcome.ACCEPTED).count();
-        metrics.count(source.name(), RegistrationOutcome.ACCEPTED.name(), accepted);
-        metrics.count(source.name(), RegistrationOutcome.UNCHANGED.name(), outcomes.size() - accepted);
+        // written here, not at commit: a value PostgreSQL refuses fails inside the transaction with its SQL cause, which
+        // tells a consumer the records are at fault (at commit it would be a bare RollbackException, taken for an outage)
+        entityManager.flush();
+        for (RegistrationOutcome outcome : RegistrationOutcome.values()) {
+            // a refusal is a rejection to whoever reads the metric
+            metrics.count(source.name(), outcome.stored() ? outcome.name() : "REJECTED",
+                    outcomes.stream().filter(o -> o.outcome() == outcome).count());
+        }
         return outcomes;
     }
 
-    private RegistrationOutcome registerOne(Registration registration, FactsSource source, String correlationId,
-            Map<String, NodeEntity> known, Instant now) {
+    private Registered registerOne(Registration registration, FactsSource source, String correlationId,
+            Map<String, NodeEntity> known, Ownership ownership, Instant now) {
         NodeFacts facts = normalizer.normalize(registration, source, now, UUID.randomUUID().toString(), correlationId);
+        List<FieldError> misfits = NodeColumns.misfits(facts);
+        if (!misfits.isEmpty()) {
+            Log.warnf("registration of %s refused: %s", LogSafe.of(facts.nodeId()), LogSafe.of(misfits.toString()));
+            return Registered.refused(misfits);
+        }
         NodeEntity node = known.get(facts.nodeId());
+        Optional<FieldError> foreign = ownership.refusal(node, facts);
+        if (foreign.isPresent()) {
+            Log.warnf("registration of %s by %s refused: %s", LogSafe.of(facts.nodeId()), LogSafe.of(ownership.who()),
+                    LogSafe.of(foreign.get().message()));
+            return Registered.forbidden(foreign.get());
+        }
         if (node != null && !node.retired && node.factsHash.equals(facts.factsHash())) {
-            return RegistrationOutcome.UNCHANGED;
+            return Registered.UNCHANGED;
         }
         // the stored facts and the published event are the same text, written once
         String json = toJson(facts);
@@ -89,13 +114,14 @@ public class RegistrationService {
             entityManager.persist(node);
             known.put(node.nodeId, node);
         } else {
+            ownership.recordMove(node, facts);
             apply(node, facts, json, now);
         }
         outbox.publishJson(Topics.NODES, facts.clusterId() != null ? facts.clusterId() : facts.nodeId(),
                 EventTypes.NODE_FACTS, facts.eventId(), correlationId, json);
         Log.debugf("node %s facts %s published, correlation %s", facts.nodeId(), facts.factsHash(), correlationId);
         live.afterCommit(new LiveEvent("NODE", facts.nodeId(), null, "REGISTERED", null, null, null, correlationId, now));
-        return RegistrationOutcome.ACCEPTED;
+        return Registered.ACCEPTED;
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.inventory.persistence.PlanStatusEntity;
 import dev.arcfleet.inventory.live.LiveEvent;
 import dev.arcfleet.inventory.live.LiveEvents;
+import dev.arcfleet.support.log.LogSafe;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Keeps the registry current from {@code onboarding.status}. Decisions (PLANNED, BLOCKED) apply to their node unless a
@@ -38,25 +40,84 @@ public class StatusProjection {
         this.live = live;
     }
 
-    /** What {@link #apply} needs of an event; an event without it is poison (IllegalArgumentException says why). */
+    /** Ids the planner and executors mint (UUIDs) and node ids (the registration pattern), in their columns' widths. */
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:/@+=~-]+");
+    static final int MAX_EVENT_ID = 64;
+    static final int MAX_PLAN_ID = 64;
+    static final int MAX_NODE_ID = 253;
+    static final int MAX_TARGET_ID = 300;
+    static final int MAX_STEP = 100;
+    static final int MAX_CORRELATION_ID = 64;
+
+    /**
+     * What {@link #applyAll} needs of an event, and that every value fits the column it lands in (V2, V4): an event
+     * without it is poison (IllegalArgumentException says why). Anyone able to write {@code onboarding.status} can
+     * send any event, so nothing in it is taken on trust: ids match a safe pattern within their columns' widths, the
+     * step has no control characters, the detail no NUL (PostgreSQL cannot store one), a decision names its route.
+     */
     public static void check(StatusEvent event) {
         if (event.type() == null) {
-            throw new IllegalArgumentException("status event " + event.eventId() + " has no type");
+            throw new IllegalArgumentException("status event " + LogSafe.of(event.eventId(), 64) + " has no type");
+        }
+        id("eventId", event.eventId(), MAX_EVENT_ID, true);
+        id("correlationId", event.correlationId(), MAX_CORRELATION_ID, false);
+        id("nodeId", event.nodeId(), MAX_NODE_ID, false);
+        id("planId", event.planId(), MAX_PLAN_ID, false);
+        if (event.target() != null) {
+            id("target.id", event.target().id(), MAX_TARGET_ID, false);
+        }
+        if (event.step() != null && (event.step().length() > MAX_STEP || LogSafe.hasUnsafe(event.step()))) {
+            throw new IllegalArgumentException("status event " + event.eventId() + ": step must be at most " + MAX_STEP
+                    + " characters without control characters, got " + event.step().length());
+        }
+        if (event.detail() != null && event.detail().indexOf('\u0000') >= 0) {
+            throw new IllegalArgumentException("status event " + event.eventId() + ": detail holds a NUL character");
         }
         switch (event.type()) {
             case PLANNED, BLOCKED -> {
-                if (event.decision() == null || event.decision().nodeId() == null) {
+                Decision decision = event.decision();
+                if (decision == null || decision.nodeId() == null) {
                     throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " carries no decision");
+                }
+                id("decision.nodeId", decision.nodeId(), MAX_NODE_ID, true);
+                id("decision.planId", decision.planId(), MAX_PLAN_ID, false);
+                if (decision.route() == null) {
+                    throw new IllegalArgumentException(event.type() + " status event " + event.eventId()
+                            + ": its decision names no route");
+                }
+                if (decision.target() != null) {
+                    id("decision.target.id", decision.target().id(), MAX_TARGET_ID, false);
+                    if (decision.target().kind() == null) {
+                        throw new IllegalArgumentException(event.type() + " status event " + event.eventId()
+                                + ": its decision's target has no kind");
+                    }
                 }
             }
             case STARTED, STEP_SUCCEEDED, RETRYING, SUCCEEDED, FAILED, HANDED_OFF -> {
                 if (event.planId() == null) {
                     throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " names no plan");
                 }
+                if (event.target() != null && event.target().kind() == null) {
+                    throw new IllegalArgumentException(event.type() + " status event " + event.eventId()
+                            + ": its target has no kind");
+                }
             }
             case SUPERSEDED -> {
                 // nothing is read of it
             }
+        }
+    }
+
+    private static void id(String field, String value, int max, boolean required) {
+        if (value == null) {
+            if (required) {
+                throw new IllegalArgumentException("status event has no " + field);
+            }
+            return;
+        }
+        if (value.isEmpty() || value.length() > max || !SAFE_ID.matcher(value).matches()) {
+            throw new IllegalArgumentException("status event " + field + " must be 1 to " + max
+                    + " characters of A-Za-z0-9._:/@+=~-, got " + value.length() + ": " + LogSafe.of(value, 64));
         }
     }
 
@@ -87,6 +148,9 @@ public class StatusProjection {
         }
         record(rows);
         applyDecisions(newestDecision.values());
+        // plan progress is written here, not at commit: a value PostgreSQL refuses fails inside the transaction with
+        // its SQL cause, which tells the consumer the events are at fault, not the database
+        entityManager.flush();
         for (Row row : rows) {
             StatusEvent event = row.event();
             live.afterCommit(new LiveEvent("STATUS", row.nodeId(), row.planId(), event.type().name(), row.route(),

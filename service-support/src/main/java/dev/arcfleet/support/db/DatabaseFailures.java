@@ -47,6 +47,32 @@ public final class DatabaseFailures {
     }
 
     /**
+     * True when a failure to store something comes from the data itself, not from the database or the service: a
+     * value PostgreSQL refuses (SQLSTATE class 22: too long, a NUL, out of range), a constraint (23), a program limit
+     * (54, such as an index row too large), or an exception of our own code with no SQL failure behind it. Applied to
+     * one record alone, such a failure is that record's: it goes to the dead-letter topic and its batch carries on.
+     * An unavailable database, a deadlock or serialization failure (40), exhausted resources (53), an operator
+     * intervention (57) or an internal error are never a record's fault.
+     */
+    public static boolean recordsOwnFault(Throwable e) {
+        if (unavailable(e)) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (suppressed instanceof java.sql.SQLException || suppressed.getCause() instanceof java.sql.SQLException) {
+                    return recordsOwnFault(suppressed);
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
      * Runs {@code work} in a new transaction, again and again with backoff while the database is unavailable. A poison
      * record and any other failure are thrown at once (the channel's failure strategy decides).
      */

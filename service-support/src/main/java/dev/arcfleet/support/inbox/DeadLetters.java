@@ -1,6 +1,7 @@
 package dev.arcfleet.support.inbox;
 
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.support.log.LogSafe;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -20,13 +21,19 @@ import java.util.function.Function;
  * Send it through an emitter and await it before the batch is acknowledged.
  */
 public final class DeadLetters {
+    /** Characters of a reason kept in the {@code dead-letter-reason} header. */
+    static final int REASON_MAX = 4000;
+
     private DeadLetters() {
     }
 
     public static Message<String> of(ConsumerRecord<String, String> record, Throwable reason) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add("dead-letter-reason", bytes(reason.getMessage() == null ? reason.toString() : reason.getMessage()));
-        headers.add("dead-letter-cause", bytes(reason.getCause() == null ? "" : reason.getCause().toString()));
+        // the reason quotes the record's own values: escaped and bounded like a log line
+        headers.add("dead-letter-reason", bytes(LogSafe.of(reason.getMessage() == null ? reason.toString() : reason.getMessage(),
+                REASON_MAX)));
+        headers.add("dead-letter-cause", bytes(reason.getCause() == null ? "" : LogSafe.of(reason.getCause().toString(),
+                REASON_MAX)));
         headers.add("dead-letter-topic", bytes(record.topic()));
         headers.add("dead-letter-partition", bytes(Integer.toString(record.partition())));
         headers.add("dead-letter-offset", bytes(Long.toString(record.offset())));
@@ -48,7 +55,7 @@ public final class DeadLetters {
             } catch (PoisonRecordException e) {
                 deadLetters.sendMessageAndAwait(of(record, e));
                 Log.warnf("%s at %s-%d@%d dead-lettered: %s", what, record.topic(), record.partition(), record.offset(),
-                        e.getMessage());
+                        LogSafe.of(e.getMessage(), 1000));
             }
         }
         return usable;

@@ -52,4 +52,20 @@ public class ProcessedEvents {
         fresh.forEach(id -> ids.add(id.toString()));
         return ids;
     }
+
+    /**
+     * Takes back the marks of events the consumer decided not to apply after all (it dead-letters them after the
+     * commit): should the dead letter be lost to a crash, a replay meets the event again instead of skipping it.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void unmark(String consumer, Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return;
+        }
+        entityManager.createNativeQuery("""
+                delete from processed_event where consumer = :consumer and event_id = any(cast(:ids as varchar[]))""")
+                .setParameter("consumer", consumer)
+                .setParameter("ids", eventIds.stream().distinct().toArray(String[]::new))
+                .executeUpdate();
+    }
 }

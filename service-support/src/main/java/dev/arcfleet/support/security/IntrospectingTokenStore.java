@@ -12,14 +12,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Asks inventory-service whether a token is valid (its introspection endpoint, in the manner of RFC 7662) and reuses the
  * answer for {@code fleet.auth.introspection-cache-ttl}, keyed by the token's hash. Used by every service that has no
- * token table of its own.
+ * token table of its own. The cache holds at most {@value #MAX_CACHED} answers and, full, forgets the one used longest
+ * ago (LRU): a flood of unknown tokens costs their own lookups, never the cached answers for tokens in use.
  */
 @DefaultBean
 @ApplicationScoped
@@ -33,12 +34,23 @@ public class IntrospectingTokenStore implements TokenStore {
     private final Duration ttl;
     private final ObjectMapper mapper;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    private final Map<String, Answer> cache = new ConcurrentHashMap<>();
+    /** Access-ordered, so the eldest entry is the one used longest ago; guarded by itself. */
+    private final LinkedHashMap<String, Answer> cache;
 
     public IntrospectingTokenStore(AuthConfig config, ObjectMapper mapper) {
+        this(config, mapper, MAX_CACHED);
+    }
+
+    IntrospectingTokenStore(AuthConfig config, ObjectMapper mapper, int maxCached) {
         this.endpoint = config.introspectionUrl().map(URI::create);
         this.ttl = config.introspectionCacheTtl();
         this.mapper = mapper;
+        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Answer> eldest) {
+                return size() > maxCached;
+            }
+        };
     }
 
     @Override
@@ -48,15 +60,18 @@ public class IntrospectingTokenStore implements TokenStore {
         }
         String key = TokenHash.of(token);
         Instant now = Instant.now();
-        Answer cached = cache.get(key);
+        Answer cached;
+        synchronized (cache) {
+            cached = cache.get(key);
+        }
         if (cached != null && cached.until().isAfter(now)) {
             return cached.grant();
         }
+        // asked outside the lock: a slow answer holds up no other token's lookup
         Optional<TokenGrant> grant = ask(token);
-        if (cache.size() >= MAX_CACHED) {
-            cache.clear();
+        synchronized (cache) {
+            cache.put(key, new Answer(grant, now.plus(ttl)));
         }
-        cache.put(key, new Answer(grant, now.plus(ttl)));
         return grant;
     }
 

@@ -1,6 +1,7 @@
 package dev.arcfleet.support.inbox;
 
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.support.log.LogSafe;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -48,7 +49,7 @@ public final class DeadLetters {
             } catch (PoisonRecordException e) {
                 deadLetters.sendMessageAndAwait(of(record, e));
                 Log.warnf("%s at %s-%d@%d dead-lettered: %s", what, record.topic(), record.partition(), record.offset(),
-                        e.getMessage());
+                        LogSafe.of(e.getMessage()));
             }
         }
         return usable;

@@ -1,5 +1,6 @@
 package dev.arcfleet.executor.kube;
 
+import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -162,7 +163,7 @@ public class ClusterClients {
             try {
                 evicted[0].client.close();
             } catch (RuntimeException e) {
-                Log.debugf(e, "closing the idle client of cluster %s failed", clusterId);
+                Log.debugf(e, "closing the idle client of cluster %s failed", LogSafe.of(clusterId));
             }
         }
     }

@@ -10,6 +10,7 @@ import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.executor.kube.AgentKeys;
+import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.PlanRecords;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
@@ -223,43 +224,46 @@ class LiveExecutionTest {
         ArmEmulator arm = fleet.arm();
         fleet.clusters().addNode("lyon-edge", "talos-w1");
         OnboardingPlan plan = nodePlan("lyon-edge", "talos-w1");
+        // the node id maps to a name with '/' replaced, so the name carries a short hash of the id (a:b and a/b differ)
+        String vmName = CompanionVmSteps.vmName("lyon-edge/talos-w1");
+        assertThat(vmName).matches("arc-lyon-edge-talos-w1-[0-9a-f]{8}");
         send(Topics.PLANS_COMPANION_VM, plan);
 
         JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
         assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
         KubernetesClient cluster = fleet.clusters().client("lyon-edge");
         GenericKubernetesResource vm = cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
-                .inNamespace("arc-companions").withName("arc-lyon-edge-talos-w1").get();
+                .inNamespace("arc-companions").withName(vmName).get();
         assertThat(vm).isNotNull();
         assertThat(vm.getAdditionalProperties().get("spec").toString()).contains("runStrategy=Always")
                 .contains("kubernetes.io/hostname=talos-w1");
-        String machine = fleet.resourceGroupId() + "/providers/Microsoft.HybridCompute/machines/arc-lyon-edge-talos-w1";
+        String machine = fleet.resourceGroupId() + "/providers/Microsoft.HybridCompute/machines/" + vmName;
         assertThat(property(arm.resource(machine).orElseThrow(), "status")).isEqualTo("Connected");
         assertThat(arm.resource(machine).orElseThrow().get("tags").toString()).contains("lyon-edge/talos-w1");
-        assertThat(fleet.simulator().vmStarts("arc-lyon-edge-talos-w1")).isEqualTo(1);
+        assertThat(fleet.simulator().vmStarts(vmName)).isEqualTo(1);
         // cloud-init gets only constant user data; the principal reaches the guest on a Secret disk, for azcmagent --config
-        assertThat(secretValue(cluster, "arc-companions", "arc-lyon-edge-talos-w1-onboarding", "azcmagent.json"))
+        assertThat(secretValue(cluster, "arc-companions", vmName + "-onboarding", "azcmagent.json"))
                 .contains("\"service-principal-secret\":\"" + fleet.principalSecret() + "\"")
-                .contains("\"resource-name\":\"arc-lyon-edge-talos-w1\"");
-        assertThat(secretValue(cluster, "arc-companions", "arc-lyon-edge-talos-w1-cloudinit", "userdata"))
+                .contains("\"resource-name\":\"" + vmName + "\"");
+        assertThat(secretValue(cluster, "arc-companions", vmName + "-cloudinit", "userdata"))
                 .contains("azcmagent, connect, --config").doesNotContain(fleet.principalSecret()).doesNotContain("lyon-edge");
         assertThat(vm.getAdditionalProperties().get("spec").toString()).contains("serial=ARCONBOARDING");
 
         // The VM disappears (deleted by hand, say): the reconciler notices, reopens the execution, the VM comes back.
         cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine").inNamespace("arc-companions")
-                .withName("arc-lyon-edge-talos-w1").delete();
+                .withName(vmName).delete();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertThat(fleet.simulator().vmStarts("arc-lyon-edge-talos-w1")).isEqualTo(2);
+            assertThat(fleet.simulator().vmStarts(vmName)).isEqualTo(2);
             assertThat(types(plan.planId())).filteredOn(t -> t == StatusType.SUCCEEDED).hasSize(2);
         });
         assertThat(events(plan.planId())).anyMatch(e -> e.type() == StatusType.STARTED
-                && e.detail().contains("arc-lyon-edge-talos-w1 is gone from cluster lyon-edge; recreating it"));
+                && e.detail().contains(vmName + " is gone from cluster lyon-edge; recreating it"));
         assertThat(types(plan.planId())).endsWith(StatusType.SUCCEEDED);
         assertThat(executionView(plan.planId()).getString("state")).isEqualTo("SUCCEEDED");
 
         // Someone edits the VM by hand: the reconciler sees it no longer matches its plan and applies the plan again.
         GenericKubernetesResource edited = cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
-                .inNamespace("arc-companions").withName("arc-lyon-edge-talos-w1").get();
+                .inNamespace("arc-companions").withName(vmName).get();
         @SuppressWarnings("unchecked")
         Map<String, Object> domain = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
                 edited.getAdditionalProperties().get("spec")).get("template")).get("spec")).get("domain");
@@ -269,7 +273,7 @@ class LiveExecutionTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(types(plan.planId())).filteredOn(t -> t == StatusType.SUCCEEDED).hasSize(3);
             assertThat(cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine").inNamespace("arc-companions")
-                    .withName("arc-lyon-edge-talos-w1").get().getAdditionalProperties().get("spec").toString())
+                    .withName(vmName).get().getAdditionalProperties().get("spec").toString())
                     .contains("cores=1").doesNotContain("cores=7");
         });
         assertThat(events(plan.planId())).anyMatch(e -> e.type() == StatusType.STARTED

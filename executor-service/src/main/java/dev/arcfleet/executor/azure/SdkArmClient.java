@@ -50,9 +50,12 @@ public class SdkArmClient implements ArmClient {
     private final ResourceManagementClient client;
     private final HttpPipeline pipeline;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final ArmEndpoint endpoint;
 
-    public SdkArmClient(HttpPipeline pipeline, AzureProfile profile) {
+    /** {@code endpoint}: the ARM endpoint, the only origin a poll URL may be on. */
+    public SdkArmClient(HttpPipeline pipeline, AzureProfile profile, ArmEndpoint endpoint) {
         this.pipeline = pipeline;
+        this.endpoint = endpoint;
         this.client = ResourceManager.authenticate(pipeline, profile).withSubscription(profile.getSubscriptionId())
                 .serviceClient();
     }
@@ -103,6 +106,9 @@ public class SdkArmClient implements ArmClient {
             HttpHeaders headers = response.getHeaders();
             String operation = headers.getValue(ASYNC_OPERATION) != null ? headers.getValue(ASYNC_OPERATION)
                     : response.getStatusCode() == 202 ? headers.getValue(HttpHeaderName.LOCATION) : null;
+            if (operation != null) {
+                endpoint.requireOwned(operation, "PUT " + resourceId); // never stored, never followed
+            }
             byte[] content = FluxUtil.collectBytesInByteBufferStream(response.getValue()).block();
             return new ArmAccepted(response.getStatusCode(), operation, provisioningState(content));
         } catch (ManagementException e) {
@@ -114,6 +120,7 @@ public class SdkArmClient implements ArmClient {
 
     @Override
     public ArmOperation operation(String url) {
+        endpoint.requireOwned(url, "an ARM operation being polled");
         try (HttpResponse response = pipeline.send(new HttpRequest(HttpMethod.GET, url)).block()) {
             if (response == null) {
                 throw new ArmException(0, "NoResponse", "GET " + url + " got no response", null, null);

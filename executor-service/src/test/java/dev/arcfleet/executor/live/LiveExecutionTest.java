@@ -280,6 +280,41 @@ class LiveExecutionTest {
                 && e.detail().contains("no longer matches its plan"));
     }
 
+    /**
+     * ARM answers a write with a poll URL on another host (a spoofed or compromised answer): the executor does not
+     * follow it, so the bearer token never leaves for that host, and the step fails saying why.
+     */
+    @Test
+    void aPollUrlOnAnotherHostIsNotFollowedAndTheStepFailsSayingWhy() throws Exception {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer foreign = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        foreign.createContext("/", exchange -> {
+            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                    + exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = "{\"status\":\"Succeeded\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        foreign.start();
+        try {
+            String base = "http://127.0.0.1:" + foreign.getAddress().getPort();
+            fleet.arm().pollUrlsOn("connectedClusters/foreign-poll$", base);
+            OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "foreign-poll", List.of(Capability.GITOPS));
+            send(Topics.PLANS_ARC_K8S, plan);
+
+            JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
+            assertThat(view.getString("state")).as(view.prettify()).isEqualTo("FAILED");
+            assertThat(view.getString("failureReason")).contains("put-connected-cluster").contains(base)
+                    .contains("not on the ARM endpoint " + fleet.arm().endpoint());
+            assertThat(received).as("requests the foreign host got").isEmpty();
+            assertThat(fleet.arm().requests()).allMatch(r -> ("Bearer " + fleet.armToken()).equals(r.authorization()));
+        } finally {
+            foreign.stop(0);
+        }
+    }
+
     @Test
     void aCompanionVmForANodeItsClusterDoesNotHaveFailsBeforeAnythingIsWritten() throws Exception {
         OnboardingPlan plan = nodePlan("nohost-edge", "ghost-3");

@@ -116,7 +116,7 @@ class ExecutorCrashIT {
         // companion's machine registers itself)
         assertThat(created).hasSize(2 + CLUSTERS * 5).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
         for (String cluster : clusterIds) {
-            String vm = "arc-" + cluster + "-worker-1";
+            String vm = vmName(cluster + "/worker-1");
             assertThat(simulator.vmStarts(vm)).as(vm).isEqualTo(1);
             assertThat(arm.resource("/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + run
                     + "/providers/Microsoft.HybridCompute/machines/" + vm)).isPresent();
@@ -180,5 +180,16 @@ class ExecutorCrashIT {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(executor.baseUrl() + "/api/v1/executions/" + planId))
                 .build(), HttpResponse.BodyHandlers.ofString());
         return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createObjectNode().put("status", r.statusCode());
+    }
+
+    /**
+     * The companion VM's name for a node, as the executor derives it: "arc-" and the node id with '/' mapped to '-',
+     * and since mapping changed the id, "-" and the first 8 hex digits of the SHA-256 of "arc-" + node id.
+     */
+    private static String vmName(String nodeId) throws java.security.NoSuchAlgorithmException {
+        String id = "arc-" + nodeId;
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return id.replace('/', '-') + "-" + java.util.HexFormat.of().formatHex(digest, 0, 4);
     }
 }

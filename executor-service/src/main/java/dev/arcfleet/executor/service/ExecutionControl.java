@@ -1,5 +1,6 @@
 package dev.arcfleet.executor.service;
 
+import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.executor.ExecutionState;
 import dev.arcfleet.executor.StepState;
@@ -61,7 +62,8 @@ public class ExecutionControl {
             execution.leaseUntil = null;
             execution.updatedAt = now;
             status.publish(execution, StatusType.FAILED, step.name, execution.failureReason);
-            Log.infof("plan %s cancelled by %s correlation %s", planId, operator, execution.correlationId);
+            Log.infof("plan %s cancelled by %s correlation %s", LogSafe.of(planId), LogSafe.of(operator),
+                    LogSafe.of(execution.correlationId));
             return execution;
         });
     }
@@ -93,8 +95,8 @@ public class ExecutionControl {
             status.publish(execution, StatusType.RETRYING, step.name, "retry requested by " + operator
                     + " after: " + previous);
             workers.wakeUpAfterCommit();
-            Log.infof("plan %s retried by %s from step %s correlation %s", planId, operator, step.name,
-                    execution.correlationId);
+            Log.infof("plan %s retried by %s from step %s correlation %s", LogSafe.of(planId), LogSafe.of(operator),
+                    step.name, LogSafe.of(execution.correlationId));
             return execution;
         });
     }

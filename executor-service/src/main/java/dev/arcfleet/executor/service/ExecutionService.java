@@ -1,5 +1,6 @@
 package dev.arcfleet.executor.service;
 
+import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.OnboardingPlan;
@@ -40,7 +41,7 @@ public class ExecutionService {
     public boolean accept(OnboardingPlan plan, String correlationId) {
         String id = ExecutionEntity.idOf(plan.planId(), plan.revision());
         if (ExecutionEntity.findById(id) != null) {
-            Log.debugf("plan %s revision %s already accepted", plan.planId(), plan.revision());
+            Log.debugf("plan %s revision %s already accepted", LogSafe.of(plan.planId()), LogSafe.of(plan.revision()));
             return false;
         }
         List<StepSpec> steps = stepPlans.stepsOf(plan);
@@ -72,8 +73,8 @@ public class ExecutionService {
         }
         execution.persist();
         workers.wakeUpAfterCommit();
-        Log.infof("accepted plan %s (%s on %s %s, %d steps) correlation %s", plan.planId(), plan.route(),
-                plan.target().kind(), plan.target().id(), steps.size(), execution.correlationId);
+        Log.infof("accepted plan %s (%s on %s %s, %d steps) correlation %s", LogSafe.of(plan.planId()), plan.route(),
+                plan.target().kind(), LogSafe.of(plan.target().id()), steps.size(), LogSafe.of(execution.correlationId));
         return true;
     }
 

@@ -1,5 +1,6 @@
 package dev.arcfleet.executor.service;
 
+import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.StatusType;
@@ -244,7 +245,7 @@ public class ExecutionWorkers {
         ExecutionStepEntity step = execution.steps.get(claim.stepIndex());
         if (step.attempts != claim.attempt()) {
             // this worker's lease ran out and another worker claimed the step since: its result is the one that counts
-            Log.debugf("dropping a stale result of %s step %s (attempt %d, now %d)", execution.planId, step.name,
+            Log.debugf("dropping a stale result of %s step %s (attempt %d, now %d)", LogSafe.of(execution.planId), step.name,
                     claim.attempt(), step.attempts);
             return null;
         }
@@ -267,7 +268,7 @@ public class ExecutionWorkers {
                     execution.state = ExecutionState.SUCCEEDED;
                     execution.finishedAt = now;
                     status.publish(execution, StatusType.SUCCEEDED, null, "all " + execution.steps.size() + " steps succeeded");
-                    Log.infof("plan %s succeeded correlation %s", execution.planId, execution.correlationId);
+                    Log.infof("plan %s succeeded correlation %s", LogSafe.of(execution.planId), LogSafe.of(execution.correlationId));
                 }
                 execution.nextRunAt = now;
             }
@@ -307,7 +308,8 @@ public class ExecutionWorkers {
         execution.failureReason = reason;
         execution.finishedAt = now;
         status.publish(execution, StatusType.FAILED, step.name, reason);
-        Log.warnf("plan %s failed correlation %s: %s", execution.planId, execution.correlationId, reason);
+        Log.warnf("plan %s failed correlation %s: %s", LogSafe.of(execution.planId), LogSafe.of(execution.correlationId),
+                LogSafe.of(reason));
     }
 
     /** Exponential backoff with full jitter between half and all of the exponential delay. */

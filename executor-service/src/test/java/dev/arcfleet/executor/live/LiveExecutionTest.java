@@ -10,6 +10,7 @@ import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.executor.kube.AgentKeys;
+import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.PlanRecords;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
@@ -223,46 +224,49 @@ class LiveExecutionTest {
         ArmEmulator arm = fleet.arm();
         fleet.clusters().addNode("lyon-edge", "talos-w1");
         OnboardingPlan plan = nodePlan("lyon-edge", "talos-w1");
+        // the node id maps to a name with '/' replaced, so the name carries a short hash of the id (a:b and a/b differ)
+        String vmName = CompanionVmSteps.vmName("lyon-edge/talos-w1");
+        assertThat(vmName).matches("arc-lyon-edge-talos-w1-[0-9a-f]{8}");
         send(Topics.PLANS_COMPANION_VM, plan);
 
         JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
         assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
         KubernetesClient cluster = fleet.clusters().client("lyon-edge");
         GenericKubernetesResource vm = cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
-                .inNamespace("arc-companions").withName("arc-lyon-edge-talos-w1").get();
+                .inNamespace("arc-companions").withName(vmName).get();
         assertThat(vm).isNotNull();
         assertThat(vm.getAdditionalProperties().get("spec").toString()).contains("runStrategy=Always")
                 .contains("kubernetes.io/hostname=talos-w1");
-        String machine = fleet.resourceGroupId() + "/providers/Microsoft.HybridCompute/machines/arc-lyon-edge-talos-w1";
+        String machine = fleet.resourceGroupId() + "/providers/Microsoft.HybridCompute/machines/" + vmName;
         assertThat(property(arm.resource(machine).orElseThrow(), "status")).isEqualTo("Connected");
         assertThat(arm.resource(machine).orElseThrow().get("tags").toString()).contains("lyon-edge/talos-w1");
-        assertThat(fleet.simulator().vmStarts("arc-lyon-edge-talos-w1")).isEqualTo(1);
+        assertThat(fleet.simulator().vmStarts(vmName)).isEqualTo(1);
         // cloud-init gets only constant user data; the principal reaches the guest on a Secret disk, for azcmagent --config,
         // and that Secret leaves the cluster once the machine is connected
-        assertThat(fleet.simulator().onboardingSettings("arc-lyon-edge-talos-w1"))
+        assertThat(fleet.simulator().onboardingSettings(vmName))
                 .containsEntry("service-principal-secret", fleet.principalSecret())
-                .containsEntry("resource-name", "arc-lyon-edge-talos-w1");
-        assertThat(cluster.secrets().inNamespace("arc-companions").withName("arc-lyon-edge-talos-w1-onboarding").get())
+                .containsEntry("resource-name", vmName);
+        assertThat(cluster.secrets().inNamespace("arc-companions").withName(vmName + "-onboarding").get())
                 .as("the onboarding Secret is removed after the machine connected").isNull();
-        assertThat(secretValue(cluster, "arc-companions", "arc-lyon-edge-talos-w1-cloudinit", "userdata"))
+        assertThat(secretValue(cluster, "arc-companions", vmName + "-cloudinit", "userdata"))
                 .contains("azcmagent, connect, --config").doesNotContain(fleet.principalSecret()).doesNotContain("lyon-edge");
         assertThat(vm.getAdditionalProperties().get("spec").toString()).contains("serial=ARCONBOARDING");
 
         // The VM disappears (deleted by hand, say): the reconciler notices, reopens the execution, the VM comes back.
         cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine").inNamespace("arc-companions")
-                .withName("arc-lyon-edge-talos-w1").delete();
+                .withName(vmName).delete();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertThat(fleet.simulator().vmStarts("arc-lyon-edge-talos-w1")).isEqualTo(2);
+            assertThat(fleet.simulator().vmStarts(vmName)).isEqualTo(2);
             assertThat(types(plan.planId())).filteredOn(t -> t == StatusType.SUCCEEDED).hasSize(2);
         });
         assertThat(events(plan.planId())).anyMatch(e -> e.type() == StatusType.STARTED
-                && e.detail().contains("arc-lyon-edge-talos-w1 is gone from cluster lyon-edge; recreating it"));
+                && e.detail().contains(vmName + " is gone from cluster lyon-edge; recreating it"));
         assertThat(types(plan.planId())).endsWith(StatusType.SUCCEEDED);
         assertThat(executionView(plan.planId()).getString("state")).isEqualTo("SUCCEEDED");
 
         // Someone edits the VM by hand: the reconciler sees it no longer matches its plan and applies the plan again.
         GenericKubernetesResource edited = cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
-                .inNamespace("arc-companions").withName("arc-lyon-edge-talos-w1").get();
+                .inNamespace("arc-companions").withName(vmName).get();
         @SuppressWarnings("unchecked")
         Map<String, Object> domain = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
                 edited.getAdditionalProperties().get("spec")).get("template")).get("spec")).get("domain");
@@ -272,7 +276,7 @@ class LiveExecutionTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(types(plan.planId())).filteredOn(t -> t == StatusType.SUCCEEDED).hasSize(3);
             assertThat(cluster.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine").inNamespace("arc-companions")
-                    .withName("arc-lyon-edge-talos-w1").get().getAdditionalProperties().get("spec").toString())
+                    .withName(vmName).get().getAdditionalProperties().get("spec").toString())
                     .contains("cores=1").doesNotContain("cores=7");
         });
         assertThat(events(plan.planId())).anyMatch(e -> e.type() == StatusType.STARTED
@@ -281,10 +285,10 @@ class LiveExecutionTest {
         // The VM runs but its machine stops heartbeating: Azure shows it Disconnected. The reconciler, listing the
         // group's machines a page at a time, reopens the execution, which waits until the machine connects again.
         arm.listPageSize(1);
-        int starts = fleet.simulator().vmStarts("arc-lyon-edge-talos-w1");
+        int starts = fleet.simulator().vmStarts(vmName);
         arm.setProperty(machine, "status", "Disconnected");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(events(plan.planId()))
-                .anyMatch(e -> e.type() == StatusType.STARTED && e.detail().contains("arc-lyon-edge-talos-w1 is Disconnected")));
+                .anyMatch(e -> e.type() == StatusType.STARTED && e.detail().contains(vmName + " is Disconnected")));
         assertThat(types(plan.planId())).filteredOn(t -> t == StatusType.SUCCEEDED).hasSize(3);
         assertThat(executionView(plan.planId()).getString("state")).isEqualTo("RUNNING");
         arm.setProperty(machine, "status", "Connected");
@@ -292,8 +296,43 @@ class LiveExecutionTest {
             assertThat(types(plan.planId())).filteredOn(t -> t == StatusType.SUCCEEDED).hasSize(4);
             assertThat(executionView(plan.planId()).getString("state")).isEqualTo("SUCCEEDED");
         });
-        assertThat(fleet.simulator().vmStarts("arc-lyon-edge-talos-w1")).as("the VM itself was left running")
+        assertThat(fleet.simulator().vmStarts(vmName)).as("the VM itself was left running")
                 .isEqualTo(starts);
+    }
+
+    /**
+     * ARM answers a write with a poll URL on another host (a spoofed or compromised answer): the executor does not
+     * follow it, so the bearer token never leaves for that host, and the step fails saying why.
+     */
+    @Test
+    void aPollUrlOnAnotherHostIsNotFollowedAndTheStepFailsSayingWhy() throws Exception {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer foreign = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        foreign.createContext("/", exchange -> {
+            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                    + exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = "{\"status\":\"Succeeded\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        foreign.start();
+        try {
+            String base = "http://127.0.0.1:" + foreign.getAddress().getPort();
+            fleet.arm().pollUrlsOn("connectedClusters/foreign-poll$", base);
+            OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "foreign-poll", List.of(Capability.GITOPS));
+            send(Topics.PLANS_ARC_K8S, plan);
+
+            JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
+            assertThat(view.getString("state")).as(view.prettify()).isEqualTo("FAILED");
+            assertThat(view.getString("failureReason")).contains("put-connected-cluster").contains(base)
+                    .contains("not on the ARM endpoint " + fleet.arm().endpoint());
+            assertThat(received).as("requests the foreign host got").isEmpty();
+            assertThat(fleet.arm().requests()).allMatch(r -> ("Bearer " + fleet.armToken()).equals(r.authorization()));
+        } finally {
+            foreign.stop(0);
+        }
     }
 
     @Test

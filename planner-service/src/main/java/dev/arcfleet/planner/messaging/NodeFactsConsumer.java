@@ -1,5 +1,6 @@
 package dev.arcfleet.planner.messaging;
 
+import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.contracts.Channels;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Decision;
@@ -118,7 +119,7 @@ public class NodeFactsConsumer {
                 }
                 long backoffMs = 500L << Math.min(attempt - 1, 4);
                 Log.warnf("deciding %d node events failed (attempt %d of %d), retrying in %d ms: %s", usable.size(), attempt,
-                        STORE_ATTEMPTS, backoffMs, e.getMessage());
+                        STORE_ATTEMPTS, backoffMs, LogSafe.of(e.getMessage()));
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));
             }
         }

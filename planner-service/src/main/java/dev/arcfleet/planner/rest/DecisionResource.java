@@ -14,6 +14,7 @@ import dev.arcfleet.planner.decide.Policy;
 import dev.arcfleet.planner.service.PreviewService;
 import dev.arcfleet.support.rest.ApiError;
 import jakarta.ws.rs.Consumes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -36,20 +37,27 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class DecisionResource {
-    static final int MAX_PREVIEW = 10_000;
     static final int MAX_LISTED = 10_000;
 
     private final PreviewService previews;
     private final RegistrationValidator validator;
     private final FactsNormalizer normalizer;
     private final ObjectMapper mapper;
+    /** The most items one preview decides ({@code planner.decisions.preview-max-items}). */
+    private final int maxPreview;
+    /** The most known nodes one what-if decides again ({@code planner.decisions.what-if-max-nodes}). */
+    private final long maxWhatIfNodes;
 
     public DecisionResource(PreviewService previews, RegistrationValidator validator, FactsNormalizer normalizer,
-            ObjectMapper mapper) {
+            ObjectMapper mapper,
+            @ConfigProperty(name = "planner.decisions.preview-max-items", defaultValue = "10000") int maxPreview,
+            @ConfigProperty(name = "planner.decisions.what-if-max-nodes", defaultValue = "100000") long maxWhatIfNodes) {
         this.previews = previews;
         this.validator = validator;
         this.normalizer = normalizer;
         this.mapper = mapper;
+        this.maxPreview = maxPreview;
+        this.maxWhatIfNodes = maxWhatIfNodes;
     }
 
     @POST
@@ -65,9 +73,9 @@ public class DecisionResource {
         } else {
             items.add(body);
         }
-        if (items.size() > MAX_PREVIEW) {
-            return ApiError.response(Response.Status.REQUEST_ENTITY_TOO_LARGE,
-                    items.size() + " items: at most " + MAX_PREVIEW + " per preview");
+        if (items.size() > maxPreview) {
+            return ApiError.response(Response.Status.REQUEST_ENTITY_TOO_LARGE, items.size() + " items: at most "
+                    + maxPreview + " per preview (planner.decisions.preview-max-items); send them in smaller arrays");
         }
         List<FieldError> errors = new ArrayList<>();
         List<NodeFacts> facts = new ArrayList<>();
@@ -115,6 +123,13 @@ public class DecisionResource {
             proposed = PolicyDocument.parse(policyDocument);
         } catch (PolicyException e) {
             return ApiError.badRequest(e.errors().stream().map(DecisionResource::toFieldError).toList());
+        }
+        long known = previews.knownNodes();
+        if (known > maxWhatIfNodes) {
+            // each what-if decides every known node again: a fleet beyond the cap is not re-decided per request
+            return ApiError.response(Response.Status.REQUEST_ENTITY_TOO_LARGE, "the planner knows " + known
+                    + " nodes, and a what-if decides at most " + maxWhatIfNodes
+                    + " per call (planner.decisions.what-if-max-nodes); nothing was evaluated");
         }
         return Response.ok(previews.whatIf(proposed, limit)).build();
     }

@@ -1,5 +1,6 @@
 package dev.arcfleet.planner.service;
 
+import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -128,7 +129,8 @@ public class PlanningService {
         NodeDecisionEntity stored = lookups.decision(facts.nodeId());
         if (stored != null && !stored.retired && stored.factsHash.equals(facts.factsHash())
                 && stored.policyVersion.equals(policy.version())) {
-            Log.debugf("node %s unchanged (facts %s, policy %s): nothing to do", facts.nodeId(), facts.factsHash(),
+            Log.debugf("node %s unchanged (facts %s, policy %s): nothing to do", LogSafe.of(facts.nodeId()),
+                    LogSafe.of(facts.factsHash()),
                     policy.version());
             return null;
         }
@@ -136,7 +138,7 @@ public class PlanningService {
         Instant observed = facts.observedAt() == null ? null : facts.observedAt().truncatedTo(ChronoUnit.MICROS);
         if (stored != null && stored.observedAt != null && observed != null
                 && observed.isBefore(stored.observedAt.truncatedTo(ChronoUnit.MICROS))) {
-            Log.debugf("node %s: facts observed %s are older than those decided on (%s): ignored", facts.nodeId(),
+            Log.debugf("node %s: facts observed %s are older than those decided on (%s): ignored", LogSafe.of(facts.nodeId()),
                     facts.observedAt(), stored.observedAt);
             return null;
         }
@@ -168,12 +170,13 @@ public class PlanningService {
         moveMembership(previousPlan, decision.planId(), correlationId, now);
         if (previous != null && sameOutcome(previous, decision)) {
             // New facts or policy, same judgement: the node keeps its state (a SUCCEEDED node does not go back to PLANNED).
-            Log.debugf("node %s re-decided under policy %s: unchanged", facts.nodeId(), policy.version());
+            Log.debugf("node %s re-decided under policy %s: unchanged", LogSafe.of(facts.nodeId()), policy.version());
             return null;
         }
         publishDecision(decision, correlationId, now);
-        Log.debugf("node %s -> %s %s %s (plan %s, policy %s) correlation %s", facts.nodeId(), decision.route(),
-                decision.target().kind(), decision.target().id(), decision.planId(), policy.version(), correlationId);
+        Log.debugf("node %s -> %s %s %s (plan %s, policy %s) correlation %s", LogSafe.of(facts.nodeId()), decision.route(),
+                decision.target().kind(), LogSafe.of(decision.target().id()), decision.planId(), policy.version(),
+                LogSafe.of(correlationId));
         return decision;
     }
 
@@ -326,7 +329,7 @@ public class PlanningService {
         plan.publishedRevision = plan.revision;
         plan.state = PlanEntity.State.PUBLISHED;
         Log.debugf("published %s plan %s revision %s for %s correlation %s", plan.route, plan.planId, plan.revision,
-                plan.targetId, correlationId);
+                LogSafe.of(plan.targetId), LogSafe.of(correlationId));
     }
 
     private void moveMembership(String fromPlanId, String toPlanId, String correlationId, Instant now) {

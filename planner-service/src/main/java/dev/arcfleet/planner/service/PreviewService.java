@@ -63,6 +63,13 @@ public class PreviewService {
                 d.decidedAt());
     }
 
+    /** How many nodes a what-if would decide again: the known, not retired ones. */
+    @Transactional
+    public long knownNodes() {
+        return entityManager.createQuery("select count(n) from NodeDecisionEntity n where n.retired = false", Long.class)
+                .getSingleResult();
+    }
+
     /** One node whose decision would change. */
     public record Change(String nodeId, Outcome from, Outcome to, List<String> rationale) {
     }

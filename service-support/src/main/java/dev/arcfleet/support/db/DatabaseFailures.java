@@ -1,5 +1,6 @@
 package dev.arcfleet.support.db;
 
+import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -82,7 +83,7 @@ public final class DatabaseFailures {
             try {
                 QuarkusTransaction.requiringNew().run(work);
                 if (attempt > 1) {
-                    Log.infof("%s applied after the database came back (attempt %d)", what, attempt);
+                    Log.infof("%s applied after the database came back (attempt %d)", LogSafe.of(what), attempt);
                 }
                 return;
             } catch (PoisonRecordException e) {
@@ -91,8 +92,8 @@ public final class DatabaseFailures {
                 if (!unavailable(e)) {
                     throw e;
                 }
-                Log.warnf("%s: the database is unavailable (attempt %d), trying again in %d ms: %s", what, attempt, backoff,
-                        e.getMessage());
+                Log.warnf("%s: the database is unavailable (attempt %d), trying again in %d ms: %s", LogSafe.of(what), attempt, backoff,
+                        LogSafe.of(e.getMessage()));
                 LockSupport.parkNanos(backoff * 1_000_000);
                 if (Thread.currentThread().isInterrupted()) {
                     throw e;

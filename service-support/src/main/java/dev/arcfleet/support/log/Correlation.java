@@ -13,13 +13,13 @@ public final class Correlation {
     private Correlation() {
     }
 
-    /** Sets the id until the returned scope closes, then puts back what was there (nothing, or an outer id). */
+    /** Sets the id (made {@link LogSafe}) until the returned scope closes, then puts back what was there (nothing, or an outer id). */
     public static Scope open(String correlationId) {
         Object previous = MDC.get(MDC_KEY);
         if (correlationId == null) {
             MDC.remove(MDC_KEY);
         } else {
-            MDC.put(MDC_KEY, correlationId);
+            MDC.put(MDC_KEY, LogSafe.of(correlationId)); // from a header: it must not break the log line
         }
         return () -> {
             if (previous == null) {

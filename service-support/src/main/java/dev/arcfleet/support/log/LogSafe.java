@@ -1,22 +1,25 @@
 package dev.arcfleet.support.log;
 
 /**
- * External values (Kafka headers and keys, request fields, record reasons) made safe to put in a log line or a
- * dead-letter header: control characters (C0, DEL, C1), line and paragraph separators and bidi overrides are written
- * as {@code \}{@code uXXXX}, so a device cannot forge log lines or reorder what an operator reads, and the text is
- * clipped.
+ * A value from outside the service (Kafka headers and keys, ids, request fields, record reasons, details a device or
+ * an operator sent) as it may stand in a log line or a dead-letter header: control characters (C0, DEL, C1), Unicode
+ * line and paragraph separators and bidirectional overrides are written as {@code \}{@code uXXXX}, so a value can
+ * neither start a forged log line nor steer a terminal or reorder what an operator reads; a long value is clipped, its
+ * length said. Anything else, non-ASCII letters included, passes unchanged.
  */
 public final class LogSafe {
-    /** What {@link #of(String)} keeps of a value, in characters (before escaping). */
-    public static final int MAX = 256;
+    /** The most characters of one value a log line carries. */
+    public static final int MAX_LENGTH = 2048;
 
     private LogSafe() {
     }
 
-    public static String of(String value) {
-        return of(value, MAX);
+    /** {@code value}'s text made safe for a log line, clipped at {@link #MAX_LENGTH}; {@code "null"} for null. */
+    public static String of(Object value) {
+        return of(value == null ? null : String.valueOf(value), MAX_LENGTH);
     }
 
+    /** {@code value} made safe, clipped at {@code max} characters (before escaping); {@code "null"} for null. */
     public static String of(String value, int max) {
         if (value == null) {
             return "null";

@@ -67,6 +67,8 @@ public final class ArmEmulator implements AutoCloseable {
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Pattern> failingProvisioning = new CopyOnWriteArrayList<>();
     private final Set<String> unregisteredProviders = ConcurrentHashMap.newKeySet();
+    /** Resource id patterns whose writes answer with a poll URL on another base (a host that is not ARM). */
+    private final Map<Pattern, String> foreignPollBases = new ConcurrentHashMap<>();
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger writes = new AtomicInteger();
     private final AtomicInteger throttled = new AtomicInteger();
@@ -175,6 +177,15 @@ public final class ArmEmulator implements AutoCloseable {
     /** The next {@code times} matching calls stall for {@code stall} before being answered normally (client timeouts). */
     public void stallNext(String method, String pathRegex, Duration stall, int times) {
         faults.add(new Fault(method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, stall, new AtomicInteger(times)));
+    }
+
+    /**
+     * A test hook: writes to resources matching {@code idRegex} answer with an {@code Azure-AsyncOperation} or
+     * {@code Location} URL on {@code base} (say {@code http://127.0.0.1:<port>} of a server that is not ARM), as a
+     * compromised or spoofed endpoint could; a client must not follow it with its token.
+     */
+    public void pollUrlsOn(String idRegex, String base) {
+        foreignPollBases.put(Pattern.compile(idRegex, Pattern.CASE_INSENSITIVE), base);
     }
 
     /** Drops the injected faults that remain for paths given as exactly {@code pathRegex} (the incident is over). */
@@ -603,7 +614,9 @@ public final class ArmEmulator implements AutoCloseable {
         Matcher subscription = SUBSCRIPTION.matcher(path);
         subscription.find();
         String apiVersion = query.replaceAll(".*api-version=([^&]+).*", "$1");
-        return endpoint() + "/subscriptions/" + subscription.group(1) + "/providers/arcfleet.emulator/operations/"
+        String base = foreignPollBases.entrySet().stream().filter(e -> e.getKey().matcher(path).find())
+                .map(Map.Entry::getValue).findFirst().orElse(endpoint());
+        return base + "/subscriptions/" + subscription.group(1) + "/providers/arcfleet.emulator/operations/"
                 + operationId + "?api-version=" + apiVersion;
     }
 

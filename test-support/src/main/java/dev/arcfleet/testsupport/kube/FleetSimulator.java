@@ -147,6 +147,34 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     /**
+     * One {@code --set} argument as Helm's strvals reads it: ',' separates {@code key=value} pairs, '\\' takes the next
+     * character as it is. (Lists and typed values are not simulated: the agents' chart is given strings and switches.)
+     */
+    static Map<String, String> helmSet(String arg) {
+        Map<String, String> values = new LinkedHashMap<>();
+        StringBuilder key = new StringBuilder();
+        StringBuilder value = new StringBuilder();
+        boolean inValue = false;
+        for (int i = 0; i < arg.length(); i++) {
+            char c = arg.charAt(i);
+            if (c == '\\' && i + 1 < arg.length()) {
+                (inValue ? value : key).append(arg.charAt(++i));
+            } else if (c == ',') {
+                values.put(key.toString(), value.toString());
+                key.setLength(0);
+                value.setLength(0);
+                inValue = false;
+            } else if (c == '=' && !inValue) {
+                inValue = true;
+            } else {
+                (inValue ? value : key).append(c);
+            }
+        }
+        values.put(key.toString(), value.toString());
+        return values;
+    }
+
+    /**
      * What {@code helm upgrade --install azure-arc} of the agents' chart does, and then the agents: only with a pinned
      * chart version and the installer's rights in place; the agents read their private key from the
      * {@code azure-arc-connect-privatekey} Secret (owned by the release, or Helm refuses to adopt it), write
@@ -164,9 +192,8 @@ public final class FleetSimulator implements AutoCloseable {
         Map<String, String> values = new LinkedHashMap<>();
         String version = null;
         for (int i = 0; i + 1 < args.size(); i++) {
-            if ("--set".equals(args.get(i))) {
-                String kv = args.get(i + 1).toString();
-                values.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            if ("--set".equals(args.get(i)) || "--set-string".equals(args.get(i))) {
+                values.putAll(helmSet(args.get(i + 1).toString()));
             } else if ("--version".equals(args.get(i))) {
                 version = args.get(i + 1).toString();
             }

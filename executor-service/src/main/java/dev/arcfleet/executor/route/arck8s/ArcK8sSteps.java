@@ -178,26 +178,48 @@ public class ArcK8sSteps implements RouteSteps {
         return new KubeObject("v1", "Secret", ArcConnection.NAMESPACE, AGENT_KEY_SECRET, manifest, true, KubeAction.CREATE_ONLY);
     }
 
-    /** The values {@code az connectedk8s connect} sets, with the identity values its data plane would otherwise supply. */
+    /**
+     * The values {@code az connectedk8s connect} sets, with the identity values its data plane would otherwise supply,
+     * each as the pair of arguments that sets it: strings with {@code --set-string} and escaped as Helm's parser reads
+     * them (a ',' would start another value, a leading '{' a list), so a value from a plan is one string and nothing more;
+     * the two switches with {@code --set}.
+     */
     List<String> helmValues(AzureTarget azure, String resourceName, String distribution, String infrastructure, boolean iot) {
         List<String> values = new ArrayList<>();
-        values.add("global.subscriptionId=" + azure.subscriptionId());
-        values.add("global.resourceGroupName=" + azure.resourceGroup());
-        values.add("global.resourceName=" + resourceName);
-        values.add("global.location=" + azure.location());
+        string(values, "global.subscriptionId", azure.subscriptionId());
+        string(values, "global.resourceGroupName", azure.resourceGroup());
+        string(values, "global.resourceName", resourceName);
+        string(values, "global.location", azure.location());
         if (agents.tenantId() != null && !agents.tenantId().isBlank()) {
-            values.add("global.tenantId=" + agents.tenantId());
+            string(values, "global.tenantId", agents.tenantId());
         }
-        values.add("global.kubernetesDistro=" + distribution);
-        values.add("global.kubernetesInfra=" + infrastructure);
-        values.add("global.azureEnvironment=" + agents.azureEnvironment());
-        values.add("systemDefaultValues.spnOnboarding=false");
-        values.add("systemDefaultValues.clusterconnect-agent.enabled=true");
+        string(values, "global.kubernetesDistro", distribution);
+        string(values, "global.kubernetesInfra", infrastructure);
+        string(values, "global.azureEnvironment", agents.azureEnvironment());
+        values.addAll(List.of("--set", "systemDefaultValues.spnOnboarding=false"));
+        values.addAll(List.of("--set", "systemDefaultValues.clusterconnect-agent.enabled=true"));
         if (iot) {
-            values.add("systemDefaultValues.customLocations.enabled=true");
-            values.add("systemDefaultValues.customLocations.oid=" + agents.customLocationsObjectId());
+            values.addAll(List.of("--set", "systemDefaultValues.customLocations.enabled=true"));
+            string(values, "systemDefaultValues.customLocations.oid", agents.customLocationsObjectId());
         }
         return values;
+    }
+
+    private static void string(List<String> args, String key, String value) {
+        args.add("--set-string");
+        args.add(key + "=" + helmEscaped(value));
+    }
+
+    /** {@code value} as Helm's {@code --set} parser reads it back unchanged: '\', ',', '=', '{', '}', '[', ']' escaped. */
+    public static String helmEscaped(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 8);
+        for (char c : value.toCharArray()) {
+            if ("\\,={}[]".indexOf(c) >= 0) {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
     }
 
     private List<KubeObject> installerObjects(AzureTarget azure, String resourceName, String distribution,
@@ -210,10 +232,7 @@ public class ArcK8sSteps implements RouteSteps {
                 "subjects", List.of(Map.of("kind", "ServiceAccount", "name", INSTALLER, "namespace", RELEASE_NAMESPACE)));
         List<String> args = new ArrayList<>(List.of("upgrade", "--install", RELEASE, agents.chart(), "--version",
                 agents.version(), "--namespace", RELEASE_NAMESPACE, "--create-namespace", "--wait", "--timeout", "1200s"));
-        for (String value : helmValues(azure, resourceName, distribution, infrastructure, iot)) {
-            args.add("--set");
-            args.add(value);
-        }
+        args.addAll(helmValues(azure, resourceName, distribution, infrastructure, iot));
         Map<String, Object> container = Map.of("name", "helm", "image", agents.installerImage(), "args", args);
         Map<String, Object> job = Map.of("apiVersion", "batch/v1", "kind", "Job",
                 "metadata", Map.of("name", INSTALL_JOB, "namespace", RELEASE_NAMESPACE),

@@ -132,7 +132,7 @@ public final class Extensions {
                             "dataCollectionRuleId", ruleId,
                             "description", "routes monitoring data to a Log Analytics workspace")))));
         }
-        steps.add(StepSpec.arm("extension-" + Names.dns(extension.name(), 50), put(connectedClusterId, extension)));
+        steps.add(StepSpec.arm("extension-" + Names.slug(extension.name(), 50), put(connectedClusterId, extension)));
         return steps;
     }
 }

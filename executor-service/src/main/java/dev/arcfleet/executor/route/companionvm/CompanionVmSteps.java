@@ -1,5 +1,6 @@
 package dev.arcfleet.executor.route.companionvm;
 
+import dev.arcfleet.contracts.Ids;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.executor.route.ApiVersions;
@@ -11,6 +12,7 @@ import dev.arcfleet.executor.route.Placeholders;
 import dev.arcfleet.executor.route.RouteSteps;
 import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.executor.route.WaitFor;
+import dev.arcfleet.support.log.LogSafe;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -78,6 +80,12 @@ public class CompanionVmSteps implements RouteSteps {
         String vm = vmName(nodeId);
         String hostNode = params.getOrDefault("hostNode", nodeId.substring(nodeId.lastIndexOf('/') + 1));
         String machineId = azure.providerResourceId("Microsoft.HybridCompute", "machines", vm);
+        if (!Ids.valid(Ids.LABEL_VALUE, hostNode)) {
+            // it would stand in the VM's kubernetes.io/hostname node selector: a label value, or nothing
+            return List.of(StepSpec.refused("require-host-node", "hostNode " + quoted(hostNode) + " is not a Kubernetes"
+                    + " node name that fits a label value (at most 63 of A-Za-z0-9._-, beginning and ending with a letter"
+                    + " or digit); no VM can be pinned to it"));
+        }
         return List.of(
                 StepSpec.await("require-host-node", WaitFor.kube("v1", null, "Node", hostNode, "metadata.name", hostNode,
                         operatorCheckTimeout).withHint("cluster " + params.getOrDefault("clusterId", "?") + " has no node "
@@ -109,7 +117,7 @@ public class CompanionVmSteps implements RouteSteps {
     }
 
     /** azcmagent's configuration file: its long flag names as keys (docs/azure-contract.md, "Companion VM"). */
-    static String azcmagentConfig(String vm, String nodeId, Map<String, String> params, AzureTarget azure) {
+    public static String azcmagentConfig(String vm, String nodeId, Map<String, String> params, AzureTarget azure) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("tenant-id", SP_TENANT_ID);
         config.put("subscription-id", azure.subscriptionId());
@@ -127,9 +135,17 @@ public class CompanionVmSteps implements RouteSteps {
         return json.append('}').toString();
     }
 
-    /** A tag value within azcmagent's {@code k=v,k=v} form: no separators. */
+    /**
+     * A tag value within azcmagent's {@code k=v,k=v} form: an id as it is when it is a plain id (no separator, no
+     * placeholder, no control character), else its unique derived name.
+     */
     private static String tagValue(String value) {
-        return value.replaceAll("[,=]", "_");
+        return Ids.valid(Ids.NODE_ID, value) ? value : Names.dns(value, 63);
+    }
+
+    private static String quoted(String value) {
+        String clipped = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+        return "'" + LogSafe.of(clipped) + "'";
     }
 
     private static KubeObject onboardingSecret(String vm, String nodeId, Map<String, String> params, AzureTarget azure) {

@@ -111,7 +111,7 @@ public class IotOperationsSteps implements RouteSteps {
                 "properties.securityProfile.workloadIdentity.enabled", "true", operatorCheckTimeout).withHint(
                 "IoT Operations needs workload identity on the cluster (az connectedk8s update --enable-workload-identity)")));
         for (String provider : PROVIDERS) {
-            steps.add(StepSpec.await("require-provider-" + Names.dns(provider, 50), WaitFor.arm("/subscriptions/"
+            steps.add(StepSpec.await("require-provider-" + Names.slug(provider, 50), WaitFor.arm("/subscriptions/"
                     + azure.subscriptionId() + "/providers/" + provider, ApiVersions.RESOURCE_PROVIDERS, "registrationState",
                     "Registered", operatorCheckTimeout).withHint("the subscription is not registered for resource provider "
                     + provider + ": az provider register --namespace " + provider)));

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import jakarta.inject.Inject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -37,6 +38,7 @@ public class IntrospectingTokenStore implements TokenStore {
     /** Access-ordered, so the eldest entry is the one used longest ago; guarded by itself. */
     private final LinkedHashMap<String, Answer> cache;
 
+    @Inject
     public IntrospectingTokenStore(AuthConfig config, ObjectMapper mapper) {
         this(config, mapper, MAX_CACHED);
     }

@@ -6,7 +6,6 @@ import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.LocalPostgres;
 import dev.arcfleet.testsupport.ServiceProcess;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,7 +35,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The broker SIGKILLed and restarted while devices stream registrations into {@code fleet.registrations}: every
  * registration the broker acknowledged reaches exactly one decision (PLANNED or BLOCKED on {@code onboarding.status}),
- * through inventory and planner as processes that reconnect by themselves.
+ * through inventory and planner as processes that reconnect by themselves. The broker is the one {@code bin/fleet-local}
+ * runs, authentication and ACLs on: the devices write as {@code fleet-device}, each service as its own user.
  */
 class BrokerRestartIT {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -53,15 +53,17 @@ class BrokerRestartIT {
         List<ServiceProcess> services = new ArrayList<>();
         try (KafkaProcess kafka = KafkaProcess.start(root, root.resolve("e2e-tests/target/kafka-restart-" + run))) {
             String bootstrap = kafka.bootstrapServers();
-            createTopics(bootstrap);
-            services.addAll(FaultLoad.inventoryAndPlanner(root, bootstrap, service -> LocalPostgres.database(service + "_restart")));
+            createTopics(kafka.client("admin"));
+            services.addAll(FaultLoad.inventoryAndPlanner(root, bootstrap, service -> LocalPostgres.database(service + "_restart"),
+                    kafka::serviceEnv));
 
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             AtomicInteger failed = new AtomicInteger();
             Instant killedAt;
             Instant restartedAt;
-            try (KafkaProducer<String, String> producer = FaultLoad.producer(bootstrap,
-                    Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000))) {
+            Map<String, Object> device = new HashMap<>(kafka.client("fleet-device"));
+            device.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+            try (KafkaProducer<String, String> producer = FaultLoad.producer(bootstrap, device)) {
                 long started = System.nanoTime();
                 killedAt = null;
                 CompletableFuture<Instant> restart = null;
@@ -99,12 +101,13 @@ class BrokerRestartIT {
             Map<String, Set<String>> decisions = new HashMap<>();
             AtomicInteger records = new AtomicInteger();
             Instant waitFrom = Instant.now();
-            try (KafkaConsumer<String, String> status = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            Map<String, Object> checker = new HashMap<>(kafka.client("admin"));
+            checker.putAll(Map.of(
                     ConsumerConfig.GROUP_ID_CONFIG, "restart-check-" + run,
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+            try (KafkaConsumer<String, String> status = new KafkaConsumer<>(checker)) {
                 status.subscribe(List.of(Topics.STATUS));
                 await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(10)).until(() -> {
                     status.poll(Duration.ofMillis(500)).forEach(r -> count(r, decisions, records));
@@ -151,8 +154,8 @@ class BrokerRestartIT {
         }
     }
 
-    private static void createTopics(String bootstrap) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    private static void createTopics(Map<String, Object> adminClient) throws Exception {
+        try (Admin admin = Admin.create(adminClient)) {
             List<NewTopic> topics = new ArrayList<>();
             for (String topic : Topics.MAIN) {
                 topics.add(new NewTopic(topic, 3, (short) 1));

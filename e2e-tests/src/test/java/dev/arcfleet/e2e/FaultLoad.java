@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** What the fault tests send and run: registrations that get one decision each, and inventory plus planner. */
@@ -55,15 +56,23 @@ final class FaultLoad {
 
     /** inventory and planner as processes on the given broker, each with the database {@code jdbcUrl} names for it. */
     static List<ServiceProcess> inventoryAndPlanner(Path root, String bootstrap, UnaryOperator<String> jdbcUrl) {
+        return inventoryAndPlanner(root, bootstrap, jdbcUrl, service -> Map.of());
+    }
+
+    /** The same, each service also with {@code kafkaEnv}'s Kafka login settings for it (by short name). */
+    static List<ServiceProcess> inventoryAndPlanner(Path root, String bootstrap, UnaryOperator<String> jdbcUrl,
+                                                    Function<String, Map<String, String>> kafkaEnv) {
         List<ServiceProcess> services = new ArrayList<>();
         for (String service : List.of("inventory", "planner")) {
-            services.add(ServiceProcess.start(root, service + "-service", Map.of(
+            Map<String, String> env = new HashMap<>(Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                     "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl.apply(service),
                     "QUARKUS_DATASOURCE_USERNAME", "postgres",
                     "QUARKUS_DATASOURCE_PASSWORD", "",
                     "FLEET_DISCOVERY_ENABLED", "false",
-                    LocalAdminToken.ENV, LocalAdminToken.file()), root.resolve("e2e-tests/target/e2e-logs")));
+                    LocalAdminToken.ENV, LocalAdminToken.file()));
+            env.putAll(kafkaEnv.apply(service));
+            services.add(ServiceProcess.start(root, service + "-service", env, root.resolve("e2e-tests/target/e2e-logs")));
         }
         services.forEach(s -> s.awaitReady(Duration.ofSeconds(90)));
         return services;

@@ -6,6 +6,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +24,8 @@ import java.util.concurrent.ExecutionException;
  * counts: the high-volume node and status streams get 6, the plan topics 3 (one plan per cluster), dead-letter topics
  * 1. Waits up to a minute for the broker.
  *
- * <p>Usage: {@code CreateTopics <bootstrap>}
+ * <p>Usage: {@code CreateTopics <bootstrap> [client.properties]}: the optional file holds the client's security
+ * settings (the local broker's {@code admin.properties}, see {@link KafkaSecrets}).
  */
 public final class CreateTopics {
     private CreateTopics() {
@@ -41,6 +45,11 @@ public final class CreateTopics {
     public static void main(String[] args) throws Exception {
         String bootstrap = args.length > 0 ? args[0] : "127.0.0.1:9092";
         Properties props = new Properties();
+        if (args.length > 1) {
+            try (Reader in = Files.newBufferedReader(Path.of(args[1]))) {
+                props.load(in);
+            }
+        }
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");

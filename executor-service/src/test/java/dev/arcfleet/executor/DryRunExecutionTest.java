@@ -59,6 +59,20 @@ class DryRunExecutionTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTheApiAndItsBearerScheme() {
+        io.restassured.path.json.JsonPath doc = io.restassured.RestAssured.given().queryParam("format", "json")
+                .get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        org.assertj.core.api.Assertions.assertThat(doc.getString("info.title")).contains("executor-service");
+        org.assertj.core.api.Assertions.assertThat(doc.getMap("paths")).containsKeys("/api/v1/executions/{planId}",
+                "/api/v1/executions/{planId}/retry");
+        org.assertj.core.api.Assertions.assertThat(doc.getString("components.securitySchemes.fleetToken.scheme"))
+                .isEqualTo("bearer");
+        org.assertj.core.api.Assertions.assertThat(String.valueOf(doc.<Object>get("paths.'/api/v1/executions/{planId}/retry'.post.security")))
+                .as("a write names the scheme").contains("fleetToken");
+        io.restassured.RestAssured.given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
     void arcK8sPlanRunsEveryStepInDryRunAndReportsSucceeded() throws Exception {
         String cluster = "ghent-line3-" + UUID.randomUUID().toString().substring(0, 8);
         OnboardingPlan plan = plan(Route.ARC_K8S, new Target(TargetKind.CLUSTER, cluster),

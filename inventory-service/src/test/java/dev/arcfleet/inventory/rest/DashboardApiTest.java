@@ -204,6 +204,19 @@ class DashboardApiTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTheApiAndItsBearerScheme() {
+        io.restassured.path.json.JsonPath doc = io.restassured.RestAssured.given().queryParam("format", "json")
+                .get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        org.assertj.core.api.Assertions.assertThat(doc.getString("info.title")).contains("inventory-service");
+        org.assertj.core.api.Assertions.assertThat(doc.getMap("paths")).containsKeys("/api/v1/registrations", "/api/v1/nodes", "/api/v1/clusters");
+        org.assertj.core.api.Assertions.assertThat(doc.getString("components.securitySchemes.fleetToken.scheme"))
+                .isEqualTo("bearer");
+        org.assertj.core.api.Assertions.assertThat(String.valueOf(doc.<Object>get("paths.'/api/v1/registrations'.post.security")))
+                .as("a write names the scheme").contains("fleetToken");
+        io.restassured.RestAssured.given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
     void metricsCountRegistrationsByOutcome() {
         given().contentType("application/json").body("[{\"deviceId\": \"m-" + UUID.randomUUID() + "\"},"
                 + " {\"deviceId\": \"\", \"deviceClass\": \"TOASTER\"}]").post("/api/v1/registrations").then().statusCode(200);

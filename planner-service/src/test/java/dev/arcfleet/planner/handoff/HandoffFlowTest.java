@@ -143,6 +143,19 @@ class HandoffFlowTest {
         given().queryParam("site", "a\nb").get("/api/v1/handoffs").then().statusCode(400);
     }
 
+    @Test
+    void theOpenApiDocumentDescribesTheApiAndItsBearerScheme() {
+        io.restassured.path.json.JsonPath doc = io.restassured.RestAssured.given().queryParam("format", "json")
+                .get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        org.assertj.core.api.Assertions.assertThat(doc.getString("info.title")).contains("planner-service");
+        org.assertj.core.api.Assertions.assertThat(doc.getMap("paths")).containsKeys("/api/v1/handoffs", "/api/v1/decisions/preview");
+        org.assertj.core.api.Assertions.assertThat(doc.getString("components.securitySchemes.fleetToken.scheme"))
+                .isEqualTo("bearer");
+        org.assertj.core.api.Assertions.assertThat(String.valueOf(doc.<Object>get("paths.'/api/v1/handoffs'.post.security")))
+                .as("a write names the scheme").contains("fleetToken");
+        io.restassured.RestAssured.given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
     private static List<StatusEvent> events(ConsumerTask<String, String> task, String prefix, StatusType type) {
         return task.getRecords().stream().filter(r -> r.key() != null && r.key().startsWith(prefix)).map(r -> {
             try {

@@ -190,9 +190,9 @@ public final class FleetClient {
         int kits = 0;
         for (Iterator<String> sites = JSON.readTree(overview.body()).path("awaiting").fieldNames(); sites.hasNext(); ) {
             JsonNode kit = makeKit(plannerBase, token, sites.next());
-            System.out.printf("hand-off kit %s for site %s: %d DIRECT_AGENT nodes (bin/fleet-local handoff %s)%n",
-                    kit.path("kitId").asText(), kit.path("site").asText(), kit.path("nodes").asInt(),
-                    kit.path("site").asText());
+            System.out.printf("hand-off kit %s for site %s: %d DIRECT_AGENT nodes (its script: GET %s/api/v1/handoffs/%s/script)%n",
+                    kit.path("kitId").asText(), kit.path("site").asText(), kit.path("nodes").asInt(), plannerBase,
+                    kit.path("kitId").asText());
             kits++;
         }
         return kits;

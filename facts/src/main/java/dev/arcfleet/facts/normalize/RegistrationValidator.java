@@ -49,6 +49,10 @@ public class RegistrationValidator {
         }
         String hostname = text(node, "hostname", errors, false, 253);
         String site = text(node, "site", errors, false, 128);
+        if (site != null && !dev.arcfleet.contracts.Ids.SITE.matcher(site).matches()) {
+            // the shape every reader of a site checks (the executor refuses plans with another): refused here first
+            errors.add(new FieldError("site", "must be 1 to 128 characters of A-Za-z0-9._:-, got \"" + clip(site) + "\""));
+        }
         String deviceClass = text(node, "deviceClass", errors, false, 32);
         if (deviceClass != null && !isEnum(DeviceClass.class, deviceClass)) {
             errors.add(new FieldError("deviceClass", "must be one of " + DEVICE_CLASSES + ", got \"" + clip(deviceClass) + "\""));

@@ -74,6 +74,16 @@ class RegistrationValidatorTest {
         assertThat(v.errors()).extracting(FieldError::message).allSatisfy(m -> assertThat(m).contains("control characters"));
     }
 
+    /** A site the executor would refuse on a plan (a space, a slash) is refused at registration, not left PLANNED. */
+    @Test
+    void rejectsASiteOutsideTheSharedShape() throws Exception {
+        for (String site : new String[] {"ghent line3", "ghent/line3", "ghent;rm"}) {
+            Validated v = validate("{\"deviceId\": \"x\", \"site\": \"" + site + "\"}");
+            assertThat(v.errors()).extracting(FieldError::field).as(site).containsExactly("site");
+        }
+        assertThat(validate("{\"deviceId\": \"x\", \"site\": \"ghent-line3.eu:1\"}").errors()).isEmpty();
+    }
+
     @Test
     void rejectsOverlongFieldsWithTheirLength() throws Exception {
         Validated v = validate("{\"deviceId\": \"x\", \"osImage\": \"" + "a".repeat(600) + "\"}");

@@ -38,6 +38,14 @@ final class Pipeline implements AutoCloseable {
         List<String> topics = new ArrayList<>(Topics.MAIN);
         Topics.MAIN.forEach(t -> topics.add(Topics.deadLetter(t)));
         LocalKafka.createTopics(topics);
+        // the services' own token: inventory answers token introspection only to it (and to admins)
+        java.nio.file.Path serviceToken;
+        try {
+            serviceToken = java.nio.file.Files.createTempFile("service-token-", ".txt");
+            java.nio.file.Files.writeString(serviceToken, "afo_e2e-service-" + java.util.UUID.randomUUID() + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         for (String service : SERVICE_NAMES) {
             Map<String, String> env = new HashMap<>(Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
@@ -46,7 +54,8 @@ final class Pipeline implements AutoCloseable {
                     "QUARKUS_DATASOURCE_PASSWORD", "",
                     "EXECUTOR_MODE", "dry-run",
                     "EXECUTOR_AGENTS_CUSTOM_LOCATIONS_OBJECT_ID", "00000000-0000-0000-0000-0000000dc10c",
-                    LocalAdminToken.ENV, LocalAdminToken.file()));
+                    LocalAdminToken.ENV, LocalAdminToken.file(),
+                    "FLEET_AUTH_SERVICE_TOKEN_FILE", serviceToken.toString()));
             if (!pipeline.services.isEmpty()) {
                 // planner and executor check tokens with inventory, which starts first
                 env.put("FLEET_AUTH_INTROSPECTION_URL", pipeline.inventory().baseUrl() + "/api/v1/tokens/introspect");

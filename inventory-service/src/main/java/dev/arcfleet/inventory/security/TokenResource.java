@@ -8,7 +8,6 @@ import io.quarkus.logging.Log;
 import dev.arcfleet.support.security.Roles;
 import dev.arcfleet.support.security.TokenHash;
 import dev.arcfleet.support.security.TokenIdentityProvider;
-import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -97,7 +96,7 @@ public class TokenResource {
 
     @POST
     @Path("/introspect")
-    @PermitAll
+    @RolesAllowed({Roles.SERVICE, Roles.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
     public Response introspect(JsonNode body) {
         String token = body == null ? null : text(body, "token");

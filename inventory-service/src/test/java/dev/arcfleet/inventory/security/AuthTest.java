@@ -34,6 +34,7 @@ import static org.hamcrest.Matchers.notNullValue;
 @QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_auth"))
 class AuthTest {
     static final String ADMIN_TOKEN = "afo_test-admin-" + UUID.randomUUID();
+    static final String SERVICE_TOKEN = "afo_test-service-" + UUID.randomUUID();
 
     public static class AuthOn implements QuarkusTestProfile {
         @Override
@@ -41,7 +42,10 @@ class AuthTest {
             try {
                 Path file = Files.createTempFile("admin-token-", ".txt");
                 Files.writeString(file, ADMIN_TOKEN + "\n");
+                Path service = Files.createTempFile("service-token-", ".txt");
+                Files.writeString(service, SERVICE_TOKEN + "\n");
                 return Map.of("fleet.auth.enabled", "true", "fleet.auth.admin-token-file", file.toString(),
+                        "fleet.auth.service-token-file", service.toString(),
                         "fleet.registrations.rate-limit.registrar.burst", "4",
                         "fleet.registrations.rate-limit.registrar.per-second", "0.2");
             } catch (IOException e) {
@@ -161,17 +165,26 @@ class AuthTest {
                 .post("/api/v1/tokens").then().statusCode(201).extract().jsonPath();
         String token = created.getString("token");
 
-        given().contentType("application/json").body(Map.of("token", token)).post("/api/v1/tokens/introspect").then()
+        as(SERVICE_TOKEN).body(Map.of("token", token)).post("/api/v1/tokens/introspect").then()
                 .statusCode(200).body("active", equalTo(true)).body("role", equalTo("registrar")).body("site", equalTo("lyon"));
-        given().contentType("application/json").body(Map.of("token", ADMIN_TOKEN)).post("/api/v1/tokens/introspect").then()
+        as(SERVICE_TOKEN).body(Map.of("token", ADMIN_TOKEN)).post("/api/v1/tokens/introspect").then()
                 .statusCode(200).body("active", equalTo(true)).body("role", equalTo("admin"));
-        given().contentType("application/json").body(Map.of("token", "afo_never-issued")).post("/api/v1/tokens/introspect")
+        as(SERVICE_TOKEN).body(Map.of("token", "afo_never-issued")).post("/api/v1/tokens/introspect")
                 .then().statusCode(200).body("active", equalTo(false)).body("role", equalTo(null));
-        given().contentType("application/json").body("{}").post("/api/v1/tokens/introspect").then().statusCode(400)
+        as(SERVICE_TOKEN).body("{}").post("/api/v1/tokens/introspect").then().statusCode(400)
                 .body("errors.field", hasItem("token"));
 
-        as(ADMIN_TOKEN).delete("/api/v1/tokens/" + created.getString("tokenId")).then().statusCode(200);
+        // only the services (their service token) and admins may ask: nobody else learns which tokens are live
         given().contentType("application/json").body(Map.of("token", token)).post("/api/v1/tokens/introspect").then()
+                .statusCode(401);
+        as(token).body(Map.of("token", ADMIN_TOKEN)).post("/api/v1/tokens/introspect").then().statusCode(403);
+        as(ADMIN_TOKEN).body(Map.of("token", token)).post("/api/v1/tokens/introspect").then().statusCode(200)
+                .body("active", equalTo(true));
+        as(SERVICE_TOKEN).body("{\"deviceId\": \"svc-" + UUID.randomUUID() + "\"}").post("/api/v1/registrations").then()
+                .statusCode(403);
+
+        as(ADMIN_TOKEN).delete("/api/v1/tokens/" + created.getString("tokenId")).then().statusCode(200);
+        as(SERVICE_TOKEN).body(Map.of("token", token)).post("/api/v1/tokens/introspect").then()
                 .statusCode(200).body("active", equalTo(false));
     }
 

@@ -23,6 +23,13 @@ public interface AuthConfig {
      */
     Optional<String> introspectionUrl();
 
+    /**
+     * A file holding the service token (one line, at least 24 characters) the services present to one another:
+     * inventory-service answers token introspection only to it (role {@code service}) or to an admin; planner and
+     * executor send it with every introspection call. Mount the same Secret into all three.
+     */
+    Optional<String> serviceTokenFile();
+
     /** How long such an answer is reused; a revoked token is refused by these services at most this much later. */
     @WithDefault("30s")
     java.time.Duration introspectionCacheTtl();

@@ -33,6 +33,8 @@ public class IntrospectingTokenStore implements TokenStore {
 
     private final Optional<URI> endpoint;
     private final Duration ttl;
+    /** What this service presents to the introspection endpoint (fleet.auth.service-token-file). */
+    private final Optional<String> serviceToken;
     private final ObjectMapper mapper;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     /** Access-ordered, so the eldest entry is the one used longest ago; guarded by itself. */
@@ -45,6 +47,7 @@ public class IntrospectingTokenStore implements TokenStore {
 
     IntrospectingTokenStore(AuthConfig config, ObjectMapper mapper, int maxCached) {
         this.endpoint = config.introspectionUrl().map(URI::create);
+        this.serviceToken = config.serviceTokenFile().map(IntrospectingTokenStore::readToken);
         this.ttl = config.introspectionCacheTtl();
         this.mapper = mapper;
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
@@ -80,8 +83,11 @@ public class IntrospectingTokenStore implements TokenStore {
     private Optional<TokenGrant> ask(String token) {
         try {
             String body = mapper.writeValueAsString(Map.of("token", token));
-            HttpRequest request = HttpRequest.newBuilder(endpoint.get()).timeout(Duration.ofSeconds(5))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint.get()).timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/json");
+            // inventory answers introspection only to the services (their shared service token) and to admins
+            serviceToken.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
+            HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(body)).build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new TokenCheckUnavailableException("the token check at " + endpoint.get() + " answered HTTP "
@@ -100,6 +106,14 @@ public class IntrospectingTokenStore implements TokenStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TokenCheckUnavailableException("interrupted while checking a token", e);
+        }
+    }
+
+    private static String readToken(String file) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(file), java.nio.charset.StandardCharsets.UTF_8).trim();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("fleet.auth.service-token-file " + file + " cannot be read: " + e.getMessage(), e);
         }
     }
 }

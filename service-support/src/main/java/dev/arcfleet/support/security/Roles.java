@@ -12,6 +12,8 @@ public final class Roles {
     public static final String OPERATOR = "operator";
     public static final String ADMIN = "admin";
     public static final String REGISTRAR = "registrar";
+    /** The services themselves, on one another's internal endpoints (token introspection). */
+    public static final String SERVICE = "service";
     /** The identity attribute naming the site a registrar token is bound to. */
     public static final String SITE_ATTRIBUTE = "fleet.site";
 
@@ -24,6 +26,7 @@ public final class Roles {
             case OPERATOR -> Set.of(OPERATOR, READER);
             case READER -> Set.of(READER);
             case REGISTRAR -> Set.of(REGISTRAR);
+            case SERVICE -> Set.of(SERVICE);
             default -> Set.of();
         };
     }

@@ -26,24 +26,27 @@ import java.util.Optional;
 @ApplicationScoped
 public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
     private static final TokenGrant BOOTSTRAP_ADMIN = new TokenGrant("admin (bootstrap token)", Roles.ADMIN, null);
+    private static final TokenGrant SERVICE = new TokenGrant("service (service token)", Roles.SERVICE, null);
 
     private final byte[] adminHash;
+    private final byte[] serviceHash;
     private final TokenStore store;
 
     public TokenIdentityProvider(AuthConfig config, TokenStore store) {
         this.store = store;
         this.adminHash = config.adminTokenFile().map(TokenIdentityProvider::readAdminHash).orElse(null);
+        this.serviceHash = config.serviceTokenFile().map(TokenIdentityProvider::readAdminHash).orElse(null);
     }
 
     private static byte[] readAdminHash(String file) {
         try {
             String token = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
             if (token.length() < 24) {
-                throw new IllegalStateException("the admin token in " + file + " is shorter than 24 characters");
+                throw new IllegalStateException("the token in " + file + " is shorter than 24 characters");
             }
             return TokenHash.of(token).getBytes(StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new IllegalStateException("fleet.auth.admin-token-file " + file + " cannot be read: " + e.getMessage(), e);
+            throw new IllegalStateException("the token file " + file + " cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -58,6 +61,9 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
         if (isBootstrapAdmin(token)) {
             return Uni.createFrom().item(identity(BOOTSTRAP_ADMIN));
         }
+        if (isServiceToken(token)) {
+            return Uni.createFrom().item(identity(SERVICE));
+        }
         return context.runBlocking(() -> identity(store.lookup(token).orElseThrow(() -> {
             Log.debug("a bearer token that is unknown or revoked was refused");
             return new AuthenticationFailedException("unknown or revoked token");
@@ -66,11 +72,16 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
 
     /** What the token grants, if anything; may block (the store is asked). */
     public Optional<TokenGrant> grantOf(String token) {
-        return isBootstrapAdmin(token) ? Optional.of(BOOTSTRAP_ADMIN) : store.lookup(token);
+        return isBootstrapAdmin(token) ? Optional.of(BOOTSTRAP_ADMIN)
+                : isServiceToken(token) ? Optional.of(SERVICE) : store.lookup(token);
     }
 
     private boolean isBootstrapAdmin(String token) {
         return adminHash != null && MessageDigest.isEqual(adminHash, TokenHash.of(token).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private boolean isServiceToken(String token) {
+        return serviceHash != null && MessageDigest.isEqual(serviceHash, TokenHash.of(token).getBytes(StandardCharsets.US_ASCII));
     }
 
     private static SecurityIdentity identity(TokenGrant grant) {

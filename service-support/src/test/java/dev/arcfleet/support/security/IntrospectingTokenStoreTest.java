@@ -26,6 +26,8 @@ class IntrospectingTokenStoreTest {
     private HttpServer server;
     private final List<String> asked = new ArrayList<>();
     private final ObjectMapper json = new ObjectMapper();
+    private final java.util.List<String> authorizations = new java.util.ArrayList<>();
+    private java.nio.file.Path serviceTokenFile;
 
     @BeforeEach
     void start() throws IOException {
@@ -34,6 +36,7 @@ class IntrospectingTokenStoreTest {
             String token = json.readTree(exchange.getRequestBody()).path("token").asText();
             synchronized (asked) {
                 asked.add(token);
+                authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             }
             byte[] body = ("{\"active\": " + token.startsWith("good") + ", \"name\": \"" + token
                     + "\", \"role\": \"reader\"}").getBytes(StandardCharsets.UTF_8);
@@ -69,8 +72,25 @@ class IntrospectingTokenStoreTest {
             public Duration introspectionCacheTtl() {
                 return Duration.ofMinutes(5);
             }
+
+            public Optional<String> serviceTokenFile() {
+                return Optional.ofNullable(serviceTokenFile).map(Object::toString);
+            }
         };
         return new IntrospectingTokenStore(config, json, capacity);
+    }
+
+    @Test
+    void eachCallPresentsTheServiceToken() throws IOException {
+        serviceTokenFile = java.nio.file.Files.createTempFile("service-token-", ".txt");
+        java.nio.file.Files.writeString(serviceTokenFile, "afo_service-token-for-the-test\n");
+        IntrospectingTokenStore store = store(3);
+        store.lookup("good-a");
+        store.lookup("bad-b");
+        synchronized (asked) {
+            assertThat(authorizations).containsExactly("Bearer afo_service-token-for-the-test",
+                    "Bearer afo_service-token-for-the-test");
+        }
     }
 
     @Test

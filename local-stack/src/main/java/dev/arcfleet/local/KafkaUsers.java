@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -22,8 +23,6 @@ import org.apache.kafka.common.resource.ResourceType;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -116,17 +115,11 @@ public final class KafkaUsers {
 
     /** Credentials and ACLs as in {@code users}; each user must have a password file. */
     public static void apply(Admin admin, KafkaSecrets secrets, Map<String, List<AclBinding>> users) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            try {
-                admin.describeCluster().clusterId().get();
-                break;
-            } catch (ExecutionException e) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("Kafka did not answer the admin user within 60 s: " + e.getCause().getMessage(), e);
-                }
-                Thread.sleep(200);
-            }
+        try {
+            // the admin client retries a broker that is still starting until the timeout
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(60_000)).clusterId().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka did not answer the admin user within 60 s: " + e.getCause().getMessage(), e);
         }
         List<UserScramCredentialUpsertion> credentials = new ArrayList<>();
         for (String user : users.keySet()) {

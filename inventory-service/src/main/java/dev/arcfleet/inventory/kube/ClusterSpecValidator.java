@@ -90,8 +90,11 @@ public class ClusterSpecValidator {
         String path = text(access, "path", "access.path", mode == ClusterAccess.Mode.KUBECONFIG_FILE, MAX_PATH, errors);
         if (path != null && mode != null && mode != ClusterAccess.Mode.KUBECONFIG_FILE) {
             errors.add(new FieldError("access.path", "is only for mode KUBECONFIG_FILE"));
-        } else if (path != null && KubeconfigRules.pathProblem(kubeconfigDir, path) != null) {
-            errors.add(new FieldError("access.path", KubeconfigRules.pathProblem(kubeconfigDir, path)));
+        } else if (path != null) {
+            String problem = KubeconfigRules.pathProblem(kubeconfigDir, path);
+            if (problem != null) {
+                errors.add(new FieldError("access.path", problem));
+            }
         }
         ClusterAccess.SecretRef secret = secret(access.get("secret"), mode, errors);
         if (mode == null) {

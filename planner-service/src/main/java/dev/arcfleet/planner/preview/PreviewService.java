@@ -1,4 +1,4 @@
-package dev.arcfleet.planner.service;
+package dev.arcfleet.planner.preview;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +11,7 @@ import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.planner.config.PolicyProvider;
 import dev.arcfleet.planner.decide.DecisionEngine;
 import dev.arcfleet.planner.decide.Policy;
-import dev.arcfleet.planner.persistence.NodeDecisionEntity;
+import dev.arcfleet.planner.plan.NodeDecisionEntity;
 import dev.arcfleet.planner.plan.PlanIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

@@ -1,4 +1,4 @@
-package dev.arcfleet.planner.service;
+package dev.arcfleet.planner.plan;
 
 import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -20,9 +20,6 @@ import dev.arcfleet.planner.config.PolicyProvider;
 import dev.arcfleet.planner.decide.DecisionEngine;
 import dev.arcfleet.planner.decide.Policy;
 import dev.arcfleet.planner.handoff.HandoffKit;
-import dev.arcfleet.planner.persistence.NodeDecisionEntity;
-import dev.arcfleet.planner.persistence.PlanEntity;
-import dev.arcfleet.planner.plan.PlanIds;
 import dev.arcfleet.support.outbox.Outbox;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -213,13 +210,13 @@ public class PlanningService {
         plan.updatedAt = Instant.now();
         if (Route.ARC_K8S.name().equals(plan.route) && event.type() == StatusType.SUCCEEDED) {
             for (PlanEntity dependent : PlanEntity.<PlanEntity>list("dependsOn = ?1 and state = ?2", plan.planId,
-                    PlanEntity.State.WAITING)) {
+                    PlanState.WAITING)) {
                 Log.infof("Arc plan %s succeeded: releasing %s plan %s", plan.planId, dependent.route, dependent.planId);
                 publishPlan(dependent, List.of(), event.correlationId());
             }
         } else if (Route.ARC_K8S.name().equals(plan.route) && event.type() == StatusType.FAILED) {
             for (PlanEntity dependent : PlanEntity.<PlanEntity>list("dependsOn = ?1 and state = ?2", plan.planId,
-                    PlanEntity.State.WAITING)) {
+                    PlanState.WAITING)) {
                 String reason = "waits for the Arc-enabled Kubernetes plan " + plan.planId + " of cluster " + plan.targetId
                         + ", which failed: " + event.detail() + "; it starts once that plan succeeds";
                 publishPlanStatus(dependent, StatusType.FAILED, reason, event.correlationId());
@@ -279,7 +276,7 @@ public class PlanningService {
             plan.capabilities = "";
             plan.parameters = json(Map.of());
             plan.createdAt = now;
-            plan.state = PlanEntity.State.PUBLISHED;
+            plan.state = PlanState.PUBLISHED;
         }
         boolean known = plan.revision != null;
         boolean perNode = route == Route.COMPANION_VM || route == Route.DIRECT_AGENT;
@@ -302,17 +299,17 @@ public class PlanningService {
             lookups.add(plan);
         }
         if (route == Route.DIRECT_AGENT) {
-            if (!plan.revision.equals(plan.publishedRevision) || plan.state == PlanEntity.State.SUPERSEDED) {
-                plan.state = PlanEntity.State.AWAITING_HANDOFF;
+            if (!plan.revision.equals(plan.publishedRevision) || plan.state == PlanState.SUPERSEDED) {
+                plan.state = PlanState.AWAITING_HANDOFF;
             }
             return plan;
         }
         boolean dependencyMet = dependsOn == null || "SUCCEEDED".equals(dependsOn.executionState);
         if (!dependencyMet) {
             if (plan.publishedRevision == null || !plan.revision.equals(plan.publishedRevision)) {
-                plan.state = PlanEntity.State.WAITING;
+                plan.state = PlanState.WAITING;
             }
-        } else if (!plan.revision.equals(plan.publishedRevision) || plan.state == PlanEntity.State.SUPERSEDED) {
+        } else if (!plan.revision.equals(plan.publishedRevision) || plan.state == PlanState.SUPERSEDED) {
             publishPlan(plan, List.of(nodeId), correlationId);
         }
         return plan;
@@ -327,7 +324,7 @@ public class PlanningService {
         outbox.publish(Topics.planTopic(event.route()), plan.targetId, EventTypes.PLAN_CREATED, event.eventId(),
                 correlationId, event);
         plan.publishedRevision = plan.revision;
-        plan.state = PlanEntity.State.PUBLISHED;
+        plan.state = PlanState.PUBLISHED;
         Log.debugf("published %s plan %s revision %s for %s correlation %s", plan.route, plan.planId, plan.revision,
                 LogSafe.of(plan.targetId), LogSafe.of(correlationId));
     }
@@ -345,7 +342,7 @@ public class PlanningService {
             if (from != null) {
                 from.members = Math.max(0, from.members - 1);
                 if (from.members == 0 && TargetKind.NODE.name().equals(from.targetKind)) {
-                    from.state = PlanEntity.State.SUPERSEDED;
+                    from.state = PlanState.SUPERSEDED;
                     from.updatedAt = now;
                     String reason = "superseded: its node's route changed" + (toPlanId == null ? "" : " (now plan " + toPlanId + ")");
                     publishPlanStatus(from, StatusType.SUPERSEDED, reason, correlationId);

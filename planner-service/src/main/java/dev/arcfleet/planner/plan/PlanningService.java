@@ -19,7 +19,6 @@ import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.planner.config.PolicyProvider;
 import dev.arcfleet.planner.decide.DecisionEngine;
 import dev.arcfleet.planner.decide.Policy;
-import dev.arcfleet.planner.handoff.HandoffKit;
 import dev.arcfleet.support.outbox.Outbox;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,15 +46,6 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class PlanningService {
-    /** Capabilities a cluster plan turns into extensions; what ARC_K8S gives of a node's needs. */
-    /**
-     * What a cluster's Arc plan carries of a decision's capabilities. EDGE_DATA is there when IoT Operations will run on
-     * the cluster: the cluster is then connected with an OIDC issuer, workload identity and custom locations, which
-     * IoT Operations needs (docs/azure-contract.md, "IoT Operations").
-     */
-    static final Set<Capability> CLUSTER_PLAN_CAPABILITIES = EnumSet.of(Capability.POLICY, Capability.GITOPS,
-            Capability.MONITOR, Capability.DEFENDER, Capability.INVENTORY, Capability.EDGE_DATA);
-
     private final DecisionEngine engine;
     private final PolicyProvider policies;
     private final Outbox outbox;
@@ -140,9 +130,25 @@ public class PlanningService {
             return null;
         }
         Instant now = Instant.now();
-        Decision decision = attachPlan(engine.decide(facts, policy, now), facts, policy, correlationId, now, lookups);
+        Decision decided = engine.decide(facts, policy, now);
         String previousPlan = stored == null || stored.retired ? null : stored.planId;
         Decision previous = stored == null || stored.retired ? null : readDecision(stored.decision);
+        Map<String, PlanBook.Plan> current = new HashMap<>();
+        PlanBook.plansOf(decided).forEach((planId, target) -> {
+            PlanEntity plan = lookups.plan(planId, target.id());
+            if (plan != null) {
+                current.put(planId, toPlan(plan));
+            }
+        });
+        if (previousPlan != null && !current.containsKey(previousPlan)) {
+            PlanEntity plan = PlanEntity.findById(previousPlan);
+            if (plan != null) {
+                current.put(previousPlan, toPlan(plan));
+            }
+        }
+        PlanBook.Changes changes = PlanBook.decide(decided, facts, previousPlan, current);
+        Decision decision = changes.decision();
+        write(changes, correlationId, true, now, lookups);
         boolean known = stored != null;
         if (!known) {
             stored = new NodeDecisionEntity();
@@ -164,7 +170,7 @@ public class PlanningService {
             stored.persist();
             lookups.add(stored);
         }
-        moveMembership(previousPlan, decision.planId(), correlationId, now);
+        notify(changes, correlationId);
         if (previous != null && sameOutcome(previous, decision)) {
             // New facts or policy, same judgement: the node keeps its state (a SUCCEEDED node does not go back to PLANNED).
             Log.debugf("node %s re-decided under policy %s: unchanged", LogSafe.of(facts.nodeId()), policy.version());
@@ -184,7 +190,14 @@ public class PlanningService {
             return;
         }
         stored.retired = true;
-        moveMembership(stored.planId, null, retired.correlationId(), Instant.now());
+        Map<String, PlanBook.Plan> current = new HashMap<>();
+        PlanEntity plan = stored.planId == null ? null : PlanEntity.findById(stored.planId);
+        if (plan != null) {
+            current.put(plan.planId, toPlan(plan));
+        }
+        PlanBook.Changes changes = PlanBook.retire(retired.nodeId(), stored.planId, current);
+        write(changes, retired.correlationId(), true, Instant.now(), new Lookups());
+        notify(changes, retired.correlationId());
     }
 
     /** Executor progress of the planner's own plans: releases IoT Operations plans once their Arc plan succeeded. */
@@ -193,162 +206,86 @@ public class PlanningService {
         if (event.planId() == null || event.nodeId() != null) {
             return;
         }
-        PlanEntity plan = PlanEntity.findById(event.planId());
-        if (plan == null || event.sequence() <= plan.executionSequence) {
+        PlanEntity entity = PlanEntity.findById(event.planId());
+        if (entity == null) {
             return;
         }
-        switch (event.type()) {
-            case STARTED, STEP_SUCCEEDED, RETRYING -> plan.executionState = "IN_PROGRESS";
-            case SUCCEEDED -> plan.executionState = "SUCCEEDED";
-            case FAILED -> plan.executionState = "FAILED";
-            default -> {
-                return;
+        PlanBook.Plan plan = toPlan(entity);
+        List<PlanBook.Plan> dependents = !PlanBook.actsOnDependents(plan, event.type()) ? List.of()
+                : PlanEntity.<PlanEntity>list("dependsOn = ?1 and state = ?2", plan.planId(), PlanState.WAITING)
+                        .stream().map(this::toPlan).toList();
+        PlanBook.Changes changes = PlanBook.onStatus(plan, event.type(), event.sequence(), event.detail(), dependents);
+        for (PlanBook.Publication released : changes.publications()) {
+            Log.infof("Arc plan %s succeeded: releasing %s plan %s", plan.planId(), released.plan().route(),
+                    released.plan().planId());
+        }
+        write(changes, event.correlationId(), false, Instant.now(), new Lookups());
+        notify(changes, event.correlationId());
+    }
+
+    /**
+     * Writes the plans the book touched (stamped with the correlation id when {@code stamp}), then the plans it
+     * published to the outbox, in its order.
+     */
+    private void write(PlanBook.Changes changes, String correlationId, boolean stamp, Instant now, Lookups lookups) {
+        for (PlanBook.Plan plan : changes.plans()) {
+            PlanEntity entity = lookups.plan(plan.planId(), plan.target().id());
+            boolean known = entity != null;
+            if (!known) {
+                entity = new PlanEntity();
+                entity.planId = plan.planId();
+                entity.createdAt = now;
+            }
+            entity.route = plan.route().name();
+            entity.targetKind = plan.target().kind().name();
+            entity.targetId = plan.target().id();
+            entity.capabilities = plan.capabilities().stream().map(Enum::name).collect(Collectors.joining(","));
+            entity.parameters = json(plan.parameters());
+            entity.dependsOn = plan.dependsOn();
+            entity.policyVersion = plan.policyVersion();
+            entity.revision = plan.revision();
+            entity.publishedRevision = plan.publishedRevision();
+            entity.state = plan.state();
+            entity.executionState = plan.executionState();
+            entity.executionSequence = plan.executionSequence();
+            entity.executionDetail = plan.executionDetail();
+            entity.members = plan.members();
+            if (stamp) {
+                entity.correlationId = correlationId;
+            }
+            entity.updatedAt = now;
+            if (!known) {
+                entity.persist();
+                lookups.add(entity);
             }
         }
-        plan.executionSequence = event.sequence();
-        plan.executionDetail = event.detail();
-        plan.updatedAt = Instant.now();
-        if (Route.ARC_K8S.name().equals(plan.route) && event.type() == StatusType.SUCCEEDED) {
-            for (PlanEntity dependent : PlanEntity.<PlanEntity>list("dependsOn = ?1 and state = ?2", plan.planId,
-                    PlanState.WAITING)) {
-                Log.infof("Arc plan %s succeeded: releasing %s plan %s", plan.planId, dependent.route, dependent.planId);
-                publishPlan(dependent, List.of(), event.correlationId());
-            }
-        } else if (Route.ARC_K8S.name().equals(plan.route) && event.type() == StatusType.FAILED) {
-            for (PlanEntity dependent : PlanEntity.<PlanEntity>list("dependsOn = ?1 and state = ?2", plan.planId,
-                    PlanState.WAITING)) {
-                String reason = "waits for the Arc-enabled Kubernetes plan " + plan.planId + " of cluster " + plan.targetId
-                        + ", which failed: " + event.detail() + "; it starts once that plan succeeds";
-                publishPlanStatus(dependent, StatusType.FAILED, reason, event.correlationId());
-            }
+        for (PlanBook.Publication publication : changes.publications()) {
+            publishPlan(publication.plan(), publication.nodeIds(), correlationId);
         }
     }
 
-    private Decision attachPlan(Decision d, NodeFacts facts, Policy policy, String correlationId, Instant now,
-            Lookups lookups) {
-        Route route = d.route();
-        if (route == Route.BLOCKED) {
-            return with(d, null, List.of());
+    /** The plans' own status events: SUPERSEDED, FAILED dependents. */
+    private void notify(PlanBook.Changes changes, String correlationId) {
+        for (PlanBook.Notice notice : changes.notices()) {
+            publishPlanStatus(notice.plan(), notice.type(), notice.detail(), correlationId);
         }
-        Set<Capability> provided = d.capabilities() == null ? Set.of() : toSet(d.capabilities().provided());
-        if (route == Route.ARC_K8S) {
-            PlanEntity arc = ensurePlan(Route.ARC_K8S, d.target(), clusterCapabilities(provided),
-                    clusterParameters(facts), null, policy, correlationId, facts.nodeId(), now, lookups);
-            return with(d, arc.planId, List.of());
-        }
-        if (route == Route.IOT_OPERATIONS) {
-            Target cluster = new Target(TargetKind.CLUSTER, facts.clusterId());
-            PlanEntity arc = ensurePlan(Route.ARC_K8S, cluster, clusterCapabilities(provided), clusterParameters(facts),
-                    null, policy, correlationId, facts.nodeId(), now, lookups);
-            PlanEntity iot = ensurePlan(Route.IOT_OPERATIONS, d.target(), EnumSet.of(Capability.EDGE_DATA),
-                    clusterParameters(facts), arc, policy, correlationId, facts.nodeId(), now, lookups);
-            return with(d, iot.planId, List.of(arc.planId));
-        }
-        if (route == Route.DIRECT_AGENT) {
-            PlanEntity handoff = ensurePlan(route, d.target(), provided, HandoffKit.parameters(facts), null, policy,
-                    correlationId, facts.nodeId(), now, lookups);
-            return with(d, handoff.planId, List.of());
-        }
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("nodeId", facts.nodeId());
-        params.put("hostNode", hostNode(facts));
-        if (facts.clusterId() != null) {
-            params.put("clusterId", facts.clusterId());
-        }
-        if (facts.site() != null) {
-            params.put("site", facts.site());
-        }
-        PlanEntity vm = ensurePlan(route, d.target(), provided, params, null, policy, correlationId, facts.nodeId(), now,
-                lookups);
-        return with(d, vm.planId, List.of());
     }
 
-    private PlanEntity ensurePlan(Route route, Target target, Set<Capability> capabilities, Map<String, String> parameters,
-            PlanEntity dependsOn, Policy policy, String correlationId, String nodeId, Instant now, Lookups lookups) {
-        String planId = PlanIds.planId(route, target);
-        PlanEntity plan = lookups.plan(planId, target.id());
-        if (plan == null) {
-            plan = new PlanEntity();
-            plan.planId = planId;
-            plan.route = route.name();
-            plan.targetKind = target.kind().name();
-            plan.targetId = target.id();
-            plan.capabilities = "";
-            plan.parameters = json(Map.of());
-            plan.createdAt = now;
-            plan.state = PlanState.PUBLISHED;
-        }
-        boolean known = plan.revision != null;
-        boolean perNode = route == Route.COMPANION_VM || route == Route.DIRECT_AGENT;
-        Set<Capability> merged = perNode ? EnumSet.noneOf(Capability.class) : parseCapabilities(plan.capabilities);
-        merged.addAll(capabilities);
-        plan.capabilities = merged.stream().map(Enum::name).collect(Collectors.joining(","));
-        Map<String, String> mergedParams = perNode ? new LinkedHashMap<>() : readMap(plan.parameters);
-        parameters.forEach(mergedParams::putIfAbsent);
-        if (perNode) {
-            mergedParams.putAll(parameters);
-        }
-        plan.parameters = json(mergedParams);
-        plan.dependsOn = dependsOn == null ? null : dependsOn.planId;
-        plan.policyVersion = policy.version();
-        plan.correlationId = correlationId;
-        plan.updatedAt = now;
-        plan.revision = PlanIds.revision(route, target, merged, mergedParams);
-        if (!known) {
-            plan.persist();
-            lookups.add(plan);
-        }
-        if (route == Route.DIRECT_AGENT) {
-            if (!plan.revision.equals(plan.publishedRevision) || plan.state == PlanState.SUPERSEDED) {
-                plan.state = PlanState.AWAITING_HANDOFF;
-            }
-            return plan;
-        }
-        boolean dependencyMet = dependsOn == null || "SUCCEEDED".equals(dependsOn.executionState);
-        if (!dependencyMet) {
-            if (plan.publishedRevision == null || !plan.revision.equals(plan.publishedRevision)) {
-                plan.state = PlanState.WAITING;
-            }
-        } else if (!plan.revision.equals(plan.publishedRevision) || plan.state == PlanState.SUPERSEDED) {
-            publishPlan(plan, List.of(nodeId), correlationId);
-        }
-        return plan;
+    private PlanBook.Plan toPlan(PlanEntity e) {
+        return new PlanBook.Plan(e.planId, Route.valueOf(e.route), new Target(TargetKind.valueOf(e.targetKind), e.targetId),
+                parseCapabilities(e.capabilities), readMap(e.parameters), e.dependsOn, e.policyVersion, e.revision,
+                e.publishedRevision, e.state, e.executionState, e.executionSequence, e.executionDetail, e.members);
     }
 
-    private void publishPlan(PlanEntity plan, List<String> nodeIds, String correlationId) {
-        OnboardingPlan event = new OnboardingPlan(UUID.randomUUID().toString(), correlationId, Instant.now(), plan.planId,
-                plan.revision, Route.valueOf(plan.route), new Target(TargetKind.valueOf(plan.targetKind), plan.targetId),
-                nodeIds, List.copyOf(parseCapabilities(plan.capabilities)),
-                plan.dependsOn == null ? List.of() : List.of(plan.dependsOn), null, plan.policyVersion,
-                readMap(plan.parameters));
-        outbox.publish(Topics.planTopic(event.route()), plan.targetId, EventTypes.PLAN_CREATED, event.eventId(),
+    private void publishPlan(PlanBook.Plan plan, List<String> nodeIds, String correlationId) {
+        OnboardingPlan event = new OnboardingPlan(UUID.randomUUID().toString(), correlationId, Instant.now(), plan.planId(),
+                plan.revision(), plan.route(), plan.target(), nodeIds, List.copyOf(plan.capabilities()),
+                plan.dependsOn() == null ? List.of() : List.of(plan.dependsOn()), null, plan.policyVersion(),
+                new LinkedHashMap<>(plan.parameters()));
+        outbox.publish(Topics.planTopic(event.route()), plan.target().id(), EventTypes.PLAN_CREATED, event.eventId(),
                 correlationId, event);
-        plan.publishedRevision = plan.revision;
-        plan.state = PlanState.PUBLISHED;
-        Log.debugf("published %s plan %s revision %s for %s correlation %s", plan.route, plan.planId, plan.revision,
-                LogSafe.of(plan.targetId), LogSafe.of(correlationId));
-    }
-
-    private void moveMembership(String fromPlanId, String toPlanId, String correlationId, Instant now) {
-        if (fromPlanId != null && fromPlanId.equals(toPlanId)) {
-            return;
-        }
-        if (toPlanId != null) {
-            PlanEntity to = PlanEntity.findById(toPlanId);
-            to.members++;
-        }
-        if (fromPlanId != null) {
-            PlanEntity from = PlanEntity.findById(fromPlanId);
-            if (from != null) {
-                from.members = Math.max(0, from.members - 1);
-                if (from.members == 0 && TargetKind.NODE.name().equals(from.targetKind)) {
-                    from.state = PlanState.SUPERSEDED;
-                    from.updatedAt = now;
-                    String reason = "superseded: its node's route changed" + (toPlanId == null ? "" : " (now plan " + toPlanId + ")");
-                    publishPlanStatus(from, StatusType.SUPERSEDED, reason, correlationId);
-                }
-            }
-        }
+        Log.debugf("published %s plan %s revision %s for %s correlation %s", plan.route(), plan.planId(), plan.revision(),
+                LogSafe.of(plan.target().id()), LogSafe.of(correlationId));
     }
 
     private void publishDecision(Decision d, String correlationId, Instant now) {
@@ -360,37 +297,10 @@ public class PlanningService {
         outbox.publish(Topics.STATUS, d.nodeId(), EventTypes.STATUS, event.eventId(), correlationId, event);
     }
 
-    private void publishPlanStatus(PlanEntity plan, StatusType type, String detail, String correlationId) {
+    private void publishPlanStatus(PlanBook.Plan plan, StatusType type, String detail, String correlationId) {
         StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), correlationId, Instant.now(), type, null,
-                plan.planId, Route.valueOf(plan.route), new Target(TargetKind.valueOf(plan.targetKind), plan.targetId), null,
-                null, 0, detail, null);
-        outbox.publish(Topics.STATUS, plan.targetId, EventTypes.STATUS, event.eventId(), correlationId, event);
-    }
-
-    private static Set<Capability> clusterCapabilities(Set<Capability> provided) {
-        Set<Capability> result = EnumSet.noneOf(Capability.class);
-        provided.stream().filter(CLUSTER_PLAN_CAPABILITIES::contains).forEach(result::add);
-        return result;
-    }
-
-    private static Map<String, String> clusterParameters(NodeFacts facts) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("clusterId", facts.clusterId());
-        if (facts.cluster() != null && facts.cluster().distribution() != null) {
-            params.put("distribution", facts.cluster().distribution());
-        }
-        if (facts.site() != null) {
-            params.put("site", facts.site());
-        }
-        return params;
-    }
-
-    private static String hostNode(NodeFacts facts) {
-        String id = facts.nodeId();
-        if (facts.clusterId() != null && id.startsWith(facts.clusterId() + "/")) {
-            return id.substring(facts.clusterId().length() + 1);
-        }
-        return facts.hostname() != null ? facts.hostname() : id;
+                plan.planId(), plan.route(), plan.target(), null, null, 0, detail, null);
+        outbox.publish(Topics.STATUS, plan.target().id(), EventTypes.STATUS, event.eventId(), correlationId, event);
     }
 
     /** Same route, target, degradation, reasons, capabilities and plan: nothing for anyone downstream to do. */
@@ -408,11 +318,6 @@ public class PlanningService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored decision is not readable", e);
         }
-    }
-
-    private static Decision with(Decision d, String planId, List<String> dependsOn) {
-        return new Decision(d.nodeId(), d.route(), d.target(), d.degraded(), d.reasons(), d.rationale(), d.capabilities(),
-                d.rejected(), planId, dependsOn, d.policyVersion(), d.factsHash(), d.decidedAt());
     }
 
     private static Set<Capability> toSet(List<Capability> list) {

@@ -42,7 +42,8 @@ import java.util.stream.Collectors;
 
 /**
  * Turns node facts into decisions and plans. Unchanged facts under an unchanged policy produce nothing (replays are
- * free); a plan is published once per revision; an IoT Operations plan waits for its cluster's Arc plan to succeed.
+ * free). The plan rules are {@link PlanBook}'s: this class loads the plans it needs as values, and writes the plans and
+ * outbox events the book returns.
  */
 @ApplicationScoped
 public class PlanningService {

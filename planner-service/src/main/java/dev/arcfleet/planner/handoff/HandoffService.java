@@ -10,7 +10,8 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
-import dev.arcfleet.planner.persistence.PlanEntity;
+import dev.arcfleet.planner.plan.PlanEntity;
+import dev.arcfleet.planner.plan.PlanState;
 import dev.arcfleet.support.outbox.Outbox;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,7 +58,7 @@ public class HandoffService {
         String principal = config.servicePrincipalId().filter(s -> !s.isBlank()).orElseThrow(() -> new NoKit(
                 "no onboarding service principal is configured (planner.handoff.service-principal-id): a kit names it"));
         List<PlanEntity> plans = PlanEntity.<PlanEntity>find("route = ?1 and state = ?2 order by targetId",
-                Route.DIRECT_AGENT.name(), PlanEntity.State.AWAITING_HANDOFF)
+                Route.DIRECT_AGENT.name(), PlanState.AWAITING_HANDOFF)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();
         List<PlanEntity> ofSite = new ArrayList<>();
         List<HandoffKit.Entry> entries = new ArrayList<>();
@@ -87,7 +88,7 @@ public class HandoffService {
                 + ": the site connects it with the agent (azcmagent connect)";
         for (PlanEntity plan : ofSite) {
             plan.publishedRevision = plan.revision;
-            plan.state = PlanEntity.State.PUBLISHED;
+            plan.state = PlanState.PUBLISHED;
             plan.executionState = StatusType.HANDED_OFF.name();
             plan.executionSequence++;
             plan.executionDetail = detail;
@@ -118,7 +119,7 @@ public class HandoffService {
     public Map<String, Integer> awaiting() {
         Map<String, Integer> bySite = new TreeMap<>();
         for (PlanEntity plan : PlanEntity.<PlanEntity>list("route = ?1 and state = ?2", Route.DIRECT_AGENT.name(),
-                PlanEntity.State.AWAITING_HANDOFF)) {
+                PlanState.AWAITING_HANDOFF)) {
             bySite.merge(parameters(plan).getOrDefault("site", "(none)"), 1, Integer::sum);
         }
         return bySite;

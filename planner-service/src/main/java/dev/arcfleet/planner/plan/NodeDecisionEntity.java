@@ -1,4 +1,4 @@
-package dev.arcfleet.planner.persistence;
+package dev.arcfleet.planner.plan;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

@@ -1,9 +1,8 @@
-package dev.arcfleet.planner.messaging;
+package dev.arcfleet.planner.plan;
 
 import dev.arcfleet.contracts.Channels;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.StatusEvent;
-import dev.arcfleet.planner.service.PlanningService;
 import dev.arcfleet.support.db.DatabaseFailures;
 import dev.arcfleet.support.inbox.DeadLetters;
 import dev.arcfleet.support.inbox.IncomingEvent;

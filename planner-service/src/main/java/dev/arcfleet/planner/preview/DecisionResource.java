@@ -1,4 +1,4 @@
-package dev.arcfleet.planner.rest;
+package dev.arcfleet.planner.preview;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +11,6 @@ import dev.arcfleet.facts.normalize.Validated;
 import dev.arcfleet.planner.config.PolicyDocument;
 import dev.arcfleet.planner.config.PolicyException;
 import dev.arcfleet.planner.decide.Policy;
-import dev.arcfleet.planner.service.PreviewService;
 import dev.arcfleet.support.rest.ApiError;
 import jakarta.ws.rs.Consumes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;

@@ -1,18 +1,16 @@
-package dev.arcfleet.planner.service;
+package dev.arcfleet.planner.preview;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.Decision;
 import dev.arcfleet.contracts.NodeFacts;
-import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.Target;
-import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.planner.config.PolicyProvider;
 import dev.arcfleet.planner.decide.DecisionEngine;
 import dev.arcfleet.planner.decide.Policy;
-import dev.arcfleet.planner.persistence.NodeDecisionEntity;
-import dev.arcfleet.planner.plan.PlanIds;
+import dev.arcfleet.planner.plan.NodeDecisionEntity;
+import dev.arcfleet.planner.plan.PlanBook;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -25,9 +23,10 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Decisions without side effects: {@link #preview} decides given facts under the policy in force; {@link #whatIf}
- * decides every node the planner knows again, from the facts it stored, under a proposed policy, and reports what
- * would change. Neither writes to the database or publishes anything.
+ * Decisions without side effects: {@link #preview} decides given facts under the policy in force, with the plan ids
+ * the planner would attach ({@link PlanBook#withPlanIds}); {@link #whatIf} decides every node the planner knows again,
+ * from the facts it stored, under a proposed policy, and reports what would change. Neither writes to the database or
+ * publishes anything.
  */
 @ApplicationScoped
 public class PreviewService {
@@ -48,19 +47,7 @@ public class PreviewService {
     public List<Decision> preview(List<NodeFacts> facts) {
         Policy policy = policies.current();
         Instant now = Instant.now();
-        return facts.stream().map(f -> withPlanIds(engine.decide(f, policy, now))).toList();
-    }
-
-    /** The plan ids the planner would attach: they are derived from route and target alone. */
-    static Decision withPlanIds(Decision d) {
-        if (!d.route().executable()) {
-            return d;
-        }
-        List<String> dependsOn = d.route() == Route.IOT_OPERATIONS
-                ? List.of(PlanIds.planId(Route.ARC_K8S, new Target(TargetKind.CLUSTER, d.target().id()))) : List.of();
-        return new Decision(d.nodeId(), d.route(), d.target(), d.degraded(), d.reasons(), d.rationale(), d.capabilities(),
-                d.rejected(), PlanIds.planId(d.route(), d.target()), dependsOn, d.policyVersion(), d.factsHash(),
-                d.decidedAt());
+        return facts.stream().map(f -> PlanBook.withPlanIds(engine.decide(f, policy, now))).toList();
     }
 
     /** How many nodes a what-if would decide again: the known, not retired ones. */

@@ -1,4 +1,4 @@
-package dev.arcfleet.planner.service;
+package dev.arcfleet.planner.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.arcfleet.planner.messaging;
+package dev.arcfleet.planner.plan;
 
 import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.contracts.Channels;
@@ -8,7 +8,6 @@ import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.NodeRetired;
 import dev.arcfleet.planner.config.PolicyProvider;
 import dev.arcfleet.planner.metrics.PlannerMetrics;
-import dev.arcfleet.planner.service.PlanningService;
 import dev.arcfleet.support.db.DatabaseFailures;
 import dev.arcfleet.support.inbox.DeadLetters;
 import dev.arcfleet.support.log.Correlation;

@@ -1,10 +1,10 @@
-package dev.arcfleet.planner.rest;
+package dev.arcfleet.planner.preview;
 
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.planner.decide.Facts;
-import dev.arcfleet.planner.persistence.NodeDecisionEntity;
+import dev.arcfleet.planner.plan.NodeDecisionEntity;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -1,4 +1,4 @@
-package dev.arcfleet.planner.persistence;
+package dev.arcfleet.planner.plan;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -13,19 +13,6 @@ import java.time.Instant;
 @Entity
 @Table(name = "plan")
 public class PlanEntity extends PanacheEntityBase {
-    public enum State {
-        /** Waits for the plan it depends on (an IoT Operations plan waits for its cluster's Arc plan). */
-        WAITING,
-        PUBLISHED,
-        /** No node points at it any more: a changed route moved them to another plan. */
-        SUPERSEDED,
-        /**
-         * A DIRECT_AGENT plan no site hand-off kit holds yet in its current revision; a kit moves it to PUBLISHED with
-         * {@code executionState} HANDED_OFF (DIRECT_AGENT plans go to no executor topic).
-         */
-        AWAITING_HANDOFF
-    }
-
     @Id
     @Column(name = "plan_id")
     public String planId;
@@ -45,7 +32,7 @@ public class PlanEntity extends PanacheEntityBase {
     @Column(name = "published_revision")
     public String publishedRevision;
     @Enumerated(EnumType.STRING)
-    public State state;
+    public PlanState state;
     @Column(name = "execution_state")
     public String executionState;
     @Column(name = "execution_detail", columnDefinition = "text")

@@ -1,4 +1,4 @@
-package dev.arcfleet.planner.rest;
+package dev.arcfleet.planner.preview;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

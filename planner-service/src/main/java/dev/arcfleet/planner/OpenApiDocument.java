@@ -1,4 +1,4 @@
-package dev.arcfleet.planner.rest;
+package dev.arcfleet.planner;
 
 import jakarta.ws.rs.core.Application;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;

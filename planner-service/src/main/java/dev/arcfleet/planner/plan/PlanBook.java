@@ -1,0 +1,381 @@
+package dev.arcfleet.planner.plan;
+
+import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.Decision;
+import dev.arcfleet.contracts.NodeFacts;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.contracts.Target;
+import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.planner.handoff.HandoffKit;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The plan rules, as plain values in and out: which plans a decision needs (one per route and target), how a cluster
+ * plan merges its nodes' capabilities and parameters, when a new revision is published, that an IoT Operations plan
+ * waits for its cluster's Arc plan, and that a node plan left with no node is superseded. The caller loads the plans,
+ * calls the book and writes back what it returns.
+ */
+public final class PlanBook {
+    /**
+     * What a cluster's Arc plan carries of a decision's capabilities. EDGE_DATA is there when IoT Operations will run on
+     * the cluster: the cluster is then connected with an OIDC issuer, workload identity and custom locations, which
+     * IoT Operations needs (docs/azure-contract.md, "IoT Operations").
+     */
+    public static final Set<Capability> CLUSTER_PLAN_CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            Capability.POLICY, Capability.GITOPS, Capability.MONITOR, Capability.DEFENDER, Capability.INVENTORY,
+            Capability.EDGE_DATA));
+    /** The execution state a plan's dependents wait for. */
+    public static final String SUCCEEDED = "SUCCEEDED";
+
+    private PlanBook() {
+    }
+
+    /** A plan as stored: its content, where it stands, what the executor last reported, how many nodes point at it. */
+    public record Plan(String planId, Route route, Target target, Set<Capability> capabilities,
+            Map<String, String> parameters, String dependsOn, String policyVersion, String revision,
+            String publishedRevision, PlanState state, String executionState, long executionSequence,
+            String executionDetail, int members) {
+        public Plan {
+            Set<Capability> caps = EnumSet.noneOf(Capability.class);
+            caps.addAll(capabilities);
+            capabilities = Collections.unmodifiableSet(caps);
+            parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        }
+
+        /** A plan not stored yet: no content, no revision, no member. */
+        public static Plan fresh(Route route, Target target) {
+            return new Plan(PlanIds.planId(route, target), route, target, Set.of(), Map.of(), null, null, null, null,
+                    PlanState.PUBLISHED, null, 0, null, 0);
+        }
+
+        /** A companion VM or DIRECT_AGENT plan: one node's, its content is that node's current one. */
+        public boolean perNode() {
+            return route == Route.COMPANION_VM || route == Route.DIRECT_AGENT;
+        }
+
+        Plan withContent(Set<Capability> caps, Map<String, String> params, String dependsOnId, String policy,
+                String rev, String published, PlanState newState) {
+            return new Plan(planId, route, target, caps, params, dependsOnId, policy, rev, published, newState,
+                    executionState, executionSequence, executionDetail, members);
+        }
+
+        Plan withState(String published, PlanState newState) {
+            return withContent(capabilities, parameters, dependsOn, policyVersion, revision, published, newState);
+        }
+
+        Plan withMembers(int count, PlanState newState) {
+            return new Plan(planId, route, target, capabilities, parameters, dependsOn, policyVersion, revision,
+                    publishedRevision, newState, executionState, executionSequence, executionDetail, count);
+        }
+
+        Plan withExecution(String newExecutionState, long sequence, String detail) {
+            return new Plan(planId, route, target, capabilities, parameters, dependsOn, policyVersion, revision,
+                    publishedRevision, state, newExecutionState, sequence, detail, members);
+        }
+
+        /** Published: the revision goes out on the route's plan topic. */
+        Plan published() {
+            return withState(revision, PlanState.PUBLISHED);
+        }
+    }
+
+    /** A plan to publish on its route's plan topic, naming these nodes (none when a waiting plan is released). */
+    public record Publication(Plan plan, List<String> nodeIds) {
+    }
+
+    /** A plan's own status event: SUPERSEDED when its last node left, FAILED when the plan it waits for failed. */
+    public record Notice(Plan plan, StatusType type, String detail) {
+    }
+
+    /** A node leaving one plan for another; either is null when the node had none or has none any more. */
+    public record Move(String nodeId, String fromPlanId, String toPlanId) {
+    }
+
+    /**
+     * What must change. {@code decision}: the decision with its plan ids (null for a retirement or a status event);
+     * {@code plans}: every plan touched, in its new state, in the order touched (write them); {@code publications} and
+     * {@code notices}: the events to write, in this order.
+     */
+    public record Changes(Decision decision, Move move, List<Plan> plans, List<Publication> publications,
+            List<Notice> notices) {
+        public Changes {
+            plans = List.copyOf(plans);
+            publications = List.copyOf(publications);
+            notices = List.copyOf(notices);
+        }
+
+        static Changes none() {
+            return new Changes(null, null, List.of(), List.of(), List.of());
+        }
+
+        /** The plans that wait for the plan they depend on (an IoT Operations plan for its cluster's Arc plan). */
+        public List<Plan> waiting() {
+            return plans.stream().filter(p -> p.state() == PlanState.WAITING).toList();
+        }
+
+        /** The plans superseded: no node points at them any more. */
+        public List<Plan> superseded() {
+            return notices.stream().filter(n -> n.type() == StatusType.SUPERSEDED).map(Notice::plan).toList();
+        }
+
+        /** The plan touched with this id, in its new state, or null. */
+        public Plan plan(String planId) {
+            return plans.stream().filter(p -> p.planId().equals(planId)).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * The plans a decision needs, id to target, the decision's own plan last: none for BLOCKED; for IOT_OPERATIONS the
+     * cluster's ARC_K8S plan first, which the IoT plan depends on; else one plan for the route and target.
+     */
+    public static Map<String, Target> plansOf(Decision decision) {
+        Map<String, Target> plans = new LinkedHashMap<>();
+        if (decision.route() == Route.BLOCKED) {
+            return plans;
+        }
+        if (decision.route() == Route.IOT_OPERATIONS) {
+            Target cluster = new Target(TargetKind.CLUSTER, decision.target().id());
+            plans.put(PlanIds.planId(Route.ARC_K8S, cluster), cluster);
+        }
+        plans.put(PlanIds.planId(decision.route(), decision.target()), decision.target());
+        return plans;
+    }
+
+    /** The decision with the plan ids the planner attaches: its own plan, and the plans that one depends on. */
+    public static Decision withPlanIds(Decision d) {
+        List<String> ids = new ArrayList<>(plansOf(d).keySet());
+        String planId = ids.isEmpty() ? null : ids.remove(ids.size() - 1);
+        return new Decision(d.nodeId(), d.route(), d.target(), d.degraded(), d.reasons(), d.rationale(), d.capabilities(),
+                d.rejected(), planId, List.copyOf(ids), d.policyVersion(), d.factsHash(), d.decidedAt());
+    }
+
+    /**
+     * What a decision for {@code facts} changes. {@code current}: the stored plans among {@link #plansOf} and the
+     * node's previous plan ({@code previousPlanId}, null when it had none); a plan missing there does not exist yet.
+     */
+    public static Changes decide(Decision decision, NodeFacts facts, String previousPlanId, Map<String, Plan> current) {
+        Book book = new Book(current);
+        Decision planned = withPlanIds(decision);
+        String nodeId = facts.nodeId();
+        String policy = decision.policyVersion();
+        Set<Capability> provided = decision.capabilities() == null || decision.capabilities().provided() == null
+                ? EnumSet.noneOf(Capability.class) : toSet(decision.capabilities().provided());
+        switch (decision.route()) {
+            case ARC_K8S -> book.ensure(Route.ARC_K8S, decision.target(), clusterCapabilities(provided),
+                    clusterParameters(facts), null, policy, nodeId);
+            case IOT_OPERATIONS -> {
+                Target cluster = new Target(TargetKind.CLUSTER, decision.target().id());
+                Plan arc = book.ensure(Route.ARC_K8S, cluster, clusterCapabilities(provided), clusterParameters(facts),
+                        null, policy, nodeId);
+                book.ensure(Route.IOT_OPERATIONS, decision.target(), EnumSet.of(Capability.EDGE_DATA),
+                        clusterParameters(facts), arc, policy, nodeId);
+            }
+            case DIRECT_AGENT -> book.ensure(Route.DIRECT_AGENT, decision.target(), provided,
+                    HandoffKit.parameters(facts), null, policy, nodeId);
+            case COMPANION_VM -> book.ensure(Route.COMPANION_VM, decision.target(), provided, companionParameters(facts),
+                    null, policy, nodeId);
+            case BLOCKED -> {
+            }
+        }
+        Move move = book.move(nodeId, previousPlanId, planned.planId());
+        return book.changes(planned, move);
+    }
+
+    /** What retiring a node changes: it leaves its plan ({@code planId}, in {@code current}), which may be superseded. */
+    public static Changes retire(String nodeId, String planId, Map<String, Plan> current) {
+        Book book = new Book(current);
+        Move move = book.move(nodeId, planId, null);
+        return book.changes(null, move);
+    }
+
+    /** True when a status of this type for this plan acts on the plans waiting for it: give them to {@link #onStatus}. */
+    public static boolean actsOnDependents(Plan plan, StatusType type) {
+        return plan.route() == Route.ARC_K8S && (type == StatusType.SUCCEEDED || type == StatusType.FAILED);
+    }
+
+    /**
+     * What executor progress of {@code plan} changes: its execution state (an event not newer than the last one seen
+     * changes nothing); an Arc plan that SUCCEEDED releases the plans waiting for it (published); one that FAILED
+     * reports them FAILED with its reason (they stay waiting, for a retry that succeeds). {@code dependents}: the plans
+     * that depend on {@code plan}.
+     */
+    public static Changes onStatus(Plan plan, StatusType type, long sequence, String detail, List<Plan> dependents) {
+        if (sequence <= plan.executionSequence()) {
+            return Changes.none();
+        }
+        String executionState = switch (type) {
+            case STARTED, STEP_SUCCEEDED, RETRYING -> "IN_PROGRESS";
+            case SUCCEEDED -> SUCCEEDED;
+            case FAILED -> "FAILED";
+            default -> null;
+        };
+        if (executionState == null) {
+            return Changes.none();
+        }
+        List<Plan> plans = new ArrayList<>();
+        List<Publication> publications = new ArrayList<>();
+        List<Notice> notices = new ArrayList<>();
+        plans.add(plan.withExecution(executionState, sequence, detail));
+        if (actsOnDependents(plan, type)) {
+            for (Plan dependent : dependents) {
+                if (!plan.planId().equals(dependent.dependsOn()) || dependent.state() != PlanState.WAITING) {
+                    continue;
+                }
+                if (type == StatusType.SUCCEEDED) {
+                    Plan released = dependent.published();
+                    plans.add(released);
+                    publications.add(new Publication(released, List.of()));
+                } else {
+                    notices.add(new Notice(dependent, StatusType.FAILED, "waits for the Arc-enabled Kubernetes plan "
+                            + plan.planId() + " of cluster " + plan.target().id() + ", which failed: " + detail
+                            + "; it starts once that plan succeeds"));
+                }
+            }
+        }
+        return new Changes(null, null, plans, publications, notices);
+    }
+
+    /** The plans of one call, as they change. */
+    private static final class Book {
+        private final Map<String, Plan> current;
+        private final Map<String, Plan> touched = new LinkedHashMap<>();
+        private final List<Publication> publications = new ArrayList<>();
+        private final List<Notice> notices = new ArrayList<>();
+
+        Book(Map<String, Plan> current) {
+            this.current = current;
+        }
+
+        Plan get(String planId) {
+            Plan plan = touched.get(planId);
+            return plan != null ? plan : current.get(planId);
+        }
+
+        void put(Plan plan) {
+            touched.put(plan.planId(), plan);
+        }
+
+        /**
+         * The plan for route and target with this node's content merged in (a cluster plan's capabilities are the union,
+         * a parameter keeps its first value; a node plan takes the node's), revised, and published when its revision is
+         * new or it was superseded; a DIRECT_AGENT plan awaits a hand-off kit instead, a plan whose dependency has not
+         * succeeded waits.
+         */
+        Plan ensure(Route route, Target target, Set<Capability> capabilities, Map<String, String> parameters,
+                Plan dependsOn, String policy, String nodeId) {
+            String planId = PlanIds.planId(route, target);
+            Plan plan = get(planId);
+            if (plan == null) {
+                plan = Plan.fresh(route, target);
+            }
+            Set<Capability> caps = EnumSet.noneOf(Capability.class);
+            Map<String, String> params = new LinkedHashMap<>();
+            if (!plan.perNode()) {
+                caps.addAll(plan.capabilities());
+                params.putAll(plan.parameters());
+            }
+            caps.addAll(capabilities);
+            parameters.forEach(params::putIfAbsent);
+            String revision = PlanIds.revision(route, target, caps, params);
+            boolean newWork = !revision.equals(plan.publishedRevision()) || plan.state() == PlanState.SUPERSEDED;
+            PlanState state = plan.state();
+            boolean publish = false;
+            if (route == Route.DIRECT_AGENT) {
+                state = newWork ? PlanState.AWAITING_HANDOFF : state;
+            } else if (dependsOn != null && !SUCCEEDED.equals(dependsOn.executionState())) {
+                state = revision.equals(plan.publishedRevision()) ? state : PlanState.WAITING;
+            } else {
+                publish = newWork;
+            }
+            plan = plan.withContent(caps, params, dependsOn == null ? null : dependsOn.planId(), policy, revision,
+                    plan.publishedRevision(), state);
+            if (publish) {
+                plan = plan.published();
+                publications.add(new Publication(plan, List.of(nodeId)));
+            }
+            put(plan);
+            return plan;
+        }
+
+        /** The node counts on its new plan and no more on its old one; a node plan left with no node is superseded. */
+        Move move(String nodeId, String from, String to) {
+            if (from != null && from.equals(to)) {
+                return new Move(nodeId, from, to);
+            }
+            if (to != null) {
+                Plan plan = get(to);
+                put(plan.withMembers(plan.members() + 1, plan.state()));
+            }
+            Plan old = from == null ? null : get(from);
+            if (old != null) {
+                int members = Math.max(0, old.members() - 1);
+                if (members == 0 && old.target().kind() == TargetKind.NODE) {
+                    Plan superseded = old.withMembers(0, PlanState.SUPERSEDED);
+                    put(superseded);
+                    notices.add(new Notice(superseded, StatusType.SUPERSEDED, "superseded: its node's route changed"
+                            + (to == null ? "" : " (now plan " + to + ")")));
+                } else {
+                    put(old.withMembers(members, old.state()));
+                }
+            }
+            return new Move(nodeId, from, to);
+        }
+
+        Changes changes(Decision decision, Move move) {
+            return new Changes(decision, move, new ArrayList<>(touched.values()), publications, notices);
+        }
+    }
+
+    private static Set<Capability> clusterCapabilities(Set<Capability> provided) {
+        Set<Capability> result = EnumSet.noneOf(Capability.class);
+        provided.stream().filter(CLUSTER_PLAN_CAPABILITIES::contains).forEach(result::add);
+        return result;
+    }
+
+    private static Map<String, String> clusterParameters(NodeFacts facts) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("clusterId", facts.clusterId());
+        if (facts.cluster() != null && facts.cluster().distribution() != null) {
+            params.put("distribution", facts.cluster().distribution());
+        }
+        if (facts.site() != null) {
+            params.put("site", facts.site());
+        }
+        return params;
+    }
+
+    private static Map<String, String> companionParameters(NodeFacts facts) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("nodeId", facts.nodeId());
+        params.put("hostNode", hostNode(facts));
+        if (facts.clusterId() != null) {
+            params.put("clusterId", facts.clusterId());
+        }
+        if (facts.site() != null) {
+            params.put("site", facts.site());
+        }
+        return params;
+    }
+
+    private static String hostNode(NodeFacts facts) {
+        String id = facts.nodeId();
+        if (facts.clusterId() != null && id.startsWith(facts.clusterId() + "/")) {
+            return id.substring(facts.clusterId().length() + 1);
+        }
+        return facts.hostname() != null ? facts.hostname() : id;
+    }
+
+    private static Set<Capability> toSet(List<Capability> list) {
+        Set<Capability> set = EnumSet.noneOf(Capability.class);
+        set.addAll(list);
+        return set;
+    }
+}

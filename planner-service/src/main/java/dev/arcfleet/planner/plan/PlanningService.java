@@ -1,0 +1,357 @@
+package dev.arcfleet.planner.plan;
+
+import dev.arcfleet.support.log.LogSafe;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.Decision;
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.NodeFacts;
+import dev.arcfleet.contracts.NodeRetired;
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.contracts.StatusEvent;
+import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.contracts.Target;
+import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.planner.config.PolicyProvider;
+import dev.arcfleet.planner.decide.DecisionEngine;
+import dev.arcfleet.planner.decide.Policy;
+import dev.arcfleet.support.outbox.Outbox;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Turns node facts into decisions and plans. Unchanged facts under an unchanged policy produce nothing (replays are
+ * free). The plan rules are {@link PlanBook}'s: this class loads the plans it needs as values, and writes the plans and
+ * outbox events the book returns.
+ */
+@ApplicationScoped
+public class PlanningService {
+    private final DecisionEngine engine;
+    private final PolicyProvider policies;
+    private final Outbox outbox;
+    private final ObjectMapper mapper;
+
+    public PlanningService(DecisionEngine engine, PolicyProvider policies, Outbox outbox, ObjectMapper mapper) {
+        this.engine = engine;
+        this.policies = policies;
+        this.outbox = outbox;
+        this.mapper = mapper;
+    }
+
+    /**
+     * The rows a batch of node events will touch, read up front with one query each (the batch's node decisions, and
+     * the plans whose target is one of its nodes or clusters) instead of one lookup per event. A row not found there is
+     * known not to exist; lookups outside what was read go to the database as before.
+     */
+    public static final class Lookups {
+        private final Map<String, NodeDecisionEntity> decisions = new HashMap<>();
+        private final Set<String> nodesRead = new HashSet<>();
+        private final Map<String, PlanEntity> plans = new HashMap<>();
+        private final Set<String> targetsRead = new HashSet<>();
+
+        NodeDecisionEntity decision(String nodeId) {
+            return nodesRead.contains(nodeId) ? decisions.get(nodeId) : NodeDecisionEntity.findById(nodeId);
+        }
+
+        void add(NodeDecisionEntity decision) {
+            decisions.put(decision.nodeId, decision);
+        }
+
+        PlanEntity plan(String planId, String targetId) {
+            return targetsRead.contains(targetId) ? plans.get(planId) : PlanEntity.findById(planId);
+        }
+
+        void add(PlanEntity plan) {
+            plans.put(plan.planId, plan);
+        }
+    }
+
+    /** Reads what a batch about these nodes (and their clusters) will look up. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Lookups lookups(Collection<String> nodeIds, Collection<String> clusterIds) {
+        Lookups lookups = new Lookups();
+        if (!nodeIds.isEmpty()) {
+            NodeDecisionEntity.<NodeDecisionEntity>list("nodeId in ?1", nodeIds).forEach(lookups::add);
+            lookups.nodesRead.addAll(nodeIds);
+        }
+        Set<String> targets = new HashSet<>(nodeIds);
+        targets.addAll(clusterIds);
+        if (!targets.isEmpty()) {
+            PlanEntity.<PlanEntity>list("targetId in ?1", targets).forEach(lookups::add);
+            lookups.targetsRead.addAll(targets);
+        }
+        return lookups;
+    }
+
+    /** Decides for the node; returns the decision it published, or null when the outcome did not change. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Decision onFacts(NodeFacts facts, String correlationId) {
+        return onFacts(facts, correlationId, new Lookups());
+    }
+
+    /** As {@link #onFacts(NodeFacts, String)}, with the batch's rows read up front. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Decision onFacts(NodeFacts facts, String correlationId, Lookups lookups) {
+        Policy policy = policies.current();
+        NodeDecisionEntity stored = lookups.decision(facts.nodeId());
+        if (stored != null && !stored.retired && stored.factsHash.equals(facts.factsHash())
+                && stored.policyVersion.equals(policy.version())) {
+            Log.debugf("node %s unchanged (facts %s, policy %s): nothing to do", LogSafe.of(facts.nodeId()),
+                    LogSafe.of(facts.factsHash()),
+                    policy.version());
+            return null;
+        }
+        // PostgreSQL keeps microseconds (rounding), Instant.now() has nanoseconds: compare both at microseconds.
+        Instant observed = facts.observedAt() == null ? null : facts.observedAt().truncatedTo(ChronoUnit.MICROS);
+        if (stored != null && stored.observedAt != null && observed != null
+                && observed.isBefore(stored.observedAt.truncatedTo(ChronoUnit.MICROS))) {
+            Log.debugf("node %s: facts observed %s are older than those decided on (%s): ignored", LogSafe.of(facts.nodeId()),
+                    facts.observedAt(), stored.observedAt);
+            return null;
+        }
+        Instant now = Instant.now();
+        Decision decided = engine.decide(facts, policy, now);
+        String previousPlan = stored == null || stored.retired ? null : stored.planId;
+        Decision previous = stored == null || stored.retired ? null : readDecision(stored.decision);
+        Map<String, PlanBook.Plan> current = new HashMap<>();
+        PlanBook.plansOf(decided).forEach((planId, target) -> {
+            PlanEntity plan = lookups.plan(planId, target.id());
+            if (plan != null) {
+                current.put(planId, toPlan(plan));
+            }
+        });
+        if (previousPlan != null && !current.containsKey(previousPlan)) {
+            PlanEntity plan = PlanEntity.findById(previousPlan);
+            if (plan != null) {
+                current.put(previousPlan, toPlan(plan));
+            }
+        }
+        PlanBook.Changes changes = PlanBook.decide(decided, facts, previousPlan, current);
+        Decision decision = changes.decision();
+        write(changes, correlationId, true, now, lookups);
+        boolean known = stored != null;
+        if (!known) {
+            stored = new NodeDecisionEntity();
+            stored.nodeId = facts.nodeId();
+        }
+        stored.clusterId = facts.clusterId();
+        stored.facts = json(facts);
+        stored.factsHash = facts.factsHash();
+        stored.observedAt = observed;
+        stored.policyVersion = policy.version();
+        stored.route = decision.route().name();
+        stored.targetKind = decision.target().kind().name();
+        stored.targetId = decision.target().id();
+        stored.planId = decision.planId();
+        stored.decision = json(decision);
+        stored.decidedAt = now;
+        stored.retired = false;
+        if (!known) {
+            stored.persist();
+            lookups.add(stored);
+        }
+        notify(changes, correlationId);
+        if (previous != null && sameOutcome(previous, decision)) {
+            // New facts or policy, same judgement: the node keeps its state (a SUCCEEDED node does not go back to PLANNED).
+            Log.debugf("node %s re-decided under policy %s: unchanged", LogSafe.of(facts.nodeId()), policy.version());
+            return null;
+        }
+        publishDecision(decision, correlationId, now);
+        Log.debugf("node %s -> %s %s %s (plan %s, policy %s) correlation %s", LogSafe.of(facts.nodeId()), decision.route(),
+                decision.target().kind(), LogSafe.of(decision.target().id()), decision.planId(), policy.version(),
+                LogSafe.of(correlationId));
+        return decision;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void onRetired(NodeRetired retired) {
+        NodeDecisionEntity stored = NodeDecisionEntity.findById(retired.nodeId());
+        if (stored == null || stored.retired) {
+            return;
+        }
+        stored.retired = true;
+        Map<String, PlanBook.Plan> current = new HashMap<>();
+        PlanEntity plan = stored.planId == null ? null : PlanEntity.findById(stored.planId);
+        if (plan != null) {
+            current.put(plan.planId, toPlan(plan));
+        }
+        PlanBook.Changes changes = PlanBook.retire(retired.nodeId(), stored.planId, current);
+        write(changes, retired.correlationId(), true, Instant.now(), new Lookups());
+        notify(changes, retired.correlationId());
+    }
+
+    /** Executor progress of the planner's own plans: releases IoT Operations plans once their Arc plan succeeded. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void onStatus(StatusEvent event) {
+        if (event.planId() == null || event.nodeId() != null) {
+            return;
+        }
+        PlanEntity entity = PlanEntity.findById(event.planId());
+        if (entity == null) {
+            return;
+        }
+        PlanBook.Plan plan = toPlan(entity);
+        List<PlanBook.Plan> dependents = !PlanBook.actsOnDependents(plan, event.type()) ? List.of()
+                : PlanEntity.<PlanEntity>list("dependsOn = ?1 and state = ?2", plan.planId(), PlanState.WAITING)
+                        .stream().map(this::toPlan).toList();
+        PlanBook.Changes changes = PlanBook.onStatus(plan, event.type(), event.sequence(), event.detail(), dependents);
+        for (PlanBook.Publication released : changes.publications()) {
+            Log.infof("Arc plan %s succeeded: releasing %s plan %s", plan.planId(), released.plan().route(),
+                    released.plan().planId());
+        }
+        write(changes, event.correlationId(), false, Instant.now(), new Lookups());
+        notify(changes, event.correlationId());
+    }
+
+    /**
+     * Writes the plans the book touched (stamped with the correlation id when {@code stamp}), then the plans it
+     * published to the outbox, in its order.
+     */
+    private void write(PlanBook.Changes changes, String correlationId, boolean stamp, Instant now, Lookups lookups) {
+        for (PlanBook.Plan plan : changes.plans()) {
+            PlanEntity entity = lookups.plan(plan.planId(), plan.target().id());
+            boolean known = entity != null;
+            if (!known) {
+                entity = new PlanEntity();
+                entity.planId = plan.planId();
+                entity.createdAt = now;
+            }
+            entity.route = plan.route().name();
+            entity.targetKind = plan.target().kind().name();
+            entity.targetId = plan.target().id();
+            entity.capabilities = plan.capabilities().stream().map(Enum::name).collect(Collectors.joining(","));
+            entity.parameters = json(plan.parameters());
+            entity.dependsOn = plan.dependsOn();
+            entity.policyVersion = plan.policyVersion();
+            entity.revision = plan.revision();
+            entity.publishedRevision = plan.publishedRevision();
+            entity.state = plan.state();
+            entity.executionState = plan.executionState();
+            entity.executionSequence = plan.executionSequence();
+            entity.executionDetail = plan.executionDetail();
+            entity.members = plan.members();
+            if (stamp) {
+                entity.correlationId = correlationId;
+            }
+            entity.updatedAt = now;
+            if (!known) {
+                entity.persist();
+                lookups.add(entity);
+            }
+        }
+        for (PlanBook.Publication publication : changes.publications()) {
+            publishPlan(publication.plan(), publication.nodeIds(), correlationId);
+        }
+    }
+
+    /** The plans' own status events: SUPERSEDED, FAILED dependents. */
+    private void notify(PlanBook.Changes changes, String correlationId) {
+        for (PlanBook.Notice notice : changes.notices()) {
+            publishPlanStatus(notice.plan(), notice.type(), notice.detail(), correlationId);
+        }
+    }
+
+    private PlanBook.Plan toPlan(PlanEntity e) {
+        return new PlanBook.Plan(e.planId, Route.valueOf(e.route), new Target(TargetKind.valueOf(e.targetKind), e.targetId),
+                parseCapabilities(e.capabilities), readMap(e.parameters), e.dependsOn, e.policyVersion, e.revision,
+                e.publishedRevision, e.state, e.executionState, e.executionSequence, e.executionDetail, e.members);
+    }
+
+    private void publishPlan(PlanBook.Plan plan, List<String> nodeIds, String correlationId) {
+        OnboardingPlan event = new OnboardingPlan(UUID.randomUUID().toString(), correlationId, Instant.now(), plan.planId(),
+                plan.revision(), plan.route(), plan.target(), nodeIds, List.copyOf(plan.capabilities()),
+                plan.dependsOn() == null ? List.of() : List.of(plan.dependsOn()), null, plan.policyVersion(),
+                new LinkedHashMap<>(plan.parameters()));
+        outbox.publish(Topics.planTopic(event.route()), plan.target().id(), EventTypes.PLAN_CREATED, event.eventId(),
+                correlationId, event);
+        Log.debugf("published %s plan %s revision %s for %s correlation %s", plan.route(), plan.planId(), plan.revision(),
+                LogSafe.of(plan.target().id()), LogSafe.of(correlationId));
+    }
+
+    private void publishDecision(Decision d, String correlationId, Instant now) {
+        StatusType type = d.route() == Route.BLOCKED ? StatusType.BLOCKED : StatusType.PLANNED;
+        String detail = d.rationale() == null || d.rationale().isEmpty() ? d.route().name()
+                : d.rationale().get(d.rationale().size() - 1);
+        StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), correlationId, now, type, d.nodeId(), d.planId(),
+                d.route(), d.target(), null, null, 0, detail, d);
+        outbox.publish(Topics.STATUS, d.nodeId(), EventTypes.STATUS, event.eventId(), correlationId, event);
+    }
+
+    private void publishPlanStatus(PlanBook.Plan plan, StatusType type, String detail, String correlationId) {
+        StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), correlationId, Instant.now(), type, null,
+                plan.planId(), plan.route(), plan.target(), null, null, 0, detail, null);
+        outbox.publish(Topics.STATUS, plan.target().id(), EventTypes.STATUS, event.eventId(), correlationId, event);
+    }
+
+    /** Same route, target, degradation, reasons, capabilities and plan: nothing for anyone downstream to do. */
+    static boolean sameOutcome(Decision a, Decision b) {
+        return a.route() == b.route() && Objects.equals(a.target(), b.target()) && a.degraded() == b.degraded()
+                && Objects.equals(a.reasons(), b.reasons()) && Objects.equals(a.planId(), b.planId())
+                && Objects.equals(a.dependsOn(), b.dependsOn())
+                && toSet(a.capabilities().provided()).equals(toSet(b.capabilities().provided()))
+                && toSet(a.capabilities().missing()).equals(toSet(b.capabilities().missing()));
+    }
+
+    private Decision readDecision(String json) {
+        try {
+            return mapper.readValue(json, Decision.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored decision is not readable", e);
+        }
+    }
+
+    private static Set<Capability> toSet(List<Capability> list) {
+        return list == null || list.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(list);
+    }
+
+    private static Set<Capability> parseCapabilities(String csv) {
+        Set<Capability> set = EnumSet.noneOf(Capability.class);
+        if (csv != null && !csv.isBlank()) {
+            Arrays.stream(csv.split(",")).map(String::trim).map(Capability::valueOf).forEach(set::add);
+        }
+        return set;
+    }
+
+    private Map<String, String> readMap(String json) {
+        try {
+            return new LinkedHashMap<>(mapper.readValue(json, new TypeReference<Map<String, String>>() {
+            }));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored plan parameters are not readable", e);
+        }
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(value.getClass().getSimpleName() + " cannot be written as JSON", e);
+        }
+    }
+
+    /** For tests and what-if: the decisions stored for every node the planner knows. */
+    public List<NodeDecisionEntity> knownNodes() {
+        return new ArrayList<>(NodeDecisionEntity.<NodeDecisionEntity>list("retired = false"));
+    }
+}

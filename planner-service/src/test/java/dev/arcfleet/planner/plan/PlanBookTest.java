@@ -1,0 +1,289 @@
+package dev.arcfleet.planner.plan;
+
+import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.CapabilitySet;
+import dev.arcfleet.contracts.Decision;
+import dev.arcfleet.contracts.NodeFacts;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.contracts.Target;
+import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.planner.decide.Facts;
+import dev.arcfleet.planner.plan.PlanBook.Changes;
+import dev.arcfleet.planner.plan.PlanBook.Plan;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.arcfleet.contracts.Capability.DEFENDER;
+import static dev.arcfleet.contracts.Capability.EDGE_DATA;
+import static dev.arcfleet.contracts.Capability.EXTENSIONS;
+import static dev.arcfleet.contracts.Capability.GITOPS;
+import static dev.arcfleet.contracts.Capability.GUEST_CONFIGURATION;
+import static dev.arcfleet.contracts.Capability.INVENTORY;
+import static dev.arcfleet.contracts.Capability.MACHINE_IDENTITY;
+import static dev.arcfleet.contracts.Capability.MONITOR;
+import static dev.arcfleet.contracts.Capability.POLICY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The plan rules one by one, over plain values: {@link #store} plays the plan table, {@link #decide} the planner
+ * writing back what the book returns.
+ */
+class PlanBookTest {
+    static final Target CLUSTER = new Target(TargetKind.CLUSTER, "ghent-line3");
+    static final String ARC = PlanIds.planId(Route.ARC_K8S, CLUSTER);
+    static final String IOT = PlanIds.planId(Route.IOT_OPERATIONS, CLUSTER);
+
+    final Map<String, Plan> store = new HashMap<>();
+    final Map<String, String> nodePlans = new HashMap<>();
+
+    @Test
+    void aClusterPlanMergesItsNodesCapabilitiesAndKeepsEachParametersFirstValue() {
+        Changes first = decide(Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY, MONITOR, EXTENSIONS);
+        Changes second = decide(Route.ARC_K8S, CLUSTER, node("ghent-line3/n2", "ghent-annex"), GITOPS, DEFENDER, INVENTORY);
+
+        Plan arc = store.get(ARC);
+        assertThat(arc.capabilities()).containsExactlyInAnyOrder(POLICY, MONITOR, GITOPS, DEFENDER, INVENTORY);
+        assertThat(arc.capabilities()).doesNotContain(EXTENSIONS);
+        assertThat(arc.parameters()).containsEntry("clusterId", "ghent-line3").containsEntry("distribution", "k3s")
+                .containsEntry("site", "ghent");
+        assertThat(arc.members()).isEqualTo(2);
+        assertThat(first.decision().planId()).isEqualTo(ARC).isEqualTo(second.decision().planId());
+        assertThat(first.publications()).singleElement().satisfies(p -> assertThat(p.nodeIds()).containsExactly("ghent-line3/n1"));
+        assertThat(second.publications()).singleElement().satisfies(p -> {
+            assertThat(p.plan().revision()).isNotEqualTo(first.plan(ARC).revision());
+            assertThat(p.nodeIds()).containsExactly("ghent-line3/n2");
+        });
+    }
+
+    @Test
+    void aReplayKeepsTheRevisionAndPublishesNothing() {
+        NodeFacts facts = node("ghent-line3/n1", "ghent");
+        Changes first = decide(Route.ARC_K8S, CLUSTER, facts, POLICY, MONITOR);
+        Changes replay = decide(Route.ARC_K8S, CLUSTER, facts, POLICY, MONITOR);
+
+        assertThat(replay.plan(ARC).revision()).isEqualTo(first.plan(ARC).revision());
+        assertThat(replay.plan(ARC).state()).isEqualTo(PlanState.PUBLISHED);
+        assertThat(replay.plan(ARC).members()).isEqualTo(1);
+        assertThat(replay.publications()).isEmpty();
+        assertThat(replay.notices()).isEmpty();
+    }
+
+    @Test
+    void aNewCapabilityGivesANewRevisionThatIsPublished() {
+        decide(Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY);
+        String before = store.get(ARC).revision();
+
+        Changes grown = decide(Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY, GITOPS);
+
+        assertThat(grown.plan(ARC).revision()).isNotEqualTo(before);
+        assertThat(grown.publications()).singleElement().satisfies(p -> {
+            assertThat(p.plan().capabilities()).containsExactlyInAnyOrder(POLICY, GITOPS);
+            assertThat(p.plan().publishedRevision()).isEqualTo(p.plan().revision());
+        });
+        assertThat(store.get(ARC).capabilities()).containsExactlyInAnyOrder(POLICY, GITOPS);
+    }
+
+    @Test
+    void anIotOperationsPlanWaitsForItsClustersArcPlanWhichCarriesEdgeData() {
+        Changes changes = decide(Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-07", "ghent"), POLICY, MONITOR, EDGE_DATA);
+
+        assertThat(changes.decision().planId()).isEqualTo(IOT);
+        assertThat(changes.decision().dependsOn()).containsExactly(ARC);
+        assertThat(changes.plan(ARC).capabilities()).containsExactlyInAnyOrder(POLICY, MONITOR, EDGE_DATA);
+        assertThat(changes.publications()).extracting(p -> p.plan().planId()).containsExactly(ARC);
+        assertThat(changes.waiting()).singleElement().satisfies(iot -> {
+            assertThat(iot.planId()).isEqualTo(IOT);
+            assertThat(iot.dependsOn()).isEqualTo(ARC);
+            assertThat(iot.capabilities()).containsExactly(EDGE_DATA);
+            assertThat(iot.publishedRevision()).isNull();
+        });
+        // the IoT plan counts the node; the Arc plan it needs does not
+        assertThat(store.get(IOT).members()).isEqualTo(1);
+        assertThat(store.get(ARC).members()).isZero();
+    }
+
+    @Test
+    void theArcPlanSucceedingReleasesTheWaitingIotPlan() {
+        decide(Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-07", "ghent"), EDGE_DATA);
+
+        Changes started = status(ARC, StatusType.STARTED, 1, "connecting");
+        assertThat(started.plan(ARC).executionState()).isEqualTo("IN_PROGRESS");
+        assertThat(started.publications()).isEmpty();
+        Changes succeeded = status(ARC, StatusType.SUCCEEDED, 7, "connected");
+
+        assertThat(succeeded.plan(ARC).executionState()).isEqualTo("SUCCEEDED");
+        assertThat(succeeded.publications()).singleElement().satisfies(p -> {
+            assertThat(p.plan().planId()).isEqualTo(IOT);
+            assertThat(p.plan().state()).isEqualTo(PlanState.PUBLISHED);
+            assertThat(p.plan().publishedRevision()).isEqualTo(p.plan().revision());
+            assertThat(p.nodeIds()).isEmpty();
+        });
+        assertThat(store.get(IOT).state()).isEqualTo(PlanState.PUBLISHED);
+        // once the Arc plan succeeded, the next IoT node's revision goes out at once
+        Changes next = decide(Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-08", "ghent-annex"), EDGE_DATA, POLICY);
+        assertThat(next.waiting()).isEmpty();
+        assertThat(next.publications()).extracting(p -> p.plan().planId()).containsExactly(ARC);
+    }
+
+    @Test
+    void theArcPlanFailingReportsTheWaitingIotPlanFailedWithTheReasonAndKeepsItWaiting() {
+        decide(Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-07", "ghent"), EDGE_DATA);
+
+        Changes failed = status(ARC, StatusType.FAILED, 3, "ARM 403 on connectedClusters");
+
+        assertThat(failed.plan(ARC).executionState()).isEqualTo("FAILED");
+        assertThat(failed.publications()).isEmpty();
+        assertThat(failed.notices()).singleElement().satisfies(n -> {
+            assertThat(n.plan().planId()).isEqualTo(IOT);
+            assertThat(n.type()).isEqualTo(StatusType.FAILED);
+            assertThat(n.detail()).contains(ARC, "ghent-line3", "ARM 403 on connectedClusters");
+        });
+        assertThat(store.get(IOT).state()).isEqualTo(PlanState.WAITING);
+        // a retry that succeeds still releases it
+        assertThat(status(ARC, StatusType.SUCCEEDED, 9, "connected").publications())
+                .extracting(p -> p.plan().planId()).containsExactly(IOT);
+    }
+
+    @Test
+    void aStatusNoNewerThanTheLastOneSeenChangesNothing() {
+        decide(Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-07", "ghent"), EDGE_DATA);
+        status(ARC, StatusType.FAILED, 5, "failed");
+
+        Changes stale = status(ARC, StatusType.SUCCEEDED, 5, "replayed");
+
+        assertThat(stale.plans()).isEmpty();
+        assertThat(stale.publications()).isEmpty();
+        assertThat(store.get(ARC).executionState()).isEqualTo("FAILED");
+        assertThat(store.get(IOT).state()).isEqualTo(PlanState.WAITING);
+    }
+
+    @Test
+    void aNodePlanLeftByARouteChangeIsSupersededAndPublishedAgainWhenTheNodeComesBack() {
+        Target node = new Target(TargetKind.NODE, "ghent-line3/n1");
+        String vm = PlanIds.planId(Route.COMPANION_VM, node);
+        NodeFacts facts = node("ghent-line3/n1", "ghent");
+        decide(Route.COMPANION_VM, node, facts, EXTENSIONS, GUEST_CONFIGURATION, MACHINE_IDENTITY);
+        assertThat(store.get(vm).parameters()).containsEntry("hostNode", "n1").containsEntry("nodeId", "ghent-line3/n1");
+
+        Changes moved = decide(Route.ARC_K8S, CLUSTER, facts, POLICY);
+
+        assertThat(moved.move()).isEqualTo(new PlanBook.Move("ghent-line3/n1", vm, ARC));
+        assertThat(moved.superseded()).extracting(Plan::planId).containsExactly(vm);
+        assertThat(moved.notices()).singleElement().satisfies(n -> {
+            assertThat(n.type()).isEqualTo(StatusType.SUPERSEDED);
+            assertThat(n.detail()).contains("route changed", ARC);
+        });
+        assertThat(store.get(vm).state()).isEqualTo(PlanState.SUPERSEDED);
+        assertThat(store.get(vm).members()).isZero();
+        assertThat(store.get(ARC).members()).isEqualTo(1);
+
+        Changes back = decide(Route.COMPANION_VM, node, facts, EXTENSIONS, GUEST_CONFIGURATION, MACHINE_IDENTITY);
+        assertThat(back.publications()).extracting(p -> p.plan().planId()).containsExactly(vm);
+        assertThat(store.get(vm).state()).isEqualTo(PlanState.PUBLISHED);
+        assertThat(store.get(ARC).members()).isZero();
+        // a cluster plan stays, whoever leaves it
+        assertThat(store.get(ARC).state()).isEqualTo(PlanState.PUBLISHED);
+        assertThat(back.superseded()).isEmpty();
+    }
+
+    @Test
+    void aRetiredNodesPlanIsSuperseded() {
+        Target node = new Target(TargetKind.NODE, "ghent-line3/n1");
+        String vm = PlanIds.planId(Route.COMPANION_VM, node);
+        decide(Route.COMPANION_VM, node, node("ghent-line3/n1", "ghent"), EXTENSIONS);
+
+        Changes retired = PlanBook.retire("ghent-line3/n1", vm, Map.copyOf(store));
+
+        assertThat(retired.move()).isEqualTo(new PlanBook.Move("ghent-line3/n1", vm, null));
+        assertThat(retired.superseded()).extracting(Plan::planId).containsExactly(vm);
+        assertThat(retired.notices()).singleElement().satisfies(n -> assertThat(n.detail()).doesNotContain("now plan"));
+        assertThat(retired.plan(vm).members()).isZero();
+    }
+
+    @Test
+    void aDirectAgentPlanAwaitsAHandOffKitAndAgainAfterANewRevision() {
+        Target node = new Target(TargetKind.NODE, "db-01");
+        String direct = PlanIds.planId(Route.DIRECT_AGENT, node);
+        NodeFacts facts = Facts.ubuntu().id("db-01").build();
+
+        Changes first = decide(Route.DIRECT_AGENT, node, facts, EXTENSIONS, MACHINE_IDENTITY);
+
+        assertThat(first.decision().planId()).isEqualTo(direct);
+        assertThat(first.publications()).isEmpty();
+        assertThat(first.plan(direct).state()).isEqualTo(PlanState.AWAITING_HANDOFF);
+        assertThat(first.plan(direct).parameters()).containsEntry("nodeId", "db-01").containsEntry("hostname", "db-01")
+                .containsKey("resourceName");
+        // a kit took it (what HandoffService writes); the same content stays handed off
+        Plan handedOff = store.get(direct).withState(store.get(direct).revision(), PlanState.PUBLISHED);
+        store.put(direct, handedOff);
+        assertThat(decide(Route.DIRECT_AGENT, node, facts, EXTENSIONS, MACHINE_IDENTITY).plan(direct).state())
+                .isEqualTo(PlanState.PUBLISHED);
+
+        Changes renamed = decide(Route.DIRECT_AGENT, node, Facts.ubuntu().id("db-01").site("ghent-annex").build(),
+                EXTENSIONS, MACHINE_IDENTITY);
+        assertThat(renamed.plan(direct).state()).isEqualTo(PlanState.AWAITING_HANDOFF);
+        assertThat(renamed.plan(direct).revision()).isNotEqualTo(handedOff.revision());
+        assertThat(renamed.publications()).isEmpty();
+    }
+
+    @Test
+    void aBlockedNodeGetsNoPlanAndLeavesTheOneItHad() {
+        Target node = new Target(TargetKind.NODE, "ghent-line3/n1");
+        NodeFacts facts = node("ghent-line3/n1", "ghent");
+
+        Changes blocked = decide(Route.BLOCKED, node, facts);
+        assertThat(blocked.decision().planId()).isNull();
+        assertThat(blocked.decision().dependsOn()).isEmpty();
+        assertThat(blocked.plans()).isEmpty();
+        assertThat(blocked.publications()).isEmpty();
+
+        String vm = PlanIds.planId(Route.COMPANION_VM, node);
+        decide(Route.COMPANION_VM, node, facts, EXTENSIONS);
+        Changes blockedLater = decide(Route.BLOCKED, node, facts);
+        assertThat(blockedLater.superseded()).extracting(Plan::planId).containsExactly(vm);
+        assertThat(blockedLater.publications()).isEmpty();
+    }
+
+    @Test
+    void previewsAttachTheSamePlanIdsAsThePlanner() {
+        Decision iot = decision("gw-07", Route.IOT_OPERATIONS, CLUSTER, EDGE_DATA);
+        Decision planned = PlanBook.decide(iot, node("ghent-line3/gw-07", "ghent"), null, Map.of()).decision();
+
+        assertThat(PlanBook.withPlanIds(iot)).isEqualTo(planned);
+        assertThat(PlanBook.plansOf(iot)).containsExactly(Map.entry(ARC, CLUSTER), Map.entry(IOT, CLUSTER));
+        Target db = new Target(TargetKind.NODE, "db-01");
+        assertThat(PlanBook.withPlanIds(decision("db-01", Route.DIRECT_AGENT, db)).planId())
+                .isEqualTo(PlanIds.planId(Route.DIRECT_AGENT, db));
+        assertThat(PlanBook.withPlanIds(decision("db-01", Route.BLOCKED, db)).planId()).isNull();
+    }
+
+    private Changes decide(Route route, Target target, NodeFacts facts, Capability... provided) {
+        Decision decision = decision(facts.nodeId(), route, target, provided);
+        Changes changes = PlanBook.decide(decision, facts, nodePlans.get(facts.nodeId()), Map.copyOf(store));
+        changes.plans().forEach(p -> store.put(p.planId(), p));
+        nodePlans.put(facts.nodeId(), changes.decision().planId());
+        return changes;
+    }
+
+    private Changes status(String planId, StatusType type, long sequence, String detail) {
+        List<Plan> dependents = store.values().stream().filter(p -> planId.equals(p.dependsOn())).toList();
+        Changes changes = PlanBook.onStatus(store.get(planId), type, sequence, detail, dependents);
+        changes.plans().forEach(p -> store.put(p.planId(), p));
+        return changes;
+    }
+
+    private static NodeFacts node(String nodeId, String site) {
+        return Facts.talos().id(nodeId).site(site).cluster("ghent-line3", "k3s").build();
+    }
+
+    private static Decision decision(String nodeId, Route route, Target target, Capability... provided) {
+        return new Decision(nodeId, route, target, false, List.of(), List.of("test"),
+                new CapabilitySet(List.of(provided), List.of()), List.of(), null, List.of(), "policy-1", "hash-" + nodeId,
+                Instant.parse("2026-11-23T10:00:00Z"));
+    }
+}

@@ -21,9 +21,9 @@ class PureCoreTest {
         ArchRule rule = noClasses().that().resideInAPackage("dev.arcfleet.executor.route..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta..", "io.fabric8..",
                         "com.azure..", "org.apache.kafka..", "io.smallrye..", "org.hibernate..", "io.vertx..",
-                        "dev.arcfleet.executor.service..", "dev.arcfleet.executor.persistence..",
-                        "dev.arcfleet.executor.azure..", "dev.arcfleet.executor.kube..", "dev.arcfleet.executor.messaging..",
-                        "dev.arcfleet.executor.rest..");
+                        "dev.arcfleet.executor.execution..", "dev.arcfleet.executor.intake..",
+                        "dev.arcfleet.executor.control..", "dev.arcfleet.executor.apply..", "dev.arcfleet.executor.reconcile..",
+                        "dev.arcfleet.executor.azure..", "dev.arcfleet.executor.kube..", "dev.arcfleet.executor.config..");
         rule.check(EXECUTOR);
     }
 

@@ -1,10 +1,9 @@
-package dev.arcfleet.executor.messaging;
+package dev.arcfleet.executor.intake;
 
 import dev.arcfleet.contracts.Channels;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
-import dev.arcfleet.executor.service.ExecutionService;
 import dev.arcfleet.support.db.DatabaseFailures;
 import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;

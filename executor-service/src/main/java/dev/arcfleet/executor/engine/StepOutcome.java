@@ -1,4 +1,4 @@
-package dev.arcfleet.executor.service;
+package dev.arcfleet.executor.engine;
 
 import java.time.Duration;
 

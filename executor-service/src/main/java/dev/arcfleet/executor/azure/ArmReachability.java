@@ -1,4 +1,4 @@
-package dev.arcfleet.executor.health;
+package dev.arcfleet.executor.azure;
 
 import dev.arcfleet.executor.config.ExecutorConfig;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,18 +1,20 @@
-package dev.arcfleet.executor.service;
+package dev.arcfleet.executor.execution;
 
+import dev.arcfleet.executor.apply.DryRunApplier;
+import dev.arcfleet.executor.apply.LiveApplier;
+import dev.arcfleet.executor.apply.StepApplier;
+import dev.arcfleet.executor.apply.StepContext;
+import dev.arcfleet.executor.engine.StepOutcome;
 import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.StatusType;
-import dev.arcfleet.executor.ExecutionState;
-import dev.arcfleet.executor.StepState;
+import dev.arcfleet.executor.engine.ExecutionState;
+import dev.arcfleet.executor.engine.StepState;
 import dev.arcfleet.executor.azure.AzureClients;
 import dev.arcfleet.executor.azure.WriteBudget;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.kube.ClusterClients;
-import dev.arcfleet.executor.metrics.ExecutorMetrics;
-import dev.arcfleet.executor.persistence.ExecutionEntity;
-import dev.arcfleet.executor.persistence.ExecutionStepEntity;
 import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.support.log.Correlation;
 import io.quarkus.logging.Log;

@@ -1,4 +1,4 @@
-package dev.arcfleet.executor;
+package dev.arcfleet.executor.engine;
 
 public enum StepState {
     PENDING, RUNNING, SUCCEEDED, FAILED

@@ -1,4 +1,4 @@
-package dev.arcfleet.executor.service;
+package dev.arcfleet.executor.execution;
 
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;

@@ -1,4 +1,4 @@
-package dev.arcfleet.executor.rest;
+package dev.arcfleet.executor.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

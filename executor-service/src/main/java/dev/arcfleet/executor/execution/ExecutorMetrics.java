@@ -1,4 +1,4 @@
-package dev.arcfleet.executor.metrics;
+package dev.arcfleet.executor.execution;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;

@@ -1,4 +1,4 @@
-package dev.arcfleet.executor.messaging;
+package dev.arcfleet.executor.intake;
 
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.EventTypes;

@@ -1,4 +1,4 @@
-package dev.arcfleet.executor.rest;
+package dev.arcfleet.executor;
 
 import jakarta.ws.rs.core.Application;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;

@@ -1,4 +1,4 @@
-package dev.arcfleet.executor.service;
+package dev.arcfleet.executor.apply;
 
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.executor.route.StepSpec;

@@ -1,6 +1,6 @@
-package dev.arcfleet.executor.persistence;
+package dev.arcfleet.executor.execution;
 
-import dev.arcfleet.executor.StepState;
+import dev.arcfleet.executor.engine.StepState;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;

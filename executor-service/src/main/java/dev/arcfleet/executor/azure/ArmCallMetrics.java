@@ -1,4 +1,4 @@
-package dev.arcfleet.executor.metrics;
+package dev.arcfleet.executor.azure;
 
 import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.HttpPipelineNextPolicy;

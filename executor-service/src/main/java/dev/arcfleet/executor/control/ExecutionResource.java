@@ -1,12 +1,11 @@
-package dev.arcfleet.executor.rest;
+package dev.arcfleet.executor.control;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.arcfleet.executor.persistence.ExecutionEntity;
-import dev.arcfleet.executor.persistence.ExecutionStepEntity;
+import dev.arcfleet.executor.execution.ExecutionEntity;
+import dev.arcfleet.executor.execution.ExecutionStepEntity;
 import dev.arcfleet.contracts.FieldError;
-import dev.arcfleet.executor.service.ExecutionControl;
 import dev.arcfleet.support.rest.ApiError;
 import dev.arcfleet.support.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;

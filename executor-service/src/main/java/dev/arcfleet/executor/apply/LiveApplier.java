@@ -1,5 +1,6 @@
-package dev.arcfleet.executor.service;
+package dev.arcfleet.executor.apply;
 
+import dev.arcfleet.executor.engine.StepOutcome;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,11 +1,10 @@
-package dev.arcfleet.executor.service;
+package dev.arcfleet.executor.execution;
 
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.Topics;
-import dev.arcfleet.executor.persistence.ExecutionEntity;
 import dev.arcfleet.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;

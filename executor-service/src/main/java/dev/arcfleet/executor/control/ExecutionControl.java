@@ -1,11 +1,13 @@
-package dev.arcfleet.executor.service;
+package dev.arcfleet.executor.control;
 
+import dev.arcfleet.executor.execution.ExecutionWorkers;
+import dev.arcfleet.executor.execution.StatusPublisher;
 import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.contracts.StatusType;
-import dev.arcfleet.executor.ExecutionState;
-import dev.arcfleet.executor.StepState;
-import dev.arcfleet.executor.persistence.ExecutionEntity;
-import dev.arcfleet.executor.persistence.ExecutionStepEntity;
+import dev.arcfleet.executor.engine.ExecutionState;
+import dev.arcfleet.executor.engine.StepState;
+import dev.arcfleet.executor.execution.ExecutionEntity;
+import dev.arcfleet.executor.execution.ExecutionStepEntity;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

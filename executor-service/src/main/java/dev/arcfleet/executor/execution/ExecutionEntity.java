@@ -1,8 +1,8 @@
-package dev.arcfleet.executor.persistence;
+package dev.arcfleet.executor.execution;
 
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.TargetKind;
-import dev.arcfleet.executor.ExecutionState;
+import dev.arcfleet.executor.engine.ExecutionState;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.CascadeType;
 import jakarta.persistence.Column;

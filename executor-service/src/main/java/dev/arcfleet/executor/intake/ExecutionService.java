@@ -1,14 +1,16 @@
-package dev.arcfleet.executor.service;
+package dev.arcfleet.executor.intake;
 
+import dev.arcfleet.executor.execution.ExecutionWorkers;
+import dev.arcfleet.executor.execution.StepPlans;
 import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.OnboardingPlan;
-import dev.arcfleet.executor.ExecutionState;
-import dev.arcfleet.executor.StepState;
+import dev.arcfleet.executor.engine.ExecutionState;
+import dev.arcfleet.executor.engine.StepState;
 import dev.arcfleet.executor.config.ExecutorConfig;
-import dev.arcfleet.executor.persistence.ExecutionEntity;
-import dev.arcfleet.executor.persistence.ExecutionStepEntity;
+import dev.arcfleet.executor.execution.ExecutionEntity;
+import dev.arcfleet.executor.execution.ExecutionStepEntity;
 import dev.arcfleet.executor.route.StepSpec;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -3,11 +3,10 @@ package dev.arcfleet.executor.control;
 import dev.arcfleet.executor.execution.ExecutionWorkers;
 import dev.arcfleet.executor.execution.StatusPublisher;
 import dev.arcfleet.support.log.LogSafe;
-import dev.arcfleet.contracts.StatusType;
-import dev.arcfleet.executor.engine.ExecutionState;
-import dev.arcfleet.executor.engine.StepState;
+import dev.arcfleet.executor.engine.ExecutionSnapshot;
+import dev.arcfleet.executor.engine.StepTransitions;
+import dev.arcfleet.executor.engine.Transition;
 import dev.arcfleet.executor.execution.ExecutionEntity;
-import dev.arcfleet.executor.execution.ExecutionStepEntity;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -35,6 +34,7 @@ public class ExecutionControl {
     private final EntityManager entityManager;
     private final StatusPublisher status;
     private final ExecutionWorkers workers;
+    private final StepTransitions transitions = StepTransitions.withRandomJitter();
 
     public ExecutionControl(EntityManager entityManager, StatusPublisher status, ExecutionWorkers workers) {
         this.entityManager = entityManager;
@@ -49,21 +49,17 @@ public class ExecutionControl {
     @Transactional
     public Optional<ExecutionEntity> cancel(String planId, String operator, String reason) {
         return latest(planId).map(execution -> {
-            if (execution.state.finished()) {
+            if (!StepTransitions.cancellable(execution.state)) {
                 throw new Conflict("the execution of plan " + planId + " already ended " + execution.state
                         + "; only a PENDING or RUNNING execution can be cancelled");
             }
             Instant now = Instant.now();
-            ExecutionStepEntity step = execution.steps.get(execution.currentStep);
-            step.state = StepState.FAILED;
-            step.finishedAt = now;
-            execution.state = ExecutionState.FAILED;
-            execution.failureReason = "cancelled by " + operator + (reason == null || reason.isBlank() ? "" : ": " + reason)
-                    + " (at step " + step.name + ")";
-            execution.finishedAt = now;
+            ExecutionSnapshot before = execution.snapshot();
+            Transition transition = transitions.cancel(before, operator, reason, now);
+            execution.take(before, transition.next());
             execution.leaseUntil = null;
             execution.updatedAt = now;
-            status.publish(execution, StatusType.FAILED, step.name, execution.failureReason);
+            status.publish(execution, transition.events());
             Log.infof("plan %s cancelled by %s correlation %s", LogSafe.of(planId), LogSafe.of(operator),
                     LogSafe.of(execution.correlationId));
             return execution;
@@ -77,28 +73,20 @@ public class ExecutionControl {
     @Transactional
     public Optional<ExecutionEntity> retry(String planId, String operator) {
         return latest(planId).map(execution -> {
-            if (execution.state != ExecutionState.FAILED) {
+            if (!StepTransitions.retryable(execution.state)) {
                 throw new Conflict("the execution of plan " + planId + " is " + execution.state
                         + "; only a FAILED execution can be retried");
             }
             Instant now = Instant.now();
-            ExecutionStepEntity step = execution.steps.get(execution.currentStep);
-            step.state = StepState.PENDING;
-            step.finishedAt = null;
-            step.operation = null;
-            execution.state = ExecutionState.RUNNING;
-            execution.attempt = 0;
-            String previous = execution.failureReason;
-            execution.failureReason = null;
-            execution.finishedAt = null;
+            ExecutionSnapshot before = execution.snapshot();
+            Transition transition = transitions.retry(before, operator, now);
+            execution.take(before, transition.next());
             execution.leaseUntil = null;
-            execution.nextRunAt = now;
             execution.updatedAt = now;
-            status.publish(execution, StatusType.RETRYING, step.name, "retry requested by " + operator
-                    + " after: " + previous);
+            status.publish(execution, transition.events());
             workers.wakeUpAfterCommit();
             Log.infof("plan %s retried by %s from step %s correlation %s", LogSafe.of(planId), LogSafe.of(operator),
-                    step.name, LogSafe.of(execution.correlationId));
+                    before.step().name(), LogSafe.of(execution.correlationId));
             return execution;
         });
     }

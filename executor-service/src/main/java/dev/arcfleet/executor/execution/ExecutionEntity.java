@@ -2,6 +2,7 @@ package dev.arcfleet.executor.execution;
 
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.executor.engine.ExecutionSnapshot;
 import dev.arcfleet.executor.engine.ExecutionState;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.CascadeType;
@@ -69,5 +70,28 @@ public class ExecutionEntity extends PanacheEntityBase {
 
     public long nextSequence() {
         return ++sequence;
+    }
+
+    /** The fields the engine's rules act on, with the step the execution is at. */
+    public ExecutionSnapshot snapshot() {
+        ExecutionStepEntity step = steps.get(currentStep);
+        return new ExecutionSnapshot(state, currentStep, steps.size(), attempt, nextRunAt, finishedAt, failureReason,
+                new ExecutionSnapshot.Step(step.name, step.state, step.finishedAt, step.detail, step.record, step.operation));
+    }
+
+    /** Writes a transition's result back onto the execution and the step it acted on (the one {@code before} was at). */
+    public void take(ExecutionSnapshot before, ExecutionSnapshot after) {
+        ExecutionStepEntity step = steps.get(before.currentStep());
+        state = after.state();
+        currentStep = after.currentStep();
+        attempt = after.attempt();
+        nextRunAt = after.nextRunAt();
+        finishedAt = after.finishedAt();
+        failureReason = after.failureReason();
+        step.state = after.step().state();
+        step.finishedAt = after.step().finishedAt();
+        step.detail = after.step().detail();
+        step.record = after.step().record();
+        step.operation = after.step().operation();
     }
 }

@@ -4,7 +4,10 @@ import dev.arcfleet.executor.apply.DryRunApplier;
 import dev.arcfleet.executor.apply.LiveApplier;
 import dev.arcfleet.executor.apply.StepApplier;
 import dev.arcfleet.executor.apply.StepContext;
+import dev.arcfleet.executor.engine.ExecutionSnapshot;
 import dev.arcfleet.executor.engine.StepOutcome;
+import dev.arcfleet.executor.engine.StepTransitions;
+import dev.arcfleet.executor.engine.Transition;
 import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.OnboardingPlan;
@@ -33,7 +36,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,10 +47,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 @ApplicationScoped
 public class ExecutionWorkers {
-    static final int MAX_TRANSIENT_ATTEMPTS = 12;
-    static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
-    static final Duration BACKOFF_MAX = Duration.ofMinutes(2);
-
     private final ExecutorConfig config;
     private final EntityManager entityManager;
     private final StatusPublisher status;
@@ -59,6 +57,7 @@ public class ExecutionWorkers {
     private final WriteBudget writeBudget;
     private final ClusterClients clusters;
     private final ExecutorMetrics metrics;
+    private final StepTransitions transitions = StepTransitions.withRandomJitter();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final List<Thread> threads = new ArrayList<>();
@@ -241,87 +240,32 @@ public class ExecutionWorkers {
     private Completed complete(Claim claim, StepOutcome outcome) {
         ExecutionEntity execution = entityManager.find(ExecutionEntity.class, claim.executionId(),
                 LockModeType.PESSIMISTIC_WRITE);
-        if (execution == null || execution.state.finished() || execution.currentStep != claim.stepIndex()) {
+        if (execution == null) {
             return null;
         }
         ExecutionStepEntity step = execution.steps.get(claim.stepIndex());
-        if (step.attempts != claim.attempt()) {
-            // this worker's lease ran out and another worker claimed the step since: its result is the one that counts
-            Log.debugf("dropping a stale result of %s step %s (attempt %d, now %d)", LogSafe.of(execution.planId), step.name,
-                    claim.attempt(), step.attempts);
+        if (!StepTransitions.resultCounts(execution.state, execution.currentStep, step.attempts, claim.stepIndex(),
+                claim.attempt())) {
+            Log.debugf("dropping a stale result of %s step %s (attempt %d; execution %s at step %d, attempt %d)",
+                    LogSafe.of(execution.planId), claim.step(), claim.attempt(), execution.state, execution.currentStep,
+                    step.attempts);
             return null;
         }
         Instant now = Instant.now();
         execution.leaseUntil = null;
         execution.updatedAt = now;
-        step.detail = outcome.detail();
-        Duration stepTook = null;
-        switch (outcome.kind()) {
-            case SUCCEEDED -> {
-                step.state = StepState.SUCCEEDED;
-                step.finishedAt = now;
-                stepTook = step.startedAt == null ? null : Duration.between(step.startedAt, now);
-                step.record = outcome.record();
-                step.operation = null;
-                execution.attempt = 0;
-                status.publish(execution, StatusType.STEP_SUCCEEDED, step.name, outcome.detail());
-                execution.currentStep++;
-                if (execution.currentStep >= execution.steps.size()) {
-                    execution.state = ExecutionState.SUCCEEDED;
-                    execution.finishedAt = now;
-                    status.publish(execution, StatusType.SUCCEEDED, null, "all " + execution.steps.size() + " steps succeeded");
-                    Log.infof("plan %s succeeded correlation %s", LogSafe.of(execution.planId), LogSafe.of(execution.correlationId));
-                }
-                execution.nextRunAt = now;
-            }
-            case WAITING -> {
-                step.state = StepState.RUNNING;
-                step.operation = outcome.operation();
-                execution.nextRunAt = now.plus(outcome.retryAfter());
-            }
-            case RETRY -> {
-                execution.attempt++;
-                if (execution.attempt >= MAX_TRANSIENT_ATTEMPTS) {
-                    fail(execution, step, now, "step " + step.name + " gave up after " + execution.attempt
-                            + " attempts; last error: " + outcome.detail());
-                } else {
-                    Duration delay = max(outcome.retryAfter(), backoff(execution.attempt));
-                    step.state = StepState.PENDING;
-                    execution.nextRunAt = now.plus(delay);
-                    status.publish(execution, StatusType.RETRYING, step.name,
-                            outcome.detail() + " (attempt " + execution.attempt + ", next in " + delay.toMillis() + " ms)");
-                }
-            }
-            case THROTTLED -> {
-                step.state = StepState.PENDING;
-                step.operation = null; // a reserved write slot was spent on the throttled call
-                execution.nextRunAt = now.plus(outcome.retryAfter());
-                status.publish(execution, StatusType.RETRYING, step.name, outcome.detail());
-            }
-            case FAILED -> fail(execution, step, now, "step " + step.name + " failed: " + outcome.detail());
+        ExecutionSnapshot before = execution.snapshot();
+        Transition transition = transitions.afterOutcome(before, outcome, now);
+        execution.take(before, transition.next());
+        status.publish(execution, transition.events());
+        if (execution.state == ExecutionState.SUCCEEDED) {
+            Log.infof("plan %s succeeded correlation %s", LogSafe.of(execution.planId), LogSafe.of(execution.correlationId));
+        } else if (execution.state == ExecutionState.FAILED) {
+            Log.warnf("plan %s failed correlation %s: %s", LogSafe.of(execution.planId), LogSafe.of(execution.correlationId),
+                    LogSafe.of(execution.failureReason));
         }
+        Duration stepTook = step.state == StepState.SUCCEEDED && step.startedAt != null
+                ? Duration.between(step.startedAt, now) : null;
         return new Completed(stepTook, execution.state.finished() ? execution.state : null);
-    }
-
-    private void fail(ExecutionEntity execution, ExecutionStepEntity step, Instant now, String reason) {
-        step.state = StepState.FAILED;
-        step.finishedAt = now;
-        execution.state = ExecutionState.FAILED;
-        execution.failureReason = reason;
-        execution.finishedAt = now;
-        status.publish(execution, StatusType.FAILED, step.name, reason);
-        Log.warnf("plan %s failed correlation %s: %s", LogSafe.of(execution.planId), LogSafe.of(execution.correlationId),
-                LogSafe.of(reason));
-    }
-
-    /** Exponential backoff with full jitter between half and all of the exponential delay. */
-    static Duration backoff(int attempt) {
-        long exp = BACKOFF_BASE.toMillis() << Math.min(attempt - 1, 16);
-        long capped = Math.min(exp, BACKOFF_MAX.toMillis());
-        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -6,11 +6,13 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The routes (what each route sends to Azure and to clusters, step by step) are a pure core: plain Java over the
- * contracts, tested as such (RouteContractTest), with no framework, client or adapter of the executor behind them.
+ * The routes (what each route sends to Azure and to clusters, step by step) and the step engine's rules (what an
+ * outcome does to an execution) are a pure core: plain Java over the contracts, tested as such (RouteContractTest,
+ * StepTransitionsTest), with no framework, client or adapter of the executor behind them.
  */
 class PureCoreTest {
     static final JavaClasses EXECUTOR = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -25,6 +27,13 @@ class PureCoreTest {
                         "dev.arcfleet.executor.control..", "dev.arcfleet.executor.apply..", "dev.arcfleet.executor.reconcile..",
                         "dev.arcfleet.executor.azure..", "dev.arcfleet.executor.kube..", "dev.arcfleet.executor.config..");
         rule.check(EXECUTOR);
+    }
+
+    @Test
+    void theStepEngineRulesArePlainJavaOverTheContracts() {
+        classes().that().resideInAPackage("dev.arcfleet.executor.engine..").should().onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "dev.arcfleet.contracts..", "dev.arcfleet.executor.engine..")
+                .check(EXECUTOR);
     }
 
     @Test

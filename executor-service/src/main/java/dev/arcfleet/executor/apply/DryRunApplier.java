@@ -3,6 +3,7 @@ package dev.arcfleet.executor.apply;
 import dev.arcfleet.executor.engine.StepOutcome;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.executor.config.ExecutorMode;
 import dev.arcfleet.executor.route.ArcConnection;
 import dev.arcfleet.executor.route.KubeAction;
 import dev.arcfleet.executor.route.KubeObject;
@@ -33,7 +34,7 @@ public class DryRunApplier implements StepApplier {
             return StepOutcome.failed(step.refusal());
         }
         Map<String, Object> record = new LinkedHashMap<>();
-        record.put("mode", "dry-run");
+        record.put("mode", ExecutorMode.DRY_RUN.value());
         record.put("arm", step.arm());
         record.put("kubernetes", step.kube().stream().map(DryRunApplier::redacted).toList());
         if (step.kube().stream().anyMatch(k -> k.action() != KubeAction.APPLY)) {

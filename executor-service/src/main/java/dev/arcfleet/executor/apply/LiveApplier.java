@@ -12,6 +12,7 @@ import dev.arcfleet.executor.azure.ArmOperation;
 import dev.arcfleet.executor.azure.ArmResource;
 import dev.arcfleet.executor.azure.WriteBudget;
 import dev.arcfleet.executor.config.ExecutorConfig;
+import dev.arcfleet.executor.config.ExecutorMode;
 import dev.arcfleet.executor.kube.AgentKeys;
 import dev.arcfleet.executor.kube.ClusterAccessException;
 import dev.arcfleet.executor.kube.ClusterClients;
@@ -110,7 +111,7 @@ public class LiveApplier implements StepApplier {
             ArcConnection.Verdict verdict = guard.judge(clusterConfig(clusters.forCluster(context.clusterId())));
             switch (verdict.state()) {
                 case THIS_RESOURCE -> {
-                    return StepOutcome.succeeded("skipped: " + verdict.detail(), json(Map.of("mode", "live",
+                    return StepOutcome.succeeded("skipped: " + verdict.detail(), json(Map.of("mode", ExecutorMode.LIVE.value(),
                             "actions", List.of(Map.of("guard", ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
                                     "result", "SKIPPED (already connected to this resource)")))));
                 }
@@ -210,7 +211,7 @@ public class LiveApplier implements StepApplier {
                 record.add(Map.of("waitFor", waitFor.propertyPath(), "result", String.valueOf(value)));
             }
         }
-        return StepOutcome.succeeded(summary(record), json(Map.of("mode", "live", "actions", record)));
+        return StepOutcome.succeeded(summary(record), json(Map.of("mode", ExecutorMode.LIVE.value(), "actions", record)));
     }
 
     /** The data of the Arc agents' {@code azure-arc/azure-clusterconfig} ConfigMap, or null when there is none. */

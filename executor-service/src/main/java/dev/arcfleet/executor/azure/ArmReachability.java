@@ -1,6 +1,7 @@
 package dev.arcfleet.executor.azure;
 
 import dev.arcfleet.executor.config.ExecutorConfig;
+import dev.arcfleet.executor.config.ExecutorMode;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -36,8 +37,8 @@ public class ArmReachability implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        if (!"live".equals(config.mode())) {
-            return HealthCheckResponse.named("Azure Resource Manager").up().withData("mode", config.mode())
+        if (config.mode() != ExecutorMode.LIVE) {
+            return HealthCheckResponse.named("Azure Resource Manager").up().withData("mode", config.mode().value())
                     .withData("checked", "not called in this mode").build();
         }
         Instant now = Instant.now();

@@ -81,9 +81,8 @@ public class ExecutionWorkers {
 
     void start(@Observes StartupEvent event) {
         applier = switch (config.mode()) {
-            case "dry-run" -> new DryRunApplier(mapper);
-            case "live" -> new LiveApplier(azure.armClient(), writeBudget, clusters, mapper, config);
-            default -> throw new IllegalStateException("executor.mode must be dry-run or live, got " + config.mode());
+            case DRY_RUN -> new DryRunApplier(mapper);
+            case LIVE -> new LiveApplier(azure.armClient(), writeBudget, clusters, mapper, config);
         };
         running = true;
         for (int i = 0; i < config.workers(); i++) {
@@ -92,7 +91,7 @@ public class ExecutionWorkers {
             thread.start();
             threads.add(thread);
         }
-        Log.infof("executor started in %s mode with %d workers", config.mode(), config.workers());
+        Log.infof("executor started in %s mode with %d workers", config.mode().value(), config.workers());
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {

@@ -56,7 +56,7 @@ public class ExecutionService {
         execution.targetKind = plan.target().kind();
         execution.targetId = plan.target().id();
         execution.correlationId = correlationId != null ? correlationId : plan.correlationId();
-        execution.mode = config.mode();
+        execution.mode = config.mode().value();
         execution.state = ExecutionState.PENDING;
         execution.plan = toJson(plan);
         execution.sequence = lastSequenceOf(plan.planId());

@@ -15,6 +15,7 @@ import dev.arcfleet.executor.azure.ArmClient;
 import dev.arcfleet.executor.azure.ArmResource;
 import dev.arcfleet.executor.azure.AzureClients;
 import dev.arcfleet.executor.config.ExecutorConfig;
+import dev.arcfleet.executor.config.ExecutorMode;
 import dev.arcfleet.executor.route.ApiVersions;
 import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.executor.kube.ClusterClients;
@@ -89,7 +90,7 @@ public class CompanionVmReconciler {
     }
 
     void start(@Observes StartupEvent event) {
-        if (!"live".equals(config.mode())) {
+        if (config.mode() != ExecutorMode.LIVE) {
             return;
         }
         long every = config.companionVm().reconcileInterval().toMillis();

@@ -4,6 +4,7 @@ import dev.arcfleet.executor.engine.StepOutcome;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.Route;
 import dev.arcfleet.executor.azure.ArmAccepted;
 import dev.arcfleet.executor.azure.ArmClient;
 import dev.arcfleet.executor.azure.ArmDesired;
@@ -13,7 +14,6 @@ import dev.arcfleet.executor.azure.ArmResource;
 import dev.arcfleet.executor.azure.WriteBudget;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.config.ExecutorMode;
-import dev.arcfleet.executor.kube.AgentKeys;
 import dev.arcfleet.executor.kube.ClusterAccessException;
 import dev.arcfleet.executor.kube.ClusterClients;
 import dev.arcfleet.executor.kube.KubeApplier;
@@ -21,10 +21,11 @@ import dev.arcfleet.executor.route.ArcConnection;
 import dev.arcfleet.executor.route.ArmRequest;
 import dev.arcfleet.executor.route.KubeAction;
 import dev.arcfleet.executor.route.KubeObject;
+import dev.arcfleet.executor.route.PlaceholderNotReady;
 import dev.arcfleet.executor.route.Placeholders;
+import dev.arcfleet.executor.route.RoutePlaceholders;
+import dev.arcfleet.executor.route.StepValues;
 import dev.arcfleet.executor.route.WaitFor;
-import dev.arcfleet.executor.route.arck8s.ArcK8sSteps;
-import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -39,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code executor.mode=live}: ensures each ARM resource of a step exists and has provisioned (GET first, so an
@@ -63,8 +65,12 @@ public class LiveApplier implements StepApplier {
     private final String subscriptionId;
     private final ExecutorConfig config;
     private final Duration poll;
+    private final Function<Route, RoutePlaceholders> placeholders;
 
-    public LiveApplier(ArmClient arm, WriteBudget writes, ClusterClients clusters, ObjectMapper mapper, ExecutorConfig config) {
+    /** @param placeholders each route's own placeholders */
+    public LiveApplier(ArmClient arm, WriteBudget writes, ClusterClients clusters, ObjectMapper mapper, ExecutorConfig config,
+            Function<Route, RoutePlaceholders> placeholders) {
+        this.placeholders = placeholders;
         this.arm = arm;
         this.writes = writes;
         this.clusters = clusters;
@@ -88,6 +94,8 @@ public class LiveApplier implements StepApplier {
                 return StepOutcome.retry(e.getMessage(), e.retryAfter() != null ? e.retryAfter() : Duration.ZERO);
             }
             return StepOutcome.failed(e.getMessage());
+        } catch (PlaceholderNotReady e) {
+            return StepOutcome.retry(e.getMessage(), Duration.ZERO);
         } catch (ClusterAccessException e) {
             return StepOutcome.failed(e.getMessage());
         } catch (KubernetesClientException e) {
@@ -185,7 +193,7 @@ public class LiveApplier implements StepApplier {
                 record.add(Map.of("kubernetes", object.kind() + "/" + object.name(), "result", "UNCHANGED (kept)"));
                 continue;
             }
-            Map<String, Object> manifest = object.secret() ? resolveSecret(object) : object.manifest();
+            Map<String, Object> manifest = object.secret() ? resolveSecret(context, object) : object.manifest();
             KubeApplier.Result result = kube.act(client, object, manifest);
             if (result == KubeApplier.Result.DELETED_FOR_REPLACE) {
                 return StepOutcome.waiting(object.kind() + " " + object.namespace() + "/" + object.name()
@@ -249,20 +257,17 @@ public class LiveApplier implements StepApplier {
     }
 
     /**
-     * The body to PUT, placeholders resolved: the agent public key (an existing connected cluster keeps its own; a new
-     * one gets the key derived from the private key in the cluster's Secret), and {@code ${arm:<id>#<path>}} references
-     * to values of other resources (a workspace's customer id, an identity's principal id), read with a GET.
+     * The body to PUT, placeholders resolved: {@code ${arm:<id>#<path>}} references to values of other resources (a
+     * workspace's customer id, an identity's principal id), read with a GET, and the route's own
+     * ({@link RoutePlaceholders#inArmBody}).
      */
     private Map<String, Object> resolveArmBody(StepContext context, Map<String, Object> body, ArmResource current) {
         if (body == null || !json(body).contains("${")) {
             return body;
         }
+        RoutePlaceholders own = placeholders.apply(context.plan().route());
+        StepValues values = new Values(context, current);
         return Placeholders.resolve(body, placeholder -> {
-            if (ArcK8sSteps.AGENT_PUBLIC_KEY.equals(placeholder)) {
-                Object existing = current == null ? null : current.property("properties.agentPublicKeyCertificate");
-                return existing != null && !existing.toString().isBlank() ? existing.toString()
-                        : readAgentPublicKey(clusters.forCluster(context.clusterId()));
-            }
             Placeholders.ArmReference reference = Placeholders.armReference(placeholder);
             if (reference != null) {
                 Object value = arm.get(reference.resourceId(), reference.apiVersion())
@@ -273,40 +278,54 @@ public class LiveApplier implements StepApplier {
                 }
                 return value.toString();
             }
-            return null;
+            return own.inArmBody(placeholder, values);
         });
     }
 
-    /** A Secret's manifest with its values filled in: a new agent key, the onboarding principal's fields. */
-    private Map<String, Object> resolveSecret(KubeObject object) {
-        return Placeholders.resolve(object.manifest(), placeholder -> switch (placeholder) {
-            case ArcK8sSteps.AGENT_PRIVATE_KEY -> AgentKeys.generate().privateKeyPem();
-            case CompanionVmSteps.SP_CLIENT_ID -> principal("clientId");
-            case CompanionVmSteps.SP_CLIENT_SECRET -> principal("clientSecret");
-            case CompanionVmSteps.SP_TENANT_ID -> principal("tenantId");
-            default -> null;
-        });
+    /** A Secret's manifest with the route's values filled in ({@link RoutePlaceholders#inSecret}). */
+    private Map<String, Object> resolveSecret(StepContext context, KubeObject object) {
+        RoutePlaceholders own = placeholders.apply(context.plan().route());
+        StepValues values = new Values(context, null);
+        return Placeholders.resolve(object.manifest(), placeholder -> own.inSecret(placeholder, values));
     }
 
-    /** The public half of the agent key in {@code azure-arc/azure-arc-connect-privatekey}, as ARM takes it. */
-    private String readAgentPublicKey(KubernetesClient client) {
-        GenericKubernetesResource secret = kube.get(client, "v1", "Secret", ArcConnection.NAMESPACE,
-                ArcK8sSteps.AGENT_KEY_SECRET);
-        if (secret == null) {
-            throw new ArmException(0, "AgentKeyMissing", "the agent key Secret " + ArcConnection.NAMESPACE + "/"
-                    + ArcK8sSteps.AGENT_KEY_SECRET + " is not in the cluster", null, null);
+    /** What a route's placeholders read while this step runs: the resource being written, the cluster, the principal. */
+    private final class Values implements StepValues {
+        private final StepContext context;
+        private final ArmResource current;
+
+        Values(StepContext context, ArmResource current) {
+            this.context = context;
+            this.current = current;
         }
-        String pem = null;
-        if (secret.getAdditionalProperties().get("data") instanceof Map<?, ?> map && map.get(ArcK8sSteps.AGENT_KEY_FIELD) != null) {
-            pem = new String(Base64.getDecoder().decode(map.get(ArcK8sSteps.AGENT_KEY_FIELD).toString()), StandardCharsets.UTF_8);
-        } else if (secret.getAdditionalProperties().get("stringData") instanceof Map<?, ?> map
-                && map.get(ArcK8sSteps.AGENT_KEY_FIELD) != null) {
-            pem = map.get(ArcK8sSteps.AGENT_KEY_FIELD).toString();
+
+        @Override
+        public Object currentArmProperty(String path) {
+            return current == null ? null : current.property(path);
         }
-        if (pem == null) {
-            throw new IllegalStateException("the agent key Secret has no " + ArcK8sSteps.AGENT_KEY_FIELD);
+
+        @Override
+        public Map<String, String> clusterSecret(String namespace, String name) {
+            GenericKubernetesResource secret = kube.get(clusters.forCluster(context.clusterId()), "v1", "Secret", namespace,
+                    name);
+            if (secret == null) {
+                return null;
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            if (secret.getAdditionalProperties().get("stringData") instanceof Map<?, ?> map) {
+                map.forEach((k, v) -> values.put(String.valueOf(k), String.valueOf(v)));
+            }
+            if (secret.getAdditionalProperties().get("data") instanceof Map<?, ?> map) {
+                map.forEach((k, v) -> values.put(String.valueOf(k),
+                        new String(Base64.getDecoder().decode(String.valueOf(v)), StandardCharsets.UTF_8)));
+            }
+            return values;
         }
-        return AgentKeys.publicKeyOfPem(pem);
+
+        @Override
+        public String onboardingPrincipal(String field) {
+            return principal(field);
+        }
     }
 
     private String principal(String field) {

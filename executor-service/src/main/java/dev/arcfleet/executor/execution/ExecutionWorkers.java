@@ -82,7 +82,8 @@ public class ExecutionWorkers {
     void start(@Observes StartupEvent event) {
         applier = switch (config.mode()) {
             case DRY_RUN -> new DryRunApplier(mapper);
-            case LIVE -> new LiveApplier(azure.armClient(), writeBudget, clusters, mapper, config);
+            case LIVE -> new LiveApplier(azure.armClient(), writeBudget, clusters, mapper, config,
+                    stepPlans::placeholdersOf);
         };
         running = true;
         for (int i = 0; i < config.workers(); i++) {

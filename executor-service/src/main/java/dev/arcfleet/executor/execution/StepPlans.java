@@ -4,6 +4,7 @@ import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.route.AzureTarget;
+import dev.arcfleet.executor.route.RoutePlaceholders;
 import dev.arcfleet.executor.route.RouteSteps;
 import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.executor.route.arck8s.ArcK8sSteps;
@@ -35,6 +36,12 @@ public class StepPlans {
 
     private void register(RouteSteps steps) {
         routes.put(steps.route(), steps);
+    }
+
+    /** The placeholders the route writes into its steps, which it fills in when they run. */
+    public RoutePlaceholders placeholdersOf(Route route) {
+        RouteSteps steps = routes.get(route);
+        return steps == null ? RoutePlaceholders.NONE : steps.placeholders();
     }
 
     public List<StepSpec> stepsOf(OnboardingPlan plan) {

@@ -37,6 +37,14 @@ class PureCoreTest {
     }
 
     @Test
+    void theAppliersKnowNoRouteEachRouteFillsInItsOwnPlaceholders() {
+        noClasses().that().resideInAPackage("dev.arcfleet.executor.apply..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.arcfleet.executor.route.arck8s..", "dev.arcfleet.executor.route.companionvm..",
+                        "dev.arcfleet.executor.route.iotops..")
+                .check(EXECUTOR);
+    }
+
+    @Test
     void theServiceSharesOnlyContractsFactsAndServiceSupport() {
         noClasses().that().resideInAPackage("dev.arcfleet.executor..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.arcfleet.inventory..", "dev.arcfleet.planner..", "dev.arcfleet.testsupport..",

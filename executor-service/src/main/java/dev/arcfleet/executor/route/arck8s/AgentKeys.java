@@ -1,4 +1,4 @@
-package dev.arcfleet.executor.kube;
+package dev.arcfleet.executor.route.arck8s;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;

@@ -313,11 +313,18 @@ public class LiveApplier implements StepApplier {
             }
             Map<String, String> values = new LinkedHashMap<>();
             if (secret.getAdditionalProperties().get("stringData") instanceof Map<?, ?> map) {
-                map.forEach((k, v) -> values.put(String.valueOf(k), String.valueOf(v)));
+                map.forEach((k, v) -> {
+                    if (v != null) {
+                        values.put(String.valueOf(k), v.toString());
+                    }
+                });
             }
             if (secret.getAdditionalProperties().get("data") instanceof Map<?, ?> map) {
-                map.forEach((k, v) -> values.put(String.valueOf(k),
-                        new String(Base64.getDecoder().decode(String.valueOf(v)), StandardCharsets.UTF_8)));
+                map.forEach((k, v) -> {
+                    if (v != null) {
+                        values.put(String.valueOf(k), new String(Base64.getDecoder().decode(v.toString()), StandardCharsets.UTF_8));
+                    }
+                });
             }
             return values;
         }

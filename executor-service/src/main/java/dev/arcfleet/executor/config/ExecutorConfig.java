@@ -1,6 +1,7 @@
 package dev.arcfleet.executor.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
@@ -11,7 +12,8 @@ import java.util.Optional;
 public interface ExecutorConfig {
     /** {@code dry-run} records the exact ARM requests and Kubernetes objects each step would apply; {@code live} applies them. */
     @WithDefault("dry-run")
-    String mode();
+    @WithConverter(ExecutorMode.ConfigConverter.class)
+    ExecutorMode mode();
 
     /** Worker threads driving steps; long Azure operations run here, never on a Kafka poll. */
     @WithDefault("8")

@@ -10,4 +10,9 @@ public interface RouteSteps {
     Route route();
 
     List<StepSpec> steps(OnboardingPlan plan, AzureTarget azure);
+
+    /** The placeholders this route writes into its steps and fills in when they run. */
+    default RoutePlaceholders placeholders() {
+        return RoutePlaceholders.NONE;
+    }
 }

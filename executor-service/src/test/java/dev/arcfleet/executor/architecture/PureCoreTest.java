@@ -6,11 +6,13 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The routes (what each route sends to Azure and to clusters, step by step) are a pure core: plain Java over the
- * contracts, tested as such (RouteContractTest), with no framework, client or adapter of the executor behind them.
+ * The routes (what each route sends to Azure and to clusters, step by step) and the step engine's rules (what an
+ * outcome does to an execution) are a pure core: plain Java over the contracts, tested as such (RouteContractTest,
+ * StepTransitionsTest), with no framework, client or adapter of the executor behind them.
  */
 class PureCoreTest {
     static final JavaClasses EXECUTOR = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -21,10 +23,25 @@ class PureCoreTest {
         ArchRule rule = noClasses().that().resideInAPackage("dev.arcfleet.executor.route..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta..", "io.fabric8..",
                         "com.azure..", "org.apache.kafka..", "io.smallrye..", "org.hibernate..", "io.vertx..",
-                        "dev.arcfleet.executor.service..", "dev.arcfleet.executor.persistence..",
-                        "dev.arcfleet.executor.azure..", "dev.arcfleet.executor.kube..", "dev.arcfleet.executor.messaging..",
-                        "dev.arcfleet.executor.rest..");
+                        "dev.arcfleet.executor.execution..", "dev.arcfleet.executor.intake..",
+                        "dev.arcfleet.executor.control..", "dev.arcfleet.executor.apply..", "dev.arcfleet.executor.reconcile..",
+                        "dev.arcfleet.executor.azure..", "dev.arcfleet.executor.kube..", "dev.arcfleet.executor.config..");
         rule.check(EXECUTOR);
+    }
+
+    @Test
+    void theStepEngineRulesArePlainJavaOverTheContracts() {
+        classes().that().resideInAPackage("dev.arcfleet.executor.engine..").should().onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "dev.arcfleet.contracts..", "dev.arcfleet.executor.engine..")
+                .check(EXECUTOR);
+    }
+
+    @Test
+    void theAppliersKnowNoRouteEachRouteFillsInItsOwnPlaceholders() {
+        noClasses().that().resideInAPackage("dev.arcfleet.executor.apply..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.arcfleet.executor.route.arck8s..", "dev.arcfleet.executor.route.companionvm..",
+                        "dev.arcfleet.executor.route.iotops..")
+                .check(EXECUTOR);
     }
 
     @Test

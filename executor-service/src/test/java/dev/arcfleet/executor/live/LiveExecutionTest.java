@@ -9,7 +9,7 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
-import dev.arcfleet.executor.kube.AgentKeys;
+import dev.arcfleet.executor.route.arck8s.AgentKeys;
 import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.PlanRecords;

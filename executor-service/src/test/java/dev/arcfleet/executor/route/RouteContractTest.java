@@ -5,7 +5,7 @@ import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
-import dev.arcfleet.executor.kube.AgentKeys;
+import dev.arcfleet.executor.route.arck8s.AgentKeys;
 import dev.arcfleet.executor.route.arck8s.ArcK8sSteps;
 import org.junit.jupiter.api.Test;
 

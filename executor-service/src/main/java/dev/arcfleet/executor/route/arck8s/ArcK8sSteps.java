@@ -3,6 +3,7 @@ package dev.arcfleet.executor.route.arck8s;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
+import dev.arcfleet.executor.route.RoutePlaceholders;
 import dev.arcfleet.executor.route.ApiVersions;
 import dev.arcfleet.executor.route.ArcConnection;
 import dev.arcfleet.executor.route.ArmRequest;
@@ -78,6 +79,11 @@ public class ArcK8sSteps implements RouteSteps {
     @Override
     public Route route() {
         return Route.ARC_K8S;
+    }
+
+    @Override
+    public RoutePlaceholders placeholders() {
+        return new ArcK8sPlaceholders();
     }
 
     public static String connectedClusterName(String clusterId) {

@@ -3,6 +3,7 @@ package dev.arcfleet.executor.route.companionvm;
 import dev.arcfleet.contracts.Ids;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
+import dev.arcfleet.executor.route.RoutePlaceholders;
 import dev.arcfleet.executor.route.ApiVersions;
 import dev.arcfleet.executor.route.ArmRequest;
 import dev.arcfleet.executor.route.AzureTarget;
@@ -67,6 +68,11 @@ public class CompanionVmSteps implements RouteSteps {
     @Override
     public Route route() {
         return Route.COMPANION_VM;
+    }
+
+    @Override
+    public RoutePlaceholders placeholders() {
+        return new CompanionVmPlaceholders();
     }
 
     public static String vmName(String nodeId) {

@@ -1,9 +1,0 @@
-package dev.arcfleet.executor;
-
-public enum ExecutionState {
-    PENDING, RUNNING, SUCCEEDED, FAILED;
-
-    public boolean finished() {
-        return this == SUCCEEDED || this == FAILED;
-    }
-}

@@ -1,5 +1,0 @@
-package dev.arcfleet.executor;
-
-public enum StepState {
-    PENDING, RUNNING, SUCCEEDED, FAILED
-}

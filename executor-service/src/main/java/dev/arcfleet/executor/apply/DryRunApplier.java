@@ -1,0 +1,73 @@
+package dev.arcfleet.executor.apply;
+
+import dev.arcfleet.executor.engine.StepOutcome;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.executor.config.ExecutorMode;
+import dev.arcfleet.executor.route.ArcConnection;
+import dev.arcfleet.executor.route.KubeAction;
+import dev.arcfleet.executor.route.KubeObject;
+import dev.arcfleet.executor.route.StepSpec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code executor.mode=dry-run}: records the exact ARM requests (method, resource id, api-version, body) and
+ * Kubernetes objects a step would apply (with what it would do to each where that is not a plain apply: create only,
+ * replace, delete), with Secret data redacted, and the guard that would skip or refuse the step, and succeeds.
+ */
+public class DryRunApplier implements StepApplier {
+    static final String REDACTED = "<redacted>";
+
+    private final ObjectMapper mapper;
+
+    public DryRunApplier(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @Override
+    public StepOutcome apply(StepContext context) {
+        StepSpec step = context.step();
+        if (step.refusal() != null) {
+            return StepOutcome.failed(step.refusal());
+        }
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("mode", ExecutorMode.DRY_RUN.value());
+        record.put("arm", step.arm());
+        record.put("kubernetes", step.kube().stream().map(DryRunApplier::redacted).toList());
+        if (step.kube().stream().anyMatch(k -> k.action() != KubeAction.APPLY)) {
+            record.put("kubernetesActions", step.kube().stream().map(k -> k.action().name()).toList());
+        }
+        if (step.guard() != null) {
+            record.put("unlessConnected", Map.of("configMap", ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
+                    "resourceId", step.guard().resourceId(),
+                    "rule", "skipped where the cluster's agents belong to this resource; fails where they belong to another"));
+        }
+        if (step.waitFor() != null) {
+            record.put("waitFor", step.waitFor());
+        }
+        int actions = step.arm().size() + step.kube().size() + (step.waitFor() == null ? 0 : 1);
+        try {
+            return StepOutcome.succeeded("dry-run: " + actions + " action(s) recorded", mapper.writeValueAsString(record));
+        } catch (JsonProcessingException e) {
+            return StepOutcome.failed("dry-run record of step " + step.name() + " cannot be written: " + e.getOriginalMessage());
+        }
+    }
+
+    static Map<String, Object> redacted(KubeObject object) {
+        Map<String, Object> manifest = new LinkedHashMap<>(object.manifest());
+        if (object.secret()) {
+            for (String field : List.of("data", "stringData")) {
+                Object value = manifest.get(field);
+                if (value instanceof Map<?, ?> map) {
+                    Map<String, Object> masked = new LinkedHashMap<>();
+                    map.keySet().forEach(k -> masked.put(String.valueOf(k), REDACTED));
+                    manifest.put(field, masked);
+                }
+            }
+        }
+        return manifest;
+    }
+}

@@ -1,0 +1,364 @@
+package dev.arcfleet.executor.apply;
+
+import dev.arcfleet.executor.engine.StepOutcome;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.executor.azure.ArmAccepted;
+import dev.arcfleet.executor.azure.ArmClient;
+import dev.arcfleet.executor.azure.ArmDesired;
+import dev.arcfleet.executor.azure.ArmException;
+import dev.arcfleet.executor.azure.ArmOperation;
+import dev.arcfleet.executor.azure.ArmResource;
+import dev.arcfleet.executor.azure.WriteBudget;
+import dev.arcfleet.executor.config.ExecutorConfig;
+import dev.arcfleet.executor.config.ExecutorMode;
+import dev.arcfleet.executor.kube.ClusterAccessException;
+import dev.arcfleet.executor.kube.ClusterClients;
+import dev.arcfleet.executor.kube.KubeApplier;
+import dev.arcfleet.executor.route.ArcConnection;
+import dev.arcfleet.executor.route.ArmRequest;
+import dev.arcfleet.executor.route.KubeAction;
+import dev.arcfleet.executor.route.KubeObject;
+import dev.arcfleet.executor.route.PlaceholderNotReady;
+import dev.arcfleet.executor.route.Placeholders;
+import dev.arcfleet.executor.route.RoutePlaceholders;
+import dev.arcfleet.executor.route.StepValues;
+import dev.arcfleet.executor.route.WaitFor;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * {@code executor.mode=live}: ensures each ARM resource of a step exists and has provisioned (GET first, so an
+ * existing resource is adopted rather than duplicated; PUT within the subscription's write budget; then wait for
+ * {@code provisioningState}), applies Kubernetes objects idempotently, and waits for the step's condition. Nothing
+ * here sleeps: "not yet" is a {@link StepOutcome#waiting}, and the worker picks the step up again later.
+ */
+public class LiveApplier implements StepApplier {
+    static final Duration PROVISIONING_TIMEOUT = Duration.ofMinutes(30);
+    /** Marks a step that holds a reserved write slot for this resource (kept like an operation, across polls). */
+    static final String RESERVED = "reserved-write ";
+    /** What a wait sees when the resource it watches is not there at all. */
+    private static final Object ABSENT = new Object();
+    /** Marks a remembered operation URL as that of an update of an existing resource (recorded as "updated"). */
+    static final String UPDATE = "~";
+
+    private final ArmClient arm;
+    private final WriteBudget writes;
+    private final ClusterClients clusters;
+    private final KubeApplier kube = new KubeApplier();
+    private final ObjectMapper mapper;
+    private final String subscriptionId;
+    private final ExecutorConfig config;
+    private final Duration poll;
+    private final Function<Route, RoutePlaceholders> placeholders;
+
+    /** @param placeholders each route's own placeholders */
+    public LiveApplier(ArmClient arm, WriteBudget writes, ClusterClients clusters, ObjectMapper mapper, ExecutorConfig config,
+            Function<Route, RoutePlaceholders> placeholders) {
+        this.placeholders = placeholders;
+        this.arm = arm;
+        this.writes = writes;
+        this.clusters = clusters;
+        this.mapper = mapper;
+        this.subscriptionId = config.azure().subscriptionId();
+        this.config = config;
+        this.poll = config.azure().pollInterval();
+    }
+
+    @Override
+    public StepOutcome apply(StepContext context) {
+        try {
+            return applyStep(context);
+        } catch (ArmException e) {
+            if (e.throttled()) {
+                Duration after = e.retryAfter() != null ? e.retryAfter() : Duration.ofSeconds(10);
+                writes.backOff(subscriptionId, after);
+                return StepOutcome.throttled("ARM throttled (429), Retry-After " + after.toSeconds() + " s", after);
+            }
+            if (e.transientFailure()) {
+                return StepOutcome.retry(e.getMessage(), e.retryAfter() != null ? e.retryAfter() : Duration.ZERO);
+            }
+            return StepOutcome.failed(e.getMessage());
+        } catch (PlaceholderNotReady e) {
+            return StepOutcome.retry(e.getMessage(), Duration.ZERO);
+        } catch (ClusterAccessException e) {
+            return StepOutcome.failed(e.getMessage());
+        } catch (KubernetesClientException e) {
+            // 409: created or changed by someone else between our read and our write; the next attempt reads again
+            if (e.getCode() == 0 || e.getCode() == 409 || e.getCode() == 429 || e.getCode() >= 500) {
+                return StepOutcome.retry("Kubernetes API: " + e.getMessage(), Duration.ZERO);
+            }
+            return StepOutcome.failed("Kubernetes API refused " + context.step().name() + ": " + e.getMessage());
+        }
+    }
+
+    private StepOutcome applyStep(StepContext context) {
+        List<Map<String, Object>> record = new ArrayList<>();
+        Duration elapsed = Duration.between(context.stepStartedAt() == null ? Instant.now() : context.stepStartedAt(),
+                Instant.now());
+        if (context.step().refusal() != null) {
+            return StepOutcome.failed(context.step().refusal());
+        }
+        ArcConnection guard = context.step().guard();
+        if (guard != null) {
+            ArcConnection.Verdict verdict = guard.judge(clusterConfig(clusters.forCluster(context.clusterId())));
+            switch (verdict.state()) {
+                case THIS_RESOURCE -> {
+                    return StepOutcome.succeeded("skipped: " + verdict.detail(), json(Map.of("mode", ExecutorMode.LIVE.value(),
+                            "actions", List.of(Map.of("guard", ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
+                                    "result", "SKIPPED (already connected to this resource)")))));
+                }
+                case OTHER_RESOURCE -> {
+                    return StepOutcome.failed(verdict.detail());
+                }
+                default -> {
+                }
+            }
+        }
+        for (ArmRequest request : context.step().arm()) {
+            String operation = context.operation();
+            boolean wasUpdate = false;
+            if (operation != null && operation.startsWith(request.resourceId() + " ")) {
+                String url = operation.substring(request.resourceId().length() + 1);
+                wasUpdate = url.startsWith(UPDATE);
+                ArmOperation status = arm.operation(wasUpdate ? url.substring(UPDATE.length()) : url);
+                if (!status.finished()) {
+                    return StepOutcome.waitingOn(operation, request.resourceId() + ": operation " + status.status(), poll);
+                }
+                if (status.failed()) {
+                    return StepOutcome.failed(request.resourceId() + " provisioning ended " + status.status()
+                            + (status.error() == null ? "" : " (" + status.error() + ")")
+                            + "; see the resource's activity log in Azure, then retry the execution");
+                }
+            }
+            Optional<ArmResource> current = arm.get(request.resourceId(), request.apiVersion());
+            String state = current.map(ArmResource::provisioningState).orElse(null);
+            boolean settled = state == null || "Succeeded".equalsIgnoreCase(state);
+            if (current.isPresent() && settled && ArmDesired.satisfied(current.get().body(), request.body())) {
+                boolean wrote = operation != null && !operation.startsWith(RESERVED);
+                record.add(Map.of("arm", request.resourceId(), "result", !wrote ? "present" : wasUpdate ? "updated" : "created"));
+                continue;
+            }
+            if (current.isPresent() && ("Failed".equalsIgnoreCase(state) || "Canceled".equalsIgnoreCase(state))) {
+                return StepOutcome.failed(request.resourceId() + " provisioning ended " + state
+                        + "; see the resource's activity log in Azure, then retry the execution");
+            }
+            if (current.isPresent() && !settled) {
+                if (elapsed.compareTo(PROVISIONING_TIMEOUT) > 0) {
+                    return StepOutcome.failed(request.resourceId() + " still " + state + " after " + elapsed.toMinutes() + " min");
+                }
+                return StepOutcome.waitingOn(operation, request.resourceId() + " is " + state, poll);
+            }
+            String reservation = RESERVED + request.resourceId();
+            if (!reservation.equals(operation)) {
+                Duration wait = writes.reserve(subscriptionId);
+                if (!wait.isZero()) {
+                    return StepOutcome.waitingOn(reservation, "write slot reserved in " + wait.toMillis()
+                            + " ms (the subscription's ARM write budget)", wait);
+                }
+            }
+            boolean update = current.isPresent();
+            ArmAccepted accepted = arm.put(request.resourceId(), request.apiVersion(),
+                    resolveArmBody(context, request.body(), current.orElse(null)));
+            if (accepted.done()) {
+                record.add(Map.of("arm", request.resourceId(), "result", update ? "updated" : "created"));
+                continue;
+            }
+            return StepOutcome.waitingOn(accepted.operationUrl() == null ? null
+                    : request.resourceId() + " " + (update ? UPDATE : "") + accepted.operationUrl(),
+                    "PUT " + request.resourceId() + " answered " + accepted.status() + "; provisioning", poll);
+        }
+        boolean touchesCluster = !context.step().kube().isEmpty()
+                || context.step().waitFor() != null && context.step().waitFor().kubernetes();
+        KubernetesClient client = touchesCluster ? clusters.forCluster(context.clusterId()) : null;
+        for (KubeObject object : context.step().kube()) {
+            if (object.action() == KubeAction.CREATE_ONLY
+                    && kube.get(client, object.apiVersion(), object.kind(), object.namespace(), object.name()) != null) {
+                // checked before the manifest is resolved: an existing agent key is never regenerated
+                record.add(Map.of("kubernetes", object.kind() + "/" + object.name(), "result", "UNCHANGED (kept)"));
+                continue;
+            }
+            Map<String, Object> manifest = object.secret() ? resolveSecret(context, object) : object.manifest();
+            KubeApplier.Result result = kube.act(client, object, manifest);
+            if (result == KubeApplier.Result.DELETED_FOR_REPLACE) {
+                return StepOutcome.waiting(object.kind() + " " + object.namespace() + "/" + object.name()
+                        + " changed and cannot be updated in place: deleted, created again once it is gone", poll);
+            }
+            record.add(Map.of("kubernetes", object.kind() + "/" + object.name(), "result", result.name()));
+        }
+        WaitFor waitFor = context.step().waitFor();
+        if (waitFor != null) {
+            Object value = waitFor.kubernetes() ? kubeProperty(client, waitFor) : armProperty(waitFor);
+            if (value == ABSENT && waitFor.absentIsDone()) {
+                record.add(Map.of("waitFor", waitFor.resource(), "result", "absent"));
+            } else if (value == ABSENT || value == null || !waitFor.expectedValue().equalsIgnoreCase(String.valueOf(value))) {
+                String now = value == ABSENT ? "absent" : String.valueOf(value);
+                if (elapsed.compareTo(waitFor.timeout()) > 0) {
+                    return StepOutcome.failed(waitFor.resource() + " " + waitFor.propertyPath() + " is " + now + ", not "
+                            + waitFor.expectedValue() + ", after " + elapsed.toSeconds() + " s"
+                            + (waitFor.hint() == null ? "" : "; " + waitFor.hint()));
+                }
+                return StepOutcome.waiting(waitFor.propertyPath() + " is " + now + ", waiting for "
+                        + waitFor.expectedValue(), poll);
+            } else {
+                record.add(Map.of("waitFor", waitFor.propertyPath(), "result", String.valueOf(value)));
+            }
+        }
+        return StepOutcome.succeeded(summary(record), json(Map.of("mode", ExecutorMode.LIVE.value(), "actions", record)));
+    }
+
+    /** The data of the Arc agents' {@code azure-arc/azure-clusterconfig} ConfigMap, or null when there is none. */
+    private Map<String, String> clusterConfig(KubernetesClient client) {
+        GenericKubernetesResource map = kube.get(client, "v1", "ConfigMap", ArcConnection.NAMESPACE, ArcConnection.CONFIG_MAP);
+        if (map == null) {
+            return null;
+        }
+        Map<String, String> data = new LinkedHashMap<>();
+        if (map.getAdditionalProperties().get("data") instanceof Map<?, ?> values) {
+            values.forEach((k, v) -> data.put(String.valueOf(k), String.valueOf(v)));
+        }
+        return data;
+    }
+
+    private Object armProperty(WaitFor waitFor) {
+        return arm.get(waitFor.resource(), waitFor.apiVersion()).map(r -> r.property(waitFor.propertyPath())).orElse(ABSENT);
+    }
+
+    private Object kubeProperty(KubernetesClient client, WaitFor waitFor) {
+        String[] ref = waitFor.resource().split("/");
+        int n = ref.length;
+        GenericKubernetesResource resource = kube.get(client, waitFor.apiVersion(), ref[n - 2], ref[n - 3], ref[n - 1]);
+        if (resource == null) {
+            return ABSENT;
+        }
+        Object current = client.getKubernetesSerialization().convertValue(resource, Map.class);
+        for (String part : waitFor.propertyPath().split("\\.")) {
+            if (!(current instanceof Map<?, ?> map)) {
+                return null;
+            }
+            current = map.get(part);
+        }
+        return current;
+    }
+
+    /**
+     * The body to PUT, placeholders resolved: {@code ${arm:<id>#<path>}} references to values of other resources (a
+     * workspace's customer id, an identity's principal id), read with a GET, and the route's own
+     * ({@link RoutePlaceholders#inArmBody}).
+     */
+    private Map<String, Object> resolveArmBody(StepContext context, Map<String, Object> body, ArmResource current) {
+        if (body == null || !json(body).contains("${")) {
+            return body;
+        }
+        RoutePlaceholders own = placeholders.apply(context.plan().route());
+        StepValues values = new Values(context, current);
+        return Placeholders.resolve(body, placeholder -> {
+            Placeholders.ArmReference reference = Placeholders.armReference(placeholder);
+            if (reference != null) {
+                Object value = arm.get(reference.resourceId(), reference.apiVersion())
+                        .map(r -> r.property(reference.path())).orElse(null);
+                if (value == null) {
+                    throw new ArmException(0, "ReferenceNotReady", reference.resourceId() + " has no " + reference.path()
+                            + " yet", null, null);
+                }
+                return value.toString();
+            }
+            return own.inArmBody(placeholder, values);
+        });
+    }
+
+    /** A Secret's manifest with the route's values filled in ({@link RoutePlaceholders#inSecret}). */
+    private Map<String, Object> resolveSecret(StepContext context, KubeObject object) {
+        RoutePlaceholders own = placeholders.apply(context.plan().route());
+        StepValues values = new Values(context, null);
+        return Placeholders.resolve(object.manifest(), placeholder -> own.inSecret(placeholder, values));
+    }
+
+    /** What a route's placeholders read while this step runs: the resource being written, the cluster, the principal. */
+    private final class Values implements StepValues {
+        private final StepContext context;
+        private final ArmResource current;
+
+        Values(StepContext context, ArmResource current) {
+            this.context = context;
+            this.current = current;
+        }
+
+        @Override
+        public Object currentArmProperty(String path) {
+            return current == null ? null : current.property(path);
+        }
+
+        @Override
+        public Map<String, String> clusterSecret(String namespace, String name) {
+            GenericKubernetesResource secret = kube.get(clusters.forCluster(context.clusterId()), "v1", "Secret", namespace,
+                    name);
+            if (secret == null) {
+                return null;
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            if (secret.getAdditionalProperties().get("stringData") instanceof Map<?, ?> map) {
+                map.forEach((k, v) -> {
+                    if (v != null) {
+                        values.put(String.valueOf(k), v.toString());
+                    }
+                });
+            }
+            if (secret.getAdditionalProperties().get("data") instanceof Map<?, ?> map) {
+                map.forEach((k, v) -> {
+                    if (v != null) {
+                        values.put(String.valueOf(k), new String(Base64.getDecoder().decode(v.toString()), StandardCharsets.UTF_8));
+                    }
+                });
+            }
+            return values;
+        }
+
+        @Override
+        public String onboardingPrincipal(String field) {
+            return principal(field);
+        }
+    }
+
+    private String principal(String field) {
+        var file = config.onboardingPrincipalFile().orElseThrow(() -> new IllegalStateException(
+                "executor.onboarding-principal-file is not set: companion VMs need a service principal to connect with"));
+        try {
+            JsonNode node = mapper.readTree(file.toFile()).get(field);
+            if (node == null || node.asText().isBlank()) {
+                throw new IllegalStateException("onboarding principal file " + file + " lacks " + field);
+            }
+            return node.asText();
+        } catch (IOException e) {
+            throw new IllegalStateException("onboarding principal file " + file + " is not readable JSON", e);
+        }
+    }
+
+    private static String summary(List<Map<String, Object>> record) {
+        return record.isEmpty() ? "done" : record.stream().map(r -> r.values().toString()).reduce((a, b) -> a + "; " + b)
+                .orElse("done");
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("step record cannot be written", e);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package dev.arcfleet.executor.engine;
+
+public enum StepState {
+    PENDING, RUNNING, SUCCEEDED, FAILED
+}

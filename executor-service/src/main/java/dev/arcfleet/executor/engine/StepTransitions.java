@@ -1,0 +1,139 @@
+package dev.arcfleet.executor.engine;
+
+import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.executor.engine.Transition.StatusChange;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * The step engine's rules, pure: what a step's outcome, or an operator's cancel or retry, does to an execution (which
+ * step runs next and when, the transient-failure count, the end state and its reason, the status events), and whether
+ * a worker's result still counts. The callers read the rows, ask here, and write the answer back in their transaction.
+ */
+public final class StepTransitions {
+    /** RETRY outcomes in a row after which the execution FAILED. */
+    public static final int MAX_TRANSIENT_ATTEMPTS = 12;
+    public static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
+    public static final Duration BACKOFF_MAX = Duration.ofMinutes(2);
+
+    private final LongUnaryOperator jitter;
+
+    /** @param jitter given a bound {@code n > 0}, a number in {@code [0, n)} */
+    public StepTransitions(LongUnaryOperator jitter) {
+        this.jitter = jitter;
+    }
+
+    public static StepTransitions withRandomJitter() {
+        return new StepTransitions(bound -> ThreadLocalRandom.current().nextLong(bound));
+    }
+
+    /**
+     * Whether the result of a claimed attempt still counts: not if the execution ended or moved on meanwhile (an
+     * operator cancelled it, say), nor if the claim's lease ran out and another worker claimed the step since (its
+     * result is the one that counts).
+     *
+     * @param claimedStepAttempts the claimed step's attempt counter now (each claim counts one)
+     */
+    public static boolean resultCounts(ExecutionState state, int currentStep, int claimedStepAttempts, int claimedStep,
+            int claimedAttempt) {
+        return !state.finished() && currentStep == claimedStep && claimedStepAttempts == claimedAttempt;
+    }
+
+    /** What the outcome of the snapshot's current step does, at {@code now}. */
+    public Transition afterOutcome(ExecutionSnapshot execution, StepOutcome outcome, Instant now) {
+        ExecutionSnapshot.Step step = execution.step().withDetail(outcome.detail());
+        String name = step.name();
+        List<StatusChange> events = new ArrayList<>();
+        ExecutionSnapshot next = switch (outcome.kind()) {
+            case SUCCEEDED -> {
+                ExecutionSnapshot done = execution.with(step.withState(StepState.SUCCEEDED, now).withRecord(outcome.record())
+                        .withOperation(null)).withAttempt(0).withCurrentStep(execution.currentStep() + 1).withNextRunAt(now);
+                events.add(new StatusChange(StatusType.STEP_SUCCEEDED, name, outcome.detail()));
+                if (done.currentStep() >= done.stepCount()) {
+                    done = done.ended(ExecutionState.SUCCEEDED, now, execution.failureReason());
+                    events.add(new StatusChange(StatusType.SUCCEEDED, null, "all " + done.stepCount() + " steps succeeded"));
+                }
+                yield done;
+            }
+            case WAITING -> execution.with(step.withState(StepState.RUNNING, step.finishedAt())
+                    .withOperation(outcome.operation())).withNextRunAt(now.plus(outcome.retryAfter()));
+            case RETRY -> {
+                int attempt = execution.attempt() + 1;
+                if (attempt >= MAX_TRANSIENT_ATTEMPTS) {
+                    yield failed(execution.with(step).withAttempt(attempt), now, "step " + name + " gave up after "
+                            + attempt + " attempts; last error: " + outcome.detail(), events);
+                }
+                Duration delay = max(outcome.retryAfter(), backoff(attempt));
+                events.add(new StatusChange(StatusType.RETRYING, name,
+                        outcome.detail() + " (attempt " + attempt + ", next in " + delay.toMillis() + " ms)"));
+                yield execution.with(step.withState(StepState.PENDING, step.finishedAt())).withAttempt(attempt)
+                        .withNextRunAt(now.plus(delay));
+            }
+            case THROTTLED -> {
+                events.add(new StatusChange(StatusType.RETRYING, name, outcome.detail()));
+                // a reserved write slot was spent on the throttled call
+                yield execution.with(step.withState(StepState.PENDING, step.finishedAt()).withOperation(null))
+                        .withNextRunAt(now.plus(outcome.retryAfter()));
+            }
+            case FAILED -> failed(execution.with(step), now, "step " + name + " failed: " + outcome.detail(), events);
+        };
+        return new Transition(next, events);
+    }
+
+    /** Whether an operator may cancel an execution in this state (one that has not ended). */
+    public static boolean cancellable(ExecutionState state) {
+        return !state.finished();
+    }
+
+    /** Ends the execution as FAILED at its current step, with who cancelled it and why. */
+    public Transition cancel(ExecutionSnapshot execution, String operator, String reason, Instant now) {
+        if (!cancellable(execution.state())) {
+            throw new IllegalStateException("an execution that ended " + execution.state() + " cannot be cancelled");
+        }
+        String why = "cancelled by " + operator + (reason == null || reason.isBlank() ? "" : ": " + reason)
+                + " (at step " + execution.step().name() + ")";
+        List<StatusChange> events = new ArrayList<>();
+        return new Transition(failed(execution, now, why, events), events);
+    }
+
+    /** Whether an operator may retry an execution in this state (a FAILED one). */
+    public static boolean retryable(ExecutionState state) {
+        return state == ExecutionState.FAILED;
+    }
+
+    /** Runs a FAILED execution again from the step it failed at, now, with a fresh transient-failure count. */
+    public Transition retry(ExecutionSnapshot execution, String operator, Instant now) {
+        if (!retryable(execution.state())) {
+            throw new IllegalStateException("an execution that is " + execution.state() + " cannot be retried");
+        }
+        ExecutionSnapshot.Step step = execution.step().withState(StepState.PENDING, null).withOperation(null);
+        return new Transition(execution.with(step).reopened(now), List.of(new StatusChange(StatusType.RETRYING,
+                step.name(), "retry requested by " + operator + " after: " + execution.failureReason())));
+    }
+
+    /**
+     * The delay before retry {@code attempt} (1, 2, ...): {@link #BACKOFF_BASE} doubled per attempt up to
+     * {@link #BACKOFF_MAX}, jittered to between half and all of it.
+     */
+    public Duration backoff(int attempt) {
+        long exp = BACKOFF_BASE.toMillis() << Math.min(attempt - 1, 16);
+        long capped = Math.min(exp, BACKOFF_MAX.toMillis());
+        return Duration.ofMillis(capped / 2 + jitter.applyAsLong(capped / 2 + 1));
+    }
+
+    private static ExecutionSnapshot failed(ExecutionSnapshot execution, Instant now, String reason,
+            List<StatusChange> events) {
+        ExecutionSnapshot.Step step = execution.step().withState(StepState.FAILED, now);
+        events.add(new StatusChange(StatusType.FAILED, step.name(), reason));
+        return execution.with(step).ended(ExecutionState.FAILED, now, reason);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}

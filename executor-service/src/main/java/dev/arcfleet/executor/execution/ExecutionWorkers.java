@@ -1,0 +1,271 @@
+package dev.arcfleet.executor.execution;
+
+import dev.arcfleet.executor.apply.DryRunApplier;
+import dev.arcfleet.executor.apply.LiveApplier;
+import dev.arcfleet.executor.apply.StepApplier;
+import dev.arcfleet.executor.apply.StepContext;
+import dev.arcfleet.executor.engine.ExecutionSnapshot;
+import dev.arcfleet.executor.engine.StepOutcome;
+import dev.arcfleet.executor.engine.StepTransitions;
+import dev.arcfleet.executor.engine.Transition;
+import dev.arcfleet.support.log.LogSafe;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.executor.engine.ExecutionState;
+import dev.arcfleet.executor.engine.StepState;
+import dev.arcfleet.executor.azure.AzureClients;
+import dev.arcfleet.executor.azure.WriteBudget;
+import dev.arcfleet.executor.config.ExecutorConfig;
+import dev.arcfleet.executor.kube.ClusterClients;
+import dev.arcfleet.executor.route.StepSpec;
+import dev.arcfleet.support.log.Correlation;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The worker pool that drives executions step by step. A worker leases one runnable execution (row lock, skip
+ * locked), runs its current step outside any transaction, then records the outcome and its status event in one
+ * transaction. A worker that dies leaves a lease that expires, and another worker resumes from the last finished step.
+ */
+@ApplicationScoped
+public class ExecutionWorkers {
+    private final ExecutorConfig config;
+    private final EntityManager entityManager;
+    private final StatusPublisher status;
+    private final StepPlans stepPlans;
+    private final ObjectMapper mapper;
+    private final TransactionSynchronizationRegistry transactions;
+    private final AzureClients azure;
+    private final WriteBudget writeBudget;
+    private final ClusterClients clusters;
+    private final ExecutorMetrics metrics;
+    private final StepTransitions transitions = StepTransitions.withRandomJitter();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+    private StepApplier applier;
+
+    public ExecutionWorkers(ExecutorConfig config, EntityManager entityManager, StatusPublisher status, StepPlans stepPlans,
+            ObjectMapper mapper, TransactionSynchronizationRegistry transactions, AzureClients azure, WriteBudget writeBudget,
+            ClusterClients clusters, ExecutorMetrics metrics) {
+        this.metrics = metrics;
+        this.azure = azure;
+        this.writeBudget = writeBudget;
+        this.clusters = clusters;
+        this.config = config;
+        this.entityManager = entityManager;
+        this.status = status;
+        this.stepPlans = stepPlans;
+        this.mapper = mapper;
+        this.transactions = transactions;
+    }
+
+    void start(@Observes StartupEvent event) {
+        applier = switch (config.mode()) {
+            case DRY_RUN -> new DryRunApplier(mapper);
+            case LIVE -> new LiveApplier(azure.armClient(), writeBudget, clusters, mapper, config,
+                    stepPlans::placeholdersOf);
+        };
+        running = true;
+        for (int i = 0; i < config.workers(); i++) {
+            Thread thread = new Thread(this::loop, "execution-worker-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+        Log.infof("executor started in %s mode with %d workers", config.mode().value(), config.workers());
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        signal();
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        }
+    }
+
+    /** Wakes idle workers once the current transaction commits (a new execution is runnable). */
+    public void wakeUpAfterCommit() {
+        if (transactions.getResource(ExecutionWorkers.class) == null) {
+            transactions.putResource(ExecutionWorkers.class, Boolean.TRUE);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                    // the execution rows are flushed with the transaction
+                }
+
+                @Override
+                public void afterCompletion(int txStatus) {
+                    if (txStatus == Status.STATUS_COMMITTED) {
+                        signal();
+                    }
+                }
+            });
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (!runOne()) {
+                    idle(config.pollInterval().toMillis());
+                }
+            } catch (RuntimeException e) {
+                Log.errorf(e, "execution worker iteration failed; continuing");
+                idle(config.pollInterval().toMillis());
+            }
+        }
+    }
+
+    private void idle(long millis) {
+        lock.lock();
+        try {
+            if (running) {
+                work.await(millis, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    record Claim(String executionId, int stepIndex, int attempt, String planJson, Instant stepStartedAt, String operation,
+            String route, String step, String correlationId, boolean started) {
+    }
+
+    /** Runs one step of one runnable execution; false when there was nothing to run. */
+    boolean runOne() {
+        Claim claim = QuarkusTransaction.requiringNew().call(this::claim);
+        if (claim == null) {
+            return false;
+        }
+        StepOutcome outcome;
+        long began = System.nanoTime();
+        try (Correlation.Scope ignored = Correlation.open(claim.correlationId())) {
+            if (claim.started()) {
+                metrics.transition(claim.route(), "STARTED");
+            }
+            try {
+                OnboardingPlan plan = mapper.readValue(claim.planJson(), OnboardingPlan.class);
+                List<StepSpec> steps = stepPlans.stepsOf(plan);
+                outcome = applier.apply(new StepContext(plan, steps.get(claim.stepIndex()), claim.attempt(),
+                        claim.stepStartedAt(), claim.operation()));
+            } catch (Exception e) {
+                outcome = StepOutcome.retry(e.getClass().getSimpleName() + ": " + e.getMessage(), Duration.ZERO);
+            }
+            StepOutcome result = outcome;
+            Completed completed = QuarkusTransaction.requiringNew().call(() -> complete(claim, result));
+            metrics.attempt(claim.route(), claim.step(), outcome.kind().name(), Duration.ofNanos(System.nanoTime() - began));
+            if (completed != null) {
+                if (completed.stepTook() != null) {
+                    metrics.stepDone(claim.route(), claim.step(), completed.stepTook());
+                }
+                if (completed.finished() != null) {
+                    metrics.transition(claim.route(), completed.finished().name());
+                }
+            }
+        }
+        return true;
+    }
+
+    /** What a completion changed, counted once its transaction committed. */
+    record Completed(Duration stepTook, ExecutionState finished) {
+    }
+
+    /**
+     * Claims the due execution that is furthest along (then the longest due): finishing what was started keeps the
+     * ARM write budget busy while new executions still generate their keys, instead of every execution doing step one
+     * before any does step two.
+     */
+    private Claim claim() {
+        @SuppressWarnings("unchecked")
+        List<String> ids = entityManager.createNativeQuery("""
+                select execution_id from execution
+                where state in ('PENDING', 'RUNNING') and next_run_at <= now()
+                  and (lease_until is null or lease_until < now())
+                order by current_step desc, next_run_at limit 1 for update skip locked""").getResultList();
+        if (ids.isEmpty()) {
+            return null;
+        }
+        ExecutionEntity execution = entityManager.find(ExecutionEntity.class, ids.get(0));
+        Instant now = Instant.now();
+        execution.leaseUntil = now.plus(config.lease());
+        execution.updatedAt = now;
+        boolean started = execution.state == ExecutionState.PENDING;
+        if (started) {
+            execution.state = ExecutionState.RUNNING;
+            status.publish(execution, StatusType.STARTED, null,
+                    execution.route + " on " + execution.targetKind + " " + execution.targetId + " (" + execution.mode + ")");
+        }
+        ExecutionStepEntity step = execution.steps.get(execution.currentStep);
+        if (step.startedAt == null) {
+            step.startedAt = now;
+        }
+        step.state = StepState.RUNNING;
+        step.attempts++;
+        return new Claim(execution.executionId, execution.currentStep, step.attempts, execution.plan, step.startedAt,
+                step.operation, execution.route.name(), step.name, execution.correlationId, started);
+    }
+
+    private Completed complete(Claim claim, StepOutcome outcome) {
+        ExecutionEntity execution = entityManager.find(ExecutionEntity.class, claim.executionId(),
+                LockModeType.PESSIMISTIC_WRITE);
+        if (execution == null) {
+            return null;
+        }
+        ExecutionStepEntity step = execution.steps.get(claim.stepIndex());
+        if (!StepTransitions.resultCounts(execution.state, execution.currentStep, step.attempts, claim.stepIndex(),
+                claim.attempt())) {
+            Log.debugf("dropping a stale result of %s step %s (attempt %d; execution %s at step %d, attempt %d)",
+                    LogSafe.of(execution.planId), claim.step(), claim.attempt(), execution.state, execution.currentStep,
+                    step.attempts);
+            return null;
+        }
+        Instant now = Instant.now();
+        execution.leaseUntil = null;
+        execution.updatedAt = now;
+        ExecutionSnapshot before = execution.snapshot();
+        Transition transition = transitions.afterOutcome(before, outcome, now);
+        execution.take(before, transition.next());
+        status.publish(execution, transition.events());
+        if (execution.state == ExecutionState.SUCCEEDED) {
+            Log.infof("plan %s succeeded correlation %s", LogSafe.of(execution.planId), LogSafe.of(execution.correlationId));
+        } else if (execution.state == ExecutionState.FAILED) {
+            Log.warnf("plan %s failed correlation %s: %s", LogSafe.of(execution.planId), LogSafe.of(execution.correlationId),
+                    LogSafe.of(execution.failureReason));
+        }
+        Duration stepTook = step.state == StepState.SUCCEEDED && step.startedAt != null
+                ? Duration.between(step.startedAt, now) : null;
+        return new Completed(stepTook, execution.state.finished() ? execution.state : null);
+    }
+}

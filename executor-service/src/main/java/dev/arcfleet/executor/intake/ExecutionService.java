@@ -1,0 +1,98 @@
+package dev.arcfleet.executor.intake;
+
+import dev.arcfleet.executor.execution.ExecutionWorkers;
+import dev.arcfleet.executor.execution.StepPlans;
+import dev.arcfleet.support.log.LogSafe;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.executor.engine.ExecutionState;
+import dev.arcfleet.executor.engine.StepState;
+import dev.arcfleet.executor.config.ExecutorConfig;
+import dev.arcfleet.executor.execution.ExecutionEntity;
+import dev.arcfleet.executor.execution.ExecutionStepEntity;
+import dev.arcfleet.executor.route.StepSpec;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Accepts plans: persists each plan revision once as an execution with its steps, for the workers to drive. */
+@ApplicationScoped
+public class ExecutionService {
+    private final StepPlans stepPlans;
+    private final ExecutorConfig config;
+    private final ObjectMapper mapper;
+    private final EntityManager entityManager;
+    private final ExecutionWorkers workers;
+
+    public ExecutionService(StepPlans stepPlans, ExecutorConfig config, ObjectMapper mapper, EntityManager entityManager,
+            ExecutionWorkers workers) {
+        this.stepPlans = stepPlans;
+        this.config = config;
+        this.mapper = mapper;
+        this.entityManager = entityManager;
+        this.workers = workers;
+    }
+
+    /** Returns false when this plan revision is already known (a redelivery or a replay): it executes once. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean accept(OnboardingPlan plan, String correlationId) {
+        String id = ExecutionEntity.idOf(plan.planId(), plan.revision());
+        if (ExecutionEntity.findById(id) != null) {
+            Log.debugf("plan %s revision %s already accepted", LogSafe.of(plan.planId()), LogSafe.of(plan.revision()));
+            return false;
+        }
+        List<StepSpec> steps = stepPlans.stepsOf(plan);
+        Instant now = Instant.now();
+        ExecutionEntity execution = new ExecutionEntity();
+        execution.executionId = id;
+        execution.planId = plan.planId();
+        execution.revision = plan.revision();
+        execution.route = plan.route();
+        execution.targetKind = plan.target().kind();
+        execution.targetId = plan.target().id();
+        execution.correlationId = correlationId != null ? correlationId : plan.correlationId();
+        execution.mode = config.mode().value();
+        execution.state = ExecutionState.PENDING;
+        execution.plan = toJson(plan);
+        execution.sequence = lastSequenceOf(plan.planId());
+        execution.nextRunAt = now;
+        execution.createdAt = now;
+        execution.updatedAt = now;
+        for (int i = 0; i < steps.size(); i++) {
+            ExecutionStepEntity step = new ExecutionStepEntity();
+            step.key.executionId = id;
+            step.key.idx = i;
+            step.idx = i;
+            step.execution = execution;
+            step.name = steps.get(i).name();
+            step.state = StepState.PENDING;
+            execution.steps.add(step);
+        }
+        execution.persist();
+        workers.wakeUpAfterCommit();
+        Log.infof("accepted plan %s (%s on %s %s, %d steps) correlation %s", LogSafe.of(plan.planId()), plan.route(),
+                plan.target().kind(), LogSafe.of(plan.target().id()), steps.size(), LogSafe.of(execution.correlationId));
+        return true;
+    }
+
+    /** Status sequence numbers keep increasing across a plan's revisions, so readers can order them. */
+    private long lastSequenceOf(String planId) {
+        Number last = (Number) entityManager
+                .createQuery("select max(e.sequence) from ExecutionEntity e where e.planId = :planId")
+                .setParameter("planId", planId).getSingleResult();
+        return last == null ? 0 : last.longValue();
+    }
+
+    private String toJson(OnboardingPlan plan) {
+        try {
+            return mapper.writeValueAsString(plan);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("plan " + plan.planId() + " cannot be stored", e);
+        }
+    }
+}

@@ -1,6 +1,0 @@
-package dev.arcfleet.executor.service;
-
-/** Carries out one step against Azure and Kubernetes, or records what it would do. */
-public interface StepApplier {
-    StepOutcome apply(StepContext context);
-}

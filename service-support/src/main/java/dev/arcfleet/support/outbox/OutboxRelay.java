@@ -92,6 +92,11 @@ public class OutboxRelay {
         return relayed.get();
     }
 
+    /** Batches that failed (not acknowledged in time, refused, or the database away) and were tried again. */
+    long failedBatches() {
+        return worker.failureCount();
+    }
+
     /** Rows committed and not yet relayed. */
     public long backlog() {
         return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager

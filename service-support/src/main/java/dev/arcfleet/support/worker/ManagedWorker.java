@@ -46,6 +46,7 @@ public final class ManagedWorker implements Executor {
     /** Incremented by every wake-up; a thread waits only while it has not changed since its turn began. */
     private final AtomicLong wakeUps = new AtomicLong();
     private volatile int waiting;
+    private final AtomicLong failures = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private volatile boolean stopped;
@@ -121,6 +122,11 @@ public final class ManagedWorker implements Executor {
         return running;
     }
 
+    /** Turns that threw, since the start (for metrics and tests). */
+    public long failureCount() {
+        return failures.get();
+    }
+
     /** Ends an idle wait now (new work is there); a thread that is busy runs its body again before it waits. */
     public void wakeUp() {
         wakeUps.incrementAndGet();
@@ -159,6 +165,7 @@ public final class ManagedWorker implements Executor {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
                 failures++;
+                this.failures.incrementAndGet();
                 Duration delay = onFailure.delay(failures);
                 if (running) {
                     Log.warnf(e, "worker %s failed (%d in a row); running again in %d ms", name, failures, delay.toMillis());

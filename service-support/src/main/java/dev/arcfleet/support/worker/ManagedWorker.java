@@ -20,7 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * One or more named daemon threads that run a loop body until stopped. The body returns whether it found work: if
  * it did, it runs again at once; if not, the thread waits up to {@code idleWait} or until {@link #wakeUp()}. A body
  * that throws is logged and run again after the failure {@link RetryPolicy}'s delay (consecutive failures count up;
- * a success resets them). Tasks given to {@link #execute} run on the worker's threads before the body, in order.
+ * a success resets them). Tasks given to {@link #execute} run on the worker's threads before the body (in order on a
+ * one-thread worker).
  *
  * <p>The owning bean calls {@link #start()} from its {@code StartupEvent} observer and {@link #stop()} from its
  * {@code ShutdownEvent} observer. {@code stop} lets the current body finish (or interrupts it, if so built) and waits

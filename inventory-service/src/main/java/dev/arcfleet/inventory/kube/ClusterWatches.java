@@ -1,5 +1,6 @@
 package dev.arcfleet.inventory.kube;
 
+import dev.arcfleet.support.worker.ManagedWorker;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -11,8 +12,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
@@ -24,11 +23,9 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class ClusterWatches {
     private final Map<String, ClusterWatch> watches = new ConcurrentHashMap<>();
-    private final ExecutorService connector = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "cluster-connector");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Connects clusters one at a time; its stop interrupts a connect under way. */
+    private final ManagedWorker connector = ManagedWorker.named("cluster-connector").idleWait(java.time.Duration.ofMinutes(1))
+            .stopTimeout(java.time.Duration.ofSeconds(2)).interruptOnStop(true).buildExecutor();
     private final NodeMapper mapper = new NodeMapper();
     private final ClusterStore store;
     private final ClusterClients clients;
@@ -43,6 +40,7 @@ public class ClusterWatches {
     }
 
     void resume(@Observes StartupEvent event) {
+        connector.start();
         if (!config.enabled()) {
             Log.info("cluster discovery is disabled on this instance (fleet.discovery.enabled=false)");
             return;
@@ -55,7 +53,7 @@ public class ClusterWatches {
     void stopAll(@Observes ShutdownEvent event) {
         watches.values().forEach(ClusterWatch::stop);
         watches.clear();
-        connector.shutdownNow();
+        connector.stop();
     }
 
     /** Starts watching a cluster unless this instance watches it already. */

@@ -5,6 +5,7 @@ import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.inventory.service.Registrant;
 import dev.arcfleet.inventory.service.RegistrationService;
+import dev.arcfleet.support.worker.ManagedWorker;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -38,8 +39,7 @@ public class DiscoveryBatcher {
     private final RegistrationService registrations;
     private final DiscoveredNodes discovered;
     private final DiscoveryConfig config;
-    private volatile boolean running;
-    private Thread worker;
+    private final ManagedWorker worker = ManagedWorker.named("discovery-batcher").interruptOnStop(true).build(this::drainOnce);
 
     public DiscoveryBatcher(RegistrationService registrations, DiscoveredNodes discovered, DiscoveryConfig config) {
         this.registrations = registrations;
@@ -48,22 +48,16 @@ public class DiscoveryBatcher {
     }
 
     void start(@Observes StartupEvent event) {
-        running = true;
-        worker = new Thread(this::loop, "discovery-batcher");
-        worker.setDaemon(true);
         worker.start();
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        if (worker != null) {
-            worker.interrupt();
-            worker.join(TimeUnit.SECONDS.toMillis(10));
-        }
+    void stop(@Observes ShutdownEvent event) {
+        worker.stop();
     }
 
     void submit(DiscoveryWork work) {
         queue.add(work);
+        worker.wakeUp();
     }
 
     /** Node changes waiting to be registered (for tests and operators). */
@@ -71,21 +65,17 @@ public class DiscoveryBatcher {
         return queue.size();
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                DiscoveryWork first = queue.poll(1, TimeUnit.SECONDS);
-                if (first != null) {
-                    drainFrom(first);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // the worker must outlive one bad batch; what was lost comes back with the next resync
-                Log.errorf(e, "a discovery batch failed");
-            }
+    /**
+     * One turn of the worker: applies what is queued, if anything. A failed batch ends up in the worker's log and
+     * backoff; what it held comes back with the next resync.
+     */
+    private boolean drainOnce() throws InterruptedException {
+        DiscoveryWork first = queue.poll();
+        if (first == null) {
+            return false;
         }
+        drainFrom(first);
+        return true;
     }
 
     private void drainFrom(DiscoveryWork first) throws InterruptedException {

@@ -2,13 +2,9 @@ package dev.arcfleet.inventory.live;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import dev.arcfleet.support.tx.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,12 +25,12 @@ public class LiveEvents {
     private final AtomicInteger listeners = new AtomicInteger();
     /** Streams handed out and not yet ended: what the cap counts. */
     private final AtomicInteger open = new AtomicInteger();
-    private final TransactionSynchronizationRegistry transactions;
+    private final AfterCommit afterCommit;
     private final int maxSubscribers;
 
-    public LiveEvents(TransactionSynchronizationRegistry transactions,
+    public LiveEvents(AfterCommit afterCommit,
             @ConfigProperty(name = "fleet.live.max-subscribers", defaultValue = "200") int maxSubscribers) {
-        this.transactions = transactions;
+        this.afterCommit = afterCommit;
         this.maxSubscribers = maxSubscribers;
     }
 
@@ -71,30 +67,6 @@ public class LiveEvents {
         if (listeners.get() == 0) {
             return;
         }
-        if (transactions.getTransactionKey() == null) {
-            processor.onNext(event);
-            return;
-        }
-        @SuppressWarnings("unchecked")
-        List<LiveEvent> pending = (List<LiveEvent>) transactions.getResource(LiveEvents.class);
-        if (pending == null) {
-            List<LiveEvent> created = new ArrayList<>();
-            transactions.putResource(LiveEvents.class, created);
-            transactions.registerInterposedSynchronization(new Synchronization() {
-                @Override
-                public void beforeCompletion() {
-                    // nothing to flush before the commit: events go out after it
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    if (status == Status.STATUS_COMMITTED) {
-                        created.forEach(processor::onNext);
-                    }
-                }
-            });
-            pending = created;
-        }
-        pending.add(event);
+        afterCommit.run(() -> processor.onNext(event));
     }
 }

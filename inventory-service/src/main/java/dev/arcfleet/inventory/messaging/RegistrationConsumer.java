@@ -20,6 +20,7 @@ import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.inbox.ProcessedEvents;
 import dev.arcfleet.support.log.LogSafe;
+import dev.arcfleet.support.retry.RetryPolicy;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
@@ -30,11 +31,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
@@ -59,6 +59,8 @@ public class RegistrationConsumer {
     static final String CONSUMER = "registrations";
     /** A failure other than an unavailable database: retried with backoff (0.5 s, 1 s, 2 s, 4 s, 8 s), then the channel fails. */
     static final int STORE_ATTEMPTS = 6;
+    static final RetryPolicy STORE_RETRY = RetryPolicy.exponential(Duration.ofMillis(500), Duration.ofSeconds(8))
+            .withMaxAttempts(STORE_ATTEMPTS);
 
     private final RegistrationValidator validator;
     private final RegistrationService registrations;
@@ -120,13 +122,15 @@ public class RegistrationConsumer {
                     return;
                 }
                 // a database that is away is waited for however long it takes; other failures fail the channel
-                if (attempt >= STORE_ATTEMPTS && !DatabaseFailures.unavailable(e)) {
+                if (!STORE_RETRY.allowsRetryAfter(attempt) && !DatabaseFailures.unavailable(e)) {
                     throw e;
                 }
-                long backoffMs = 500L << Math.min(attempt - 1, 4);
+                long backoffMs = STORE_RETRY.delay(attempt).toMillis();
                 Log.warnf("storing %d registrations failed (attempt %d of %d), retrying in %d ms: %s", good.size(), attempt,
                         STORE_ATTEMPTS, backoffMs, LogSafe.of(e.getMessage()));
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));
+                if (!RetryPolicy.park(Duration.ofMillis(backoffMs))) {
+                    throw e;
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.arcfleet.planner.plan;
 
 import dev.arcfleet.support.log.LogSafe;
+import dev.arcfleet.support.retry.RetryPolicy;
 import dev.arcfleet.contracts.Channels;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Decision;
@@ -26,12 +27,11 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
@@ -44,7 +44,10 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class NodeFactsConsumer {
+    /** A failure other than an unavailable database: retried with backoff (0.5 s, 1 s, 2 s, 4 s, 8 s), then the channel fails. */
     static final int STORE_ATTEMPTS = 6;
+    static final RetryPolicy STORE_RETRY = RetryPolicy.exponential(Duration.ofMillis(500), Duration.ofSeconds(8))
+            .withMaxAttempts(STORE_ATTEMPTS);
 
     private final PlanningService planning;
     private final PolicyProvider policies;
@@ -113,13 +116,15 @@ public class NodeFactsConsumer {
                 return;
             } catch (RuntimeException e) {
                 // a database that is away is waited for however long it takes; other failures fail the channel
-                if (attempt >= STORE_ATTEMPTS && !DatabaseFailures.unavailable(e)) {
+                if (!STORE_RETRY.allowsRetryAfter(attempt) && !DatabaseFailures.unavailable(e)) {
                     throw e;
                 }
-                long backoffMs = 500L << Math.min(attempt - 1, 4);
+                long backoffMs = STORE_RETRY.delay(attempt).toMillis();
                 Log.warnf("deciding %d node events failed (attempt %d of %d), retrying in %d ms: %s", usable.size(), attempt,
                         STORE_ATTEMPTS, backoffMs, LogSafe.of(e.getMessage()));
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMs));
+                if (!RetryPolicy.park(Duration.ofMillis(backoffMs))) {
+                    throw e;
+                }
             }
         }
     }

@@ -5,7 +5,9 @@ import dev.arcfleet.support.inbox.PoisonRecordException;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
-import java.util.concurrent.locks.LockSupport;
+import dev.arcfleet.support.retry.RetryPolicy;
+
+import java.time.Duration;
 
 /**
  * Telling "the database is away" (restarting, failing over, every connection cut) from every other failure, and
@@ -14,8 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * paused) meanwhile, so a long outage does not cost the consumer its group membership.
  */
 public final class DatabaseFailures {
-    private static final long FIRST_BACKOFF_MS = 500;
-    private static final long MAX_BACKOFF_MS = 10_000;
+    /** While the database is away: 500 ms doubling to 10 s, for as long as it takes. */
+    public static final RetryPolicy OUTAGE_RETRY = RetryPolicy.exponential(Duration.ofMillis(500), Duration.ofSeconds(10));
 
     private DatabaseFailures() {
     }
@@ -78,7 +80,6 @@ public final class DatabaseFailures {
      * record and any other failure are thrown at once (the channel's failure strategy decides).
      */
     public static void retryWhileUnavailable(String what, Runnable work) {
-        long backoff = FIRST_BACKOFF_MS;
         for (int attempt = 1; ; attempt++) {
             try {
                 QuarkusTransaction.requiringNew().run(work);
@@ -92,13 +93,12 @@ public final class DatabaseFailures {
                 if (!unavailable(e)) {
                     throw e;
                 }
-                Log.warnf("%s: the database is unavailable (attempt %d), trying again in %d ms: %s", LogSafe.of(what), attempt, backoff,
-                        LogSafe.of(e.getMessage()));
-                LockSupport.parkNanos(backoff * 1_000_000);
-                if (Thread.currentThread().isInterrupted()) {
+                Duration backoff = OUTAGE_RETRY.delay(attempt);
+                Log.warnf("%s: the database is unavailable (attempt %d), trying again in %d ms: %s", LogSafe.of(what), attempt,
+                        backoff.toMillis(), LogSafe.of(e.getMessage()));
+                if (!RetryPolicy.park(backoff)) {
                     throw e;
                 }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
         }
     }

@@ -2,10 +2,8 @@ package dev.arcfleet.support.outbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.support.tx.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
@@ -18,12 +16,12 @@ import java.time.Instant;
 public class Outbox {
     private final ObjectMapper mapper;
     private final OutboxRelay relay;
-    private final TransactionSynchronizationRegistry transactions;
+    private final AfterCommit afterCommit;
 
-    public Outbox(ObjectMapper mapper, OutboxRelay relay, TransactionSynchronizationRegistry transactions) {
+    public Outbox(ObjectMapper mapper, OutboxRelay relay, AfterCommit afterCommit) {
         this.mapper = mapper;
         this.relay = relay;
-        this.transactions = transactions;
+        this.afterCommit = afterCommit;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -47,22 +45,7 @@ public class Outbox {
     }
 
     private void wakeRelayAfterCommit() {
-        if (transactions.getResource(OutboxRelay.class) == null) {
-            transactions.putResource(OutboxRelay.class, Boolean.TRUE);
-            transactions.registerInterposedSynchronization(new Synchronization() {
-                @Override
-                public void beforeCompletion() {
-                    // nothing to prepare: the rows are flushed with the transaction
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    if (status == Status.STATUS_COMMITTED) {
-                        relay.wakeUp();
-                    }
-                }
-            });
-        }
+        afterCommit.runOnce(OutboxRelay.class, relay::wakeUp);
     }
 
     private String toJson(Object event) {

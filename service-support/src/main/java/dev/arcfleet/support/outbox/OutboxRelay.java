@@ -6,6 +6,8 @@ import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import dev.arcfleet.support.retry.RetryPolicy;
+import dev.arcfleet.support.worker.ManagedWorker;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,6 +20,7 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +29,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Relays committed outbox rows to Kafka in id order, as CloudEvents in binary mode, and deletes them once the broker
@@ -38,25 +39,25 @@ import java.util.concurrent.locks.ReentrantLock;
 @ApplicationScoped
 public class OutboxRelay {
     private static final long ADVISORY_LOCK_KEY = 0x0A2CF1EE7L;
+    /** After a failed batch (the broker or the database away): 100 ms doubling to 10 s. */
+    static final RetryPolicy BATCH_RETRY = RetryPolicy.exponential(Duration.ofMillis(100), Duration.ofSeconds(10));
 
     private final Emitter<String> emitter;
     private final EntityManager entityManager;
     private final OutboxConfig config;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition work = lock.newCondition();
     private final AtomicLong relayed = new AtomicLong();
     /** Sends not yet acknowledged or not yet followed by the delete of their row, by event id. */
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
-    private volatile boolean pending;
-    private volatile boolean running;
     private volatile boolean paused;
-    private Thread thread;
+    private final ManagedWorker worker;
 
     public OutboxRelay(@Channel(Channels.OUTBOX_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
             Emitter<String> emitter, EntityManager entityManager, OutboxConfig config) {
         this.emitter = emitter;
         this.entityManager = entityManager;
         this.config = config;
+        this.worker = ManagedWorker.named("outbox-relay").idleWait(config.pollInterval()).onFailure(BATCH_RETRY)
+                .build(this::relayOnce);
     }
 
     void start(@Observes StartupEvent event) {
@@ -64,29 +65,16 @@ public class OutboxRelay {
             Log.info("outbox relay disabled on this instance");
             return;
         }
-        running = true;
-        thread = new Thread(this::loop, "outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
+        worker.start();
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        wakeUp();
-        if (thread != null) {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-        }
+    void stop(@Observes ShutdownEvent event) {
+        worker.stop();
     }
 
     /** Asks the relay to look for new rows now rather than at its next poll. */
     public void wakeUp() {
-        lock.lock();
-        try {
-            pending = true;
-            work.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        worker.wakeUp();
     }
 
     /** Stops relaying after the current batch, leaving rows in the outbox (operators, and the crash test). */
@@ -104,44 +92,25 @@ public class OutboxRelay {
         return relayed.get();
     }
 
+    /** Batches that failed (not acknowledged in time, refused, or the database away) and were tried again. */
+    long failedBatches() {
+        return worker.failureCount();
+    }
+
     /** Rows committed and not yet relayed. */
     public long backlog() {
         return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
                 .createNativeQuery("select count(*) from outbox_event").getSingleResult()).longValue());
     }
 
-    private void loop() {
-        long backoffMs = 100;
-        while (running) {
-            try {
-                List<String> relayedIds = paused ? List.of() : relayBatch();
-                relayedIds.forEach(inFlight::remove);
-                int sent = relayedIds.size();
-                backoffMs = 100;
-                if (sent == 0) {
-                    awaitWork(config.pollInterval().toMillis());
-                }
-            } catch (RuntimeException e) {
-                Log.warnf(e, "outbox relay batch failed; retrying in %d ms", backoffMs);
-                awaitWork(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, 10_000);
-            }
+    /** One turn of the worker: true when it relayed something (then it looks again at once). */
+    private boolean relayOnce() {
+        if (paused) {
+            return false;
         }
-    }
-
-    private void awaitWork(long millis) {
-        lock.lock();
-        try {
-            if (!pending && running) {
-                work.await(millis, TimeUnit.MILLISECONDS);
-            }
-            pending = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        } finally {
-            lock.unlock();
-        }
+        List<String> relayedIds = relayBatch();
+        relayedIds.forEach(inFlight::remove);
+        return !relayedIds.isEmpty();
     }
 
     /**

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import jakarta.inject.Inject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -36,6 +37,7 @@ public class IntrospectingTokenStore implements TokenStore {
     /** What this service presents to the introspection endpoint (fleet.auth.service-token-file). */
     private final Optional<String> serviceToken;
     private final ObjectMapper mapper;
+    private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     /** Access-ordered, so the eldest entry is the one used longest ago; guarded by itself. */
     private final LinkedHashMap<String, Answer> cache;
@@ -46,6 +48,12 @@ public class IntrospectingTokenStore implements TokenStore {
     }
 
     IntrospectingTokenStore(AuthConfig config, ObjectMapper mapper, int maxCached) {
+        this(config, mapper, maxCached, Clock.systemUTC());
+    }
+
+    /** With the clock that decides when a cached answer has expired (a test's). */
+    IntrospectingTokenStore(AuthConfig config, ObjectMapper mapper, int maxCached, Clock clock) {
+        this.clock = clock;
         this.endpoint = config.introspectionUrl().map(URI::create);
         this.serviceToken = config.serviceTokenFile().map(IntrospectingTokenStore::readToken);
         this.ttl = config.introspectionCacheTtl();
@@ -64,7 +72,7 @@ public class IntrospectingTokenStore implements TokenStore {
             return Optional.empty();
         }
         String key = TokenHash.of(token);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Answer cached;
         synchronized (cache) {
             cached = cache.get(key);

@@ -28,6 +28,7 @@ class IntrospectingTokenStoreTest {
     private final ObjectMapper json = new ObjectMapper();
     private final java.util.List<String> authorizations = new java.util.ArrayList<>();
     private java.nio.file.Path serviceTokenFile;
+    private final TestClock clock = new TestClock();
 
     @BeforeEach
     void start() throws IOException {
@@ -77,7 +78,61 @@ class IntrospectingTokenStoreTest {
                 return Optional.ofNullable(serviceTokenFile).map(Object::toString);
             }
         };
-        return new IntrospectingTokenStore(config, json, capacity);
+        return new IntrospectingTokenStore(config, json, capacity, clock);
+    }
+
+    /** A clock the test moves. */
+    private static final class TestClock extends java.time.Clock {
+        private volatile java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void anAnswerIsReusedForTheTtlAndAskedForAgainAfterIt() {
+        IntrospectingTokenStore store = store(10);
+        assertThat(store.lookup("good-a")).isPresent();
+        assertThat(store.lookup("bad-b")).isEmpty();
+        clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+        assertThat(store.lookup("good-a")).isPresent();
+        assertThat(store.lookup("bad-b")).isEmpty();
+        assertThat(asked).containsExactly("good-a", "bad-b");
+
+        // five minutes after they were asked, both answers (the refusal too) have expired
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(store.lookup("good-a")).isPresent();
+        assertThat(store.lookup("bad-b")).isEmpty();
+        assertThat(asked).containsExactly("good-a", "bad-b", "good-a", "bad-b");
+    }
+
+    @Test
+    void anEndpointThatFailsIsUnavailableNotARefusal() {
+        server.removeContext("/api/v1/tokens/introspect");
+        server.createContext("/api/v1/tokens/introspect", exchange -> {
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        IntrospectingTokenStore store = store(10);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.lookup("good-a"))
+                .isInstanceOf(TokenCheckUnavailableException.class).hasMessageContaining("HTTP 500")
+                .hasMessageNotContaining("good-a");
     }
 
     @Test

@@ -48,7 +48,7 @@ class PureCoreTest {
     void theServiceSharesOnlyContractsFactsAndServiceSupport() {
         noClasses().that().resideInAPackage("dev.arcfleet.executor..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.arcfleet.inventory..", "dev.arcfleet.planner..", "dev.arcfleet.testsupport..",
-                        "dev.arcfleet.local..")
+                        "dev.arcfleet.local..", "dev.arcfleet.ops..")
                 .check(EXECUTOR);
     }
 }

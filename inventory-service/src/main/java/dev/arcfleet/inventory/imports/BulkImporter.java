@@ -6,11 +6,11 @@ import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
-import dev.arcfleet.inventory.metrics.RegistrationMetrics;
-import dev.arcfleet.inventory.service.Registered;
-import dev.arcfleet.inventory.service.Registrant;
-import dev.arcfleet.inventory.service.RegistrationOutcome;
-import dev.arcfleet.inventory.service.RegistrationService;
+import dev.arcfleet.inventory.registrations.RegistrationMetrics;
+import dev.arcfleet.inventory.registrations.Registered;
+import dev.arcfleet.inventory.registrations.Registrant;
+import dev.arcfleet.inventory.registrations.RegistrationOutcome;
+import dev.arcfleet.inventory.registrations.RegistrationService;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 

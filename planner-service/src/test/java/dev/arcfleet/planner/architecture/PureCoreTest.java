@@ -57,7 +57,7 @@ class PureCoreTest {
     void theServiceSharesOnlyContractsFactsAndServiceSupport() {
         noClasses().that().resideInAPackage("dev.arcfleet.planner..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.arcfleet.inventory..", "dev.arcfleet.executor..", "dev.arcfleet.testsupport..",
-                        "dev.arcfleet.local..")
+                        "dev.arcfleet.local..", "dev.arcfleet.ops..")
                 .check(PLANNER);
     }
 }

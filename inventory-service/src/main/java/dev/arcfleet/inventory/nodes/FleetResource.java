@@ -1,0 +1,71 @@
+package dev.arcfleet.inventory.nodes;
+
+import jakarta.transaction.Transactional;
+import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.support.rest.ApiError;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+@Path("/api/v1/fleet")
+@Produces(MediaType.APPLICATION_JSON)
+public class FleetResource {
+    private final NodeQueries queries;
+
+    public FleetResource(NodeQueries queries) {
+        this.queries = queries;
+    }
+
+    /** Node counts by route and state; a node the planner has not decided yet counts under route UNDECIDED. */
+    public record FleetSummary(long total, Map<String, Long> byRoute, Map<String, Long> byState,
+            Map<String, Map<String, Long>> byRouteAndState) {
+    }
+
+    @GET
+    @Path("/summary")
+    @Transactional
+    public FleetSummary summary() {
+        Map<String, Map<String, Long>> byRouteAndState = queries.countByRouteAndState();
+        Map<String, Long> byRoute = new TreeMap<>();
+        Map<String, Long> byState = new TreeMap<>();
+        long total = 0;
+        for (var route : byRouteAndState.entrySet()) {
+            for (var state : route.getValue().entrySet()) {
+                byRoute.merge(route.getKey(), state.getValue(), Long::sum);
+                byState.merge(state.getKey(), state.getValue(), Long::sum);
+                total += state.getValue();
+            }
+        }
+        return new FleetSummary(total, byRoute, byState, byRouteAndState);
+    }
+
+    public record Breakdown(String by, Map<String, Map<String, Long>> counts) {
+    }
+
+    /** Node counts by site, cluster or OS family, and state. */
+    @GET
+    @Path("/breakdown")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Transactional
+    public Response breakdown(@QueryParam("by") @DefaultValue("site") String by) {
+        String column = switch (by) {
+            case "site" -> "site";
+            case "cluster" -> "cluster_id";
+            case "family" -> "os_family";
+            default -> null;
+        };
+        if (column == null) {
+            return ApiError.badRequest(List.of(new FieldError("by", "must be one of site, cluster, family")));
+        }
+        return Response.ok(new Breakdown(by, queries.countByAndState(column))).build();
+    }
+
+}

@@ -1,8 +1,0 @@
-package dev.arcfleet.inventory.ops;
-
-/** The broker knows nothing of the group on that topic: no committed offsets and no members (404). */
-public class UnknownGroupException extends RuntimeException {
-    public UnknownGroupException(String message) {
-        super(message);
-    }
-}

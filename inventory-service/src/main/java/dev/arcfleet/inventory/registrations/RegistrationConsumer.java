@@ -1,0 +1,201 @@
+package dev.arcfleet.inventory.registrations;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.Channels;
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.FactsSource;
+import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.contracts.Registration;
+import dev.arcfleet.facts.normalize.RegistrationValidator;
+import dev.arcfleet.facts.normalize.Validated;
+import dev.arcfleet.support.db.DatabaseFailures;
+import dev.arcfleet.support.inbox.DeadLetters;
+import dev.arcfleet.support.inbox.IncomingEvent;
+import dev.arcfleet.support.inbox.PoisonRecordException;
+import dev.arcfleet.support.inbox.ProcessedEvents;
+import dev.arcfleet.support.log.LogSafe;
+import dev.arcfleet.support.retry.RetryPolicy;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Registrations produced straight to {@code fleet.registrations} by devices and importers, consumed in batches (up to
+ * {@code max.poll.records}): every record is validated like a REST one, its CloudEvents headers too (bounded, safe
+ * characters: {@link IncomingEvent#from}); a bad record goes to {@code fleet.registrations.dlq} (original key, value
+ * and headers, every bad field in {@code dead-letter-reason}) before the batch is committed; the good ones are
+ * registered in one transaction. A registration the registry refuses once normalized (a derived value longer than its
+ * column) is dead-lettered alone after that transaction, its event not marked processed. Offsets are committed only
+ * after all of it, so a crash replays the batch (duplicates are skipped by event id).
+ *
+ * <p>A failure to store is told apart by whose it is. The database being away is nobody's: storing is retried with
+ * backoff up to 8 s for as long as it takes. A failure that comes from the data (a value PostgreSQL refuses, a
+ * constraint: {@link DatabaseFailures#recordsOwnFault}) is looked for record by record, each in its own transaction,
+ * and only the record that fails alone is dead-lettered, with the failure as its reason; the rest of the batch is
+ * stored and the channel keeps running. Any other failure is retried about 15 s, then fails the channel (readiness goes
+ * down). Good registrations are never dead-lettered.
+ */
+@ApplicationScoped
+public class RegistrationConsumer {
+    static final String DLQ_CHANNEL = "registrations-dlq";
+    static final String CONSUMER = "registrations";
+    /** A failure other than an unavailable database: retried with backoff (0.5 s, 1 s, 2 s, 4 s, 8 s), then the channel fails. */
+    static final int STORE_ATTEMPTS = 6;
+    static final RetryPolicy STORE_RETRY = RetryPolicy.exponential(Duration.ofMillis(500), Duration.ofSeconds(8))
+            .withMaxAttempts(STORE_ATTEMPTS);
+
+    private final RegistrationValidator validator;
+    private final RegistrationService registrations;
+    private final ProcessedEvents processed;
+    private final ObjectMapper mapper;
+    private final MutinyEmitter<String> deadLetters;
+    private final RegistrationMetrics metrics;
+
+    public RegistrationConsumer(RegistrationValidator validator, RegistrationService registrations, ProcessedEvents processed,
+            ObjectMapper mapper, @Channel(DLQ_CHANNEL) MutinyEmitter<String> deadLetters, RegistrationMetrics metrics) {
+        this.metrics = metrics;
+        this.validator = validator;
+        this.registrations = registrations;
+        this.processed = processed;
+        this.mapper = mapper;
+        this.deadLetters = deadLetters;
+    }
+
+    private record Good(ConsumerRecord<String, String> record, String eventId, Registration registration) {
+    }
+
+    /** A record the registry would not take, and why. */
+    private record Refusal(Good good, String reason) {
+    }
+
+    @Incoming(Channels.REGISTRATIONS_IN)
+    @Blocking
+    public void consume(ConsumerRecords<String, String> batch) {
+        List<Good> good = DeadLetters.readBatch(batch, this::read, deadLetters, "registration");
+        if (good.size() < batch.count()) {
+            metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", batch.count() - good.size());
+        }
+        if (!good.isEmpty()) {
+            store(good);
+        }
+    }
+
+    /** Stores the records in one transaction; when that fails for a record's own reasons, finds that record. */
+    private void store(List<Good> good) {
+        for (int attempt = 1; ; attempt++) {
+            List<Refusal> refused = new ArrayList<>();
+            try {
+                QuarkusTransaction.requiringNew().run(() -> {
+                    refused.clear();
+                    refused.addAll(register(good));
+                });
+                refused.forEach(r -> deadLetter(r.good(), r.reason(), null));
+                return;
+            } catch (RuntimeException e) {
+                if (DatabaseFailures.recordsOwnFault(e)) {
+                    if (good.size() == 1) {
+                        deadLetter(good.get(0), "the registration could not be stored: " + rootMessage(e), e);
+                        metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", 1);
+                        return;
+                    }
+                    Log.warnf("storing %d registrations failed on their data (%s); storing them one by one to find the "
+                            + "record at fault", good.size(), LogSafe.of(rootMessage(e)));
+                    good.forEach(g -> store(List.of(g)));
+                    return;
+                }
+                // a database that is away is waited for however long it takes; other failures fail the channel
+                if (!STORE_RETRY.allowsRetryAfter(attempt) && !DatabaseFailures.unavailable(e)) {
+                    throw e;
+                }
+                long backoffMs = STORE_RETRY.delay(attempt).toMillis();
+                Log.warnf("storing %d registrations failed (attempt %d of %d), retrying in %d ms: %s", good.size(), attempt,
+                        STORE_ATTEMPTS, backoffMs, LogSafe.of(e.getMessage()));
+                if (!RetryPolicy.park(Duration.ofMillis(backoffMs))) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private List<Refusal> register(List<Good> good) {
+        Set<String> firstTime = processed.markFirstTime(CONSUMER, good.stream().map(Good::eventId).toList());
+        List<Good> fresh = new ArrayList<>(good.size());
+        for (Good g : good) {
+            if (firstTime.remove(g.eventId())) {
+                fresh.add(g);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return List.of();
+        }
+        // Kafka registrations carry no identity (the broker's ACL decides who may write the topic): they may create
+        // nodes, but not take another site's node or cluster
+        List<Registered> outcomes = registrations.register(fresh.stream().map(Good::registration).toList(),
+                FactsSource.REGISTRATION, Registrant.KAFKA);
+        List<Refusal> refused = new ArrayList<>();
+        for (int i = 0; i < fresh.size(); i++) {
+            if (!outcomes.get(i).stored()) {
+                refused.add(new Refusal(fresh.get(i), "registration " + fresh.get(i).eventId() + " refused: "
+                        + outcomes.get(i).reason()));
+            }
+        }
+        processed.unmark(CONSUMER, refused.stream().map(r -> r.good().eventId()).toList());
+        return refused;
+    }
+
+    private void deadLetter(Good good, String reason, Throwable cause) {
+        ConsumerRecord<String, String> record = good.record();
+        deadLetters.sendMessageAndAwait(DeadLetters.of(record, new PoisonRecordException(reason, cause)));
+        Log.warnf("registration at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(), record.offset(),
+                LogSafe.of(reason, 1000));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private Good read(ConsumerRecord<String, String> record) {
+        IncomingEvent event = IncomingEvent.from(record);
+        if (event.type() != null && !EventTypes.REGISTRATION_SUBMITTED.equals(event.type())) {
+            event.requireType(Set.of(EventTypes.REGISTRATION_SUBMITTED));
+        }
+        Validated validated = validator.validate(parse(event));
+        if (!validated.valid()) {
+            throw new PoisonRecordException("invalid registration " + event.id() + ": " + describe(validated.errors()));
+        }
+        return new Good(record, event.id(), validated.registration());
+    }
+
+    private JsonNode parse(IncomingEvent event) {
+        if (event.payload() == null || event.payload().isBlank()) {
+            throw new PoisonRecordException("registration " + event.id() + " has an empty value");
+        }
+        try {
+            return mapper.readTree(event.payload());
+        } catch (JsonProcessingException e) {
+            throw new PoisonRecordException("registration " + event.id() + " is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static String describe(List<FieldError> errors) {
+        return errors.stream().map(e -> e.field() + " " + e.message()).collect(Collectors.joining("; "));
+    }
+}

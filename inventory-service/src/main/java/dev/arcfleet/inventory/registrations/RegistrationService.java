@@ -1,0 +1,193 @@
+package dev.arcfleet.inventory.registrations;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.FactsSource;
+import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.contracts.NodeFacts;
+import dev.arcfleet.contracts.NodeRetired;
+import dev.arcfleet.contracts.Registration;
+import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.facts.normalize.FactsNormalizer;
+import dev.arcfleet.inventory.live.LiveEvent;
+import dev.arcfleet.inventory.live.LiveEvents;
+import dev.arcfleet.inventory.nodes.NodeEntity;
+import dev.arcfleet.support.outbox.Outbox;
+import dev.arcfleet.support.log.Correlation;
+import dev.arcfleet.support.log.LogSafe;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Stores registrations as nodes and publishes a {@code fleet.nodes} snapshot only when the normalized facts changed,
+ * in the same transaction (outbox). Works on batches: one read for all known nodes, batched writes. Every registration
+ * passes the same ownership rules whether it came over REST, Kafka or an import ({@link Ownership}).
+ */
+@ApplicationScoped
+public class RegistrationService {
+    private static final int LOOKUP_CHUNK = 1000;
+
+    private final FactsNormalizer normalizer;
+    private final Outbox outbox;
+    private final ObjectMapper mapper;
+    private final EntityManager entityManager;
+    private final LiveEvents live;
+    private final RegistrationMetrics metrics;
+
+    public RegistrationService(FactsNormalizer normalizer, Outbox outbox, ObjectMapper mapper, EntityManager entityManager,
+            LiveEvents live, RegistrationMetrics metrics) {
+        this.normalizer = normalizer;
+        this.outbox = outbox;
+        this.mapper = mapper;
+        this.entityManager = entityManager;
+        this.live = live;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Registers valid registrations in order (a later one for the same device wins) and says what happened to each. A
+     * registration whose normalized facts do not fit the registry is refused alone ({@link RegistrationOutcome#REFUSED});
+     * the others are stored.
+     */
+    @Transactional
+    public List<Registered> register(List<Registration> registrations, FactsSource source, Registrant registrant) {
+        Instant now = Instant.now();
+        Map<String, NodeEntity> known = load(registrations.stream().map(r -> r.deviceId().trim()).distinct().toList());
+        Ownership ownership = new Ownership(entityManager, registrant, source, now);
+        List<Registered> outcomes = new ArrayList<>(registrations.size());
+        for (Registration registration : registrations) {
+            String correlationId = UUID.randomUUID().toString();
+            // each node's log lines carry its own correlation id
+            try (Correlation.Scope ignored = Correlation.open(correlationId)) {
+                outcomes.add(registerOne(registration, source, correlationId, known, ownership, now));
+            }
+        }
+        // written here, not at commit: a value PostgreSQL refuses fails inside the transaction with its SQL cause, which
+        // tells a consumer the records are at fault (at commit it would be a bare RollbackException, taken for an outage)
+        entityManager.flush();
+        for (RegistrationOutcome outcome : RegistrationOutcome.values()) {
+            // a refusal is a rejection to whoever reads the metric
+            metrics.count(source.name(), outcome.stored() ? outcome.name() : "REJECTED",
+                    outcomes.stream().filter(o -> o.outcome() == outcome).count());
+        }
+        return outcomes;
+    }
+
+    private Registered registerOne(Registration registration, FactsSource source, String correlationId,
+            Map<String, NodeEntity> known, Ownership ownership, Instant now) {
+        NodeFacts facts = normalizer.normalize(registration, source, now, UUID.randomUUID().toString(), correlationId);
+        List<FieldError> misfits = NodeColumns.misfits(facts);
+        if (!misfits.isEmpty()) {
+            Log.warnf("registration of %s refused: %s", LogSafe.of(facts.nodeId()), LogSafe.of(misfits.toString()));
+            return Registered.refused(misfits);
+        }
+        NodeEntity node = known.get(facts.nodeId());
+        Optional<FieldError> foreign = ownership.refusal(node, facts);
+        if (foreign.isPresent()) {
+            Log.warnf("registration of %s by %s refused: %s", LogSafe.of(facts.nodeId()), LogSafe.of(ownership.who()),
+                    LogSafe.of(foreign.get().message()));
+            return Registered.forbidden(foreign.get());
+        }
+        if (node != null && !node.retired && node.factsHash.equals(facts.factsHash())) {
+            return Registered.UNCHANGED;
+        }
+        // the stored facts and the published event are the same text, written once
+        String json = toJson(facts);
+        if (node == null) {
+            node = new NodeEntity();
+            node.nodeId = facts.nodeId();
+            node.createdAt = now;
+            apply(node, facts, json, now);
+            entityManager.persist(node);
+            known.put(node.nodeId, node);
+        } else {
+            ownership.recordMove(node, facts);
+            apply(node, facts, json, now);
+        }
+        outbox.publishJson(Topics.NODES, facts.clusterId() != null ? facts.clusterId() : facts.nodeId(),
+                EventTypes.NODE_FACTS, facts.eventId(), correlationId, json);
+        Log.debugf("node %s facts %s published, correlation %s", facts.nodeId(), facts.factsHash(), correlationId);
+        live.afterCommit(new LiveEvent("NODE", facts.nodeId(), null, "REGISTERED", null, null, null, correlationId, now));
+        return Registered.ACCEPTED;
+    }
+
+    /**
+     * Marks nodes retired and publishes one {@code NodeRetired} per node that was active, keyed like its facts (cluster,
+     * else node). Unknown and already retired nodes are skipped, and the rows are locked, so a retirement seen twice
+     * (a deletion and a reconciliation) is published once. A retired node keeps its facts and answers on
+     * {@code GET /api/v1/nodes/{id}}; registering it again brings it back. Returns the ids it retired.
+     */
+    @Transactional
+    public List<String> retire(List<String> nodeIds, String reason) {
+        Instant now = Instant.now();
+        List<String> retired = new ArrayList<>();
+        List<String> ids = nodeIds.stream().map(String::trim).distinct().sorted().toList();
+        for (int i = 0; i < ids.size(); i += LOOKUP_CHUNK) {
+            List<NodeEntity> active = entityManager
+                    .createQuery("from NodeEntity where nodeId in :ids and retired = false order by nodeId", NodeEntity.class)
+                    .setParameter("ids", ids.subList(i, Math.min(ids.size(), i + LOOKUP_CHUNK)))
+                    .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                    .getResultList();
+            for (NodeEntity node : active) {
+                String eventId = UUID.randomUUID().toString();
+                String correlationId = UUID.randomUUID().toString();
+                node.retired = true;
+                node.updatedAt = now;
+                outbox.publish(Topics.NODES, node.clusterId != null ? node.clusterId : node.nodeId, EventTypes.NODE_RETIRED,
+                        eventId, correlationId, new NodeRetired(eventId, correlationId, now, node.nodeId, node.clusterId, reason));
+                Log.debugf("node %s retired (%s), correlation %s", node.nodeId, reason, correlationId);
+                retired.add(node.nodeId);
+            }
+        }
+        return retired;
+    }
+
+    private Map<String, NodeEntity> load(List<String> ids) {
+        Map<String, NodeEntity> known = new HashMap<>();
+        for (int i = 0; i < ids.size(); i += LOOKUP_CHUNK) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + LOOKUP_CHUNK));
+            entityManager.createQuery("from NodeEntity where nodeId in :ids", NodeEntity.class)
+                    .setParameter("ids", chunk)
+                    .getResultList()
+                    .forEach(n -> known.put(n.nodeId, n));
+        }
+        return known;
+    }
+
+    private void apply(NodeEntity node, NodeFacts facts, String json, Instant now) {
+        node.hostname = facts.hostname();
+        node.site = facts.site();
+        node.deviceClass = facts.deviceClass().name();
+        node.clusterId = facts.clusterId();
+        node.osFamily = facts.os().family();
+        node.osVersion = facts.os().version();
+        node.mutability = facts.os().mutability().name();
+        node.facts = json;
+        node.factsHash = facts.factsHash();
+        node.source = facts.source().name();
+        node.observedAt = facts.observedAt();
+        node.correlationId = facts.correlationId();
+        node.retired = false;
+        node.updatedAt = now;
+    }
+
+    private String toJson(NodeFacts facts) {
+        try {
+            return mapper.writeValueAsString(facts);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("facts of node " + facts.nodeId() + " cannot be stored", e);
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package dev.arcfleet.inventory.status;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.Decision;
+import dev.arcfleet.contracts.OnboardingState;
+import dev.arcfleet.contracts.StatusEvent;
+import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.inventory.live.LiveEvent;
+import dev.arcfleet.inventory.live.LiveEvents;
+import dev.arcfleet.support.log.LogSafe;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps the registry current from {@code onboarding.status}. Decisions (PLANNED, BLOCKED) apply to their node unless a
+ * newer decision is already there; executor events apply to their plan in sequence order, so an event applied twice or
+ * arriving late changes nothing. A node's shown state is its plan's once the plan has started.
+ */
+@ApplicationScoped
+public class StatusProjection {
+    private final EntityManager entityManager;
+    private final ObjectMapper mapper;
+    private final LiveEvents live;
+
+    public StatusProjection(EntityManager entityManager, ObjectMapper mapper, LiveEvents live) {
+        this.entityManager = entityManager;
+        this.mapper = mapper;
+        this.live = live;
+    }
+
+    /** Ids the planner and executors mint (UUIDs) and node ids (the registration pattern), in their columns' widths. */
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:/@+=~-]+");
+    static final int MAX_EVENT_ID = 64;
+    static final int MAX_PLAN_ID = 64;
+    static final int MAX_NODE_ID = 253;
+    static final int MAX_TARGET_ID = 300;
+    static final int MAX_STEP = 100;
+    static final int MAX_CORRELATION_ID = 64;
+
+    /**
+     * What {@link #applyAll} needs of an event, and that every value fits the column it lands in (V2, V4): an event
+     * without it is poison (IllegalArgumentException says why). Anyone able to write {@code onboarding.status} can
+     * send any event, so nothing in it is taken on trust: ids match a safe pattern within their columns' widths, the
+     * step has no control characters, the detail no NUL (PostgreSQL cannot store one), a decision names its route.
+     */
+    public static void check(StatusEvent event) {
+        if (event.type() == null) {
+            throw new IllegalArgumentException("status event " + LogSafe.of(event.eventId(), 64) + " has no type");
+        }
+        id("eventId", event.eventId(), MAX_EVENT_ID, true);
+        id("correlationId", event.correlationId(), MAX_CORRELATION_ID, false);
+        id("nodeId", event.nodeId(), MAX_NODE_ID, false);
+        id("planId", event.planId(), MAX_PLAN_ID, false);
+        if (event.target() != null) {
+            id("target.id", event.target().id(), MAX_TARGET_ID, false);
+        }
+        if (event.step() != null && (event.step().length() > MAX_STEP || LogSafe.hasUnsafe(event.step()))) {
+            throw new IllegalArgumentException("status event " + event.eventId() + ": step must be at most " + MAX_STEP
+                    + " characters without control characters, got " + event.step().length());
+        }
+        if (event.detail() != null && event.detail().indexOf('\u0000') >= 0) {
+            throw new IllegalArgumentException("status event " + event.eventId() + ": detail holds a NUL character");
+        }
+        switch (event.type()) {
+            case PLANNED, BLOCKED -> {
+                Decision decision = event.decision();
+                if (decision == null || decision.nodeId() == null) {
+                    throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " carries no decision");
+                }
+                id("decision.nodeId", decision.nodeId(), MAX_NODE_ID, true);
+                id("decision.planId", decision.planId(), MAX_PLAN_ID, false);
+                if (decision.route() == null) {
+                    throw new IllegalArgumentException(event.type() + " status event " + event.eventId()
+                            + ": its decision names no route");
+                }
+                if (decision.target() != null) {
+                    id("decision.target.id", decision.target().id(), MAX_TARGET_ID, false);
+                    if (decision.target().kind() == null) {
+                        throw new IllegalArgumentException(event.type() + " status event " + event.eventId()
+                                + ": its decision's target has no kind");
+                    }
+                }
+            }
+            case STARTED, STEP_SUCCEEDED, RETRYING, SUCCEEDED, FAILED, HANDED_OFF -> {
+                if (event.planId() == null) {
+                    throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " names no plan");
+                }
+                if (event.target() != null && event.target().kind() == null) {
+                    throw new IllegalArgumentException(event.type() + " status event " + event.eventId()
+                            + ": its target has no kind");
+                }
+            }
+            case SUPERSEDED -> {
+                // nothing is read of it
+            }
+        }
+    }
+
+    private static void id(String field, String value, int max, boolean required) {
+        if (value == null) {
+            if (required) {
+                throw new IllegalArgumentException("status event has no " + field);
+            }
+            return;
+        }
+        if (value.isEmpty() || value.length() > max || !SAFE_ID.matcher(value).matches()) {
+            throw new IllegalArgumentException("status event " + field + " must be 1 to " + max
+                    + " characters of A-Za-z0-9._:/@+=~-, got " + value.length() + ": " + LogSafe.of(value, 64));
+        }
+    }
+
+    /**
+     * Applies a consumer batch in order, with one statement for the batch's timeline entries and one for its decisions
+     * (the newest per node: applied one by one, a later or equally new decision replaces an earlier one, so only the
+     * newest can remain). Executor progress, a few events per plan, is applied event by event.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void applyAll(List<StatusEvent> events) {
+        List<Row> rows = new ArrayList<>(events.size());
+        Map<String, StatusEvent> newestDecision = new LinkedHashMap<>();
+        for (StatusEvent event : events) {
+            check(event);
+            Row row = Row.of(event);
+            rows.add(row);
+            switch (event.type()) {
+                case PLANNED, BLOCKED -> newestDecision.merge(event.decision().nodeId(), event,
+                        (kept, next) -> decidedAt(next).isBefore(decidedAt(kept)) ? kept : next);
+                case STARTED, STEP_SUCCEEDED, RETRYING -> applyPlanProgress(event, OnboardingState.IN_PROGRESS);
+                case SUCCEEDED -> applyPlanProgress(event, OnboardingState.SUCCEEDED);
+                case FAILED -> applyPlanProgress(event, OnboardingState.FAILED);
+                case HANDED_OFF -> applyPlanProgress(event, OnboardingState.HANDED_OFF);
+                case SUPERSEDED -> {
+                    // a superseded plan's nodes receive their new decision as its own PLANNED or BLOCKED event
+                }
+            }
+        }
+        record(rows);
+        applyDecisions(newestDecision.values());
+        // plan progress is written here, not at commit: a value PostgreSQL refuses fails inside the transaction with
+        // its SQL cause, which tells the consumer the events are at fault, not the database
+        entityManager.flush();
+        for (Row row : rows) {
+            StatusEvent event = row.event();
+            live.afterCommit(new LiveEvent("STATUS", row.nodeId(), row.planId(), event.type().name(), row.route(),
+                    event.step(), event.detail(), event.correlationId(), row.occurredAt()));
+        }
+    }
+
+    /** What the timeline keeps of an event: node, plan and route from the event, else from its decision. */
+    private record Row(StatusEvent event, String nodeId, String planId, String route, Instant occurredAt) {
+        static Row of(StatusEvent event) {
+            Decision decision = event.decision();
+            String nodeId = event.nodeId() != null ? event.nodeId() : decision != null ? decision.nodeId() : null;
+            String planId = event.planId() != null ? event.planId() : decision != null ? decision.planId() : null;
+            String route = event.route() != null ? event.route().name()
+                    : decision != null && decision.route() != null ? decision.route().name() : null;
+            return new Row(event, nodeId, planId, route, event.occurredAt() != null ? event.occurredAt() : Instant.now());
+        }
+    }
+
+    private static Instant decidedAt(StatusEvent event) {
+        return event.decision().decidedAt() != null ? event.decision().decidedAt() : event.occurredAt();
+    }
+
+    /** The timeline entries, one statement; an event id seen before (a redelivery) is kept once. */
+    private void record(List<Row> rows) {
+        entityManager.createNativeQuery("""
+                insert into status_event (event_id, node_id, plan_id, type, route, step, attempt, sequence, detail,
+                    correlation_id, occurred_at)
+                select * from unnest(cast(:eventIds as varchar[]), cast(:nodeIds as varchar[]), cast(:planIds as varchar[]),
+                    cast(:types as varchar[]), cast(:routes as varchar[]), cast(:steps as varchar[]),
+                    cast(cast(:attempts as varchar[]) as integer[]), cast(cast(:sequences as varchar[]) as bigint[]),
+                    cast(:details as text[]), cast(:correlationIds as varchar[]),
+                    cast(cast(:occurredAts as varchar[]) as timestamptz[]))
+                on conflict do nothing""")
+                .setParameter("eventIds", column(rows, r -> r.event().eventId()))
+                .setParameter("nodeIds", column(rows, Row::nodeId))
+                .setParameter("planIds", column(rows, Row::planId))
+                .setParameter("types", column(rows, r -> r.event().type().name()))
+                .setParameter("routes", column(rows, Row::route))
+                .setParameter("steps", column(rows, r -> r.event().step()))
+                .setParameter("attempts", column(rows, r -> r.event().attempt() == null ? null : r.event().attempt().toString()))
+                .setParameter("sequences", column(rows, r -> Long.toString(r.event().sequence())))
+                .setParameter("details", column(rows, r -> r.event().detail()))
+                .setParameter("correlationIds", column(rows, r -> r.event().correlationId()))
+                .setParameter("occurredAts", column(rows, r -> r.occurredAt().toString()))
+                .executeUpdate();
+    }
+
+    /** Each node's newest decision of the batch, one statement; a node holding a newer one keeps it. */
+    private void applyDecisions(Collection<StatusEvent> decisions) {
+        if (decisions.isEmpty()) {
+            return;
+        }
+        List<StatusEvent> events = List.copyOf(decisions);
+        entityManager.createNativeQuery("""
+                update node n set route = v.route, target_kind = v.target_kind, target_id = v.target_id,
+                    degraded = v.degraded, plan_id = v.plan_id, decision_state = v.state, decision = v.decision,
+                    decided_at = v.decided_at
+                from unnest(cast(:nodeIds as varchar[]), cast(:routes as varchar[]), cast(:targetKinds as varchar[]),
+                    cast(:targetIds as varchar[]), cast(cast(:degraded as varchar[]) as boolean[]),
+                    cast(:planIds as varchar[]), cast(:states as varchar[]), cast(:decisions as text[]),
+                    cast(cast(:decidedAts as varchar[]) as timestamptz[]))
+                    as v(node_id, route, target_kind, target_id, degraded, plan_id, state, decision, decided_at)
+                where n.node_id = v.node_id and (n.decided_at is null or n.decided_at <= v.decided_at)""")
+                .setParameter("nodeIds", column(events, e -> e.decision().nodeId()))
+                .setParameter("routes", column(events, e -> e.decision().route().name()))
+                .setParameter("targetKinds", column(events, e -> e.decision().target() == null ? null
+                        : e.decision().target().kind().name()))
+                .setParameter("targetIds", column(events, e -> e.decision().target() == null ? null
+                        : e.decision().target().id()))
+                .setParameter("degraded", column(events, e -> Boolean.toString(e.decision().degraded())))
+                .setParameter("planIds", column(events, e -> e.decision().planId()))
+                .setParameter("states", column(events, e -> (e.type() == StatusType.BLOCKED
+                        ? OnboardingState.BLOCKED : OnboardingState.PLANNED).name()))
+                .setParameter("decisions", column(events, e -> toJson(e.decision())))
+                .setParameter("decidedAts", column(events, e -> decidedAt(e).toString()))
+                .executeUpdate();
+    }
+
+    private static <T> String[] column(List<T> rows, Function<T, String> value) {
+        String[] column = new String[rows.size()];
+        for (int i = 0; i < column.length; i++) {
+            column[i] = value.apply(rows.get(i));
+        }
+        return column;
+    }
+
+    private void applyPlanProgress(StatusEvent event, OnboardingState state) {
+        PlanStatusEntity plan = entityManager.find(PlanStatusEntity.class, event.planId());
+        boolean known = plan != null;
+        if (!known) {
+            plan = new PlanStatusEntity();
+            plan.planId = event.planId();
+            plan.sequence = Long.MIN_VALUE;
+        }
+        if (event.sequence() <= plan.sequence) {
+            return;
+        }
+        plan.route = event.route() == null ? plan.route : event.route().name();
+        plan.targetKind = event.target() == null ? plan.targetKind : event.target().kind().name();
+        plan.targetId = event.target() == null ? plan.targetId : event.target().id();
+        plan.state = state;
+        plan.lastType = event.type().name();
+        plan.step = event.step();
+        plan.detail = event.detail();
+        plan.sequence = event.sequence();
+        plan.updatedAt = event.occurredAt() != null ? event.occurredAt() : Instant.now();
+        if (!known) {
+            entityManager.persist(plan);
+        }
+    }
+
+    private String toJson(Decision d) {
+        try {
+            return mapper.writeValueAsString(d);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("decision for " + d.nodeId() + " cannot be stored", e);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.arcfleet.inventory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.arcfleet.contracts.CapabilitySet;
+import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.Decision;
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.contracts.StatusEvent;
+import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.contracts.Target;
+import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.StatusRecords;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+@QuarkusTest
+@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_test"))
+class InventoryConsumersTest {
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    KafkaCompanion kafka;
+
+    @BeforeEach
+    void connect() {
+        kafka = new KafkaCompanion(bootstrap);
+    }
+
+    @AfterEach
+    void close() {
+        kafka.close();
+    }
+
+    @Test
+    void deadLettersABadRegistrationWithItsReasonAndKeepsConsuming() {
+        String bad = "bad-" + UUID.randomUUID();
+        String good = "good-" + UUID.randomUUID();
+        ConsumerTask<String, String> dlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.REGISTRATIONS));
+
+        kafka.produceStrings().fromRecords(
+                new ProducerRecord<>(Topics.REGISTRATIONS, bad, "{\"deviceId\": \"" + bad + "\", \"deviceClass\": \"TOASTER\"}"),
+                new ProducerRecord<>(Topics.REGISTRATIONS, "garbage", "{not json"),
+                new ProducerRecord<>(Topics.REGISTRATIONS, good, "{\"deviceId\": \"" + good + "\", \"osImage\": \"Talos (v1.8.2)\"}"))
+                .awaitCompletion();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(dlq.getRecords()).filteredOn(r -> bad.equals(r.key())).singleElement().satisfies(r -> {
+                assertThat(header(r, "dead-letter-reason")).contains("deviceClass").contains("TOASTER");
+                assertThat(r.value()).contains(bad);
+            });
+            assertThat(dlq.getRecords()).filteredOn(r -> "garbage".equals(r.key())).singleElement()
+                    .satisfies(r -> assertThat(header(r, "dead-letter-reason")).contains("not JSON"));
+            given().get("/api/v1/nodes/" + good).then().statusCode(200).body("os.family", equalTo("talos"));
+        });
+        given().get("/api/v1/nodes/" + bad).then().statusCode(404);
+        dlq.close();
+    }
+
+    @Test
+    void projectsDecisionsAndPlanProgressIgnoringDuplicatesAndLateEvents() throws Exception {
+        String node = "lyon/talos-" + UUID.randomUUID();
+        given().contentType("application/json").body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\","
+                + " \"cluster\": {\"id\": \"lyon\"}}").post("/api/v1/registrations").then().statusCode(200);
+        String planId = UUID.randomUUID().toString();
+        Target cluster = new Target(TargetKind.CLUSTER, "lyon");
+        Decision decision = new Decision(node, Route.ARC_K8S, cluster, false, List.of(), List.of("in a Kubernetes cluster"),
+                new CapabilitySet(List.of(Capability.POLICY), List.of()), List.of(), planId, List.of(), "p1", "h1",
+                Instant.now());
+
+        StatusEvent planned = event(StatusType.PLANNED, node, planId, cluster, 0, decision);
+        StatusEvent started = event(StatusType.STARTED, null, planId, cluster, 1, null);
+        StatusEvent succeeded = event(StatusType.SUCCEEDED, null, planId, cluster, 9, null);
+        StatusEvent lateStep = event(StatusType.STEP_SUCCEEDED, null, planId, cluster, 4, null);
+        send(planned);
+        send(started);
+        send(succeeded);
+        send(succeeded);
+        send(lateStep);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + node).then()
+                .statusCode(200)
+                .body("onboarding.route", equalTo("ARC_K8S"))
+                .body("onboarding.planId", equalTo(planId))
+                .body("onboarding.state", equalTo("SUCCEEDED")));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                given().get("/api/v1/nodes/" + node).then().body("onboarding.state", equalTo("SUCCEEDED")));
+    }
+
+    @Test
+    void keepsEachNodesNewestDecisionWhenABatchCarriesSeveral() throws Exception {
+        String first = "batch-" + UUID.randomUUID();
+        String second = "batch-" + UUID.randomUUID();
+        for (String node : List.of(first, second)) {
+            given().contentType("application/json").body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\"}")
+                    .post("/api/v1/registrations").then().statusCode(200);
+        }
+        Instant t0 = Instant.now();
+        Target vm = new Target(TargetKind.NODE, first);
+        // one produce call, so the events usually reach the consumer in one batch: the newer decision comes first
+        List<ProducerRecord<String, String>> records = List.of(
+                decided(first, Route.COMPANION_VM, vm, t0.plusSeconds(2)),
+                decided(first, Route.BLOCKED, vm, t0.plusSeconds(1)),
+                decided(second, Route.BLOCKED, new Target(TargetKind.NODE, second), t0.plusSeconds(1)),
+                decided(second, Route.COMPANION_VM, new Target(TargetKind.NODE, second), t0.plusSeconds(1)));
+        kafka.produceStrings().fromRecords(records).awaitCompletion();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            given().get("/api/v1/nodes/" + first).then().statusCode(200)
+                    .body("onboarding.route", equalTo("COMPANION_VM")).body("onboarding.state", equalTo("PLANNED"));
+            // equally new: the later event wins, as it would one event at a time
+            given().get("/api/v1/nodes/" + second).then().statusCode(200)
+                    .body("onboarding.route", equalTo("COMPANION_VM")).body("onboarding.state", equalTo("PLANNED"));
+            assertThat(given().get("/api/v1/timelines/" + first).then().statusCode(200).extract().jsonPath()
+                    .getList("events.type")).containsExactlyInAnyOrder("PLANNED", "BLOCKED");
+        });
+    }
+
+    @Test
+    void aDirectAgentNodeHandedOffToItsSiteShowsHandedOffWithWhoMadeTheKit() throws Exception {
+        String node = "lyon-db-" + UUID.randomUUID();
+        given().contentType("application/json").body("{\"deviceId\": \"" + node + "\", \"site\": \"lyon\","
+                + " \"osRelease\": {\"ID\": \"ubuntu\", \"VERSION_ID\": \"22.04\"}}")
+                .post("/api/v1/registrations").then().statusCode(200);
+        String planId = UUID.randomUUID().toString();
+        Target self = new Target(TargetKind.NODE, node);
+        Decision decision = new Decision(node, Route.DIRECT_AGENT, self, false, List.of(), List.of("mutable server"),
+                new CapabilitySet(List.of(), List.of()), List.of(), planId, List.of(), "p1", "h1", Instant.now());
+        send(new StatusEvent(UUID.randomUUID().toString(), "corr", Instant.now(), StatusType.PLANNED, node, planId,
+                Route.DIRECT_AGENT, self, null, null, 0, "planned", decision));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + node).then()
+                .statusCode(200).body("onboarding.state", equalTo("PLANNED")));
+
+        send(new StatusEvent(UUID.randomUUID().toString(), "corr", Instant.now(), StatusType.HANDED_OFF, node, planId,
+                Route.DIRECT_AGENT, self, "handoff", null, 1, "handed off in kit kit-1 for site lyon, made by ops", null));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            given().get("/api/v1/nodes/" + node).then().statusCode(200)
+                    .body("onboarding.route", equalTo("DIRECT_AGENT"))
+                    .body("onboarding.state", equalTo("HANDED_OFF"));
+            assertThat(given().get("/api/v1/timelines/" + node).then().statusCode(200).extract().jsonPath()
+                    .getList("events.detail", String.class)).anySatisfy(d -> assertThat(d).contains("kit-1", "ops"));
+        });
+        given().queryParam("state", "HANDED_OFF").get("/api/v1/nodes").then().statusCode(200);
+    }
+
+    private static ProducerRecord<String, String> decided(String node, Route route, Target target, Instant decidedAt)
+            throws Exception {
+        String planId = route == Route.BLOCKED ? null : UUID.randomUUID().toString();
+        Decision decision = new Decision(node, route, target, false, List.of(), List.of(route.name()),
+                new CapabilitySet(List.of(), List.of()), List.of(), planId, List.of(), "p1", "h1", decidedAt);
+        StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), "corr", decidedAt,
+                route == Route.BLOCKED ? StatusType.BLOCKED : StatusType.PLANNED, node, planId, route, target, null, null, 0,
+                route.name(), decision);
+        return StatusRecords.of(event, JSON.writeValueAsString(event));
+    }
+
+    @Test
+    void deadLettersAStatusEventOfUnknownType() {
+        ConsumerTask<String, String> dlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.STATUS));
+        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.STATUS, "x", "{\"type\": \"PLANNED\"}");
+        record.headers().add(EventTypes.CE_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventTypes.CE_TYPE, "dev.arcfleet.onboarding.status.v9".getBytes(StandardCharsets.UTF_8));
+        kafka.produceStrings().fromRecords(record).awaitCompletion();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(dlq.getRecords())
+                .anySatisfy(r -> assertThat(header(r, "dead-letter-reason")).contains("status.v9")));
+        dlq.close();
+    }
+
+    private static StatusEvent event(StatusType type, String nodeId, String planId, Target target, long sequence,
+            Decision decision) {
+        return new StatusEvent(UUID.randomUUID().toString(), "corr", Instant.now(), type, nodeId, planId, Route.ARC_K8S,
+                target, null, null, sequence, type.name(), decision);
+    }
+
+    private void send(StatusEvent event) throws Exception {
+        kafka.produceStrings().fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event))).awaitCompletion();
+    }
+
+    private static String header(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

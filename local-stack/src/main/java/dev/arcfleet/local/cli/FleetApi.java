@@ -88,9 +88,15 @@ public final class FleetApi {
     /** The {@code message} of an error body ({"status":..., "message":"...", "errors":[...]}), else the whole body. */
     static String message(JsonNode body) {
         if (body.isObject() && body.path("message").isTextual()) {
-            String m = body.path("message").asText();
-            JsonNode errors = body.path("errors");
-            return errors.isArray() && !errors.isEmpty() ? m + " " + errors : m;
+            StringBuilder m = new StringBuilder(body.path("message").asText());
+            // the field errors the message does not already say
+            for (JsonNode error : body.path("errors")) {
+                String text = error.path("message").asText(error.toString());
+                if (!m.toString().contains(text)) {
+                    m.append("; ").append(error.path("field").asText("")).append(error.has("field") ? ": " : "").append(text);
+                }
+            }
+            return m.toString();
         }
         return body.isTextual() ? body.asText() : body.toString();
     }

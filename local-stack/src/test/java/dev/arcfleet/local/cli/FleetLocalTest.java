@@ -158,6 +158,12 @@ class FleetLocalTest {
         assertThat(r.err()).contains("HTTP 409: plan-7 has no failed execution");
         assertThat(r.out()).isEmpty();
 
+        answers.put("/api/v1/ops/dead-letters/redrive", new Object[] {400, "{\"status\":400,\"message\":\"invalid request\","
+                + "\"errors\":[{\"field\":\"topic\",\"message\":\"must be a DLQ topic\"}]}"});
+        Run invalid = run("redrive", "nodes", "all");
+        assertThat(invalid.code()).isEqualTo(FleetLocal.REFUSED);
+        assertThat(invalid.err()).contains("HTTP 400: invalid request; topic: must be a DLQ topic");
+
         answers.put("/api/v1/ops/dead-letters/summary", new Object[] {500, "proxy error"});
         Run plain = run("dead-letters");
         assertThat(plain.code()).isEqualTo(FleetLocal.REFUSED);

@@ -3,6 +3,7 @@ package dev.arcfleet.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.local.stack.KafkaNode;
 import dev.arcfleet.testsupport.LocalPostgres;
 import dev.arcfleet.testsupport.ServiceProcess;
 import org.apache.kafka.clients.admin.Admin;
@@ -51,7 +52,7 @@ class BrokerRestartIT {
         Path logs = root.resolve("e2e-tests/target/e2e-logs");
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<ServiceProcess> services = new ArrayList<>();
-        try (KafkaProcess kafka = KafkaProcess.start(root, root.resolve("e2e-tests/target/kafka-restart-" + run))) {
+        try (KafkaNode kafka = KafkaNode.startForTest(root, root.resolve("e2e-tests/target/kafka-restart-" + run))) {
             String bootstrap = kafka.bootstrapServers();
             createTopics(kafka.client("admin"));
             services.addAll(FaultLoad.inventoryAndPlanner(root, bootstrap, service -> LocalPostgres.database(service + "_restart"),

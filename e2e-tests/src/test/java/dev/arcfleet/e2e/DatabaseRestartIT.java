@@ -3,6 +3,7 @@ package dev.arcfleet.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.local.stack.PostgresNode;
 import dev.arcfleet.testsupport.LocalAdminToken;
 import dev.arcfleet.testsupport.LocalKafka;
 import dev.arcfleet.testsupport.ServiceProcess;
@@ -53,7 +54,7 @@ class DatabaseRestartIT {
         Topics.MAIN.forEach(t -> topics.add(Topics.deadLetter(t)));
         LocalKafka.createTopics(topics);
         List<ServiceProcess> services = new ArrayList<>();
-        try (PostgresProcess pg = PostgresProcess.start(root, root.resolve("e2e-tests/target/pg-restart-" + run),
+        try (PostgresNode pg = PostgresNode.startForTest(root, root.resolve("e2e-tests/target/pg-restart-" + run),
                 List.of("inventory_pgr", "planner_pgr"))) {
             services.addAll(FaultLoad.inventoryAndPlanner(root, bootstrap, service -> pg.jdbcUrl(service + "_pgr")));
             ServiceProcess inventory = services.get(0);

@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,19 +22,31 @@ public final class CreateDatabases {
             System.err.println("usage: CreateDatabases <jdbc:postgresql://host:port> <user> <password> <database>...");
             System.exit(2);
         }
-        String url = args[0].replaceAll("/+$", "") + "/postgres";
-        try (Connection c = DriverManager.getConnection(url, args[1], args[2]); Statement s = c.createStatement()) {
-            for (String db : List.of(args).subList(3, args.length)) {
+        try {
+            create(args[0], args[1], args[2], List.of(args).subList(3, args.length)).forEach(System.out::println);
+        } catch (SQLException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** Creates the databases that are missing on the server at {@code serverUrl}; a line per database created. */
+    public static List<String> create(String serverUrl, String user, String password, List<String> databases)
+            throws SQLException {
+        String url = serverUrl.replaceAll("/+$", "") + "/postgres";
+        List<String> created = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+            for (String db : databases) {
                 try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + db.replace("'", "") + "'")) {
                     if (!rs.next()) {
                         s.execute("create database \"" + db.replace("\"", "") + "\"");
-                        System.out.println("created database " + db);
+                        created.add("created database " + db);
                     }
                 }
             }
         } catch (SQLException e) {
-            System.err.println("cannot reach PostgreSQL at " + url + " as " + args[1] + ": " + e.getMessage());
-            System.exit(1);
+            throw new SQLException("cannot reach PostgreSQL at " + url + " as " + user + ": " + e.getMessage(), e);
         }
+        return created;
     }
 }

@@ -50,6 +50,21 @@ public final class CreateTopics {
                 props.load(in);
             }
         }
+        try {
+            System.out.println(create(bootstrap, props));
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /**
+     * Creates the missing topics with the client settings {@code client} (security only; the bootstrap is added);
+     * what it did, as one line. IllegalStateException when the broker does not answer within a minute.
+     */
+    public static String create(String bootstrap, Properties client) throws Exception {
+        Properties props = new Properties();
+        props.putAll(client);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
@@ -61,8 +76,8 @@ public final class CreateTopics {
                     existing = admin.listTopics().names().get();
                 } catch (ExecutionException e) {
                     if (Instant.now().isAfter(deadline)) {
-                        System.err.println("Kafka at " + bootstrap + " did not answer within 60 s: " + e.getCause().getMessage());
-                        System.exit(1);
+                        throw new IllegalStateException("Kafka at " + bootstrap + " did not answer within 60 s: "
+                                + e.getCause().getMessage());
                     }
                     Thread.onSpinWait();
                 }
@@ -74,8 +89,7 @@ public final class CreateTopics {
                 }
             }
             if (missing.isEmpty()) {
-                System.out.println("topics: all " + layout().size() + " present");
-                return;
+                return "topics: all " + layout().size() + " present";
             }
             try {
                 admin.createTopics(missing).all().get();
@@ -84,7 +98,7 @@ public final class CreateTopics {
                     throw e;
                 }
             }
-            System.out.println("topics: created " + missing.size() + " of " + layout().size());
+            return "topics: created " + missing.size() + " of " + layout().size();
         }
     }
 }

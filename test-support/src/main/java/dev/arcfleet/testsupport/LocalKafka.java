@@ -7,43 +7,65 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Exit;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
- * A real single-node KRaft broker in this JVM (Kafka's own test kit), one per test JVM. This is the only class that
- * touches the test kit, so a Kafka upgrade that moves it changes one file.
+ * The tests' single-node Kafka broker without authentication, one per test JVM: a Testcontainers broker or a real
+ * KRaft broker in this JVM (Kafka's own test kit), as {@link KafkaBackend} picks. This and {@link ScramKafka} are the
+ * only classes that touch the test kit, so a Kafka upgrade that moves it changes two files.
  */
 public final class LocalKafka {
     /** Partitions for topics this class creates; enough to exercise keying, few enough for a 2-core machine. */
     public static final int PARTITIONS = 3;
 
+    /** Broker settings of every test broker, in-process or in a container. */
+    static final Map<String, String> BROKER_SETTINGS = brokerSettings();
+
     private static KafkaClusterTestKit cluster;
+    private static KafkaContainer container;
+    private static KafkaBackend backend;
+    private static boolean exitGuarded;
 
     private LocalKafka() {
     }
 
+    /** The broker of this JVM's {@link KafkaBackend}, started on first call. */
     public static synchronized String bootstrapServers() {
-        if (cluster == null) {
-            // At JVM exit the test kit's temp-dir hook can delete the log dirs while the broker is still stopping; the
-            // broker then halts the JVM with status 1 and the test run fails after every test passed. A test broker
-            // never decides the exit status of the JVM that hosts it.
-            Exit.Procedure report = (status, message) -> System.err.printf(
-                    "in-process Kafka broker asked to end the JVM with %d (%s); ignored%n", status, message);
-            Exit.setHaltProcedure(report);
-            Exit.setExitProcedure(report);
-            cluster = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(LocalKafka::stopQuietly, "local-kafka-stop"));
+        if (backend == null) {
+            KafkaBackend chosen = KafkaBackend.fromSwitch();
+            if (chosen == KafkaBackend.TESTCONTAINERS) {
+                container = startContainer();
+                Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "local-kafka-stop"));
+            } else {
+                keepJvmExitToTheTests();
+                cluster = start();
+                Runtime.getRuntime().addShutdownHook(new Thread(LocalKafka::stopQuietly, "local-kafka-stop"));
+            }
+            backend = chosen;
         }
-        return cluster.bootstrapServers();
+        return backend == KafkaBackend.TESTCONTAINERS ? container.getBootstrapServers() : cluster.bootstrapServers();
+    }
+
+    /** Which broker {@link #bootstrapServers()} started, or {@code null} before it was called. */
+    public static synchronized KafkaBackend backend() {
+        return backend;
     }
 
     /** Creates the topics that do not exist yet. */
     public static void createTopics(Collection<String> topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        createTopics(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()), topics);
+    }
+
+    /** Creates the topics that do not exist yet with an admin client of {@code adminConfig}. */
+    static void createTopics(Map<String, Object> adminConfig, Collection<String> topics) {
+        try (Admin admin = Admin.create(adminConfig)) {
             for (String topic : topics) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
@@ -59,6 +81,41 @@ public final class LocalKafka {
         }
     }
 
+    /**
+     * At JVM exit the test kit's temp-dir hook can delete the log dirs while the broker is still stopping; the broker
+     * then halts the JVM with status 1 and the test run fails after every test passed. A test broker never decides
+     * the exit status of the JVM that hosts it.
+     */
+    static synchronized void keepJvmExitToTheTests() {
+        if (!exitGuarded) {
+            Exit.Procedure report = (status, message) -> System.err.printf(
+                    "in-process Kafka broker asked to end the JVM with %d (%s); ignored%n", status, message);
+            Exit.setHaltProcedure(report);
+            Exit.setExitProcedure(report);
+            exitGuarded = true;
+        }
+    }
+
+    private static Map<String, String> brokerSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("offsets.topic.replication.factor", "1");
+        settings.put("offsets.topic.num.partitions", "1");
+        settings.put("transaction.state.log.replication.factor", "1");
+        settings.put("transaction.state.log.min.isr", "1");
+        settings.put("group.initial.rebalance.delay.ms", "0");
+        settings.put("num.partitions", String.valueOf(PARTITIONS));
+        settings.put("auto.create.topics.enable", "true");
+        return Map.copyOf(settings);
+    }
+
+    private static KafkaContainer startContainer() {
+        KafkaContainer kafka = new KafkaContainer(DockerImageName.parse(KafkaBackend.IMAGE));
+        // the apache/kafka image reads KAFKA_<SETTING> with '.' as '_'
+        BROKER_SETTINGS.forEach((key, value) -> kafka.withEnv("KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'), value));
+        kafka.start();
+        return kafka;
+    }
+
     private static KafkaClusterTestKit start() {
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
@@ -66,15 +123,9 @@ public final class LocalKafka {
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
                     .build();
-            KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(nodes)
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("offsets.topic.num.partitions", "1")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    .setConfigProp("num.partitions", String.valueOf(PARTITIONS))
-                    .setConfigProp("auto.create.topics.enable", "true")
-                    .build();
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+            BROKER_SETTINGS.forEach(builder::setConfigProp);
+            KafkaClusterTestKit kit = builder.build();
             kit.format();
             kit.startup();
             kit.waitForReadyBrokers();
@@ -89,12 +140,16 @@ public final class LocalKafka {
 
     private static synchronized void stopQuietly() {
         if (cluster != null) {
-            try {
-                cluster.close();
-            } catch (Exception e) {
-                System.err.println("KRaft broker did not stop cleanly: " + e);
-            }
+            closeQuietly(cluster);
             cluster = null;
+        }
+    }
+
+    static void closeQuietly(KafkaClusterTestKit kit) {
+        try {
+            kit.close();
+        } catch (Exception e) {
+            System.err.println("KRaft broker did not stop cleanly: " + e);
         }
     }
 }

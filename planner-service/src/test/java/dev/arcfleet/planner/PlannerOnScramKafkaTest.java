@@ -1,0 +1,78 @@
+package dev.arcfleet.planner;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.NodeFacts;
+import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.ScramKafka;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The planner on a broker that authenticates (SASL/SCRAM) and authorizes as every deployment's does, as fleet-planner. */
+@QuarkusTest
+@TestProfile(PlannerOnScramKafkaTest.Scram.class)
+class PlannerOnScramKafkaTest {
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    public static class Scram implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(FleetInfraResource.class,
+                    Map.of("database", "planner_scram", "kafka.auth", "scram", "kafka.user", "fleet-planner")));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
+
+    @ConfigProperty(name = "kafka.security.protocol")
+    String protocol;
+
+    @Test
+    void plansTheInventorysNodesAndPublishesAsItsOwnUser() throws Exception {
+        assertThat(protocol).isEqualTo("SASL_PLAINTEXT");
+        ScramKafka kafka = ScramKafka.get();
+        String cluster = "scram-" + UUID.randomUUID().toString().substring(0, 8);
+        NodeFacts facts = PlanningFlowTest.talosInCluster(cluster + "/cp-1", cluster, List.of(), "s1");
+        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.NODES, facts.clusterId(), JSON.writeValueAsString(facts));
+        record.headers().add(EventTypes.CE_ID, facts.eventId().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
+        kafka.produceAs("fleet-inventory", record);
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(kafka.records(Topics.PLANS_ARC_K8S)).anyMatch(r -> cluster.equals(r.key()));
+            assertThat(kafka.records(Topics.STATUS)).anyMatch(r -> r.value().contains(cluster + "/cp-1"));
+        });
+    }
+
+    @Test
+    void thePlannersUserIsRefusedNodesAndRegistrations() {
+        ScramKafka kafka = ScramKafka.get();
+        for (String topic : List.of(Topics.NODES, Topics.REGISTRATIONS)) {
+            assertThatThrownBy(() -> kafka.produceAs("fleet-planner", new ProducerRecord<>(topic, "k", "{}")))
+                    .as(topic).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+}

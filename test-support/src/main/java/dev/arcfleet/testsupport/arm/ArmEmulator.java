@@ -37,7 +37,10 @@ import java.util.regex.Pattern;
  * {@code api-version} on every call and a bearer token on every call;</li>
  * <li>resource groups created synchronously; other resources answered 201 with {@code provisioningState=Accepted} and an
  * {@code Azure-AsyncOperation} URL, reaching {@code Succeeded} (or an injected {@code Failed}) after a configurable
- * latency; updates answered 200; DELETE answered 202 with a {@code Location} to poll;</li>
+ * latency; updates answered 200;</li>
+ * <li>DELETE per type as ARM answers it ({@link ArmDeletes}): synchronous 200, or 202 with {@code Azure-AsyncOperation}
+ * and {@code Location}, the resource {@code Deleting} until the operation completes and then gone with its child
+ * resources; other types answered 202 with a {@code Location} and removed at once; an absent resource answered 204;</li>
  * <li>parents checked: a resource in a missing group is 404 {@code ResourceGroupNotFound}, an extension resource of a
  * missing parent 404 {@code ParentResourceNotFound};</li>
  * <li>the per-subscription write token bucket (200 burst, 10/s by default): an empty bucket answers 429 with
@@ -45,8 +48,8 @@ import java.util.regex.Pattern;
  * <li>connected clusters start {@code connectivityStatus=Connecting} until something (a test's agent simulator)
  * connects them; resource providers can be unregistered (409 {@code MissingSubscriptionRegistration});</li>
  * <li>fault injection: the next N matching calls answer a status, or stall for a while (a timeout);</li>
- * <li>counters: creations per resource id (to prove idempotency), writes, throttled calls, and every request body
- * received (to prove no secret reached Azure where it should not).</li>
+ * <li>counters: creations, PUTs and DELETEs per resource id (to prove idempotency), writes, throttled calls, and every
+ * request body received (to prove no secret reached Azure where it should not).</li>
  * </ul>
  */
 public final class ArmEmulator implements AutoCloseable {
@@ -57,12 +60,19 @@ public final class ArmEmulator implements AutoCloseable {
     /** A resource group's resources of one type: {@code GET} lists them, a page at a time ({@code value}, {@code nextLink}). */
     private static final Pattern COLLECTION = Pattern.compile("(?i)^(/subscriptions/[^/]+/resourcegroups/[^/]+/providers/[^/]+/[^/]+)$");
     private static final Pattern OPERATION = Pattern.compile("(?i)^/subscriptions/([^/]+)/providers/arcfleet\\.emulator/operations/([^/]+)$");
+    /** A {@code Location} poll URL of a DELETE: 202 while it runs, then 200 (ARM RPC async-api-reference.md). */
+    private static final Pattern OPERATION_RESULT = Pattern.compile(
+            "(?i)^/subscriptions/([^/]+)/providers/arcfleet\\.emulator/operationResults/([^/]+)$");
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<String, Stored> resources = new ConcurrentHashMap<>();
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> creations = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> puts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> deletes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> forcedDeletes = new ConcurrentHashMap<>();
+    /** Keys of resources being deleted by a long-running DELETE; removed with their children once it is done. */
+    private final Set<String> deleting = ConcurrentHashMap.newKeySet();
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Pattern> failingProvisioning = new CopyOnWriteArrayList<>();
@@ -93,12 +103,26 @@ public final class ArmEmulator implements AutoCloseable {
         final Map<String, Object> body;
         final long readyAt;
         final boolean fails;
+        /** When a long-running DELETE of this resource completes (0: none under way), and its operation id. */
+        final long deletedAt;
+        final String deleteOperation;
 
         Stored(String id, Map<String, Object> body, long readyAt, boolean fails) {
+            this(id, body, readyAt, fails, 0, null);
+        }
+
+        private Stored(String id, Map<String, Object> body, long readyAt, boolean fails, long deletedAt,
+                String deleteOperation) {
             this.id = id;
             this.body = body;
             this.readyAt = readyAt;
             this.fails = fails;
+            this.deletedAt = deletedAt;
+            this.deleteOperation = deleteOperation;
+        }
+
+        Stored deleting(long at, String operationId) {
+            return new Stored(id, body, readyAt, fails, at, operationId);
         }
     }
 
@@ -235,6 +259,7 @@ public final class ArmEmulator implements AutoCloseable {
 
     /** The resource as GET would return it now, or empty. */
     public Optional<Map<String, Object>> resource(String resourceId) {
+        reap();
         Stored stored = resources.get(key(resourceId));
         return stored == null ? Optional.empty() : Optional.of(view(stored));
     }
@@ -242,6 +267,7 @@ public final class ArmEmulator implements AutoCloseable {
     /** Ids of the stored resources whose id matches. */
     public List<String> resourceIds(String idRegex) {
         Pattern pattern = Pattern.compile(idRegex, Pattern.CASE_INSENSITIVE);
+        reap();
         return resources.values().stream().map(s -> s.id).filter(id -> pattern.matcher(id).find()).sorted().toList();
     }
 
@@ -261,6 +287,34 @@ public final class ArmEmulator implements AutoCloseable {
     /** How many PUTs (accepted ones, creations and updates) this resource received. */
     public int puts(String resourceId) {
         AtomicInteger count = puts.get(key(resourceId));
+        return count == null ? 0 : count.get();
+    }
+
+    /** How many DELETEs of this resource id ARM received (past authentication and throttling), whatever they answered. */
+    public int deletes(String resourceId) {
+        AtomicInteger count = deletes.get(key(resourceId));
+        return count == null ? 0 : count.get();
+    }
+
+    /** DELETE counts by resource id (lower case). */
+    public Map<String, Integer> deletes() {
+        Map<String, Integer> copy = new LinkedHashMap<>();
+        deletes.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    /** How many DELETEs ARM received for resources of this type (e.g. {@code Microsoft.Kubernetes/connectedClusters}). */
+    public int deletesOfType(String type) {
+        return deletes.entrySet().stream().filter(e -> typeOf(e.getKey()).equalsIgnoreCase(type))
+                .mapToInt(e -> e.getValue().get()).sum();
+    }
+
+    /**
+     * How many DELETEs of this resource id asked to force it: {@code force=true} on a connected cluster,
+     * {@code forceDelete=true} on a cluster extension.
+     */
+    public int forcedDeletes(String resourceId) {
+        AtomicInteger count = forcedDeletes.get(key(resourceId));
         return count == null ? 0 : count.get();
     }
 
@@ -337,9 +391,14 @@ public final class ArmEmulator implements AutoCloseable {
                 LockSupport.parkNanos(fault.stall().toNanos());
             }
         }
+        reap();
         Matcher operation = OPERATION.matcher(path);
         if (operation.matches() && "GET".equals(method)) {
             return operation(operation.group(2), query);
+        }
+        Matcher operationResult = OPERATION_RESULT.matcher(path);
+        if (operationResult.matches() && "GET".equals(method)) {
+            return operationResult(path, operationResult.group(2), query);
         }
         Matcher provider = PROVIDER.matcher(path);
         if (provider.matches() && "GET".equals(method)) {
@@ -503,7 +562,7 @@ public final class ArmEmulator implements AutoCloseable {
                 }
             }
             Object state = properties(view(existing)).get("provisioningState");
-            if ("Accepted".equals(state) || "Creating".equals(state)) {
+            if ("Accepted".equals(state) || "Creating".equals(state) || "Deleting".equals(state)) {
                 return error(409, "AnotherOperationInProgress", "Another operation is in progress on " + existing.id);
             }
             props.put("provisioningState", "Succeeded");
@@ -529,31 +588,83 @@ public final class ArmEmulator implements AutoCloseable {
         String operationId = UUID.randomUUID().toString();
         operations.put(operationId, new Operation(key(path), readyAt, false, fails));
         return Answer.of(201, view(resources.get(key(path))))
-                .header("Azure-AsyncOperation", operationUrl(path, operationId, query))
+                .header("Azure-AsyncOperation", operationUrl(path, "operations", operationId, query))
                 .header("Retry-After", "1");
     }
 
+    /**
+     * A DELETE as {@link ArmDeletes} says ARM answers it for the type; an absent resource is 204 for every type
+     * (each listed operation's "204: the resource was not found" response).
+     */
     private synchronized Answer delete(String path, String query) {
-        Stored stored = resources.get(key(path));
+        String key = key(path);
+        ArmDeletes.Rule rule = ArmDeletes.rule(typeOf(path));
+        deletes.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        if (rule != null && rule.forced(query)) {
+            forcedDeletes.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        }
+        Stored stored = resources.get(key);
         if (stored == null) {
             return Answer.of(204, null);
         }
-        String prefix = key(path) + "/";
-        resources.keySet().removeIf(k -> k.equals(key(path)) || k.startsWith(prefix));
-        String operationId = UUID.randomUUID().toString();
-        operations.put(operationId, new Operation(key(path), clock.getAsLong() + provisioningLatency.toNanos(), true, false));
-        return Answer.of(202, null).header("Location", operationUrl(path, operationId, query)).header("Retry-After", "1");
+        if (rule == null) {
+            // a type no source was read for: the generic answer, gone at once
+            removeWithChildren(key);
+            String operationId = UUID.randomUUID().toString();
+            operations.put(operationId, new Operation(key, clock.getAsLong() + provisioningLatency.toNanos(), true, false));
+            return Answer.of(202, null).header("Location", operationUrl(path, "operationResults", operationId, query))
+                    .header("Retry-After", "1");
+        }
+        if (rule.style() == ArmDeletes.Style.SYNC) {
+            removeWithChildren(key);
+            return Answer.of(200, null);
+        }
+        String operationId = stored.deleteOperation;
+        if (operationId == null) {
+            operationId = UUID.randomUUID().toString();
+            long doneAt = clock.getAsLong() + provisioningLatency.toNanos();
+            resources.put(key, stored.deleting(doneAt, operationId));
+            deleting.add(key);
+            operations.put(operationId, new Operation(key, doneAt, true, false));
+        } // a DELETE repeated while one runs answers that same operation (the emulator's choice; no source read)
+        return Answer.of(202, null)
+                .header("Azure-AsyncOperation", operationUrl(path, "operations", operationId, query))
+                .header("Location", operationUrl(path, "operationResults", operationId, query))
+                .header("Retry-After", "1");
     }
 
+    /** Removes the resource and every resource under its id (ARM removes child resources with their parent). */
+    private void removeWithChildren(String key) {
+        String prefix = key + "/";
+        resources.keySet().removeIf(k -> k.equals(key) || k.startsWith(prefix));
+        deleting.removeIf(k -> k.equals(key) || k.startsWith(prefix));
+    }
+
+    /** Completes the long-running DELETEs whose time has come: the resource and its children disappear. */
+    private void reap() {
+        if (deleting.isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            long now = clock.getAsLong();
+            for (String key : List.copyOf(deleting)) {
+                Stored stored = resources.get(key);
+                if (stored == null) {
+                    deleting.remove(key);
+                } else if (stored.deletedAt > 0 && now >= stored.deletedAt) {
+                    removeWithChildren(key);
+                }
+            }
+        }
+    }
+
+    /** An {@code Azure-AsyncOperation} status: always 200 with {@code status} (ARM RPC async-api-reference.md). */
     private Answer operation(String operationId, String query) {
         Operation op = operations.get(operationId);
         if (op == null) {
             return error(404, "OperationNotFound", "operation " + operationId + " not found");
         }
         boolean done = clock.getAsLong() >= op.doneAt();
-        if (op.delete()) {
-            return done ? Answer.of(200, null) : Answer.of(202, null).header("Retry-After", "1");
-        }
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("id", operationId);
         status.put("name", operationId);
@@ -563,6 +674,18 @@ public final class ArmEmulator implements AutoCloseable {
                     "message", "The resource provisioning operation did not complete (injected failure)."));
         }
         return Answer.of(200, status);
+    }
+
+    /** A DELETE's {@code Location}: 202 with the same {@code Location} while it runs, then 200 with no body. */
+    private Answer operationResult(String path, String operationId, String query) {
+        Operation op = operations.get(operationId);
+        if (op == null || !op.delete()) {
+            return error(404, "OperationNotFound", "operation " + operationId + " not found");
+        }
+        if (clock.getAsLong() < op.doneAt()) {
+            return Answer.of(202, null).header("Location", endpoint() + path + "?" + query).header("Retry-After", "1");
+        }
+        return Answer.of(200, null);
     }
 
     /** Whether a principal id is one of the system-assigned identities this emulator gave a resource. */
@@ -610,13 +733,13 @@ public final class ArmEmulator implements AutoCloseable {
                 + "' under resource group was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
     }
 
-    private String operationUrl(String path, String operationId, String query) {
+    private String operationUrl(String path, String kind, String operationId, String query) {
         Matcher subscription = SUBSCRIPTION.matcher(path);
         subscription.find();
         String apiVersion = query.replaceAll(".*api-version=([^&]+).*", "$1");
         String base = foreignPollBases.entrySet().stream().filter(e -> e.getKey().matcher(path).find())
                 .map(Map.Entry::getValue).findFirst().orElse(endpoint());
-        return base + "/subscriptions/" + subscription.group(1) + "/providers/arcfleet.emulator/operations/"
+        return base + "/subscriptions/" + subscription.group(1) + "/providers/arcfleet.emulator/" + kind + "/"
                 + operationId + "?api-version=" + apiVersion;
     }
 
@@ -633,6 +756,11 @@ public final class ArmEmulator implements AutoCloseable {
                     && clock.getAsLong() >= stored.readyAt - provisioningLatency.toNanos() / 2) {
                 props.put("provisioningState", "Creating");
             }
+        }
+        if (stored.deletedAt > 0) {
+            // "If a provisioningState property is used for the resource, it MUST transition to a non-terminal state
+            // like Deleting" (ARM RPC async-api-reference.md, "Delete Resource Asynchronously")
+            properties(copy).put("provisioningState", "Deleting");
         }
         return copy;
     }

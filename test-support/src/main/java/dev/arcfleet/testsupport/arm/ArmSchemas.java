@@ -32,9 +32,13 @@ final class ArmSchemas {
                             + "Microsoft.Resources/stable/2024-11-01/resources.json",
                     (b, v) -> b.required("location", v))),
             Map.entry("microsoft.kubernetes/connectedclusters", new Schema(
-                    Set.of("2021-10-01", "2024-01-01", "2024-07-15-preview", "2025-08-01-preview", "2026-03-01", "2026-05-01"),
+                    Set.of("2021-10-01", "2024-01-01", "2024-07-01-preview", "2024-07-15-preview", "2025-08-01-preview",
+                            "2026-03-01", "2026-05-01"),
                     SPECS + "4c0959c220823a4e013c4254984e4b02bb9722ac specification/hybridkubernetes/resource-manager/"
                             + "Microsoft.Kubernetes/stable/2024-01-01/connectedClusters.json; "
+                            // the version az connectedk8s delete sends (vendored SDK preview_2024_07_01)
+                            + SPECS + "114077a23cb1edc9c5604cfb9a957570203dc706 .../preview/2024-07-01-preview/"
+                            + "connectedClusters.json; "
                             + SPECS + "ec15ab2d02c7ba35a2435c4d7b9559c00623c4b3 .../stable/2026-03-01/connectedClusters.json",
                     (b, v) -> {
                         b.required("location", v);

@@ -1,4 +1,4 @@
-package dev.arcfleet.planner;
+package dev.arcfleet.planner.plan;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -2,13 +2,12 @@ package dev.arcfleet.executor.engine;
 
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.executor.engine.Transition.StatusChange;
+import dev.arcfleet.support.retry.RetryPolicy;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.LongUnaryOperator;
 
 /**
  * The step engine's rules, pure: what a step's outcome, or an operator's cancel or retry, does to an execution (which
@@ -21,15 +20,18 @@ public final class StepTransitions {
     public static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
     public static final Duration BACKOFF_MAX = Duration.ofMinutes(2);
 
-    private final LongUnaryOperator jitter;
+    /** {@link #BACKOFF_BASE} doubled per attempt up to {@link #BACKOFF_MAX}, each delay between half and all of it. */
+    public static final RetryPolicy STEP_BACKOFF = RetryPolicy.exponential(BACKOFF_BASE, BACKOFF_MAX).withJitter(0.5);
 
-    /** @param jitter given a bound {@code n > 0}, a number in {@code [0, n)} */
-    public StepTransitions(LongUnaryOperator jitter) {
-        this.jitter = jitter;
+    private final RetryPolicy backoff;
+
+    /** @param backoff the delays between a step's transient failures (tests pin its random source) */
+    public StepTransitions(RetryPolicy backoff) {
+        this.backoff = backoff;
     }
 
     public static StepTransitions withRandomJitter() {
-        return new StepTransitions(bound -> ThreadLocalRandom.current().nextLong(bound));
+        return new StepTransitions(STEP_BACKOFF);
     }
 
     /**
@@ -121,9 +123,7 @@ public final class StepTransitions {
      * {@link #BACKOFF_MAX}, jittered to between half and all of it.
      */
     public Duration backoff(int attempt) {
-        long exp = BACKOFF_BASE.toMillis() << Math.min(attempt - 1, 16);
-        long capped = Math.min(exp, BACKOFF_MAX.toMillis());
-        return Duration.ofMillis(capped / 2 + jitter.applyAsLong(capped / 2 + 1));
+        return backoff.delay(attempt);
     }
 
     private static ExecutionSnapshot failed(ExecutionSnapshot execution, Instant now, String reason,

@@ -20,6 +20,9 @@ import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.kube.ClusterClients;
 import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.support.log.Correlation;
+import dev.arcfleet.support.retry.RetryPolicy;
+import dev.arcfleet.support.tx.AfterCommit;
+import dev.arcfleet.support.worker.ManagedWorker;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -28,17 +31,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The worker pool that drives executions step by step. A worker leases one runnable execution (row lock, skip
@@ -47,25 +43,25 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 @ApplicationScoped
 public class ExecutionWorkers {
+    /** The longest pause after worker turns that failed one after another (the first pause is the poll interval). */
+    static final Duration ITERATION_FAILURE_MAX = Duration.ofSeconds(30);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private final ExecutorConfig config;
     private final EntityManager entityManager;
     private final StatusPublisher status;
     private final StepPlans stepPlans;
     private final ObjectMapper mapper;
-    private final TransactionSynchronizationRegistry transactions;
+    private final AfterCommit afterCommit;
     private final AzureClients azure;
     private final WriteBudget writeBudget;
     private final ClusterClients clusters;
     private final ExecutorMetrics metrics;
     private final StepTransitions transitions = StepTransitions.withRandomJitter();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition work = lock.newCondition();
-    private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean running;
+    private final ManagedWorker pool;
     private StepApplier applier;
 
     public ExecutionWorkers(ExecutorConfig config, EntityManager entityManager, StatusPublisher status, StepPlans stepPlans,
-            ObjectMapper mapper, TransactionSynchronizationRegistry transactions, AzureClients azure, WriteBudget writeBudget,
+            ObjectMapper mapper, AfterCommit afterCommit, AzureClients azure, WriteBudget writeBudget,
             ClusterClients clusters, ExecutorMetrics metrics) {
         this.metrics = metrics;
         this.azure = azure;
@@ -76,7 +72,10 @@ public class ExecutionWorkers {
         this.status = status;
         this.stepPlans = stepPlans;
         this.mapper = mapper;
-        this.transactions = transactions;
+        this.afterCommit = afterCommit;
+        this.pool = ManagedWorker.named("execution-worker").threads(config.workers()).idleWait(config.pollInterval())
+                .onFailure(RetryPolicy.exponential(config.pollInterval(), ITERATION_FAILURE_MAX))
+                .stopTimeout(STOP_TIMEOUT).build(this::runOne);
     }
 
     void start(@Observes StartupEvent event) {
@@ -85,78 +84,17 @@ public class ExecutionWorkers {
             case LIVE -> new LiveApplier(azure.armClient(), writeBudget, clusters, mapper, config,
                     stepPlans::placeholdersOf);
         };
-        running = true;
-        for (int i = 0; i < config.workers(); i++) {
-            Thread thread = new Thread(this::loop, "execution-worker-" + i);
-            thread.setDaemon(true);
-            thread.start();
-            threads.add(thread);
-        }
+        pool.start();
         Log.infof("executor started in %s mode with %d workers", config.mode().value(), config.workers());
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        signal();
-        for (Thread thread : threads) {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
-        }
+    void stop(@Observes ShutdownEvent event) {
+        pool.stop();
     }
 
-    /** Wakes idle workers once the current transaction commits (a new execution is runnable). */
+    /** Wakes idle workers once the current transaction commits (a new execution is runnable); once per transaction. */
     public void wakeUpAfterCommit() {
-        if (transactions.getResource(ExecutionWorkers.class) == null) {
-            transactions.putResource(ExecutionWorkers.class, Boolean.TRUE);
-            transactions.registerInterposedSynchronization(new Synchronization() {
-                @Override
-                public void beforeCompletion() {
-                    // the execution rows are flushed with the transaction
-                }
-
-                @Override
-                public void afterCompletion(int txStatus) {
-                    if (txStatus == Status.STATUS_COMMITTED) {
-                        signal();
-                    }
-                }
-            });
-        }
-    }
-
-    private void signal() {
-        lock.lock();
-        try {
-            work.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                if (!runOne()) {
-                    idle(config.pollInterval().toMillis());
-                }
-            } catch (RuntimeException e) {
-                Log.errorf(e, "execution worker iteration failed; continuing");
-                idle(config.pollInterval().toMillis());
-            }
-        }
-    }
-
-    private void idle(long millis) {
-        lock.lock();
-        try {
-            if (running) {
-                work.await(millis, TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        } finally {
-            lock.unlock();
-        }
+        afterCommit.runOnce(ExecutionWorkers.class, pool::wakeUp);
     }
 
     record Claim(String executionId, int stepIndex, int attempt, String planJson, Instant stepStartedAt, String operation,

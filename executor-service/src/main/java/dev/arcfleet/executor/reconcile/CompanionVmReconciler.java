@@ -5,6 +5,8 @@ import dev.arcfleet.executor.execution.ExecutionWorkers;
 import dev.arcfleet.executor.execution.StatusPublisher;
 import dev.arcfleet.executor.execution.StepPlans;
 import dev.arcfleet.support.log.LogSafe;
+import dev.arcfleet.support.retry.RetryPolicy;
+import dev.arcfleet.support.worker.ManagedWorker;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.OnboardingPlan;
@@ -35,6 +37,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,9 +45,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -74,7 +75,7 @@ public class CompanionVmReconciler {
     private final StepPlans stepPlans;
     private final AzureClients azure;
     private volatile ArmClient arm;
-    private ScheduledExecutorService timer;
+    private ManagedWorker worker;
 
     public CompanionVmReconciler(ExecutorConfig config, EntityManager entityManager, ClusterClients clusters,
             StatusPublisher status, ExecutionWorkers workers, ObjectMapper mapper, StepPlans stepPlans,
@@ -93,26 +94,21 @@ public class CompanionVmReconciler {
         if (config.mode() != ExecutorMode.LIVE) {
             return;
         }
-        long every = config.companionVm().reconcileInterval().toMillis();
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "companion-vm-reconciler");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(this::reconcileSafely, every, every, TimeUnit.MILLISECONDS);
+        Duration every = config.companionVm().reconcileInterval();
+        AtomicBoolean firstTurn = new AtomicBoolean(true);
+        worker = ManagedWorker.named("companion-vm-reconciler").idleWait(every)
+                .onFailure(RetryPolicy.exponential(every, every)).interruptOnStop(true).build(() -> {
+                    if (!firstTurn.getAndSet(false)) {
+                        reconcile(); // the first pass comes one interval after the start, as every later one
+                    }
+                    return false;
+                });
+        worker.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (timer != null) {
-            timer.shutdownNow();
-        }
-    }
-
-    private void reconcileSafely() {
-        try {
-            reconcile();
-        } catch (RuntimeException e) {
-            Log.errorf(e, "companion VM reconciliation failed; trying again in %s", config.companionVm().reconcileInterval());
+        if (worker != null) {
+            worker.stop();
         }
     }
 

@@ -32,7 +32,8 @@ class PureCoreTest {
     @Test
     void theStepEngineRulesArePlainJavaOverTheContracts() {
         classes().that().resideInAPackage("dev.arcfleet.executor.engine..").should().onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "dev.arcfleet.contracts..", "dev.arcfleet.executor.engine..")
+                .resideInAnyPackage("java..", "dev.arcfleet.contracts..", "dev.arcfleet.executor.engine..",
+                        "dev.arcfleet.support.retry..")
                 .check(EXECUTOR);
     }
 

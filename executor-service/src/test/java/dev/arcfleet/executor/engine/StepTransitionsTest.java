@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
+import java.util.random.RandomGenerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,9 +20,24 @@ class StepTransitionsTest {
     static final Instant EARLIER = NOW.minusSeconds(30);
 
     /** Jitter 0: every backoff is the lower half of its exponential delay. */
-    final StepTransitions lowest = new StepTransitions(bound -> 0);
+    final StepTransitions lowest = new StepTransitions(StepTransitions.STEP_BACKOFF.withRandom(jitter(bound -> 0)));
     /** Jitter at its top: every backoff is the whole exponential delay. */
-    final StepTransitions highest = new StepTransitions(bound -> bound - 1);
+    final StepTransitions highest = new StepTransitions(StepTransitions.STEP_BACKOFF.withRandom(jitter(bound -> bound - 1)));
+
+    /** A random source that answers {@code nextLong(bound)} with {@code pick(bound)}. */
+    static RandomGenerator jitter(LongUnaryOperator pick) {
+        return new RandomGenerator() {
+            @Override
+            public long nextLong() {
+                throw new UnsupportedOperationException("the backoff asks for a bounded number");
+            }
+
+            @Override
+            public long nextLong(long bound) {
+                return pick.applyAsLong(bound);
+            }
+        };
+    }
 
     static ExecutionSnapshot running(int currentStep, int stepCount, int attempt, String operation) {
         return new ExecutionSnapshot(ExecutionState.RUNNING, currentStep, stepCount, attempt, EARLIER, null, null,
@@ -175,11 +192,11 @@ class StepTransitionsTest {
     @Test
     void theJitterIsAskedForANumberBelowHalfTheDelayPlusOne() {
         List<Long> bounds = new ArrayList<>();
-        new StepTransitions(bound -> {
+        new StepTransitions(StepTransitions.STEP_BACKOFF.withRandom(jitter(bound -> {
             bounds.add(bound);
             return 0;
-        }).backoff(3);
-        assertThat(bounds).containsExactly(2001L);
+        }))).backoff(3);
+        assertThat(bounds).as("half of 4 s in nanoseconds, plus one").containsExactly(Duration.ofSeconds(2).toNanos() + 1);
         Duration random = StepTransitions.withRandomJitter().backoff(3);
         assertThat(random).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));
     }

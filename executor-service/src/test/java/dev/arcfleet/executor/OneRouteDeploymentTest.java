@@ -8,6 +8,7 @@ import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.ServiceKafkaTest;
 import dev.arcfleet.testsupport.PlanRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -17,7 +18,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -48,9 +48,6 @@ class OneRouteDeploymentTest {
         }
     }
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
     @Inject
     ObjectMapper mapper;
 
@@ -59,7 +56,7 @@ class OneRouteDeploymentTest {
         String cluster = "only-" + UUID.randomUUID().toString().substring(0, 8);
         OnboardingPlan companion = plan(Route.COMPANION_VM, new Target(TargetKind.NODE, cluster + "/n1"));
         OnboardingPlan arc = plan(Route.ARC_K8S, new Target(TargetKind.CLUSTER, cluster));
-        try (KafkaCompanion kafka = new KafkaCompanion(bootstrap)) {
+        try (KafkaCompanion kafka = ServiceKafkaTest.companion()) {
             send(kafka, Topics.PLANS_COMPANION_VM, companion);
             send(kafka, Topics.PLANS_ARC_K8S, arc);
         }

@@ -12,6 +12,7 @@ import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.executor.route.arck8s.AgentKeys;
 import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.ServiceKafkaTest;
 import dev.arcfleet.testsupport.PlanRecords;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -25,7 +26,6 @@ import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,9 +54,6 @@ import static org.hamcrest.Matchers.containsString;
 @QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "executor_live"))
 @QuarkusTestResource(value = LiveAzureResource.class, restrictToAnnotatedClass = true)
 class LiveExecutionTest {
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
     @Inject
     ObjectMapper mapper;
 
@@ -69,7 +66,7 @@ class LiveExecutionTest {
 
     @BeforeEach
     void connect() {
-        kafka = new KafkaCompanion(bootstrap);
+        kafka = ServiceKafkaTest.companion();
         status = kafka.consumeStrings().fromTopics(Topics.STATUS);
     }
 

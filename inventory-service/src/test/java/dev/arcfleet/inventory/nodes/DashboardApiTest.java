@@ -1,8 +1,5 @@
 package dev.arcfleet.inventory.nodes;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.CapabilitySet;
 import dev.arcfleet.contracts.Decision;
@@ -13,16 +10,13 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.ServiceKafkaTest;
 import dev.arcfleet.testsupport.StatusRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -49,27 +43,9 @@ import static org.hamcrest.Matchers.hasItem;
 /** The API behind the dashboard: timelines, executions needing attention, breakdowns, search, the live stream, metrics. */
 @QuarkusTest
 @QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_test"))
-class DashboardApiTest {
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
+class DashboardApiTest extends ServiceKafkaTest {
     @TestHTTPResource("/api/v1/live")
     URL live;
-
-    KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaCompanion(bootstrap);
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
 
     @Test
     void aNodesTimelineHoldsItsDecisionAndEveryStepOfItsPlanOnceAndAFailedPlanNeedsAttention() throws Exception {

@@ -2,6 +2,7 @@ package dev.arcfleet.inventory.security;
 
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -11,7 +12,6 @@ import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -43,9 +43,6 @@ import static org.hamcrest.Matchers.hasItem;
 @TestProfile(AuthTest.AuthOn.class)
 @QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_auth"))
 class OwnershipTest {
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
     @Inject
     DataSource dataSource;
 
@@ -147,7 +144,7 @@ class OwnershipTest {
         String takeover = "takeover-" + run;
         String joiner = "joiner-" + run;
         String good = "good-" + run;
-        try (KafkaCompanion kafka = new KafkaCompanion(bootstrap)) {
+        try (KafkaCompanion kafka = ServiceKafkaTest.companion()) {
             ConsumerTask<String, String> dlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.REGISTRATIONS));
             List<ProducerRecord<String, String>> records = new ArrayList<>();
             records.add(new ProducerRecord<>(Topics.REGISTRATIONS, takeover, registration(worker, "lab", "x", null, null)));

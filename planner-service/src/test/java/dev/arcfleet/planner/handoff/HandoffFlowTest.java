@@ -1,8 +1,5 @@
 package dev.arcfleet.planner.handoff;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.arcfleet.contracts.DeviceClass;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.FactsSource;
@@ -16,17 +13,14 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.contracts.Virtualization;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -43,25 +37,7 @@ import static org.awaitility.Awaitility.await;
 /** DIRECT_AGENT nodes end in their site's hand-off kit, on the real broker and database. */
 @QuarkusTest
 @QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "planner_test"))
-class HandoffFlowTest {
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaCompanion(bootstrap);
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
-
+class HandoffFlowTest extends ServiceKafkaTest {
     static NodeFacts ubuntu(String nodeId, String hostname, String site, String hash) {
         return new NodeFacts(UUID.randomUUID().toString(), "corr-" + nodeId, Instant.now(), nodeId, hostname, site,
                 DeviceClass.SERVER, Map.of("ID", "ubuntu", "VERSION_ID", "22.04"), "Ubuntu 22.04.5 LTS",

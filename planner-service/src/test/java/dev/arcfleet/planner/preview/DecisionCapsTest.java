@@ -6,6 +6,7 @@ import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.planner.decide.Facts;
 import dev.arcfleet.planner.plan.NodeDecisionEntity;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -15,7 +16,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -45,9 +45,6 @@ class DecisionCapsTest {
         }
     }
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
     @Test
     void aPreviewBeyondItsCapIsRefusedWith413() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -63,7 +60,7 @@ class DecisionCapsTest {
     @Test
     void aWhatIfOverAFleetLargerThanItsCapIsRefusedWith413() {
         String site = "caps-" + UUID.randomUUID().toString().substring(0, 8);
-        try (KafkaCompanion kafka = new KafkaCompanion(bootstrap)) {
+        try (KafkaCompanion kafka = ServiceKafkaTest.companion()) {
             for (int i = 1; i <= 3; i++) {
                 NodeFacts facts = Facts.ubuntu().id(site + "-db-" + i).site(site).build();
                 ProducerRecord<String, String> record = new ProducerRecord<>(Topics.NODES, facts.nodeId(), json(facts));

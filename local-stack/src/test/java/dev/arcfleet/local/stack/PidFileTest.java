@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,6 +90,11 @@ class PidFileTest {
         Path jar = stack.root().resolve("planner-service/target/quarkus-app/quarkus-run.jar");
         Process planner = new ProcessBuilder("sh", "-c", "exec sleep 3600 " + jar).start();
         started.add(planner);
+        // while sh execs sleep, /proc/PID/cmdline reads empty for a moment: look only once sleep runs
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!PidFile.commandLine(planner.pid()).orElse("").startsWith("sleep") && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
         stack.servicePid("planner").record(planner.pid());
         assertThat(stack.processes().get("planner")).hasValue(planner.pid());
         stack.down(said::add);

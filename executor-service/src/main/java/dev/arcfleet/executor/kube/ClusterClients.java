@@ -61,7 +61,7 @@ public class ClusterClients {
     private final Optional<String> ownClusterId;
     private final Optional<Path> kubeconfigDir;
     private final Map<String, Cached> clients = new ConcurrentHashMap<>();
-    /** Builds every target client on one HTTP client factory (the service's Vert.x): a thousand clusters, one event loop group. */
+    /** Builds every target client on one HTTP client factory (the service's Vert.x): one event loop group for all. */
     private final ClusterClientFactory factory;
     private final long idleTimeoutNanos;
     private final int maxClients;
@@ -109,16 +109,17 @@ public class ClusterClients {
      *         a plain name, no cluster named at all, a kubeconfig the rules refuse)
      */
     public KubernetesClient forCluster(String clusterId) {
-        ClusterAccess access = accessOf(clusterId);
-        if (access.mode() == ClusterAccess.Mode.IN_CLUSTER) {
+        if (isOwn(clusterId)) {
             return own;
         }
+        requirePlainName(clusterId);
         long now = nanoClock.getAsLong();
         // compute holds the entry while it is touched: an eviction removes an entry only through the same map, so it
         // either sees the new last use or happened before this call (which then creates a fresh client)
         Cached cached = clients.compute(clusterId, (id, current) -> {
             if (current == null) {
-                return new Cached(factory.connect(access).client(), now);
+                // the kubeconfig is looked up and read only for a new client; a cached one is reused as it is
+                return new Cached(factory.connect(accessOf(id)).client(), now);
             }
             current.lastUsed = now;
             return current;
@@ -178,17 +179,10 @@ public class ClusterClients {
      * first of {@code <clusterId>}, {@code <clusterId>.yaml}, {@code <clusterId>.kubeconfig} in the kubeconfig folder.
      */
     ClusterAccess accessOf(String clusterId) {
-        if (clusterId == null || clusterId.isBlank()) {
-            throw new ClusterAccessException("the plan names no cluster, and the executor reaches no cluster it is not"
-                    + " given a kubeconfig for");
-        }
-        if (ownClusterId.isPresent() && ownClusterId.get().equals(clusterId)) {
+        if (isOwn(clusterId)) {
             return ClusterAccess.inCluster();
         }
-        if (!SAFE_ID.matcher(clusterId).matches()) {
-            throw new ClusterAccessException("cluster id '" + clusterId.replaceAll("\\p{Cntrl}", "?")
-                    + "' is not a plain name (letters, digits, '.', '_', '-'); no kubeconfig is looked up for it");
-        }
+        requirePlainName(clusterId);
         if (kubeconfigDir.isPresent()) {
             Path dir = kubeconfigDir.get();
             for (String name : new String[] {clusterId, clusterId + ".yaml", clusterId + ".kubeconfig"}) {
@@ -198,8 +192,24 @@ public class ClusterClients {
                 }
             }
         }
-        throw new ClusterAccessException("no kubeconfig for cluster " + clusterId + (kubeconfigDir.isPresent() ? ""
-                : " (" + KUBECONFIG_DIR_SETTING + " is not set)") + "; the executor does not fall back to its own cluster");
+        throw new ClusterAccessException("no kubeconfig for cluster " + clusterId
+                + (kubeconfigDir.isPresent() ? "" : " (" + KUBECONFIG_DIR_SETTING + " is not set)")
+                + "; the executor does not fall back to its own cluster");
+    }
+
+    private boolean isOwn(String clusterId) {
+        return ownClusterId.isPresent() && ownClusterId.get().equals(clusterId);
+    }
+
+    private static void requirePlainName(String clusterId) {
+        if (clusterId == null || clusterId.isBlank()) {
+            throw new ClusterAccessException("the plan names no cluster, and the executor reaches no cluster it is not"
+                    + " given a kubeconfig for");
+        }
+        if (!SAFE_ID.matcher(clusterId).matches()) {
+            throw new ClusterAccessException("cluster id '" + clusterId.replaceAll("\\p{Cntrl}", "?")
+                    + "' is not a plain name (letters, digits, '.', '_', '-'); no kubeconfig is looked up for it");
+        }
     }
 
     void close(@Observes ShutdownEvent event) {

@@ -50,6 +50,10 @@ public interface ExecutorConfig {
         /** Folder of kubeconfig files named after cluster ids (a mounted Secret); a cluster without one is refused. */
         Optional<Path> kubeconfigDir();
 
+        /** The largest kubeconfig file read; a larger one is refused, as one that runs a program or reads a file. */
+        @WithDefault("262144")
+        int maxKubeconfigBytes();
+
         /**
          * The cluster id under which the executor's own cluster is a target, reached with its in-cluster credentials;
          * unset, the executor never acts on its own cluster.

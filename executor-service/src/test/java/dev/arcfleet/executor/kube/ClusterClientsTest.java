@@ -1,5 +1,6 @@
 package dev.arcfleet.executor.kube;
 
+import dev.arcfleet.support.kube.ClusterAccessException;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,8 +41,8 @@ class ClusterClientsTest {
     }
 
     private ClusterClients clients(Duration idleTimeout, int max) {
-        return new ClusterClients(own, Optional.of("platform"), Optional.of(kubeconfigs), new VertxHttpClientFactory(vertx),
-                idleTimeout, max, now::get);
+        return new ClusterClients(own, Optional.of("platform"), Optional.of(kubeconfigs), 262_144,
+                new VertxHttpClientFactory(vertx), idleTimeout, max, now::get);
     }
 
     private void kubeconfig(String cluster) throws IOException {
@@ -133,5 +135,49 @@ class ClusterClientsTest {
             assertThatThrownBy(() -> clients.forCluster(hostile)).as(hostile).isInstanceOf(ClusterAccessException.class);
         }
         assertThat(clients.forCluster("real")).isNotSameAs(own);
+    }
+
+    @Test
+    void aKubeconfigWithAnExecPluginIsRefusedBeforeThePluginRuns() throws IOException {
+        Path marker = Files.createTempDirectory("exec-marker").resolve("exec-ran");
+        Files.writeString(kubeconfigs.resolve("plugged"), """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: c
+                  cluster: {server: "http://127.0.0.1:2"}
+                users:
+                - name: u
+                  user:
+                    exec:
+                      apiVersion: client.authentication.k8s.io/v1
+                      command: /bin/sh
+                      args: ["-c", "touch %s; echo '{}'"]
+                contexts:
+                - name: c
+                  context: {cluster: c, user: u}
+                current-context: c
+                """.formatted(marker));
+        ClusterClients clients = clients(Duration.ofMinutes(2), 8);
+        assertThatThrownBy(() -> clients.forCluster("plugged")).isInstanceOf(ClusterAccessException.class)
+                .hasMessageContaining("plugged")
+                .hasMessageContaining("users[].user.exec is not accepted");
+        assertThat(marker).as("the exec plugin never ran").doesNotExist();
+        assertThat(clients.openClients()).isZero();
+    }
+
+    @Test
+    void aKubeconfigLinkedFromOutsideTheFolderOrOverTheSizeCapIsRefused() throws IOException {
+        Path outside = Files.createTempDirectory("outside");
+        Files.writeString(outside.resolve("stolen"), "apiVersion: v1\nkind: Config\n");
+        Files.createSymbolicLink(kubeconfigs.resolve("linked"), outside.resolve("stolen"));
+        kubeconfig("big");
+        Files.writeString(kubeconfigs.resolve("big"), "#".repeat(262_144), StandardOpenOption.APPEND);
+        ClusterClients clients = clients(Duration.ofMinutes(2), 8);
+        assertThatThrownBy(() -> clients.forCluster("linked")).isInstanceOf(ClusterAccessException.class)
+                .hasMessageContaining("outside " + kubeconfigs + " once its links are followed");
+        assertThatThrownBy(() -> clients.forCluster("big")).isInstanceOf(ClusterAccessException.class)
+                .hasMessageContaining("larger than 262144 bytes");
+        assertThat(clients.openClients()).isZero();
     }
 }

@@ -2,6 +2,7 @@ package dev.arcfleet.inventory.kube;
 
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.DeviceClass;
+import dev.arcfleet.support.kube.ClusterAccess;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

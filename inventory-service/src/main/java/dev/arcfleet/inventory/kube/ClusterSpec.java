@@ -2,6 +2,7 @@ package dev.arcfleet.inventory.kube;
 
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.DeviceClass;
+import dev.arcfleet.support.kube.ClusterAccess;
 
 import java.util.List;
 

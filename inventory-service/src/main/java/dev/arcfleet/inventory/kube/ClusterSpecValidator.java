@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.DeviceClass;
 import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.support.kube.ClusterAccess;
+import dev.arcfleet.support.kube.KubeconfigRules;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,7 +93,7 @@ public class ClusterSpecValidator {
         if (path != null && mode != null && mode != ClusterAccess.Mode.KUBECONFIG_FILE) {
             errors.add(new FieldError("access.path", "is only for mode KUBECONFIG_FILE"));
         } else if (path != null) {
-            String problem = KubeconfigRules.pathProblem(kubeconfigDir, path);
+            String problem = KubeconfigRules.pathProblem(kubeconfigDir, DiscoveryBeans.KUBECONFIG_DIR_SETTING, path);
             if (problem != null) {
                 errors.add(new FieldError("access.path", problem));
             }

@@ -2,6 +2,7 @@ package dev.arcfleet.inventory.kube;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.support.kube.ClusterAccess;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.arcfleet.inventory.kube;
 
+import dev.arcfleet.support.kube.ClusterClientFactory;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.logging.Log;
@@ -22,14 +23,14 @@ final class ClusterWatch {
     private static final long LIST_PAGE = 500;
 
     private final ClusterSpec spec;
-    private final ClusterClients clients;
+    private final ClusterClientFactory clients;
     private final NodeMapper mapper;
     private final DiscoveryBatcher batcher;
     private final Duration resync;
     private final AtomicBoolean connectPending = new AtomicBoolean();
     private final AtomicBoolean reconcilePending = new AtomicBoolean();
 
-    private ClusterClients.Connection connection;
+    private ClusterClientFactory.Connection connection;
     private volatile SharedIndexInformer<Node> informer;
     private volatile boolean stopped;
     private volatile boolean failing;
@@ -39,7 +40,7 @@ final class ClusterWatch {
     private volatile Instant lastEventAt;
     private volatile Instant notWatchingSince;
 
-    ClusterWatch(ClusterSpec spec, ClusterClients clients, NodeMapper mapper, DiscoveryBatcher batcher, Duration resync) {
+    ClusterWatch(ClusterSpec spec, ClusterClientFactory clients, NodeMapper mapper, DiscoveryBatcher batcher, Duration resync) {
         this.spec = spec;
         this.clients = clients;
         this.mapper = mapper;
@@ -117,7 +118,7 @@ final class ClusterWatch {
     private void close() {
         SharedIndexInformer<Node> current = informer;
         informer = null;
-        ClusterClients.Connection closing = connection;
+        ClusterClientFactory.Connection closing = connection;
         connection = null;
         if (current != null) {
             try {

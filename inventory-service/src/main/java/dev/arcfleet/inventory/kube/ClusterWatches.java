@@ -1,5 +1,6 @@
 package dev.arcfleet.inventory.kube;
 
+import dev.arcfleet.support.kube.ClusterClientFactory;
 import dev.arcfleet.support.worker.ManagedWorker;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -28,11 +29,11 @@ public class ClusterWatches {
             .stopTimeout(java.time.Duration.ofSeconds(2)).interruptOnStop(true).buildExecutor();
     private final NodeMapper mapper = new NodeMapper();
     private final ClusterStore store;
-    private final ClusterClients clients;
+    private final ClusterClientFactory clients;
     private final DiscoveryBatcher batcher;
     private final DiscoveryConfig config;
 
-    public ClusterWatches(ClusterStore store, ClusterClients clients, DiscoveryBatcher batcher, DiscoveryConfig config) {
+    public ClusterWatches(ClusterStore store, ClusterClientFactory clients, DiscoveryBatcher batcher, DiscoveryConfig config) {
         this.store = store;
         this.clients = clients;
         this.batcher = batcher;

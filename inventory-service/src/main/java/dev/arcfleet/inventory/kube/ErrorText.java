@@ -1,5 +1,7 @@
 package dev.arcfleet.inventory.kube;
 
+import dev.arcfleet.support.kube.ClusterAccessException;
+
 /** One line saying what went wrong, with the innermost cause (often the useful part: "Connection refused"). */
 final class ErrorText {
     private static final int MAX = 500;

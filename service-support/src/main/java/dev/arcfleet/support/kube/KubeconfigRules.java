@@ -1,4 +1,4 @@
-package dev.arcfleet.inventory.kube;
+package dev.arcfleet.support.kube;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What discovery accepts as a kubeconfig, read as an attacker would use it: a registered path may point anywhere
+ * What a service accepts as a kubeconfig, read as an attacker would use it: a registered path may point anywhere
  * (a device file, a FIFO, another service's secrets), and a kubeconfig may run a program ({@code exec},
  * {@code auth-provider}) or make the client read other files ({@code tokenFile}, {@code client-certificate},
  * {@code client-key}, {@code certificate-authority}) while it is merely parsed. So: files only inside the configured
@@ -29,8 +29,11 @@ public final class KubeconfigRules {
     private KubeconfigRules() {
     }
 
-    /** Why a registered path is refused, or null: it must be absolute and lie inside {@code dir}, without {@code ..}. */
-    public static String pathProblem(Path dir, String path) {
+    /**
+     * Why a path is refused, or null: it must be absolute and lie inside {@code dir}, without {@code ..}.
+     * {@code dirSetting} names the setting that configures {@code dir}, for the message.
+     */
+    public static String pathProblem(Path dir, String dirSetting, String path) {
         if (path == null || !path.startsWith("/") || path.chars().anyMatch(Character::isISOControl)) {
             return "must be an absolute file path inside " + dir + ", such as " + dir.resolve("ghent.yaml");
         }
@@ -39,7 +42,7 @@ public final class KubeconfigRules {
             return "must not contain '.' or '..' segments";
         }
         if (!p.startsWith(dir.toAbsolutePath().normalize()) || p.equals(dir.toAbsolutePath().normalize())) {
-            return "must be a file inside " + dir + " (fleet.discovery.kubeconfig-dir), where kubeconfigs are mounted";
+            return "must be a file inside " + dir + " (" + dirSetting + "), where kubeconfigs are mounted";
         }
         return null;
     }
@@ -48,8 +51,8 @@ public final class KubeconfigRules {
      * Reads a kubeconfig file under the rules: inside {@code dir} once links are followed, a regular file, at most
      * {@code maxBytes}. The message of the IOException names the rule, never the content.
      */
-    public static String read(Path dir, String path, int maxBytes) throws IOException {
-        String problem = pathProblem(dir, path);
+    public static String read(Path dir, String dirSetting, String path, int maxBytes) throws IOException {
+        String problem = pathProblem(dir, dirSetting, path);
         if (problem != null) {
             throw new IOException("the path " + problem);
         }

@@ -1,8 +1,9 @@
-package dev.arcfleet.inventory.kube;
+package dev.arcfleet.support.kube;
 
 /**
- * How the inventory reaches a cluster's API server. Only a reference is kept (a file path or a Secret's
- * coordinates); the kubeconfig behind it is read when connecting and never stored or published.
+ * How a service reaches a cluster's API server (the inventory to discover nodes, the executor to apply steps). Only a
+ * reference is kept (a file path or a Secret's coordinates); the kubeconfig behind it is read when connecting, by
+ * {@link ClusterClientFactory}, and never stored or published.
  */
 public record ClusterAccess(Mode mode, String path, SecretRef secret) {
     public static final String DEFAULT_SECRET_KEY = "kubeconfig";

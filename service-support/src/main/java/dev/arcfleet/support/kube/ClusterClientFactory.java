@@ -1,31 +1,39 @@
-package dev.arcfleet.inventory.kube;
+package dev.arcfleet.support.kube;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import jakarta.enterprise.context.ApplicationScoped;
+import io.fabric8.kubernetes.client.http.HttpClient;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Opens a Kubernetes client for a cluster from its credentials reference. The kubeconfig is read at that moment
- * (so a rotated file or Secret is picked up on reconnect) and lives only inside the client; error messages name the
- * reference and never quote the kubeconfig.
+ * Turns a {@link ClusterAccess} into a Kubernetes client under {@link KubeconfigRules}: a file only inside
+ * {@link KubeconfigSources#directory()}, a Secret only in an allowed namespace of the service's own cluster (read with
+ * the service's own client), either at most {@link KubeconfigSources#maxBytes()}, and a kubeconfig that would run a
+ * program or read a file is refused before fabric8 parses it. The kubeconfig is read at each connect (so a rotated file
+ * or Secret is picked up) and lives only inside the client; messages name the reference, never the content.
  */
-@ApplicationScoped
-public class ClusterClients {
+public final class ClusterClientFactory {
     private final KubernetesClient own;
-    private final DiscoveryConfig config;
+    private final KubeconfigSources sources;
+    private final HttpClient.Factory httpClients;
 
-    public ClusterClients(KubernetesClient own, DiscoveryConfig config) {
+    /**
+     * @param own the service's own client: {@code IN_CLUSTER}, reading Secrets, and the serialization every client shares
+     * @param httpClients the HTTP client factory of every client built, or null for fabric8's default
+     */
+    public ClusterClientFactory(KubernetesClient own, KubeconfigSources sources, HttpClient.Factory httpClients) {
         this.own = own;
-        this.config = config;
+        this.sources = sources;
+        this.httpClients = httpClients;
     }
 
     /** A client and whether it is ours to close (the service's own client is shared). */
@@ -38,18 +46,23 @@ public class ClusterClients {
         }
     }
 
+    /** @throws ClusterAccessException when the reference is refused or its kubeconfig cannot be read or used */
     public Connection connect(ClusterAccess access) {
         return switch (access.mode()) {
             case IN_CLUSTER -> new Connection(own, false);
-            case KUBECONFIG_FILE -> new Connection(build(access, readFile(access, config)), true);
+            case KUBECONFIG_FILE -> new Connection(build(access, readFile(access)), true);
             case KUBECONFIG_SECRET -> new Connection(build(access, readSecret(access)), true);
         };
     }
 
-    private static String readFile(ClusterAccess access, DiscoveryConfig config) {
+    private String readFile(ClusterAccess access) {
+        if (sources.directory() == null) {
+            throw new ClusterAccessException(access.describe() + " is refused: no kubeconfig directory is configured ("
+                    + sources.directorySetting() + ")");
+        }
         try {
-            return KubeconfigRules.read(config.kubeconfigDir(), access.path(), config.maxKubeconfigBytes());
-        } catch (java.nio.file.NoSuchFileException e) {
+            return KubeconfigRules.read(sources.directory(), sources.directorySetting(), access.path(), sources.maxBytes());
+        } catch (NoSuchFileException e) {
             throw new ClusterAccessException(access.describe() + " cannot be read (no such file)", null);
         } catch (IOException | SecurityException e) {
             throw new ClusterAccessException(access.describe() + " is refused: " + e.getMessage(), null);
@@ -58,9 +71,9 @@ public class ClusterClients {
 
     private String readSecret(ClusterAccess access) {
         ClusterAccess.SecretRef ref = access.secret();
-        if (!config.kubeconfigSecretNamespaces().contains(ref.namespace())) {
+        if (!sources.secretNamespaces().contains(ref.namespace())) {
             throw new ClusterAccessException(access.describe() + " is refused: kubeconfig Secrets are read only in "
-                    + config.kubeconfigSecretNamespaces() + " (fleet.discovery.kubeconfig-secret-namespaces)");
+                    + sources.secretNamespaces() + " (" + sources.secretNamespacesSetting() + ")");
         }
         Secret secret;
         try {
@@ -78,21 +91,23 @@ public class ClusterClients {
             } catch (IllegalArgumentException e) {
                 throw new ClusterAccessException(access.describe() + " is not base64", e);
             }
-            if (bytes.length > config.maxKubeconfigBytes()) {
-                throw new ClusterAccessException(access.describe() + " is refused: larger than "
-                        + config.maxKubeconfigBytes() + " bytes");
+            if (bytes.length > sources.maxBytes()) {
+                throw tooLarge(access);
             }
             return new String(bytes, StandardCharsets.UTF_8);
         }
         if (secret.getStringData() != null && secret.getStringData().get(ref.key()) != null) {
             String value = secret.getStringData().get(ref.key());
-            if (value.length() > config.maxKubeconfigBytes()) {
-                throw new ClusterAccessException(access.describe() + " is refused: larger than "
-                        + config.maxKubeconfigBytes() + " bytes");
+            if (value.length() > sources.maxBytes()) {
+                throw tooLarge(access);
             }
             return value;
         }
         throw new ClusterAccessException("secret " + ref.namespace() + "/" + ref.name() + " has no key " + ref.key());
+    }
+
+    private ClusterAccessException tooLarge(ClusterAccess access) {
+        return new ClusterAccessException(access.describe() + " is refused: larger than " + sources.maxBytes() + " bytes");
     }
 
     private KubernetesClient build(ClusterAccess access, String kubeconfig) {
@@ -117,6 +132,11 @@ public class ClusterClients {
         if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
             throw new ClusterAccessException(access.describe() + " names no API server");
         }
-        return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(own.getKubernetesSerialization()).build();
+        KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config)
+                .withKubernetesSerialization(own.getKubernetesSerialization());
+        if (httpClients != null) {
+            builder.withHttpClientFactory(httpClients);
+        }
+        return builder.build();
     }
 }

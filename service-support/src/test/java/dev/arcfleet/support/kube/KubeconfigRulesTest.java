@@ -1,4 +1,4 @@
-package dev.arcfleet.inventory.kube;
+package dev.arcfleet.support.kube;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,17 +10,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class KubeconfigRulesTest {
     static final Path DIR = Path.of("/etc/arcfleet/kubeconfigs");
+    static final String SETTING = "fleet.discovery.kubeconfig-dir";
 
     @Test
     void pathsOnlyInsideTheDirectory() {
-        assertThat(KubeconfigRules.pathProblem(DIR, "/etc/arcfleet/kubeconfigs/ghent.yaml")).isNull();
-        assertThat(KubeconfigRules.pathProblem(DIR, "/etc/arcfleet/kubeconfigs/sub/ghent.yaml")).isNull();
-        assertThat(KubeconfigRules.pathProblem(DIR, "/etc/passwd")).contains("inside");
-        assertThat(KubeconfigRules.pathProblem(DIR, "/etc/arcfleet/kubeconfigs/../../passwd")).contains("'..'");
-        assertThat(KubeconfigRules.pathProblem(DIR, "/etc/arcfleet/kubeconfigs")).contains("inside");
-        assertThat(KubeconfigRules.pathProblem(DIR, "/etc/arcfleet/kubeconfigs-evil/x.yaml")).contains("inside");
-        assertThat(KubeconfigRules.pathProblem(DIR, "ghent.yaml")).contains("absolute");
-        assertThat(KubeconfigRules.pathProblem(DIR, "/etc/arcfleet/kubeconfigs/a\nb")).contains("absolute");
+        assertThat(KubeconfigRules.pathProblem(DIR, SETTING, "/etc/arcfleet/kubeconfigs/ghent.yaml")).isNull();
+        assertThat(KubeconfigRules.pathProblem(DIR, SETTING, "/etc/arcfleet/kubeconfigs/sub/ghent.yaml")).isNull();
+        assertThat(KubeconfigRules.pathProblem(DIR, SETTING, "/etc/passwd")).contains("inside").contains(SETTING);
+        assertThat(KubeconfigRules.pathProblem(DIR, SETTING, "/etc/arcfleet/kubeconfigs/../../passwd")).contains("'..'");
+        assertThat(KubeconfigRules.pathProblem(DIR, SETTING, "/etc/arcfleet/kubeconfigs")).contains("inside");
+        assertThat(KubeconfigRules.pathProblem(DIR, SETTING, "/etc/arcfleet/kubeconfigs-evil/x.yaml")).contains("inside");
+        assertThat(KubeconfigRules.pathProblem(DIR, SETTING, "ghent.yaml")).contains("absolute");
+        assertThat(KubeconfigRules.pathProblem(DIR, SETTING, "/etc/arcfleet/kubeconfigs/a\nb")).contains("absolute");
     }
 
     @Test

@@ -108,7 +108,7 @@ public class PlanResource {
             return ApiError.badRequest(List.of(new FieldError("planId", "must match " + Ids.PLAN_ID.pattern())));
         }
         try {
-            PlanEntity plan = planning.approve(planId, caller.getPrincipal().getName());
+            PlanEntity plan = planning.approve(planId, who(caller));
             return plan == null ? notFound(planId) : Response.ok(view(plan)).build();
         } catch (PlanningService.NotApplicable e) {
             return ApiError.response(Response.Status.CONFLICT, e.getMessage());
@@ -153,7 +153,7 @@ public class PlanResource {
             return ApiError.badRequest(errors);
         }
         try {
-            PlanEntity plan = planning.reject(planId, caller.getPrincipal().getName(), reason);
+            PlanEntity plan = planning.reject(planId, who(caller), reason);
             return plan == null ? notFound(planId) : Response.ok(view(plan)).build();
         } catch (PlanningService.NotApplicable e) {
             return ApiError.response(Response.Status.CONFLICT, e.getMessage());
@@ -233,7 +233,7 @@ public class PlanResource {
         if (!errors.isEmpty()) {
             return ApiError.badRequest(errors);
         }
-        List<String> approved = planning.approveAll(selector, caller.getPrincipal().getName()).stream()
+        List<String> approved = planning.approveAll(selector, who(caller)).stream()
                 .map(p -> p.planId).toList();
         return Response.ok(new Approved(approved.size(), approved)).build();
     }
@@ -258,6 +258,13 @@ public class PlanResource {
             errors.add(new FieldError(field, "must be one of " + Arrays.toString(type.getEnumConstants())));
             return null;
         }
+    }
+
+    /** The caller's token identity as recorded (approval_by, the events' actor): at most 200 characters, printable. */
+    static String who(SecurityIdentity caller) {
+        String name = caller.getPrincipal().getName();
+        String printable = name == null || name.isBlank() ? "unknown" : name.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() > 200 ? printable.substring(0, 200) : printable;
     }
 
     private static Response notFound(String planId) {

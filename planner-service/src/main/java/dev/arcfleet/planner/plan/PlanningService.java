@@ -250,16 +250,13 @@ public class PlanningService {
             query.append(" and route = ?").append(params.size());
         }
         query.append(" order by updatedAt desc, planId");
-        List<PlanEntity> result = new ArrayList<>();
-        for (PlanEntity plan : PlanEntity.<PlanEntity>list(query.toString(), params.toArray())) {
-            if (site == null || site.equals(readMap(plan.parameters).get("site"))) {
-                result.add(plan);
-                if (result.size() >= limit) {
-                    break;
-                }
-            }
+        if (site == null) {
+            return PlanEntity.<PlanEntity>find(query.toString(), params.toArray()).page(0, limit).list();
         }
-        return result;
+        // the site is a parameter inside the plan's JSON: filtered here, over rows streamed rather than all held
+        try (java.util.stream.Stream<PlanEntity> plans = PlanEntity.stream(query.toString(), params.toArray())) {
+            return plans.filter(plan -> site.equals(readMap(plan.parameters).get("site"))).limit(limit).toList();
+        }
     }
 
     /** The plan with this id, or null. */

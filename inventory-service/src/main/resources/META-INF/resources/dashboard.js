@@ -1,6 +1,7 @@
 // The fleet dashboard: plain JS over the inventory's API, kept current by server-sent events from /api/v1/live.
 'use strict';
-const STATES = ['PENDING', 'PLANNED', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'BLOCKED', 'HANDED_OFF'];
+const STATES = ['PENDING', 'PLANNED', 'AWAITING_APPROVAL', 'REJECTED', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'BLOCKED',
+  'HANDED_OFF'];
 const ROUTES = ['ARC_K8S', 'COMPANION_VM', 'IOT_OPERATIONS', 'DIRECT_AGENT', 'BLOCKED', 'UNDECIDED'];
 const PAGE_SIZE = 25;
 const view = { page: 0, total: 0 };
@@ -66,6 +67,19 @@ async function loadAttention() {
     p.detail || '(no reason given)', ' ', p.sampleNodeId ? nodeLink(p.sampleNodeId) : '')));
 }
 
+// Read-only: approving is an operator's command against the planner, shown here to copy.
+async function loadApprovals() {
+  const a = await getJson('/api/v1/fleet/approvals?limit=50');
+  const list = $('#approvals');
+  if (!a.plans.length) {
+    list.replaceChildren(el('li', { class: 'none', style: 'border-color: var(--SUCCEEDED); background: #f3fbf6' }, 'No plan awaits approval.'));
+    return;
+  }
+  list.replaceChildren(...a.plans.map((p) => el('li', { class: 'AWAITING_APPROVAL', 'data-plan': p.planId },
+    el('strong', {}, `${p.route || ''} ${p.targetId || ''}`), ` · ${p.nodes} node(s) · since ${when(p.since)}`, el('br'),
+    p.detail || '', el('br'), el('code', {}, `bin/fleet-local approve ${p.planId}`))));
+}
+
 async function loadNodes() {
   const q = new URLSearchParams({ page: view.page, size: PAGE_SIZE });
   const text = $('#search').value.trim();
@@ -85,7 +99,8 @@ async function loadNodes() {
 }
 
 function refreshAll() {
-  return Promise.all([loadSummary(), loadBreakdown(), loadAttention(), loadNodes()]).catch((e) => console.error(e));
+  return Promise.all([loadSummary(), loadBreakdown(), loadAttention(), loadApprovals(), loadNodes()])
+    .catch((e) => console.error(e));
 }
 
 let refreshTimer = null;

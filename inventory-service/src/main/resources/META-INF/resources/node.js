@@ -21,7 +21,9 @@ async function load() {
   const o = n.onboarding;
   facts($('#onboarding'), [['state', o.state], ['route', o.route], ['target', o.target ? `${o.target.kind} ${o.target.id}` : ''],
     ['degraded', o.degraded ? 'yes' : ''], ['reasons', (o.reasons || []).join(', ')], ['step', o.step], ['detail', o.detail],
-    ['plan', o.planId], ['policy', o.policyVersion], ['updated', o.updatedAt], ['correlation id', n.correlationId]]);
+    ['plan', o.planId], ['approval', o.approval ? `${o.approval.state}${o.approval.by ? ' by ' + o.approval.by : ''}`
+      + ` at ${o.approval.at || ''}${o.approval.detail ? ' · ' + o.approval.detail : ''}` : ''],
+    ['policy', o.policyVersion], ['updated', o.updatedAt], ['correlation id', n.correlationId]]);
   facts($('#facts'), [['hostname', n.hostname], ['site', n.site], ['device class', n.deviceClass],
     ['OS', `${n.os.family} ${n.os.version || ''} (${n.os.mutability})`], ['evidence', (n.os.evidence || []).join('; ')],
     ['osImage', n.osImage], ['kernel', n.kernelVersion], ['cluster', n.cluster ? n.cluster.id : ''],

@@ -4,5 +4,9 @@ package dev.arcfleet.contracts;
 public enum OnboardingState {
     PENDING, PLANNED, BLOCKED, IN_PROGRESS, SUCCEEDED, FAILED,
     /** A DIRECT_AGENT node whose site received its hand-off kit: the site connects it with the agent itself. */
-    HANDED_OFF
+    HANDED_OFF,
+    /** Its plan's revision awaits an operator's approval before any executor sees it. */
+    AWAITING_APPROVAL,
+    /** An operator rejected its plan's revision: nothing is executed until it is approved again. */
+    REJECTED
 }

@@ -5,7 +5,9 @@ import java.time.Instant;
 /**
  * One onboarding step, on {@code onboarding.status} (CloudEvents type {@link EventTypes#STATUS}). PLANNED and
  * BLOCKED are per node and carry the decision; executor events are per plan, with {@code sequence} increasing
- * within a plan so readers can drop an older event that arrives late.
+ * within a plan so readers can drop an older event that arrives late. {@code actor}: who approved or rejected a plan
+ * (APPROVED, REJECTED: {@code rule:<name>} or the operator's token identity), else null; events without it (written
+ * before it existed) read as null.
  */
 public record StatusEvent(
         String eventId,
@@ -20,5 +22,14 @@ public record StatusEvent(
         Integer attempt,
         long sequence,
         String detail,
-        Decision decision) {
+        Decision decision,
+        String actor) {
+
+    /** An event without an actor (every type but APPROVED and REJECTED). */
+    public StatusEvent(String eventId, String correlationId, Instant occurredAt, StatusType type, String nodeId,
+            String planId, Route route, Target target, String step, Integer attempt, long sequence, String detail,
+            Decision decision) {
+        this(eventId, correlationId, occurredAt, type, nodeId, planId, route, target, step, attempt, sequence, detail,
+                decision, null);
+    }
 }

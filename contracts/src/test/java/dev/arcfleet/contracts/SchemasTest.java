@@ -2,6 +2,7 @@ package dev.arcfleet.contracts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -31,5 +32,28 @@ class SchemasTest {
         String[] components = Arrays.stream(Class.forName(recordClass).getRecordComponents())
                 .map(RecordComponent::getName).toArray(String[]::new);
         assertThat(properties.fieldNames()).toIterable().containsExactlyInAnyOrder(components);
+    }
+
+    @Test
+    void theStatusEventSchemaListsEveryStatusType() throws Exception {
+        JsonNode types;
+        try (InputStream in = getClass().getResourceAsStream("/schemas/status-event.v1.schema.json")) {
+            types = new ObjectMapper().readTree(in).get("properties").get("type").get("enum");
+        }
+        assertThat(types).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder(Arrays.stream(StatusType.values()).map(Enum::name).toArray(String[]::new));
+    }
+
+    @Test
+    void aStatusEventWithoutAnActorStillReadsAndOneWithItKeepsIt() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        StatusEvent old = json.readValue("""
+                {"eventId": "e1", "type": "SUCCEEDED", "planId": "p1",
+                 "sequence": 3}""", StatusEvent.class);
+        assertThat(old.actor()).isNull();
+        assertThat(old.sequence()).isEqualTo(3);
+        StatusEvent approved = new StatusEvent("e2", null, null,
+                StatusType.APPROVED, null, "p1", Route.ARC_K8S, null, null, null, 0, "approved", null, "alice");
+        assertThat(json.readValue(json.writeValueAsString(approved), StatusEvent.class)).isEqualTo(approved);
     }
 }

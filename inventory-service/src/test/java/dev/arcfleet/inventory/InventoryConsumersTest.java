@@ -145,6 +145,64 @@ class InventoryConsumersTest extends ServiceKafkaTest {
         given().queryParam("state", "HANDED_OFF").get("/api/v1/nodes").then().statusCode(200);
     }
 
+    @Test
+    void aNodeWhosePlanAwaitsApprovalShowsItAndWhoApprovedOrRejectedItAndWhen() throws Exception {
+        String cluster = "graz-" + UUID.randomUUID().toString().substring(0, 8);
+        String node = cluster + "/cp-1";
+        given().contentType("application/json").body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\","
+                + " \"cluster\": {\"id\": \"" + cluster + "\"}}").post("/api/v1/registrations").then().statusCode(200);
+        String planId = UUID.randomUUID().toString();
+        Target target = new Target(TargetKind.CLUSTER, cluster);
+        Decision decision = new Decision(node, Route.ARC_K8S, target, false, List.of(), List.of("in a Kubernetes cluster"),
+                new CapabilitySet(List.of(Capability.POLICY), List.of()), List.of(), planId, List.of(), "p1", "h1",
+                Instant.now());
+        // PostgreSQL keeps microseconds: whole milliseconds read back as sent
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        send(event(StatusType.PLANNED, node, planId, target, 0, decision));
+        send(approval(StatusType.AWAITING_APPROVAL, planId, target, null, t0, "revision r1 awaits an operator's approval"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            given().get("/api/v1/nodes/" + node).then().statusCode(200)
+                    .body("onboarding.state", equalTo("AWAITING_APPROVAL"))
+                    .body("onboarding.approval.state", equalTo("AWAITING_APPROVAL"))
+                    .body("onboarding.detail", equalTo("in a Kubernetes cluster"));
+            assertThat(given().get("/api/v1/fleet/summary").jsonPath().getLong("byState.AWAITING_APPROVAL"))
+                    .isPositive();
+            assertThat(given().get("/api/v1/fleet/approvals").jsonPath().getList("plans.planId", String.class))
+                    .contains(planId);
+            assertThat(given().queryParam("state", "AWAITING_APPROVAL").queryParam("cluster", cluster)
+                    .get("/api/v1/nodes").jsonPath().getList("items.nodeId", String.class)).containsExactly(node);
+        });
+
+        send(approval(StatusType.REJECTED, planId, target, "alice", t0.plusSeconds(1), "rejected by alice: freeze"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + node).then()
+                .body("onboarding.state", equalTo("REJECTED"))
+                .body("onboarding.approval.by", equalTo("alice"))
+                .body("onboarding.approval.detail", equalTo("rejected by alice: freeze")));
+        assertThat(given().get("/api/v1/fleet/approvals").jsonPath().getList("plans.planId", String.class))
+                .doesNotContain(planId);
+
+        Instant approvedAt = t0.plusSeconds(2);
+        send(approval(StatusType.APPROVED, planId, target, "bob", approvedAt, "approved by bob"));
+        // a late event older than the approval changes nothing
+        send(approval(StatusType.AWAITING_APPROVAL, planId, target, null, t0.plusMillis(500), "late"));
+        send(event(StatusType.STARTED, null, planId, target, 1, null));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            io.restassured.path.json.JsonPath page = given().get("/api/v1/nodes/" + node).jsonPath();
+            assertThat(page.getString("onboarding.state")).isEqualTo("IN_PROGRESS");
+            assertThat(page.getString("onboarding.approval.state")).isEqualTo("APPROVED");
+            assertThat(page.getString("onboarding.approval.by")).isEqualTo("bob");
+            assertThat(Instant.parse(page.getString("onboarding.approval.at"))).isEqualTo(approvedAt);
+            assertThat(given().get("/api/v1/timelines/" + node).jsonPath().getList("events.type", String.class))
+                    .contains("AWAITING_APPROVAL", "REJECTED", "APPROVED", "STARTED");
+        });
+    }
+
+    private static StatusEvent approval(StatusType type, String planId, Target target, String actor, Instant at,
+            String detail) {
+        return new StatusEvent(UUID.randomUUID().toString(), "corr", at, type, null, planId, Route.ARC_K8S, target, null,
+                null, 0, detail, null, actor);
+    }
+
     private static ProducerRecord<String, String> decided(String node, Route route, Target target, Instant decidedAt)
             throws Exception {
         String planId = route == Route.BLOCKED ? null : UUID.randomUUID().toString();

@@ -50,6 +50,18 @@ public class FleetResource {
     public record Breakdown(String by, Map<String, Map<String, Long>> counts) {
     }
 
+    /** The plans the planner holds for an operator's approval (read-only: approvals are the planner's). */
+    public record Approvals(int count, List<NodeQueries.AwaitingApproval> plans) {
+    }
+
+    @GET
+    @Path("/approvals")
+    @Transactional
+    public Approvals approvals(@QueryParam("limit") @DefaultValue("200") int limit) {
+        List<NodeQueries.AwaitingApproval> plans = queries.awaitingApproval(Math.max(1, Math.min(limit, 1000)));
+        return new Approvals(plans.size(), plans);
+    }
+
     /** Node counts by site, cluster or OS family, and state. */
     @GET
     @Path("/breakdown")

@@ -23,9 +23,19 @@ public class NodeQueries {
         this.entityManager = entityManager;
     }
 
-    /** A node and the progress of its current plan (null until the plan starts). */
+    /**
+     * A node's shown state in SQL over {@code node n} and {@code plan_status ps}: its plan's while the planner holds the
+     * plan's revision for approval (AWAITING_APPROVAL, REJECTED), else its plan's progress once started, else its
+     * decision's.
+     */
+    static final String SHOWN_STATE = "coalesce(ps.held, ps.state, n.decision_state)";
+
+    /** A node and the progress of its current plan (null until the plan starts or awaits approval). */
     public record NodeWithStatus(NodeEntity node, PlanStatusEntity plan) {
         public OnboardingState state() {
+            if (plan != null && plan.held != null) {
+                return plan.held;
+            }
             return plan != null && plan.state != null ? plan.state : node.decisionState;
         }
     }
@@ -60,7 +70,7 @@ public class NodeQueries {
             }
         }
         if (filter.state() != null) {
-            where.append(" and coalesce(ps.state, n.decisionState) = :state");
+            where.append(" and coalesce(ps.held, ps.state, n.decisionState) = :state");
             params.put("state", filter.state());
         }
         if (filter.site() != null) {
@@ -99,10 +109,10 @@ public class NodeQueries {
     public Map<String, Map<String, Long>> countByRouteAndState() {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("""
-                select coalesce(n.route, 'UNDECIDED'), coalesce(ps.state, n.decision_state), count(*)
+                select coalesce(n.route, 'UNDECIDED'), %s, count(*)
                 from node n left join plan_status ps on ps.plan_id = n.plan_id
                 where not n.retired
-                group by 1, 2 order by 1, 2""").getResultList();
+                group by 1, 2 order by 1, 2""".formatted(SHOWN_STATE)).getResultList();
         Map<String, Map<String, Long>> result = new LinkedHashMap<>();
         for (Object[] r : rows) {
             result.computeIfAbsent((String) r[0], k -> new LinkedHashMap<>()).put((String) r[1], ((Number) r[2]).longValue());
@@ -117,12 +127,34 @@ public class NodeQueries {
         }
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("select coalesce(n." + column + ", '(none)'),"
-                + " coalesce(ps.state, n.decision_state), count(*)"
+                + " " + SHOWN_STATE + ", count(*)"
                 + " from node n left join plan_status ps on ps.plan_id = n.plan_id"
                 + " where not n.retired group by 1, 2 order by 1, 2").getResultList();
         Map<String, Map<String, Long>> result = new LinkedHashMap<>();
         for (Object[] r : rows) {
             result.computeIfAbsent((String) r[0], k -> new LinkedHashMap<>()).put((String) r[1], ((Number) r[2]).longValue());
+        }
+        return result;
+    }
+
+    /** A plan the planner holds for an operator's approval, with how many nodes wait on it. */
+    public record AwaitingApproval(String planId, String route, String targetKind, String targetId, long nodes,
+            String detail, java.time.Instant since) {
+    }
+
+    /** The plans awaiting approval, oldest first, at most {@code limit}. */
+    public List<AwaitingApproval> awaitingApproval(int limit) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                select ps.plan_id, ps.route, ps.target_kind, ps.target_id,
+                       (select count(*) from node n where n.plan_id = ps.plan_id and not n.retired),
+                       ps.approval_detail, ps.approval_at
+                from plan_status ps where ps.held = 'AWAITING_APPROVAL'
+                order by ps.approval_at, ps.plan_id limit :limit""").setParameter("limit", limit).getResultList();
+        List<AwaitingApproval> result = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            result.add(new AwaitingApproval((String) r[0], (String) r[1], (String) r[2], (String) r[3],
+                    ((Number) r[4]).longValue(), (String) r[5], instant(r[6])));
         }
         return result;
     }

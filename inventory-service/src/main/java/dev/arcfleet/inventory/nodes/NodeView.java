@@ -27,6 +27,15 @@ public record NodeView(String nodeId, String hostname, String site, String devic
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Onboarding(String state, String route, Target target, boolean degraded, List<String> reasons,
             CapabilitySet capabilities, String planId, Instant updatedAt, String detail, String step,
-            List<String> rationale, List<RejectedRoute> rejected, List<String> dependsOn, String policyVersion) {
+            List<String> rationale, List<RejectedRoute> rejected, List<String> dependsOn, String policyVersion,
+            Approval approval) {
+    }
+
+    /**
+     * The planner's last approval event of the node's plan: {@code state} AWAITING_APPROVAL, APPROVED or REJECTED,
+     * {@code by} who approved or rejected it ({@code rule:<name>} or an operator's token identity), {@code at} when.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Approval(String state, String by, Instant at, String detail) {
     }
 }

@@ -37,12 +37,14 @@ public class NodeViews {
                 d == null ? new CapabilitySet(List.of(), List.of()) : d.capabilities(),
                 n.planId,
                 updatedAt(n, p),
-                p != null ? p.detail : d != null && !d.rationale().isEmpty() ? d.rationale().get(d.rationale().size() - 1) : null,
+                p != null && p.state != null ? p.detail : d != null && !d.rationale().isEmpty() ? d.rationale().get(d.rationale().size() - 1) : null,
                 p == null ? null : p.step,
                 d == null ? null : d.rationale(),
                 d == null ? null : d.rejected(),
                 d == null ? null : d.dependsOn(),
-                d == null ? null : d.policyVersion());
+                d == null ? null : d.policyVersion(),
+                p == null || p.approval == null ? null
+                        : new NodeView.Approval(p.approval, p.approvalBy, p.approvalAt, p.approvalDetail));
         return new NodeView(f.nodeId(), f.hostname(), f.site(), f.deviceClass().name(), f.os(), f.cluster(), f.host(),
                 f.virtualization(), f.requiredCapabilities(), f.labels(), f.osImage(), f.kernelVersion(), f.osRelease(),
                 f.source().name(), f.observedAt(), f.factsHash(), n.correlationId, n.retired, onboarding);

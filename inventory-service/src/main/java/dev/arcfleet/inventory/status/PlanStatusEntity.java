@@ -11,7 +11,10 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
-/** The latest executor progress of one plan, applied in sequence order. */
+/**
+ * The latest executor progress of one plan, applied in sequence order (null state: not started), and the planner's
+ * last approval event of it: {@code held} is AWAITING_APPROVAL or REJECTED while its revision is held, else null.
+ */
 @Entity
 @Table(name = "plan_status")
 public class PlanStatusEntity extends PanacheEntityBase {
@@ -33,4 +36,15 @@ public class PlanStatusEntity extends PanacheEntityBase {
     public long sequence;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    @Enumerated(EnumType.STRING)
+    public OnboardingState held;
+    /** The last approval event's type: AWAITING_APPROVAL, APPROVED or REJECTED. */
+    public String approval;
+    /** Who approved or rejected ({@code rule:<name>} or an operator's token identity). */
+    @Column(name = "approval_by")
+    public String approvalBy;
+    @Column(name = "approval_at")
+    public Instant approvalAt;
+    @Column(name = "approval_detail", columnDefinition = "text")
+    public String approvalDetail;
 }

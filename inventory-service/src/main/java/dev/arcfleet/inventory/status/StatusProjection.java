@@ -47,6 +47,7 @@ public class StatusProjection {
     static final int MAX_TARGET_ID = 300;
     static final int MAX_STEP = 100;
     static final int MAX_CORRELATION_ID = 64;
+    static final int MAX_ACTOR = 200;
 
     /**
      * What {@link #applyAll} needs of an event, and that every value fits the column it lands in (V2, V4): an event
@@ -68,6 +69,11 @@ public class StatusProjection {
         if (event.step() != null && (event.step().length() > MAX_STEP || LogSafe.hasUnsafe(event.step()))) {
             throw new IllegalArgumentException("status event " + event.eventId() + ": step must be at most " + MAX_STEP
                     + " characters without control characters, got " + event.step().length());
+        }
+        if (event.actor() != null && (event.actor().isEmpty() || event.actor().length() > MAX_ACTOR
+                || LogSafe.hasUnsafe(event.actor()))) {
+            throw new IllegalArgumentException("status event " + event.eventId() + ": actor must be 1 to " + MAX_ACTOR
+                    + " characters without control characters, got " + event.actor().length());
         }
         if (event.detail() != null && event.detail().indexOf('\u0000') >= 0) {
             throw new IllegalArgumentException("status event " + event.eventId() + ": detail holds a NUL character");
@@ -92,7 +98,8 @@ public class StatusProjection {
                     }
                 }
             }
-            case STARTED, STEP_SUCCEEDED, RETRYING, SUCCEEDED, FAILED, HANDED_OFF -> {
+            case STARTED, STEP_SUCCEEDED, RETRYING, SUCCEEDED, FAILED, HANDED_OFF, AWAITING_APPROVAL, APPROVED,
+                    REJECTED -> {
                 if (event.planId() == null) {
                     throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " names no plan");
                 }
@@ -140,6 +147,9 @@ public class StatusProjection {
                 case SUCCEEDED -> applyPlanProgress(event, OnboardingState.SUCCEEDED);
                 case FAILED -> applyPlanProgress(event, OnboardingState.FAILED);
                 case HANDED_OFF -> applyPlanProgress(event, OnboardingState.HANDED_OFF);
+                case AWAITING_APPROVAL -> applyApproval(event, OnboardingState.AWAITING_APPROVAL);
+                case APPROVED -> applyApproval(event, null);
+                case REJECTED -> applyApproval(event, OnboardingState.REJECTED);
                 case SUPERSEDED -> {
                     // a superseded plan's nodes receive their new decision as its own PLANNED or BLOCKED event
                 }
@@ -257,6 +267,38 @@ public class StatusProjection {
         plan.detail = event.detail();
         plan.sequence = event.sequence();
         plan.updatedAt = event.occurredAt() != null ? event.occurredAt() : Instant.now();
+        if (!known) {
+            entityManager.persist(plan);
+        }
+    }
+
+    /**
+     * The planner's approval event of a plan: who and when, and the state it holds the plan's nodes in ({@code held},
+     * null once approved). Applied in the order the planner made them: an event older than the one applied changes
+     * nothing. Executor progress is left as it is.
+     */
+    private void applyApproval(StatusEvent event, OnboardingState held) {
+        PlanStatusEntity plan = entityManager.find(PlanStatusEntity.class, event.planId());
+        boolean known = plan != null;
+        Instant at = event.occurredAt() != null ? event.occurredAt() : Instant.now();
+        if (!known) {
+            plan = new PlanStatusEntity();
+            plan.planId = event.planId();
+            plan.sequence = Long.MIN_VALUE;
+            plan.updatedAt = at;
+        }
+        if (plan.approvalAt != null && at.isBefore(plan.approvalAt)) {
+            return;
+        }
+        plan.route = plan.route != null || event.route() == null ? plan.route : event.route().name();
+        plan.targetKind = plan.targetKind != null || event.target() == null ? plan.targetKind
+                : event.target().kind().name();
+        plan.targetId = plan.targetId != null || event.target() == null ? plan.targetId : event.target().id();
+        plan.held = held;
+        plan.approval = event.type().name();
+        plan.approvalBy = event.actor();
+        plan.approvalAt = at;
+        plan.approvalDetail = event.detail();
         if (!known) {
             entityManager.persist(plan);
         }

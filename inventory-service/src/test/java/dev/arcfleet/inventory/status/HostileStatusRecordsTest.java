@@ -70,6 +70,11 @@ class HostileStatusRecordsTest extends ServiceKafkaTest {
         records.add(planned(nodes.get(1), "good-2-" + run));
         bad.put("nul-detail-" + run, "detail");
         records.add(record(with(executor(StatusType.RETRYING, plan, 3, "nul-detail-" + run), "connect", "boom\u0000")));
+        bad.put("forged-actor-" + run, "actor");
+        StatusEvent approved = executor(StatusType.APPROVED, plan, 0, "forged-actor-" + run);
+        records.add(record(new StatusEvent(approved.eventId(), approved.correlationId(), approved.occurredAt(),
+                approved.type(), null, plan, approved.route(), approved.target(), null, null, 0, "approved",
+                null, "alice\nrule:root")));
         bad.put("no-route-" + run, "route");
         records.add(noRoute(nodes.get(2), "no-route-" + run));
         bad.put("long-target-" + run, "target");

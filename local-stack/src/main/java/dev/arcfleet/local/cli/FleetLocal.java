@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
 @Command(name = "fleet-local", mixinStandardHelpOptions = true, version = "fleet-local 0.1.0",
         description = "Runs the Arc Fleet Onboarding pipeline on this machine and operates it.",
         subcommands = {FleetLocal.Up.class, FleetLocal.Demo.class, FleetLocal.Status.class, FleetLocal.Import.class,
-                FleetLocal.Handoff.class, FleetLocal.Executions.class, FleetLocal.Cancel.class, FleetLocal.Retry.class,
+                FleetLocal.Handoff.class, FleetLocal.Plans.class, FleetLocal.Approve.class, FleetLocal.Reject.class,
+                FleetLocal.Executions.class, FleetLocal.Cancel.class, FleetLocal.Retry.class,
                 FleetLocal.DeadLetters.class, FleetLocal.Redrive.class, FleetLocal.Replay.class, FleetLocal.Tokens.class,
                 FleetLocal.Down.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
@@ -439,6 +440,106 @@ public final class FleetLocal implements Callable<Integer> {
                 app.say("Run the script as root on each listed host with ARC_SP_SECRET_FILE naming a file that holds"
                         + " the onboarding service principal's secret.");
             }
+            return OK;
+        }
+    }
+
+    @Command(name = "plans", mixinStandardHelpOptions = true,
+            description = "The planner's plans, newest first: --state AWAITING_APPROVAL lists those awaiting approval.")
+    static final class Plans extends Sub {
+        @Option(names = "--state", paramLabel = "STATE",
+                description = "WAITING, PUBLISHED, SUPERSEDED, AWAITING_HANDOFF, AWAITING_APPROVAL or REJECTED")
+        String state;
+        @Option(names = "--site", paramLabel = "SITE")
+        String site;
+        @Option(names = "--route", paramLabel = "ROUTE", description = "ARC_K8S, COMPANION_VM, IOT_OPERATIONS or DIRECT_AGENT")
+        String route;
+        @Mixin
+        OutputOption output;
+
+        @Override
+        public Integer call() {
+            StringBuilder path = new StringBuilder("/api/v1/plans");
+            String sep = "?";
+            for (String[] p : new String[][] {{"state", state}, {"site", site}, {"route", route}}) {
+                if (p[1] != null) {
+                    path.append(sep).append(p[0]).append('=').append(query(p[1]));
+                    sep = "&";
+                }
+            }
+            print(app.api("planner").get(path.toString()), output, Render.Output.json);
+            return OK;
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = "Approves one plan's current revision (PLAN-ID), or every plan awaiting approval that a"
+                    + " selector selects (--site, --route, --label, --cluster; all given must match): the planner"
+                    + " publishes it to its executor. Recorded with the admin token's identity.")
+    static final class Approve extends Sub {
+        @Parameters(paramLabel = "PLAN-ID", arity = "0..1")
+        String planId;
+        @Option(names = "--site", paramLabel = "SITE")
+        String site;
+        @Option(names = "--route", paramLabel = "ROUTE")
+        String route;
+        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "a label one of the plan's nodes has (repeatable)")
+        Map<String, String> labels;
+        @Option(names = "--cluster", paramLabel = "CLUSTER-ID", description = "the plan's cluster (repeatable)")
+        List<String> clusters;
+        @Mixin
+        OutputOption output;
+
+        @Override
+        public Integer call() {
+            boolean selector = site != null || route != null || labels != null || clusters != null;
+            if (planId != null && selector) {
+                throw usage("give a PLAN-ID or a selector (--site, --route, --label, --cluster), not both");
+            }
+            if (planId == null && !selector) {
+                throw usage("give a PLAN-ID or a selector (--site, --route, --label, --cluster)");
+            }
+            FleetApi planner = app.api("planner");
+            if (planId != null) {
+                print(planner.post("/api/v1/plans/" + query(planId) + "/approve", null), output, Render.Output.json);
+                return OK;
+            }
+            ObjectNode body = FleetApi.JSON.createObjectNode();
+            if (site != null) {
+                body.put("site", site);
+            }
+            if (route != null) {
+                body.put("route", route);
+            }
+            if (labels != null) {
+                ObjectNode l = body.putObject("labels");
+                labels.forEach(l::put);
+            }
+            if (clusters != null) {
+                ArrayNode c = body.putArray("clusterIds");
+                clusters.forEach(c::add);
+            }
+            print(planner.post("/api/v1/plans/approve", body), output, Render.Output.json);
+            return OK;
+        }
+    }
+
+    @Command(name = "reject", mixinStandardHelpOptions = true,
+            description = "Rejects one plan's current revision, with the reason: it is not published until approved"
+                    + " again.")
+    static final class Reject extends Sub {
+        @Parameters(index = "0", paramLabel = "PLAN-ID")
+        String planId;
+        @Parameters(index = "1..*", paramLabel = "REASON", arity = "1..*", description = "why (words are joined)")
+        List<String> reason = new ArrayList<>();
+        @Mixin
+        OutputOption output;
+
+        @Override
+        public Integer call() {
+            JsonNode body = FleetApi.JSON.createObjectNode().put("reason", String.join(" ", reason));
+            print(app.api("planner").post("/api/v1/plans/" + query(planId) + "/reject", body), output,
+                    Render.Output.json);
             return OK;
         }
     }

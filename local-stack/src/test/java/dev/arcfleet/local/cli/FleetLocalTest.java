@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * requests each command sends and how answers are rendered. No service runs.
  */
 class FleetLocalTest {
-    static final List<String> COMMANDS = List.of("up", "demo", "status", "import", "handoff", "executions", "cancel",
-            "retry", "dead-letters", "redrive", "replay", "tokens", "down");
+    static final List<String> COMMANDS = List.of("up", "demo", "status", "import", "handoff", "plans", "approve",
+            "reject", "executions", "cancel", "retry", "dead-letters", "redrive", "replay", "tokens", "down");
 
     @TempDir
     Path home;
@@ -209,6 +209,44 @@ class FleetLocalTest {
 
         assertThat(run("dead-letters", "fleet.nodes.dlq", "--from", "5", "--limit", "20").code()).isZero();
         assertThat(requests.get(4)[1]).isEqualTo("/api/v1/ops/dead-letters?topic=fleet.nodes.dlq&from=5&limit=20");
+    }
+
+    @Test
+    void approvalCommandsCallThePlannerWithTheirSelectorsAndReasons() {
+        token();
+        answers.put("/api/v1/plans", new Object[] {200,
+                "{\"count\":1,\"plans\":[{\"planId\":\"p-1\",\"state\":\"AWAITING_APPROVAL\",\"route\":\"ARC_K8S\"}]}"});
+        answers.put("/api/v1/plans/p-1/approve", new Object[] {200, "{\"planId\":\"p-1\",\"state\":\"PUBLISHED\"}"});
+        answers.put("/api/v1/plans/p-1/reject", new Object[] {200, "{\"planId\":\"p-1\",\"state\":\"REJECTED\"}"});
+        answers.put("/api/v1/plans/approve", new Object[] {200, "{\"approved\":2,\"planIds\":[\"p-1\",\"p-2\"]}"});
+
+        Run list = run("plans", "--state", "AWAITING_APPROVAL", "--site", "lyon", "--route", "ARC_K8S", "-o", "table");
+        assertThat(list.code()).isZero();
+        assertThat(requests.get(0)[1]).isEqualTo("/api/v1/plans?state=AWAITING_APPROVAL&site=lyon&route=ARC_K8S");
+        assertThat(list.out()).contains("p-1", "AWAITING_APPROVAL");
+
+        assertThat(run("approve", "p-1").code()).isZero();
+        assertThat(requests.get(1)[0]).isEqualTo("POST");
+        assertThat(requests.get(1)[1]).isEqualTo("/api/v1/plans/p-1/approve");
+
+        Run many = run("approve", "--site", "lyon", "--route", "ARC_K8S", "--label", "ring=canary", "--cluster", "c1",
+                "--cluster", "c2");
+        assertThat(many.code()).isZero();
+        assertThat(many.out()).contains("\"approved\" : 2");
+        assertThat(FleetApi.parse(requests.get(2)[2])).isEqualTo(FleetApi.parse(
+                "{\"site\":\"lyon\",\"route\":\"ARC_K8S\",\"labels\":{\"ring\":\"canary\"},\"clusterIds\":[\"c1\",\"c2\"]}"));
+
+        assertThat(run("reject", "p-1", "change", "freeze").code()).isZero();
+        assertThat(requests.get(3)[1]).isEqualTo("/api/v1/plans/p-1/reject");
+        assertThat(FleetApi.parse(requests.get(3)[2]).path("reason").asText()).isEqualTo("change freeze");
+
+        for (String[] wrong : List.of(new String[] {"approve"}, new String[] {"approve", "p-1", "--site", "lyon"},
+                new String[] {"reject", "p-1"}, new String[] {"reject"})) {
+            Run r = run(wrong);
+            assertThat(r.code()).as(String.join(" ", wrong)).isEqualTo(FleetLocal.USAGE);
+            assertThat(r.err()).as(String.join(" ", wrong)).isNotBlank();
+        }
+        assertThat(requests).hasSize(4);
     }
 
     @Test

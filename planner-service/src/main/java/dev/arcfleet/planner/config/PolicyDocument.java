@@ -42,7 +42,8 @@ public final class PolicyDocument {
             throw new PolicyException(List.of("policy: must be a JSON object"));
         }
         Policy seed = Policy.defaults("seed");
-        Set<String> known = Set.of("version", "description", "deviceClassDefaults", "companionVm", "iotOperations", "routeRules");
+        Set<String> known = Set.of("version", "description", "deviceClassDefaults", "companionVm", "iotOperations", "routeRules",
+                "approval");
         doc.fieldNames().forEachRemaining(n -> {
             if (!known.contains(n)) {
                 errors.add(n + ": unknown field (known: " + known.stream().sorted().toList() + ")");
@@ -130,10 +131,128 @@ public final class PolicyDocument {
                 }
             }
         }
+        List<Policy.ApprovalRule> approvals = approvalRules(doc.get("approval"), errors);
         if (!errors.isEmpty()) {
             throw new PolicyException(errors);
         }
-        return new Policy(declared + "+" + contentHash(doc), defaults, vm, iot, rules);
+        return new Policy(declared + "+" + contentHash(doc), defaults, vm, iot, rules, approvals);
+    }
+
+    /** Executable routes: the plans an approval rule can match. */
+    static final Set<Route> EXECUTABLE = EnumSet.of(Route.ARC_K8S, Route.COMPANION_VM, Route.IOT_OPERATIONS);
+
+    /**
+     * The {@code approval} section: {@code {"rules": [{"name", "match": {"site", "labels", "route", "osFamily",
+     * "deviceClass"}, "approve": "AUTO"|"MANUAL"}]}}. Absent: every plan is approved automatically; present, a plan no
+     * rule matches awaits an operator.
+     */
+    private static List<Policy.ApprovalRule> approvalRules(JsonNode section, List<String> errors) {
+        if (section == null || section.isNull()) {
+            return List.of(Policy.AUTO_APPROVE_ALL);
+        }
+        if (!section.isObject()) {
+            errors.add("approval: must be an object with a rules array");
+            return List.of();
+        }
+        section.fieldNames().forEachRemaining(n -> {
+            if (!n.equals("rules")) {
+                errors.add("approval." + n + ": unknown field (known: [rules])");
+            }
+        });
+        JsonNode rules = section.get("rules");
+        List<Policy.ApprovalRule> result = new ArrayList<>();
+        if (rules == null || rules.isNull()) {
+            return result;
+        }
+        if (!rules.isArray()) {
+            errors.add("approval.rules: must be an array");
+            return result;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        Set<String> ruleFields = Set.of("name", "match", "approve");
+        Set<String> matchFields = Set.of("site", "labels", "route", "osFamily", "deviceClass");
+        for (int i = 0; i < rules.size(); i++) {
+            JsonNode r = rules.get(i);
+            String at = "approval.rules[" + i + "]";
+            if (!r.isObject()) {
+                errors.add(at + ": must be an object");
+                continue;
+            }
+            r.fieldNames().forEachRemaining(n -> {
+                if (!ruleFields.contains(n)) {
+                    errors.add(at + "." + n + ": unknown field (known: " + ruleFields.stream().sorted().toList() + ")");
+                }
+            });
+            JsonNode nameNode = r.get("name");
+            String name = nameNode != null && nameNode.isTextual() ? nameNode.asText().trim() : null;
+            if (name == null || name.isEmpty() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl)) {
+                errors.add(at + ".name: required, 1 to 100 characters without control characters (approvals record it)");
+            } else if (!names.add(name)) {
+                errors.add(at + ".name: '" + name + "' names another rule too");
+            }
+            JsonNode approveNode = r.get("approve");
+            Policy.Approve approve = null;
+            if (approveNode == null || !approveNode.isTextual()) {
+                errors.add(at + ".approve: required, one of " + List.of(Policy.Approve.values()));
+            } else {
+                approve = enumValue(Policy.Approve.class, approveNode.asText(), at + ".approve", errors);
+            }
+            JsonNode m = r.get("match");
+            String site = null;
+            String osFamily = null;
+            Route route = null;
+            DeviceClass deviceClass = null;
+            Map<String, String> labels = new LinkedHashMap<>();
+            if (m != null && !m.isNull()) {
+                if (!m.isObject()) {
+                    errors.add(at + ".match: must be an object of " + matchFields.stream().sorted().toList());
+                } else {
+                    m.fieldNames().forEachRemaining(n -> {
+                        if (!matchFields.contains(n)) {
+                            errors.add(at + ".match." + n + ": unknown field (known: " + matchFields.stream().sorted()
+                                    .toList() + ")");
+                        }
+                    });
+                    site = matchText(m, "site", at, errors);
+                    osFamily = matchText(m, "osFamily", at, errors);
+                    String routeText = matchText(m, "route", at, errors);
+                    if (routeText != null) {
+                        route = enumValue(Route.class, routeText, at + ".match.route", errors);
+                        if (route != null && !EXECUTABLE.contains(route)) {
+                            errors.add(at + ".match.route: only executable plans await approval: one of "
+                                    + EXECUTABLE);
+                            route = null;
+                        }
+                    }
+                    String dc = matchText(m, "deviceClass", at, errors);
+                    if (dc != null) {
+                        deviceClass = enumValue(DeviceClass.class, dc, at + ".match.deviceClass", errors);
+                    }
+                    JsonNode l = m.get("labels");
+                    if (l != null && !l.isNull()) {
+                        if (!l.isObject()) {
+                            errors.add(at + ".match.labels: must be an object of label to value");
+                        } else {
+                            l.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                        }
+                    }
+                }
+            }
+            result.add(new Policy.ApprovalRule(name, site, labels, route, osFamily, deviceClass, approve));
+        }
+        return result;
+    }
+
+    private static String matchText(JsonNode match, String field, String at, List<String> errors) {
+        JsonNode n = match.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual() || n.asText().isBlank()) {
+            errors.add(at + ".match." + field + ": must be a non-blank string");
+            return null;
+        }
+        return n.asText();
     }
 
     static String contentHash(JsonNode doc) {

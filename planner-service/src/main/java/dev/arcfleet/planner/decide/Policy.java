@@ -2,6 +2,7 @@ package dev.arcfleet.planner.decide;
 
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.DeviceClass;
+import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.Route;
 
 import java.util.EnumMap;
@@ -12,18 +13,79 @@ import java.util.Set;
 
 /**
  * The planner's configuration (docs/architecture.md#policy): what each device class needs by default, how big a
- * host must be to carry a companion VM, what IoT Operations needs, and which routes sites or labels allow or deny.
- * {@code version} is recorded on every decision; {@link PolicyDocument} derives it from the declared name and the
+ * host must be to carry a companion VM, what IoT Operations needs, which routes sites or labels allow or deny, and
+ * which executable plans are approved automatically ({@code approvalRules}, first match wins; none matching: an
+ * operator approves). {@code version} is recorded on every decision; {@link PolicyDocument} derives it from the declared name and the
  * content, so a changed policy always has a new version.
  */
 public record Policy(String version, Map<DeviceClass, Set<Capability>> deviceClassDefaults, HostSize companionVm,
-        IotOperations iotOperations, List<RouteRule> routeRules) {
+        IotOperations iotOperations, List<RouteRule> routeRules, List<ApprovalRule> approvalRules) {
+
+    /** The rule a policy without an approval section has: every executable plan is approved automatically. */
+    public static final ApprovalRule AUTO_APPROVE_ALL = new ApprovalRule("auto-approve-all", null, Map.of(), null, null,
+            null, Approve.AUTO);
+
+    /** A policy without approval rules: every executable plan is approved automatically. */
+    public Policy(String version, Map<DeviceClass, Set<Capability>> deviceClassDefaults, HostSize companionVm,
+            IotOperations iotOperations, List<RouteRule> routeRules) {
+        this(version, deviceClassDefaults, companionVm, iotOperations, routeRules, List.of(AUTO_APPROVE_ALL));
+    }
 
     public Policy {
         EnumMap<DeviceClass, Set<Capability>> defaults = new EnumMap<>(DeviceClass.class);
         deviceClassDefaults.forEach((k, v) -> defaults.put(k, v.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(v))));
         deviceClassDefaults = Map.copyOf(defaults);
         routeRules = List.copyOf(routeRules);
+        approvalRules = List.copyOf(approvalRules);
+    }
+
+    /** What an approval rule does with the plans it matches. */
+    public enum Approve {
+        /** Approved at once, recorded with the rule's name. */
+        AUTO,
+        /** Held in AWAITING_APPROVAL until an operator approves it. */
+        MANUAL
+    }
+
+    /**
+     * Approves the executable plans of nodes matching every field given (null or empty: any): {@code site},
+     * {@code labels} (each one), {@code route} (the plan's), {@code osFamily} (the node's detected OS family) and
+     * {@code deviceClass}.
+     */
+    public record ApprovalRule(String name, String site, Map<String, String> labels, Route route, String osFamily,
+            DeviceClass deviceClass, Approve approve) {
+        public ApprovalRule {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+        }
+
+        public boolean matches(Route planRoute, NodeFacts facts) {
+            if (route != null && route != planRoute) {
+                return false;
+            }
+            if (site != null && !site.equals(facts.site())) {
+                return false;
+            }
+            if (osFamily != null && (facts.os() == null || !osFamily.equalsIgnoreCase(facts.os().family()))) {
+                return false;
+            }
+            if (deviceClass != null && deviceClass != facts.deviceClass()) {
+                return false;
+            }
+            for (Map.Entry<String, String> e : labels.entrySet()) {
+                if (facts.labels() == null || !e.getValue().equals(facts.labels().get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * The first approval rule matching a plan of {@code route} for the node of {@code facts}; null when none matches
+     * (the plan then awaits an operator's approval).
+     */
+    public ApprovalRule approvalFor(Route route, NodeFacts facts) {
+        return approvalRules.stream().filter(r -> r.matches(route, facts)).findFirst().orElse(null);
     }
 
     /** Minimum host size; a host whose size is unknown is not held back by it. */

@@ -10,8 +10,10 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.planner.plan.PlanBook;
 import dev.arcfleet.planner.plan.PlanEntity;
 import dev.arcfleet.planner.plan.PlanState;
+import dev.arcfleet.planner.plan.PlanningService;
 import dev.arcfleet.support.outbox.Outbox;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +23,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,11 +48,13 @@ public class HandoffService {
     private final HandoffConfig config;
     private final Outbox outbox;
     private final ObjectMapper mapper;
+    private final PlanningService planning;
 
-    public HandoffService(HandoffConfig config, Outbox outbox, ObjectMapper mapper) {
+    public HandoffService(HandoffConfig config, Outbox outbox, ObjectMapper mapper, PlanningService planning) {
         this.config = config;
         this.outbox = outbox;
         this.mapper = mapper;
+        this.planning = planning;
     }
 
     /** Makes the site's kit from every DIRECT_AGENT plan of the site that awaits one; NoKit when there is none. */
@@ -57,9 +62,11 @@ public class HandoffService {
     public HandoffKitEntity make(String site, String who) {
         String principal = config.servicePrincipalId().filter(s -> !s.isBlank()).orElseThrow(() -> new NoKit(
                 "no onboarding service principal is configured (planner.handoff.service-principal-id): a kit names it"));
-        List<PlanEntity> plans = PlanEntity.<PlanEntity>find("route = ?1 and state = ?2 order by targetId",
+        // locked in plan id order, as every writer of plans locks them; the kit lists them by target
+        List<PlanEntity> plans = new ArrayList<>(PlanEntity.<PlanEntity>find("route = ?1 and state = ?2 order by planId",
                 Route.DIRECT_AGENT.name(), PlanState.AWAITING_HANDOFF)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list());
+        plans.sort(Comparator.comparing((PlanEntity p) -> p.targetId));
         List<PlanEntity> ofSite = new ArrayList<>();
         List<HandoffKit.Entry> entries = new ArrayList<>();
         for (PlanEntity plan : plans) {
@@ -87,13 +94,9 @@ public class HandoffService {
         String detail = "handed off in kit " + kit.kitId + " for site " + site + ", made by " + who
                 + ": the site connects it with the agent (azcmagent connect)";
         for (PlanEntity plan : ofSite) {
-            plan.publishedRevision = plan.revision;
-            plan.state = PlanState.PUBLISHED;
-            plan.executionState = StatusType.HANDED_OFF.name();
-            plan.executionSequence++;
-            plan.executionDetail = detail;
+            PlanBook.Changes changes = PlanBook.handOff(planning.asPlan(plan), detail);
+            planning.copy(changes.plan(plan.planId), plan, now);
             plan.handoffKit = kit.kitId;
-            plan.updatedAt = now;
             String nodeId = parameters(plan).get("nodeId");
             StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), plan.correlationId, now,
                     StatusType.HANDED_OFF, nodeId, plan.planId, Route.DIRECT_AGENT,

@@ -7,9 +7,12 @@ import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.planner.decide.Policy;
 import dev.arcfleet.planner.handoff.HandoffKit;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -20,7 +23,8 @@ import java.util.Set;
 /**
  * The plan rules, as plain values in and out: which plans a decision needs (one per route and target), how a cluster
  * plan merges its nodes' capabilities and parameters, when a new revision is published, that an IoT Operations plan
- * waits for its cluster's Arc plan, and that a node plan left with no node is superseded. The caller loads the plans,
+ * waits for its cluster's Arc plan, that a node plan left with no node is superseded, and that an executable plan's
+ * revision is published only once approved (by a policy approval rule or an operator). The caller loads the plans,
  * calls the book and writes back what it returns.
  */
 public final class PlanBook {
@@ -38,11 +42,24 @@ public final class PlanBook {
     private PlanBook() {
     }
 
-    /** A plan as stored: its content, where it stands, what the executor last reported, how many nodes point at it. */
+    /** The prefix of an approval made by a policy approval rule: {@code rule:<name>}. */
+    public static final String BY_RULE = "rule:";
+
+    /**
+     * The approval ({@code approved}) or rejection of one revision of a plan: by whom ({@code rule:<name>} for a policy
+     * approval rule, else the caller's token identity), when, and why (a rejection's reason).
+     */
+    public record Approval(boolean approved, String revision, String by, Instant at, String reason) {
+    }
+
+    /**
+     * A plan as stored: its content, where it stands, what the executor last reported, how many nodes point at it, and
+     * the last approval or rejection (null: none yet).
+     */
     public record Plan(String planId, Route route, Target target, Set<Capability> capabilities,
             Map<String, String> parameters, String dependsOn, String policyVersion, String revision,
             String publishedRevision, PlanState state, String executionState, long executionSequence,
-            String executionDetail, int members) {
+            String executionDetail, int members, Approval approval) {
         public Plan {
             Set<Capability> caps = EnumSet.noneOf(Capability.class);
             caps.addAll(capabilities);
@@ -53,7 +70,7 @@ public final class PlanBook {
         /** A plan not stored yet: no content, no revision, no member. */
         public static Plan fresh(Route route, Target target) {
             return new Plan(PlanIds.planId(route, target), route, target, Set.of(), Map.of(), null, null, null, null,
-                    PlanState.PUBLISHED, null, 0, null, 0);
+                    PlanState.PUBLISHED, null, 0, null, 0, null);
         }
 
         /** A companion VM or DIRECT_AGENT plan: one node's, its content is that node's current one. */
@@ -64,7 +81,7 @@ public final class PlanBook {
         Plan withContent(Set<Capability> caps, Map<String, String> params, String dependsOnId, String policy,
                 String rev, String published, PlanState newState) {
             return new Plan(planId, route, target, caps, params, dependsOnId, policy, rev, published, newState,
-                    executionState, executionSequence, executionDetail, members);
+                    executionState, executionSequence, executionDetail, members, approval);
         }
 
         Plan withState(String published, PlanState newState) {
@@ -73,12 +90,28 @@ public final class PlanBook {
 
         Plan withMembers(int count, PlanState newState) {
             return new Plan(planId, route, target, capabilities, parameters, dependsOn, policyVersion, revision,
-                    publishedRevision, newState, executionState, executionSequence, executionDetail, count);
+                    publishedRevision, newState, executionState, executionSequence, executionDetail, count, approval);
         }
 
         Plan withExecution(String newExecutionState, long sequence, String detail) {
             return new Plan(planId, route, target, capabilities, parameters, dependsOn, policyVersion, revision,
-                    publishedRevision, state, newExecutionState, sequence, detail, members);
+                    publishedRevision, state, newExecutionState, sequence, detail, members, approval);
+        }
+
+        Plan withApproval(Approval newApproval, PlanState newState) {
+            return new Plan(planId, route, target, capabilities, parameters, dependsOn, policyVersion, revision,
+                    publishedRevision, newState, executionState, executionSequence, executionDetail, members,
+                    newApproval);
+        }
+
+        /** True when its current revision is approved. */
+        public boolean approved() {
+            return approval != null && approval.approved() && revision != null && revision.equals(approval.revision());
+        }
+
+        /** The nodes a publication names when no node's decision published it: a node plan's own node, else none. */
+        List<String> ownNodes() {
+            return perNode() && parameters.get("nodeId") != null ? List.of(parameters.get("nodeId")) : List.of();
         }
 
         /** Published: the revision goes out on the route's plan topic. */
@@ -91,8 +124,14 @@ public final class PlanBook {
     public record Publication(Plan plan, List<String> nodeIds) {
     }
 
-    /** A plan's own status event: SUPERSEDED when its last node left, FAILED when the plan it waits for failed. */
-    public record Notice(Plan plan, StatusType type, String detail) {
+    /**
+     * A plan's own status event: SUPERSEDED when its last node left, FAILED when the plan it waits for failed,
+     * AWAITING_APPROVAL, APPROVED and REJECTED with the approval's actor ({@code actor}; null for the others).
+     */
+    public record Notice(Plan plan, StatusType type, String detail, String actor) {
+        public Notice(Plan plan, StatusType type, String detail) {
+            this(plan, type, detail, null);
+        }
     }
 
     /** A node leaving one plan for another; either is null when the node had none or has none any more. */
@@ -101,15 +140,21 @@ public final class PlanBook {
 
     /**
      * What must change. {@code decision}: the decision with its plan ids (null for a retirement or a status event);
-     * {@code plans}: every plan touched, in its new state, in the order touched (write them); {@code publications} and
-     * {@code notices}: the events to write, in this order.
+     * {@code plans}: every plan touched, in its new state, in the order touched (write them); {@code approvals} (the
+     * AWAITING_APPROVAL, APPROVED and REJECTED events), {@code publications} and {@code notices}: the events to write,
+     * in this order.
      */
     public record Changes(Decision decision, Move move, List<Plan> plans, List<Publication> publications,
-            List<Notice> notices) {
+            List<Notice> notices, List<Notice> approvals) {
         public Changes {
             plans = List.copyOf(plans);
             publications = List.copyOf(publications);
             notices = List.copyOf(notices);
+            approvals = List.copyOf(approvals);
+        }
+
+        Changes(Decision decision, Move move, List<Plan> plans, List<Publication> publications, List<Notice> notices) {
+            this(decision, move, plans, publications, notices, List.of());
         }
 
         static Changes none() {
@@ -157,12 +202,21 @@ public final class PlanBook {
                 d.rejected(), planId, List.copyOf(ids), d.policyVersion(), d.factsHash(), d.decidedAt());
     }
 
+    /** As {@link #decide(Decision, NodeFacts, String, Map, List, Instant)}, every plan approved automatically. */
+    public static Changes decide(Decision decision, NodeFacts facts, String previousPlanId, Map<String, Plan> current) {
+        return decide(decision, facts, previousPlanId, current, List.of(Policy.AUTO_APPROVE_ALL),
+                decision.decidedAt() == null ? Instant.EPOCH : decision.decidedAt());
+    }
+
     /**
      * What a decision for {@code facts} changes. {@code current}: the stored plans among {@link #plansOf} and the
      * node's previous plan ({@code previousPlanId}, null when it had none); a plan missing there does not exist yet.
+     * {@code approvalRules}: the policy's, matched (first match wins) against this node for a revision not approved
+     * yet; {@code now}: when an approval they make is recorded.
      */
-    public static Changes decide(Decision decision, NodeFacts facts, String previousPlanId, Map<String, Plan> current) {
-        Book book = new Book(current);
+    public static Changes decide(Decision decision, NodeFacts facts, String previousPlanId, Map<String, Plan> current,
+            List<Policy.ApprovalRule> approvalRules, Instant now) {
+        Book book = new Book(current, facts, approvalRules, now);
         Decision planned = withPlanIds(decision);
         String nodeId = facts.nodeId();
         String policy = decision.policyVersion();
@@ -191,7 +245,7 @@ public final class PlanBook {
 
     /** What retiring a node changes: it leaves its plan ({@code planId}, in {@code current}), which may be superseded. */
     public static Changes retire(String nodeId, String planId, Map<String, Plan> current) {
-        Book book = new Book(current);
+        Book book = new Book(current, null, List.of(), Instant.EPOCH);
         Move move = book.move(nodeId, planId, null);
         return book.changes(null, move);
     }
@@ -243,15 +297,120 @@ public final class PlanBook {
         return new Changes(null, null, plans, publications, notices);
     }
 
+    /** True when an operator can approve the plan: it awaits approval, or its current revision was rejected. */
+    public static boolean approvable(Plan plan) {
+        return plan.state() == PlanState.AWAITING_APPROVAL || plan.state() == PlanState.REJECTED;
+    }
+
+    /** True when an operator can reject the plan: it awaits approval, or is approved but waits for its dependency. */
+    public static boolean rejectable(Plan plan) {
+        return plan.state() == PlanState.AWAITING_APPROVAL || plan.state() == PlanState.WAITING;
+    }
+
+    /**
+     * An operator ({@code by}, the caller's identity) approves the plan's current revision at {@code at}: it is
+     * published as a decision would have published it, or waits when {@code dependency} (the plan it depends on, null
+     * when none) has not succeeded. A plan not {@link #approvable} changes nothing.
+     */
+    public static Changes approve(Plan plan, String by, Instant at, Plan dependency) {
+        if (!approvable(plan)) {
+            return Changes.none();
+        }
+        Plan approved = plan.withApproval(new Approval(true, plan.revision(), by, at, null), plan.state());
+        List<Publication> publications = new ArrayList<>();
+        Plan after;
+        if (dependency != null && !SUCCEEDED.equals(dependency.executionState())) {
+            after = approved.withState(approved.publishedRevision(), PlanState.WAITING);
+        } else {
+            after = approved.published();
+            publications.add(new Publication(after, after.ownNodes()));
+        }
+        Notice notice = new Notice(after, StatusType.APPROVED, "revision " + plan.revision() + " approved by " + by
+                + (after.state() == PlanState.WAITING ? "; it waits for plan " + dependency.planId() : ""), by);
+        return new Changes(null, null, List.of(after), publications, List.of(), List.of(notice));
+    }
+
+    /**
+     * An operator ({@code by}) rejects the plan's current revision at {@code at}, for {@code reason}: it is not
+     * published until approved again. A plan not {@link #rejectable} changes nothing.
+     */
+    public static Changes reject(Plan plan, String by, Instant at, String reason) {
+        if (!rejectable(plan)) {
+            return Changes.none();
+        }
+        Plan rejected = plan.withApproval(new Approval(false, plan.revision(), by, at, reason), PlanState.REJECTED);
+        Notice notice = new Notice(rejected, StatusType.REJECTED, "revision " + plan.revision() + " rejected by " + by
+                + (reason == null || reason.isBlank() ? "" : ": " + reason), by);
+        return new Changes(null, null, List.of(rejected), List.of(), List.of(), List.of(notice));
+    }
+
+    /**
+     * A site's hand-off kit took a DIRECT_AGENT plan awaiting one: its current revision is PUBLISHED (to no executor)
+     * with execution state HANDED_OFF and {@code detail}. A plan not awaiting a kit changes nothing.
+     */
+    public static Changes handOff(Plan plan, String detail) {
+        if (plan.route() != Route.DIRECT_AGENT || plan.state() != PlanState.AWAITING_HANDOFF) {
+            return Changes.none();
+        }
+        Plan handedOff = plan.published().withExecution(StatusType.HANDED_OFF.name(), plan.executionSequence() + 1,
+                detail);
+        return new Changes(null, null, List.of(handedOff), List.of(),
+                List.of(new Notice(handedOff, StatusType.HANDED_OFF, detail)));
+    }
+
+    /**
+     * Which plans an operator approves at once: every field given (null or empty: any) must match. {@code site}: the
+     * plan's site parameter; {@code route}; {@code clusterIds}: the plan's cluster; {@code labels}: one of the plan's
+     * nodes has each of them.
+     */
+    public record Selector(String site, Route route, Map<String, String> labels, Set<String> clusterIds) {
+        public Selector {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+            clusterIds = clusterIds == null ? Set.of() : Set.copyOf(clusterIds);
+        }
+
+        /** True when the selector names nothing: it would select every plan. */
+        public boolean empty() {
+            return site == null && route == null && labels.isEmpty() && clusterIds.isEmpty();
+        }
+
+        /** True when it selects the plan, whose nodes carry {@code nodeLabels} (one map per node). */
+        public boolean selects(Plan plan, Collection<Map<String, String>> nodeLabels) {
+            if (route != null && route != plan.route()) {
+                return false;
+            }
+            if (site != null && !site.equals(plan.parameters().get("site"))) {
+                return false;
+            }
+            if (!clusterIds.isEmpty() && !clusterIds.contains(clusterOf(plan))) {
+                return false;
+            }
+            return labels.isEmpty() || nodeLabels.stream().anyMatch(l -> l != null
+                    && labels.entrySet().stream().allMatch(e -> e.getValue().equals(l.get(e.getKey()))));
+        }
+    }
+
+    /** The cluster a plan is for: a cluster plan's target, else its clusterId parameter (null for a lone host). */
+    public static String clusterOf(Plan plan) {
+        return plan.target().kind() == TargetKind.CLUSTER ? plan.target().id() : plan.parameters().get("clusterId");
+    }
+
     /** The plans of one call, as they change. */
     private static final class Book {
         private final Map<String, Plan> current;
+        private final NodeFacts facts;
+        private final List<Policy.ApprovalRule> approvalRules;
+        private final Instant now;
         private final Map<String, Plan> touched = new LinkedHashMap<>();
         private final List<Publication> publications = new ArrayList<>();
         private final List<Notice> notices = new ArrayList<>();
+        private final List<Notice> approvals = new ArrayList<>();
 
-        Book(Map<String, Plan> current) {
+        Book(Map<String, Plan> current, NodeFacts facts, List<Policy.ApprovalRule> approvalRules, Instant now) {
             this.current = current;
+            this.facts = facts;
+            this.approvalRules = approvalRules;
+            this.now = now;
         }
 
         Plan get(String planId) {
@@ -266,8 +425,8 @@ public final class PlanBook {
         /**
          * The plan for route and target with this node's content merged in (a cluster plan's capabilities are the union,
          * a parameter keeps its first value; a node plan takes the node's), revised, and published when its revision is
-         * new or it was superseded; a DIRECT_AGENT plan awaits a hand-off kit instead, a plan whose dependency has not
-         * succeeded waits.
+         * new or it was superseded; a DIRECT_AGENT plan awaits a hand-off kit instead. A revision to release must be
+         * approved first ({@link #gate}); an approved one whose dependency has not succeeded waits.
          */
         Plan ensure(Route route, Target target, Set<Capability> capabilities, Map<String, String> parameters,
                 Plan dependsOn, String policy, String nodeId) {
@@ -286,23 +445,63 @@ public final class PlanBook {
             parameters.forEach(params::putIfAbsent);
             String revision = PlanIds.revision(route, target, caps, params);
             boolean newWork = !revision.equals(plan.publishedRevision()) || plan.state() == PlanState.SUPERSEDED;
+            boolean awaited = plan.state() == PlanState.AWAITING_APPROVAL && revision.equals(plan.revision());
             PlanState state = plan.state();
             boolean publish = false;
+            boolean waits = dependsOn != null && !SUCCEEDED.equals(dependsOn.executionState());
+            boolean release = false;
             if (route == Route.DIRECT_AGENT) {
                 state = newWork ? PlanState.AWAITING_HANDOFF : state;
-            } else if (dependsOn != null && !SUCCEEDED.equals(dependsOn.executionState())) {
-                state = revision.equals(plan.publishedRevision()) ? state : PlanState.WAITING;
             } else {
-                publish = newWork;
+                release = waits ? !revision.equals(plan.publishedRevision()) : newWork;
             }
             plan = plan.withContent(caps, params, dependsOn == null ? null : dependsOn.planId(), policy, revision,
                     plan.publishedRevision(), state);
+            if (release) {
+                plan = gate(plan, awaited);
+                if (plan.approved()) {
+                    if (waits) {
+                        plan = plan.withState(plan.publishedRevision(), PlanState.WAITING);
+                    } else {
+                        publish = true;
+                    }
+                }
+            }
             if (publish) {
                 plan = plan.published();
                 publications.add(new Publication(plan, List.of(nodeId)));
             }
             put(plan);
             return plan;
+        }
+
+        /**
+         * The approval gate of a revision to release: one approved or rejected before keeps that verdict; else the
+         * first approval rule matching this node approves it (AUTO, recorded as {@code rule:<name>}) or, when none
+         * matches or it is MANUAL, the plan awaits an operator (reported once per revision: {@code awaited} says it
+         * already awaits this one).
+         */
+        Plan gate(Plan plan, boolean awaited) {
+            Approval approval = plan.approval();
+            if (approval != null && plan.revision().equals(approval.revision())) {
+                return approval.approved() ? plan : plan.withState(plan.publishedRevision(), PlanState.REJECTED);
+            }
+            Policy.ApprovalRule rule = approvalRules.stream().filter(r -> r.matches(plan.route(), facts)).findFirst()
+                    .orElse(null);
+            if (rule != null && rule.approve() == Policy.Approve.AUTO) {
+                String by = BY_RULE + rule.name();
+                Plan approved = plan.withApproval(new Approval(true, plan.revision(), by, now, null), plan.state());
+                approvals.add(new Notice(approved, StatusType.APPROVED, "revision " + plan.revision()
+                        + " approved by policy approval rule '" + rule.name() + "'", by));
+                return approved;
+            }
+            Plan awaiting = plan.withState(plan.publishedRevision(), PlanState.AWAITING_APPROVAL);
+            if (!awaited) {
+                approvals.add(new Notice(awaiting, StatusType.AWAITING_APPROVAL, "revision " + plan.revision()
+                        + " awaits an operator's approval: " + (rule == null ? "no approval rule of the policy matches"
+                        : "policy approval rule '" + rule.name() + "' asks for manual approval"), null));
+            }
+            return awaiting;
         }
 
         /** The node counts on its new plan and no more on its old one; a node plan left with no node is superseded. */
@@ -330,7 +529,7 @@ public final class PlanBook {
         }
 
         Changes changes(Decision decision, Move move) {
-            return new Changes(decision, move, new ArrayList<>(touched.values()), publications, notices);
+            return new Changes(decision, move, new ArrayList<>(touched.values()), publications, notices, approvals);
         }
     }
 

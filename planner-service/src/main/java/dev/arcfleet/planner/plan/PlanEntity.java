@@ -43,6 +43,18 @@ public class PlanEntity extends PanacheEntityBase {
     /** The hand-off kit that last held this DIRECT_AGENT plan. */
     @Column(name = "handoff_kit")
     public String handoffKit;
+    /** The last approval of a revision: APPROVED or REJECTED (null: none yet). */
+    @Column(name = "approval_state")
+    public String approvalState;
+    @Column(name = "approval_revision")
+    public String approvalRevision;
+    /** {@code rule:<name>} for a policy approval rule, else the operator's token identity. */
+    @Column(name = "approval_by")
+    public String approvalBy;
+    @Column(name = "approval_at")
+    public Instant approvalAt;
+    @Column(name = "approval_reason", columnDefinition = "text")
+    public String approvalReason;
     @Column(name = "policy_version")
     public String policyVersion;
     @Column(name = "correlation_id")

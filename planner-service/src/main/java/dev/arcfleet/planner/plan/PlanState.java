@@ -11,5 +11,12 @@ public enum PlanState {
      * A DIRECT_AGENT plan no site hand-off kit holds yet in its current revision; a kit moves it to PUBLISHED with
      * execution state HANDED_OFF (DIRECT_AGENT plans go to no executor topic).
      */
-    AWAITING_HANDOFF
+    AWAITING_HANDOFF,
+    /**
+     * An executable plan whose current revision no approval rule approved: it goes to no executor until an operator
+     * approves it.
+     */
+    AWAITING_APPROVAL,
+    /** An operator rejected its current revision: it goes to no executor until approved again. */
+    REJECTED
 }

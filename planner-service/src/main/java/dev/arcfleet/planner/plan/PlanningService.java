@@ -22,6 +22,7 @@ import dev.arcfleet.planner.decide.Policy;
 import dev.arcfleet.support.outbox.Outbox;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
@@ -43,7 +44,8 @@ import java.util.stream.Collectors;
 /**
  * Turns node facts into decisions and plans. Unchanged facts under an unchanged policy produce nothing (replays are
  * free). The plan rules are {@link PlanBook}'s: this class loads the plans it needs as values, and writes the plans and
- * outbox events the book returns.
+ * outbox events the book returns. Plans it will change are read locked (in plan id order), so a decision, an
+ * operator's approval and executor progress of the same plan never overwrite one another.
  */
 @ApplicationScoped
 public class PlanningService {
@@ -98,7 +100,8 @@ public class PlanningService {
         Set<String> targets = new HashSet<>(nodeIds);
         targets.addAll(clusterIds);
         if (!targets.isEmpty()) {
-            PlanEntity.<PlanEntity>list("targetId in ?1", targets).forEach(lookups::add);
+            PlanEntity.<PlanEntity>find("targetId in ?1 order by planId", targets)
+                    .withLock(LockModeType.PESSIMISTIC_WRITE).list().forEach(lookups::add);
             lookups.targetsRead.addAll(targets);
         }
         return lookups;
@@ -147,7 +150,7 @@ public class PlanningService {
                 current.put(previousPlan, toPlan(plan));
             }
         }
-        PlanBook.Changes changes = PlanBook.decide(decided, facts, previousPlan, current);
+        PlanBook.Changes changes = PlanBook.decide(decided, facts, previousPlan, current, policy.approvalRules(), now);
         Decision decision = changes.decision();
         write(changes, correlationId, true, now, lookups);
         boolean known = stored != null;
@@ -207,14 +210,16 @@ public class PlanningService {
         if (event.planId() == null || event.nodeId() != null) {
             return;
         }
-        PlanEntity entity = PlanEntity.findById(event.planId());
+        // the plan and the plans waiting for it, locked in plan id order (as every writer of plans locks them)
+        List<PlanEntity> locked = PlanEntity.<PlanEntity>find("planId = ?1 or (dependsOn = ?1 and state = ?2) order by planId",
+                event.planId(), PlanState.WAITING).withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        PlanEntity entity = locked.stream().filter(p -> p.planId.equals(event.planId())).findFirst().orElse(null);
         if (entity == null) {
             return;
         }
         PlanBook.Plan plan = toPlan(entity);
         List<PlanBook.Plan> dependents = !PlanBook.actsOnDependents(plan, event.type()) ? List.of()
-                : PlanEntity.<PlanEntity>list("dependsOn = ?1 and state = ?2", plan.planId(), PlanState.WAITING)
-                        .stream().map(this::toPlan).toList();
+                : locked.stream().filter(p -> p != entity).map(this::toPlan).toList();
         PlanBook.Changes changes = PlanBook.onStatus(plan, event.type(), event.sequence(), event.detail(), dependents);
         for (PlanBook.Publication released : changes.publications()) {
             Log.infof("Arc plan %s succeeded: releasing %s plan %s", plan.planId(), released.plan().route(),
@@ -224,9 +229,175 @@ public class PlanningService {
         notify(changes, event.correlationId());
     }
 
+    /** Why an operator's approval or rejection of one plan changed nothing. */
+    public static final class NotApplicable extends RuntimeException {
+        public NotApplicable(String message) {
+            super(message);
+        }
+    }
+
+    /** The plans, newest first: of one state, site (its site parameter) and route when given; at most {@code limit}. */
+    @Transactional
+    public List<PlanEntity> plans(PlanState state, String site, Route route, int limit) {
+        StringBuilder query = new StringBuilder("1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (state != null) {
+            params.add(state);
+            query.append(" and state = ?").append(params.size());
+        }
+        if (route != null) {
+            params.add(route.name());
+            query.append(" and route = ?").append(params.size());
+        }
+        query.append(" order by updatedAt desc, planId");
+        if (site == null) {
+            return PlanEntity.<PlanEntity>find(query.toString(), params.toArray()).page(0, limit).list();
+        }
+        // the site is a parameter inside the plan's JSON: filtered here, over rows streamed rather than all held
+        try (java.util.stream.Stream<PlanEntity> plans = PlanEntity.stream(query.toString(), params.toArray())) {
+            return plans.filter(plan -> site.equals(readMap(plan.parameters).get("site"))).limit(limit).toList();
+        }
+    }
+
+    /** The plan with this id, or null. */
+    @Transactional
+    public PlanEntity plan(String planId) {
+        return PlanEntity.findById(planId);
+    }
+
     /**
-     * Writes the plans the book touched (stamped with the correlation id when {@code stamp}), then the plans it
-     * published to the outbox, in its order.
+     * {@code by} (the caller's identity) approves the plan's current revision: it is published (or waits for its
+     * dependency). Null when there is no such plan; NotApplicable when it neither awaits approval nor was rejected.
+     */
+    @Transactional
+    public PlanEntity approve(String planId, String by) {
+        PlanEntity entity = PlanEntity.findById(planId, LockModeType.PESSIMISTIC_WRITE);
+        if (entity == null) {
+            return null;
+        }
+        PlanBook.Plan plan = toPlan(entity);
+        if (!PlanBook.approvable(plan)) {
+            throw new NotApplicable("plan " + planId + " is " + plan.state() + ": only a plan AWAITING_APPROVAL or"
+                    + " REJECTED can be approved");
+        }
+        apply(PlanBook.approve(plan, by, Instant.now(), dependency(plan)), entity);
+        Log.infof("plan %s revision %s approved by %s", planId, plan.revision(), LogSafe.of(by));
+        return entity;
+    }
+
+    /** {@code by} rejects the plan's current revision for {@code reason}; null and NotApplicable as for approve. */
+    @Transactional
+    public PlanEntity reject(String planId, String by, String reason) {
+        PlanEntity entity = PlanEntity.findById(planId, LockModeType.PESSIMISTIC_WRITE);
+        if (entity == null) {
+            return null;
+        }
+        PlanBook.Plan plan = toPlan(entity);
+        if (!PlanBook.rejectable(plan)) {
+            throw new NotApplicable("plan " + planId + " is " + plan.state() + ": only a plan AWAITING_APPROVAL or"
+                    + " WAITING (approved, not published yet) can be rejected");
+        }
+        apply(PlanBook.reject(plan, by, Instant.now(), reason), entity);
+        Log.infof("plan %s revision %s rejected by %s", planId, plan.revision(), LogSafe.of(by));
+        return entity;
+    }
+
+    /**
+     * {@code by} approves every plan AWAITING_APPROVAL that the selector selects (a rejected plan is approved one by
+     * one); returns the plans approved, in plan id order.
+     */
+    @Transactional
+    public List<PlanEntity> approveAll(PlanBook.Selector selector, String by) {
+        StringBuilder query = new StringBuilder("state = ?1");
+        List<Object> params = new ArrayList<>(List.of(PlanState.AWAITING_APPROVAL));
+        if (selector.route() != null) {
+            params.add(selector.route().name());
+            query.append(" and route = ?").append(params.size());
+        }
+        List<PlanEntity> candidates = PlanEntity.<PlanEntity>find(query + " order by planId", params.toArray())
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        Instant now = Instant.now();
+        List<PlanEntity> approved = new ArrayList<>();
+        for (PlanEntity entity : candidates) {
+            PlanBook.Plan plan = toPlan(entity);
+            List<Map<String, String>> labels = selector.labels().isEmpty() ? List.of() : nodeLabels(plan);
+            if (selector.selects(plan, labels)) {
+                apply(PlanBook.approve(plan, by, now, dependency(plan)), entity);
+                approved.add(entity);
+            }
+        }
+        Log.infof("%d plans approved by %s at once", approved.size(), LogSafe.of(by));
+        return approved;
+    }
+
+    /** The labels of the plan's nodes: those deciding for it, and for a cluster plan the cluster's nodes. */
+    private List<Map<String, String>> nodeLabels(PlanBook.Plan plan) {
+        List<NodeDecisionEntity> nodes = plan.target().kind() == TargetKind.CLUSTER
+                ? NodeDecisionEntity.list("retired = false and (planId = ?1 or clusterId = ?2)", plan.planId(),
+                        plan.target().id())
+                : NodeDecisionEntity.list("retired = false and planId = ?1", plan.planId());
+        List<Map<String, String>> labels = new ArrayList<>();
+        for (NodeDecisionEntity node : nodes) {
+            try {
+                NodeFacts facts = mapper.readValue(node.facts, NodeFacts.class);
+                labels.add(facts.labels() == null ? Map.of() : facts.labels());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("stored facts of node " + LogSafe.of(node.nodeId) + " are unreadable", e);
+            }
+        }
+        return labels;
+    }
+
+    private PlanBook.Plan dependency(PlanBook.Plan plan) {
+        if (plan.dependsOn() == null) {
+            return null;
+        }
+        PlanEntity dependency = PlanEntity.findById(plan.dependsOn());
+        return dependency == null ? null : toPlan(dependency);
+    }
+
+    /** Writes what the book returned for one plan already read ({@code entity}): the plan, its publication, its notices. */
+    private void apply(PlanBook.Changes changes, PlanEntity entity) {
+        Lookups lookups = new Lookups();
+        lookups.add(entity);
+        lookups.targetsRead.add(entity.targetId);
+        write(changes, entity.correlationId, false, Instant.now(), lookups);
+        notify(changes, entity.correlationId);
+    }
+
+    /** The plan as the book sees it. */
+    public PlanBook.Plan asPlan(PlanEntity entity) {
+        return toPlan(entity);
+    }
+
+    /** Writes a plan the book changed into its row (the row's own fields, such as the hand-off kit, stay). */
+    public void copy(PlanBook.Plan plan, PlanEntity entity, Instant now) {
+        entity.route = plan.route().name();
+        entity.targetKind = plan.target().kind().name();
+        entity.targetId = plan.target().id();
+        entity.capabilities = plan.capabilities().stream().map(Enum::name).collect(Collectors.joining(","));
+        entity.parameters = json(plan.parameters());
+        entity.dependsOn = plan.dependsOn();
+        entity.policyVersion = plan.policyVersion();
+        entity.revision = plan.revision();
+        entity.publishedRevision = plan.publishedRevision();
+        entity.state = plan.state();
+        entity.executionState = plan.executionState();
+        entity.executionSequence = plan.executionSequence();
+        entity.executionDetail = plan.executionDetail();
+        entity.members = plan.members();
+        PlanBook.Approval approval = plan.approval();
+        entity.approvalState = approval == null ? null : approval.approved() ? "APPROVED" : "REJECTED";
+        entity.approvalRevision = approval == null ? null : approval.revision();
+        entity.approvalBy = approval == null ? null : approval.by();
+        entity.approvalAt = approval == null ? null : approval.at();
+        entity.approvalReason = approval == null ? null : approval.reason();
+        entity.updatedAt = now;
+    }
+
+    /**
+     * Writes the plans the book touched (stamped with the correlation id when {@code stamp}), then its approval events
+     * and the plans it published to the outbox, in its order.
      */
     private void write(PlanBook.Changes changes, String correlationId, boolean stamp, Instant now, Lookups lookups) {
         for (PlanBook.Plan plan : changes.plans()) {
@@ -237,28 +408,17 @@ public class PlanningService {
                 entity.planId = plan.planId();
                 entity.createdAt = now;
             }
-            entity.route = plan.route().name();
-            entity.targetKind = plan.target().kind().name();
-            entity.targetId = plan.target().id();
-            entity.capabilities = plan.capabilities().stream().map(Enum::name).collect(Collectors.joining(","));
-            entity.parameters = json(plan.parameters());
-            entity.dependsOn = plan.dependsOn();
-            entity.policyVersion = plan.policyVersion();
-            entity.revision = plan.revision();
-            entity.publishedRevision = plan.publishedRevision();
-            entity.state = plan.state();
-            entity.executionState = plan.executionState();
-            entity.executionSequence = plan.executionSequence();
-            entity.executionDetail = plan.executionDetail();
-            entity.members = plan.members();
+            copy(plan, entity, now);
             if (stamp) {
                 entity.correlationId = correlationId;
             }
-            entity.updatedAt = now;
             if (!known) {
                 entity.persist();
                 lookups.add(entity);
             }
+        }
+        for (PlanBook.Notice approval : changes.approvals()) {
+            publishPlanStatus(approval.plan(), approval.type(), approval.detail(), approval.actor(), correlationId);
         }
         for (PlanBook.Publication publication : changes.publications()) {
             publishPlan(publication.plan(), publication.nodeIds(), correlationId);
@@ -268,14 +428,17 @@ public class PlanningService {
     /** The plans' own status events: SUPERSEDED, FAILED dependents. */
     private void notify(PlanBook.Changes changes, String correlationId) {
         for (PlanBook.Notice notice : changes.notices()) {
-            publishPlanStatus(notice.plan(), notice.type(), notice.detail(), correlationId);
+            publishPlanStatus(notice.plan(), notice.type(), notice.detail(), notice.actor(), correlationId);
         }
     }
 
     private PlanBook.Plan toPlan(PlanEntity e) {
+        PlanBook.Approval approval = e.approvalState == null ? null : new PlanBook.Approval(
+                "APPROVED".equals(e.approvalState), e.approvalRevision, e.approvalBy, e.approvalAt, e.approvalReason);
         return new PlanBook.Plan(e.planId, Route.valueOf(e.route), new Target(TargetKind.valueOf(e.targetKind), e.targetId),
                 parseCapabilities(e.capabilities), readMap(e.parameters), e.dependsOn, e.policyVersion, e.revision,
-                e.publishedRevision, e.state, e.executionState, e.executionSequence, e.executionDetail, e.members);
+                e.publishedRevision, e.state, e.executionState, e.executionSequence, e.executionDetail, e.members,
+                approval);
     }
 
     private void publishPlan(PlanBook.Plan plan, List<String> nodeIds, String correlationId) {
@@ -298,9 +461,10 @@ public class PlanningService {
         outbox.publish(Topics.STATUS, d.nodeId(), EventTypes.STATUS, event.eventId(), correlationId, event);
     }
 
-    private void publishPlanStatus(PlanBook.Plan plan, StatusType type, String detail, String correlationId) {
+    private void publishPlanStatus(PlanBook.Plan plan, StatusType type, String detail, String actor,
+            String correlationId) {
         StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), correlationId, Instant.now(), type, null,
-                plan.planId(), plan.route(), plan.target(), null, null, 0, detail, null);
+                plan.planId(), plan.route(), plan.target(), null, null, 0, detail, null, actor);
         outbox.publish(Topics.STATUS, plan.target().id(), EventTypes.STATUS, event.eventId(), correlationId, event);
     }
 

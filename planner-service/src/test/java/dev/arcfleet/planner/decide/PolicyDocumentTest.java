@@ -2,6 +2,7 @@ package dev.arcfleet.planner.decide;
 
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.DeviceClass;
+import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.planner.config.PolicyDocument;
 import dev.arcfleet.planner.config.PolicyException;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -27,6 +29,11 @@ class PolicyDocumentTest {
         assertThat(bundled.companionVm()).isEqualTo(seed.companionVm());
         assertThat(bundled.iotOperations()).isEqualTo(seed.iotOperations());
         assertThat(bundled.routeRules()).isEmpty();
+        assertThat(bundled.approvalRules()).singleElement().satisfies(r -> {
+            assertThat(r.name()).isEqualTo("auto-approve-all");
+            assertThat(r.approve()).isEqualTo(Policy.Approve.AUTO);
+            assertThat(r.matches(Route.COMPANION_VM, Facts.ubuntu().build())).isTrue();
+        });
         assertThat(bundled.version()).startsWith("seed-2026-11+").hasSize("seed-2026-11+".length() + 8);
     }
 
@@ -54,6 +61,58 @@ class PolicyDocumentTest {
         assertThat(rule.matches("ghent", java.util.Map.of("tier", "test"))).isFalse();
         assertThat(rule.denies(Route.DIRECT_AGENT)).isTrue();
         assertThat(rule.denies(Route.ARC_K8S)).isFalse();
+    }
+
+    @Test
+    void withoutAnApprovalSectionEveryPlanIsApprovedAutomatically() {
+        Policy p = PolicyDocument.parse("{\"version\":\"v1\"}");
+        assertThat(p.approvalRules()).containsExactly(Policy.AUTO_APPROVE_ALL);
+        assertThat(p.approvalFor(Route.ARC_K8S, Facts.talos().build())).isEqualTo(Policy.AUTO_APPROVE_ALL);
+        assertThat(Policy.defaults("x").approvalRules()).containsExactly(Policy.AUTO_APPROVE_ALL);
+    }
+
+    @Test
+    void readsApprovalRulesFirstMatchWinsAndNoMatchMeansManual() {
+        Policy p = PolicyDocument.parse("""
+                {"version":"v4","approval":{"rules":[
+                  {"name":"lab talos","match":{"site":"lab","osFamily":"talos","route":"ARC_K8S"},"approve":"AUTO"},
+                  {"name":"gateways by hand","match":{"deviceClass":"EDGE_GATEWAY"},"approve":"MANUAL"},
+                  {"name":"canary","match":{"labels":{"ring":"canary"}},"approve":"auto"}]}}""");
+        NodeFacts labTalos = Facts.talos().site("lab").build();
+        assertThat(p.approvalFor(Route.ARC_K8S, labTalos).name()).isEqualTo("lab talos");
+        assertThat(p.approvalFor(Route.IOT_OPERATIONS, labTalos)).isNull();
+        assertThat(p.approvalFor(Route.ARC_K8S, Facts.flatcar().site("lab").build())).isNull();
+        NodeFacts canaryGateway = Facts.flatcar().labels(Map.of("ring", "canary")).build();
+        assertThat(canaryGateway.deviceClass()).isNotEqualTo(DeviceClass.EDGE_GATEWAY);
+        assertThat(p.approvalFor(Route.ARC_K8S, canaryGateway).name()).isEqualTo("canary");
+        NodeFacts gateway = Facts.flatcar().deviceClass(DeviceClass.EDGE_GATEWAY).labels(Map.of("ring", "canary"))
+                .build();
+        assertThat(p.approvalFor(Route.IOT_OPERATIONS, gateway).approve()).isEqualTo(Policy.Approve.MANUAL);
+        assertThat(p.approvalFor(Route.COMPANION_VM, Facts.talos().build())).isNull();
+        assertThat(PolicyDocument.parse("{\"approval\":{\"rules\":[]}}").approvalRules()).isEmpty();
+    }
+
+    @Test
+    void reportsEveryBadApprovalRuleAtOnce() {
+        PolicyException e = catchThrowableOfType(PolicyException.class, () -> PolicyDocument.parse("""
+                {"approval":{"when":"now","rules":[
+                  {"match":{"site":"x"},"approve":"AUTO"},
+                  {"name":"a","match":{"route":"DIRECT_AGENT","colour":"red"},"approve":"SOMETIMES"},
+                  {"name":"a","match":{"deviceClass":"TOASTER","site":7},"approve":"MANUAL","why":"x"},
+                  {"name":"b"}]}}"""));
+        assertThat(e.errors()).hasSize(10)
+                .anySatisfy(m -> assertThat(m).startsWith("approval.when: unknown field"))
+                .anySatisfy(m -> assertThat(m).startsWith("approval.rules[0].name: required"))
+                .anySatisfy(m -> assertThat(m).startsWith("approval.rules[1].match.route: only executable"))
+                .anySatisfy(m -> assertThat(m).startsWith("approval.rules[1].match.colour: unknown field"))
+                .anySatisfy(m -> assertThat(m).startsWith("approval.rules[1].approve: 'SOMETIMES'"))
+                .anySatisfy(m -> assertThat(m).startsWith("approval.rules[2].name: 'a' names another rule"))
+                .anySatisfy(m -> assertThat(m).startsWith("approval.rules[2].match.deviceClass: 'TOASTER'"))
+                .anySatisfy(m -> assertThat(m).startsWith("approval.rules[2].match.site: must be a non-blank string"))
+                .anySatisfy(m -> assertThat(m).startsWith("approval.rules[2].why: unknown field"))
+                .anySatisfy(m -> assertThat(m).startsWith("approval.rules[3].approve: required"));
+        assertThat(catchThrowableOfType(PolicyException.class, () -> PolicyDocument.parse("{\"approval\":[]}"))
+                .errors()).containsExactly("approval: must be an object with a rules array");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.planner.decide.Facts;
+import dev.arcfleet.planner.decide.Policy;
 import dev.arcfleet.planner.plan.PlanBook.Changes;
 import dev.arcfleet.planner.plan.PlanBook.Plan;
 import org.junit.jupiter.api.Test;
@@ -218,9 +219,21 @@ class PlanBookTest {
         assertThat(first.plan(direct).state()).isEqualTo(PlanState.AWAITING_HANDOFF);
         assertThat(first.plan(direct).parameters()).containsEntry("nodeId", "db-01").containsEntry("hostname", "db-01")
                 .containsKey("resourceName");
-        // a kit took it (what HandoffService writes); the same content stays handed off
-        Plan handedOff = store.get(direct).withState(store.get(direct).revision(), PlanState.PUBLISHED);
+        // a kit took it; the same content stays handed off
+        Changes kit = PlanBook.handOff(store.get(direct), "in kit k1");
+        Plan handedOff = kit.plan(direct);
         store.put(direct, handedOff);
+        assertThat(handedOff.state()).isEqualTo(PlanState.PUBLISHED);
+        assertThat(handedOff.publishedRevision()).isEqualTo(handedOff.revision());
+        assertThat(handedOff.executionState()).isEqualTo("HANDED_OFF");
+        assertThat(handedOff.executionSequence()).isEqualTo(1);
+        assertThat(kit.publications()).isEmpty();
+        assertThat(kit.notices()).singleElement().satisfies(n -> {
+            assertThat(n.type()).isEqualTo(StatusType.HANDED_OFF);
+            assertThat(n.detail()).isEqualTo("in kit k1");
+        });
+        // a plan no longer awaiting a kit is not handed off twice
+        assertThat(PlanBook.handOff(handedOff, "in kit k2").plans()).isEmpty();
         assertThat(decide(Route.DIRECT_AGENT, node, facts, EXTENSIONS, MACHINE_IDENTITY).plan(direct).state())
                 .isEqualTo(PlanState.PUBLISHED);
 
@@ -260,6 +273,188 @@ class PlanBookTest {
         assertThat(PlanBook.withPlanIds(decision("db-01", Route.DIRECT_AGENT, db)).planId())
                 .isEqualTo(PlanIds.planId(Route.DIRECT_AGENT, db));
         assertThat(PlanBook.withPlanIds(decision("db-01", Route.BLOCKED, db)).planId()).isNull();
+    }
+
+    static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
+    static final Policy.ApprovalRule MANUAL_ALL = new Policy.ApprovalRule("manual", null, Map.of(), null, null, null,
+            Policy.Approve.MANUAL);
+    static final Policy.ApprovalRule AUTO_LAB = new Policy.ApprovalRule("lab", "lab", Map.of(), null, null, null,
+            Policy.Approve.AUTO);
+
+    @Test
+    void underAManualPolicyAnExecutablePlanAwaitsApprovalAndIsPublishedOnceApproved() {
+        Changes held = decide(List.of(MANUAL_ALL), Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY);
+
+        assertThat(held.publications()).isEmpty();
+        assertThat(held.plan(ARC).state()).isEqualTo(PlanState.AWAITING_APPROVAL);
+        assertThat(held.plan(ARC).publishedRevision()).isNull();
+        assertThat(held.approvals()).singleElement().satisfies(n -> {
+            assertThat(n.type()).isEqualTo(StatusType.AWAITING_APPROVAL);
+            assertThat(n.detail()).contains(held.plan(ARC).revision(), "'manual'");
+            assertThat(n.actor()).isNull();
+        });
+        // a second node with nothing new, and a replay: still held, reported once
+        Changes again = decide(List.of(MANUAL_ALL), Route.ARC_K8S, CLUSTER, node("ghent-line3/n2", "ghent"), POLICY);
+        assertThat(again.publications()).isEmpty();
+        assertThat(again.approvals()).isEmpty();
+        assertThat(store.get(ARC).state()).isEqualTo(PlanState.AWAITING_APPROVAL);
+
+        Changes approved = PlanBook.approve(store.get(ARC), "alice", NOW, null);
+        store(approved);
+
+        assertThat(approved.publications()).singleElement().satisfies(p -> {
+            assertThat(p.plan().state()).isEqualTo(PlanState.PUBLISHED);
+            assertThat(p.plan().publishedRevision()).isEqualTo(p.plan().revision());
+            assertThat(p.nodeIds()).isEmpty();
+        });
+        assertThat(approved.approvals()).singleElement().satisfies(n -> {
+            assertThat(n.type()).isEqualTo(StatusType.APPROVED);
+            assertThat(n.actor()).isEqualTo("alice");
+        });
+        assertThat(store.get(ARC).approval()).isEqualTo(new PlanBook.Approval(true, store.get(ARC).revision(), "alice",
+                NOW, null));
+        // approving again changes nothing
+        assertThat(PlanBook.approve(store.get(ARC), "bob", NOW, null).plans()).isEmpty();
+        // a replay keeps it approved and publishes nothing
+        Changes replay = decide(List.of(MANUAL_ALL), Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY);
+        assertThat(replay.publications()).isEmpty();
+        assertThat(replay.approvals()).isEmpty();
+        assertThat(replay.notices()).isEmpty();
+        assertThat(store.get(ARC).state()).isEqualTo(PlanState.PUBLISHED);
+    }
+
+    @Test
+    void aNewRevisionOfAnApprovedPlanAwaitsApprovalAgainUnlessARuleApprovesIt() {
+        decide(List.of(MANUAL_ALL), Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY);
+        store(PlanBook.approve(store.get(ARC), "alice", NOW, null));
+        String approvedRevision = store.get(ARC).revision();
+
+        Changes grown = decide(List.of(MANUAL_ALL), Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY,
+                GITOPS);
+        assertThat(grown.publications()).isEmpty();
+        assertThat(grown.plan(ARC).state()).isEqualTo(PlanState.AWAITING_APPROVAL);
+        assertThat(grown.plan(ARC).publishedRevision()).isEqualTo(approvedRevision);
+        assertThat(grown.approvals()).extracting(PlanBook.Notice::type).containsExactly(StatusType.AWAITING_APPROVAL);
+
+        // the same growth from a lab node: the lab rule approves it at once, recorded with its name
+        Changes lab = decide(List.of(AUTO_LAB, MANUAL_ALL), Route.ARC_K8S, CLUSTER, node("ghent-line3/n3", "lab"),
+                POLICY, GITOPS, DEFENDER);
+        assertThat(lab.publications()).singleElement().satisfies(p -> assertThat(p.plan().capabilities())
+                .contains(DEFENDER));
+        assertThat(lab.approvals()).singleElement().satisfies(n -> {
+            assertThat(n.type()).isEqualTo(StatusType.APPROVED);
+            assertThat(n.actor()).isEqualTo("rule:lab");
+        });
+        assertThat(store.get(ARC).approval().by()).isEqualTo("rule:lab");
+        assertThat(store.get(ARC).approval().at()).isEqualTo(NOW);
+    }
+
+    @Test
+    void aRejectedPlanIsNotPublishedUntilApprovedAgain() {
+        Target node = new Target(TargetKind.NODE, "ghent-line3/n1");
+        String vm = PlanIds.planId(Route.COMPANION_VM, node);
+        NodeFacts facts = node("ghent-line3/n1", "ghent");
+        decide(List.of(MANUAL_ALL), Route.COMPANION_VM, node, facts, EXTENSIONS);
+
+        Changes rejected = PlanBook.reject(store.get(vm), "alice", NOW, "change freeze");
+        store(rejected);
+        assertThat(rejected.plan(vm).state()).isEqualTo(PlanState.REJECTED);
+        assertThat(rejected.publications()).isEmpty();
+        assertThat(rejected.approvals()).singleElement().satisfies(n -> {
+            assertThat(n.type()).isEqualTo(StatusType.REJECTED);
+            assertThat(n.actor()).isEqualTo("alice");
+            assertThat(n.detail()).contains("change freeze");
+        });
+        assertThat(store.get(vm).approval()).isEqualTo(new PlanBook.Approval(false, store.get(vm).revision(), "alice",
+                NOW, "change freeze"));
+        assertThat(PlanBook.reject(store.get(vm), "bob", NOW, "again").plans()).isEmpty();
+        // a replay, even under a policy approving everything, keeps the rejection of this revision
+        Changes replay = decide(List.of(Policy.AUTO_APPROVE_ALL), Route.COMPANION_VM, node, facts, EXTENSIONS);
+        assertThat(replay.publications()).isEmpty();
+        assertThat(replay.approvals()).isEmpty();
+        assertThat(replay.notices()).isEmpty();
+        assertThat(store.get(vm).state()).isEqualTo(PlanState.REJECTED);
+
+        Changes approved = PlanBook.approve(store.get(vm), "bob", NOW.plusSeconds(60), null);
+        assertThat(approved.publications()).singleElement().satisfies(p -> {
+            assertThat(p.plan().planId()).isEqualTo(vm);
+            assertThat(p.nodeIds()).containsExactly("ghent-line3/n1");
+        });
+        assertThat(approved.plan(vm).approval().by()).isEqualTo("bob");
+    }
+
+    @Test
+    void anApprovedIotPlanStillWaitsForItsClustersArcPlan() {
+        decide(List.of(MANUAL_ALL), Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-07", "ghent"), EDGE_DATA);
+        assertThat(store.get(ARC).state()).isEqualTo(PlanState.AWAITING_APPROVAL);
+        assertThat(store.get(IOT).state()).isEqualTo(PlanState.AWAITING_APPROVAL);
+
+        Changes iot = PlanBook.approve(store.get(IOT), "alice", NOW, store.get(ARC));
+        store(iot);
+        assertThat(iot.publications()).isEmpty();
+        assertThat(store.get(IOT).state()).isEqualTo(PlanState.WAITING);
+        assertThat(iot.approvals()).singleElement().satisfies(n -> assertThat(n.detail()).contains("waits for plan " + ARC));
+        // the Arc plan succeeding does nothing to a plan still awaiting approval; approved, it goes out
+        Changes arc = PlanBook.approve(store.get(ARC), "alice", NOW, null);
+        store(arc);
+        assertThat(arc.publications()).extracting(p -> p.plan().planId()).containsExactly(ARC);
+        assertThat(status(ARC, StatusType.SUCCEEDED, 4, "connected").publications())
+                .extracting(p -> p.plan().planId()).containsExactly(IOT);
+        // an approved plan still waiting can be rejected; then even its dependency's success does not release it
+        decide(List.of(MANUAL_ALL), Route.IOT_OPERATIONS, new Target(TargetKind.CLUSTER, "linz"),
+                Facts.flatcar().id("linz/gw-1").site("linz").cluster("linz", "k3s").build(), EDGE_DATA);
+        String linzArc = PlanIds.planId(Route.ARC_K8S, new Target(TargetKind.CLUSTER, "linz"));
+        String linzIot = PlanIds.planId(Route.IOT_OPERATIONS, new Target(TargetKind.CLUSTER, "linz"));
+        store(PlanBook.approve(store.get(linzIot), "alice", NOW, store.get(linzArc)));
+        store(PlanBook.reject(store.get(linzIot), "bob", NOW, "not this quarter"));
+        store(PlanBook.approve(store.get(linzArc), "alice", NOW, null));
+        assertThat(status(linzArc, StatusType.SUCCEEDED, 2, "connected").publications()).isEmpty();
+        assertThat(store.get(linzIot).state()).isEqualTo(PlanState.REJECTED);
+    }
+
+    @Test
+    void aDirectAgentPlanNeedsNoApproval() {
+        Target node = new Target(TargetKind.NODE, "db-01");
+        String direct = PlanIds.planId(Route.DIRECT_AGENT, node);
+        Changes first = decide(List.of(MANUAL_ALL), Route.DIRECT_AGENT, node, Facts.ubuntu().id("db-01").build(),
+                EXTENSIONS);
+        assertThat(first.plan(direct).state()).isEqualTo(PlanState.AWAITING_HANDOFF);
+        assertThat(first.approvals()).isEmpty();
+        assertThat(PlanBook.approvable(first.plan(direct))).isFalse();
+        assertThat(PlanBook.rejectable(first.plan(direct))).isFalse();
+    }
+
+    @Test
+    void aSelectorSelectsByRouteSiteClusterAndTheLabelsOfAPlansNodes() {
+        decide(List.of(MANUAL_ALL), Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY);
+        Plan arc = store.get(ARC);
+        Map<String, String> prod = Map.of("tier", "prod", "zone", "a");
+
+        assertThat(new PlanBook.Selector("ghent", null, null, null).selects(arc, List.of())).isTrue();
+        assertThat(new PlanBook.Selector("lyon", null, null, null).selects(arc, List.of())).isFalse();
+        assertThat(new PlanBook.Selector(null, Route.ARC_K8S, null, java.util.Set.of("ghent-line3")).selects(arc,
+                List.of())).isTrue();
+        assertThat(new PlanBook.Selector(null, Route.COMPANION_VM, null, null).selects(arc, List.of())).isFalse();
+        assertThat(new PlanBook.Selector(null, null, null, java.util.Set.of("linz")).selects(arc, List.of())).isFalse();
+        assertThat(new PlanBook.Selector(null, null, Map.of("tier", "prod"), null).selects(arc,
+                List.of(Map.of(), prod))).isTrue();
+        assertThat(new PlanBook.Selector(null, null, Map.of("tier", "prod", "zone", "b"), null).selects(arc,
+                List.of(prod))).isFalse();
+        assertThat(new PlanBook.Selector(null, null, Map.of("tier", "prod"), null).selects(arc, List.of())).isFalse();
+        assertThat(new PlanBook.Selector(null, null, Map.of(), java.util.Set.of()).empty()).isTrue();
+    }
+
+    private void store(Changes changes) {
+        changes.plans().forEach(p -> store.put(p.planId(), p));
+    }
+
+    private Changes decide(List<Policy.ApprovalRule> rules, Route route, Target target, NodeFacts facts,
+            Capability... provided) {
+        Decision decision = decision(facts.nodeId(), route, target, provided);
+        Changes changes = PlanBook.decide(decision, facts, nodePlans.get(facts.nodeId()), Map.copyOf(store), rules, NOW);
+        store(changes);
+        nodePlans.put(facts.nodeId(), changes.decision().planId());
+        return changes;
     }
 
     private Changes decide(Route route, Target target, NodeFacts facts, Capability... provided) {

@@ -14,6 +14,7 @@ import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -26,7 +27,6 @@ import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,16 +75,13 @@ class ApprovalFlowTest {
         }
     }
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
     KafkaCompanion kafka;
     ConsumerTask<String, String> plans;
     ConsumerTask<String, String> status;
 
     @BeforeEach
     void connect() {
-        kafka = new KafkaCompanion(bootstrap);
+        kafka = ServiceKafkaTest.companion();
         plans = kafka.consumeStrings().fromTopics(Topics.PLANS_ARC_K8S, Topics.PLANS_COMPANION_VM,
                 Topics.PLANS_IOT_OPERATIONS);
         status = kafka.consumeStrings().fromTopics(Topics.STATUS);

@@ -3,7 +3,10 @@ package dev.arcfleet.contracts;
 /**
  * What a status event says. {@code HANDED_OFF}: a DIRECT_AGENT plan was put in a site's hand-off kit (the site runs the
  * agent's own at-scale onboarding; the system does not carry it out), recorded with who made the kit and when.
+ * {@code OFFBOARDING}, {@code OFFBOARDED} and {@code OFFBOARD_FAILED} are an offboarding execution's STARTED, SUCCEEDED
+ * and FAILED; its steps report STEP_SUCCEEDED and RETRYING like onboarding's.
  */
 public enum StatusType {
-    PLANNED, BLOCKED, STARTED, STEP_SUCCEEDED, RETRYING, SUCCEEDED, FAILED, SUPERSEDED, HANDED_OFF
+    PLANNED, BLOCKED, STARTED, STEP_SUCCEEDED, RETRYING, SUCCEEDED, FAILED, SUPERSEDED, HANDED_OFF,
+    OFFBOARDING, OFFBOARDED, OFFBOARD_FAILED
 }

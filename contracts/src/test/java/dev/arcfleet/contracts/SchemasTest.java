@@ -2,12 +2,15 @@ package dev.arcfleet.contracts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,5 +34,42 @@ class SchemasTest {
         String[] components = Arrays.stream(Class.forName(recordClass).getRecordComponents())
                 .map(RecordComponent::getName).toArray(String[]::new);
         assertThat(properties.fieldNames()).toIterable().containsExactlyInAnyOrder(components);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "status-event.v1.schema.json, type, dev.arcfleet.contracts.StatusType",
+            "onboarding-plan.v1.schema.json, action, dev.arcfleet.contracts.PlanAction"
+    })
+    void schemaListsEveryValueOfAnEnumField(String schema, String field, String enumClass) throws Exception {
+        JsonNode values;
+        try (InputStream in = getClass().getResourceAsStream("/schemas/" + schema)) {
+            values = new ObjectMapper().readTree(in).get("properties").get(field).get("enum");
+        }
+        String[] constants = Arrays.stream(Class.forName(enumClass).getEnumConstants()).map(String::valueOf)
+                .toArray(String[]::new);
+        List<String> listed = new ArrayList<>();
+        values.forEach(v -> {
+            if (!v.isNull()) {
+                listed.add(v.asText());
+            }
+        });
+        assertThat(listed).containsExactlyInAnyOrder(constants);
+    }
+
+    @Test
+    void aPlanWithoutAnActionOnboardsAndItsOffboardingKeepsPlanIdAndTarget() throws Exception {
+        ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
+        OnboardingPlan old = mapper.readValue("{\"eventId\":\"e1\",\"planId\":\"p1\",\"revision\":\"r1\","
+                + "\"route\":\"ARC_K8S\",\"target\":{\"kind\":\"CLUSTER\",\"id\":\"c1\"}}", OnboardingPlan.class);
+        assertThat(old.action()).isNull();
+        assertThat(old.offboarding()).isFalse();
+        OnboardingPlan off = old.toOffboard("e2", "r1-offboard", null);
+        assertThat(off.offboarding()).isTrue();
+        assertThat(off.planId()).isEqualTo("p1");
+        assertThat(off.target()).isEqualTo(old.target());
+        String json = mapper.writeValueAsString(off);
+        assertThat(json).contains("\"action\":\"OFFBOARD\"").doesNotContain("\"offboarding\"");
+        assertThat(mapper.readValue(json, OnboardingPlan.class)).isEqualTo(off);
     }
 }

@@ -307,7 +307,16 @@ public class LiveApplier implements StepApplier {
                 return pending;
             }
         }
-        for (ArmResource member : arm.list(request.resourceId(), request.apiVersion())) {
+        List<ArmResource> members;
+        try {
+            members = arm.list(request.resourceId(), request.apiVersion());
+        } catch (ArmException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            members = List.of(); // the parent is gone, and its children with it
+        }
+        for (ArmResource member : members) {
             StepContext fresh = operation != null && operation.equals(RESERVED + member.id()) ? context
                     : new StepContext(context.plan(), context.step(), context.attempt(), context.stepStartedAt(), null);
             StepOutcome pending = delete(fresh, member.id(), request.apiVersion(), record);

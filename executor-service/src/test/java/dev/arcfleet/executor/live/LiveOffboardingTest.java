@@ -205,6 +205,16 @@ class LiveOffboardingTest {
         assertThat(fleet.simulator().vmStarts(vm)).isEqualTo(1);
         assertOneOnboardingThenOneOffboarding(plan.planId());
         assertThat(executionView(plan.planId()).getString("action")).isEqualTo("OFFBOARD");
+
+        // offboarded again: the machine is gone (its extensions list is 404), nothing is written to Azure or the cluster
+        int requestsAgain = arm.requests().size();
+        int clusterWrites = fleet.clusters().writes("off-vm");
+        send(Topics.PLANS_COMPANION_VM, plan.toOffboard(UUID.randomUUID().toString(), "r2-offboard", Instant.now()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> executionView(plan.planId()).getList("revisions").size() == 3
+                && "SUCCEEDED".equals(executionView(plan.planId()).getString("state")));
+        assertThat(arm.requests().subList(requestsAgain, arm.requests().size()))
+                .filteredOn(r -> r.path().contains(vm)).isNotEmpty().allMatch(r -> "GET".equals(r.method()));
+        assertThat(fleet.clusters().writes("off-vm")).isEqualTo(clusterWrites);
     }
 
     @Test

@@ -463,6 +463,13 @@ public final class ArmEmulator implements AutoCloseable {
             return error(400, "NoRegisteredProviderFound", "No registered resource provider found for API version '"
                     + apiVersion + "' for type '" + type + "'.");
         }
+        if (!collectionPath.matches("(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/[^/]+/[^/]+$")) {
+            // a resource's children: ARM answers 404 when the resource itself is not there
+            Answer missingParent = missingParent(collectionPath + "/x");
+            if (missingParent != null) {
+                return missingParent;
+            }
+        }
         String prefix = key(collectionPath) + "/";
         List<String> ids = resources.keySet().stream().filter(k -> k.startsWith(prefix)
                 && k.indexOf('/', prefix.length()) < 0).sorted().toList();

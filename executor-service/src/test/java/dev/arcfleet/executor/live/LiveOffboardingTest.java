@@ -286,6 +286,45 @@ class LiveOffboardingTest {
         }
     }
 
+    /**
+     * An onboarding that keeps retrying when its offboarding arrives is ended (SUPERSEDED, nothing more of it runs) and
+     * the offboarding removes what it had made.
+     */
+    @Test
+    void anOffboardingSupersedesAnOnboardingStillUnderWay() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        String cc = fleet.connectedClusterId("off-stuck");
+        arm.failNext("PUT", "connectedClusters/off-stuck$", 503, 1000);
+        try {
+            OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "off-stuck", List.of(Capability.GITOPS));
+            send(Topics.PLANS_ARC_K8S, plan);
+            await().atMost(Duration.ofSeconds(30)).until(() -> types(plan.planId()).contains(StatusType.RETRYING));
+
+            send(Topics.PLANS_ARC_K8S, plan.toOffboard(UUID.randomUUID().toString(), "r1-offboard", Instant.now()));
+            JsonPath view = awaitFinished(plan.planId(), "OFFBOARD");
+            assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
+            StatusEvent superseded = events(plan.planId()).stream().filter(e -> e.type() == StatusType.SUPERSEDED)
+                    .findFirst().orElseThrow();
+            assertThat(superseded.step()).isEqualTo("put-connected-cluster");
+            assertThat(superseded.detail()).contains("superseded by the offboard of revision r1-offboard");
+            List<StatusType> types = types(plan.planId());
+            assertThat(types.subList(types.indexOf(StatusType.SUPERSEDED), types.size()))
+                    .doesNotContain(StatusType.RETRYING, StatusType.SUCCEEDED, StatusType.FAILED)
+                    .endsWith(StatusType.OFFBOARDED);
+            int putsAfter = arm.puts(cc);
+            assertThat(arm.resource(cc)).isEmpty();
+            KubernetesClient cluster = fleet.clusters().client("off-stuck");
+            assertThat(cluster.namespaces().withName("azure-arc").get()).isNull();
+            assertThat(cluster.namespaces().withName("azure-arc-release").get()).isNull();
+            // the superseded onboarding stays ended: no PUT of the connected cluster after it
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> arm.puts(cc) == putsAfter);
+            assertThat(RestAssured.get("/api/v1/executions/" + plan.planId()).jsonPath().getList("revisions"))
+                    .containsExactly("r1-offboard", "r1");
+        } finally {
+            arm.clearFaults("connectedClusters/off-stuck$");
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private String operationOf(String planId, String step) {

@@ -258,11 +258,16 @@ public class LiveApplier implements StepApplier {
     private StepOutcome delete(StepContext context, String resourceId, String apiVersion, List<Map<String, Object>> record) {
         String operation = context.operation();
         boolean sent = false;
+        Duration elapsed = Duration.between(context.stepStartedAt() == null ? Instant.now() : context.stepStartedAt(),
+                Instant.now());
+        String tooLong = resourceId + " is not gone after " + elapsed.toMinutes() + " min; see the resource's activity"
+                + " log in Azure, then retry the execution";
         if (operation != null && operation.startsWith(resourceId + " ")) {
             sent = true;
             ArmOperation status = arm.operation(operation.substring(resourceId.length() + 1));
             if (!status.finished()) {
-                return StepOutcome.waitingOn(operation, resourceId + ": delete " + status.status(), poll);
+                return elapsed.compareTo(PROVISIONING_TIMEOUT) > 0 ? StepOutcome.failed(tooLong)
+                        : StepOutcome.waitingOn(operation, resourceId + ": delete " + status.status(), poll);
             }
             if (status.failed()) {
                 return StepOutcome.failed("DELETE " + resourceId + " ended " + status.status()
@@ -277,7 +282,8 @@ public class LiveApplier implements StepApplier {
         }
         if ("Deleting".equalsIgnoreCase(current.get().provisioningState())) {
             // someone's DELETE (ours, before a restart lost its operation) is under way: wait for the resource to go
-            return StepOutcome.waitingOn(sent ? operation : null, resourceId + " is Deleting", poll);
+            return elapsed.compareTo(PROVISIONING_TIMEOUT) > 0 ? StepOutcome.failed(tooLong)
+                    : StepOutcome.waitingOn(sent ? operation : null, resourceId + " is Deleting", poll);
         }
         String reservation = RESERVED + resourceId;
         if (!reservation.equals(operation)) {

@@ -6,8 +6,10 @@ package dev.arcfleet.contracts;
  * {@code AWAITING_APPROVAL}, {@code APPROVED} and {@code REJECTED}: the planner's approval of an executable plan's
  * revision (no executor sees a revision before it is approved); the event's {@code actor} says who approved or
  * rejected it ({@code rule:<name>} for a policy approval rule).
+ * {@code OFFBOARDING}, {@code OFFBOARDED} and {@code OFFBOARD_FAILED} are an offboarding execution's STARTED, SUCCEEDED
+ * and FAILED; its steps report STEP_SUCCEEDED and RETRYING like onboarding's.
  */
 public enum StatusType {
     PLANNED, BLOCKED, STARTED, STEP_SUCCEEDED, RETRYING, SUCCEEDED, FAILED, SUPERSEDED, HANDED_OFF,
-    AWAITING_APPROVAL, APPROVED, REJECTED
+    AWAITING_APPROVAL, APPROVED, REJECTED, OFFBOARDING, OFFBOARDED, OFFBOARD_FAILED
 }

@@ -8,7 +8,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,14 +36,25 @@ class SchemasTest {
         assertThat(properties.fieldNames()).toIterable().containsExactlyInAnyOrder(components);
     }
 
-    @Test
-    void theStatusEventSchemaListsEveryStatusType() throws Exception {
-        JsonNode types;
-        try (InputStream in = getClass().getResourceAsStream("/schemas/status-event.v1.schema.json")) {
-            types = new ObjectMapper().readTree(in).get("properties").get("type").get("enum");
+    @ParameterizedTest
+    @CsvSource({
+            "status-event.v1.schema.json, type, dev.arcfleet.contracts.StatusType",
+            "onboarding-plan.v1.schema.json, action, dev.arcfleet.contracts.PlanAction"
+    })
+    void schemaListsEveryValueOfAnEnumField(String schema, String field, String enumClass) throws Exception {
+        JsonNode values;
+        try (InputStream in = getClass().getResourceAsStream("/schemas/" + schema)) {
+            values = new ObjectMapper().readTree(in).get("properties").get(field).get("enum");
         }
-        assertThat(types).extracting(JsonNode::asText)
-                .containsExactlyInAnyOrder(Arrays.stream(StatusType.values()).map(Enum::name).toArray(String[]::new));
+        String[] constants = Arrays.stream(Class.forName(enumClass).getEnumConstants()).map(String::valueOf)
+                .toArray(String[]::new);
+        List<String> listed = new ArrayList<>();
+        values.forEach(v -> {
+            if (!v.isNull()) {
+                listed.add(v.asText());
+            }
+        });
+        assertThat(listed).containsExactlyInAnyOrder(constants);
     }
 
     @Test
@@ -55,5 +68,21 @@ class SchemasTest {
         StatusEvent approved = new StatusEvent("e2", null, null,
                 StatusType.APPROVED, null, "p1", Route.ARC_K8S, null, null, null, 0, "approved", null, "alice");
         assertThat(json.readValue(json.writeValueAsString(approved), StatusEvent.class)).isEqualTo(approved);
+    }
+
+    @Test
+    void aPlanWithoutAnActionOnboardsAndItsOffboardingKeepsPlanIdAndTarget() throws Exception {
+        ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
+        OnboardingPlan old = mapper.readValue("{\"eventId\":\"e1\",\"planId\":\"p1\",\"revision\":\"r1\","
+                + "\"route\":\"ARC_K8S\",\"target\":{\"kind\":\"CLUSTER\",\"id\":\"c1\"}}", OnboardingPlan.class);
+        assertThat(old.action()).isNull();
+        assertThat(old.offboarding()).isFalse();
+        OnboardingPlan off = old.toOffboard("e2", "r1-offboard", null);
+        assertThat(off.offboarding()).isTrue();
+        assertThat(off.planId()).isEqualTo("p1");
+        assertThat(off.target()).isEqualTo(old.target());
+        String json = mapper.writeValueAsString(off);
+        assertThat(json).contains("\"action\":\"OFFBOARD\"").doesNotContain("\"offboarding\"");
+        assertThat(mapper.readValue(json, OnboardingPlan.class)).isEqualTo(off);
     }
 }

@@ -88,6 +88,42 @@ class DryRunExecutionTest extends ServiceKafkaTest {
     }
 
     @Test
+    void anOffboardingPlanShowsItsDeletesAsLiveWouldSendThemAndReportsOffboarded() throws Exception {
+        String cluster = "retired-" + UUID.randomUUID().toString().substring(0, 8);
+        OnboardingPlan plan = plan(Route.ARC_K8S, new Target(TargetKind.CLUSTER, cluster), List.of(Capability.GITOPS));
+        ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS);
+        send(Topics.PLANS_ARC_K8S, plan);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/v1/executions/" + plan.planId())
+                .then().statusCode(200).body("state", equalTo("SUCCEEDED")));
+
+        OnboardingPlan off = plan.toOffboard(UUID.randomUUID().toString(), "r1-offboard", Instant.now());
+        send(Topics.PLANS_ARC_K8S, off);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/v1/executions/" + plan.planId())
+                .then().statusCode(200).body("action", equalTo("OFFBOARD")).body("state", equalTo("SUCCEEDED")));
+        var view = RestAssured.get("/api/v1/executions/" + plan.planId()).then().extract().jsonPath();
+        assertThat(view.getList("revisions", String.class)).containsExactly("r1-offboard", "r1");
+        assertThat(view.getList("steps.name", String.class)).containsExactly("require-agents-of-this-cluster",
+                "delete-extension-flux", "delete-connected-cluster", "uninstall-arc-agents", "await-agents-uninstalled",
+                "revoke-uninstaller-rights", "delete-agent-namespaces");
+        String cc = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/arc-fleet/providers/"
+                + "Microsoft.Kubernetes/connectedClusters/" + cluster;
+        assertThat(view.getString("steps[0].record.ifConnectedHere.configMap")).isEqualTo("azure-arc/azure-clusterconfig");
+        assertThat(view.getString("steps[1].record.arm[0].method")).isEqualTo("DELETE");
+        assertThat(view.getString("steps[1].record.arm[0].resourceId"))
+                .isEqualTo(cc + "/providers/Microsoft.KubernetesConfiguration/extensions/flux");
+        assertThat(view.getString("steps[1].record.arm[0].apiVersion")).isEqualTo("2023-05-01");
+        assertThat(view.getString("steps[2].record.arm[0].method")).isEqualTo("DELETE");
+        assertThat(view.getString("steps[2].record.arm[0].resourceId")).isEqualTo(cc);
+        assertThat(view.getString("steps[2].record.arm[0].apiVersion")).isEqualTo("2026-03-01");
+        assertThat(view.getString("steps[6].record.kubernetesActions")).isEqualTo("[DELETE, DELETE]");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(statusTypes(status, plan.planId()))
+                .containsSubsequence(StatusType.STARTED, StatusType.SUCCEEDED, StatusType.OFFBOARDING,
+                        StatusType.OFFBOARDED).endsWith(StatusType.OFFBOARDED));
+        status.close();
+    }
+
+    @Test
     void aPlanDeliveredTwiceExecutesOnce() throws Exception {
         String node = "lyon/talos-worker-" + UUID.randomUUID().toString().substring(0, 8);
         OnboardingPlan plan = plan(Route.COMPANION_VM, new Target(TargetKind.NODE, node), List.of(Capability.EXTENSIONS));

@@ -16,7 +16,9 @@ import java.util.Map;
 /**
  * {@code executor.mode=dry-run}: records the exact ARM requests (method, resource id, api-version, body) and
  * Kubernetes objects a step would apply (with what it would do to each where that is not a plain apply: create only,
- * replace, delete), with Secret data redacted, and the guard that would skip or refuse the step, and succeeds.
+ * replace, delete), with Secret data redacted, and the guard that would skip or refuse the step, and succeeds. An ARM
+ * DELETE is recorded as live sends it (method, resource id, api-version); live sends it only while the resource is
+ * there.
  */
 public class DryRunApplier implements StepApplier {
     static final String REDACTED = "<redacted>";
@@ -40,7 +42,12 @@ public class DryRunApplier implements StepApplier {
         if (step.kube().stream().anyMatch(k -> k.action() != KubeAction.APPLY)) {
             record.put("kubernetesActions", step.kube().stream().map(k -> k.action().name()).toList());
         }
-        if (step.guard() != null) {
+        if (step.guard() != null && step.guardMode() == StepSpec.GuardMode.IF_CONNECTED_HERE) {
+            record.put("ifConnectedHere", Map.of("configMap", ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
+                    "resourceId", step.guard().resourceId(),
+                    "rule", "runs where the cluster's agents belong to this resource; skipped where it has none;"
+                            + " fails where they belong to another"));
+        } else if (step.guard() != null) {
             record.put("unlessConnected", Map.of("configMap", ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
                     "resourceId", step.guard().resourceId(),
                     "rule", "skipped where the cluster's agents belong to this resource; fails where they belong to another"));

@@ -23,6 +23,7 @@ import dev.arcfleet.executor.route.KubeObject;
 import dev.arcfleet.executor.route.PlaceholderNotReady;
 import dev.arcfleet.executor.route.Placeholders;
 import dev.arcfleet.executor.route.RoutePlaceholders;
+import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.executor.route.StepValues;
 import dev.arcfleet.executor.route.WaitFor;
 import dev.arcfleet.support.kube.ClusterAccessException;
@@ -116,21 +117,36 @@ public class LiveApplier implements StepApplier {
         }
         ArcConnection guard = context.step().guard();
         if (guard != null) {
-            ArcConnection.Verdict verdict = guard.judge(clusterConfig(clusters.forCluster(context.clusterId())));
+            boolean offboarding = context.step().guardMode() == StepSpec.GuardMode.IF_CONNECTED_HERE;
+            Map<String, String> agents = clusterConfig(clusters.forCluster(context.clusterId()));
+            ArcConnection.Verdict verdict = offboarding ? guard.judgeOffboarding(agents) : guard.judge(agents);
             switch (verdict.state()) {
                 case THIS_RESOURCE -> {
-                    return StepOutcome.succeeded("skipped: " + verdict.detail(), json(Map.of("mode", ExecutorMode.LIVE.value(),
-                            "actions", List.of(Map.of("guard", ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
-                                    "result", "SKIPPED (already connected to this resource)")))));
+                    if (!offboarding) {
+                        return skipped(verdict.detail(), "SKIPPED (already connected to this resource)");
+                    }
                 }
                 case OTHER_RESOURCE -> {
                     return StepOutcome.failed(verdict.detail());
                 }
-                default -> {
+                case NOT_CONNECTED -> {
+                    if (offboarding) {
+                        return skipped("no Arc agents in the cluster (" + ArcConnection.NAMESPACE + "/"
+                                + ArcConnection.CONFIG_MAP + " is absent): nothing to remove", "SKIPPED (no agents)");
+                    }
                 }
             }
         }
         for (ArmRequest request : context.step().arm()) {
+            if (request.deletes()) {
+                StepOutcome pending = ArmRequest.DELETE_EACH.equals(request.method())
+                        ? deleteEach(context, request, record) : delete(context, request.resourceId(), request.apiVersion(),
+                                record);
+                if (pending != null) {
+                    return pending;
+                }
+                continue;
+            }
             String operation = context.operation();
             boolean wasUpdate = false;
             if (operation != null && operation.startsWith(request.resourceId() + " ")) {
@@ -206,6 +222,12 @@ public class LiveApplier implements StepApplier {
             Object value = waitFor.kubernetes() ? kubeProperty(client, waitFor) : armProperty(waitFor);
             if (value == ABSENT && waitFor.absentIsDone()) {
                 record.add(Map.of("waitFor", waitFor.resource(), "result", "absent"));
+            } else if (waitFor.expectedValue() == null) {
+                if (elapsed.compareTo(waitFor.timeout()) > 0) {
+                    return StepOutcome.failed(waitFor.resource() + " is still there after " + elapsed.toSeconds() + " s"
+                            + (waitFor.hint() == null ? "" : "; " + waitFor.hint()));
+                }
+                return StepOutcome.waiting(waitFor.resource() + " is still there, waiting for it to be gone", poll);
             } else if (value == ABSENT || value == null || !waitFor.expectedValue().equalsIgnoreCase(String.valueOf(value))) {
                 String now = value == ABSENT ? "absent" : String.valueOf(value);
                 if (elapsed.compareTo(waitFor.timeout()) > 0) {
@@ -220,6 +242,98 @@ public class LiveApplier implements StepApplier {
             }
         }
         return StepOutcome.succeeded(summary(record), json(Map.of("mode", ExecutorMode.LIVE.value(), "actions", record)));
+    }
+
+    private StepOutcome skipped(String detail, String result) {
+        return StepOutcome.succeeded("skipped: " + detail, json(Map.of("mode", ExecutorMode.LIVE.value(),
+                "actions", List.of(Map.of("guard", ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
+                        "result", result)))));
+    }
+
+    /**
+     * Makes sure one ARM resource is gone: a GET first (absent is done, and nothing is written), a DELETE within the
+     * write budget, then its long-running operation polled (remembered with the step, so a restart polls it instead of
+     * sending the DELETE again) until the resource is gone. Null when it is gone; else the outcome to return now.
+     */
+    private StepOutcome delete(StepContext context, String resourceId, String apiVersion, List<Map<String, Object>> record) {
+        String operation = context.operation();
+        boolean sent = false;
+        Duration elapsed = Duration.between(context.stepStartedAt() == null ? Instant.now() : context.stepStartedAt(),
+                Instant.now());
+        String tooLong = resourceId + " is not gone after " + elapsed.toMinutes() + " min; see the resource's activity"
+                + " log in Azure, then retry the execution";
+        if (operation != null && operation.startsWith(resourceId + " ")) {
+            sent = true;
+            ArmOperation status = arm.operation(operation.substring(resourceId.length() + 1));
+            if (!status.finished()) {
+                return elapsed.compareTo(PROVISIONING_TIMEOUT) > 0 ? StepOutcome.failed(tooLong)
+                        : StepOutcome.waitingOn(operation, resourceId + ": delete " + status.status(), poll);
+            }
+            if (status.failed()) {
+                return StepOutcome.failed("DELETE " + resourceId + " ended " + status.status()
+                        + (status.error() == null ? "" : " (" + status.error() + ")")
+                        + "; see the resource's activity log in Azure, then retry the execution");
+            }
+        }
+        Optional<ArmResource> current = arm.get(resourceId, apiVersion);
+        if (current.isEmpty()) {
+            record.add(Map.of("arm", resourceId, "result", sent ? "deleted" : "absent"));
+            return null;
+        }
+        if ("Deleting".equalsIgnoreCase(current.get().provisioningState())) {
+            // someone's DELETE (ours, before a restart lost its operation) is under way: wait for the resource to go
+            return elapsed.compareTo(PROVISIONING_TIMEOUT) > 0 ? StepOutcome.failed(tooLong)
+                    : StepOutcome.waitingOn(sent ? operation : null, resourceId + " is Deleting", poll);
+        }
+        String reservation = RESERVED + resourceId;
+        if (!reservation.equals(operation)) {
+            Duration wait = writes.reserve(subscriptionId);
+            if (!wait.isZero()) {
+                return StepOutcome.waitingOn(reservation, "write slot reserved in " + wait.toMillis()
+                        + " ms (the subscription's ARM write budget)", wait);
+            }
+        }
+        ArmAccepted accepted = arm.delete(resourceId, apiVersion);
+        if (accepted.operationUrl() == null) {
+            record.add(Map.of("arm", resourceId, "result", accepted.status() == 404 ? "absent" : "deleted"));
+            return null;
+        }
+        return StepOutcome.waitingOn(resourceId + " " + accepted.operationUrl(), "DELETE " + resourceId + " answered "
+                + accepted.status() + "; deleting", poll);
+    }
+
+    /** Lists the collection and makes sure each resource in it is gone, one at a time (see {@link #delete}). */
+    private StepOutcome deleteEach(StepContext context, ArmRequest request, List<Map<String, Object>> record) {
+        String operation = context.operation();
+        if (operation != null && !operation.startsWith(RESERVED)) {
+            // a DELETE under way in this collection: finish it first
+            String resourceId = operation.substring(0, operation.indexOf(' '));
+            StepOutcome pending = delete(context, resourceId, request.apiVersion(), record);
+            if (pending != null) {
+                return pending;
+            }
+        }
+        List<ArmResource> members;
+        try {
+            members = arm.list(request.resourceId(), request.apiVersion());
+        } catch (ArmException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            members = List.of(); // the parent is gone, and its children with it
+        }
+        for (ArmResource member : members) {
+            StepContext fresh = operation != null && operation.equals(RESERVED + member.id()) ? context
+                    : new StepContext(context.plan(), context.step(), context.attempt(), context.stepStartedAt(), null);
+            StepOutcome pending = delete(fresh, member.id(), request.apiVersion(), record);
+            if (pending != null) {
+                return pending;
+            }
+        }
+        if (record.stream().noneMatch(r -> String.valueOf(r.get("arm")).startsWith(request.resourceId() + "/"))) {
+            record.add(Map.of("arm", request.resourceId(), "result", "empty"));
+        }
+        return null;
     }
 
     /** The data of the Arc agents' {@code azure-arc/azure-clusterconfig} ConfigMap, or null when there is none. */

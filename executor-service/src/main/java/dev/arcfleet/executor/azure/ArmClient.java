@@ -12,6 +12,12 @@ public interface ArmClient {
     ArmAccepted put(String resourceId, String apiVersion, Map<String, Object> body);
 
     /**
+     * Sends a DELETE of the resource: 200 or 204 is done ({@link ArmAccepted#done()}), 202 is a long-running operation
+     * to poll at its {@code Azure-AsyncOperation} or {@code Location} (only on the ARM endpoint); 404 is done too.
+     */
+    ArmAccepted delete(String resourceId, String apiVersion);
+
+    /**
      * Lists a resource group's resources of one type ({@code GET {group}/providers/{namespace}/{type}}), following
      * {@code nextLink} pages, which must stay on the ARM endpoint (a link elsewhere is refused: the token goes only to ARM).
      */

@@ -125,6 +125,38 @@ public class SdkArmClient implements ArmClient {
     }
 
     @Override
+    public ArmAccepted delete(String resourceId, String apiVersion) {
+        String url = base + resourceId + "?api-version=" + apiVersion;
+        endpoint.requireOwned(url, "DELETE " + resourceId);
+        try (HttpResponse response = pipeline.send(new HttpRequest(HttpMethod.DELETE, url)).block()) {
+            if (response == null) {
+                throw new ArmException(0, "NoResponse", "DELETE " + resourceId + " got no response", null, null);
+            }
+            int status = response.getStatusCode();
+            if (status == 404) {
+                return new ArmAccepted(404, null, null);
+            }
+            String text = response.getBodyAsString().defaultIfEmpty("").block();
+            if (status >= 400) {
+                JsonNode error = readTree(text).path("error");
+                throw new ArmException(status, error.path("code").asText(null), "DELETE " + resourceId + " answered "
+                        + status + ": " + error.path("message").asText(text), retryAfter(response.getHeaderValue(RETRY_AFTER)),
+                        null);
+            }
+            String operation = response.getHeaderValue(ASYNC_OPERATION) != null ? response.getHeaderValue(ASYNC_OPERATION)
+                    : status == 202 ? response.getHeaderValue(HttpHeaderName.LOCATION) : null;
+            if (operation != null) {
+                endpoint.requireOwned(operation, "DELETE " + resourceId); // never stored, never followed
+            }
+            return new ArmAccepted(status, operation, null);
+        } catch (ArmException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw connectionFailure("DELETE", resourceId, e);
+        }
+    }
+
+    @Override
     public List<ArmResource> list(String collectionId, String apiVersion) {
         List<ArmResource> all = new ArrayList<>();
         String url = base + collectionId + "?api-version=" + apiVersion;

@@ -104,7 +104,7 @@ public class ExecutionResource {
         return new ExecutionView(e.planId, e.revision, e.route.name(),
                 new ExecutionView.Target(e.targetKind.name(), e.targetId), e.mode, e.state.name(), e.correlationId,
                 e.failureReason, e.createdAt, e.finishedAt, e.steps.stream().map(this::step).toList(),
-                executions.stream().map(x -> x.revision).toList());
+                executions.stream().map(x -> x.revision).toList(), e.action.name());
     }
 
     private ExecutionView.Step step(ExecutionStepEntity s) {

@@ -103,6 +103,35 @@ public final class StepTransitions {
         return new Transition(failed(execution, now, why, events), events);
     }
 
+    /**
+     * Ends an unfinished execution that a plan of the other action replaced (an onboarding its offboarding, say): FAILED
+     * at its current step with {@code reason}, reported SUPERSEDED, so that the two never run at once.
+     */
+    public Transition supersede(ExecutionSnapshot execution, String reason, Instant now) {
+        if (execution.state().finished()) {
+            throw new IllegalStateException("an execution that ended " + execution.state() + " is not superseded");
+        }
+        ExecutionSnapshot.Step step = execution.step().withState(StepState.FAILED, now);
+        return new Transition(execution.with(step).ended(ExecutionState.FAILED, now, reason),
+                List.of(new StatusChange(StatusType.SUPERSEDED, step.name(), reason)));
+    }
+
+    /**
+     * The status an execution reports: an offboarding execution's STARTED, SUCCEEDED and FAILED are OFFBOARDING,
+     * OFFBOARDED and OFFBOARD_FAILED; every other type is the same for both.
+     */
+    public static StatusType reported(StatusType type, boolean offboarding) {
+        if (!offboarding) {
+            return type;
+        }
+        return switch (type) {
+            case STARTED -> StatusType.OFFBOARDING;
+            case SUCCEEDED -> StatusType.OFFBOARDED;
+            case FAILED -> StatusType.OFFBOARD_FAILED;
+            default -> type;
+        };
+    }
+
     /** Whether an operator may retry an execution in this state (a FAILED one). */
     public static boolean retryable(ExecutionState state) {
         return state == ExecutionState.FAILED;

@@ -1,5 +1,6 @@
 package dev.arcfleet.executor.execution;
 
+import dev.arcfleet.contracts.PlanAction;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.executor.engine.ExecutionSnapshot;
@@ -30,6 +31,9 @@ public class ExecutionEntity extends PanacheEntityBase {
     public String revision;
     @Enumerated(EnumType.STRING)
     public Route route;
+    /** ONBOARD, or OFFBOARD for an execution that removes what its plan built. */
+    @Enumerated(EnumType.STRING)
+    public PlanAction action = PlanAction.ONBOARD;
     @Enumerated(EnumType.STRING)
     @Column(name = "target_kind")
     public TargetKind targetKind;
@@ -66,6 +70,10 @@ public class ExecutionEntity extends PanacheEntityBase {
 
     public static String idOf(String planId, String revision) {
         return planId + ":" + revision;
+    }
+
+    public boolean offboarding() {
+        return action == PlanAction.OFFBOARD;
     }
 
     public long nextSequence() {

@@ -5,6 +5,7 @@ import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.executor.engine.StepTransitions;
 import dev.arcfleet.executor.engine.Transition;
 import dev.arcfleet.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Every execution transition becomes an {@code onboarding.status} event, keyed by target id, through the outbox. */
+/**
+ * Every execution transition becomes an {@code onboarding.status} event, keyed by target id, through the outbox; an
+ * offboarding execution's start and end are reported as such ({@link StepTransitions#reported}).
+ */
 @ApplicationScoped
 public class StatusPublisher {
     private final Outbox outbox;
@@ -25,7 +29,8 @@ public class StatusPublisher {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void publish(ExecutionEntity execution, StatusType type, String step, String detail) {
-        StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), execution.correlationId, Instant.now(), type, null,
+        StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), execution.correlationId, Instant.now(),
+                StepTransitions.reported(type, execution.offboarding()), null,
                 execution.planId, execution.route, new Target(execution.targetKind, execution.targetId), step,
                 execution.attempt, execution.nextSequence(), detail, null);
         outbox.publish(Topics.STATUS, execution.targetId, EventTypes.STATUS, event.eventId(), execution.correlationId, event);

@@ -44,11 +44,12 @@ public class StepPlans {
         return steps == null ? RoutePlaceholders.NONE : steps.placeholders();
     }
 
+    /** The steps of the plan: its route's onboarding, or its offboarding when the plan is marked OFFBOARD. */
     public List<StepSpec> stepsOf(OnboardingPlan plan) {
         RouteSteps steps = routes.get(plan.route());
         if (steps == null) {
             throw new IllegalArgumentException("no executor for route " + plan.route());
         }
-        return steps.steps(plan, azure);
+        return steps.stepsFor(plan, azure);
     }
 }

@@ -6,6 +6,12 @@ import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.contracts.PlanAction;
+import dev.arcfleet.executor.engine.ExecutionSnapshot;
+import dev.arcfleet.executor.engine.StepTransitions;
+import dev.arcfleet.executor.engine.Transition;
+import dev.arcfleet.executor.execution.StatusPublisher;
+import jakarta.persistence.LockModeType;
 import dev.arcfleet.executor.engine.ExecutionState;
 import dev.arcfleet.executor.engine.StepState;
 import dev.arcfleet.executor.config.ExecutorConfig;
@@ -20,7 +26,10 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 
-/** Accepts plans: persists each plan revision once as an execution with its steps, for the workers to drive. */
+/**
+ * Accepts plans: persists each plan revision once as an execution with its steps (its route's onboarding, or its
+ * offboarding for a plan marked OFFBOARD), for the workers to drive.
+ */
 @ApplicationScoped
 public class ExecutionService {
     private final StepPlans stepPlans;
@@ -28,9 +37,12 @@ public class ExecutionService {
     private final ObjectMapper mapper;
     private final EntityManager entityManager;
     private final ExecutionWorkers workers;
+    private final StatusPublisher status;
+    private final StepTransitions transitions = StepTransitions.withRandomJitter();
 
     public ExecutionService(StepPlans stepPlans, ExecutorConfig config, ObjectMapper mapper, EntityManager entityManager,
-            ExecutionWorkers workers) {
+            ExecutionWorkers workers, StatusPublisher status) {
+        this.status = status;
         this.stepPlans = stepPlans;
         this.config = config;
         this.mapper = mapper;
@@ -48,11 +60,14 @@ public class ExecutionService {
         }
         List<StepSpec> steps = stepPlans.stepsOf(plan);
         Instant now = Instant.now();
+        PlanAction action = plan.offboarding() ? PlanAction.OFFBOARD : PlanAction.ONBOARD;
+        supersedeOtherAction(plan, action, now);
         ExecutionEntity execution = new ExecutionEntity();
         execution.executionId = id;
         execution.planId = plan.planId();
         execution.revision = plan.revision();
         execution.route = plan.route();
+        execution.action = action;
         execution.targetKind = plan.target().kind();
         execution.targetId = plan.target().id();
         execution.correlationId = correlationId != null ? correlationId : plan.correlationId();
@@ -78,6 +93,35 @@ public class ExecutionService {
         Log.infof("accepted plan %s (%s on %s %s, %d steps) correlation %s", LogSafe.of(plan.planId()), plan.route(),
                 plan.target().kind(), LogSafe.of(plan.target().id()), steps.size(), LogSafe.of(execution.correlationId));
         return true;
+    }
+
+    /**
+     * Ends the plan's unfinished executions of the other action (an onboarding still running when its offboarding
+     * arrives, or the reverse), so the two never run at once; their rows are locked, so a worker's late result of
+     * one of them is dropped. Executions of the same action are left as they were.
+     */
+    private void supersedeOtherAction(OnboardingPlan plan, PlanAction action, Instant now) {
+        // every one is locked, the finished ones too: the companion VM reconciler reopens a SUCCEEDED onboarding under
+        // the same lock, so it either sees this offboarding or is superseded by it
+        List<ExecutionEntity> others = entityManager.createQuery("select e from ExecutionEntity e where e.planId = :planId"
+                + " and e.action <> :action", ExecutionEntity.class)
+                .setParameter("planId", plan.planId()).setParameter("action", action)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+        for (ExecutionEntity other : others) {
+            if (other.state.finished()) {
+                continue;
+            }
+            String reason = "superseded by the " + action.name().toLowerCase(java.util.Locale.ROOT) + " of revision "
+                    + plan.revision() + " at step " + other.steps.get(other.currentStep).name;
+            ExecutionSnapshot before = other.snapshot();
+            Transition transition = transitions.supersede(before, reason, now);
+            other.take(before, transition.next());
+            other.leaseUntil = null;
+            other.updatedAt = now;
+            status.publish(other, transition.events());
+            Log.infof("plan %s revision %s %s correlation %s", LogSafe.of(other.planId), LogSafe.of(other.revision),
+                    reason, LogSafe.of(other.correlationId));
+        }
     }
 
     /** Status sequence numbers keep increasing across a plan's revisions, so readers can order them. */

@@ -97,8 +97,14 @@ public class KubeApplier {
         return sameContent(current, desired) ? Result.UNCHANGED : null;
     }
 
-    /** Deletes the object (its dependents in the background); one that is not there is {@link Result#ABSENT}. */
+    /**
+     * Deletes the object (its dependents in the background); one that is not there is {@link Result#ABSENT}, found
+     * with a read, so a rerun over what is already gone writes nothing.
+     */
     public Result delete(KubernetesClient client, KubeObject object) {
+        if (get(client, object.apiVersion(), object.kind(), object.namespace(), object.name()) == null) {
+            return Result.ABSENT;
+        }
         try {
             var deleted = resources(client, object).withName(object.name())
                     .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();

@@ -55,7 +55,8 @@ import java.util.stream.Collectors;
  * {@code Disconnected}, in {@code Error} or gone from Azure (one list of the resource group's machines per pass, not a
  * read per machine), it reopens the execution at its Secret and VM steps, reporting STARTED with the reason. The step engine then applies the VM again, waits for it to be
  * ready and for its machine to be Connected (or fails with the reason after the steps' timeouts), and reports the
- * outcome, so the status timeline shows what happened.
+ * outcome, so the status timeline shows what happened. A companion whose plan has an offboarding (under way or done)
+ * is retired: it is never reconciled, so its VM is not recreated.
  */
 @ApplicationScoped
 public class CompanionVmReconciler {
@@ -223,10 +224,10 @@ public class CompanionVmReconciler {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery("""
                 select execution_id, target_id, plan from (
-                    select distinct on (plan_id) execution_id, target_id, plan, state from execution
+                    select distinct on (plan_id) execution_id, target_id, plan, state, action from execution
                     where route = 'COMPANION_VM' and mode = 'live'
                     order by plan_id, created_at desc) latest
-                where state = 'SUCCEEDED'""").getResultList();
+                where state = 'SUCCEEDED' and action = 'ONBOARD'""").getResultList();
         return rows.stream().map(r -> {
             OnboardingPlan plan = plan((String) r[1], (String) r[2]);
             return new Companion((String) r[0], new StepContext(plan, null, 0, null).clusterId(),
@@ -264,10 +265,21 @@ public class CompanionVmReconciler {
         return null;
     }
 
+    /**
+     * Whether the node's companion is being or has been offboarded: its VM is never recreated then. Asked under the
+     * onboarding execution's row lock, which an arriving offboarding takes too, so the two cannot pass each other.
+     */
+    private boolean retired(String planId) {
+        Number offboardings = (Number) entityManager.createNativeQuery(
+                "select count(*) from execution where plan_id = :planId and action = 'OFFBOARD'")
+                .setParameter("planId", planId).getSingleResult();
+        return offboardings.longValue() > 0;
+    }
+
     private boolean reopen(Companion companion, String reason) {
         ExecutionEntity execution = entityManager.find(ExecutionEntity.class, companion.executionId(),
                 LockModeType.PESSIMISTIC_WRITE);
-        if (execution == null || execution.state != ExecutionState.SUCCEEDED) {
+        if (execution == null || execution.state != ExecutionState.SUCCEEDED || retired(execution.planId)) {
             return false;
         }
         int from = execution.steps.stream().filter(s -> FIRST_STEP.equals(s.name)).mapToInt(s -> s.idx).findFirst()

@@ -52,6 +52,22 @@ public record ArcConnection(String subscriptionId, String resourceGroup, String 
                 + " --name " + name + " --resource-group " + group + "), or onboard it under that name");
     }
 
+    /**
+     * As {@link #judge}, for offboarding: agents that belong to another connected cluster are refused with the words of
+     * {@code az connectedk8s delete} (docs/offboarding-sources.md, section 1: resource group, name and subscription
+     * compared case-insensitively), and nothing is deleted.
+     */
+    public Verdict judgeOffboarding(Map<String, String> data) {
+        Verdict verdict = judge(data);
+        if (verdict.state() != State.OTHER_RESOURCE) {
+            return verdict;
+        }
+        return new Verdict(State.OTHER_RESOURCE, "The current context in the kubeconfig file does not correspond to the"
+                + " connected cluster resource specified. Agents installed on this cluster correspond to the resource"
+                + " group name '" + data.get(RESOURCE_GROUP_KEY) + "' and resource name '" + data.get(RESOURCE_NAME_KEY)
+                + "' (subscription " + data.get(SUBSCRIPTION_KEY) + "), not " + resourceId() + "; nothing was deleted");
+    }
+
     private static String nullToEmpty(String s) {
         return s == null ? "" : s;
     }

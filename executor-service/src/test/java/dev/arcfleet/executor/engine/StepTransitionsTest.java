@@ -260,4 +260,30 @@ class StepTransitionsTest {
         assertThat(StepTransitions.resultCounts(ExecutionState.FAILED, 2, 5, 2, 5)).as("cancelled meanwhile").isFalse();
         assertThat(StepTransitions.resultCounts(ExecutionState.RUNNING, 3, 5, 2, 5)).as("moved on").isFalse();
     }
+
+    @Test
+    void aSupersededExecutionEndsFailedAtItsStepAndIsReportedSuperseded() {
+        Transition t = lowest.supersede(running(3, 9, 1, "op"), "superseded by the offboard of revision r2", NOW);
+        assertThat(t.next().state()).isEqualTo(ExecutionState.FAILED);
+        assertThat(t.next().currentStep()).isEqualTo(3);
+        assertThat(t.next().failureReason()).isEqualTo("superseded by the offboard of revision r2");
+        assertThat(t.next().step().state()).isEqualTo(StepState.FAILED);
+        assertThat(t.events()).containsExactly(new Transition.StatusChange(StatusType.SUPERSEDED, "step-3",
+                "superseded by the offboard of revision r2"));
+        ExecutionSnapshot ended = t.next();
+        assertThatThrownBy(() -> lowest.supersede(ended, "again", NOW)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void anOffboardingReportsItsStartAndEndAsSuchAndEverythingElseAsOnboardingDoes() {
+        assertThat(StepTransitions.reported(StatusType.STARTED, true)).isEqualTo(StatusType.OFFBOARDING);
+        assertThat(StepTransitions.reported(StatusType.SUCCEEDED, true)).isEqualTo(StatusType.OFFBOARDED);
+        assertThat(StepTransitions.reported(StatusType.FAILED, true)).isEqualTo(StatusType.OFFBOARD_FAILED);
+        for (StatusType type : List.of(StatusType.STEP_SUCCEEDED, StatusType.RETRYING, StatusType.SUPERSEDED)) {
+            assertThat(StepTransitions.reported(type, true)).isEqualTo(type);
+        }
+        for (StatusType type : StatusType.values()) {
+            assertThat(StepTransitions.reported(type, false)).isEqualTo(type);
+        }
+    }
 }

@@ -18,7 +18,8 @@ public record LiveFleet(ArmEmulator arm, MockClusters clusters, FleetSimulator s
     public static final String RESOURCE_GROUP = "arc-fleet-live";
     public static final List<String> CLUSTERS = List.of("ghent-line3", "adopted-edge", "lyon-edge", "bremen-plant",
             "faults-a", "faults-b", "secrets-a", "secrets-b", "storm-0", "storm-1", "storm-2", "storm-3", "storm-4",
-            "storm-5", "storm-6", "storm-7", "cancelled-a", "elsewhere-edge", "nohost-edge", "foreign-poll");
+            "storm-5", "storm-6", "storm-7", "cancelled-a", "elsewhere-edge", "nohost-edge", "foreign-poll", "off-arc",
+            "off-elsewhere", "off-vm", "off-iot", "off-crash", "off-stuck");
 
     public String resourceGroupId() {
         return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + RESOURCE_GROUP;

@@ -47,6 +47,7 @@ import java.util.regex.Pattern;
  * {@code Retry-After}; {@code x-ms-ratelimit-remaining-subscription-writes} on every write;</li>
  * <li>connected clusters start {@code connectivityStatus=Connecting} until something (a test's agent simulator)
  * connects them; resource providers can be unregistered (409 {@code MissingSubscriptionRegistration});</li>
+ * <li>lists of a group's resources of one type or of a resource's children of one type, in pages;</li>
  * <li>fault injection: the next N matching calls answer a status, or stall for a while (a timeout);</li>
  * <li>counters: creations, PUTs and DELETEs per resource id (to prove idempotency), writes, throttled calls, and every
  * request body received (to prove no secret reached Azure where it should not).</li>
@@ -58,7 +59,13 @@ public final class ArmEmulator implements AutoCloseable {
     private static final Pattern IN_GROUP = Pattern.compile("(?i)^(/subscriptions/[^/]+/resourcegroups/[^/]+)/providers/.+");
     private static final Pattern PROVIDER = Pattern.compile("(?i)^/subscriptions/([^/]+)/providers/([^/]+)$");
     /** A resource group's resources of one type: {@code GET} lists them, a page at a time ({@code value}, {@code nextLink}). */
-    private static final Pattern COLLECTION = Pattern.compile("(?i)^(/subscriptions/[^/]+/resourcegroups/[^/]+/providers/[^/]+/[^/]+)$");
+    /**
+     * A collection: a resource group's resources of one type, or a resource's children of one type
+     * ({@code MachineExtensions_List}: {@code GET .../machines/{m}/extensions}); an odd number of segments after the
+     * provider namespace, where a resource id has an even number.
+     */
+    private static final Pattern COLLECTION = Pattern.compile(
+            "(?i)^(/subscriptions/[^/]+/resourcegroups/[^/]+/providers/[^/]+/[^/]+(?:/[^/]+/[^/]+)*)$");
     private static final Pattern OPERATION = Pattern.compile("(?i)^/subscriptions/([^/]+)/providers/arcfleet\\.emulator/operations/([^/]+)$");
     /** A {@code Location} poll URL of a DELETE: 202 while it runs, then 200 (ARM RPC async-api-reference.md). */
     private static final Pattern OPERATION_RESULT = Pattern.compile(
@@ -455,6 +462,13 @@ public final class ArmEmulator implements AutoCloseable {
         if (versions != null && !versions.contains(apiVersion)) {
             return error(400, "NoRegisteredProviderFound", "No registered resource provider found for API version '"
                     + apiVersion + "' for type '" + type + "'.");
+        }
+        if (!collectionPath.matches("(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/[^/]+/[^/]+$")) {
+            // a resource's children: ARM answers 404 when the resource itself is not there
+            Answer missingParent = missingParent(collectionPath + "/x");
+            if (missingParent != null) {
+                return missingParent;
+            }
         }
         String prefix = key(collectionPath) + "/";
         List<String> ids = resources.keySet().stream().filter(k -> k.startsWith(prefix)

@@ -26,12 +26,14 @@ import java.util.regex.Pattern;
  * their connected cluster (only once the agent key Secret holds a real key whose public half is the one registered on
  * the connected cluster); KubeVirt starts a companion VM (marks it
  * ready); azcmagent in the VM reads its cloud-init and service principal and registers its
- * {@code Microsoft.HybridCompute/machines} resource as Connected (only with real credentials, never placeholders).
+ * {@code Microsoft.HybridCompute/machines} resource as Connected (only with real credentials, never placeholders);
+ * Helm's uninstall Job removes the agents' release.
  */
 public final class FleetSimulator implements AutoCloseable {
     public static final String RELEASE_NAMESPACE = "azure-arc-release";
     public static final String AGENT_NAMESPACE = "azure-arc";
     public static final String INSTALL_JOB = "arc-agent-install";
+    public static final String UNINSTALL_JOB = "arc-agent-uninstall";
     public static final String KEY_SECRET = "azure-arc-connect-privatekey";
     public static final String COMPANION_NAMESPACE = "arc-companions";
     private static final Pattern CONFIG = Pattern.compile("azcmagent, connect, --config, ([^\\]\\s,]+)");
@@ -46,6 +48,7 @@ public final class FleetSimulator implements AutoCloseable {
         return t;
     });
     private final Map<String, AtomicInteger> vmStarts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> uninstalls = new ConcurrentHashMap<>();
     private final Map<String, String> problems = new ConcurrentHashMap<>();
     /** What each companion VM's azcmagent read from its Secret disk when it last started. */
     private final Map<String, Map<String, Object>> onboardingSettings = new ConcurrentHashMap<>();
@@ -130,6 +133,13 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     private void tick(String clusterId, KubernetesClient client, boolean agents) {
+        if (companionVms) {
+            GenericKubernetesResource uninstall = client.genericKubernetesResources("batch/v1", "Job")
+                    .inNamespace(RELEASE_NAMESPACE).withName(UNINSTALL_JOB).get();
+            if (uninstall != null && !succeeded(uninstall) && uninstallChart(clusterId, client, uninstall)) {
+                connected.remove(clusterId);
+            }
+        }
         if (agents) {
             GenericKubernetesResource job = client.genericKubernetesResources("batch/v1", "Job").inNamespace(RELEASE_NAMESPACE)
                     .withName(INSTALL_JOB).get();
@@ -261,6 +271,50 @@ public final class FleetSimulator implements AutoCloseable {
         arm.setProperty(id, "agentVersion", version);
         arm.setProperty(id, "kubernetesVersion", "1.31.2");
         return true;
+    }
+
+    /**
+     * What {@code helm uninstall azure-arc --namespace azure-arc-release} does to the agents' release: only with the
+     * Job's account bound to rights; it deletes what the release owns, here the agents' ConfigMap, their key Secret and
+     * the {@code azure-arc} namespace the release adopted (docs/offboarding-sources.md, section 1: the CLI then waits
+     * for that namespace to go). The release namespace itself is not Helm's to delete.
+     */
+    @SuppressWarnings("unchecked")
+    private boolean uninstallChart(String clusterId, KubernetesClient client, GenericKubernetesResource job) {
+        List<Map<String, Object>> containers = (List<Map<String, Object>>) path(job.getAdditionalProperties().get("spec"),
+                "template", "spec", "containers");
+        List<Object> args = (List<Object>) containers.get(0).get("args");
+        if (args.size() < 2 || !"uninstall".equals(args.get(0)) || !"azure-arc".equals(args.get(1))) {
+            problems.put(clusterId, "helm: the uninstall Job does not run helm uninstall azure-arc: " + args);
+            return false;
+        }
+        String account = String.valueOf(path(job.getAdditionalProperties().get("spec"), "template", "spec",
+                "serviceAccountName"));
+        if (client.serviceAccounts().inNamespace(RELEASE_NAMESPACE).withName(account).get() == null
+                || client.rbac().clusterRoleBindings().list().getItems().stream().noneMatch(b -> b.getSubjects() != null
+                        && b.getSubjects().stream().anyMatch(subject -> account.equals(subject.getName())))) {
+            problems.put(clusterId, "helm: the uninstall Job's service account " + account + " has no rights");
+            return false;
+        }
+        client.configMaps().inNamespace(AGENT_NAMESPACE).withName("azure-clusterconfig").delete();
+        client.secrets().inNamespace(AGENT_NAMESPACE).withName(KEY_SECRET).delete();
+        GenericKubernetesResource namespace = client.genericKubernetesResources("v1", "Namespace").withName(AGENT_NAMESPACE)
+                .get();
+        if (namespace != null && ownedByRelease(namespace)) {
+            client.namespaces().withName(AGENT_NAMESPACE).delete();
+        }
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("succeeded", 1);
+        job.getAdditionalProperties().put("status", status);
+        client.genericKubernetesResources("batch/v1", "Job").inNamespace(RELEASE_NAMESPACE).resource(job).updateStatus();
+        uninstalls.computeIfAbsent(clusterId, k -> new AtomicInteger()).incrementAndGet();
+        return true;
+    }
+
+    /** How many times the agents' release was uninstalled from this cluster. */
+    public int uninstalls(String clusterId) {
+        AtomicInteger n = uninstalls.get(clusterId);
+        return n == null ? 0 : n.get();
     }
 
     private static boolean succeeded(GenericKubernetesResource job) {

@@ -45,6 +45,7 @@ public final class MockClusters implements AutoCloseable {
     private final Path kubeconfigDir;
     private final Map<String, KubernetesMockServer> servers = new LinkedHashMap<>();
     private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
+    private final Map<String, StrictKubernetesDispatcher> dispatchers = new LinkedHashMap<>();
     private final Set<String> withKubeVirt = new HashSet<>();
     /** One Vert.x for every client here: a thousand clusters must not mean a thousand event loop groups. */
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
@@ -71,8 +72,11 @@ public final class MockClusters implements AutoCloseable {
             Files.createDirectories(kubeconfigDir);
             for (String id : clusterIds) {
                 boolean kubeVirt = !withoutKubeVirt.contains(id);
+                StrictKubernetesDispatcher dispatcher = new StrictKubernetesDispatcher(kubeVirt ? List.of(VIRTUAL_MACHINES)
+                        : List.of());
+                clusters.dispatchers.put(id, dispatcher);
                 KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                        new StrictKubernetesDispatcher(kubeVirt ? List.of(VIRTUAL_MACHINES) : List.of()), false);
+                        dispatcher, false);
                 server.init();
                 clusters.servers.put(id, server);
                 KubernetesClient client = server.createClient(clusters.httpClients);
@@ -121,6 +125,15 @@ public final class MockClusters implements AutoCloseable {
             throw new IllegalArgumentException("no mock cluster " + clusterId + "; have " + clients.keySet());
         }
         return client;
+    }
+
+    /**
+     * How many requests other than GET the cluster's API server received so far (from anyone: the executor, the
+     * simulated agents, a test): a run that must change nothing leaves it as it was.
+     */
+    public int writes(String clusterId) {
+        client(clusterId);
+        return dispatchers.get(clusterId).writeRequests();
     }
 
     /** Adds a Node as the kubelet registers it: named, labelled {@code kubernetes.io/hostname}; idempotent. */

@@ -86,6 +86,8 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
      * deletion and its contents' go together. Reads (and watches) are not held up.
      */
     private final ReentrantLock writes = new ReentrantLock();
+    /** Requests other than GET received (creates, updates, patches, deletes), whatever they answered. */
+    private final java.util.concurrent.atomic.AtomicInteger writeRequests = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Serves the built-in groups and these custom resources (more can be told with {@link #expectCustomResource}). */
     public StrictKubernetesDispatcher(List<CustomResourceDefinitionContext> customResources) {
@@ -98,6 +100,11 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
     public void expectCustomResource(CustomResourceDefinitionContext rdc) {
         customResources.add(rdc);
         super.expectCustomResource(rdc);
+    }
+
+    /** How many requests other than GET this API server received. */
+    public int writeRequests() {
+        return writeRequests.get();
     }
 
     @Override
@@ -115,6 +122,7 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
         String method = request.getMethod();
         boolean write = !"GET".equalsIgnoreCase(method);
         if (write) {
+            writeRequests.incrementAndGet();
             writes.lock();
         }
         try {

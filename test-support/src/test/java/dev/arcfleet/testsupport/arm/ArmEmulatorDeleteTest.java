@@ -52,6 +52,21 @@ class ArmEmulatorDeleteTest {
     }
 
     @Test
+    void aMachinesExtensionsAreListedAndAMissingMachinesListIsNotFound() throws Exception {
+        arm.seed(MACHINE, Map.of("location", "westeurope", "properties", Map.of("status", "Connected")));
+        arm.seed(MACHINE + "/extensions/MDE.Linux", Map.of("location", "westeurope", "properties", Map.of()));
+        arm.seed(MACHINE + "/extensions/AzureMonitorLinuxAgent", Map.of("location", "westeurope", "properties", Map.of()));
+        HttpResponse<String> list = send("GET", MACHINE + "/extensions?api-version=" + MACHINE_API);
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(mapper.readTree(list.body()).path("value").findValuesAsText("name"))
+                .containsExactlyInAnyOrder("MDE.Linux", "AzureMonitorLinuxAgent");
+        HttpResponse<String> missing = send("GET", RG + "/providers/Microsoft.HybridCompute/machines/vm-gone/extensions"
+                + "?api-version=" + MACHINE_API);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(mapper.readTree(missing.body()).path("error").path("code").asText()).isEqualTo("ParentResourceNotFound");
+    }
+
+    @Test
     void connectedClusterDeleteRunsLongAndTakesTheClustersChildResourcesWithIt() throws Exception {
         arm.seed(CLUSTER + EXTENSIONS + "azure-iot-operations", Map.of("properties", Map.of("extensionType",
                 "microsoft.iotoperations")));

@@ -42,6 +42,8 @@ public class ArcK8sSteps implements RouteSteps {
     public static final String RELEASE = "azure-arc";
     public static final String INSTALLER = "arc-agent-installer";
     public static final String INSTALL_JOB = "arc-agent-install";
+    /** The Job that runs {@code helm uninstall azure-arc} when the cluster is offboarded. */
+    public static final String UNINSTALL_JOB = "arc-agent-uninstall";
     /** The lowest agent version that reads its key from {@link #AGENT_KEY_SECRET} (older ones take it as a Helm value). */
     public static final String MIN_AGENT_VERSION = "1.35.3";
     public static final Duration CONNECT_TIMEOUT = Duration.ofMinutes(15);
@@ -154,6 +156,45 @@ public class ArcK8sSteps implements RouteSteps {
         return steps;
     }
 
+    /**
+     * What {@code az connectedk8s delete} does, in its order (docs/offboarding-sources.md, section 1), with the cluster
+     * extensions deleted first as {@code az k8s-extension delete} does (section 2) rather than left to ARM's cascade:
+     * refuse untouched a cluster whose agents belong to another connected cluster; the extensions (and container
+     * insights' rule association and rule); the connected cluster, its DELETE awaited; then Helm's uninstall of the
+     * {@code azure-arc} release, run as onboarding installed it, by a Job whose cluster-admin exists only while it
+     * runs; then the {@code azure-arc} and {@code azure-arc-release} namespaces. The resource group and a shared
+     * Log Analytics workspace stay.
+     */
+    @Override
+    public List<StepSpec> offboardingSteps(OnboardingPlan plan, AzureTarget azure) {
+        String clusterId = plan.target().id();
+        String ccId = connectedClusterId(azure, clusterId);
+        ArcConnection connection = new ArcConnection(azure.subscriptionId(), azure.resourceGroup(),
+                connectedClusterName(clusterId));
+        List<StepSpec> steps = new ArrayList<>();
+        steps.add(new StepSpec("require-agents-of-this-cluster", List.of(), List.of(), null).ifConnectedHere(connection));
+        List<Capability> capabilities = new ArrayList<>(plan.capabilities() == null ? List.of() : plan.capabilities());
+        java.util.Collections.reverse(capabilities);
+        for (Capability capability : capabilities) {
+            for (StepSpec step : Extensions.offboardingSteps(capability, ccId, azure, workspaceId)) {
+                if (steps.stream().noneMatch(s -> s.name().equals(step.name()))) {
+                    steps.add(step);
+                }
+            }
+        }
+        steps.add(StepSpec.arm("delete-connected-cluster", ArmRequest.delete(ccId, ApiVersions.CONNECTED_CLUSTERS)));
+        steps.add(new StepSpec("uninstall-arc-agents", List.of(), uninstallerObjects(), null).ifConnectedHere(connection));
+        steps.add(StepSpec.await("await-agents-uninstalled", WaitFor.kube("batch/v1", RELEASE_NAMESPACE, "Job",
+                UNINSTALL_JOB, "status.succeeded", "1", INSTALL_TIMEOUT).absentMeansDone()));
+        steps.add(StepSpec.kube("revoke-uninstaller-rights",
+                KubeObject.delete("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", null, INSTALLER),
+                KubeObject.delete("v1", "ServiceAccount", RELEASE_NAMESPACE, INSTALLER)));
+        steps.add(StepSpec.kube("delete-agent-namespaces",
+                KubeObject.delete("v1", "Namespace", null, ArcConnection.NAMESPACE),
+                KubeObject.delete("v1", "Namespace", null, RELEASE_NAMESPACE)));
+        return steps;
+    }
+
     /** Namespaces are created before anything is put in them; the agents' own carries the release's ownership. */
     private static KubeObject namespace(String name, boolean ownedByRelease) {
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -230,18 +271,29 @@ public class ArcK8sSteps implements RouteSteps {
 
     private List<KubeObject> installerObjects(AzureTarget azure, String resourceName, String distribution,
             String infrastructure, boolean iot) {
+        List<String> args = new ArrayList<>(List.of("upgrade", "--install", RELEASE, agents.chart(), "--version",
+                agents.version(), "--namespace", RELEASE_NAMESPACE, "--create-namespace", "--wait", "--timeout", "1200s"));
+        args.addAll(helmValues(azure, resourceName, distribution, infrastructure, iot));
+        return helmJob(INSTALL_JOB, args);
+    }
+
+    /** {@code helm uninstall azure-arc}, as {@code az connectedk8s delete} runs {@code helm delete azure-arc}. */
+    private List<KubeObject> uninstallerObjects() {
+        return helmJob(UNINSTALL_JOB, List.of("uninstall", RELEASE, "--namespace", RELEASE_NAMESPACE, "--wait",
+                "--timeout", "1200s", "--ignore-not-found"));
+    }
+
+    /** The installer's account, its cluster-admin binding, and a Job running Helm with {@code args} under that account. */
+    private List<KubeObject> helmJob(String jobName, List<String> args) {
         Map<String, Object> account = Map.of("apiVersion", "v1", "kind", "ServiceAccount",
                 "metadata", Map.of("name", INSTALLER, "namespace", RELEASE_NAMESPACE));
         Map<String, Object> binding = Map.of("apiVersion", "rbac.authorization.k8s.io/v1", "kind", "ClusterRoleBinding",
                 "metadata", Map.of("name", INSTALLER),
                 "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", "cluster-admin"),
                 "subjects", List.of(Map.of("kind", "ServiceAccount", "name", INSTALLER, "namespace", RELEASE_NAMESPACE)));
-        List<String> args = new ArrayList<>(List.of("upgrade", "--install", RELEASE, agents.chart(), "--version",
-                agents.version(), "--namespace", RELEASE_NAMESPACE, "--create-namespace", "--wait", "--timeout", "1200s"));
-        args.addAll(helmValues(azure, resourceName, distribution, infrastructure, iot));
         Map<String, Object> container = Map.of("name", "helm", "image", agents.installerImage(), "args", args);
         Map<String, Object> job = Map.of("apiVersion", "batch/v1", "kind", "Job",
-                "metadata", Map.of("name", INSTALL_JOB, "namespace", RELEASE_NAMESPACE),
+                "metadata", Map.of("name", jobName, "namespace", RELEASE_NAMESPACE),
                 "spec", Map.of("backoffLimit", 3, "ttlSecondsAfterFinished", INSTALL_JOB_TTL_SECONDS,
                         "template", Map.of("spec", Map.of(
                                 "serviceAccountName", INSTALLER,
@@ -250,7 +302,7 @@ public class ArcK8sSteps implements RouteSteps {
         return List.of(
                 new KubeObject("v1", "ServiceAccount", RELEASE_NAMESPACE, INSTALLER, account, false),
                 new KubeObject("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", null, INSTALLER, binding, false),
-                new KubeObject("batch/v1", "Job", RELEASE_NAMESPACE, INSTALL_JOB, job, false, KubeAction.REPLACE));
+                new KubeObject("batch/v1", "Job", RELEASE_NAMESPACE, jobName, job, false, KubeAction.REPLACE));
     }
 
     /** Compares dotted numeric versions ({@code 1.35.3}); a pre-release suffix counts as the version before it. */

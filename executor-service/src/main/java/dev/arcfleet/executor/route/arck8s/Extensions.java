@@ -94,6 +94,40 @@ public final class Extensions {
     }
 
     /**
+     * The steps that remove what {@link #steps} gave a connected cluster for one capability, in reverse: the extension
+     * (a long-running DELETE, as {@code az k8s-extension delete}), then container insights' rule association and rule.
+     * A workspace is kept: it is shared by every cluster of the region in the target group (or configured).
+     */
+    public static List<StepSpec> offboardingSteps(Capability capability, String connectedClusterId, AzureTarget azure,
+            String configuredWorkspaceId) {
+        Extension extension = forCapability(capability, workspaceId(azure, configuredWorkspaceId));
+        if (extension == null) {
+            return List.of();
+        }
+        List<StepSpec> steps = new ArrayList<>();
+        steps.add(StepSpec.arm("delete-extension-" + Names.slug(extension.name(), 50),
+                ArmRequest.delete(extensionId(connectedClusterId, extension.name()), ApiVersions.CLUSTER_EXTENSIONS)));
+        if (capability == Capability.MONITOR) {
+            steps.add(StepSpec.arm("delete-monitor-data-collection-rule-association",
+                    ArmRequest.delete(ruleAssociationId(connectedClusterId), ApiVersions.DATA_COLLECTION_RULES)));
+            steps.add(StepSpec.arm("delete-monitor-data-collection-rule",
+                    ArmRequest.delete(ruleId(connectedClusterId, azure), ApiVersions.DATA_COLLECTION_RULES)));
+        }
+        return steps;
+    }
+
+    static String ruleId(String connectedClusterId, AzureTarget azure) {
+        String clusterName = connectedClusterId.substring(connectedClusterId.lastIndexOf('/') + 1);
+        String ruleName = "MSCI-" + azure.location() + "-" + clusterName;
+        return azure.providerResourceId("Microsoft.Insights", "dataCollectionRules",
+                ruleName.substring(0, Math.min(64, ruleName.length())));
+    }
+
+    static String ruleAssociationId(String connectedClusterId) {
+        return connectedClusterId + "/providers/Microsoft.Insights/dataCollectionRuleAssociations/ContainerInsightsExtension";
+    }
+
+    /**
      * The steps that give a connected cluster one capability's extension, with what it depends on in Azure: for
      * container insights and Defender, the workspace (unless configured), and for container insights its data
      * collection rule and association.
@@ -113,10 +147,7 @@ public final class Extensions {
                             "properties", Map.of("sku", Map.of("name", "PerGB2018"), "retentionInDays", 30)))));
         }
         if (capability == Capability.MONITOR) {
-            String clusterName = connectedClusterId.substring(connectedClusterId.lastIndexOf('/') + 1);
-            String ruleName = "MSCI-" + azure.location() + "-" + clusterName;
-            String ruleId = azure.providerResourceId("Microsoft.Insights", "dataCollectionRules",
-                    ruleName.substring(0, Math.min(64, ruleName.length())));
+            String ruleId = ruleId(connectedClusterId, azure);
             List<String> streams = List.of("Microsoft-ContainerInsights-Group-Default");
             steps.add(StepSpec.arm("monitor-data-collection-rule", ArmRequest.put(ruleId, ApiVersions.DATA_COLLECTION_RULES,
                     Map.of("location", azure.location(), "kind", "Linux", "properties", Map.of(
@@ -126,9 +157,8 @@ public final class Extensions {
                             "dataFlows", List.of(Map.of("streams", streams, "destinations", List.of("la-workspace"))),
                             "destinations", Map.of("logAnalytics", List.of(Map.of("workspaceResourceId", workspace,
                                     "name", "la-workspace"))))))));
-            steps.add(StepSpec.arm("monitor-data-collection-rule-association", ArmRequest.put(connectedClusterId
-                    + "/providers/Microsoft.Insights/dataCollectionRuleAssociations/ContainerInsightsExtension",
-                    ApiVersions.DATA_COLLECTION_RULES, Map.of("properties", Map.of(
+            steps.add(StepSpec.arm("monitor-data-collection-rule-association", ArmRequest.put(
+                    ruleAssociationId(connectedClusterId), ApiVersions.DATA_COLLECTION_RULES, Map.of("properties", Map.of(
                             "dataCollectionRuleId", ruleId,
                             "description", "routes monitoring data to a Log Analytics workspace")))));
         }

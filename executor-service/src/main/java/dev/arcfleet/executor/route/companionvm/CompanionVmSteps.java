@@ -113,6 +113,28 @@ public class CompanionVmSteps implements RouteSteps {
                 StepSpec.kube("remove-onboarding-secret", KubeObject.delete("v1", "Secret", NAMESPACE, vm + "-onboarding")));
     }
 
+    /**
+     * Removes the companion as Arc-enabled servers are removed (docs/offboarding-sources.md, section 3): the machine's
+     * extensions first (whoever added them; they are not removed with the agent), then the
+     * {@code Microsoft.HybridCompute/machines} resource (what {@code azcmagent disconnect} deletes in Azure), then the
+     * VirtualMachine, waited for until KubeVirt's finalizer let it go (section 5), and its two Secrets. The
+     * {@code arc-companions} namespace is shared by the cluster's companions and stays.
+     */
+    @Override
+    public List<StepSpec> offboardingSteps(OnboardingPlan plan, AzureTarget azure) {
+        String vm = vmName(plan.target().id());
+        String machineId = azure.providerResourceId("Microsoft.HybridCompute", "machines", vm);
+        return List.of(
+                StepSpec.arm("delete-machine-extensions", ArmRequest.deleteEach(machineId + "/extensions",
+                        ApiVersions.HYBRID_MACHINES)),
+                StepSpec.arm("delete-arc-machine", ArmRequest.delete(machineId, ApiVersions.HYBRID_MACHINES)),
+                StepSpec.kube("delete-companion-vm", KubeObject.delete("kubevirt.io/v1", "VirtualMachine", NAMESPACE, vm)),
+                StepSpec.await("await-vm-deleted", WaitFor.kubeGone("kubevirt.io/v1", NAMESPACE, "VirtualMachine", vm,
+                        VM_READY_TIMEOUT)),
+                StepSpec.kube("delete-companion-secrets", KubeObject.delete("v1", "Secret", NAMESPACE, vm + "-cloudinit"),
+                        KubeObject.delete("v1", "Secret", NAMESPACE, vm + "-onboarding")));
+    }
+
     private static KubeObject cloudInitSecret(String vm) {
         String name = vm + "-cloudinit";
         Map<String, Object> manifest = Map.of("apiVersion", "v1", "kind", "Secret",

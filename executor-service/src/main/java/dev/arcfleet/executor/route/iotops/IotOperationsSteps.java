@@ -187,6 +187,71 @@ public class IotOperationsSteps implements RouteSteps {
     }
 
     /**
+     * Removes what {@link #steps} built, in the order of {@code az iot ops delete --include-deps}
+     * (docs/offboarding-sources.md, section 4): the instance's children deepest first (listener and authentication,
+     * then broker, dataflow endpoint and profile), the instance, the custom location, then the extensions (IoT
+     * Operations with its role on the registry, container storage, secret store, platform). The schema registry, its
+     * storage container and account, and their role assignment go last: {@code az iot ops delete} leaves them, but this
+     * route created them under names only it derives from the target. A DELETE of what is already gone is skipped.
+     */
+    @Override
+    public List<StepSpec> offboardingSteps(OnboardingPlan plan, AzureTarget azure) {
+        Ids ids = new Ids(plan, azure);
+        String broker = ids.instanceId + "/brokers/default";
+        String iotExtensionId = Extensions.extensionId(ids.ccId, IOT_OPERATIONS.name());
+        List<StepSpec> steps = new ArrayList<>();
+        steps.add(delete("delete-broker-listener", broker + "/listeners/default", ApiVersions.IOT_OPERATIONS));
+        steps.add(delete("delete-broker-authentication", broker + "/authentications/default", ApiVersions.IOT_OPERATIONS));
+        steps.add(delete("delete-broker", broker, ApiVersions.IOT_OPERATIONS));
+        steps.add(delete("delete-dataflow-endpoint", ids.instanceId + "/dataflowEndpoints/default", ApiVersions.IOT_OPERATIONS));
+        steps.add(delete("delete-dataflow-profile", ids.instanceId + "/dataflowProfiles/default", ApiVersions.IOT_OPERATIONS));
+        steps.add(delete("delete-iot-operations-instance", ids.instanceId, ApiVersions.IOT_OPERATIONS));
+        steps.add(delete("delete-custom-location", ids.customLocationId, ApiVersions.CUSTOM_LOCATIONS));
+        steps.add(delete("delete-iot-operations-schema-registry-role", roleAssignment(azure, ids.schemaRegistryId,
+                CONTRIBUTOR, iotExtensionId, ApiVersions.CLUSTER_EXTENSIONS).resourceId(), ApiVersions.ROLE_ASSIGNMENTS));
+        steps.add(delete("delete-extension-iot-operations", iotExtensionId, ApiVersions.CLUSTER_EXTENSIONS));
+        steps.add(delete("delete-extension-container-storage", Extensions.extensionId(ids.ccId, CONTAINER_STORAGE.name()),
+                ApiVersions.CLUSTER_EXTENSIONS));
+        steps.add(delete("delete-extension-secret-store", Extensions.extensionId(ids.ccId, SECRET_STORE.name()),
+                ApiVersions.CLUSTER_EXTENSIONS));
+        steps.add(delete("delete-extension-platform", Extensions.extensionId(ids.ccId, PLATFORM.name()),
+                ApiVersions.CLUSTER_EXTENSIONS));
+        steps.add(delete("delete-schema-registry-storage-role", roleAssignment(azure, ids.containerId,
+                STORAGE_BLOB_DATA_CONTRIBUTOR, ids.schemaRegistryId, ApiVersions.SCHEMA_REGISTRIES).resourceId(),
+                ApiVersions.ROLE_ASSIGNMENTS));
+        steps.add(delete("delete-schema-registry", ids.schemaRegistryId, ApiVersions.SCHEMA_REGISTRIES));
+        steps.add(delete("delete-schema-registry-container", ids.containerId, ApiVersions.STORAGE_ACCOUNTS));
+        steps.add(delete("delete-schema-registry-storage", ids.storageId, ApiVersions.STORAGE_ACCOUNTS));
+        return steps;
+    }
+
+    private static StepSpec delete(String name, String resourceId, String apiVersion) {
+        return StepSpec.arm(name, ArmRequest.delete(resourceId, apiVersion));
+    }
+
+    /** The ids of what the route builds for one cluster, derived from the plan's target and the Azure target only. */
+    private static final class Ids {
+        final String ccId;
+        final String storageId;
+        final String containerId;
+        final String schemaRegistryId;
+        final String customLocationId;
+        final String instanceId;
+
+        Ids(OnboardingPlan plan, AzureTarget azure) {
+            String clusterId = plan.target().id();
+            ccId = ArcK8sSteps.connectedClusterId(azure, clusterId);
+            String base = Names.dns(clusterId, 40);
+            String hash = shortHash(azure.subscriptionId() + "/" + azure.resourceGroup() + "/" + clusterId);
+            storageId = azure.providerResourceId("Microsoft.Storage", "storageAccounts", "afo" + hash);
+            containerId = storageId + "/blobServices/default/containers/" + Names.dns("schemas-" + base, 63);
+            schemaRegistryId = azure.providerResourceId("Microsoft.DeviceRegistry", "schemaRegistries", base + "-schemas");
+            customLocationId = azure.providerResourceId("Microsoft.ExtendedLocation", "customLocations", base + "-cl");
+            instanceId = azure.providerResourceId("Microsoft.IoTOperations", "instances", base + "-aio");
+        }
+    }
+
+    /**
      * A role assignment of {@code roleDefinition} on {@code scope} to the system-assigned identity of {@code principalOf}.
      * Its name is a UUID derived from scope, role and principal's resource, so a rerun writes the same assignment.
      */

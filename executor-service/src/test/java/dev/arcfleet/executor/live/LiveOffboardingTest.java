@@ -12,6 +12,7 @@ import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.executor.route.arck8s.AgentKeys;
 import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.ServiceKafkaTest;
 import dev.arcfleet.testsupport.PlanRecords;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,7 +26,6 @@ import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,9 +53,6 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "executor_offboard"))
 @QuarkusTestResource(value = LiveAzureResource.class, restrictToAnnotatedClass = true)
 class LiveOffboardingTest {
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
     @Inject
     ObjectMapper mapper;
 
@@ -68,7 +65,7 @@ class LiveOffboardingTest {
 
     @BeforeEach
     void connect() {
-        kafka = new KafkaCompanion(bootstrap);
+        kafka = ServiceKafkaTest.companion();
         status = kafka.consumeStrings().fromTopics(Topics.STATUS);
     }
 

@@ -12,6 +12,7 @@ import dev.arcfleet.executor.route.StepSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * {@code executor.mode=dry-run}: records the exact ARM requests (method, resource id, api-version, body) and
@@ -19,14 +20,27 @@ import java.util.Map;
  * replace, delete), with Secret data redacted, and the guard that would skip or refuse the step, and succeeds. An ARM
  * DELETE is recorded as live sends it (method, resource id, api-version); live sends it only while the resource is
  * there.
+ * A rehearsal ({@code executor.dry-run.fail-targets}) fails the first step of a plan whose target id matches, with
+ * its reason, so an operator can watch a rollout suspend before touching Azure.
  */
 public class DryRunApplier implements StepApplier {
     static final String REDACTED = "<redacted>";
 
+    static final String REHEARSAL = "dry-run rehearsal: ";
+
     private final ObjectMapper mapper;
+    private final Pattern failTargets;
+    private final String failReason;
 
     public DryRunApplier(ObjectMapper mapper) {
+        this(mapper, null, null);
+    }
+
+    /** {@code failTargets}: matched against a plan's whole target id (null: none fails); {@code failReason}: why. */
+    public DryRunApplier(ObjectMapper mapper, Pattern failTargets, String failReason) {
         this.mapper = mapper;
+        this.failTargets = failTargets;
+        this.failReason = failReason;
     }
 
     @Override
@@ -34,6 +48,11 @@ public class DryRunApplier implements StepApplier {
         StepSpec step = context.step();
         if (step.refusal() != null) {
             return StepOutcome.failed(step.refusal());
+        }
+        if (failTargets != null && context.plan().target() != null
+                && failTargets.matcher(context.plan().target().id()).matches()) {
+            return StepOutcome.failed(REHEARSAL + failReason + " (target " + context.plan().target().id()
+                    + " matches executor.dry-run.fail-targets)");
         }
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("mode", ExecutorMode.DRY_RUN.value());

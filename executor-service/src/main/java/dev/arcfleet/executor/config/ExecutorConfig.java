@@ -46,6 +46,18 @@ public interface ExecutorConfig {
 
     Kube kube();
 
+    DryRun dryRun();
+
+    /** Rehearsal in dry-run mode: plans whose target id matches {@code fail-targets} fail with {@code fail-reason}. */
+    interface DryRun {
+        /** A regular expression matched against a plan's whole target id; unset, nothing is failed on purpose. */
+        Optional<String> failTargets();
+
+        /** The reason a rehearsed failure reports. */
+        @WithDefault("rehearsed failure")
+        String failReason();
+    }
+
     interface Kube {
         /** Folder of kubeconfig files named after cluster ids (a mounted Secret); a cluster without one is refused. */
         Optional<Path> kubeconfigDir();

@@ -80,7 +80,8 @@ public class ExecutionWorkers {
 
     void start(@Observes StartupEvent event) {
         applier = switch (config.mode()) {
-            case DRY_RUN -> new DryRunApplier(mapper);
+            case DRY_RUN -> new DryRunApplier(mapper, config.dryRun().failTargets().map(java.util.regex.Pattern::compile)
+                    .orElse(null), config.dryRun().failReason());
             case LIVE -> new LiveApplier(azure.armClient(), writeBudget, clusters, mapper, config,
                     stepPlans::placeholdersOf);
         };

@@ -50,6 +50,7 @@ import java.util.regex.Pattern;
         description = "Runs the Arc Fleet Onboarding pipeline on this machine and operates it.",
         subcommands = {FleetLocal.Up.class, FleetLocal.Demo.class, FleetLocal.Status.class, FleetLocal.Import.class,
                 FleetLocal.Handoff.class, FleetLocal.Plans.class, FleetLocal.Approve.class, FleetLocal.Reject.class,
+                FleetLocal.Rollouts.class,
                 FleetLocal.Executions.class, FleetLocal.Cancel.class, FleetLocal.Retry.class,
                 FleetLocal.DeadLetters.class, FleetLocal.Redrive.class, FleetLocal.Replay.class, FleetLocal.Tokens.class,
                 FleetLocal.Down.class, CommandLine.HelpCommand.class},
@@ -448,7 +449,8 @@ public final class FleetLocal implements Callable<Integer> {
             description = "The planner's plans, newest first: --state AWAITING_APPROVAL lists those awaiting approval.")
     static final class Plans extends Sub {
         @Option(names = "--state", paramLabel = "STATE",
-                description = "WAITING, PUBLISHED, SUPERSEDED, AWAITING_HANDOFF, AWAITING_APPROVAL or REJECTED")
+                description = "WAITING, PUBLISHED, SUPERSEDED, AWAITING_HANDOFF, AWAITING_APPROVAL, AWAITING_ROLLOUT or"
+                        + " REJECTED")
         String state;
         @Option(names = "--site", paramLabel = "SITE")
         String site;
@@ -540,6 +542,54 @@ public final class FleetLocal implements Callable<Integer> {
             JsonNode body = FleetApi.JSON.createObjectNode().put("reason", String.join(" ", reason));
             print(app.api("planner").post("/api/v1/plans/" + query(planId) + "/reject", body), output,
                     Render.Output.json);
+            return OK;
+        }
+    }
+
+    @Command(name = "rollouts", mixinStandardHelpOptions = true,
+            description = "Rollouts of approved plans in batches: list (default), show ROLLOUT-ID, create FILE (a JSON"
+                    + " rollout: selector, batches, successThreshold, soakSeconds, progressDeadlineSeconds,"
+                    + " maxConcurrent), resume ROLLOUT-ID (a SUSPENDED one), abort ROLLOUT-ID. Resume and abort are"
+                    + " recorded with the admin token's identity.")
+    static final class Rollouts extends Sub {
+        @Parameters(index = "0", paramLabel = "ACTION", arity = "0..1", defaultValue = "list",
+                description = "list, show, create, resume or abort")
+        String action;
+        @Parameters(index = "1", paramLabel = "ROLLOUT-ID|FILE", arity = "0..1")
+        String argument;
+        @Mixin
+        OutputOption output;
+
+        @Override
+        public Integer call() throws IOException {
+            FleetApi planner = app.api("planner");
+            switch (action) {
+                case "list" -> {
+                    if (argument != null) {
+                        throw usage("rollouts list takes no argument");
+                    }
+                    print(planner.get("/api/v1/rollouts"), output, Render.Output.json);
+                }
+                case "show", "resume", "abort" -> {
+                    if (argument == null) {
+                        throw usage("rollouts " + action + " needs a ROLLOUT-ID");
+                    }
+                    String path = "/api/v1/rollouts/" + query(argument);
+                    print(action.equals("show") ? planner.get(path) : planner.post(path + "/" + action, null), output,
+                            Render.Output.json);
+                }
+                case "create" -> {
+                    if (argument == null || !Files.isReadable(Path.of(argument))) {
+                        throw usage("rollouts create needs a readable JSON FILE: " + argument);
+                    }
+                    JsonNode body = FleetApi.parse(Files.readString(Path.of(argument)));
+                    if (!body.isObject()) {
+                        throw usage("rollouts create: " + argument + " does not hold a JSON object");
+                    }
+                    print(planner.post("/api/v1/rollouts", body), output, Render.Output.json);
+                }
+                default -> throw usage("ACTION must be list, show, create, resume or abort: " + action);
+            }
             return OK;
         }
     }

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FleetLocalTest {
     static final List<String> COMMANDS = List.of("up", "demo", "status", "import", "handoff", "plans", "approve",
-            "reject", "executions", "cancel", "retry", "dead-letters", "redrive", "replay", "tokens", "down");
+            "reject", "rollouts", "executions", "cancel", "retry", "dead-letters", "redrive", "replay", "tokens", "down");
 
     @TempDir
     Path home;
@@ -247,6 +247,42 @@ class FleetLocalTest {
             assertThat(r.err()).as(String.join(" ", wrong)).isNotBlank();
         }
         assertThat(requests).hasSize(4);
+    }
+
+    @Test
+    void rolloutCommandsCallThePlanner() throws IOException {
+        token();
+        String id = "ro-00000000-0000-0000-0000-000000000001";
+        answers.put("/api/v1/rollouts", new Object[] {200, "{\"count\":1,\"rollouts\":[{\"rolloutId\":\"" + id
+                + "\",\"state\":\"ACTIVE\"}]}"});
+        answers.put("/api/v1/rollouts/" + id, new Object[] {200, "{\"rolloutId\":\"" + id + "\",\"state\":\"SUSPENDED\"}"});
+        answers.put("/api/v1/rollouts/" + id + "/resume", new Object[] {200, "{\"state\":\"ACTIVE\"}"});
+        answers.put("/api/v1/rollouts/" + id + "/abort", new Object[] {200, "{\"state\":\"ABORTED\"}"});
+        Path file = Files.writeString(home.resolve("rollout.json"), "{\"selector\":{\"site\":\"lyon\"},"
+                + "\"batches\":[{\"count\":10}]}");
+
+        assertThat(run("rollouts").code()).isZero();
+        assertThat(requests.get(0)).containsSubsequence("GET", "/api/v1/rollouts");
+        assertThat(run("rollouts", "create", file.toString()).code()).isZero();
+        assertThat(requests.get(1)[0]).isEqualTo("POST");
+        assertThat(FleetApi.parse(requests.get(1)[2])).isEqualTo(FleetApi.parse(Files.readString(file)));
+        Run show = run("rollouts", "show", id);
+        assertThat(show.code()).isZero();
+        assertThat(show.out()).contains("SUSPENDED");
+        assertThat(run("rollouts", "resume", id).code()).isZero();
+        assertThat(requests.get(3)).containsSubsequence("POST", "/api/v1/rollouts/" + id + "/resume");
+        assertThat(run("rollouts", "abort", id).code()).isZero();
+        assertThat(requests.get(4)).containsSubsequence("POST", "/api/v1/rollouts/" + id + "/abort");
+
+        Path notJson = Files.writeString(home.resolve("bad.json"), "selector: lyon");
+        for (String[] wrong : List.of(new String[] {"rollouts", "resume"}, new String[] {"rollouts", "pause", id},
+                new String[] {"rollouts", "create", home.resolve("none.json").toString()},
+                new String[] {"rollouts", "create", notJson.toString()})) {
+            Run r = run(wrong);
+            assertThat(r.code()).as(String.join(" ", wrong)).isEqualTo(FleetLocal.USAGE);
+            assertThat(r.err()).as(String.join(" ", wrong)).isNotBlank();
+        }
+        assertThat(requests).hasSize(5);
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The plan rules, as plain values in and out: which plans a decision needs (one per route and target), how a cluster
@@ -216,7 +217,16 @@ public final class PlanBook {
      */
     public static Changes decide(Decision decision, NodeFacts facts, String previousPlanId, Map<String, Plan> current,
             List<Policy.ApprovalRule> approvalRules, Instant now) {
-        Book book = new Book(current, facts, approvalRules, now);
+        return decide(decision, facts, previousPlanId, current, approvalRules, now, plan -> false);
+    }
+
+    /**
+     * As {@link #decide(Decision, NodeFacts, String, Map, List, Instant)}; {@code heldByRollout} says which approved
+     * plans a rollout holds: they go to AWAITING_ROLLOUT instead of being published.
+     */
+    public static Changes decide(Decision decision, NodeFacts facts, String previousPlanId, Map<String, Plan> current,
+            List<Policy.ApprovalRule> approvalRules, Instant now, Predicate<Plan> heldByRollout) {
+        Book book = new Book(current, facts, approvalRules, now, heldByRollout);
         Decision planned = withPlanIds(decision);
         String nodeId = facts.nodeId();
         String policy = decision.policyVersion();
@@ -245,7 +255,7 @@ public final class PlanBook {
 
     /** What retiring a node changes: it leaves its plan ({@code planId}, in {@code current}), which may be superseded. */
     public static Changes retire(String nodeId, String planId, Map<String, Plan> current) {
-        Book book = new Book(current, null, List.of(), Instant.EPOCH);
+        Book book = new Book(current, null, List.of(), Instant.EPOCH, plan -> false);
         Move move = book.move(nodeId, planId, null);
         return book.changes(null, move);
     }
@@ -313,6 +323,11 @@ public final class PlanBook {
      * when none) has not succeeded. A plan not {@link #approvable} changes nothing.
      */
     public static Changes approve(Plan plan, String by, Instant at, Plan dependency) {
+        return approve(plan, by, at, dependency, p -> false);
+    }
+
+    /** As {@link #approve(Plan, String, Instant, Plan)}; a plan {@code heldByRollout} holds awaits its rollout. */
+    public static Changes approve(Plan plan, String by, Instant at, Plan dependency, Predicate<Plan> heldByRollout) {
         if (!approvable(plan)) {
             return Changes.none();
         }
@@ -321,12 +336,15 @@ public final class PlanBook {
         Plan after;
         if (dependency != null && !SUCCEEDED.equals(dependency.executionState())) {
             after = approved.withState(approved.publishedRevision(), PlanState.WAITING);
+        } else if (heldByRollout.test(approved)) {
+            after = approved.withState(approved.publishedRevision(), PlanState.AWAITING_ROLLOUT);
         } else {
             after = approved.published();
             publications.add(new Publication(after, after.ownNodes()));
         }
         Notice notice = new Notice(after, StatusType.APPROVED, "revision " + plan.revision() + " approved by " + by
-                + (after.state() == PlanState.WAITING ? "; it waits for plan " + dependency.planId() : ""), by);
+                + (after.state() == PlanState.WAITING ? "; it waits for plan " + dependency.planId()
+                : after.state() == PlanState.AWAITING_ROLLOUT ? "; a rollout releases it with its batch" : ""), by);
         return new Changes(null, null, List.of(after), publications, List.of(), List.of(notice));
     }
 
@@ -342,6 +360,23 @@ public final class PlanBook {
         Notice notice = new Notice(rejected, StatusType.REJECTED, "revision " + plan.revision() + " rejected by " + by
                 + (reason == null || reason.isBlank() ? "" : ": " + reason), by);
         return new Changes(null, null, List.of(rejected), List.of(), List.of(), List.of(notice));
+    }
+
+    /**
+     * A rollout releases a plan it held: published as approval would have published it, or WAITING when
+     * {@code dependency} has not succeeded. A plan not AWAITING_ROLLOUT changes nothing.
+     */
+    public static Changes releaseFromRollout(Plan plan, Plan dependency) {
+        if (plan.state() != PlanState.AWAITING_ROLLOUT) {
+            return Changes.none();
+        }
+        if (dependency != null && !SUCCEEDED.equals(dependency.executionState())) {
+            return new Changes(null, null, List.of(plan.withState(plan.publishedRevision(), PlanState.WAITING)),
+                    List.of(), List.of());
+        }
+        Plan released = plan.published();
+        return new Changes(null, null, List.of(released), List.of(new Publication(released, released.ownNodes())),
+                List.of());
     }
 
     /**
@@ -405,8 +440,11 @@ public final class PlanBook {
         private final List<Publication> publications = new ArrayList<>();
         private final List<Notice> notices = new ArrayList<>();
         private final List<Notice> approvals = new ArrayList<>();
+        private final Predicate<Plan> heldByRollout;
 
-        Book(Map<String, Plan> current, NodeFacts facts, List<Policy.ApprovalRule> approvalRules, Instant now) {
+        Book(Map<String, Plan> current, NodeFacts facts, List<Policy.ApprovalRule> approvalRules, Instant now,
+                Predicate<Plan> heldByRollout) {
+            this.heldByRollout = heldByRollout;
             this.current = current;
             this.facts = facts;
             this.approvalRules = approvalRules;
@@ -462,6 +500,8 @@ public final class PlanBook {
                 if (plan.approved()) {
                     if (waits) {
                         plan = plan.withState(plan.publishedRevision(), PlanState.WAITING);
+                    } else if (heldByRollout.test(plan)) {
+                        plan = plan.withState(plan.publishedRevision(), PlanState.AWAITING_ROLLOUT);
                     } else {
                         publish = true;
                     }

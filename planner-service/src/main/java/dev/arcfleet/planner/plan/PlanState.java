@@ -17,6 +17,11 @@ public enum PlanState {
      * approves it.
      */
     AWAITING_APPROVAL,
+    /**
+     * Approved, but a rollout holds it: it goes to no executor until the rollout releases it with its batch
+     * (docs/contracts.md, "Rollouts").
+     */
+    AWAITING_ROLLOUT,
     /** An operator rejected its current revision: it goes to no executor until approved again. */
     REJECTED
 }

@@ -19,6 +19,7 @@ import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.planner.config.PolicyProvider;
 import dev.arcfleet.planner.decide.DecisionEngine;
 import dev.arcfleet.planner.decide.Policy;
+import dev.arcfleet.planner.rollout.RolloutGate;
 import dev.arcfleet.support.outbox.Outbox;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,8 +54,11 @@ public class PlanningService {
     private final PolicyProvider policies;
     private final Outbox outbox;
     private final ObjectMapper mapper;
+    private final RolloutGate rollouts;
 
-    public PlanningService(DecisionEngine engine, PolicyProvider policies, Outbox outbox, ObjectMapper mapper) {
+    public PlanningService(DecisionEngine engine, PolicyProvider policies, Outbox outbox, ObjectMapper mapper,
+            RolloutGate rollouts) {
+        this.rollouts = rollouts;
         this.engine = engine;
         this.policies = policies;
         this.outbox = outbox;
@@ -150,7 +154,8 @@ public class PlanningService {
                 current.put(previousPlan, toPlan(plan));
             }
         }
-        PlanBook.Changes changes = PlanBook.decide(decided, facts, previousPlan, current, policy.approvalRules(), now);
+        PlanBook.Changes changes = PlanBook.decide(decided, facts, previousPlan, current, policy.approvalRules(), now,
+                rollouts.held(p -> List.of(facts.labels() == null ? Map.of() : facts.labels())));
         Decision decision = changes.decision();
         write(changes, correlationId, true, now, lookups);
         boolean known = stored != null;
@@ -280,7 +285,7 @@ public class PlanningService {
             throw new NotApplicable("plan " + planId + " is " + plan.state() + ": only a plan AWAITING_APPROVAL or"
                     + " REJECTED can be approved");
         }
-        apply(PlanBook.approve(plan, by, Instant.now(), dependency(plan)), entity);
+        apply(PlanBook.approve(plan, by, Instant.now(), dependency(plan), rollouts.held(this::nodeLabels)), entity);
         Log.infof("plan %s revision %s approved by %s", planId, plan.revision(), LogSafe.of(by));
         return entity;
     }
@@ -317,12 +322,13 @@ public class PlanningService {
         List<PlanEntity> candidates = PlanEntity.<PlanEntity>find(query + " order by planId", params.toArray())
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();
         Instant now = Instant.now();
+        java.util.function.Predicate<PlanBook.Plan> held = rollouts.held(this::nodeLabels);
         List<PlanEntity> approved = new ArrayList<>();
         for (PlanEntity entity : candidates) {
             PlanBook.Plan plan = toPlan(entity);
             List<Map<String, String>> labels = selector.labels().isEmpty() ? List.of() : nodeLabels(plan);
             if (selector.selects(plan, labels)) {
-                apply(PlanBook.approve(plan, by, now, dependency(plan)), entity);
+                apply(PlanBook.approve(plan, by, now, dependency(plan), held), entity);
                 approved.add(entity);
             }
         }
@@ -330,8 +336,41 @@ public class PlanningService {
         return approved;
     }
 
+    /** The plans a rollout holds (AWAITING_ROLLOUT), in plan id order. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<PlanBook.Plan> heldPlans() {
+        return PlanEntity.<PlanEntity>list("state = ?1 order by planId", PlanState.AWAITING_ROLLOUT).stream()
+                .map(this::toPlan).toList();
+    }
+
+    /**
+     * A rollout releases these held plans (locked in plan id order): each is published through the outbox as approval
+     * publishes it, or waits for its dependency. Returns the ids of those it released; a plan no longer held is not.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Set<String> releaseHeld(Collection<String> planIds, String correlationId) {
+        Set<String> released = new HashSet<>();
+        if (planIds.isEmpty()) {
+            return released;
+        }
+        List<PlanEntity> locked = PlanEntity.<PlanEntity>find("planId in ?1 order by planId", planIds)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        for (PlanEntity entity : locked) {
+            PlanBook.Plan plan = toPlan(entity);
+            if (plan.state() == PlanState.AWAITING_ROLLOUT) {
+                PlanBook.Changes changes = PlanBook.releaseFromRollout(plan, dependency(plan));
+                Lookups lookups = new Lookups();
+                lookups.add(entity);
+                lookups.targetsRead.add(entity.targetId);
+                write(changes, correlationId, false, Instant.now(), lookups);
+                released.add(plan.planId());
+            }
+        }
+        return released;
+    }
+
     /** The labels of the plan's nodes: those deciding for it, and for a cluster plan the cluster's nodes. */
-    private List<Map<String, String>> nodeLabels(PlanBook.Plan plan) {
+    public List<Map<String, String>> nodeLabels(PlanBook.Plan plan) {
         List<NodeDecisionEntity> nodes = plan.target().kind() == TargetKind.CLUSTER
                 ? NodeDecisionEntity.list("retired = false and (planId = ?1 or clusterId = ?2)", plan.planId(),
                         plan.target().id())

@@ -3,6 +3,7 @@ package dev.arcfleet.planner.plan;
 import dev.arcfleet.contracts.Channels;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.StatusEvent;
+import dev.arcfleet.planner.rollout.RolloutService;
 import dev.arcfleet.support.db.DatabaseFailures;
 import dev.arcfleet.support.inbox.DeadLetters;
 import dev.arcfleet.support.inbox.IncomingEvent;
@@ -21,7 +22,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The planner listens to executor progress to start IoT Operations plans after their cluster's Arc plan. It reads
+ * The planner listens to executor progress to start IoT Operations plans after their cluster's Arc plan, and to count
+ * the outcomes of the plans a rollout released. It reads
  * {@code onboarding.status} in batches: most events there are the nodes' own decisions, which it reads past; the
  * plans' events of a batch are applied in one transaction. Unusable records are dead-lettered with the reason.
  */
@@ -30,6 +32,7 @@ public class StatusConsumer {
     private static final Set<String> TYPES = Set.of(EventTypes.STATUS);
 
     private final PlanningService planning;
+    private final RolloutService rollouts;
     private final ProcessedEvents processed;
     private final JsonReader json;
     private final MutinyEmitter<String> deadLetters;
@@ -37,9 +40,10 @@ public class StatusConsumer {
     private record Usable(IncomingEvent event, StatusEvent status) {
     }
 
-    public StatusConsumer(PlanningService planning, ProcessedEvents processed, JsonReader json,
+    public StatusConsumer(PlanningService planning, RolloutService rollouts, ProcessedEvents processed, JsonReader json,
             @Channel("status-dlq") MutinyEmitter<String> deadLetters) {
         this.planning = planning;
+        this.rollouts = rollouts;
         this.processed = processed;
         this.json = json;
         this.deadLetters = deadLetters;
@@ -59,6 +63,7 @@ public class StatusConsumer {
             for (Usable u : plans) {
                 if (firstTime.remove(u.event().id())) {
                     planning.onStatus(u.status());
+                    rollouts.onStatus(u.status());
                 }
             }
         });

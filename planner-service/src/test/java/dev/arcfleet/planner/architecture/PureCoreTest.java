@@ -16,9 +16,10 @@ import static com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predica
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The planner's decision rules (DecisionEngine, Policy), its plan book (PlanBook, PlanIds) and the hand-off kit
- * builder are pure cores: plain Java over the contracts, tested as plain JUnit (DecisionEngineTest, PlanBookTest,
- * HandoffKitTest), with no framework, client, JSON library or adapter (entity, bean, resource) behind them.
+ * The planner's decision rules (DecisionEngine, Policy), its plan book (PlanBook, PlanIds), its rollout rules
+ * (Rollouts) and the hand-off kit builder are pure cores: plain Java over the contracts, tested as plain JUnit
+ * (DecisionEngineTest, PlanBookTest, RolloutsTest, HandoffKitTest), with no framework, client, JSON library or adapter
+ * (entity, bean, resource) behind them.
  */
 class PureCoreTest {
     static final JavaClasses PLANNER = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -42,6 +43,13 @@ class PureCoreTest {
                 .or().haveNameMatching("dev\\.arcfleet\\.planner\\.plan\\.PlanBook\\$.*")
                 .or().haveFullyQualifiedName("dev.arcfleet.planner.plan.PlanIds")
                 .or().haveFullyQualifiedName("dev.arcfleet.planner.plan.PlanState")
+                .should().dependOnClassesThat(FRAMEWORK_OR_ADAPTER).check(PLANNER);
+    }
+
+    @Test
+    void theRolloutRulesImportNoFrameworkOrAdapter() {
+        noClasses().that().haveFullyQualifiedName("dev.arcfleet.planner.rollout.Rollouts")
+                .or().haveNameMatching("dev\\.arcfleet\\.planner\\.rollout\\.Rollouts\\$.*")
                 .should().dependOnClassesThat(FRAMEWORK_OR_ADAPTER).check(PLANNER);
     }
 

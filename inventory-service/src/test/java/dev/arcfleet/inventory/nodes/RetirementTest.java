@@ -118,6 +118,32 @@ class RetirementTest extends ServiceKafkaTest {
         given().delete("/api/v1/clusters/" + site + "-none").then().statusCode(404);
     }
 
+    @Test
+    void aFailedOffboardingShowsOnTheRetiredNodeAndNeedsAttention() throws Exception {
+        String node = "vm-" + UUID.randomUUID().toString().substring(0, 8);
+        register(node, null);
+        String planId = UUID.randomUUID().toString();
+        Target target = new Target(TargetKind.NODE, node);
+        Instant t0 = Instant.now();
+        Decision decision = new Decision(node, Route.COMPANION_VM, target, false, List.of(), List.of("immutable host"),
+                new CapabilitySet(List.of(Capability.EXTENSIONS), List.of()), List.of(), planId, List.of(), "p1", "h1",
+                Instant.now());
+        send(event(StatusType.PLANNED, node, planId, target, 0, decision, t0));
+        send(event(StatusType.SUCCEEDED, null, planId, target, 1, null, t0.plusMillis(10)));
+        given().post("/api/v1/nodes/" + node + "/retire").then().statusCode(200).body("retired", equalTo(1));
+        send(event(StatusType.OFFBOARDING, null, planId, target, 2, null, t0.plusMillis(20)));
+        send(event(StatusType.OFFBOARD_FAILED, null, planId, target, 3, null, t0.plusMillis(30)));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + node).then()
+                .statusCode(200).body("onboarding.state", equalTo("OFFBOARD_FAILED")));
+        JsonPath attention = given().get("/api/v1/executions/attention?limit=500").then().statusCode(200).extract()
+                .jsonPath();
+        int index = attention.getList("items.planId").indexOf(planId);
+        assertThat(index).isNotNegative();
+        assertThat(attention.getString("items[" + index + "].state")).isEqualTo("OFFBOARD_FAILED");
+        assertThat(attention.getString("items[" + index + "].sampleNodeId")).isEqualTo(node);
+    }
+
     private static List<String> retirements(ConsumerTask<String, String> task, String cluster) {
         return task.getRecords().stream().filter(r -> cluster.equals(r.key()))
                 .filter(r -> EventTypes.NODE_RETIRED.equals(type(r)))
@@ -133,9 +159,10 @@ class RetirementTest extends ServiceKafkaTest {
     }
 
     private static void register(String deviceId, String clusterId) {
+        String cluster = clusterId == null ? "" : ", \"cluster\": {\"id\": \"" + clusterId + "\"}";
         given().contentType("application/json").body("{\"deviceId\": \"" + deviceId + "\", \"hostname\": \"host-"
-                + deviceId.replace('/', '-') + "\", \"site\": \"ghent\", \"osImage\": \"Talos (v1.8.2)\", \"cluster\": "
-                + "{\"id\": \"" + clusterId + "\"}}").post("/api/v1/registrations").then().statusCode(200);
+                + deviceId.replace('/', '-') + "\", \"site\": \"ghent\", \"osImage\": \"Talos (v1.8.2)\"" + cluster
+                + "}").post("/api/v1/registrations").then().statusCode(200);
     }
 
     private static Decision decision(String nodeId, String planId, Target target) {

@@ -1,7 +1,7 @@
 // The fleet dashboard: plain JS over the inventory's API, kept current by server-sent events from /api/v1/live.
 'use strict';
 const STATES = ['PENDING', 'PLANNED', 'AWAITING_APPROVAL', 'REJECTED', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'BLOCKED',
-  'HANDED_OFF'];
+  'HANDED_OFF', 'OFFBOARDING', 'OFFBOARDED', 'OFFBOARD_FAILED'];
 const ROUTES = ['ARC_K8S', 'COMPANION_VM', 'IOT_OPERATIONS', 'DIRECT_AGENT', 'BLOCKED', 'UNDECIDED'];
 const PAGE_SIZE = 25;
 const view = { page: 0, total: 0 };

@@ -8,5 +8,11 @@ public enum OnboardingState {
     /** Its plan's revision awaits an operator's approval before any executor sees it. */
     AWAITING_APPROVAL,
     /** An operator rejected its plan's revision: nothing is executed until it is approved again. */
-    REJECTED
+    REJECTED,
+    /** A retired node whose plan is being offboarded (its onboarding is being removed). */
+    OFFBOARDING,
+    /** A retired node whose plan's offboarding removed what its onboarding built. */
+    OFFBOARDED,
+    /** A retired node whose plan's offboarding failed. */
+    OFFBOARD_FAILED
 }

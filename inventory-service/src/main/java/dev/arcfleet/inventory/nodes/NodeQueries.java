@@ -30,6 +30,12 @@ public class NodeQueries {
      */
     static final String SHOWN_STATE = "coalesce(ps.held, ps.state, n.decision_state)";
 
+    /**
+     * The nodes shown and counted, in SQL over {@code node n} and {@code plan_status ps}: the active ones, and the
+     * retired ones whose plan is being or was offboarded.
+     */
+    static final String SHOWN_NODES = "(not n.retired or ps.state in ('OFFBOARDING', 'OFFBOARDED', 'OFFBOARD_FAILED'))";
+
     /** A node and the progress of its current plan (null until the plan starts or awaits approval). */
     public record NodeWithStatus(NodeEntity node, PlanStatusEntity plan) {
         public OnboardingState state() {
@@ -59,8 +65,10 @@ public class NodeQueries {
     }
 
     public Page list(Filter filter, int page, int size) {
-        StringBuilder where = new StringBuilder(" where n.retired = false");
+        StringBuilder where = new StringBuilder(" where (n.retired = false or ps.state in :offboarded)");
         Map<String, Object> params = new LinkedHashMap<>();
+        params.put("offboarded", List.of(OnboardingState.OFFBOARDING, OnboardingState.OFFBOARDED,
+                OnboardingState.OFFBOARD_FAILED));
         if (filter.route() != null) {
             if (UNDECIDED.equals(filter.route())) {
                 where.append(" and n.route is null");
@@ -111,8 +119,8 @@ public class NodeQueries {
         List<Object[]> rows = entityManager.createNativeQuery("""
                 select coalesce(n.route, 'UNDECIDED'), %s, count(*)
                 from node n left join plan_status ps on ps.plan_id = n.plan_id
-                where not n.retired
-                group by 1, 2 order by 1, 2""".formatted(SHOWN_STATE)).getResultList();
+                where %s
+                group by 1, 2 order by 1, 2""".formatted(SHOWN_STATE, SHOWN_NODES)).getResultList();
         Map<String, Map<String, Long>> result = new LinkedHashMap<>();
         for (Object[] r : rows) {
             result.computeIfAbsent((String) r[0], k -> new LinkedHashMap<>()).put((String) r[1], ((Number) r[2]).longValue());
@@ -129,7 +137,7 @@ public class NodeQueries {
         List<Object[]> rows = entityManager.createNativeQuery("select coalesce(n." + column + ", '(none)'),"
                 + " " + SHOWN_STATE + ", count(*)"
                 + " from node n left join plan_status ps on ps.plan_id = n.plan_id"
-                + " where not n.retired group by 1, 2 order by 1, 2").getResultList();
+                + " where " + SHOWN_NODES + " group by 1, 2 order by 1, 2").getResultList();
         Map<String, Map<String, Long>> result = new LinkedHashMap<>();
         for (Object[] r : rows) {
             result.computeIfAbsent((String) r[0], k -> new LinkedHashMap<>()).put((String) r[1], ((Number) r[2]).longValue());

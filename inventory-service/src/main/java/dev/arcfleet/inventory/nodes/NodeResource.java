@@ -4,9 +4,14 @@ import dev.arcfleet.support.rest.ApiError;
 
 import dev.arcfleet.contracts.OnboardingState;
 import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.inventory.registrations.RegistrationService;
+import dev.arcfleet.support.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -18,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -26,10 +33,51 @@ public class NodeResource {
 
     private final NodeQueries queries;
     private final NodeViews views;
+    private final RegistrationService registrations;
 
-    public NodeResource(NodeQueries queries, NodeViews views) {
+    public NodeResource(NodeQueries queries, NodeViews views, RegistrationService registrations) {
         this.queries = queries;
         this.views = views;
+        this.registrations = registrations;
+    }
+
+    /** The reason an operator's retirement gives on {@code fleet.nodes}. */
+    public static final String RETIRED_BY_OPERATOR = "retired by an operator";
+
+    /** What a retirement did: how many active nodes it retired, and which. */
+    public record Retired(int retired, List<String> nodeIds) {
+    }
+
+    /** {@code POST /api/v1/nodes/retire}: every field given must match; at least one must be given. */
+    public record RetireSelector(String site, Map<String, String> labels, List<String> clusterIds) {
+    }
+
+    /** Retires one node: it leaves the fleet and what was onboarded for it is offboarded (a retired node: 0). */
+    @POST
+    @Path("/nodes/{nodeId: .+}/retire")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response retire(@PathParam("nodeId") String nodeId) {
+        if (queries.find(nodeId).isEmpty()) {
+            return ApiError.response(Response.Status.NOT_FOUND, "no node " + nodeId);
+        }
+        List<String> retired = registrations.retire(List.of(nodeId), RETIRED_BY_OPERATOR);
+        return Response.ok(new Retired(retired.size(), retired)).build();
+    }
+
+    /** Retires the active nodes a selector picks ({@code site}, {@code labels}, {@code clusterIds}). */
+    @POST
+    @Path("/nodes/retire")
+    @RolesAllowed(Roles.OPERATOR)
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response retireSelected(RetireSelector selector) {
+        if (selector == null || (selector.site() == null && (selector.labels() == null || selector.labels().isEmpty())
+                && (selector.clusterIds() == null || selector.clusterIds().isEmpty()))) {
+            return ApiError.badRequest(List.of(new FieldError("selector",
+                    "name a site, labels or clusterIds: a selector naming nothing would retire the whole fleet")));
+        }
+        List<String> retired = registrations.retireSelected(selector.site(), selector.labels(),
+                selector.clusterIds() == null ? Set.of() : Set.copyOf(selector.clusterIds()), RETIRED_BY_OPERATOR);
+        return Response.ok(new Retired(retired.size(), retired)).build();
     }
 
     /** Node ids of discovered nodes hold a slash ({@code <clusterId>/<nodeName>}): the path takes the rest. */

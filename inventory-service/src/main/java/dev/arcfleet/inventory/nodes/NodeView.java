@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * {@code GET /api/v1/nodes/{nodeId}} (docs/contracts.md#node-status): the node's facts and its onboarding state.
- * {@code retired} is true once the node left the fleet (deleted from its cluster); it still answers with its last facts.
+ * {@code retired} is true once the node left the fleet (deleted from its cluster, or retired by an operator or with its
+ * cluster); it still answers with its last facts.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NodeView(String nodeId, String hostname, String site, String deviceClass, OsIdentity os, ClusterRef cluster,

@@ -154,6 +154,51 @@ public class RegistrationService {
         return retired;
     }
 
+    /**
+     * Retires the active nodes a selector picks, as {@link #retire}: every field given must match (null or empty:
+     * any); {@code site}; {@code clusterIds}: the node's cluster; {@code labels}: the node's facts carry each. A selector
+     * naming nothing retires nothing. Returns the ids it retired.
+     */
+    @Transactional
+    public List<String> retireSelected(String site, Map<String, String> labels, java.util.Set<String> clusterIds,
+            String reason) {
+        Map<String, String> wanted = labels == null ? Map.of() : labels;
+        java.util.Set<String> clusters = clusterIds == null ? java.util.Set.of() : clusterIds;
+        if (site == null && wanted.isEmpty() && clusters.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder query = new StringBuilder("from NodeEntity where retired = false");
+        if (site != null) {
+            query.append(" and site = :site");
+        }
+        if (!clusters.isEmpty()) {
+            query.append(" and clusterId in :clusters");
+        }
+        var select = entityManager.createQuery(query + " order by nodeId", NodeEntity.class);
+        if (site != null) {
+            select.setParameter("site", site);
+        }
+        if (!clusters.isEmpty()) {
+            select.setParameter("clusters", clusters);
+        }
+        List<String> ids = new ArrayList<>();
+        for (NodeEntity node : select.getResultList()) {
+            if (wanted.isEmpty() || hasLabels(node, wanted)) {
+                ids.add(node.nodeId);
+            }
+        }
+        return retire(ids, reason);
+    }
+
+    private boolean hasLabels(NodeEntity node, Map<String, String> wanted) {
+        try {
+            Map<String, String> labels = mapper.readValue(node.facts, NodeFacts.class).labels();
+            return labels != null && wanted.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored facts of node " + LogSafe.of(node.nodeId) + " are unreadable", e);
+        }
+    }
+
     private Map<String, NodeEntity> load(List<String> ids) {
         Map<String, NodeEntity> known = new HashMap<>();
         for (int i = 0; i < ids.size(); i += LOOKUP_CHUNK) {

@@ -27,11 +27,13 @@ public class PlansNeedingAttention implements ExecutionsNeedingAttention {
         List<Object[]> rows = entityManager.createNativeQuery("""
                 select ps.plan_id, ps.route, ps.target_kind, ps.target_id, ps.state, ps.last_type, ps.step, ps.detail,
                        ps.updated_at,
-                       (select count(*) from node n where n.plan_id = ps.plan_id and not n.retired),
-                       (select min(n.node_id) from node n where n.plan_id = ps.plan_id and not n.retired)
+                       (select count(*) from node n where n.plan_id = ps.plan_id
+                            and (not n.retired or ps.state = 'OFFBOARD_FAILED')),
+                       (select min(n.node_id) from node n where n.plan_id = ps.plan_id
+                            and (not n.retired or ps.state = 'OFFBOARD_FAILED'))
                 from plan_status ps
-                where ps.state = 'FAILED' or (ps.state = 'IN_PROGRESS' and ps.last_type = 'RETRYING')
-                order by case ps.state when 'FAILED' then 0 else 1 end, ps.updated_at desc
+                where ps.state in ('FAILED', 'OFFBOARD_FAILED') or (ps.state = 'IN_PROGRESS' and ps.last_type = 'RETRYING')
+                order by case ps.state when 'FAILED' then 0 when 'OFFBOARD_FAILED' then 1 else 2 end, ps.updated_at desc
                 limit :limit""").setParameter("limit", limit).getResultList();
         List<Attention> result = new ArrayList<>(rows.size());
         for (Object[] r : rows) {

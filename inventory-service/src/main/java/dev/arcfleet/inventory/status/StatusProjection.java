@@ -99,7 +99,7 @@ public class StatusProjection {
                 }
             }
             case STARTED, STEP_SUCCEEDED, RETRYING, SUCCEEDED, FAILED, HANDED_OFF, AWAITING_APPROVAL, APPROVED,
-                    REJECTED -> {
+                    REJECTED, OFFBOARDING, OFFBOARDED, OFFBOARD_FAILED -> {
                 if (event.planId() == null) {
                     throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " names no plan");
                 }
@@ -147,6 +147,9 @@ public class StatusProjection {
                 case SUCCEEDED -> applyPlanProgress(event, OnboardingState.SUCCEEDED);
                 case FAILED -> applyPlanProgress(event, OnboardingState.FAILED);
                 case HANDED_OFF -> applyPlanProgress(event, OnboardingState.HANDED_OFF);
+                case OFFBOARDING -> applyPlanProgress(event, OnboardingState.OFFBOARDING);
+                case OFFBOARDED -> applyPlanProgress(event, OnboardingState.OFFBOARDED);
+                case OFFBOARD_FAILED -> applyPlanProgress(event, OnboardingState.OFFBOARD_FAILED);
                 case AWAITING_APPROVAL -> applyApproval(event, OnboardingState.AWAITING_APPROVAL);
                 case APPROVED -> applyApproval(event, null);
                 case REJECTED -> applyApproval(event, OnboardingState.REJECTED);

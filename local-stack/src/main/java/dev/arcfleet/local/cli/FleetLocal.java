@@ -51,6 +51,7 @@ import java.util.regex.Pattern;
         subcommands = {FleetLocal.Up.class, FleetLocal.Demo.class, FleetLocal.Status.class, FleetLocal.Import.class,
                 FleetLocal.Handoff.class, FleetLocal.Plans.class, FleetLocal.Approve.class, FleetLocal.Reject.class,
                 FleetLocal.Rollouts.class,
+                FleetLocal.Retire.class, FleetLocal.Offboard.class,
                 FleetLocal.Executions.class, FleetLocal.Cancel.class, FleetLocal.Retry.class,
                 FleetLocal.DeadLetters.class, FleetLocal.Redrive.class, FleetLocal.Replay.class, FleetLocal.Tokens.class,
                 FleetLocal.Down.class, CommandLine.HelpCommand.class},
@@ -590,6 +591,70 @@ public final class FleetLocal implements Callable<Integer> {
                 }
                 default -> throw usage("ACTION must be list, show, create, resume or abort: " + action);
             }
+            return OK;
+        }
+    }
+
+    @Command(name = "retire", mixinStandardHelpOptions = true,
+            description = "Retires one node (NODE-ID), or every active node a selector selects (--site, --label,"
+                    + " --cluster; all given must match): they leave the fleet and what was onboarded for them is"
+                    + " offboarded.")
+    static final class Retire extends Sub {
+        @Parameters(paramLabel = "NODE-ID", arity = "0..1")
+        String nodeId;
+        @Option(names = "--site", paramLabel = "SITE")
+        String site;
+        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "a label the node has (repeatable)")
+        Map<String, String> labels;
+        @Option(names = "--cluster", paramLabel = "CLUSTER-ID", description = "the node's cluster (repeatable)")
+        List<String> clusters;
+        @Mixin
+        OutputOption output;
+
+        @Override
+        public Integer call() {
+            boolean selector = site != null || labels != null || clusters != null;
+            if ((nodeId != null) == selector) {
+                throw usage("give a NODE-ID or a selector (--site, --label, --cluster), not both");
+            }
+            FleetApi inventory = app.api("inventory");
+            if (nodeId != null) {
+                // a node id may hold a slash (<clusterId>/<nodeName>): each segment is encoded on its own
+                String path = java.util.Arrays.stream(nodeId.split("/", -1)).map(FleetLocal::query)
+                        .collect(java.util.stream.Collectors.joining("/"));
+                print(inventory.post("/api/v1/nodes/" + path + "/retire", null), output, Render.Output.json);
+                return OK;
+            }
+            ObjectNode body = FleetApi.JSON.createObjectNode();
+            if (site != null) {
+                body.put("site", site);
+            }
+            if (labels != null) {
+                ObjectNode l = body.putObject("labels");
+                labels.forEach(l::put);
+            }
+            if (clusters != null) {
+                ArrayNode c = body.putArray("clusterIds");
+                clusters.forEach(c::add);
+            }
+            print(inventory.post("/api/v1/nodes/retire", body), output, Render.Output.json);
+            return OK;
+        }
+    }
+
+    @Command(name = "offboard", mixinStandardHelpOptions = true,
+            description = "Stops watching a cluster and retires every active node of it: the cluster is offboarded.")
+    static final class Offboard extends Sub {
+        @Parameters(paramLabel = "CLUSTER-ID")
+        String clusterId;
+        @Mixin
+        OutputOption output;
+
+        @Override
+        public Integer call() {
+            FleetApi inventory = app.api("inventory");
+            print(FleetApi.expect(inventory.call("DELETE", "/api/v1/clusters/" + query(clusterId) + "?offboard=true",
+                    null, null)), output, Render.Output.json);
             return OK;
         }
     }

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FleetLocalTest {
     static final List<String> COMMANDS = List.of("up", "demo", "status", "import", "handoff", "plans", "approve",
-            "reject", "rollouts", "executions", "cancel", "retry", "dead-letters", "redrive", "replay", "tokens", "down");
+            "reject", "rollouts", "retire", "offboard", "executions", "cancel", "retry", "dead-letters", "redrive", "replay", "tokens", "down");
 
     @TempDir
     Path home;
@@ -283,6 +283,38 @@ class FleetLocalTest {
             assertThat(r.err()).as(String.join(" ", wrong)).isNotBlank();
         }
         assertThat(requests).hasSize(5);
+    }
+
+    @Test
+    void retireAndOffboardCallTheInventoryWithTheNodeOrSelectorAndTheCluster() {
+        token();
+        answers.put("/api/v1/nodes/c1/n-1/retire", new Object[] {200, "{\"retired\":1,\"nodeIds\":[\"c1/n-1\"]}"});
+        answers.put("/api/v1/nodes/retire", new Object[] {200, "{\"retired\":2,\"nodeIds\":[\"a\",\"b\"]}"});
+        answers.put("/api/v1/clusters/c1", new Object[] {200,
+                "{\"clusterId\":\"c1\",\"watched\":true,\"retired\":3,\"nodeIds\":[\"c1/a\",\"c1/b\",\"c1/c\"]}"});
+
+        assertThat(run("retire", "c1/n-1").code()).isZero();
+        assertThat(requests.get(0)).containsSubsequence("POST", "/api/v1/nodes/c1/n-1/retire");
+
+        Run many = run("retire", "--site", "lyon", "--label", "ring=canary", "--cluster", "c1", "-o", "table");
+        assertThat(many.code()).isZero();
+        assertThat(many.out()).contains("retired", "2");
+        assertThat(FleetApi.parse(requests.get(1)[2])).isEqualTo(FleetApi.parse(
+                "{\"site\":\"lyon\",\"labels\":{\"ring\":\"canary\"},\"clusterIds\":[\"c1\"]}"));
+
+        Run offboard = run("offboard", "c1");
+        assertThat(offboard.code()).isZero();
+        assertThat(requests.get(2)).containsSubsequence("DELETE", "/api/v1/clusters/c1?offboard=true");
+        assertThat(FleetApi.parse(offboard.out()).path("retired").asInt()).isEqualTo(3);
+
+        assertThat(run("offboard", "c2").code()).isEqualTo(FleetLocal.REFUSED);
+        for (String[] wrong : List.of(new String[] {"retire"}, new String[] {"retire", "n-1", "--site", "lyon"},
+                new String[] {"offboard"})) {
+            Run r = run(wrong);
+            assertThat(r.code()).as(String.join(" ", wrong)).isEqualTo(FleetLocal.USAGE);
+            assertThat(r.err()).as(String.join(" ", wrong)).isNotBlank();
+        }
+        assertThat(requests).hasSize(4);
     }
 
     @Test

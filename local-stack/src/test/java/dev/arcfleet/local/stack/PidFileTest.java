@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,13 +87,11 @@ class PidFileTest {
 
         // a process whose command line names the service's jar is the stack's, and down stops it
         Path jar = stack.root().resolve("planner-service/target/quarkus-app/quarkus-run.jar");
-        Process planner = new ProcessBuilder("sh", "-c", "exec sleep 3600 " + jar).start();
+        // sh stays the process (GNU sleep would refuse the jar as an argument); the jar is its $0, so it is on the
+        // command line; SIGTERM ends sleep and sh
+        Process planner = new ProcessBuilder("sh", "-c", "trap 'kill $!; exit 0' TERM; sleep 3600 & wait", jar.toString())
+                .start();
         started.add(planner);
-        // while sh execs sleep, /proc/PID/cmdline reads empty for a moment: look only once sleep runs
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!PidFile.commandLine(planner.pid()).orElse("").startsWith("sleep") && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
         stack.servicePid("planner").record(planner.pid());
         assertThat(stack.processes().get("planner")).hasValue(planner.pid());
         stack.down(said::add);

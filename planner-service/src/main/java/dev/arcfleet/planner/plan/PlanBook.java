@@ -260,6 +260,42 @@ public final class PlanBook {
         return book.changes(null, move);
     }
 
+    /**
+     * What retiring a node changes, offboarding included: it leaves its plan ({@code planId}), which may be superseded;
+     * its own node plan (COMPANION_VM) is offboarded, and when {@code lastOfCluster} (no active node of cluster
+     * {@code clusterId} is left) the cluster's plans in {@code current} are too, IoT Operations before Arc. Only a plan
+     * whose onboarding went to an executor is offboarded ({@link #offboardable}); its offboarding revision passes the
+     * approval gate as an onboarding's does ({@code facts}: the node's last facts, for the approval rules).
+     */
+    public static Changes retire(String nodeId, String planId, Map<String, Plan> current, String clusterId,
+            boolean lastOfCluster, NodeFacts facts, List<Policy.ApprovalRule> approvalRules, Instant now) {
+        Book book = new Book(current, facts, approvalRules, now);
+        Move move = book.move(nodeId, planId, null);
+        Plan own = planId == null ? null : book.get(planId);
+        if (own != null && own.perNode()) {
+            book.offboard(own);
+        }
+        if (lastOfCluster && clusterId != null) {
+            Target cluster = new Target(TargetKind.CLUSTER, clusterId);
+            for (Route route : List.of(Route.IOT_OPERATIONS, Route.ARC_K8S)) {
+                Plan plan = book.get(PlanIds.planId(route, cluster));
+                if (plan != null) {
+                    book.offboard(plan);
+                }
+            }
+        }
+        return book.changes(null, move);
+    }
+
+    /**
+     * True when retiring the plan's nodes offboards it: an executor got an onboarding revision of it (not a
+     * DIRECT_AGENT plan, nor one never approved or never released), and no offboarding of it was made yet.
+     */
+    public static boolean offboardable(Plan plan) {
+        return plan.route() != Route.DIRECT_AGENT && plan.publishedRevision() != null
+                && !PlanIds.offboarding(plan.publishedRevision()) && !PlanIds.offboarding(plan.revision());
+    }
+
     /** True when a status of this type for this plan acts on the plans waiting for it: give them to {@link #onStatus}. */
     public static boolean actsOnDependents(Plan plan, StatusType type) {
         return plan.route() == Route.ARC_K8S && (type == StatusType.SUCCEEDED || type == StatusType.FAILED);
@@ -279,6 +315,7 @@ public final class PlanBook {
             case STARTED, STEP_SUCCEEDED, RETRYING -> "IN_PROGRESS";
             case SUCCEEDED -> SUCCEEDED;
             case FAILED -> "FAILED";
+            case OFFBOARDING, OFFBOARDED, OFFBOARD_FAILED -> type.name();
             default -> null;
         };
         if (executionState == null) {
@@ -475,16 +512,22 @@ public final class PlanBook {
             }
             Set<Capability> caps = EnumSet.noneOf(Capability.class);
             Map<String, String> params = new LinkedHashMap<>();
-            if (!plan.perNode()) {
+            // an offboarded cluster plan starts from scratch
+            if (!plan.perNode() && !PlanIds.offboarding(plan.publishedRevision())) {
                 caps.addAll(plan.capabilities());
                 params.putAll(plan.parameters());
             }
             caps.addAll(capabilities);
             parameters.forEach(params::putIfAbsent);
-            String revision = PlanIds.revision(route, target, caps, params);
+            String revision = PlanIds.onboardRevision(PlanIds.revision(route, target, caps, params),
+                    plan.publishedRevision());
             boolean newWork = !revision.equals(plan.publishedRevision()) || plan.state() == PlanState.SUPERSEDED;
             boolean awaited = plan.state() == PlanState.AWAITING_APPROVAL && revision.equals(plan.revision());
             PlanState state = plan.state();
+            if (!newWork && PlanIds.offboarding(plan.revision())) {
+                // its node came back before the offboarding was approved: the offboarding is withdrawn
+                state = PlanState.PUBLISHED;
+            }
             boolean publish = false;
             boolean waits = dependsOn != null && !SUCCEEDED.equals(dependsOn.executionState());
             boolean release = false;
@@ -542,6 +585,24 @@ public final class PlanBook {
                         : "policy approval rule '" + rule.name() + "' asks for manual approval"), null));
             }
             return awaiting;
+        }
+
+        /**
+         * The plan's offboarding, when {@link #offboardable}: a revision of its published one marked offboarding, gated
+         * and published as an onboarding revision is, naming the plan's own node (none for a cluster plan).
+         */
+        void offboard(Plan plan) {
+            if (!offboardable(plan)) {
+                return;
+            }
+            Plan off = plan.withContent(plan.capabilities(), plan.parameters(), plan.dependsOn(), plan.policyVersion(),
+                    PlanIds.offboardRevision(plan.publishedRevision()), plan.publishedRevision(), plan.state());
+            off = gate(off, false);
+            if (off.approved()) {
+                off = off.published();
+                publications.add(new Publication(off, off.ownNodes()));
+            }
+            put(off);
         }
 
         /** The node counts on its new plan and no more on its old one; a node plan left with no node is superseded. */

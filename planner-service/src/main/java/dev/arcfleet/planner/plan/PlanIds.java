@@ -40,4 +40,36 @@ public final class PlanIds {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
     }
+
+    /** The suffix of an offboarding revision: the revision it removes, then this. */
+    public static final String OFFBOARD = "-offboard";
+
+    /** True when the revision is an offboarding's. */
+    public static boolean offboarding(String revision) {
+        return revision != null && revision.endsWith(OFFBOARD);
+    }
+
+    /** The offboarding revision of the onboarding revision {@code onboarded}. */
+    public static String offboardRevision(String onboarded) {
+        return onboarded + OFFBOARD;
+    }
+
+    /**
+     * The onboarding revision of content hash {@code hash} after {@code published}: the hash itself, or once the plan
+     * was offboarded, the hash with a new generation ({@code -g1}, {@code -g2}...), which the executor has not seen.
+     */
+    public static String onboardRevision(String hash, String published) {
+        int generation = generation(published) + (offboarding(published) ? 1 : 0);
+        return generation == 0 ? hash : hash + "-g" + generation;
+    }
+
+    private static int generation(String revision) {
+        if (revision == null) {
+            return 0;
+        }
+        String onboarded = offboarding(revision) ? revision.substring(0, revision.length() - OFFBOARD.length())
+                : revision;
+        int at = onboarded.lastIndexOf("-g");
+        return at < 0 ? 0 : Integer.parseInt(onboarded.substring(at + 2));
+    }
 }

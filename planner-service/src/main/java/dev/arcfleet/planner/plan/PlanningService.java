@@ -199,14 +199,46 @@ public class PlanningService {
             return;
         }
         stored.retired = true;
-        Map<String, PlanBook.Plan> current = new HashMap<>();
-        PlanEntity plan = stored.planId == null ? null : PlanEntity.findById(stored.planId);
-        if (plan != null) {
-            current.put(plan.planId, toPlan(plan));
+        // the cluster's last active node takes the cluster's plans with it
+        String clusterId = stored.clusterId;
+        boolean lastOfCluster = clusterId != null && NodeDecisionEntity.count(
+                "clusterId = ?1 and retired = false and nodeId <> ?2", clusterId, stored.nodeId) == 0;
+        Set<String> planIds = new java.util.TreeSet<>();
+        if (stored.planId != null) {
+            planIds.add(stored.planId);
         }
-        PlanBook.Changes changes = PlanBook.retire(retired.nodeId(), stored.planId, current);
-        write(changes, retired.correlationId(), true, Instant.now(), new Lookups());
+        if (lastOfCluster) {
+            Target cluster = new Target(TargetKind.CLUSTER, clusterId);
+            planIds.add(PlanIds.planId(Route.ARC_K8S, cluster));
+            planIds.add(PlanIds.planId(Route.IOT_OPERATIONS, cluster));
+        }
+        Map<String, PlanBook.Plan> current = new HashMap<>();
+        Lookups lookups = new Lookups();
+        if (!planIds.isEmpty()) {
+            for (PlanEntity plan : PlanEntity.<PlanEntity>find("planId in ?1 order by planId", planIds)
+                    .withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
+                current.put(plan.planId, toPlan(plan));
+                lookups.add(plan);
+            }
+        }
+        Policy policy = policies.current();
+        Instant now = Instant.now();
+        PlanBook.Changes changes = PlanBook.retire(retired.nodeId(), stored.planId, current, clusterId, lastOfCluster,
+                readFacts(stored.facts), policy.approvalRules(), now);
+        for (PlanBook.Publication offboarding : changes.publications()) {
+            Log.infof("node %s retired (%s): offboarding %s plan %s", LogSafe.of(retired.nodeId()),
+                    LogSafe.of(retired.reason()), offboarding.plan().route(), offboarding.plan().planId());
+        }
+        write(changes, retired.correlationId(), true, now, lookups);
         notify(changes, retired.correlationId());
+    }
+
+    private NodeFacts readFacts(String json) {
+        try {
+            return mapper.readValue(json, NodeFacts.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored facts are unreadable", e);
+        }
     }
 
     /** Executor progress of the planner's own plans: releases IoT Operations plans once their Arc plan succeeded. */
@@ -485,6 +517,9 @@ public class PlanningService {
                 plan.revision(), plan.route(), plan.target(), nodeIds, List.copyOf(plan.capabilities()),
                 plan.dependsOn() == null ? List.of() : List.of(plan.dependsOn()), null, plan.policyVersion(),
                 new LinkedHashMap<>(plan.parameters()));
+        if (PlanIds.offboarding(plan.revision())) {
+            event = event.toOffboard(event.eventId(), plan.revision(), event.occurredAt());
+        }
         outbox.publish(Topics.planTopic(event.route()), plan.target().id(), EventTypes.PLAN_CREATED, event.eventId(),
                 correlationId, event);
         Log.debugf("published %s plan %s revision %s for %s correlation %s", plan.route(), plan.planId(), plan.revision(),

@@ -207,6 +207,117 @@ class PlanBookTest {
     }
 
     @Test
+    void retiringOneOfTwoNodesOffboardsNothingAndTheLastOffboardsTheClustersPlansIotFirst() {
+        NodeFacts n1 = node("ghent-line3/n1", "ghent");
+        NodeFacts n2 = node("ghent-line3/n2", "ghent");
+        decide(Route.IOT_OPERATIONS, CLUSTER, n1, POLICY, EDGE_DATA);
+        status(ARC, StatusType.SUCCEEDED, 1, "done");
+        decide(Route.ARC_K8S, CLUSTER, n2, POLICY, MONITOR);
+        String arcOnboarded = store.get(ARC).publishedRevision();
+        String iotOnboarded = store.get(IOT).publishedRevision();
+
+        Changes first = retire(n2, false, List.of(Policy.AUTO_APPROVE_ALL));
+        assertThat(first.publications()).isEmpty();
+        assertThat(first.approvals()).isEmpty();
+        assertThat(store.get(ARC).publishedRevision()).isEqualTo(arcOnboarded);
+
+        Changes last = retire(n1, true, List.of(Policy.AUTO_APPROVE_ALL));
+        assertThat(last.publications()).extracting(p -> p.plan().planId()).containsExactly(IOT, ARC);
+        assertThat(last.publications()).allSatisfy(p -> assertThat(p.nodeIds()).isEmpty());
+        assertThat(store.get(ARC).publishedRevision()).isEqualTo(arcOnboarded + "-offboard");
+        assertThat(store.get(IOT).publishedRevision()).isEqualTo(iotOnboarded + "-offboard");
+        assertThat(last.approvals()).extracting(PlanBook.Notice::type).containsOnly(StatusType.APPROVED);
+
+        // a second retirement (a replay) offboards nothing again
+        Changes again = retire(n1, true, List.of(Policy.AUTO_APPROVE_ALL));
+        assertThat(again.publications()).isEmpty();
+        assertThat(again.approvals()).isEmpty();
+    }
+
+    @Test
+    void aCompanionVmPlanIsOffboardedWithItsNodeAndANeverReleasedPlanIsNot() {
+        Target node = new Target(TargetKind.NODE, "ghent-line3/n1");
+        String vm = PlanIds.planId(Route.COMPANION_VM, node);
+        NodeFacts facts = node("ghent-line3/n1", "ghent");
+        decide(Route.COMPANION_VM, node, facts, EXTENSIONS);
+        String onboarded = store.get(vm).publishedRevision();
+
+        Changes retired = retire(facts, true, List.of(Policy.AUTO_APPROVE_ALL));
+        assertThat(retired.publications()).singleElement().satisfies(p -> {
+            assertThat(p.plan().planId()).isEqualTo(vm);
+            assertThat(p.plan().revision()).isEqualTo(onboarded + "-offboard");
+            assertThat(PlanIds.offboarding(p.plan().revision())).isTrue();
+            assertThat(p.nodeIds()).containsExactly("ghent-line3/n1");
+        });
+        assertThat(retired.superseded()).extracting(Plan::planId).containsExactly(vm);
+
+        // never approved: nothing went to an executor, nothing to offboard
+        store.clear();
+        nodePlans.clear();
+        decide(List.of(MANUAL_ALL), Route.ARC_K8S, CLUSTER, facts, POLICY);
+        assertThat(retire(facts, true, List.of(Policy.AUTO_APPROVE_ALL)).publications()).isEmpty();
+        // a hand-off kit's plan is not the executor's either
+        Target db = new Target(TargetKind.NODE, "db-01");
+        NodeFacts dbFacts = Facts.ubuntu().id("db-01").build();
+        decide(Route.DIRECT_AGENT, db, dbFacts, EXTENSIONS);
+        Changes direct = PlanBook.retire("db-01", PlanIds.planId(Route.DIRECT_AGENT, db), Map.copyOf(store), null, true,
+                dbFacts, List.of(Policy.AUTO_APPROVE_ALL), NOW);
+        assertThat(direct.publications()).isEmpty();
+    }
+
+    @Test
+    void anOffboardingPassesTheApprovalGateAndIsPublishedAsOffboardingOnceApproved() {
+        NodeFacts facts = node("ghent-line3/n1", "ghent");
+        decide(Route.ARC_K8S, CLUSTER, facts, POLICY);
+
+        Changes held = retire(facts, true, List.of(MANUAL_ALL));
+        assertThat(held.publications()).isEmpty();
+        assertThat(held.plan(ARC).state()).isEqualTo(PlanState.AWAITING_APPROVAL);
+        assertThat(held.approvals()).singleElement().satisfies(n -> assertThat(n.type())
+                .isEqualTo(StatusType.AWAITING_APPROVAL));
+
+        Changes approved = PlanBook.approve(store.get(ARC), "ops", NOW, null);
+        assertThat(approved.publications()).singleElement().satisfies(p ->
+                assertThat(PlanIds.offboarding(p.plan().revision())).isTrue());
+    }
+
+    @Test
+    void aNodeRegisteredAgainAfterItsOffboardingIsOnboardedUnderANewRevisionFromScratch() {
+        NodeFacts facts = node("ghent-line3/n1", "ghent");
+        decide(Route.ARC_K8S, CLUSTER, facts, POLICY, MONITOR, GITOPS);
+        String first = store.get(ARC).publishedRevision();
+        retire(facts, true, List.of(Policy.AUTO_APPROVE_ALL));
+        nodePlans.remove(facts.nodeId());
+
+        Changes back = decide(Route.ARC_K8S, CLUSTER, facts, POLICY);
+        assertThat(back.publications()).singleElement().satisfies(p -> {
+            assertThat(p.plan().revision()).isNotIn(first, first + "-offboard").endsWith("-g1");
+            assertThat(PlanIds.offboarding(p.plan().revision())).isFalse();
+            // the offboarded content is not merged in again
+            assertThat(p.plan().capabilities()).containsExactly(POLICY);
+        });
+        assertThat(store.get(ARC).members()).isEqualTo(1);
+        // a replay of the same facts publishes nothing more
+        assertThat(decide(Route.ARC_K8S, CLUSTER, facts, POLICY).publications()).isEmpty();
+
+        // offboarded and onboarded again: the next generation
+        retire(facts, true, List.of(Policy.AUTO_APPROVE_ALL));
+        nodePlans.remove(facts.nodeId());
+        assertThat(store.get(ARC).publishedRevision()).endsWith("-g1-offboard");
+        assertThat(decide(Route.ARC_K8S, CLUSTER, facts, POLICY).publications()).singleElement()
+                .satisfies(p -> assertThat(p.plan().revision()).endsWith("-g2"));
+    }
+
+    @Test
+    void executorProgressOfAnOffboardingIsTheExecutionState() {
+        decide(Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY);
+        status(ARC, StatusType.OFFBOARDING, 3, "started");
+        assertThat(store.get(ARC).executionState()).isEqualTo("OFFBOARDING");
+        status(ARC, StatusType.OFFBOARDED, 4, "done");
+        assertThat(store.get(ARC).executionState()).isEqualTo("OFFBOARDED");
+    }
+
+    @Test
     void aDirectAgentPlanAwaitsAHandOffKitAndAgainAfterANewRevision() {
         Target node = new Target(TargetKind.NODE, "db-01");
         String direct = PlanIds.planId(Route.DIRECT_AGENT, node);
@@ -462,6 +573,13 @@ class PlanBookTest {
         Changes changes = PlanBook.decide(decision, facts, nodePlans.get(facts.nodeId()), Map.copyOf(store));
         changes.plans().forEach(p -> store.put(p.planId(), p));
         nodePlans.put(facts.nodeId(), changes.decision().planId());
+        return changes;
+    }
+
+    private Changes retire(NodeFacts facts, boolean lastOfCluster, List<Policy.ApprovalRule> rules) {
+        Changes changes = PlanBook.retire(facts.nodeId(), nodePlans.get(facts.nodeId()), Map.copyOf(store),
+                facts.clusterId(), lastOfCluster, facts, rules, NOW);
+        store(changes);
         return changes;
     }
 

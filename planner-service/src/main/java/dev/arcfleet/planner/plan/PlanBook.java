@@ -269,7 +269,7 @@ public final class PlanBook {
      */
     public static Changes retire(String nodeId, String planId, Map<String, Plan> current, String clusterId,
             boolean lastOfCluster, NodeFacts facts, List<Policy.ApprovalRule> approvalRules, Instant now) {
-        Book book = new Book(current, facts, approvalRules, now);
+        Book book = new Book(current, facts, approvalRules, now, plan -> false); // rollouts hold onboardings only
         Move move = book.move(nodeId, planId, null);
         Plan own = planId == null ? null : book.get(planId);
         if (own != null && own.perNode()) {

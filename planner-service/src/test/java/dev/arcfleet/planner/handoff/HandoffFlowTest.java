@@ -63,7 +63,7 @@ class HandoffFlowTest extends ServiceKafkaTest {
                         assertThat(e.decision().route()).isEqualTo(Route.DIRECT_AGENT);
                         assertThat(e.decision().planId()).isNotNull();
                     });
-            assertThat(given().get("/api/v1/handoffs").jsonPath().getInt("awaiting.'" + site + "'")).isEqualTo(2);
+            assertThat(given().get("/api/v1/handoffs").jsonPath().getMap("awaiting")).containsEntry(site, 2);
         });
 
         JsonPath kit = given().contentType(ContentType.JSON).body("{\"site\": \"" + site + "\"}")
@@ -98,8 +98,9 @@ class HandoffFlowTest extends ServiceKafkaTest {
 
         // A handed-off node whose facts change (renamed) awaits the next kit, and only it is in that kit.
         send(ubuntu(site + "-db-02", site + "-db-02b", site, "u2-renamed"));
+        // (the site is absent from the map until the renamed node is decided: an assertion, not a null to unbox)
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                given().get("/api/v1/handoffs").jsonPath().getInt("awaiting.'" + site + "'")).isEqualTo(1));
+                given().get("/api/v1/handoffs").jsonPath().getMap("awaiting")).containsEntry(site, 1));
         JsonPath second = given().contentType(ContentType.JSON).body("{\"site\": \"" + site + "\"}")
                 .post("/api/v1/handoffs").then().statusCode(201).extract().jsonPath();
         assertThat(second.getInt("nodes")).isEqualTo(1);

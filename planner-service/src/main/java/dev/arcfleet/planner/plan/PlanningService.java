@@ -241,7 +241,10 @@ public class PlanningService {
         }
     }
 
-    /** Executor progress of the planner's own plans: releases IoT Operations plans once their Arc plan succeeded. */
+    /**
+     * Executor progress of the planner's own plans: releases IoT Operations plans once their Arc plan succeeded, and an
+     * Arc plan's offboarding once its IoT Operations plan was offboarded.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void onStatus(StatusEvent event) {
         if (event.planId() == null || event.nodeId() != null) {
@@ -259,8 +262,8 @@ public class PlanningService {
                 : locked.stream().filter(p -> p != entity).map(this::toPlan).toList();
         PlanBook.Changes changes = PlanBook.onStatus(plan, event.type(), event.sequence(), event.detail(), dependents);
         for (PlanBook.Publication released : changes.publications()) {
-            Log.infof("Arc plan %s succeeded: releasing %s plan %s", plan.planId(), released.plan().route(),
-                    released.plan().planId());
+            Log.infof("%s plan %s %s: releasing %s plan %s", plan.route(), plan.planId(), event.type(),
+                    released.plan().route(), released.plan().planId());
         }
         write(changes, event.correlationId(), false, Instant.now(), new Lookups());
         notify(changes, event.correlationId());

@@ -40,6 +40,12 @@ public class NodeEntity extends PanacheEntityBase {
     @Column(name = "correlation_id")
     public String correlationId;
     public boolean retired;
+    /**
+     * When a registration or discovery sighting last named it; one of unchanged facts reaches this column through
+     * {@link LastSeen}'s batched flush, so it can lag by up to the flush interval.
+     */
+    @Column(name = "last_seen_at")
+    public Instant lastSeenAt;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

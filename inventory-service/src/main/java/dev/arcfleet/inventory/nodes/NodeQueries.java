@@ -26,9 +26,14 @@ public class NodeQueries {
     /**
      * A node's shown state in SQL over {@code node n} and {@code plan_status ps}: its plan's while the planner holds the
      * plan's revision for approval (AWAITING_APPROVAL, REJECTED), else its plan's progress once started, else its
-     * decision's.
+     * decision's. An active node does not show an offboarding of its plan: that was its previous life's, before it
+     * registered again (until the executor reports on the new onboarding, its decision's state shows).
      */
-    static final String SHOWN_STATE = "coalesce(ps.held, ps.state, n.decision_state)";
+    static final String SHOWN_STATE = "coalesce(ps.held, case when n.retired or ps.state not in ('OFFBOARDING',"
+            + " 'OFFBOARDED', 'OFFBOARD_FAILED') then ps.state end, n.decision_state)";
+
+    private static final List<OnboardingState> OFFBOARDING_STATES = List.of(OnboardingState.OFFBOARDING,
+            OnboardingState.OFFBOARDED, OnboardingState.OFFBOARD_FAILED);
 
     /**
      * The nodes shown and counted, in SQL over {@code node n} and {@code plan_status ps}: the active ones, and the
@@ -42,7 +47,16 @@ public class NodeQueries {
             if (plan != null && plan.held != null) {
                 return plan.held;
             }
-            return plan != null && plan.state != null ? plan.state : node.decisionState;
+            OnboardingState progress = progress();
+            return progress != null ? progress : node.decisionState;
+        }
+
+        /** The plan's progress as the node shows it: none before it started, nor an offboarding on an active node. */
+        public OnboardingState progress() {
+            if (plan == null || plan.state == null || !node.retired && OFFBOARDING_STATES.contains(plan.state)) {
+                return null;
+            }
+            return plan.state;
         }
     }
 
@@ -67,8 +81,7 @@ public class NodeQueries {
     public Page list(Filter filter, int page, int size) {
         StringBuilder where = new StringBuilder(" where (n.retired = false or ps.state in :offboarded)");
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("offboarded", List.of(OnboardingState.OFFBOARDING, OnboardingState.OFFBOARDED,
-                OnboardingState.OFFBOARD_FAILED));
+        params.put("offboarded", OFFBOARDING_STATES);
         if (filter.route() != null) {
             if (UNDECIDED.equals(filter.route())) {
                 where.append(" and n.route is null");
@@ -78,7 +91,8 @@ public class NodeQueries {
             }
         }
         if (filter.state() != null) {
-            where.append(" and coalesce(ps.held, ps.state, n.decisionState) = :state");
+            where.append(" and coalesce(ps.held, case when n.retired = true or ps.state not in :offboarded"
+                    + " then ps.state end, n.decisionState) = :state");
             params.put("state", filter.state());
         }
         if (filter.site() != null) {
@@ -111,6 +125,22 @@ public class NodeQueries {
             items.add(new NodeWithStatus((NodeEntity) r[0], (PlanStatusEntity) r[1]));
         }
         return new Page(count.getSingleResult(), items);
+    }
+
+    /** The active nodes last seen before {@code cutoff}, the longest unseen first, a page of them. */
+    @jakarta.transaction.Transactional
+    public Page stale(java.time.Instant cutoff, int page, int size) {
+        String from = " from NodeEntity n left join PlanStatusEntity ps on ps.planId = n.planId"
+                + " where n.retired = false and n.lastSeenAt < :cutoff";
+        long total = entityManager.createQuery("select count(n)" + from, Long.class).setParameter("cutoff", cutoff)
+                .getSingleResult();
+        List<NodeWithStatus> items = new ArrayList<>();
+        for (Object[] r : entityManager.createQuery("select n, ps" + from + " order by n.lastSeenAt, n.nodeId",
+                Object[].class).setParameter("cutoff", cutoff).setFirstResult(page * size).setMaxResults(size)
+                .getResultList()) {
+            items.add(new NodeWithStatus((NodeEntity) r[0], (PlanStatusEntity) r[1]));
+        }
+        return new Page(total, items);
     }
 
     /** Node counts by route (UNDECIDED before the planner's first decision) and shown state. */

@@ -19,7 +19,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +36,13 @@ public class NodeResource {
     private final NodeQueries queries;
     private final NodeViews views;
     private final RegistrationService registrations;
+    private final StaleNodes stale;
+    private final LastSeen lastSeen;
 
-    public NodeResource(NodeQueries queries, NodeViews views, RegistrationService registrations) {
+    public NodeResource(NodeQueries queries, NodeViews views, RegistrationService registrations, StaleNodes stale,
+            LastSeen lastSeen) {
+        this.stale = stale;
+        this.lastSeen = lastSeen;
         this.queries = queries;
         this.views = views;
         this.registrations = registrations;
@@ -48,8 +55,23 @@ public class NodeResource {
     public record Retired(int retired, List<String> nodeIds) {
     }
 
-    /** {@code POST /api/v1/nodes/retire}: every field given must match; at least one must be given. */
-    public record RetireSelector(String site, Map<String, String> labels, List<String> clusterIds) {
+    /**
+     * {@code POST /api/v1/nodes/retire}: every field given must match; at least one must be given. {@code stale}: true
+     * picks the nodes {@code GET /api/v1/nodes/stale} lists.
+     */
+    public record RetireSelector(String site, Map<String, String> labels, List<String> clusterIds, Boolean stale) {
+    }
+
+    /** A node not seen for longer than the stale threshold. */
+    public record StaleNode(String nodeId, String site, String clusterId, Instant lastSeenAt, String state) {
+    }
+
+    /**
+     * {@code GET /api/v1/nodes/stale}: {@code enabled} false (and no item) when {@code inventory.stale.after} is off;
+     * {@code staleAfter}: the threshold (ISO-8601); {@code seenBefore}: the cutoff it was applied as.
+     */
+    public record StalePage(boolean enabled, String staleAfter, Instant seenBefore, int page, int size, long total,
+            List<StaleNode> items) {
     }
 
     /** Retires one node: it leaves the fleet and what was onboarded for it is offboarded (a retired node: 0). */
@@ -70,14 +92,57 @@ public class NodeResource {
     @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.APPLICATION_JSON)
     public Response retireSelected(RetireSelector selector) {
+        boolean staleOnly = selector != null && Boolean.TRUE.equals(selector.stale());
         if (selector == null || (selector.site() == null && (selector.labels() == null || selector.labels().isEmpty())
-                && (selector.clusterIds() == null || selector.clusterIds().isEmpty()))) {
+                && (selector.clusterIds() == null || selector.clusterIds().isEmpty()) && !staleOnly)) {
             return ApiError.badRequest(List.of(new FieldError("selector",
-                    "name a site, labels or clusterIds: a selector naming nothing would retire the whole fleet")));
+                    "name a site, labels, clusterIds or stale: a selector naming nothing would retire the whole fleet")));
+        }
+        Instant seenBefore = null;
+        if (staleOnly) {
+            Optional<Instant> cutoff = stale.cutoff(Instant.now());
+            if (cutoff.isEmpty()) {
+                return ApiError.response(Response.Status.CONFLICT,
+                        "no node is stale: inventory.stale.after is off");
+            }
+            // the times waiting in memory count, so a node seen since its row was written is not retired
+            lastSeen.flush();
+            seenBefore = cutoff.get();
         }
         List<String> retired = registrations.retireSelected(selector.site(), selector.labels(),
-                selector.clusterIds() == null ? Set.of() : Set.copyOf(selector.clusterIds()), RETIRED_BY_OPERATOR);
+                selector.clusterIds() == null ? Set.of() : Set.copyOf(selector.clusterIds()), seenBefore,
+                staleOnly ? RETIRED_STALE : RETIRED_BY_OPERATOR);
         return Response.ok(new Retired(retired.size(), retired)).build();
+    }
+
+    /** The reason a retirement of stale nodes gives on {@code fleet.nodes}. */
+    public static final String RETIRED_STALE = "retired by an operator: not seen for longer than inventory.stale.after";
+
+    /** Active nodes not seen for longer than {@code inventory.stale.after}, the longest unseen first. */
+    @GET
+    @Path("/nodes/stale")
+    public Response staleNodes(@QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("50") int size) {
+        List<FieldError> errors = new ArrayList<>();
+        if (page < 0) {
+            errors.add(new FieldError("page", "must be 0 or more"));
+        }
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            errors.add(new FieldError("size", "must be from 1 to " + MAX_PAGE_SIZE));
+        }
+        if (!errors.isEmpty()) {
+            return ApiError.badRequest(errors);
+        }
+        Optional<Instant> cutoff = stale.cutoff(Instant.now());
+        if (cutoff.isEmpty()) {
+            return Response.ok(new StalePage(false, null, null, page, size, 0, List.of())).build();
+        }
+        lastSeen.flush();
+        NodeQueries.Page result = queries.stale(cutoff.get(), page, size);
+        List<StaleNode> items = result.items().stream().map(row -> new StaleNode(row.node().nodeId, row.node().site,
+                row.node().clusterId, row.node().lastSeenAt, row.state().name())).toList();
+        return Response.ok(new StalePage(true, stale.after().orElseThrow().toString(), cutoff.get(), page, size,
+                result.total(), items)).build();
     }
 
     /** Node ids of discovered nodes hold a slash ({@code <clusterId>/<nodeName>}): the path takes the rest. */

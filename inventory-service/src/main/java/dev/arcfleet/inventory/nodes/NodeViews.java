@@ -37,7 +37,7 @@ public class NodeViews {
                 d == null ? new CapabilitySet(List.of(), List.of()) : d.capabilities(),
                 n.planId,
                 updatedAt(n, p),
-                p != null && p.state != null ? p.detail : d != null && !d.rationale().isEmpty() ? d.rationale().get(d.rationale().size() - 1) : null,
+                row.progress() != null ? p.detail : d != null && !d.rationale().isEmpty() ? d.rationale().get(d.rationale().size() - 1) : null,
                 p == null ? null : p.step,
                 d == null ? null : d.rationale(),
                 d == null ? null : d.rejected(),

@@ -12,6 +12,7 @@ import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.facts.normalize.FactsNormalizer;
 import dev.arcfleet.inventory.live.LiveEvent;
 import dev.arcfleet.inventory.live.LiveEvents;
+import dev.arcfleet.inventory.nodes.LastSeen;
 import dev.arcfleet.inventory.nodes.NodeEntity;
 import dev.arcfleet.support.outbox.Outbox;
 import dev.arcfleet.support.log.Correlation;
@@ -45,9 +46,11 @@ public class RegistrationService {
     private final EntityManager entityManager;
     private final LiveEvents live;
     private final RegistrationMetrics metrics;
+    private final LastSeen lastSeen;
 
     public RegistrationService(FactsNormalizer normalizer, Outbox outbox, ObjectMapper mapper, EntityManager entityManager,
-            LiveEvents live, RegistrationMetrics metrics) {
+            LiveEvents live, RegistrationMetrics metrics, LastSeen lastSeen) {
+        this.lastSeen = lastSeen;
         this.normalizer = normalizer;
         this.outbox = outbox;
         this.mapper = mapper;
@@ -101,6 +104,8 @@ public class RegistrationService {
             return Registered.forbidden(foreign.get());
         }
         if (node != null && !node.retired && node.factsHash.equals(facts.factsHash())) {
+            // no write of its own: the time joins the next batched flush
+            lastSeen.seen(node.nodeId, now);
             return Registered.UNCHANGED;
         }
         // the stored facts and the published event are the same text, written once
@@ -114,6 +119,9 @@ public class RegistrationService {
             known.put(node.nodeId, node);
         } else {
             ownership.recordMove(node, facts);
+            if (node.retired) {
+                reset(node);
+            }
             apply(node, facts, json, now);
         }
         outbox.publishJson(Topics.NODES, facts.clusterId() != null ? facts.clusterId() : facts.nodeId(),
@@ -154,17 +162,25 @@ public class RegistrationService {
         return retired;
     }
 
-    /**
-     * Retires the active nodes a selector picks, as {@link #retire}: every field given must match (null or empty:
-     * any); {@code site}; {@code clusterIds}: the node's cluster; {@code labels}: the node's facts carry each. A selector
-     * naming nothing retires nothing. Returns the ids it retired.
-     */
+    /** As {@link #retireSelected(String, Map, java.util.Set, Instant, String)}, stale or not. */
     @Transactional
     public List<String> retireSelected(String site, Map<String, String> labels, java.util.Set<String> clusterIds,
             String reason) {
+        return retireSelected(site, labels, clusterIds, null, reason);
+    }
+
+    /**
+     * Retires the active nodes a selector picks, as {@link #retire}: every field given must match (null or empty:
+     * any); {@code site}; {@code clusterIds}: the node's cluster; {@code labels}: the node's facts carry each;
+     * {@code seenBefore}: last seen before this time (stale). A selector naming nothing retires nothing. Returns the ids
+     * it retired.
+     */
+    @Transactional
+    public List<String> retireSelected(String site, Map<String, String> labels, java.util.Set<String> clusterIds,
+            Instant seenBefore, String reason) {
         Map<String, String> wanted = labels == null ? Map.of() : labels;
         java.util.Set<String> clusters = clusterIds == null ? java.util.Set.of() : clusterIds;
-        if (site == null && wanted.isEmpty() && clusters.isEmpty()) {
+        if (site == null && wanted.isEmpty() && clusters.isEmpty() && seenBefore == null) {
             return List.of();
         }
         StringBuilder query = new StringBuilder("from NodeEntity where retired = false");
@@ -174,9 +190,15 @@ public class RegistrationService {
         if (!clusters.isEmpty()) {
             query.append(" and clusterId in :clusters");
         }
+        if (seenBefore != null) {
+            query.append(" and lastSeenAt < :seenBefore");
+        }
         var select = entityManager.createQuery(query + " order by nodeId", NodeEntity.class);
         if (site != null) {
             select.setParameter("site", site);
+        }
+        if (seenBefore != null) {
+            select.setParameter("seenBefore", seenBefore);
         }
         if (!clusters.isEmpty()) {
             select.setParameter("clusters", clusters);
@@ -211,6 +233,20 @@ public class RegistrationService {
         return known;
     }
 
+    /**
+     * A retired node registered again starts afresh: PENDING, no decision nor plan, until the planner decides for it
+     * again (its decision time stays, so a replayed older decision does not come back).
+     */
+    private static void reset(NodeEntity node) {
+        node.route = null;
+        node.targetKind = null;
+        node.targetId = null;
+        node.degraded = false;
+        node.planId = null;
+        node.decisionState = dev.arcfleet.contracts.OnboardingState.PENDING;
+        node.decision = null;
+    }
+
     private void apply(NodeEntity node, NodeFacts facts, String json, Instant now) {
         node.hostname = facts.hostname();
         node.site = facts.site();
@@ -226,6 +262,7 @@ public class RegistrationService {
         node.correlationId = facts.correlationId();
         node.retired = false;
         node.updatedAt = now;
+        node.lastSeenAt = now;
     }
 
     private String toJson(NodeFacts facts) {

@@ -31,6 +31,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.hasItem;
 
 /**
@@ -91,9 +92,24 @@ class RetirementTest extends ServiceKafkaTest {
         JsonPath summary = given().get("/api/v1/fleet/summary").then().statusCode(200).extract().jsonPath();
         assertThat(summary.getLong("byState.OFFBOARDED")).isGreaterThanOrEqualTo(2);
 
-        // registered again: active, and its facts go to the planner again
+        // registered again: active and PENDING at once (not its plan's OFFBOARDED), and its facts go to the planner again
         register(n1, cluster);
-        given().get("/api/v1/nodes/" + n1).then().statusCode(200).body("retired", equalTo(false));
+        given().get("/api/v1/nodes/" + n1).then().statusCode(200).body("retired", equalTo(false))
+                .body("onboarding.state", equalTo("PENDING")).body("onboarding.planId", nullValue());
+        given().get("/api/v1/nodes?cluster=" + cluster + "&state=OFFBOARDED").then().statusCode(200)
+                .body("total", equalTo(1)).body("items.nodeId", equalTo(List.of(n2)));
+        given().get("/api/v1/nodes?cluster=" + cluster + "&state=PENDING").then().statusCode(200)
+                .body("total", equalTo(1)).body("items.nodeId", equalTo(List.of(n1)));
+        // the planner decides again for the same plan: PLANNED, until the executor reports on the new onboarding
+        send(event(StatusType.PLANNED, n1, planId, target, 0, decision(n1, planId, target), t0.plusMillis(60)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + n1).then()
+                .statusCode(200).body("onboarding.state", equalTo("PLANNED")).body("onboarding.planId", equalTo(planId)));
+        given().get("/api/v1/nodes?cluster=" + cluster + "&state=PLANNED").then().statusCode(200)
+                .body("items.nodeId", equalTo(List.of(n1)));
+        given().get("/api/v1/nodes/" + n2).then().statusCode(200).body("onboarding.state", equalTo("OFFBOARDED"));
+        send(event(StatusType.STARTED, null, planId, target, 6, null, t0.plusMillis(70)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + n1).then()
+                .statusCode(200).body("onboarding.state", equalTo("IN_PROGRESS")));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(nodes.getRecords()).filteredOn(r ->
                 EventTypes.NODE_FACTS.equals(type(r)) && r.value().contains("\"nodeId\":\"" + n1 + "\"")).hasSize(2));
         nodes.close();
@@ -116,6 +132,17 @@ class RetirementTest extends ServiceKafkaTest {
                 .post("/api/v1/nodes/retire").then().statusCode(200).body("retired", equalTo(1))
                 .body("nodeIds", equalTo(List.of(site + "-b")));
         given().delete("/api/v1/clusters/" + site + "-none").then().statusCode(404);
+    }
+
+    @Test
+    void withTheStaleThresholdOffNoNodeIsStaleAndAStaleRetirementIsRefused() {
+        register("off-" + UUID.randomUUID().toString().substring(0, 8), null);
+        given().get("/api/v1/nodes/stale").then().statusCode(200).body("enabled", equalTo(false))
+                .body("staleAfter", nullValue()).body("total", equalTo(0)).body("items.size()", equalTo(0));
+        given().contentType("application/json").body("{\"stale\": true}").post("/api/v1/nodes/retire").then()
+                .statusCode(409);
+        given().contentType("application/json").body("{\"stale\": false}").post("/api/v1/nodes/retire").then()
+                .statusCode(400).body("errors.field", hasItem("selector"));
     }
 
     @Test

@@ -51,7 +51,7 @@ import java.util.regex.Pattern;
         subcommands = {FleetLocal.Up.class, FleetLocal.Demo.class, FleetLocal.Status.class, FleetLocal.Import.class,
                 FleetLocal.Handoff.class, FleetLocal.Plans.class, FleetLocal.Approve.class, FleetLocal.Reject.class,
                 FleetLocal.Rollouts.class,
-                FleetLocal.Retire.class, FleetLocal.Offboard.class,
+                FleetLocal.Stale.class, FleetLocal.Retire.class, FleetLocal.Offboard.class,
                 FleetLocal.Executions.class, FleetLocal.Cancel.class, FleetLocal.Retry.class,
                 FleetLocal.DeadLetters.class, FleetLocal.Redrive.class, FleetLocal.Replay.class, FleetLocal.Tokens.class,
                 FleetLocal.Down.class, CommandLine.HelpCommand.class},
@@ -457,6 +457,8 @@ public final class FleetLocal implements Callable<Integer> {
         String site;
         @Option(names = "--route", paramLabel = "ROUTE", description = "ARC_K8S, COMPANION_VM, IOT_OPERATIONS or DIRECT_AGENT")
         String route;
+        @Option(names = "--action", paramLabel = "ACTION", description = "ONBOARD or OFFBOARD (the current revision's)")
+        String action;
         @Mixin
         OutputOption output;
 
@@ -464,7 +466,7 @@ public final class FleetLocal implements Callable<Integer> {
         public Integer call() {
             StringBuilder path = new StringBuilder("/api/v1/plans");
             String sep = "?";
-            for (String[] p : new String[][] {{"state", state}, {"site", site}, {"route", route}}) {
+            for (String[] p : new String[][] {{"state", state}, {"site", site}, {"route", route}, {"action", action}}) {
                 if (p[1] != null) {
                     path.append(sep).append(p[0]).append('=').append(query(p[1]));
                     sep = "&";
@@ -595,10 +597,29 @@ public final class FleetLocal implements Callable<Integer> {
         }
     }
 
+    @Command(name = "stale", mixinStandardHelpOptions = true,
+            description = "The active nodes not seen for longer than the inventory's inventory.stale.after, the longest"
+                    + " unseen first (none when it is off); retire --stale retires them.")
+    static final class Stale extends Sub {
+        @Option(names = "--page", paramLabel = "N", defaultValue = "0", description = "the page, from 0 (default 0)")
+        int page;
+        @Option(names = "--size", paramLabel = "N", defaultValue = "50", description = "nodes per page (default 50)")
+        int size;
+        @Mixin
+        OutputOption output;
+
+        @Override
+        public Integer call() {
+            print(app.api("inventory").get("/api/v1/nodes/stale?page=" + page + "&size=" + size), output,
+                    Render.Output.json);
+            return OK;
+        }
+    }
+
     @Command(name = "retire", mixinStandardHelpOptions = true,
             description = "Retires one node (NODE-ID), or every active node a selector selects (--site, --label,"
-                    + " --cluster; all given must match): they leave the fleet and what was onboarded for them is"
-                    + " offboarded.")
+                    + " --cluster, --stale; all given must match): they leave the fleet and what was onboarded for them"
+                    + " is offboarded.")
     static final class Retire extends Sub {
         @Parameters(paramLabel = "NODE-ID", arity = "0..1")
         String nodeId;
@@ -608,14 +629,16 @@ public final class FleetLocal implements Callable<Integer> {
         Map<String, String> labels;
         @Option(names = "--cluster", paramLabel = "CLUSTER-ID", description = "the node's cluster (repeatable)")
         List<String> clusters;
+        @Option(names = "--stale", description = "the nodes the stale command lists")
+        boolean stale;
         @Mixin
         OutputOption output;
 
         @Override
         public Integer call() {
-            boolean selector = site != null || labels != null || clusters != null;
+            boolean selector = site != null || labels != null || clusters != null || stale;
             if ((nodeId != null) == selector) {
-                throw usage("give a NODE-ID or a selector (--site, --label, --cluster), not both");
+                throw usage("give a NODE-ID or a selector (--site, --label, --cluster, --stale), not both");
             }
             FleetApi inventory = app.api("inventory");
             if (nodeId != null) {
@@ -636,6 +659,9 @@ public final class FleetLocal implements Callable<Integer> {
             if (clusters != null) {
                 ArrayNode c = body.putArray("clusterIds");
                 clusters.forEach(c::add);
+            }
+            if (stale) {
+                body.put("stale", true);
             }
             print(inventory.post("/api/v1/nodes/retire", body), output, Render.Output.json);
             return OK;

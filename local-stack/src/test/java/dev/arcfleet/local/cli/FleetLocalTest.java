@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FleetLocalTest {
     static final List<String> COMMANDS = List.of("up", "demo", "status", "import", "handoff", "plans", "approve",
-            "reject", "rollouts", "retire", "offboard", "executions", "cancel", "retry", "dead-letters", "redrive", "replay", "tokens", "down");
+            "reject", "rollouts", "stale", "retire", "offboard", "executions", "cancel", "retry", "dead-letters", "redrive", "replay", "tokens", "down");
 
     @TempDir
     Path home;
@@ -309,12 +309,44 @@ class FleetLocalTest {
 
         assertThat(run("offboard", "c2").code()).isEqualTo(FleetLocal.REFUSED);
         for (String[] wrong : List.of(new String[] {"retire"}, new String[] {"retire", "n-1", "--site", "lyon"},
-                new String[] {"offboard"})) {
+                new String[] {"retire", "n-1", "--stale"}, new String[] {"offboard"})) {
             Run r = run(wrong);
             assertThat(r.code()).as(String.join(" ", wrong)).isEqualTo(FleetLocal.USAGE);
             assertThat(r.err()).as(String.join(" ", wrong)).isNotBlank();
         }
         assertThat(requests).hasSize(4);
+    }
+
+    @Test
+    void staleListsTheInventorysStaleNodesAndRetireStaleRetiresThem() {
+        token();
+        answers.put("/api/v1/nodes/stale", new Object[] {200, "{\"enabled\":true,\"staleAfter\":\"PT168H\","
+                + "\"page\":1,\"size\":20,\"total\":21,\"items\":[{\"nodeId\":\"c1/n-9\",\"site\":\"lyon\","
+                + "\"clusterId\":\"c1\",\"lastSeenAt\":\"2026-11-01T00:00:00Z\",\"state\":\"SUCCEEDED\"}]}"});
+        answers.put("/api/v1/nodes/retire", new Object[] {200, "{\"retired\":1,\"nodeIds\":[\"c1/n-9\"]}"});
+
+        Run listed = run("stale", "--page", "1", "--size", "20");
+        assertThat(listed.code()).isZero();
+        assertThat(requests.get(0)).containsSubsequence("GET", "/api/v1/nodes/stale?page=1&size=20");
+        assertThat(FleetApi.parse(listed.out()).path("items").get(0).path("nodeId").asText()).isEqualTo("c1/n-9");
+
+        Run retired = run("retire", "--stale");
+        assertThat(retired.code()).isZero();
+        assertThat(requests.get(1)).containsSubsequence("POST", "/api/v1/nodes/retire");
+        assertThat(FleetApi.parse(requests.get(1)[2])).isEqualTo(FleetApi.parse("{\"stale\":true}"));
+        assertThat(FleetApi.parse(retired.out()).path("retired").asInt()).isEqualTo(1);
+        assertThat(requests).hasSize(2);
+    }
+
+    @Test
+    void plansFilterByAction() {
+        token();
+        answers.put("/api/v1/plans", new Object[] {200,
+                "{\"count\":1,\"plans\":[{\"planId\":\"p-9\",\"state\":\"WAITING\",\"action\":\"OFFBOARD\"}]}"});
+        Run list = run("plans", "--action", "OFFBOARD", "--route", "ARC_K8S");
+        assertThat(list.code()).isZero();
+        assertThat(requests.get(0)[1]).isEqualTo("/api/v1/plans?route=ARC_K8S&action=OFFBOARD");
+        assertThat(FleetApi.parse(list.out()).path("plans").get(0).path("action").asText()).isEqualTo("OFFBOARD");
     }
 
     @Test

@@ -39,6 +39,8 @@ public final class PlanBook {
             Capability.EDGE_DATA));
     /** The execution state a plan's dependents wait for. */
     public static final String SUCCEEDED = "SUCCEEDED";
+    /** The execution state the offboarding of a plan's dependency waits for: this plan was offboarded first. */
+    public static final String OFFBOARDED = "OFFBOARDED";
 
     private PlanBook() {
     }
@@ -253,19 +255,14 @@ public final class PlanBook {
         return book.changes(planned, move);
     }
 
-    /** What retiring a node changes: it leaves its plan ({@code planId}, in {@code current}), which may be superseded. */
-    public static Changes retire(String nodeId, String planId, Map<String, Plan> current) {
-        Book book = new Book(current, null, List.of(), Instant.EPOCH, plan -> false);
-        Move move = book.move(nodeId, planId, null);
-        return book.changes(null, move);
-    }
-
     /**
      * What retiring a node changes, offboarding included: it leaves its plan ({@code planId}), which may be superseded;
      * its own node plan (COMPANION_VM) is offboarded, and when {@code lastOfCluster} (no active node of cluster
-     * {@code clusterId} is left) the cluster's plans in {@code current} are too, IoT Operations before Arc. Only a plan
-     * whose onboarding went to an executor is offboarded ({@link #offboardable}); its offboarding revision passes the
-     * approval gate as an onboarding's does ({@code facts}: the node's last facts, for the approval rules).
+     * {@code clusterId} is left) the cluster's plans in {@code current} are too, IoT Operations before Arc: while the
+     * IoT Operations offboarding has not reported OFFBOARDED, the Arc offboarding depends on it and waits (released by
+     * {@link #onStatus}). Only a plan whose onboarding went to an executor is offboarded ({@link #offboardable}); its
+     * offboarding revision passes the approval gate as an onboarding's does ({@code facts}: the node's last facts, for
+     * the approval rules).
      */
     public static Changes retire(String nodeId, String planId, Map<String, Plan> current, String clusterId,
             boolean lastOfCluster, NodeFacts facts, List<Policy.ApprovalRule> approvalRules, Instant now) {
@@ -273,15 +270,19 @@ public final class PlanBook {
         Move move = book.move(nodeId, planId, null);
         Plan own = planId == null ? null : book.get(planId);
         if (own != null && own.perNode()) {
-            book.offboard(own);
+            book.offboard(own, null);
         }
         if (lastOfCluster && clusterId != null) {
             Target cluster = new Target(TargetKind.CLUSTER, clusterId);
-            for (Route route : List.of(Route.IOT_OPERATIONS, Route.ARC_K8S)) {
-                Plan plan = book.get(PlanIds.planId(route, cluster));
-                if (plan != null) {
-                    book.offboard(plan);
-                }
+            Plan iot = book.get(PlanIds.planId(Route.IOT_OPERATIONS, cluster));
+            if (iot != null) {
+                book.offboard(iot, null);
+                iot = book.get(iot.planId());
+            }
+            Plan arc = book.get(PlanIds.planId(Route.ARC_K8S, cluster));
+            if (arc != null) {
+                // IoT Operations lives on the connected cluster: it goes first
+                book.offboard(arc, iot != null && PlanIds.offboarding(iot.revision()) ? iot : null);
             }
         }
         return book.changes(null, move);
@@ -296,16 +297,34 @@ public final class PlanBook {
                 && !PlanIds.offboarding(plan.publishedRevision()) && !PlanIds.offboarding(plan.revision());
     }
 
-    /** True when a status of this type for this plan acts on the plans waiting for it: give them to {@link #onStatus}. */
+    /**
+     * True when a status of this type for this plan acts on the plans waiting for it: give them to {@link #onStatus}.
+     * An Arc plan's SUCCEEDED or FAILED acts on its IoT Operations plan's onboarding; an IoT Operations plan's
+     * OFFBOARDED or OFFBOARD_FAILED on its Arc plan's offboarding.
+     */
     public static boolean actsOnDependents(Plan plan, StatusType type) {
-        return plan.route() == Route.ARC_K8S && (type == StatusType.SUCCEEDED || type == StatusType.FAILED);
+        return plan.route() == Route.ARC_K8S && (type == StatusType.SUCCEEDED || type == StatusType.FAILED)
+                || plan.route() == Route.IOT_OPERATIONS
+                && (type == StatusType.OFFBOARDED || type == StatusType.OFFBOARD_FAILED);
+    }
+
+    /**
+     * True when {@code plan}'s current revision may go out as far as {@code dependency} (the plan it depends on, null
+     * when none) is concerned: an onboarding waits for the dependency's SUCCEEDED, an offboarding for its OFFBOARDED.
+     */
+    public static boolean dependencyDone(Plan plan, Plan dependency) {
+        if (dependency == null) {
+            return true;
+        }
+        return (PlanIds.offboarding(plan.revision()) ? OFFBOARDED : SUCCEEDED).equals(dependency.executionState());
     }
 
     /**
      * What executor progress of {@code plan} changes: its execution state (an event not newer than the last one seen
      * changes nothing); an Arc plan that SUCCEEDED releases the plans waiting for it (published); one that FAILED
-     * reports them FAILED with its reason (they stay waiting, for a retry that succeeds). {@code dependents}: the plans
-     * that depend on {@code plan}.
+     * reports them FAILED with its reason (they stay waiting, for a retry that succeeds). Likewise an IoT Operations
+     * plan that was OFFBOARDED releases its Arc plan's waiting offboarding, and one whose offboarding failed reports it
+     * OFFBOARD_FAILED with the reason it is held. {@code dependents}: the plans that depend on {@code plan}.
      */
     public static Changes onStatus(Plan plan, StatusType type, long sequence, String detail, List<Plan> dependents) {
         if (sequence <= plan.executionSequence()) {
@@ -330,10 +349,15 @@ public final class PlanBook {
                 if (!plan.planId().equals(dependent.dependsOn()) || dependent.state() != PlanState.WAITING) {
                     continue;
                 }
-                if (type == StatusType.SUCCEEDED) {
+                if (type == StatusType.SUCCEEDED || type == StatusType.OFFBOARDED) {
                     Plan released = dependent.published();
                     plans.add(released);
                     publications.add(new Publication(released, List.of()));
+                } else if (type == StatusType.OFFBOARD_FAILED) {
+                    notices.add(new Notice(dependent, StatusType.OFFBOARD_FAILED, "held: the Arc-enabled Kubernetes"
+                            + " offboarding waits for the IoT Operations offboarding " + plan.planId() + " of cluster "
+                            + plan.target().id() + ", which failed: " + detail + "; it starts once a retry of that"
+                            + " offboarding succeeds"));
                 } else {
                     notices.add(new Notice(dependent, StatusType.FAILED, "waits for the Arc-enabled Kubernetes plan "
                             + plan.planId() + " of cluster " + plan.target().id() + ", which failed: " + detail
@@ -371,7 +395,7 @@ public final class PlanBook {
         Plan approved = plan.withApproval(new Approval(true, plan.revision(), by, at, null), plan.state());
         List<Publication> publications = new ArrayList<>();
         Plan after;
-        if (dependency != null && !SUCCEEDED.equals(dependency.executionState())) {
+        if (!dependencyDone(plan, dependency)) {
             after = approved.withState(approved.publishedRevision(), PlanState.WAITING);
         } else if (heldByRollout.test(approved)) {
             after = approved.withState(approved.publishedRevision(), PlanState.AWAITING_ROLLOUT);
@@ -407,7 +431,7 @@ public final class PlanBook {
         if (plan.state() != PlanState.AWAITING_ROLLOUT) {
             return Changes.none();
         }
-        if (dependency != null && !SUCCEEDED.equals(dependency.executionState())) {
+        if (!dependencyDone(plan, dependency)) {
             return new Changes(null, null, List.of(plan.withState(plan.publishedRevision(), PlanState.WAITING)),
                     List.of(), List.of());
         }
@@ -589,18 +613,25 @@ public final class PlanBook {
 
         /**
          * The plan's offboarding, when {@link #offboardable}: a revision of its published one marked offboarding, gated
-         * and published as an onboarding revision is, naming the plan's own node (none for a cluster plan).
+         * and published as an onboarding revision is, naming the plan's own node (none for a cluster plan). With
+         * {@code after} (an offboarding that must finish first) it depends on that plan and, approved, waits for its
+         * OFFBOARDED.
          */
-        void offboard(Plan plan) {
+        void offboard(Plan plan, Plan after) {
             if (!offboardable(plan)) {
                 return;
             }
-            Plan off = plan.withContent(plan.capabilities(), plan.parameters(), plan.dependsOn(), plan.policyVersion(),
+            String dependsOn = after == null ? plan.dependsOn() : after.planId();
+            Plan off = plan.withContent(plan.capabilities(), plan.parameters(), dependsOn, plan.policyVersion(),
                     PlanIds.offboardRevision(plan.publishedRevision()), plan.publishedRevision(), plan.state());
             off = gate(off, false);
             if (off.approved()) {
-                off = off.published();
-                publications.add(new Publication(off, off.ownNodes()));
+                if (!dependencyDone(off, after)) {
+                    off = off.withState(off.publishedRevision(), PlanState.WAITING);
+                } else {
+                    off = off.published();
+                    publications.add(new Publication(off, off.ownNodes()));
+                }
             }
             put(off);
         }

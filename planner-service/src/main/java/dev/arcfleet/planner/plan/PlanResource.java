@@ -3,6 +3,7 @@ package dev.arcfleet.planner.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.contracts.Ids;
+import dev.arcfleet.contracts.PlanAction;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
@@ -33,7 +34,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Plans and their approval (docs/contracts.md, "Approval"). {@code GET /api/v1/plans?state=&site=&route=} lists plans;
+ * Plans and their approval (docs/contracts.md, "Approval"). {@code GET /api/v1/plans?state=&site=&route=&action=} lists
+ * plans, each with the action of its current revision (ONBOARD or OFFBOARD);
  * an operator approves ({@code POST /{planId}/approve}) or rejects ({@code POST /{planId}/reject {"reason"}}) one plan's
  * current revision, or approves every plan awaiting approval that a selector selects ({@code POST /approve
  * {"site", "route", "labels", "clusterIds"}}). Who approved is the caller's token identity, never the body.
@@ -55,7 +57,7 @@ public class PlanResource {
     /** A plan as listed. */
     public record PlanView(String planId, String route, Target target, String state, String revision,
             String publishedRevision, String site, String clusterId, int members, String dependsOn,
-            String executionState, String policyVersion, Instant updatedAt, ApprovalView approval) {
+            String executionState, String policyVersion, Instant updatedAt, ApprovalView approval, PlanAction action) {
     }
 
     public record PlanList(int count, List<PlanView> plans) {
@@ -73,10 +75,12 @@ public class PlanResource {
 
     @GET
     public Response list(@QueryParam("state") String state, @QueryParam("site") String site,
-            @QueryParam("route") String route, @QueryParam("limit") @DefaultValue("500") int limit) {
+            @QueryParam("route") String route, @QueryParam("action") String action,
+            @QueryParam("limit") @DefaultValue("500") int limit) {
         List<FieldError> errors = new ArrayList<>();
         PlanState planState = enumValue(PlanState.class, "state", state, errors);
         Route planRoute = enumValue(Route.class, "route", route, errors);
+        PlanAction planAction = enumValue(PlanAction.class, "action", action, errors);
         if (site != null && !Ids.SITE.matcher(site).matches()) {
             errors.add(new FieldError("site", "must match " + Ids.SITE.pattern()));
         }
@@ -86,7 +90,7 @@ public class PlanResource {
         if (!errors.isEmpty()) {
             return ApiError.badRequest(errors);
         }
-        List<PlanView> plans = planning.plans(planState, site, planRoute, limit).stream().map(this::view).toList();
+        List<PlanView> plans = planning.plans(planState, site, planRoute, planAction, limit).stream().map(this::view).toList();
         return Response.ok(new PlanList(plans.size(), plans)).build();
     }
 
@@ -245,7 +249,7 @@ public class PlanResource {
                 p.revision, p.publishedRevision, plan.parameters().get("site"), PlanBook.clusterOf(plan), p.members,
                 p.dependsOn, p.executionState, p.policyVersion, p.updatedAt,
                 a == null ? null : new ApprovalView(a.approved() ? "APPROVED" : "REJECTED", a.revision(), a.by(), a.at(),
-                        a.reason()));
+                        a.reason()), PlanIds.offboarding(p.revision) ? PlanAction.OFFBOARD : PlanAction.ONBOARD);
     }
 
     private static <E extends Enum<E>> E enumValue(Class<E> type, String field, String value, List<FieldError> errors) {

@@ -10,6 +10,7 @@ import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.NodeRetired;
 import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.contracts.PlanAction;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
@@ -241,7 +242,10 @@ public class PlanningService {
         }
     }
 
-    /** Executor progress of the planner's own plans: releases IoT Operations plans once their Arc plan succeeded. */
+    /**
+     * Executor progress of the planner's own plans: releases IoT Operations plans once their Arc plan succeeded, and an
+     * Arc plan's offboarding once its IoT Operations plan was offboarded.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void onStatus(StatusEvent event) {
         if (event.planId() == null || event.nodeId() != null) {
@@ -259,8 +263,8 @@ public class PlanningService {
                 : locked.stream().filter(p -> p != entity).map(this::toPlan).toList();
         PlanBook.Changes changes = PlanBook.onStatus(plan, event.type(), event.sequence(), event.detail(), dependents);
         for (PlanBook.Publication released : changes.publications()) {
-            Log.infof("Arc plan %s succeeded: releasing %s plan %s", plan.planId(), released.plan().route(),
-                    released.plan().planId());
+            Log.infof("%s plan %s %s: releasing %s plan %s", plan.route(), plan.planId(), event.type(),
+                    released.plan().route(), released.plan().planId());
         }
         write(changes, event.correlationId(), false, Instant.now(), new Lookups());
         notify(changes, event.correlationId());
@@ -273,9 +277,12 @@ public class PlanningService {
         }
     }
 
-    /** The plans, newest first: of one state, site (its site parameter) and route when given; at most {@code limit}. */
+    /**
+     * The plans, newest first: of one state, site (its site parameter), route and action (of the current revision) when
+     * given; at most {@code limit}.
+     */
     @Transactional
-    public List<PlanEntity> plans(PlanState state, String site, Route route, int limit) {
+    public List<PlanEntity> plans(PlanState state, String site, Route route, PlanAction action, int limit) {
         StringBuilder query = new StringBuilder("1 = 1");
         List<Object> params = new ArrayList<>();
         if (state != null) {
@@ -285,6 +292,11 @@ public class PlanningService {
         if (route != null) {
             params.add(route.name());
             query.append(" and route = ?").append(params.size());
+        }
+        if (action != null) {
+            params.add("%" + PlanIds.OFFBOARD);
+            query.append(action == PlanAction.OFFBOARD ? " and revision like ?" : " and revision not like ?")
+                    .append(params.size());
         }
         query.append(" order by updatedAt desc, planId");
         if (site == null) {

@@ -22,7 +22,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The planner listens to executor progress to start IoT Operations plans after their cluster's Arc plan, and to count
+ * The planner listens to executor progress to start IoT Operations plans after their cluster's Arc plan (and offboard an
+ * Arc plan after its IoT Operations plan), and to count
  * the outcomes of the plans a rollout released. It reads
  * {@code onboarding.status} in batches: most events there are the nodes' own decisions, which it reads past; the
  * plans' events of a batch are applied in one transaction. Unusable records are dead-lettered with the reason.

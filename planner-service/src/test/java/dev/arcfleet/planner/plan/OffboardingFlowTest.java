@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.NodeRetired;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.contracts.StatusEvent;
+import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.contracts.Target;
+import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
@@ -20,12 +25,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Retirements on {@code fleet.nodes} against the real broker and database: the cluster's Arc plan is offboarded with
- * its last node only, once, and a node registered again is onboarded under a new revision. Records of one cluster are
+ * its last node only, once, after its IoT Operations plan reported OFFBOARDED (the test plays the executor), and a node
+ * registered again is onboarded under a new revision. Records of one cluster are
  * ordered (one key), so a plan seen after a retirement proves the retirements before it were handled.
  */
 @QuarkusTest
@@ -63,6 +71,84 @@ class OffboardingFlowTest extends ServiceKafkaTest {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(3));
         plans.close();
+    }
+
+    @Test
+    void theArcOffboardingIsReleasedOnlyOnceIotOperationsReportsOffboarded() {
+        String cluster = "retire-iot-" + UUID.randomUUID().toString().substring(0, 8);
+        ConsumerTask<String, String> arcPlans = kafka.consumeStrings().fromTopics(Topics.PLANS_ARC_K8S);
+        ConsumerTask<String, String> iotPlans = kafka.consumeStrings().fromTopics(Topics.PLANS_IOT_OPERATIONS);
+        ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS);
+        NodeFacts gateway = PlanningFlowTest.flatcarGateway(cluster + "/gw-1", cluster, "g1");
+        sendFacts(gateway);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(arcPlans, cluster)).hasSize(1));
+        String arcPlanId = plansFor(arcPlans, cluster).get(0).get("planId").asText();
+        String arcOnboarded = plansFor(arcPlans, cluster).get(0).get("revision").asText();
+        // the executor's part: Arc succeeded, so IoT Operations is released
+        sendStatus(StatusType.SUCCEEDED, arcPlanId, Route.ARC_K8S, cluster, 7, "all steps succeeded");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(iotPlans, cluster)).hasSize(1));
+        String iotPlanId = plansFor(iotPlans, cluster).get(0).get("planId").asText();
+
+        // the last node retired: IoT Operations is offboarded, Arc is held
+        sendRetired(gateway.nodeId(), cluster);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(iotPlans, cluster)).hasSize(2));
+        assertThat(plansFor(iotPlans, cluster).get(1).get("action").asText()).isEqualTo("OFFBOARD");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .untilAsserted(() -> assertThat(plansFor(arcPlans, cluster)).hasSize(1));
+        // the plans API shows each plan's action; Arc's offboarding waits for IoT Operations
+        given().get("/api/v1/plans/" + arcPlanId).then().statusCode(200).body("action", equalTo("OFFBOARD"))
+                .body("state", equalTo("WAITING")).body("dependsOn", equalTo(iotPlanId));
+        given().get("/api/v1/plans/" + iotPlanId).then().statusCode(200).body("action", equalTo("OFFBOARD"))
+                .body("state", equalTo("PUBLISHED"));
+        assertThat(given().queryParam("action", "OFFBOARD").get("/api/v1/plans").jsonPath()
+                .getList("plans.planId", String.class)).contains(arcPlanId, iotPlanId);
+        assertThat(given().queryParam("action", "OFFBOARD").queryParam("route", "ARC_K8S").get("/api/v1/plans")
+                .jsonPath().getList("plans.action", String.class)).isNotEmpty().containsOnly("OFFBOARD");
+        assertThat(given().queryParam("action", "ONBOARD").get("/api/v1/plans").jsonPath()
+                .getList("plans.planId", String.class)).doesNotContain(arcPlanId, iotPlanId);
+        given().queryParam("action", "DELETE").get("/api/v1/plans").then().statusCode(400);
+
+        // IoT Operations' offboarding failed: Arc stays held, and says why
+        sendStatus(StatusType.OFFBOARDING, iotPlanId, Route.IOT_OPERATIONS, cluster, 8, "started");
+        sendStatus(StatusType.OFFBOARD_FAILED, iotPlanId, Route.IOT_OPERATIONS, cluster, 9, "instance delete refused");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(statusFor(status, cluster)).anySatisfy(e -> {
+            assertThat(e.get("planId").asText()).isEqualTo(arcPlanId);
+            assertThat(e.get("type").asText()).isEqualTo("OFFBOARD_FAILED");
+            assertThat(e.get("detail").asText()).contains("held", iotPlanId, "instance delete refused");
+        }));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .untilAsserted(() -> assertThat(plansFor(arcPlans, cluster)).hasSize(1));
+
+        // a retry of it succeeded: Arc's offboarding goes out, once
+        sendStatus(StatusType.OFFBOARDED, iotPlanId, Route.IOT_OPERATIONS, cluster, 12, "all steps removed");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(arcPlans, cluster)).hasSize(2));
+        JsonNode offboarding = plansFor(arcPlans, cluster).get(1);
+        assertThat(offboarding.get("action").asText()).isEqualTo("OFFBOARD");
+        assertThat(offboarding.get("revision").asText()).isEqualTo(arcOnboarded + "-offboard");
+        sendStatus(StatusType.OFFBOARDED, iotPlanId, Route.IOT_OPERATIONS, cluster, 13, "replayed");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .untilAsserted(() -> assertThat(plansFor(arcPlans, cluster)).hasSize(2));
+        arcPlans.close();
+        iotPlans.close();
+        status.close();
+    }
+
+    private List<JsonNode> statusFor(ConsumerTask<String, String> task, String cluster) {
+        return plansFor(task, cluster);
+    }
+
+    private void sendStatus(StatusType type, String planId, Route route, String cluster, long sequence, String detail) {
+        StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), "corr-" + cluster, Instant.now(), type, null,
+                planId, route, new Target(TargetKind.CLUSTER, cluster), null, null, sequence, detail, null);
+        try {
+            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.STATUS, cluster,
+                    JSON.writeValueAsString(event));
+            record.headers().add(EventTypes.CE_ID, event.eventId().getBytes(StandardCharsets.UTF_8));
+            record.headers().add(EventTypes.CE_TYPE, EventTypes.STATUS.getBytes(StandardCharsets.UTF_8));
+            kafka.produceStrings().fromRecords(record).awaitCompletion();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private List<JsonNode> plansFor(ConsumerTask<String, String> task, String cluster) {

@@ -196,9 +196,10 @@ class PlanBookTest {
     void aRetiredNodesPlanIsSuperseded() {
         Target node = new Target(TargetKind.NODE, "ghent-line3/n1");
         String vm = PlanIds.planId(Route.COMPANION_VM, node);
-        decide(Route.COMPANION_VM, node, node("ghent-line3/n1", "ghent"), EXTENSIONS);
+        NodeFacts facts = node("ghent-line3/n1", "ghent");
+        decide(Route.COMPANION_VM, node, facts, EXTENSIONS);
 
-        Changes retired = PlanBook.retire("ghent-line3/n1", vm, Map.copyOf(store));
+        Changes retired = retire(facts, false, List.of(Policy.AUTO_APPROVE_ALL));
 
         assertThat(retired.move()).isEqualTo(new PlanBook.Move("ghent-line3/n1", vm, null));
         assertThat(retired.superseded()).extracting(Plan::planId).containsExactly(vm);
@@ -222,16 +223,84 @@ class PlanBookTest {
         assertThat(store.get(ARC).publishedRevision()).isEqualTo(arcOnboarded);
 
         Changes last = retire(n1, true, List.of(Policy.AUTO_APPROVE_ALL));
-        assertThat(last.publications()).extracting(p -> p.plan().planId()).containsExactly(IOT, ARC);
+        assertThat(last.publications()).extracting(p -> p.plan().planId()).containsExactly(IOT);
         assertThat(last.publications()).allSatisfy(p -> assertThat(p.nodeIds()).isEmpty());
-        assertThat(store.get(ARC).publishedRevision()).isEqualTo(arcOnboarded + "-offboard");
         assertThat(store.get(IOT).publishedRevision()).isEqualTo(iotOnboarded + "-offboard");
         assertThat(last.approvals()).extracting(PlanBook.Notice::type).containsOnly(StatusType.APPROVED);
+        assertThat(last.approvals()).extracting(n -> n.plan().planId()).containsExactly(IOT, ARC);
+        // Arc's offboarding is approved and waits for IoT Operations' OFFBOARDED
+        assertThat(store.get(ARC).state()).isEqualTo(PlanState.WAITING);
+        assertThat(store.get(ARC).dependsOn()).isEqualTo(IOT);
+        assertThat(store.get(ARC).revision()).isEqualTo(arcOnboarded + "-offboard");
+        assertThat(store.get(ARC).publishedRevision()).isEqualTo(arcOnboarded);
+        Changes iotOffboarded = status(IOT, StatusType.OFFBOARDED, 7, "removed");
+        assertThat(iotOffboarded.publications()).singleElement().satisfies(p -> {
+            assertThat(p.plan().planId()).isEqualTo(ARC);
+            assertThat(p.plan().revision()).isEqualTo(arcOnboarded + "-offboard");
+            assertThat(p.nodeIds()).isEmpty();
+        });
+        assertThat(store.get(ARC).publishedRevision()).isEqualTo(arcOnboarded + "-offboard");
+        assertThat(store.get(ARC).state()).isEqualTo(PlanState.PUBLISHED);
 
         // a second retirement (a replay) offboards nothing again
         Changes again = retire(n1, true, List.of(Policy.AUTO_APPROVE_ALL));
         assertThat(again.publications()).isEmpty();
         assertThat(again.approvals()).isEmpty();
+    }
+
+    @Test
+    void arcOffboardingStaysHeldWhileIotOperationsOffboardingFailsUntilARetrySucceeds() {
+        NodeFacts n1 = node("ghent-line3/n1", "ghent");
+        decide(Route.IOT_OPERATIONS, CLUSTER, n1, POLICY, EDGE_DATA);
+        status(ARC, StatusType.SUCCEEDED, 1, "done");
+        retire(n1, true, List.of(Policy.AUTO_APPROVE_ALL));
+        assertThat(store.get(ARC).state()).isEqualTo(PlanState.WAITING);
+
+        assertThat(status(IOT, StatusType.OFFBOARDING, 5, "started").publications()).isEmpty();
+        Changes failed = status(IOT, StatusType.OFFBOARD_FAILED, 6, "az iot ops delete: 409 Conflict");
+        assertThat(failed.publications()).isEmpty();
+        assertThat(failed.notices()).singleElement().satisfies(n -> {
+            assertThat(n.plan().planId()).isEqualTo(ARC);
+            assertThat(n.type()).isEqualTo(StatusType.OFFBOARD_FAILED);
+            assertThat(n.detail()).contains("held", IOT, "az iot ops delete: 409 Conflict", "retry");
+        });
+        assertThat(store.get(ARC).state()).isEqualTo(PlanState.WAITING);
+        assertThat(store.get(IOT).executionState()).isEqualTo("OFFBOARD_FAILED");
+        // an Arc event, or an old IoT event replayed, releases nothing
+        assertThat(status(IOT, StatusType.OFFBOARDED, 4, "stale").publications()).isEmpty();
+        assertThat(PlanBook.actsOnDependents(store.get(ARC), StatusType.OFFBOARDED)).isFalse();
+
+        Changes retried = status(IOT, StatusType.OFFBOARDED, 9, "removed on retry");
+        assertThat(retried.publications()).singleElement().satisfies(p -> {
+            assertThat(p.plan().planId()).isEqualTo(ARC);
+            assertThat(PlanIds.offboarding(p.plan().revision())).isTrue();
+        });
+        // a replay of the release publishes nothing more
+        assertThat(status(IOT, StatusType.OFFBOARDED, 10, "again").publications()).isEmpty();
+    }
+
+    @Test
+    void arcOffboardingApprovedByAnOperatorWaitsForIotOperationsAndNotWithoutAnIotOffboarding() {
+        NodeFacts n1 = node("ghent-line3/n1", "ghent");
+        decide(Route.IOT_OPERATIONS, CLUSTER, n1, POLICY, EDGE_DATA);
+        status(ARC, StatusType.SUCCEEDED, 1, "done");
+        retire(n1, true, List.of(MANUAL_ALL));
+        assertThat(store.get(ARC).state()).isEqualTo(PlanState.AWAITING_APPROVAL);
+        assertThat(store.get(ARC).dependsOn()).isEqualTo(IOT);
+
+        Changes approved = PlanBook.approve(store.get(ARC), "ops", NOW, store.get(IOT));
+        assertThat(approved.publications()).isEmpty();
+        assertThat(approved.plan(ARC).state()).isEqualTo(PlanState.WAITING);
+        assertThat(approved.approvals()).singleElement().satisfies(n -> assertThat(n.detail()).contains("waits for plan " + IOT));
+
+        // IoT Operations never went to an executor (it waits for Arc): Arc is offboarded at once
+        store.clear();
+        nodePlans.clear();
+        decide(Route.IOT_OPERATIONS, CLUSTER, n1, POLICY, EDGE_DATA);
+        assertThat(store.get(IOT).state()).isEqualTo(PlanState.WAITING);
+        Changes retired = retire(n1, true, List.of(Policy.AUTO_APPROVE_ALL));
+        assertThat(retired.publications()).extracting(p -> p.plan().planId()).containsExactly(ARC);
+        assertThat(store.get(ARC).dependsOn()).isNull();
     }
 
     @Test

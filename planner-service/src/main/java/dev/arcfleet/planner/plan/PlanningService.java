@@ -257,7 +257,8 @@ public class PlanningService {
         PlanBook.Plan plan = toPlan(entity);
         List<PlanBook.Plan> dependents = !PlanBook.actsOnDependents(plan, event.type()) ? List.of()
                 : locked.stream().filter(p -> p != entity).map(this::toPlan).toList();
-        PlanBook.Changes changes = PlanBook.onStatus(plan, event.type(), event.sequence(), event.detail(), dependents);
+        PlanBook.Changes changes = PlanBook.onStatus(plan, event.type(), event.sequence(), event.detail(), dependents,
+                rollouts.held(this::nodeLabels));
         for (PlanBook.Publication released : changes.publications()) {
             Log.infof("Arc plan %s succeeded: releasing %s plan %s", plan.planId(), released.plan().route(),
                     released.plan().planId());

@@ -1,6 +1,6 @@
 // The fleet dashboard: plain JS over the inventory's API, kept current by server-sent events from /api/v1/live.
 'use strict';
-const STATES = ['PENDING', 'PLANNED', 'AWAITING_APPROVAL', 'REJECTED', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'BLOCKED',
+const STATES = ['PENDING', 'PLANNED', 'AWAITING_APPROVAL', 'AWAITING_ROLLOUT', 'REJECTED', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'BLOCKED',
   'HANDED_OFF', 'OFFBOARDING', 'OFFBOARDED', 'OFFBOARD_FAILED'];
 const ROUTES = ['ARC_K8S', 'COMPANION_VM', 'IOT_OPERATIONS', 'DIRECT_AGENT', 'BLOCKED', 'UNDECIDED'];
 const PAGE_SIZE = 25;
@@ -71,6 +71,7 @@ async function loadAttention() {
 async function loadApprovals() {
   const a = await getJson('/api/v1/fleet/approvals?limit=50');
   const list = $('#approvals');
+  $('#approvals-count').textContent = a.count;
   if (!a.plans.length) {
     list.replaceChildren(el('li', { class: 'none', style: 'border-color: var(--SUCCEEDED); background: #f3fbf6' }, 'No plan awaits approval.'));
     return;
@@ -78,6 +79,28 @@ async function loadApprovals() {
   list.replaceChildren(...a.plans.map((p) => el('li', { class: 'AWAITING_APPROVAL', 'data-plan': p.planId },
     el('strong', {}, `${p.route || ''} ${p.targetId || ''}`), ` · ${p.nodes} node(s) · since ${when(p.since)}`, el('br'),
     p.detail || '', el('br'), el('code', {}, `bin/fleet-local approve ${p.planId}`))));
+}
+
+// Read-only too: resuming or aborting a rollout is an operator's command against the planner.
+async function loadRollouts() {
+  const r = await getJson('/api/v1/dashboard/rollouts?limit=20');
+  const list = $('#rollouts');
+  if (!r.rollouts.length) {
+    list.replaceChildren(el('li', { class: 'none' }, 'No rollout yet.'));
+    return;
+  }
+  list.replaceChildren(...r.rollouts.map((ro) => {
+    const c = ro.current;
+    const counts = c ? ` · batch ${ro.currentBatch} of ${ro.batchCount}: ${c.released}/${c.plans} released, `
+      + `${c.succeeded} succeeded, ${c.failed} failed, ${c.timedOut} timed out (threshold ${c.threshold}%)`
+      : ` · batch 0 of ${ro.batchCount}: waiting for held plans`;
+    const failures = c ? c.failures.map((f) => el('div', { class: 'muted', 'data-plan': f.planId },
+      `${f.outcome} ${f.planId}: ${f.reason || '(no reason given)'}`)) : [];
+    const commands = [ro.resumeCommand, ro.abortCommand].filter((x) => x).map((x) => el('div', {}, el('code', {}, x)));
+    return el('li', { class: 'rollout ' + ro.state, 'data-rollout': ro.rolloutId },
+      el('strong', {}, `${ro.name || ro.rolloutId} `), stateBadge(ro.state), counts, ` · ${when(ro.updatedAt)}`,
+      ro.reason ? el('div', {}, ro.reason) : '', ...failures, ...commands);
+  }));
 }
 
 async function loadNodes() {
@@ -99,7 +122,7 @@ async function loadNodes() {
 }
 
 function refreshAll() {
-  return Promise.all([loadSummary(), loadBreakdown(), loadAttention(), loadApprovals(), loadNodes()])
+  return Promise.all([loadSummary(), loadBreakdown(), loadAttention(), loadApprovals(), loadRollouts(), loadNodes()])
     .catch((e) => console.error(e));
 }
 

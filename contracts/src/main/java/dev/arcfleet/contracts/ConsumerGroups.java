@@ -16,6 +16,8 @@ public final class ConsumerGroups {
     public static final String INVENTORY = "inventory";
     /** inventory-service on {@link Channels#STATUS_IN}. */
     public static final String INVENTORY_STATUS = "inventory-status";
+    /** inventory-service on {@link Channels#ROLLOUTS_IN}. */
+    public static final String INVENTORY_ROLLOUTS = "inventory-rollouts";
     /** planner-service on {@link Channels#NODES_IN}. */
     public static final String PLANNER = "planner";
     /** planner-service on {@link Channels#STATUS_IN}. */
@@ -34,6 +36,7 @@ public final class ConsumerGroups {
     public static final List<Membership> ALL = List.of(
             new Membership(INVENTORY_SERVICE, Channels.REGISTRATIONS_IN, INVENTORY, Topics.REGISTRATIONS),
             new Membership(INVENTORY_SERVICE, Channels.STATUS_IN, INVENTORY_STATUS, Topics.STATUS),
+            new Membership(INVENTORY_SERVICE, Channels.ROLLOUTS_IN, INVENTORY_ROLLOUTS, Topics.ROLLOUTS),
             new Membership(PLANNER_SERVICE, Channels.NODES_IN, PLANNER, Topics.NODES),
             new Membership(PLANNER_SERVICE, Channels.STATUS_IN, PLANNER_STATUS, Topics.STATUS),
             new Membership(EXECUTOR_SERVICE, Channels.PLANS_ARC_K8S_IN, EXECUTOR_ARC_K8S, Topics.PLANS_ARC_K8S),

@@ -12,6 +12,7 @@ public final class EventTypes {
     public static final String NODE_RETIRED = "dev.arcfleet.node.retired.v1";
     public static final String PLAN_CREATED = "dev.arcfleet.plan.created.v1";
     public static final String STATUS = "dev.arcfleet.onboarding.status.v1";
+    public static final String ROLLOUT_STATE = "dev.arcfleet.rollout.state.v1";
 
     public static final Set<String> NODE_STREAM = Set.of(NODE_FACTS, NODE_RETIRED);
 

@@ -7,6 +7,8 @@ public enum OnboardingState {
     HANDED_OFF,
     /** Its plan's revision awaits an operator's approval before any executor sees it. */
     AWAITING_APPROVAL,
+    /** Its plan's approved revision is held by a running rollout until the rollout releases its batch. */
+    AWAITING_ROLLOUT,
     /** An operator rejected its plan's revision: nothing is executed until it is approved again. */
     REJECTED,
     /** A retired node whose plan is being offboarded (its onboarding is being removed). */

@@ -13,11 +13,13 @@ public final class Topics {
     public static final String PLANS_IOT_OPERATIONS = "onboarding.plans.iot-operations";
     /** Every onboarding step, keyed by nodeId or target id; read by dashboards. */
     public static final String STATUS = "onboarding.status";
+    /** Each rollout's latest state, keyed by rollout id, compacted; written by the planner, read by dashboards. */
+    public static final String ROLLOUTS = "onboarding.rollouts";
 
     public static final String DLQ_SUFFIX = ".dlq";
 
     public static final List<String> MAIN = List.of(REGISTRATIONS, NODES, PLANS_ARC_K8S, PLANS_COMPANION_VM,
-            PLANS_IOT_OPERATIONS, STATUS);
+            PLANS_IOT_OPERATIONS, STATUS, ROLLOUTS);
 
     public static String deadLetter(String topic) {
         return topic + DLQ_SUFFIX;

@@ -32,7 +32,7 @@ class ConsumerGroupsTest {
 
     @Test
     void groupNamesAreUnique() {
-        assertThat(ConsumerGroups.ALL.stream().map(Membership::group)).doesNotHaveDuplicates().hasSize(7);
+        assertThat(ConsumerGroups.ALL.stream().map(Membership::group)).doesNotHaveDuplicates().hasSize(8);
     }
 
     private static Set<Membership> configured(String service) throws IOException {

@@ -23,7 +23,8 @@ class SchemasTest {
             "node-retired.v1.schema.json, dev.arcfleet.contracts.NodeRetired",
             "decision.v1.schema.json, dev.arcfleet.contracts.Decision",
             "onboarding-plan.v1.schema.json, dev.arcfleet.contracts.OnboardingPlan",
-            "status-event.v1.schema.json, dev.arcfleet.contracts.StatusEvent"
+            "status-event.v1.schema.json, dev.arcfleet.contracts.StatusEvent",
+            "rollout-state.v1.schema.json, dev.arcfleet.contracts.RolloutState"
     })
     void schemaDescribesEveryRecordComponent(String schema, String recordClass) throws Exception {
         JsonNode properties;

@@ -13,7 +13,8 @@ import java.time.Instant;
 
 /**
  * The latest executor progress of one plan, applied in sequence order (null state: not started), and the planner's
- * last approval event of it: {@code held} is AWAITING_APPROVAL or REJECTED while its revision is held, else null.
+ * last approval event of it: {@code held} is AWAITING_APPROVAL or REJECTED while its revision is held, AWAITING_ROLLOUT
+ * while a rollout holds it (until an execution of it starts), else null.
  */
 @Entity
 @Table(name = "plan_status")

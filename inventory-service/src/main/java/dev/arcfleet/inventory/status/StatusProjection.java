@@ -99,7 +99,7 @@ public class StatusProjection {
                 }
             }
             case STARTED, STEP_SUCCEEDED, RETRYING, SUCCEEDED, FAILED, HANDED_OFF, AWAITING_APPROVAL, APPROVED,
-                    REJECTED, OFFBOARDING, OFFBOARDED, OFFBOARD_FAILED -> {
+                    REJECTED, OFFBOARDING, OFFBOARDED, OFFBOARD_FAILED, AWAITING_ROLLOUT -> {
                 if (event.planId() == null) {
                     throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " names no plan");
                 }
@@ -153,6 +153,7 @@ public class StatusProjection {
                 case AWAITING_APPROVAL -> applyApproval(event, OnboardingState.AWAITING_APPROVAL);
                 case APPROVED -> applyApproval(event, null);
                 case REJECTED -> applyApproval(event, OnboardingState.REJECTED);
+                case AWAITING_ROLLOUT -> applyRolloutHold(event);
                 case SUPERSEDED -> {
                     // a superseded plan's nodes receive their new decision as its own PLANNED or BLOCKED event
                 }
@@ -261,6 +262,11 @@ public class StatusProjection {
         if (event.sequence() <= plan.sequence) {
             return;
         }
+        if (plan.held == OnboardingState.AWAITING_ROLLOUT && (event.type() == StatusType.STARTED
+                || event.type() == StatusType.OFFBOARDING)) {
+            // the rollout released it: an execution of it began
+            plan.held = null;
+        }
         plan.route = event.route() == null ? plan.route : event.route().name();
         plan.targetKind = event.target() == null ? plan.targetKind : event.target().kind().name();
         plan.targetId = event.target() == null ? plan.targetId : event.target().id();
@@ -302,6 +308,33 @@ public class StatusProjection {
         plan.approvalBy = event.actor();
         plan.approvalAt = at;
         plan.approvalDetail = event.detail();
+        if (!known) {
+            entityManager.persist(plan);
+        }
+    }
+
+    /**
+     * The planner holds the plan's approved revision for a rollout: its nodes show AWAITING_ROLLOUT until an execution
+     * of it starts. The approval (who, when) stays as it is; an event older than the last approval event is late and
+     * changes nothing.
+     */
+    private void applyRolloutHold(StatusEvent event) {
+        PlanStatusEntity plan = entityManager.find(PlanStatusEntity.class, event.planId());
+        boolean known = plan != null;
+        Instant at = event.occurredAt() != null ? event.occurredAt() : Instant.now();
+        if (!known) {
+            plan = new PlanStatusEntity();
+            plan.planId = event.planId();
+            plan.sequence = Long.MIN_VALUE;
+            plan.updatedAt = at;
+            plan.route = event.route() == null ? null : event.route().name();
+            plan.targetKind = event.target() == null ? null : event.target().kind().name();
+            plan.targetId = event.target() == null ? null : event.target().id();
+        }
+        if (plan.approvalAt != null && at.isBefore(plan.approvalAt)) {
+            return;
+        }
+        plan.held = OnboardingState.AWAITING_ROLLOUT;
         if (!known) {
             entityManager.persist(plan);
         }

@@ -327,6 +327,15 @@ public final class PlanBook {
      * OFFBOARD_FAILED with the reason it is held. {@code dependents}: the plans that depend on {@code plan}.
      */
     public static Changes onStatus(Plan plan, StatusType type, long sequence, String detail, List<Plan> dependents) {
+        return onStatus(plan, type, sequence, detail, dependents, p -> false);
+    }
+
+    /**
+     * As {@link #onStatus(Plan, StatusType, long, String, List)}; a dependent the Arc plan's success would release
+     * that {@code heldByRollout} holds goes to AWAITING_ROLLOUT instead, for its rollout's batch.
+     */
+    public static Changes onStatus(Plan plan, StatusType type, long sequence, String detail, List<Plan> dependents,
+            Predicate<Plan> heldByRollout) {
         if (sequence <= plan.executionSequence()) {
             return Changes.none();
         }
@@ -349,7 +358,11 @@ public final class PlanBook {
                 if (!plan.planId().equals(dependent.dependsOn()) || dependent.state() != PlanState.WAITING) {
                     continue;
                 }
-                if (type == StatusType.SUCCEEDED || type == StatusType.OFFBOARDED) {
+                if (type == StatusType.SUCCEEDED && heldByRollout.test(dependent)) {
+                    Plan held = dependent.withState(dependent.publishedRevision(), PlanState.AWAITING_ROLLOUT);
+                    plans.add(held);
+                    notices.add(heldNotice(held));
+                } else if (type == StatusType.SUCCEEDED || type == StatusType.OFFBOARDED) {
                     Plan released = dependent.published();
                     plans.add(released);
                     publications.add(new Publication(released, List.of()));
@@ -406,7 +419,17 @@ public final class PlanBook {
         Notice notice = new Notice(after, StatusType.APPROVED, "revision " + plan.revision() + " approved by " + by
                 + (after.state() == PlanState.WAITING ? "; it waits for plan " + dependency.planId()
                 : after.state() == PlanState.AWAITING_ROLLOUT ? "; a rollout releases it with its batch" : ""), by);
-        return new Changes(null, null, List.of(after), publications, List.of(), List.of(notice));
+        List<Notice> approvals = new ArrayList<>(List.of(notice));
+        if (after.state() == PlanState.AWAITING_ROLLOUT) {
+            approvals.add(heldNotice(after));
+        }
+        return new Changes(null, null, List.of(after), publications, List.of(), approvals);
+    }
+
+    /** The AWAITING_ROLLOUT event of an approved plan a rollout holds. */
+    static Notice heldNotice(Plan plan) {
+        return new Notice(plan, StatusType.AWAITING_ROLLOUT, "revision " + plan.revision()
+                + " is approved; a running rollout holds it until it releases its batch");
     }
 
     /**
@@ -547,6 +570,7 @@ public final class PlanBook {
                     plan.publishedRevision());
             boolean newWork = !revision.equals(plan.publishedRevision()) || plan.state() == PlanState.SUPERSEDED;
             boolean awaited = plan.state() == PlanState.AWAITING_APPROVAL && revision.equals(plan.revision());
+            boolean heldAlready = plan.state() == PlanState.AWAITING_ROLLOUT && revision.equals(plan.revision());
             PlanState state = plan.state();
             if (!newWork && PlanIds.offboarding(plan.revision())) {
                 // its node came back before the offboarding was approved: the offboarding is withdrawn
@@ -569,6 +593,9 @@ public final class PlanBook {
                         plan = plan.withState(plan.publishedRevision(), PlanState.WAITING);
                     } else if (heldByRollout.test(plan)) {
                         plan = plan.withState(plan.publishedRevision(), PlanState.AWAITING_ROLLOUT);
+                        if (!heldAlready) {
+                            approvals.add(heldNotice(plan));
+                        }
                     } else {
                         publish = true;
                     }

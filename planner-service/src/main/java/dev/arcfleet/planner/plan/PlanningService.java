@@ -261,7 +261,8 @@ public class PlanningService {
         PlanBook.Plan plan = toPlan(entity);
         List<PlanBook.Plan> dependents = !PlanBook.actsOnDependents(plan, event.type()) ? List.of()
                 : locked.stream().filter(p -> p != entity).map(this::toPlan).toList();
-        PlanBook.Changes changes = PlanBook.onStatus(plan, event.type(), event.sequence(), event.detail(), dependents);
+        PlanBook.Changes changes = PlanBook.onStatus(plan, event.type(), event.sequence(), event.detail(), dependents,
+                rollouts.held(this::nodeLabels));
         for (PlanBook.Publication released : changes.publications()) {
             Log.infof("%s plan %s %s: releasing %s plan %s", plan.route(), plan.planId(), event.type(),
                     released.plan().route(), released.plan().planId());

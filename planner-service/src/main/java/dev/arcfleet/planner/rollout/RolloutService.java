@@ -1,10 +1,14 @@
 package dev.arcfleet.planner.rollout;
 
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.RolloutState;
 import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
+import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.planner.plan.PlanBook;
 import dev.arcfleet.planner.plan.PlanningService;
 import dev.arcfleet.support.log.LogSafe;
+import dev.arcfleet.support.outbox.Outbox;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -27,16 +31,20 @@ import java.util.UUID;
  * Rollouts in PostgreSQL, driven by the rules of {@link Rollouts}: executor outcomes of released plans are recorded as
  * the planner consumes them ({@link #onStatus}), and a timer ({@code planner.rollouts.tick}) re-reads every rollout
  * that holds plans and advances it (deadlines, thresholds, soak, the next batch, releases), each in its own
- * transaction with the rollout row locked. Nothing lives only in memory: a restarted planner carries on.
+ * transaction with the rollout row locked. Nothing lives only in memory: a restarted planner carries on. Each change
+ * of a rollout (its state, batch or a member's outcome) publishes its {@link RolloutState} on
+ * {@code onboarding.rollouts} through the outbox, in the transaction that made it.
  */
 @ApplicationScoped
 public class RolloutService {
     private final PlanningService planning;
     private final RolloutGate gate;
+    private final Outbox outbox;
 
-    public RolloutService(PlanningService planning, RolloutGate gate) {
+    public RolloutService(PlanningService planning, RolloutGate gate, Outbox outbox) {
         this.planning = planning;
         this.gate = gate;
+        this.outbox = outbox;
     }
 
     /** Why resuming or aborting a rollout changed nothing and cannot. */
@@ -62,6 +70,7 @@ public class RolloutService {
         e.createdAt = now();
         e.updatedAt = e.createdAt;
         e.persist();
+        publish(e, List.of());
         Log.infof("rollout %s created by %s", e.rolloutId, LogSafe.of(by));
         return new Loaded(e, gate.rollout(e), List.of());
     }
@@ -94,6 +103,7 @@ public class RolloutService {
             copy(resumed, e);
             e.resumedBy = by;
             e.resumedAt = now();
+            publish(e, members(rolloutId));
             Log.infof("rollout %s resumed by %s at batch %d", rolloutId, LogSafe.of(by), r.batch());
         }
         return new Loaded(e, gate.rollout(e), members(rolloutId));
@@ -114,6 +124,7 @@ public class RolloutService {
             copy(Rollouts.abort(r), e);
             e.abortedBy = by;
             e.abortedAt = now();
+            publish(e, members(rolloutId));
             Log.infof("rollout %s aborted by %s at batch %d", rolloutId, LogSafe.of(by), r.batch());
         }
         return new Loaded(e, gate.rollout(e), members(rolloutId));
@@ -133,6 +144,12 @@ public class RolloutService {
             if (changed != null) {
                 m.outcome = changed.outcome().name();
                 m.detail = changed.detail();
+                // the rollout row is not written here (the timer locks it before its members): only its counts changed
+                RolloutEntity e = RolloutEntity.findById(m.rolloutId);
+                if (e != null) {
+                    outbox.publish(Topics.ROLLOUTS, e.rolloutId, EventTypes.ROLLOUT_STATE, UUID.randomUUID().toString(),
+                            e.rolloutId, state(e, members(m.rolloutId), now()));
+                }
             }
         }
     }
@@ -191,8 +208,9 @@ public class RolloutService {
                 row.persist();
             }
         }
-        if (!step.rollout().equals(r)) {
+        if (!step.rollout().equals(r) || !step.changed().isEmpty()) {
             copy(step.rollout(), e);
+            publish(e, members(rolloutId));
             if (step.rollout().state() != r.state() || step.rollout().batch() != r.batch()) {
                 Log.infof("rollout %s: %s batch %d -> %s batch %d%s", rolloutId, r.state(), r.batch(),
                         step.rollout().state(), step.rollout().batch(),
@@ -226,6 +244,25 @@ public class RolloutService {
             }
         }
         return candidates;
+    }
+
+    /** The rollout's state as published on {@code onboarding.rollouts}. */
+    public RolloutState state(RolloutEntity e, List<Rollouts.Member> members, Instant updatedAt) {
+        Rollouts.Rollout r = gate.rollout(e);
+        List<RolloutState.Batch> batches = new ArrayList<>();
+        for (int number = 1; number <= r.batch(); number++) {
+            Rollouts.Counts c = Rollouts.counts(members, number);
+            batches.add(new RolloutState.Batch(number, r.spec().thresholdOf(number), c.plans(), c.released(),
+                    c.succeeded(), c.failed(), c.timedOut(), c.running(), Rollouts.failures(members, number).stream()
+                    .map(m -> new RolloutState.Failure(m.planId(), m.outcome().name(), m.detail())).toList()));
+        }
+        return new RolloutState(UUID.randomUUID().toString(), e.rolloutId, e.name, e.state, r.batch(),
+                r.spec().batchCount(), e.reason, batches, updatedAt);
+    }
+
+    private void publish(RolloutEntity e, List<Rollouts.Member> members) {
+        RolloutState state = state(e, members, e.updatedAt);
+        outbox.publish(Topics.ROLLOUTS, e.rolloutId, EventTypes.ROLLOUT_STATE, state.eventId(), e.rolloutId, state);
     }
 
     private List<Rollouts.Member> members(String rolloutId) {

@@ -11,6 +11,7 @@ import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.planner.decide.Facts;
 import dev.arcfleet.planner.decide.Policy;
 import dev.arcfleet.planner.plan.PlanBook.Changes;
+import dev.arcfleet.planner.plan.PlanBook.Notice;
 import dev.arcfleet.planner.plan.PlanBook.Plan;
 import org.junit.jupiter.api.Test;
 
@@ -622,6 +623,62 @@ class PlanBookTest {
                 List.of(prod))).isFalse();
         assertThat(new PlanBook.Selector(null, null, Map.of("tier", "prod"), null).selects(arc, List.of())).isFalse();
         assertThat(new PlanBook.Selector(null, null, Map.of(), java.util.Set.of()).empty()).isTrue();
+    }
+
+    @Test
+    void aPlanARolloutHoldsAwaitsItsBatchAndSaysSoOnce() {
+        NodeFacts n1 = node("ghent-line3/n1", "ghent");
+        Changes held = PlanBook.decide(decision(n1.nodeId(), Route.ARC_K8S, CLUSTER, POLICY), n1, null,
+                Map.copyOf(store), List.of(Policy.AUTO_APPROVE_ALL), NOW, p -> true);
+        store(held);
+
+        assertThat(held.publications()).isEmpty();
+        assertThat(held.plan(ARC).state()).isEqualTo(PlanState.AWAITING_ROLLOUT);
+        assertThat(held.approvals()).extracting(Notice::type)
+                .containsExactly(StatusType.APPROVED, StatusType.AWAITING_ROLLOUT);
+        assertThat(held.approvals().get(1).detail()).contains(held.plan(ARC).revision(), "rollout");
+        // a second node with nothing new: still held, reported once
+        NodeFacts n2 = node("ghent-line3/n2", "ghent");
+        Changes again = PlanBook.decide(decision(n2.nodeId(), Route.ARC_K8S, CLUSTER, POLICY), n2, null,
+                Map.copyOf(store), List.of(Policy.AUTO_APPROVE_ALL), NOW, p -> true);
+        assertThat(again.publications()).isEmpty();
+        assertThat(again.approvals()).isEmpty();
+        assertThat(again.plan(ARC).state()).isEqualTo(PlanState.AWAITING_ROLLOUT);
+    }
+
+    @Test
+    void anOperatorsApprovalOfAPlanARolloutHoldsSaysItAwaitsTheRollout() {
+        decide(List.of(MANUAL_ALL), Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY);
+
+        Changes approved = PlanBook.approve(store.get(ARC), "alice", NOW, null, p -> true);
+
+        assertThat(approved.publications()).isEmpty();
+        assertThat(approved.plan(ARC).state()).isEqualTo(PlanState.AWAITING_ROLLOUT);
+        assertThat(approved.approvals()).extracting(Notice::type)
+                .containsExactly(StatusType.APPROVED, StatusType.AWAITING_ROLLOUT);
+    }
+
+    @Test
+    void anIotPlanTheArcPlansSuccessWouldReleaseIsHeldWhenARolloutHoldsIt() {
+        decide(Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-07", "ghent"), EDGE_DATA);
+        status(ARC, StatusType.STARTED, 1, "connecting");
+        List<Plan> dependents = store.values().stream().filter(p -> ARC.equals(p.dependsOn())).toList();
+
+        Changes succeeded = PlanBook.onStatus(store.get(ARC), StatusType.SUCCEEDED, 7, "connected", dependents,
+                p -> p.planId().equals(IOT));
+        store(succeeded);
+
+        assertThat(succeeded.publications()).isEmpty();
+        assertThat(succeeded.plan(IOT).state()).isEqualTo(PlanState.AWAITING_ROLLOUT);
+        assertThat(succeeded.plan(IOT).publishedRevision()).isNull();
+        assertThat(succeeded.notices()).singleElement().satisfies(n -> {
+            assertThat(n.type()).isEqualTo(StatusType.AWAITING_ROLLOUT);
+            assertThat(n.plan().planId()).isEqualTo(IOT);
+        });
+        // the rollout's batch then releases it, and it goes out as the Arc plan's success would have sent it
+        Changes released = PlanBook.releaseFromRollout(store.get(IOT), store.get(ARC));
+        assertThat(released.publications()).singleElement()
+                .satisfies(p -> assertThat(p.plan().state()).isEqualTo(PlanState.PUBLISHED));
     }
 
     private void store(Changes changes) {

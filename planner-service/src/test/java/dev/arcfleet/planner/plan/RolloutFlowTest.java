@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.arcfleet.contracts.NodeFacts;
+import dev.arcfleet.contracts.RolloutState;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
@@ -179,6 +180,41 @@ class RolloutFlowTest {
         assertThat(given().queryParam("state", "AWAITING_ROLLOUT").queryParam("site", site).get("/api/v1/plans")
                 .jsonPath().getInt("count")).isEqualTo(8);
         assertThat(given().get("/api/v1/rollouts").jsonPath().getList("rollouts.rolloutId", String.class)).contains(id);
+
+        // the rollout's state went out on onboarding.rollouts as it changed, keyed by its id, the last one ABORTED
+        try (ConsumerTask<String, String> states = kafka.consumeStrings().fromTopics(Topics.ROLLOUTS)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                List<ConsumerRecord<String, String>> ours = states.getRecords().stream()
+                        .filter(r -> id.equals(r.key())).toList();
+                assertThat(ours).hasSizeGreaterThanOrEqualTo(3);
+                assertThat(new String(ours.get(0).headers().lastHeader(EventTypes.CE_TYPE).value(),
+                        StandardCharsets.UTF_8)).isEqualTo(EventTypes.ROLLOUT_STATE);
+                RolloutState last = JSON.readValue(ours.get(ours.size() - 1).value(), RolloutState.class);
+                assertThat(last.state()).isEqualTo("ABORTED");
+                assertThat(last.currentBatch()).isEqualTo(1);
+                assertThat(last.batches()).singleElement().satisfies(b -> {
+                    assertThat(b.plans()).isEqualTo(4);
+                    assertThat(b.released()).isEqualTo(4);
+                    assertThat(b.succeeded()).isEqualTo(4);
+                });
+                assertThat(JSON.readValue(ours.get(0).value(), RolloutState.class).state()).isEqualTo("ACTIVE");
+            });
+        }
+        // each plan held for it was reported AWAITING_ROLLOUT once, for the inventory to show on its nodes
+        try (ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(status.getRecords().stream()
+                    .map(r -> read(r.value())).filter(e -> e.type() == StatusType.AWAITING_ROLLOUT)
+                    .map(StatusEvent::planId).filter(p -> clusters.stream().map(RolloutFlowTest::planId)
+                            .anyMatch(p::equals)).toList()).hasSize(12).doesNotHaveDuplicates());
+        }
+    }
+
+    private static StatusEvent read(String json) {
+        try {
+            return JSON.readValue(json, StatusEvent.class);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

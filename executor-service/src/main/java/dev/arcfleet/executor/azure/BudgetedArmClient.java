@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * An {@link ArmClient} that spends the shared {@link ArmBudget}: every read takes a READ token first (a read that must
- * wait throws {@link Wait}; reads never drain the write budget), and a 429 holds the budget of the call's kind for
+ * An {@link ArmClient} that spends the shared {@link ArmBudget}: every read takes a READ token first (a list one for
+ * all its pages; a read that must wait throws {@link Wait}; reads never drain the write budget), and a 429 holds the budget of the call's kind for
  * every replica until its Retry-After (10 s when ARM sent none). Writes and deletes are reserved by the caller
  * ({@link ArmBudget.Account#reserve}), which remembers its reservation across the wait.
  */

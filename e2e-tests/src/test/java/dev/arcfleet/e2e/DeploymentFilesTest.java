@@ -214,6 +214,13 @@ class DeploymentFilesTest {
         assertThat(objects.stream().filter(o -> kind(o, "PodDisruptionBudget")).count()).isEqualTo(3);
         assertThat(objects.stream().filter(o -> kind(o, "ScaledObject")).map(o -> o.at("/spec/scaleTargetRef/name").asText()))
                 .containsExactlyInAnyOrder("planner-service", "executor-service");
+        JsonNode executorScaler = objects.stream().filter(o -> kind(o, "ScaledObject")
+                && o.at("/metadata/name").asText().equals("executor-service")).findFirst().orElseThrow();
+        assertThat(executorScaler.at("/spec/triggers").size()).isEqualTo(1);
+        assertThat(executorScaler.at("/spec/triggers/0/type").asText()).as("the executor scales on its backlog")
+                .isEqualTo("prometheus");
+        assertThat(executorScaler.at("/spec/triggers/0/metadata/query").asText()).contains("arcfleet_executor_backlog")
+                .contains("namespace=\"" + (overlay.equals("prod") ? "arcfleet" : "arcfleet-" + overlay) + "\"");
         assertThat(objects).anyMatch(o -> kind(o, "Cluster") && o.at("/apiVersion").asText().startsWith("postgresql.cnpg.io"));
         assertThat(objects).anyMatch(o -> kind(o, "Kafka"));
         assertThat(objects).anyMatch(o -> kind(o, "KafkaNodePool"));

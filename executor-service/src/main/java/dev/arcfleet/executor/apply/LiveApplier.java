@@ -11,7 +11,8 @@ import dev.arcfleet.executor.azure.ArmDesired;
 import dev.arcfleet.executor.azure.ArmException;
 import dev.arcfleet.executor.azure.ArmOperation;
 import dev.arcfleet.executor.azure.ArmResource;
-import dev.arcfleet.executor.azure.WriteBudget;
+import dev.arcfleet.executor.azure.ArmBudget;
+import dev.arcfleet.executor.azure.BudgetedArmClient;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.config.ExecutorMode;
 import dev.arcfleet.executor.kube.ClusterClients;
@@ -45,8 +46,8 @@ import java.util.function.Function;
 
 /**
  * {@code executor.mode=live}: ensures each ARM resource of a step exists and has provisioned (GET first, so an
- * existing resource is adopted rather than duplicated; PUT within the subscription's write budget; then wait for
- * {@code provisioningState}), applies Kubernetes objects idempotently, and waits for the step's condition. Nothing
+ * existing resource is adopted rather than duplicated; PUT within the shared ARM write budget; then wait for
+ * {@code provisioningState}; every read within the read budget, {@link BudgetedArmClient}), applies Kubernetes objects idempotently, and waits for the step's condition. Nothing
  * here sleeps: "not yet" is a {@link StepOutcome#waiting}, and the worker picks the step up again later.
  */
 public class LiveApplier implements StepApplier {
@@ -59,24 +60,25 @@ public class LiveApplier implements StepApplier {
     static final String UPDATE = "~";
 
     private final ArmClient arm;
-    private final WriteBudget writes;
+    private final ArmBudget.Account budget;
     private final ClusterClients clusters;
     private final KubeApplier kube = new KubeApplier();
     private final ObjectMapper mapper;
-    private final String subscriptionId;
     private final ExecutorConfig config;
     private final Duration poll;
     private final Function<Route, RoutePlaceholders> placeholders;
 
-    /** @param placeholders each route's own placeholders */
-    public LiveApplier(ArmClient arm, WriteBudget writes, ClusterClients clusters, ObjectMapper mapper, ExecutorConfig config,
-            Function<Route, RoutePlaceholders> placeholders) {
+    /**
+     * @param budget       the ARM budget of the subscription and principal {@code arm} acts as, shared by every replica
+     * @param placeholders each route's own placeholders
+     */
+    public LiveApplier(ArmClient arm, ArmBudget.Account budget, ClusterClients clusters, ObjectMapper mapper,
+            ExecutorConfig config, Function<Route, RoutePlaceholders> placeholders) {
         this.placeholders = placeholders;
-        this.arm = arm;
-        this.writes = writes;
+        this.arm = new BudgetedArmClient(arm, budget);
+        this.budget = budget;
         this.clusters = clusters;
         this.mapper = mapper;
-        this.subscriptionId = config.azure().subscriptionId();
         this.config = config;
         this.poll = config.azure().pollInterval();
     }
@@ -85,10 +87,12 @@ public class LiveApplier implements StepApplier {
     public StepOutcome apply(StepContext context) {
         try {
             return applyStep(context);
+        } catch (BudgetedArmClient.Wait e) {
+            return StepOutcome.waitingOn(context.operation(), e.getMessage(), e.after());
         } catch (ArmException e) {
             if (e.throttled()) {
-                Duration after = e.retryAfter() != null ? e.retryAfter() : Duration.ofSeconds(10);
-                writes.backOff(subscriptionId, after);
+                // the budget of the call's kind is already held for every replica (BudgetedArmClient)
+                Duration after = e.retryAfter() != null ? e.retryAfter() : BudgetedArmClient.DEFAULT_RETRY_AFTER;
                 return StepOutcome.throttled("ARM throttled (429), Retry-After " + after.toSeconds() + " s", after);
             }
             if (e.transientFailure()) {
@@ -182,10 +186,10 @@ public class LiveApplier implements StepApplier {
             }
             String reservation = RESERVED + request.resourceId();
             if (!reservation.equals(operation)) {
-                Duration wait = writes.reserve(subscriptionId);
+                Duration wait = budget.reserve(ArmBudget.Kind.WRITE);
                 if (!wait.isZero()) {
                     return StepOutcome.waitingOn(reservation, "write slot reserved in " + wait.toMillis()
-                            + " ms (the subscription's ARM write budget)", wait);
+                            + " ms (the shared ARM write budget)", wait);
                 }
             }
             boolean update = current.isPresent();
@@ -252,7 +256,7 @@ public class LiveApplier implements StepApplier {
 
     /**
      * Makes sure one ARM resource is gone: a GET first (absent is done, and nothing is written), a DELETE within the
-     * write budget, then its long-running operation polled (remembered with the step, so a restart polls it instead of
+     * delete budget, then its long-running operation polled (remembered with the step, so a restart polls it instead of
      * sending the DELETE again) until the resource is gone. Null when it is gone; else the outcome to return now.
      */
     private StepOutcome delete(StepContext context, String resourceId, String apiVersion, List<Map<String, Object>> record) {
@@ -287,10 +291,10 @@ public class LiveApplier implements StepApplier {
         }
         String reservation = RESERVED + resourceId;
         if (!reservation.equals(operation)) {
-            Duration wait = writes.reserve(subscriptionId);
+            Duration wait = budget.reserve(ArmBudget.Kind.DELETE);
             if (!wait.isZero()) {
-                return StepOutcome.waitingOn(reservation, "write slot reserved in " + wait.toMillis()
-                        + " ms (the subscription's ARM write budget)", wait);
+                return StepOutcome.waitingOn(reservation, "delete slot reserved in " + wait.toMillis()
+                        + " ms (the shared ARM delete budget)", wait);
             }
         }
         ArmAccepted accepted = arm.delete(resourceId, apiVersion);

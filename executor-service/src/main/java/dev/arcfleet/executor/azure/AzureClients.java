@@ -26,8 +26,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
+import javax.sql.DataSource;
 
-/** Builds the ARM client and the shared write budget from {@code executor.azure.*}. Secrets stay in memory only. */
+/** Builds the ARM client and the shared ARM budget from {@code executor.azure.*}. Secrets stay in memory only. */
 @ApplicationScoped
 public class AzureClients {
     private final ExecutorConfig.Azure config;
@@ -42,10 +43,30 @@ public class AzureClients {
         this.registry = registry;
     }
 
+    /** The ARM budget in the shared database: every replica spends the same buckets. */
     @Produces
     @Singleton
-    WriteBudget writeBudget() {
-        return new WriteBudget(config.writeBurst(), config.writesPerSecond());
+    ArmBudget armBudget(DataSource dataSource) {
+        return new ArmBudget(dataSource, Map.of(
+                ArmBudget.Kind.READ, new ArmBudget.Limit(config.readBurst(), config.readsPerSecond()),
+                ArmBudget.Kind.WRITE, new ArmBudget.Limit(config.writeBurst(), config.writesPerSecond()),
+                ArmBudget.Kind.DELETE, new ArmBudget.Limit(config.deleteBurst(), config.deletesPerSecond())),
+                config.subscriptionCeiling());
+    }
+
+    /**
+     * The principal ARM counts this executor's calls against: {@code executor.azure.client-id}, else the service
+     * principal file's {@code clientId}, else {@code AZURE_CLIENT_ID}, else the credential's name. Never a secret.
+     */
+    public String principal() {
+        if (config.clientId().isPresent() && !config.clientId().get().isBlank()) {
+            return config.clientId().get().trim();
+        }
+        if ("service-principal-file".equals(config.credential())) {
+            return text(readJson(requireFile()), "clientId");
+        }
+        String environment = System.getenv("AZURE_CLIENT_ID");
+        return environment != null && !environment.isBlank() ? environment.trim() : config.credential();
     }
 
     /** Created on first use, so dry-run deployments never need Azure credentials. */

@@ -341,12 +341,30 @@ public class SdkArmClient implements ArmClient {
     }
 
     static Duration retryAfter(String header) {
+        return retryAfter(header, java.time.Instant.now());
+    }
+
+    /**
+     * A {@code Retry-After} value (RFC 9110, 10.2.3): delta-seconds, or an HTTP-date (a date already past is no wait);
+     * null when absent or unreadable.
+     */
+    static Duration retryAfter(String header, java.time.Instant now) {
         if (header == null || header.isBlank()) {
             return null;
         }
+        String value = header.trim();
+        if (value.chars().allMatch(Character::isDigit)) {
+            try {
+                return Duration.ofSeconds(Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
         try {
-            return Duration.ofSeconds(Long.parseLong(header.trim()));
-        } catch (NumberFormatException e) {
+            Duration until = Duration.between(now, java.time.ZonedDateTime.parse(value,
+                    java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            return until.isNegative() ? Duration.ZERO : until;
+        } catch (java.time.format.DateTimeParseException e) {
             return null;
         }
     }

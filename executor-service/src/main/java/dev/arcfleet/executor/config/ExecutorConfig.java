@@ -115,13 +115,39 @@ public interface ExecutorConfig {
         /** The mounted file that {@code service-principal-file} or {@code token-file} reads. */
         Optional<Path> credentialFile();
 
-        /** ARM writes allowed at once per subscription (ARM's default bucket is 200). */
+        /**
+         * The principal the ARM budget is kept for (an app or managed identity client id); unset, the
+         * {@code clientId} of the service principal file, else {@code AZURE_CLIENT_ID}, else the credential's name.
+         */
+        Optional<String> clientId();
+
+        /** ARM writes (PUT) allowed at once per subscription and principal, shared by every replica (ARM: 200). */
         @WithDefault("200")
         int writeBurst();
 
-        /** ARM writes refilled per second per subscription (ARM's default is 10). */
+        /** ARM writes refilled per second per subscription and principal (ARM: 10). */
         @WithDefault("10")
         double writesPerSecond();
+
+        /** ARM deletes allowed at once per subscription and principal (ARM: 200). */
+        @WithDefault("200")
+        int deleteBurst();
+
+        /** ARM deletes refilled per second per subscription and principal (ARM: 10). */
+        @WithDefault("10")
+        double deletesPerSecond();
+
+        /** ARM reads (GET, polls, lists) allowed at once per subscription and principal (ARM: 250). */
+        @WithDefault("250")
+        int readBurst();
+
+        /** ARM reads refilled per second per subscription and principal (ARM: 25). */
+        @WithDefault("25")
+        double readsPerSecond();
+
+        /** The subscription-wide bucket of each kind, shared by all principals, as a multiple of one principal's (ARM: 15). */
+        @WithDefault("15")
+        double subscriptionCeiling();
 
         /**
          * Log Analytics workspace (ARM id) that container insights and Defender report to; without one, the executor

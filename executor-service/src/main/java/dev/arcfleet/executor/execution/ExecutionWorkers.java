@@ -15,7 +15,7 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.executor.engine.ExecutionState;
 import dev.arcfleet.executor.engine.StepState;
 import dev.arcfleet.executor.azure.AzureClients;
-import dev.arcfleet.executor.azure.WriteBudget;
+import dev.arcfleet.executor.azure.ArmBudget;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.kube.ClusterClients;
 import dev.arcfleet.executor.route.StepSpec;
@@ -53,7 +53,7 @@ public class ExecutionWorkers {
     private final ObjectMapper mapper;
     private final AfterCommit afterCommit;
     private final AzureClients azure;
-    private final WriteBudget writeBudget;
+    private final ArmBudget armBudget;
     private final ClusterClients clusters;
     private final ExecutorMetrics metrics;
     private final StepTransitions transitions = StepTransitions.withRandomJitter();
@@ -61,11 +61,11 @@ public class ExecutionWorkers {
     private StepApplier applier;
 
     public ExecutionWorkers(ExecutorConfig config, EntityManager entityManager, StatusPublisher status, StepPlans stepPlans,
-            ObjectMapper mapper, AfterCommit afterCommit, AzureClients azure, WriteBudget writeBudget,
+            ObjectMapper mapper, AfterCommit afterCommit, AzureClients azure, ArmBudget armBudget,
             ClusterClients clusters, ExecutorMetrics metrics) {
         this.metrics = metrics;
         this.azure = azure;
-        this.writeBudget = writeBudget;
+        this.armBudget = armBudget;
         this.clusters = clusters;
         this.config = config;
         this.entityManager = entityManager;
@@ -82,7 +82,8 @@ public class ExecutionWorkers {
         applier = switch (config.mode()) {
             case DRY_RUN -> new DryRunApplier(mapper, config.dryRun().failTargets().map(java.util.regex.Pattern::compile)
                     .orElse(null), config.dryRun().failReason());
-            case LIVE -> new LiveApplier(azure.armClient(), writeBudget, clusters, mapper, config,
+            case LIVE -> new LiveApplier(azure.armClient(),
+                    armBudget.account(config.azure().subscriptionId(), azure.principal()), clusters, mapper, config,
                     stepPlans::placeholdersOf);
         };
         pool.start();

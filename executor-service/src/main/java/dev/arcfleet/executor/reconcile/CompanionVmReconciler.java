@@ -13,7 +13,9 @@ import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.executor.engine.ExecutionState;
 import dev.arcfleet.executor.engine.StepState;
+import dev.arcfleet.executor.azure.ArmBudget;
 import dev.arcfleet.executor.azure.ArmClient;
+import dev.arcfleet.executor.azure.BudgetedArmClient;
 import dev.arcfleet.executor.azure.ArmResource;
 import dev.arcfleet.executor.azure.AzureClients;
 import dev.arcfleet.executor.config.ExecutorConfig;
@@ -75,13 +77,15 @@ public class CompanionVmReconciler {
     private final ObjectMapper mapper;
     private final StepPlans stepPlans;
     private final AzureClients azure;
+    private final ArmBudget budget;
     private volatile ArmClient arm;
     private ManagedWorker worker;
 
     public CompanionVmReconciler(ExecutorConfig config, EntityManager entityManager, ClusterClients clusters,
             StatusPublisher status, ExecutionWorkers workers, ObjectMapper mapper, StepPlans stepPlans,
-            AzureClients azure) {
+            AzureClients azure, ArmBudget budget) {
         this.azure = azure;
+        this.budget = budget;
         this.mapper = mapper;
         this.stepPlans = stepPlans;
         this.config = config;
@@ -212,7 +216,9 @@ public class CompanionVmReconciler {
         if (client == null) {
             synchronized (this) {
                 if (arm == null) {
-                    arm = azure.armClient();
+                    // its lists are reads of the same shared budget as the workers' (a spent one skips a pass)
+                    arm = new BudgetedArmClient(azure.armClient(),
+                            budget.account(config.azure().subscriptionId(), azure.principal()));
                 }
                 client = arm;
             }

@@ -43,14 +43,21 @@ import java.util.regex.Pattern;
  * resources; other types answered 202 with a {@code Location} and removed at once; an absent resource answered 204;</li>
  * <li>parents checked: a resource in a missing group is 404 {@code ResourceGroupNotFound}, an extension resource of a
  * missing parent 404 {@code ParentResourceNotFound};</li>
- * <li>the per-subscription write token bucket (200 burst, 10/s by default): an empty bucket answers 429 with
- * {@code Retry-After}; {@code x-ms-ratelimit-remaining-subscription-writes} on every write;</li>
+ * <li>ARM's throttling as Microsoft documents it ("Understand how Azure Resource Manager throttles requests",
+ * https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/request-limits-and-throttling): a token
+ * bucket per subscription, principal and kind (reads 250 and 25/s, writes 200 and 10/s, deletes 200 and 10/s by
+ * default; GET is a read, DELETE a delete, any other method a write) and the subscription-wide bucket of each kind
+ * shared by all principals, 15 times a principal's; the principal is the bearer token's ({@link #principal}, an
+ * unnamed token is a principal of its own). An empty bucket answers 429 with {@code Retry-After} in delta-seconds
+ * or, on request, as an HTTP-date ({@link #retryAfterAsHttpDate}); {@code x-ms-ratelimit-remaining-subscription-reads},
+ * {@code -writes} or {@code -deletes} on every call that passed;</li>
  * <li>connected clusters start {@code connectivityStatus=Connecting} until something (a test's agent simulator)
  * connects them; resource providers can be unregistered (409 {@code MissingSubscriptionRegistration});</li>
  * <li>lists of a group's resources of one type or of a resource's children of one type, in pages;</li>
  * <li>fault injection: the next N matching calls answer a status, or stall for a while (a timeout);</li>
- * <li>counters: creations, PUTs and DELETEs per resource id (to prove idempotency), writes, throttled calls, and every
- * request body received (to prove no secret reached Azure where it should not).</li>
+ * <li>counters: creations, PUTs and DELETEs per resource id (to prove idempotency), writes, throttled calls, calls that
+ * passed per kind and wall-clock second, and every request body received (to prove no secret reached Azure where it
+ * should not).</li>
  * </ul>
  */
 public final class ArmEmulator implements AutoCloseable {
@@ -80,7 +87,15 @@ public final class ArmEmulator implements AutoCloseable {
     private final Map<String, AtomicInteger> forcedDeletes = new ConcurrentHashMap<>();
     /** Keys of resources being deleted by a long-running DELETE; removed with their children once it is done. */
     private final Set<String> deleting = ConcurrentHashMap.newKeySet();
+    /** Buckets by subscription, principal ({@code *}: the subscription-wide one) and kind. */
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Map<Kind, double[]> limits = new java.util.EnumMap<>(Kind.class);
+    private final Map<String, String> principals = new ConcurrentHashMap<>();
+    private final Map<Kind, java.util.concurrent.ConcurrentSkipListMap<Long, AtomicInteger>> perSecond =
+            new java.util.EnumMap<>(Kind.class);
+    private final Map<Kind, AtomicInteger> throttledByKind = new java.util.EnumMap<>(Kind.class);
+    /** Until when every call of a kind answers 429 whatever the buckets hold (an incident on ARM's side). */
+    private final Map<Kind, java.time.Instant> incidents = new ConcurrentHashMap<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Pattern> failingProvisioning = new CopyOnWriteArrayList<>();
     private final Set<String> unregisteredProviders = ConcurrentHashMap.newKeySet();
@@ -91,12 +106,29 @@ public final class ArmEmulator implements AutoCloseable {
     private final AtomicInteger throttled = new AtomicInteger();
     private final AtomicInteger rejected = new AtomicInteger();
     private final LongSupplier clock = System::nanoTime;
-    private volatile int writeBurst;
-    private volatile double writesPerSecond;
+    private volatile double ceilingFactor = 15;
+    private volatile boolean retryAfterAsDate;
     private volatile Duration provisioningLatency;
     private volatile int listPageSize = 100;
     private HttpServer server;
     private ExecutorService executor;
+
+    /** ARM's operation kinds, each throttled by its own buckets. */
+    public enum Kind {
+        READ, WRITE, DELETE;
+
+        static Kind of(String method) {
+            return switch (method) {
+                case "GET", "HEAD" -> READ;
+                case "DELETE" -> DELETE;
+                default -> WRITE;
+            };
+        }
+
+        String header() {
+            return name().toLowerCase(Locale.ROOT) + "s";
+        }
+    }
 
     /** A request the emulator received (method, path as sent, body as text). */
     public record Recorded(String method, String path, String authorization, String body) {
@@ -141,8 +173,13 @@ public final class ArmEmulator implements AutoCloseable {
     }
 
     public ArmEmulator(int writeBurst, double writesPerSecond, Duration provisioningLatency) {
-        this.writeBurst = writeBurst;
-        this.writesPerSecond = writesPerSecond;
+        limits.put(Kind.READ, new double[] {250, 25});
+        limits.put(Kind.WRITE, new double[] {writeBurst, writesPerSecond});
+        limits.put(Kind.DELETE, new double[] {200, 10});
+        for (Kind kind : Kind.values()) {
+            perSecond.put(kind, new java.util.concurrent.ConcurrentSkipListMap<>());
+            throttledByKind.put(kind, new AtomicInteger());
+        }
         this.provisioningLatency = provisioningLatency;
     }
 
@@ -183,11 +220,42 @@ public final class ArmEmulator implements AutoCloseable {
 
     // ---- control -------------------------------------------------------------------------------------------------
 
-    /** Changes the write budget (e.g. a tiny bucket for a 429 storm); buckets restart full at the new size. */
+    /** Changes a principal's write bucket (e.g. a tiny one for a 429 storm); buckets restart full at the new size. */
     public void writeBudget(int burst, double perSecond) {
-        this.writeBurst = burst;
-        this.writesPerSecond = perSecond;
+        budget(Kind.WRITE, burst, perSecond);
+    }
+
+    /** Changes a principal's bucket of one kind (the subscription's is {@link #ceilingFactor} times it); all restart full. */
+    public synchronized void budget(Kind kind, int burst, double perSecond) {
+        if (burst < 1 || perSecond <= 0) {
+            throw new IllegalArgumentException("burst must be >= 1 and refill > 0");
+        }
+        limits.put(kind, new double[] {burst, perSecond});
         buckets.clear();
+    }
+
+    /** The subscription-wide bucket of each kind as a multiple of a principal's (ARM: 15); all buckets restart full. */
+    public synchronized void ceilingFactor(double factor) {
+        if (factor < 1) {
+            throw new IllegalArgumentException("the ceiling is at least one principal's bucket");
+        }
+        this.ceilingFactor = factor;
+        buckets.clear();
+    }
+
+    /** Calls with this bearer token count against {@code principal}'s buckets (as ARM knows a token's identity). */
+    public void principal(String token, String principal) {
+        principals.put(token, principal);
+    }
+
+    /** Every call of this kind answers 429 for {@code window}, its Retry-After the window's end. */
+    public void throttleFor(Kind kind, Duration window) {
+        incidents.put(kind, java.time.Instant.now().plus(window));
+    }
+
+    /** 429s carry {@code Retry-After} as an HTTP-date (RFC 9110 IMF-fixdate) instead of delta-seconds. */
+    public void retryAfterAsHttpDate(boolean asDate) {
+        this.retryAfterAsDate = asDate;
     }
 
     public void provisioningLatency(Duration latency) {
@@ -338,6 +406,18 @@ public final class ArmEmulator implements AutoCloseable {
         return throttled.get();
     }
 
+    /** 429s answered to calls of this kind. */
+    public int throttled(Kind kind) {
+        return throttledByKind.get(kind).get();
+    }
+
+    /** Calls of this kind that passed throttling, by wall-clock second (epoch seconds), in all subscriptions. */
+    public java.util.SortedMap<Long, Integer> passedPerSecond(Kind kind) {
+        java.util.SortedMap<Long, Integer> copy = new java.util.TreeMap<>();
+        perSecond.get(kind).forEach((second, n) -> copy.put(second, n.get()));
+        return copy;
+    }
+
     public List<Recorded> requests() {
         return Collections.unmodifiableList(new ArrayList<>(requests));
     }
@@ -387,7 +467,7 @@ public final class ArmEmulator implements AutoCloseable {
         if (!subscription.find()) {
             return error(404, "InvalidResourceType", "The resource type could not be found for path " + path);
         }
-        String subscriptionId = subscription.group(1);
+        String subscriptionId = subscription.group(1).toLowerCase(Locale.ROOT);
         for (Fault fault : faults) {
             if (fault.method().equals(method) && fault.path().matcher(path).find()
                     && fault.remaining().getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
@@ -399,6 +479,33 @@ public final class ArmEmulator implements AutoCloseable {
             }
         }
         reap();
+        Kind kind = Kind.of(method);
+        String principal = principals.getOrDefault(authorization.substring("Bearer ".length()).trim(),
+                "token#" + Integer.toHexString(authorization.hashCode()));
+        long[] remaining = new long[1];
+        java.time.Instant incident = incidents.get(kind);
+        Duration wait = incident != null && incident.isAfter(java.time.Instant.now())
+                ? Duration.between(java.time.Instant.now(), incident) : take(subscriptionId, principal, kind, remaining);
+        if (!wait.isZero()) {
+            throttled.incrementAndGet();
+            throttledByKind.get(kind).incrementAndGet();
+            String kindName = kind.name().charAt(0) + kind.name().substring(1).toLowerCase(Locale.ROOT);
+            return error(429, "TooManyRequests", "The request is being throttled as the limit has been reached for "
+                    + "operation type - " + kindName + ". For more information, see https://aka.ms/armthrottling")
+                    .header("Retry-After", retryAfter(wait))
+                    .header("x-ms-ratelimit-remaining-subscription-" + kind.header(), "0");
+        }
+        perSecond.get(kind).computeIfAbsent(System.currentTimeMillis() / 1000, k -> new AtomicInteger()).incrementAndGet();
+        if (kind != Kind.READ) {
+            writes.incrementAndGet();
+        }
+        String rateHeader = "x-ms-ratelimit-remaining-subscription-" + kind.header();
+        Answer passed = route(method, path, query, body);
+        passed.headers().put(rateHeader, Long.toString(remaining[0]));
+        return passed;
+    }
+
+    private Answer route(String method, String path, String query, String body) {
         Matcher operation = OPERATION.matcher(path);
         if (operation.matches() && "GET".equals(method)) {
             return operation(operation.group(2), query);
@@ -424,31 +531,44 @@ public final class ArmEmulator implements AutoCloseable {
                     + " and API version '" + apiVersion + "' for type '" + typeOf(path).substring(typeOf(path).indexOf('/') + 1)
                     + "'. The supported api-versions are '" + String.join(", ", new java.util.TreeSet<>(versions)) + "'.");
         }
-        boolean write = !"GET".equals(method);
-        Map<String, String> rateHeaders = new LinkedHashMap<>();
-        if (write) {
-            Bucket bucket = buckets.computeIfAbsent(subscriptionId.toLowerCase(Locale.ROOT), s -> new Bucket());
-            long[] remaining = new long[1];
-            Duration wait = bucket.take(remaining);
-            if (!wait.isZero()) {
-                throttled.incrementAndGet();
-                long seconds = Math.max(1, (long) Math.ceil(wait.toMillis() / 1000.0));
-                return error(429, "TooManyRequests", "The request is being throttled as the limit has been reached for "
-                        + "operation type - Write. For more information, see https://aka.ms/armthrottling")
-                        .header("Retry-After", Long.toString(seconds))
-                        .header("x-ms-ratelimit-remaining-subscription-writes", "0");
-            }
-            writes.incrementAndGet();
-            rateHeaders.put("x-ms-ratelimit-remaining-subscription-writes", Long.toString(remaining[0]));
-        }
-        Answer answer = switch (method) {
+        return switch (method) {
             case "GET" -> get(path);
             case "PUT" -> put(path, body, query);
             case "DELETE" -> delete(path, query);
             default -> error(405, "MethodNotAllowed", "method " + method + " is not supported here");
         };
-        answer.headers().putAll(rateHeaders);
-        return answer;
+    }
+
+    /** A Retry-After at least {@code wait} away: whole delta-seconds, or an IMF-fixdate rounded up to its second. */
+    private String retryAfter(Duration wait) {
+        if (!retryAfterAsDate) {
+            return Long.toString(Math.max(1, (long) Math.ceil(wait.toMillis() / 1000.0)));
+        }
+        java.time.Instant at = java.time.Instant.now().plus(wait).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .plusSeconds(1);
+        return java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+                .format(at.atZone(java.time.ZoneOffset.UTC));
+    }
+
+    /**
+     * Takes a token from the principal's bucket and the subscription's of this kind, both or neither: zero when
+     * granted, else how long until both have one.
+     */
+    private synchronized Duration take(String subscriptionId, String principal, Kind kind, long[] remaining) {
+        double[] limit = limits.get(kind);
+        Bucket own = buckets.computeIfAbsent(subscriptionId + "|" + principal + "|" + kind,
+                k -> new Bucket(limit[0], limit[1]));
+        Bucket all = buckets.computeIfAbsent(subscriptionId + "|*|" + kind,
+                k -> new Bucket(limit[0] * ceilingFactor, limit[1] * ceilingFactor));
+        Duration ownWait = own.waitForOne();
+        Duration allWait = all.waitForOne();
+        if (!ownWait.isZero() || !allWait.isZero()) {
+            return ownWait.compareTo(allWait) >= 0 ? ownWait : allWait;
+        }
+        own.tokens -= 1;
+        all.tokens -= 1;
+        remaining[0] = (long) Math.floor(Math.min(own.tokens, all.tokens));
+        return Duration.ZERO;
     }
 
     /**
@@ -865,20 +985,25 @@ public final class ArmEmulator implements AutoCloseable {
         }
     }
 
+    /** A token bucket; used under the emulator's lock ({@link #take}). */
     private final class Bucket {
-        private double tokens = writeBurst;
+        private final double burst;
+        private final double perSecond;
+        private double tokens;
         private long last = clock.getAsLong();
 
-        synchronized Duration take(long[] remaining) {
+        Bucket(double burst, double perSecond) {
+            this.burst = burst;
+            this.perSecond = perSecond;
+            this.tokens = burst;
+        }
+
+        /** Refills, then zero when a token is there, else how long until one is. */
+        Duration waitForOne() {
             long now = clock.getAsLong();
-            tokens = Math.min(writeBurst, tokens + (now - last) / 1e9 * writesPerSecond);
+            tokens = Math.min(burst, tokens + (now - last) / 1e9 * perSecond);
             last = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                remaining[0] = (long) Math.floor(tokens);
-                return Duration.ZERO;
-            }
-            return Duration.ofNanos((long) Math.ceil((1 - tokens) / writesPerSecond * 1e9));
+            return tokens >= 1 ? Duration.ZERO : Duration.ofNanos((long) Math.ceil((1 - tokens) / perSecond * 1e9));
         }
     }
 

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.local.stack.PostgresNode;
+import dev.arcfleet.local.stack.ServiceProcess;
 import dev.arcfleet.testsupport.LocalAdminToken;
 import dev.arcfleet.testsupport.LocalKafka;
-import dev.arcfleet.testsupport.ServiceProcess;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 

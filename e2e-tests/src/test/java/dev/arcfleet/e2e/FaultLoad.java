@@ -2,8 +2,8 @@ package dev.arcfleet.e2e;
 
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.local.stack.ServiceProcess;
 import dev.arcfleet.testsupport.LocalAdminToken;
-import dev.arcfleet.testsupport.ServiceProcess;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;

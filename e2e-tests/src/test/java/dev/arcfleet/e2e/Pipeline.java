@@ -1,10 +1,10 @@
 package dev.arcfleet.e2e;
 
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.local.stack.ServiceProcess;
 import dev.arcfleet.testsupport.LocalAdminToken;
 import dev.arcfleet.testsupport.LocalKafka;
 import dev.arcfleet.testsupport.LocalPostgres;
-import dev.arcfleet.testsupport.ServiceProcess;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -15,8 +15,6 @@ import java.net.URL;
 import java.util.List;
 import java.util.function.Supplier;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * 300 malformed or hostile requests against the executor's API (cancel with mutated, broken, nested or random bodies
  * and wrong content types; retry and reads of odd plan ids; wrong methods), from a fixed seed. Each is answered below
@@ -35,12 +33,8 @@ class HostileRequestsTest {
 
     @Test
     void threeHundredHostileRequestsAllGetA4xxWithAMessage() throws Exception {
-        HostileRequests.Report report = hostile.send(base.toString(), REQUESTS, this::next);
-        System.out.printf("executor hostile requests: %d sent, answers by status %s%n", REQUESTS, report.byStatus());
-        assertThat(report.failures()).as("answers that were 5xx or carried no message").isEmpty();
-        assertThat(report.byStatus().keySet()).as("the mix reached validation (400), lookups (404) and routing (405)")
-                .contains(400, 404, 405);
-        assertThat(hostile.readiness(base.toString())).as("still healthy after all of it").isEqualTo(200);
+        hostile.assertAllRefusedCleanly(base.toString(), "executor", REQUESTS, this::next,
+                "the mix reached validation (400), lookups (404) and routing (405)", 400, 404, 405);
     }
 
     private Attempt next(int i) {

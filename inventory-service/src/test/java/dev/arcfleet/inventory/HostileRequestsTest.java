@@ -1,7 +1,5 @@
 package dev.arcfleet.inventory;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arcfleet.testsupport.FleetInfraResource;
@@ -18,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * 1,000 malformed or hostile requests against every inventory endpoint (mutated registrations, wrong types, huge
@@ -41,40 +37,32 @@ class HostileRequestsTest {
 
     @Test
     void aThousandHostileRequestsAllGetA4xxWithAMessageOrAreAccepted() throws Exception {
-        HostileRequests.Report report = hostile.send(base.toString(), REQUESTS, this::next);
-        System.out.printf("hostile requests: %d sent, answers by status %s%n", REQUESTS, report.byStatus());
-        assertThat(report.failures()).as("answers that were 5xx or carried no message").isEmpty();
-        assertThat(report.byStatus().keySet()).as("the mix reached validation (400) and routing (404/405/415)")
-                .contains(400, 404, 415);
-        assertThat(hostile.readiness(base.toString())).as("still healthy after all of it").isEqualTo(200);
+        hostile.assertAllRefusedCleanly(base.toString(), "inventory", REQUESTS, this::next,
+                "the mix reached validation (400) and routing (404/405/415)", 400, 404, 415);
     }
 
     private Attempt next(int i) {
         List<Supplier<Attempt>> kinds = List.of(
                 () -> Attempt.json("POST", "/api/v1/registrations", hostile.mutate(registration())),
-                () -> Attempt.json("POST", "/api/v1/registrations", mutatedBulk()),
-                () -> raw("POST", "/api/v1/registrations", "application/json", brokenJson()),
-                () -> raw("POST", "/api/v1/registrations", hostile.contentType(),
+                () -> Attempt.json("POST", "/api/v1/registrations", hostile.mutatedBulk(HostileRequestsTest::registration)),
+                () -> new Attempt("POST", "/api/v1/registrations", "application/json", brokenJson()),
+                () -> new Attempt("POST", "/api/v1/registrations", hostile.contentType(),
                         hostile.mutate(registration()).toString().getBytes(StandardCharsets.UTF_8)),
-                () -> raw("POST", "/api/v1/registrations", "application/json", hostile.deepNesting()),
-                () -> raw("POST", "/api/v1/registrations", "application/json", hostile.randomBytes()),
+                () -> new Attempt("POST", "/api/v1/registrations", "application/json", hostile.deepNesting()),
+                () -> new Attempt("POST", "/api/v1/registrations", "application/json", hostile.randomBytes()),
                 () -> Attempt.json("POST", "/api/v1/clusters", hostile.mutate(cluster())),
-                () -> raw("POST", "/api/v1/clusters", "application/json", brokenJson()),
-                () -> raw("POST", "/api/v1/imports", random.nextBoolean() ? "text/csv" : "application/x-ndjson", randomLines()),
-                () -> raw("GET", "/api/v1/nodes?" + hostile.query("page", "size", "state", "route", "q"), null, null),
-                () -> raw("GET", "/api/v1/nodes/" + hostile.weirdPath(), null, null),
-                () -> raw("GET", "/api/v1/timelines/" + hostile.weirdPath(), null, null),
-                () -> raw("GET", "/api/v1/fleet/breakdown?" + hostile.query("by"), null, null),
-                () -> raw("GET", "/api/v1/executions/attention?" + hostile.query("limit"), null, null),
-                () -> raw("GET", "/api/v1/imports?" + hostile.query("limit"), null, null),
-                () -> raw(random.nextBoolean() ? "DELETE" : "PUT", "/api/v1/"
+                () -> new Attempt("POST", "/api/v1/clusters", "application/json", brokenJson()),
+                () -> new Attempt("POST", "/api/v1/imports", random.nextBoolean() ? "text/csv" : "application/x-ndjson", randomLines()),
+                () -> new Attempt("GET", "/api/v1/nodes?" + hostile.query("page", "size", "state", "route", "q"), null, null),
+                () -> new Attempt("GET", "/api/v1/nodes/" + hostile.weirdPath(), null, null),
+                () -> new Attempt("GET", "/api/v1/timelines/" + hostile.weirdPath(), null, null),
+                () -> new Attempt("GET", "/api/v1/fleet/breakdown?" + hostile.query("by"), null, null),
+                () -> new Attempt("GET", "/api/v1/executions/attention?" + hostile.query("limit"), null, null),
+                () -> new Attempt("GET", "/api/v1/imports?" + hostile.query("limit"), null, null),
+                () -> new Attempt(random.nextBoolean() ? "DELETE" : "PUT", "/api/v1/"
                         + hostile.pick("clusters/", "registrations", "nodes/", "fleet/summary") + hostile.weirdPath(),
                         "application/json", brokenJson()));
         return kinds.get(i % kinds.size()).get();
-    }
-
-    private static Attempt raw(String method, String path, String contentType, byte[] body) {
-        return new Attempt(method, path, contentType, body);
     }
 
     private static ObjectNode registration() {
@@ -97,20 +85,6 @@ class HostileRequestsTest {
         c.put("site", "ghent");
         c.putObject("access").put("mode", "KUBECONFIG_FILE").put("path", System.getProperty("java.io.tmpdir") + "/nonexistent-kubeconfig");
         return c;
-    }
-
-    private JsonNode mutatedBulk() {
-        ArrayNode bulk = NODES.arrayNode();
-        int n = 1 + random.nextInt(20);
-        for (int k = 0; k < n; k++) {
-            switch (random.nextInt(4)) {
-                case 0 -> bulk.add(registration());
-                case 1 -> bulk.add(hostile.mutate(registration()));
-                case 2 -> bulk.add(random.nextInt(1000));
-                default -> bulk.addNull();
-            }
-        }
-        return bulk;
     }
 
     private byte[] brokenJson() {

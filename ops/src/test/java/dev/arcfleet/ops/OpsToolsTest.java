@@ -5,31 +5,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.KafkaFixture;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -41,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
+import static dev.arcfleet.testsupport.KafkaFixture.header;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,20 +55,16 @@ class OpsToolsTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
-    KafkaProducer<String, String> producer;
-    Admin admin;
+    KafkaFixture kafka;
 
     @BeforeEach
     void connect() {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new StringSerializer());
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        kafka = new KafkaFixture(bootstrap);
     }
 
     @AfterEach
     void close() {
-        producer.close(Duration.ofSeconds(10));
-        admin.close(Duration.ofSeconds(10));
+        kafka.close();
     }
 
     @Test
@@ -86,7 +77,7 @@ class OpsToolsTest {
         header(deadLetter, "dead-letter-topic", Topics.NODES);
         header(deadLetter, "dead-letter-partition", "2");
         header(deadLetter, "dead-letter-offset", "77");
-        RecordMetadata at = send(deadLetter);
+        RecordMetadata at = kafka.send(deadLetter);
 
         JsonNode page = json(given().get("/api/v1/ops/dead-letters?topic=" + dlq + "&partition=" + at.partition()
                 + "&from=" + at.offset() + "&limit=1"), 200);
@@ -101,8 +92,8 @@ class OpsToolsTest {
         assertThat(r.get("eventId").asText()).isEqualTo("e-" + key);
         assertThat(r.get("redriven").asBoolean()).isFalse();
 
-        Map<TopicPartition, Long> begin = offsets(dlq, OffsetSpec.earliest());
-        Map<TopicPartition, Long> end = offsets(dlq, OffsetSpec.latest());
+        Map<TopicPartition, Long> begin = kafka.offsets(dlq, OffsetSpec.earliest());
+        Map<TopicPartition, Long> end = kafka.offsets(dlq, OffsetSpec.latest());
         long held = end.keySet().stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
         JsonNode summary = json(given().get("/api/v1/ops/dead-letters/summary"), 200);
         assertThat(summary).hasSize(Topics.MAIN.size());
@@ -143,13 +134,13 @@ class OpsToolsTest {
             header(plan, EventTypes.CE_ID, run + "-" + i);
             header(plan, "dead-letter-reason", "unknown event type dev.arcfleet.plan.created.v2");
             header(plan, "dead-letter-topic", Topics.PLANS_IOT_OPERATIONS);
-            plans.add(send(plan));
+            plans.add(kafka.send(plan));
         }
         ProducerRecord<String, String> stray = new ProducerRecord<>(dlq, "stray-" + run, "{}");
         header(stray, "dead-letter-topic", "fleet.secrets");
-        RecordMetadata strayAt = send(stray);
-        Map<TopicPartition, Long> begin = offsets(dlq, OffsetSpec.earliest());
-        Map<TopicPartition, Long> end = offsets(dlq, OffsetSpec.latest());
+        RecordMetadata strayAt = kafka.send(stray);
+        Map<TopicPartition, Long> begin = kafka.offsets(dlq, OffsetSpec.earliest());
+        Map<TopicPartition, Long> end = kafka.offsets(dlq, OffsetSpec.latest());
         long held = end.keySet().stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
 
         JsonNode first = json(post("/api/v1/ops/dead-letters/redrive", "{\"topic\": \"" + dlq + "\", \"all\": true}"), 200);
@@ -171,7 +162,7 @@ class OpsToolsTest {
         assertThat(again.get("redriven").asLong()).isZero();
         assertThat(again.get("alreadyRedriven").asLong()).isEqualTo(first.get("redriven").asLong() + first.get("alreadyRedriven").asLong());
 
-        List<ConsumerRecord<String, String>> copies = readAll(Topics.PLANS_IOT_OPERATIONS);
+        List<ConsumerRecord<String, String>> copies = kafka.readAll(Topics.PLANS_IOT_OPERATIONS);
         for (RecordMetadata plan : plans) {
             String origin = dlq + "/" + plan.partition() + "/" + plan.offset();
             assertThat(copies).filteredOn(r -> origin.equals(header(r, "redriven-from"))).hasSize(1);
@@ -220,12 +211,12 @@ class OpsToolsTest {
     void replaysAStoppedGroupFromTheBeginningFromAnInstantAndFromPastTheEnd() throws Exception {
         Instant marked = Instant.now().plus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
         Map<TopicPartition, Long> markers = new HashMap<>();
-        for (TopicPartition tp : offsets(Topics.NODES, OffsetSpec.latest()).keySet()) {
-            RecordMetadata m = send(new ProducerRecord<>(Topics.NODES, tp.partition(), marked.toEpochMilli(), "ops-replay-marker", "{}"));
+        for (TopicPartition tp : kafka.offsets(Topics.NODES, OffsetSpec.latest()).keySet()) {
+            RecordMetadata m = kafka.send(new ProducerRecord<>(Topics.NODES, tp.partition(), marked.toEpochMilli(), "ops-replay-marker", "{}"));
             markers.put(tp, m.offset());
         }
-        Map<TopicPartition, Long> beginning = offsets(Topics.NODES, OffsetSpec.earliest());
-        Map<TopicPartition, Long> end = offsets(Topics.NODES, OffsetSpec.latest());
+        Map<TopicPartition, Long> beginning = kafka.offsets(Topics.NODES, OffsetSpec.earliest());
+        Map<TopicPartition, Long> end = kafka.offsets(Topics.NODES, OffsetSpec.latest());
         commit("planner", end);
 
         JsonNode fromBeginning = json(post("/api/v1/ops/consumer-groups/planner/replay",
@@ -241,10 +232,10 @@ class OpsToolsTest {
         assertThat(byPartition(fromInstant, "to")).isEqualTo(byPartitionNumber(markers));
         assertThat(committed("planner")).isEqualTo(markers);
 
-        Map<TopicPartition, Long> endBefore = offsets(Topics.NODES, OffsetSpec.latest());
+        Map<TopicPartition, Long> endBefore = kafka.offsets(Topics.NODES, OffsetSpec.latest());
         JsonNode pastTheEnd = json(post("/api/v1/ops/consumer-groups/planner/replay",
                 "{\"topic\": \"fleet.nodes\", \"from\": \"" + marked.plus(10, ChronoUnit.MINUTES) + "\"}"), 200);
-        Map<TopicPartition, Long> endAfter = offsets(Topics.NODES, OffsetSpec.latest());
+        Map<TopicPartition, Long> endAfter = kafka.offsets(Topics.NODES, OffsetSpec.latest());
         Map<TopicPartition, Long> committed = committed("planner");
         for (TopicPartition tp : endBefore.keySet()) {
             assertThat(committed.get(tp)).isBetween(endBefore.get(tp), endAfter.get(tp));
@@ -311,31 +302,9 @@ class OpsToolsTest {
         return byNumber;
     }
 
-    private RecordMetadata send(ProducerRecord<String, String> record) throws Exception {
-        return producer.send(record).get(30, TimeUnit.SECONDS);
-    }
-
-    private static void header(ProducerRecord<String, String> record, String name, String value) {
-        record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private Map<TopicPartition, Long> offsets(String topic, OffsetSpec spec) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                .forEach(p -> request.put(new TopicPartition(topic, p.partition()), spec));
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> offsets.put(tp, info.offset()));
-        return offsets;
-    }
-
     private Map<TopicPartition, Long> committed(String group) throws Exception {
         Map<TopicPartition, Long> offsets = new HashMap<>();
-        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+        kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
                 .forEach((tp, o) -> offsets.put(tp, o.offset()));
         return offsets;
     }
@@ -350,22 +319,5 @@ class OpsToolsTest {
             consumer.assign(offsets.keySet());
             consumer.commitSync(commit, Duration.ofSeconds(30));
         }
-    }
-
-    /** Every record of {@code topic} up to its end offsets now. */
-    private List<ConsumerRecord<String, String>> readAll(String topic) throws Exception {
-        Map<TopicPartition, Long> end = offsets(topic, OffsetSpec.latest());
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-            consumer.assign(end.keySet());
-            consumer.seekToBeginning(end.keySet());
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return end.keySet().stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
-            });
-        }
-        return records;
     }
 }

@@ -1,19 +1,13 @@
 package dev.arcfleet.executor.live;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
-import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
-import dev.arcfleet.contracts.Target;
-import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.executor.route.arck8s.AgentKeys;
 import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
-import dev.arcfleet.testsupport.PlanRecords;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,11 +17,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -53,29 +42,7 @@ import static org.hamcrest.Matchers.containsString;
 @QuarkusTest
 @QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "executor_live"))
 @QuarkusTestResource(value = LiveAzureResource.class, restrictToAnnotatedClass = true)
-class LiveExecutionTest {
-    @Inject
-    ObjectMapper mapper;
-
-    @Inject
-    EntityManager entityManager;
-
-    LiveFleet fleet;
-    KafkaCompanion kafka;
-    ConsumerTask<String, String> status;
-
-    @BeforeEach
-    void connect() {
-        kafka = ServiceKafkaTest.companion();
-        status = kafka.consumeStrings().fromTopics(Topics.STATUS);
-    }
-
-    @AfterEach
-    void close() {
-        status.close();
-        kafka.close();
-    }
-
+class LiveExecutionTest extends LiveExecutorTest {
     @Test
     void arcK8sConnectsTheClusterInstallsTheAgentsAndOneExtensionPerCapability() throws Exception {
         ArmEmulator arm = fleet.arm();
@@ -151,7 +118,7 @@ class LiveExecutionTest {
         // cluster, the connected cluster in Azure with the key's public half
         AgentKeys.Encoded earlier = AgentKeys.generate();
         KubernetesClient cluster = fleet.clusters().client("adopted-edge");
-        connectedByTheCli(cluster, "adopted-edge", earlier);
+        connectedByTheCli(cluster, "adopted-edge", earlier, "westeurope");
         arm.seed(fleet.resourceGroupId(), Map.of("location", "westeurope"));
         arm.seed(cc, Map.of("location", "westeurope", "identity", Map.of("type", "SystemAssigned"),
                 "properties", Map.of("connectivityStatus", "Connected", "distribution", "talos",
@@ -175,7 +142,7 @@ class LiveExecutionTest {
     void aClusterConnectedToAnotherResourceIsRefusedAndLeftAlone() throws Exception {
         ArmEmulator arm = fleet.arm();
         KubernetesClient cluster = fleet.clusters().client("elsewhere-edge");
-        connectedByTheCli(cluster, "plant-7-prod", AgentKeys.generate());
+        connectedByTheCli(cluster, "plant-7-prod", AgentKeys.generate(), "westeurope");
         OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "elsewhere-edge", List.of(Capability.GITOPS));
         send(Topics.PLANS_ARC_K8S, plan);
 
@@ -196,24 +163,6 @@ class LiveExecutionTest {
         assertThat(view.getString("failureReason")).contains("no kubeconfig for cluster unknown-edge")
                 .contains("does not fall back to its own cluster");
         assertThat(fleet.arm().resource(fleet.connectedClusterId("unknown-edge"))).isEmpty();
-    }
-
-    /** What az connectedk8s connect leaves in a cluster: the namespaces, the key Secret, the agents' ConfigMap. */
-    private static void connectedByTheCli(KubernetesClient cluster, String resourceName, AgentKeys.Encoded key) {
-        for (String ns : List.of("azure-arc-release", "azure-arc")) {
-            cluster.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-                    .withName(ns).addToLabels("app.kubernetes.io/managed-by", "Helm")
-                    .addToAnnotations("meta.helm.sh/release-name", "azure-arc")
-                    .addToAnnotations("meta.helm.sh/release-namespace", "azure-arc-release").endMetadata().build()).create();
-        }
-        cluster.secrets().inNamespace("azure-arc").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata().withName("azure-arc-connect-privatekey").endMetadata()
-                .addToStringData("privateKey", key.privateKeyPem()).build()).create();
-        cluster.configMaps().inNamespace("azure-arc").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                .withNewMetadata().withName("azure-clusterconfig").endMetadata()
-                .addToData("AZURE_RESOURCE_NAME", resourceName).addToData("AZURE_RESOURCE_GROUP", LiveFleet.RESOURCE_GROUP)
-                .addToData("AZURE_SUBSCRIPTION_ID", LiveFleet.SUBSCRIPTION).addToData("AZURE_REGION", "westeurope").build())
-                .create();
     }
 
     @Test
@@ -576,26 +525,6 @@ class LiveExecutionTest {
         return executionView(planId);
     }
 
-    private JsonPath executionView(String planId) {
-        return RestAssured.get("/api/v1/executions/" + planId).then().statusCode(200).extract().jsonPath();
-    }
-
-    private List<StatusEvent> events(String planId) {
-        return status.getRecords().stream().map(r -> read(r.value())).filter(e -> planId.equals(e.planId())).toList();
-    }
-
-    private List<StatusType> types(String planId) {
-        return events(planId).stream().map(StatusEvent::type).toList();
-    }
-
-    private StatusEvent read(String json) {
-        try {
-            return mapper.readValue(json, StatusEvent.class);
-        } catch (Exception e) {
-            throw new AssertionError("status event is not valid JSON: " + json, e);
-        }
-    }
-
     @SuppressWarnings("unchecked")
     private static Object property(Map<String, Object> resource, String name) {
         return ((Map<String, Object>) resource.get("properties")).get(name);
@@ -621,20 +550,6 @@ class LiveExecutionTest {
         return body.substring(body.length() - 200, body.length() - 120);
     }
 
-    private static OnboardingPlan clusterPlan(Route route, String cluster, List<Capability> capabilities) {
-        return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
-                UUID.randomUUID().toString(), "r1", route, new Target(TargetKind.CLUSTER, cluster), List.of(cluster + "/n1"),
-                capabilities, List.of(), null, "2026-11-25.1", Map.of("distribution", "k3s", "infrastructure", "generic"));
-    }
-
-    private static OnboardingPlan nodePlan(String cluster, String node) {
-        String nodeId = cluster + "/" + node;
-        return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
-                UUID.randomUUID().toString(), "r1", Route.COMPANION_VM, new Target(TargetKind.NODE, nodeId), List.of(nodeId),
-                List.of(Capability.EXTENSIONS), List.of(), null, "2026-11-25.1",
-                Map.of("clusterId", cluster, "hostNode", node));
-    }
-
     private static OnboardingPlan revise(OnboardingPlan plan, String revision) {
         return new OnboardingPlan(UUID.randomUUID().toString(), plan.correlationId(), Instant.now(), plan.planId(), revision,
                 plan.route(), plan.target(), plan.nodeIds(), plan.capabilities(), plan.dependsOn(), null, plan.policyVersion(),
@@ -646,9 +561,5 @@ class LiveExecutionTest {
         String text = RestAssured.given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
-
-    private void send(String topic, OnboardingPlan plan) throws Exception {
-        kafka.produceStrings().fromRecords(PlanRecords.of(topic, plan, mapper.writeValueAsString(plan))).awaitCompletion();
     }
 }

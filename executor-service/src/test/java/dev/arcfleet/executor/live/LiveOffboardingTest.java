@@ -1,19 +1,14 @@
 package dev.arcfleet.executor.live;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
-import dev.arcfleet.contracts.Target;
-import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.executor.route.arck8s.AgentKeys;
 import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
-import dev.arcfleet.testsupport.PlanRecords;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -22,12 +17,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -52,29 +41,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "executor_offboard"))
 @QuarkusTestResource(value = LiveAzureResource.class, restrictToAnnotatedClass = true)
-class LiveOffboardingTest {
-    @Inject
-    ObjectMapper mapper;
-
-    @Inject
-    EntityManager entityManager;
-
-    LiveFleet fleet;
-    KafkaCompanion kafka;
-    ConsumerTask<String, String> status;
-
-    @BeforeEach
-    void connect() {
-        kafka = ServiceKafkaTest.companion();
-        status = kafka.consumeStrings().fromTopics(Topics.STATUS);
-    }
-
-    @AfterEach
-    void close() {
-        status.close();
-        kafka.close();
-    }
-
+class LiveOffboardingTest extends LiveExecutorTest {
     @Test
     void arcK8sIsOffboardedInTheCliOrderWithNothingLeftAndASecondOffboardingWritesNothing() throws Exception {
         ArmEmulator arm = fleet.arm();
@@ -142,7 +109,7 @@ class LiveOffboardingTest {
     void aClusterWhoseAgentsBelongToAnotherResourceIsRefusedAndNothingIsDeleted() throws Exception {
         ArmEmulator arm = fleet.arm();
         KubernetesClient cluster = fleet.clusters().client("off-elsewhere");
-        connectedByTheCli(cluster, "plant-9-prod", AgentKeys.generate());
+        connectedByTheCli(cluster, "plant-9-prod", AgentKeys.generate(), null);
         String cc = fleet.connectedClusterId("off-elsewhere");
         arm.seed(fleet.resourceGroupId(), Map.of("location", "westeurope"));
         arm.seed(cc, Map.of("location", "westeurope", "properties", Map.of("connectivityStatus", "Connected")));
@@ -382,23 +349,6 @@ class LiveOffboardingTest {
                 .filteredOn(t -> t == StatusType.OFFBOARDED).hasSize(1);
     }
 
-    /** What az connectedk8s connect leaves in a cluster: the namespaces, the key Secret, the agents' ConfigMap. */
-    private static void connectedByTheCli(KubernetesClient cluster, String resourceName, AgentKeys.Encoded key) {
-        for (String ns : List.of("azure-arc-release", "azure-arc")) {
-            cluster.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-                    .withName(ns).addToLabels("app.kubernetes.io/managed-by", "Helm")
-                    .addToAnnotations("meta.helm.sh/release-name", "azure-arc")
-                    .addToAnnotations("meta.helm.sh/release-namespace", "azure-arc-release").endMetadata().build()).create();
-        }
-        cluster.secrets().inNamespace("azure-arc").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata().withName("azure-arc-connect-privatekey").endMetadata()
-                .addToStringData("privateKey", key.privateKeyPem()).build()).create();
-        cluster.configMaps().inNamespace("azure-arc").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                .withNewMetadata().withName("azure-clusterconfig").endMetadata()
-                .addToData("AZURE_RESOURCE_NAME", resourceName).addToData("AZURE_RESOURCE_GROUP", LiveFleet.RESOURCE_GROUP)
-                .addToData("AZURE_SUBSCRIPTION_ID", LiveFleet.SUBSCRIPTION).build()).create();
-    }
-
     /** Waits until the plan's latest execution is of {@code action} and has ended; returns its view. */
     private JsonPath awaitFinished(String planId, String action) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
@@ -408,43 +358,5 @@ class LiveOffboardingTest {
             assertThat(response.jsonPath().getString("state")).as(response.asPrettyString()).isIn("SUCCEEDED", "FAILED");
         });
         return executionView(planId);
-    }
-
-    private JsonPath executionView(String planId) {
-        return RestAssured.get("/api/v1/executions/" + planId).then().statusCode(200).extract().jsonPath();
-    }
-
-    private List<StatusEvent> events(String planId) {
-        return status.getRecords().stream().map(r -> read(r.value())).filter(e -> planId.equals(e.planId())).toList();
-    }
-
-    private List<StatusType> types(String planId) {
-        return events(planId).stream().map(StatusEvent::type).toList();
-    }
-
-    private StatusEvent read(String json) {
-        try {
-            return mapper.readValue(json, StatusEvent.class);
-        } catch (Exception e) {
-            throw new AssertionError("status event is not valid JSON: " + json, e);
-        }
-    }
-
-    private static OnboardingPlan clusterPlan(Route route, String cluster, List<Capability> capabilities) {
-        return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
-                UUID.randomUUID().toString(), "r1", route, new Target(TargetKind.CLUSTER, cluster), List.of(cluster + "/n1"),
-                capabilities, List.of(), null, "2026-11-25.1", Map.of("distribution", "k3s", "infrastructure", "generic"));
-    }
-
-    private static OnboardingPlan nodePlan(String cluster, String node) {
-        String nodeId = cluster + "/" + node;
-        return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
-                UUID.randomUUID().toString(), "r1", Route.COMPANION_VM, new Target(TargetKind.NODE, nodeId), List.of(nodeId),
-                List.of(Capability.EXTENSIONS), List.of(), null, "2026-11-25.1",
-                Map.of("clusterId", cluster, "hostNode", node));
-    }
-
-    private void send(String topic, OnboardingPlan plan) throws Exception {
-        kafka.produceStrings().fromRecords(PlanRecords.of(topic, plan, mapper.writeValueAsString(plan))).awaitCompletion();
     }
 }

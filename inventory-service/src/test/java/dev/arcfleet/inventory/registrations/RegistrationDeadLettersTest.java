@@ -5,43 +5,34 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.KafkaFixture;
 import dev.arcfleet.testsupport.PoisonRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
+import static dev.arcfleet.testsupport.KafkaFixture.header;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,20 +51,16 @@ class RegistrationDeadLettersTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
-    KafkaProducer<String, String> producer;
-    Admin admin;
+    KafkaFixture kafka;
 
     @BeforeEach
     void connect() {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new StringSerializer());
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        kafka = new KafkaFixture(bootstrap);
     }
 
     @AfterEach
     void close() {
-        producer.close(Duration.ofSeconds(10));
-        admin.close(Duration.ofSeconds(10));
+        kafka.close();
     }
 
     @Test
@@ -82,12 +69,12 @@ class RegistrationDeadLettersTest {
         String toaster = "ops-toaster-" + run;
         String garbled = "ops-garbled-" + run;
         String future = "ops-v9-" + run;
-        long from = Collections.min(offsets(DLQ, OffsetSpec.latest()).values());
-        RecordMetadata toasterAt = send(PoisonRecords.of(Topics.REGISTRATIONS, toaster, EventTypes.REGISTRATION_SUBMITTED,
+        long from = Collections.min(kafka.offsets(DLQ, OffsetSpec.latest()).values());
+        RecordMetadata toasterAt = kafka.send(PoisonRecords.of(Topics.REGISTRATIONS, toaster, EventTypes.REGISTRATION_SUBMITTED,
                 "{\"deviceId\": \"" + toaster + "\", \"osImage\": \"Talos (v1.8.2)\", \"deviceClass\": \"TOASTER\"}"));
-        RecordMetadata garbledAt = send(PoisonRecords.of(Topics.REGISTRATIONS, garbled, EventTypes.REGISTRATION_SUBMITTED,
+        RecordMetadata garbledAt = kafka.send(PoisonRecords.of(Topics.REGISTRATIONS, garbled, EventTypes.REGISTRATION_SUBMITTED,
                 "{\"deviceId\": \"" + garbled + "\", \"osImage\": "));
-        RecordMetadata futureAt = send(PoisonRecords.of(Topics.REGISTRATIONS, future, "dev.arcfleet.registration.submitted.v9",
+        RecordMetadata futureAt = kafka.send(PoisonRecords.of(Topics.REGISTRATIONS, future, "dev.arcfleet.registration.submitted.v9",
                 "{\"deviceId\": \"" + future + "\"}"));
 
         Map<String, JsonNode> listed = new HashMap<>();
@@ -132,8 +119,8 @@ class RegistrationDeadLettersTest {
                     });
         });
 
-        Map<TopicPartition, Long> begin = offsets(DLQ, OffsetSpec.earliest());
-        Map<TopicPartition, Long> end = offsets(DLQ, OffsetSpec.latest());
+        Map<TopicPartition, Long> begin = kafka.offsets(DLQ, OffsetSpec.earliest());
+        Map<TopicPartition, Long> end = kafka.offsets(DLQ, OffsetSpec.latest());
         long held = end.keySet().stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
         JsonNode summary = json(given().get("/api/v1/ops/dead-letters/summary"), 200);
         assertThat(summary).hasSize(Topics.MAIN.size());
@@ -159,7 +146,7 @@ class RegistrationDeadLettersTest {
         header(deadLetter, "dead-letter-topic", Topics.REGISTRATIONS);
         header(deadLetter, "dead-letter-partition", "1");
         header(deadLetter, "dead-letter-offset", "4242");
-        RecordMetadata at = send(deadLetter);
+        RecordMetadata at = kafka.send(deadLetter);
         String origin = DLQ + "/" + at.partition() + "/" + at.offset();
         given().get("/api/v1/nodes/" + deviceId).then().statusCode(404);
 
@@ -186,7 +173,7 @@ class RegistrationDeadLettersTest {
         assertThat(second.at("/records/0/status").asText()).isEqualTo("ALREADY_REDRIVEN");
 
         // both answers came after the broker's acknowledgement: whatever they sent is on the topic by now
-        List<ConsumerRecord<String, String>> copies = readAll(Topics.REGISTRATIONS).stream()
+        List<ConsumerRecord<String, String>> copies = kafka.readAll(Topics.REGISTRATIONS).stream()
                 .filter(r -> origin.equals(header(r, "redriven-from"))).toList();
         assertThat(copies).singleElement().satisfies(copy -> {
             assertThat(copy.key()).isEqualTo(deviceId);
@@ -211,44 +198,5 @@ class RegistrationDeadLettersTest {
     private static JsonNode find(JsonNode array, String field, String value) {
         return StreamSupport.stream(array.spliterator(), false).filter(n -> value.equals(n.path(field).asText()))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + field + "=" + value + " in " + array));
-    }
-
-    private RecordMetadata send(ProducerRecord<String, String> record) throws Exception {
-        return producer.send(record).get(30, TimeUnit.SECONDS);
-    }
-
-    private static void header(ProducerRecord<String, String> record, String name, String value) {
-        record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private Map<TopicPartition, Long> offsets(String topic, OffsetSpec spec) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                .forEach(p -> request.put(new TopicPartition(topic, p.partition()), spec));
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> offsets.put(tp, info.offset()));
-        return offsets;
-    }
-
-    /** Every record of {@code topic} up to its end offsets now. */
-    private List<ConsumerRecord<String, String>> readAll(String topic) throws Exception {
-        Map<TopicPartition, Long> end = offsets(topic, OffsetSpec.latest());
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-            consumer.assign(end.keySet());
-            consumer.seekToBeginning(end.keySet());
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return end.keySet().stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
-            });
-        }
-        return records;
     }
 }

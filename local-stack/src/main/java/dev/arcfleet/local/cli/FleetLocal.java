@@ -141,6 +141,41 @@ public final class FleetLocal implements Callable<Integer> {
         }
     }
 
+    /** The selector of approve and retire: every option given must match ({@code --route} is approve's own). */
+    static final class SelectorOptions {
+        @Option(names = "--site", paramLabel = "SITE")
+        String site;
+        @Option(names = "--label", paramLabel = "KEY=VALUE",
+                description = "a label the node (for a plan: one of its nodes) has (repeatable)")
+        Map<String, String> labels;
+        @Option(names = "--cluster", paramLabel = "CLUSTER-ID", description = "the node's or plan's cluster (repeatable)")
+        List<String> clusters;
+
+        boolean given() {
+            return site != null || labels != null || clusters != null;
+        }
+
+        /** The selector as the APIs take it: {@code site}, {@code route} (when not null), {@code labels}, {@code clusterIds}. */
+        ObjectNode json(String route) {
+            ObjectNode body = FleetApi.JSON.createObjectNode();
+            if (site != null) {
+                body.put("site", site);
+            }
+            if (route != null) {
+                body.put("route", route);
+            }
+            if (labels != null) {
+                ObjectNode l = body.putObject("labels");
+                labels.forEach(l::put);
+            }
+            if (clusters != null) {
+                ArrayNode c = body.putArray("clusterIds");
+                clusters.forEach(c::add);
+            }
+            return body;
+        }
+    }
+
     abstract static class Sub implements Callable<Integer> {
         @ParentCommand
         FleetLocal app;
@@ -484,20 +519,16 @@ public final class FleetLocal implements Callable<Integer> {
     static final class Approve extends Sub {
         @Parameters(paramLabel = "PLAN-ID", arity = "0..1")
         String planId;
-        @Option(names = "--site", paramLabel = "SITE")
-        String site;
+        @Mixin
+        SelectorOptions selectorOptions;
         @Option(names = "--route", paramLabel = "ROUTE")
         String route;
-        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "a label one of the plan's nodes has (repeatable)")
-        Map<String, String> labels;
-        @Option(names = "--cluster", paramLabel = "CLUSTER-ID", description = "the plan's cluster (repeatable)")
-        List<String> clusters;
         @Mixin
         OutputOption output;
 
         @Override
         public Integer call() {
-            boolean selector = site != null || route != null || labels != null || clusters != null;
+            boolean selector = selectorOptions.given() || route != null;
             if (planId != null && selector) {
                 throw usage("give a PLAN-ID or a selector (--site, --route, --label, --cluster), not both");
             }
@@ -509,22 +540,7 @@ public final class FleetLocal implements Callable<Integer> {
                 print(planner.post("/api/v1/plans/" + query(planId) + "/approve", null), output, Render.Output.json);
                 return OK;
             }
-            ObjectNode body = FleetApi.JSON.createObjectNode();
-            if (site != null) {
-                body.put("site", site);
-            }
-            if (route != null) {
-                body.put("route", route);
-            }
-            if (labels != null) {
-                ObjectNode l = body.putObject("labels");
-                labels.forEach(l::put);
-            }
-            if (clusters != null) {
-                ArrayNode c = body.putArray("clusterIds");
-                clusters.forEach(c::add);
-            }
-            print(planner.post("/api/v1/plans/approve", body), output, Render.Output.json);
+            print(planner.post("/api/v1/plans/approve", selectorOptions.json(route)), output, Render.Output.json);
             return OK;
         }
     }
@@ -623,12 +639,8 @@ public final class FleetLocal implements Callable<Integer> {
     static final class Retire extends Sub {
         @Parameters(paramLabel = "NODE-ID", arity = "0..1")
         String nodeId;
-        @Option(names = "--site", paramLabel = "SITE")
-        String site;
-        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "a label the node has (repeatable)")
-        Map<String, String> labels;
-        @Option(names = "--cluster", paramLabel = "CLUSTER-ID", description = "the node's cluster (repeatable)")
-        List<String> clusters;
+        @Mixin
+        SelectorOptions selectorOptions;
         @Option(names = "--stale", description = "the nodes the stale command lists")
         boolean stale;
         @Mixin
@@ -636,7 +648,7 @@ public final class FleetLocal implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            boolean selector = site != null || labels != null || clusters != null || stale;
+            boolean selector = selectorOptions.given() || stale;
             if ((nodeId != null) == selector) {
                 throw usage("give a NODE-ID or a selector (--site, --label, --cluster, --stale), not both");
             }
@@ -648,18 +660,7 @@ public final class FleetLocal implements Callable<Integer> {
                 print(inventory.post("/api/v1/nodes/" + path + "/retire", null), output, Render.Output.json);
                 return OK;
             }
-            ObjectNode body = FleetApi.JSON.createObjectNode();
-            if (site != null) {
-                body.put("site", site);
-            }
-            if (labels != null) {
-                ObjectNode l = body.putObject("labels");
-                labels.forEach(l::put);
-            }
-            if (clusters != null) {
-                ArrayNode c = body.putArray("clusterIds");
-                clusters.forEach(c::add);
-            }
+            ObjectNode body = selectorOptions.json(null);
             if (stale) {
                 body.put("stale", true);
             }

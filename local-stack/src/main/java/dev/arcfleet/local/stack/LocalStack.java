@@ -4,10 +4,6 @@ import dev.arcfleet.local.CreateDatabases;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -48,7 +44,6 @@ public final class LocalStack {
     private final Path root;
     private final Path state;
     private final Map<String, String> env;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
      * @param root the checkout (its modules' {@code target/} hold the jars)
@@ -236,12 +231,10 @@ public final class LocalStack {
         }
         Map<String, String> serviceEnv = serviceEnv(service);
         serviceEnv.putAll(extraEnv);
-        List<String> command = new ArrayList<>();
-        command.add(Launch.java());
         String opts = env("FLEET_JAVA_OPTS");
-        command.addAll(List.of((opts.isEmpty() ? DEFAULT_JAVA_OPTS : opts).trim().split("\\s+")));
-        command.addAll(List.of("-jar", serviceJar(service).toString()));
-        Process process = Launch.start(command, serviceEnv, serviceLog(service), true);
+        List<String> jvmOptions = List.of((opts.isEmpty() ? DEFAULT_JAVA_OPTS : opts).trim().split("\\s+"));
+        Process process = ServiceProcess.launch(serviceJar(service), jvmOptions, serviceEnv, port, serviceLog(service),
+                true);
         pid.record(process.pid());
     }
 
@@ -264,16 +257,7 @@ public final class LocalStack {
     }
 
     boolean ready(String service) {
-        try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl(service) + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return ServiceProcess.ready(baseUrl(service));
     }
 
     /** The environment of a service: its Kafka user (the JAAS line through the environment, not argv), its database. */
@@ -285,7 +269,6 @@ public final class LocalStack {
                 : external.replaceAll("/+$", "") + "/" + service);
         e.put("QUARKUS_DATASOURCE_USERNAME", dbUser());
         e.put("QUARKUS_DATASOURCE_PASSWORD", env("FLEET_DB_PASSWORD"));
-        e.put("QUARKUS_HTTP_PORT", String.valueOf(SERVICES.get(service)));
         String mode = env("EXECUTOR_MODE").isEmpty() ? "dry-run" : env("EXECUTOR_MODE");
         e.put("EXECUTOR_MODE", mode);
         e.put("EXECUTOR_AGENTS_CUSTOM_LOCATIONS_OBJECT_ID", orDefault("EXECUTOR_AGENTS_CUSTOM_LOCATIONS_OBJECT_ID",
@@ -298,7 +281,7 @@ public final class LocalStack {
     }
 
     Path serviceJar(String service) {
-        return root.resolve(service + "-service/target/quarkus-app/quarkus-run.jar");
+        return ServiceProcess.jar(root, service + "-service");
     }
 
     Path serviceLog(String service) {

@@ -2,6 +2,8 @@ package dev.arcfleet.testsupport.hostile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -19,6 +21,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Malformed and hostile HTTP requests from a fixed seed, so a failure reproduces: values of the wrong kind anywhere in
@@ -78,6 +83,35 @@ public final class HostileRequests {
             }
         }
         return new Report(byStatus, failures);
+    }
+
+    /**
+     * What every service's hostile-request test checks: {@code count} requests from {@code attempts} sent to
+     * {@code base} (the answers by status printed under {@code name}), none answered 5xx or 4xx without a message, the
+     * mix reached each of {@code statuses} ({@code reached} says which checks those are), and the service still ready.
+     */
+    public void assertAllRefusedCleanly(String base, String name, int count, IntFunction<Attempt> attempts,
+                                        String reached, Integer... statuses) throws IOException, InterruptedException {
+        Report report = send(base, count, attempts);
+        System.out.printf("%s hostile requests: %d sent, answers by status %s%n", name, count, report.byStatus());
+        assertThat(report.failures()).as("answers that were 5xx or carried no message").isEmpty();
+        assertThat(report.byStatus().keySet()).as(reached).contains(statuses);
+        assertThat(readiness(base)).as("still healthy after all of it").isEqualTo(200);
+    }
+
+    /** A bulk of 1 to 20 items: each {@code valid}, {@code valid} mutated, a number or null. */
+    public JsonNode mutatedBulk(Supplier<ObjectNode> valid) {
+        ArrayNode bulk = JsonNodeFactory.instance.arrayNode();
+        int n = 1 + random.nextInt(20);
+        for (int k = 0; k < n; k++) {
+            switch (random.nextInt(4)) {
+                case 0 -> bulk.add(valid.get());
+                case 1 -> bulk.add(mutate(valid.get()));
+                case 2 -> bulk.add(random.nextInt(1000));
+                default -> bulk.addNull();
+            }
+        }
+        return bulk;
     }
 
     /** The service still answers its readiness check after the barrage. */

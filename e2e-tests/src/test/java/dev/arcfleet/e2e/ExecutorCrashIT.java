@@ -43,7 +43,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The executor in live mode, killed with SIGKILL twice while plans are in flight against the ARM emulator and the
- * clusters: after restarts every plan ends SUCCEEDED, and no ARM resource and no VM was created twice.
+ * clusters: after restarts every plan ends SUCCEEDED, and no ARM resource and no VM was created twice. Then every plan
+ * is offboarded and the executor killed once more mid-way: after the restart every offboarding ends SUCCEEDED, each
+ * connected cluster and machine was deleted once, and nothing of them is left in ARM or in the clusters.
  */
 class ExecutorCrashIT {
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -62,7 +64,7 @@ class ExecutorCrashIT {
     }
 
     @Test
-    void killedTwiceMidRunEveryPlanSucceedsAndNothingIsCreatedTwice() throws Exception {
+    void killedMidOnboardingAndMidOffboardingNothingIsDoneTwiceOrLeftBehind() throws Exception {
         String run = "crash" + UUID.randomUUID().toString().substring(0, 6);
         Path dir = Files.createTempDirectory("executor-crash");
         List<String> clusterIds = IntStream.range(0, CLUSTERS).mapToObj(i -> run + "-" + i).toList();
@@ -130,6 +132,54 @@ class ExecutorCrashIT {
         System.out.printf("executor crash: %d plans SUCCEEDED after 2 SIGKILLs (at %d and %d ARM writes; %d in all), "
                 + "%d resources each created once, %d of them PUT again after a kill%n", plans.size(), writesAtFirstKill,
                 writesAtSecondKill, arm.writes(), created.size(), repeatedPuts);
+
+        // Offboarding, with a kill once some DELETEs have gone out.
+        List<String> connected = created.keySet().stream()
+                .filter(id -> id.matches("(?i).*/providers/Microsoft.Kubernetes/connectedClusters/[^/]+")).toList();
+        assertThat(connected).hasSize(CLUSTERS);
+        List<String> machines = new ArrayList<>();
+        for (String cluster : clusterIds) {
+            machines.add("/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + run
+                    + "/providers/Microsoft.HybridCompute/machines/" + vmName(cluster + "/worker-1"));
+        }
+        List<OnboardingPlan> offboardings = plans.stream()
+                .map(plan -> plan.toOffboard(UUID.randomUUID().toString(), "r1-offboard", Instant.now())).toList();
+        publish(offboardings);
+        await().atMost(Duration.ofSeconds(90)).until(() -> deletes(arm, connected) + deletes(arm, machines) >= 3);
+        last.kill();
+        int deletesAtKill = deletes(arm, connected) + deletes(arm, machines);
+        ServiceProcess restarted = executor(env);
+        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            for (OnboardingPlan plan : offboardings) {
+                JsonNode view = execution(restarted, plan.planId());
+                assertThat(view.path("action").asText()).as(plan.target().id() + ": " + view).isEqualTo("OFFBOARD");
+                assertThat(view.path("state").asText()).as(plan.target().id() + ": " + view).isEqualTo("SUCCEEDED");
+            }
+        });
+        for (String id : connected) {
+            assertThat(arm.resource(id)).as(id).isEmpty();
+            assertThat(arm.deletes(id)).as("DELETEs of " + id).isEqualTo(1);
+        }
+        for (String id : machines) {
+            assertThat(arm.resource(id)).as(id).isEmpty();
+            assertThat(arm.deletes(id)).as("DELETEs of " + id).isEqualTo(1);
+        }
+        assertThat(arm.resourceIds("(?i).*/resourceGroups/" + run + "/providers/Microsoft.Kubernetes/.*")).isEmpty();
+        for (String cluster : clusterIds) {
+            var client = clusters.client(cluster);
+            assertThat(client.namespaces().withName("azure-arc").get()).as(cluster + " azure-arc").isNull();
+            assertThat(client.genericKubernetesResources(MockClusters.VIRTUAL_MACHINES).inAnyNamespace().list().getItems())
+                    .as(cluster + " virtual machines").isEmpty();
+            String vm = vmName(cluster + "/worker-1");
+            assertThat(simulator.vmStarts(vm)).as(vm + " not started again").isEqualTo(1);
+        }
+        System.out.printf("executor crash: %d offboardings SUCCEEDED after a SIGKILL at %d DELETEs; %d connected "
+                + "clusters and %d machines each deleted once, nothing left%n", offboardings.size(), deletesAtKill,
+                connected.size(), machines.size());
+    }
+
+    private static int deletes(ArmEmulator arm, List<String> ids) {
+        return ids.stream().mapToInt(arm::deletes).sum();
     }
 
     private <T extends AutoCloseable> T keep(T resource) {

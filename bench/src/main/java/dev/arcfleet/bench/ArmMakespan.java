@@ -18,15 +18,6 @@ import dev.arcfleet.testsupport.arm.ArmEmulator;
 import dev.arcfleet.testsupport.arm.LiveExecutorEnvironment;
 import dev.arcfleet.testsupport.kube.FleetSimulator;
 import dev.arcfleet.testsupport.kube.MockClusters;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -38,6 +29,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Executor makespan against ARM's write budget: M clusters through ARC_K8S (connected cluster plus E extensions each)
@@ -50,13 +49,13 @@ import java.util.stream.IntStream;
  * <p>Usage: {@code ArmMakespan clusters extensions burst writesPerSecond latencyMs [out.json]}
  */
 public final class ArmMakespan {
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    static final List<Capability> EXTENSIONS = List.of(Capability.MONITOR, Capability.POLICY, Capability.GITOPS,
-            Capability.DEFENDER);
+    static final List<Capability> EXTENSIONS =
+            List.of(Capability.MONITOR, Capability.POLICY, Capability.GITOPS, Capability.DEFENDER);
 
-    private ArmMakespan() {
-    }
+    private ArmMakespan() {}
 
     public static void main(String[] args) throws Exception {
         int clusters = Integer.parseInt(args[0]);
@@ -85,19 +84,27 @@ public final class ArmMakespan {
 
     static ObjectNode run(int clusterCount, int extensions, int burst, double rate, Duration latency, double keygen)
             throws Exception {
-        Path root = Path.of(System.getProperty("fleet.root", ".")).toAbsolutePath().normalize();
+        Path root =
+                Path.of(System.getProperty("fleet.root", ".")).toAbsolutePath().normalize();
         String run = "mk" + UUID.randomUUID().toString().substring(0, 6);
         String subscription = UUID.randomUUID().toString();
         Path dir = Files.createTempDirectory("arm-makespan");
-        List<String> ids = IntStream.range(0, clusterCount).mapToObj(i -> run + "-" + i).toList();
+        List<String> ids =
+                IntStream.range(0, clusterCount).mapToObj(i -> run + "-" + i).toList();
         String planTopic = "bench." + run + ".plans.arc-k8s";
         LocalKafka.createTopics(List.of(planTopic, Topics.STATUS, Topics.deadLetter(planTopic)));
         try (ArmEmulator arm = new ArmEmulator(burst, rate, latency).start();
-             MockClusters clusters = MockClusters.start(dir.resolve("kubeconfigs"), ids);
-             // the simulated agents look at every cluster once per period: a second for a thousand clusters
-             FleetSimulator simulator = new FleetSimulator(arm, clusters, Duration.ofMillis(Math.max(200, clusterCount)),
-                     false).start()) {
-            Map<String, String> env = LiveExecutorEnvironment.of(arm, clusters, "executor_" + run, subscription, run,
+                MockClusters clusters = MockClusters.start(dir.resolve("kubeconfigs"), ids);
+                // the simulated agents look at every cluster once per period: a second for a thousand clusters
+                FleetSimulator simulator = new FleetSimulator(
+                                arm, clusters, Duration.ofMillis(Math.max(200, clusterCount)), false)
+                        .start()) {
+            Map<String, String> env = LiveExecutorEnvironment.of(
+                    arm,
+                    clusters,
+                    "executor_" + run,
+                    subscription,
+                    run,
                     Files.writeString(dir.resolve("token"), "bench-token"));
             env.put("EXECUTOR_AZURE_WRITE_BURST", Integer.toString(burst));
             env.put("EXECUTOR_AZURE_WRITES_PER_SECOND", Double.toString(rate));
@@ -108,14 +115,18 @@ public final class ArmMakespan {
             env.put("MP_MESSAGING_INCOMING_PLANS_ARC_K8S_IN_DEAD_LETTER_QUEUE_TOPIC", Topics.deadLetter(planTopic));
             env.put("MP_MESSAGING_INCOMING_PLANS_COMPANION_VM_IN_ENABLED", "false");
             env.put("MP_MESSAGING_INCOMING_PLANS_IOT_OPERATIONS_IN_ENABLED", "false");
-            try (ServiceProcess executor = ServiceProcess.start(root, "executor-service", env, root.resolve("bench/target/logs"))
-                    .awaitReady(Duration.ofSeconds(120));
-                 KafkaConsumer<String, String> status = statusConsumer()) {
-                List<OnboardingPlan> plans = ids.stream().map(id -> plan(id, extensions)).toList();
-                Set<String> pending = new HashSet<>(plans.stream().map(OnboardingPlan::planId).toList());
+            try (ServiceProcess executor = ServiceProcess.start(
+                                    root, "executor-service", env, root.resolve("bench/target/logs"))
+                            .awaitReady(Duration.ofSeconds(120));
+                    KafkaConsumer<String, String> status = statusConsumer()) {
+                List<OnboardingPlan> plans =
+                        ids.stream().map(id -> plan(id, extensions)).toList();
+                Set<String> pending =
+                        new HashSet<>(plans.stream().map(OnboardingPlan::planId).toList());
                 int failed = 0;
                 double executorCpuBefore = ProcessStats.cpuSeconds(executor.pid());
-                double benchCpuBefore = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
+                double benchCpuBefore =
+                        ProcessStats.cpuSeconds(ProcessHandle.current().pid());
                 long start = System.nanoTime();
                 publish(planTopic, plans);
                 long last = start;
@@ -134,7 +145,8 @@ public final class ArmMakespan {
                 }
                 double makespan = (last - start) / 1e9;
                 double executorCpu = ProcessStats.cpuSeconds(executor.pid()) - executorCpuBefore;
-                double benchCpu = ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - benchCpuBefore;
+                double benchCpu =
+                        ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - benchCpuBefore;
                 ObjectNode result = JSON.createObjectNode();
                 result.put("clusters", clusterCount);
                 result.put("extensions_per_cluster", extensions);
@@ -146,7 +158,9 @@ public final class ArmMakespan {
                 result.put("arm_lower_bound_s", round(bound));
                 result.put("makespan_to_bound", round(makespan / bound));
                 // each cluster needs an RSA 4096 agent key pair: CPU no write budget can hide on a small machine
-                double cpuFloor = clusterCount * keygen / Integer.getInteger("bench.cpus", Runtime.getRuntime().availableProcessors());
+                double cpuFloor = clusterCount
+                        * keygen
+                        / Integer.getInteger("bench.cpus", Runtime.getRuntime().availableProcessors());
                 result.put("keygen_ms_per_key", Math.round(keygen * 1000));
                 result.put("keygen_cpu_floor_s", round(cpuFloor));
                 result.put("makespan_to_max_floor", round(makespan / Math.max(bound, cpuFloor)));
@@ -158,7 +172,9 @@ public final class ArmMakespan {
                 result.put("throttled_429", arm.throttled());
                 result.put("plans_failed", failed);
                 result.put("plans_unfinished", pending.size());
-                result.put("created_twice", arm.creations().values().stream().filter(n -> n > 1).count());
+                result.put(
+                        "created_twice",
+                        arm.creations().values().stream().filter(n -> n > 1).count());
                 result.put("executor_peak_rss_mib", ProcessStats.peakRssMib(executor.pid()));
                 return result;
             }
@@ -195,9 +211,20 @@ public final class ArmMakespan {
     }
 
     static OnboardingPlan plan(String cluster, int extensions) {
-        return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
-                UUID.randomUUID().toString(), "r1", Route.ARC_K8S, new Target(TargetKind.CLUSTER, cluster), List.of(cluster),
-                EXTENSIONS.subList(0, extensions), List.of(), null, "bench", Map.of("distribution", "k3s"));
+        return new OnboardingPlan(
+                UUID.randomUUID().toString(),
+                "corr-" + UUID.randomUUID(),
+                Instant.now(),
+                UUID.randomUUID().toString(),
+                "r1",
+                Route.ARC_K8S,
+                new Target(TargetKind.CLUSTER, cluster),
+                List.of(cluster),
+                EXTENSIONS.subList(0, extensions),
+                List.of(),
+                null,
+                "bench",
+                Map.of("distribution", "k3s"));
     }
 
     static void publish(String topic, List<OnboardingPlan> plans) throws Exception {
@@ -218,7 +245,8 @@ public final class ArmMakespan {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
         List<TopicPartition> partitions = consumer.partitionsFor(Topics.STATUS).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);

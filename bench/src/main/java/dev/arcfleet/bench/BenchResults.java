@@ -3,7 +3,6 @@ package dev.arcfleet.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,8 +16,7 @@ import java.util.List;
  * are reported as the run with the median makespan, plus every run's makespan, ratio and count of 429s.
  */
 public final class BenchResults {
-    private BenchResults() {
-    }
+    private BenchResults() {}
 
     public static void main(String[] args) throws Exception {
         ObjectMapper json = new ObjectMapper();
@@ -41,10 +39,13 @@ public final class BenchResults {
         }
         if (!makespans.isEmpty()) {
             List<ObjectNode> sorted = makespans.stream()
-                    .sorted(Comparator.comparingDouble(m -> m.get("arm_makespan_s").asDouble())).toList();
+                    .sorted(Comparator.comparingDouble(
+                            m -> m.get("arm_makespan_s").asDouble()))
+                    .toList();
             result.setAll(sorted.get(sorted.size() / 2));
             ArrayNode runs = result.putArray("arm_makespan_runs");
-            makespans.forEach(m -> runs.addObject().put("arm_makespan_s", m.get("arm_makespan_s").asDouble())
+            makespans.forEach(m -> runs.addObject()
+                    .put("arm_makespan_s", m.get("arm_makespan_s").asDouble())
                     .put("makespan_to_bound", m.get("makespan_to_bound").asDouble())
                     .put("throttled_429", m.get("throttled_429").asLong())
                     .put("plans_failed", m.get("plans_failed").asLong()));

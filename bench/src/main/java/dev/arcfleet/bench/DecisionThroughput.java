@@ -12,7 +12,6 @@ import dev.arcfleet.contracts.OsIdentity;
 import dev.arcfleet.contracts.Virtualization;
 import dev.arcfleet.planner.decide.DecisionEngine;
 import dev.arcfleet.planner.decide.Policy;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,8 +27,7 @@ import java.util.Random;
  * <p>Usage: {@code DecisionThroughput [nodes=20000] [rounds=15] [warmup=10]}
  */
 public final class DecisionThroughput {
-    private DecisionThroughput() {
-    }
+    private DecisionThroughput() {}
 
     public static void main(String[] args) {
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
@@ -37,10 +35,26 @@ public final class DecisionThroughput {
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         List<NodeFacts> fleet = fleet(nodes, new Random(42));
         Policy seed = Policy.defaults("bench");
-        Policy policy = new Policy("bench-rules", seed.deviceClassDefaults(), seed.companionVm(), seed.iotOperations(),
-                List.of(new Policy.RouteRule("lab", "lab", Map.of(), null, java.util.Set.of(dev.arcfleet.contracts.Route.DIRECT_AGENT)),
-                        new Policy.RouteRule(null, null, Map.of("tier", "prod"), java.util.Set.of(
-                                dev.arcfleet.contracts.Route.ARC_K8S, dev.arcfleet.contracts.Route.IOT_OPERATIONS), null)));
+        Policy policy = new Policy(
+                "bench-rules",
+                seed.deviceClassDefaults(),
+                seed.companionVm(),
+                seed.iotOperations(),
+                List.of(
+                        new Policy.RouteRule(
+                                "lab",
+                                "lab",
+                                Map.of(),
+                                null,
+                                java.util.Set.of(dev.arcfleet.contracts.Route.DIRECT_AGENT)),
+                        new Policy.RouteRule(
+                                null,
+                                null,
+                                Map.of("tier", "prod"),
+                                java.util.Set.of(
+                                        dev.arcfleet.contracts.Route.ARC_K8S,
+                                        dev.arcfleet.contracts.Route.IOT_OPERATIONS),
+                                null)));
         DecisionEngine engine = new DecisionEngine();
         Instant at = Instant.now();
         Map<dev.arcfleet.contracts.Route, Integer> mix = new EnumMap<>(dev.arcfleet.contracts.Route.class);
@@ -63,15 +77,17 @@ public final class DecisionThroughput {
             }
         }
         Arrays.sort(rates);
-        System.out.printf("median %,.0f decisions/s on one thread (min %,.0f, max %,.0f; %d rounds of %d; checksum %d)%n",
+        System.out.printf(
+                "median %,.0f decisions/s on one thread (min %,.0f, max %,.0f; %d rounds of %d; checksum %d)%n",
                 rates[rounds / 2], rates[0], rates[rounds - 1], rounds, nodes, sink);
     }
 
     static List<NodeFacts> fleet(int n, Random random) {
         String[][] oses = {
-                {"talos", "IMMUTABLE"}, {"flatcar", "IMMUTABLE"}, {"kairos", "IMMUTABLE"}, {"bottlerocket", "IMMUTABLE"},
-                {"fedora-iot", "IMMUTABLE"}, {"bootc", "IMMUTABLE"}, {"ubuntu", "MUTABLE"}, {"rhel", "MUTABLE"},
-                {"windows", "MUTABLE"}, {"unknown", "UNKNOWN"}};
+            {"talos", "IMMUTABLE"}, {"flatcar", "IMMUTABLE"}, {"kairos", "IMMUTABLE"}, {"bottlerocket", "IMMUTABLE"},
+            {"fedora-iot", "IMMUTABLE"}, {"bootc", "IMMUTABLE"}, {"ubuntu", "MUTABLE"}, {"rhel", "MUTABLE"},
+            {"windows", "MUTABLE"}, {"unknown", "UNKNOWN"}
+        };
         String[] sites = {"ghent", "lyon", "lab", "porto", "munich"};
         List<NodeFacts> fleet = new ArrayList<>(n);
         Instant now = Instant.now();
@@ -81,17 +97,40 @@ public final class DecisionThroughput {
             boolean inCluster = random.nextInt(10) < 7;
             String cluster = inCluster ? "cluster-" + random.nextInt(200) : null;
             String arch = random.nextInt(5) == 0 ? "arm64" : "amd64";
-            HostFacts host = random.nextInt(20) == 0 ? null
-                    : new HostFacts(arch, 1 << random.nextInt(6), 1024L << random.nextInt(6), os[1].equals("IMMUTABLE"), false,
-                    os[1].equals("MUTABLE") ? "apt" : "none");
-            Virtualization v = new Virtualization(random.nextInt(4) == 0, random.nextInt(6) == 0, random.nextInt(10) == 0);
+            HostFacts host = random.nextInt(20) == 0
+                    ? null
+                    : new HostFacts(
+                            arch,
+                            1 << random.nextInt(6),
+                            1024L << random.nextInt(6),
+                            os[1].equals("IMMUTABLE"),
+                            false,
+                            os[1].equals("MUTABLE") ? "apt" : "none");
+            Virtualization v =
+                    new Virtualization(random.nextInt(4) == 0, random.nextInt(6) == 0, random.nextInt(10) == 0);
             List<Capability> caps = random.nextInt(4) == 0 ? List.of(Capability.EXTENSIONS) : List.of();
             Map<String, String> labels = random.nextInt(5) == 0 ? Map.of("tier", "prod") : Map.of();
             String id = (cluster != null ? cluster + "/" : "") + "node-" + i;
-            fleet.add(new NodeFacts("e" + i, "c" + i, now, id, "node-" + i, sites[random.nextInt(sites.length)], dc,
-                    Map.of("ID", os[0]), null, null, host, cluster == null ? null : new ClusterRef(cluster, "k3s"), v, caps,
-                    labels, FactsSource.REGISTRATION, now,
-                    new OsIdentity(os[0], "1", Mutability.valueOf(os[1]), List.of("os-release ID=" + os[0])), "h" + i));
+            fleet.add(new NodeFacts(
+                    "e" + i,
+                    "c" + i,
+                    now,
+                    id,
+                    "node-" + i,
+                    sites[random.nextInt(sites.length)],
+                    dc,
+                    Map.of("ID", os[0]),
+                    null,
+                    null,
+                    host,
+                    cluster == null ? null : new ClusterRef(cluster, "k3s"),
+                    v,
+                    caps,
+                    labels,
+                    FactsSource.REGISTRATION,
+                    now,
+                    new OsIdentity(os[0], "1", Mutability.valueOf(os[1]), List.of("os-release ID=" + os[0])),
+                    "h" + i));
         }
         return fleet;
     }

@@ -4,15 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arcfleet.contracts.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +16,14 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Sustained registration ingest of a running inventory ({@code bin/fleet-local up}): REST bulks of 1,000, and the
@@ -40,8 +39,7 @@ public final class IngestThroughput {
     static final ObjectMapper JSON = new ObjectMapper();
     static final int BULK = 1000;
 
-    private IngestThroughput() {
-    }
+    private IngestThroughput() {}
 
     public static void main(String[] args) throws Exception {
         String url = args.length > 0 ? args[0] : "http://127.0.0.1:8081";
@@ -52,11 +50,19 @@ public final class IngestThroughput {
         double[] rest = new double[rounds];
         double[] kafka = new double[rounds];
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                     ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+                KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5,
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        "lz4",
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                        StringSerializer.class.getName(),
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                        StringSerializer.class.getName()))) {
             for (int r = 0; r < rounds; r++) {
                 String run = UUID.randomUUID().toString().substring(0, 8);
                 long start = System.nanoTime();
@@ -65,10 +71,13 @@ public final class IngestThroughput {
                     for (int j = i; j < Math.min(perRound, i + BULK); j++) {
                         bulk.add(registration("rest-" + run + "-" + j, j));
                     }
-                    HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/registrations"))
-                            .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
-                            .header("Authorization", "Bearer " + adminToken())
-                            .POST(HttpRequest.BodyPublishers.ofString(bulk.toString())).build(),
+                    HttpResponse<String> resp = http.send(
+                            HttpRequest.newBuilder(URI.create(url + "/api/v1/registrations"))
+                                    .header("Content-Type", "application/json")
+                                    .timeout(Duration.ofMinutes(2))
+                                    .header("Authorization", "Bearer " + adminToken())
+                                    .POST(HttpRequest.BodyPublishers.ofString(bulk.toString()))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (resp.statusCode() != 200) {
                         throw new IllegalStateException("HTTP " + resp.statusCode() + ": " + resp.body());
@@ -80,7 +89,8 @@ public final class IngestThroughput {
                 start = System.nanoTime();
                 for (int j = 0; j < perRound; j++) {
                     ObjectNode reg = registration("kafka-" + run + "-" + j, j);
-                    producer.send(new ProducerRecord<>("fleet.registrations", reg.get("deviceId").asText(), reg.toString()));
+                    producer.send(new ProducerRecord<>(
+                            "fleet.registrations", reg.get("deviceId").asText(), reg.toString()));
                 }
                 producer.flush();
                 // the REST round's NodeFacts have all been relayed (settled), so every record from here on is one of
@@ -89,13 +99,15 @@ public final class IngestThroughput {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
                 }
                 kafka[r] = perRound / ((System.nanoTime() - start) / 1e9);
-                System.out.printf("round %d: REST bulk %,.0f registrations/s, Kafka %,.0f registrations/s (%d each)%n",
+                System.out.printf(
+                        "round %d: REST bulk %,.0f registrations/s, Kafka %,.0f registrations/s (%d each)%n",
                         r + 1, rest[r], kafka[r], perRound);
             }
         }
         Arrays.sort(rest);
         Arrays.sort(kafka);
-        System.out.printf("median: REST bulk %,.0f registrations/s, Kafka %,.0f registrations/s; ratio Kafka/REST %.2f%n",
+        System.out.printf(
+                "median: REST bulk %,.0f registrations/s, Kafka %,.0f registrations/s; ratio Kafka/REST %.2f%n",
                 rest[rounds / 2], kafka[rounds / 2], kafka[rounds / 2] / rest[rounds / 2]);
     }
 
@@ -103,8 +115,13 @@ public final class IngestThroughput {
         ObjectNode n = JSON.createObjectNode();
         n.put("deviceId", id);
         n.put("site", "site-" + (i % 50));
-        String[] images = {"Talos (v1.8.2)", "Flatcar Container Linux by Kinvolk 3975.2.1 (Oklo)", "Ubuntu 22.04.5 LTS",
-                "Bottlerocket OS 1.26.1 (aws-k8s-1.31)", "Red Hat Enterprise Linux CoreOS 418.94.202501221327-0"};
+        String[] images = {
+            "Talos (v1.8.2)",
+            "Flatcar Container Linux by Kinvolk 3975.2.1 (Oklo)",
+            "Ubuntu 22.04.5 LTS",
+            "Bottlerocket OS 1.26.1 (aws-k8s-1.31)",
+            "Red Hat Enterprise Linux CoreOS 418.94.202501221327-0"
+        };
         n.put("osImage", images[i % images.length]);
         n.put("kernelVersion", "6.6.58");
         n.putObject("host").put("architecture", "amd64").put("cpuCores", 8).put("memoryMiB", 16384);
@@ -117,7 +134,11 @@ public final class IngestThroughput {
 
     static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
         Map<TopicPartition, OffsetSpec> req = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+        admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get()
+                .get(topic)
+                .partitions()
                 .forEach(p -> req.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
         Map<TopicPartition, Long> out = new HashMap<>();
         admin.listOffsets(req).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
@@ -147,7 +168,8 @@ public final class IngestThroughput {
             return token.trim();
         }
         String home = System.getenv("FLEET_LOCAL_HOME");
-        java.nio.file.Path state = home != null ? java.nio.file.Path.of(home)
+        java.nio.file.Path state = home != null
+                ? java.nio.file.Path.of(home)
                 : java.nio.file.Path.of(System.getProperty("fleet.root", ".")).resolve(".local");
         return java.nio.file.Files.readString(state.resolve("admin-token")).trim();
     }

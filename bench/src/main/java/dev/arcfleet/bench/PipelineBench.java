@@ -6,20 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +24,19 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The pipeline against raw Kafka on the same broker ({@code bin/fleet-local up} running): rounds that alternate a raw
@@ -52,8 +51,7 @@ public final class PipelineBench {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String RAW_TOPIC = "bench.raw";
 
-    private PipelineBench() {
-    }
+    private PipelineBench() {}
 
     public static void main(String[] args) throws Exception {
         String bootstrap = args[0];
@@ -64,10 +62,16 @@ public final class PipelineBench {
         Path state = Path.of(args[5]);
         ObjectNode result = JSON.createObjectNode();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            int partitions = admin.describeTopics(List.of(Topics.REGISTRATIONS)).allTopicNames().get()
-                    .get(Topics.REGISTRATIONS).partitions().size();
+            int partitions = admin.describeTopics(List.of(Topics.REGISTRATIONS))
+                    .allTopicNames()
+                    .get()
+                    .get(Topics.REGISTRATIONS)
+                    .partitions()
+                    .size();
             if (!admin.listTopics().names().get().contains(RAW_TOPIC)) {
-                admin.createTopics(List.of(new NewTopic(RAW_TOPIC, partitions, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic(RAW_TOPIC, partitions, (short) 1)))
+                        .all()
+                        .get();
             }
         }
         double[] raw = new double[rounds];
@@ -75,7 +79,8 @@ public final class PipelineBench {
         for (int r = 0; r < rounds; r++) {
             raw[r] = rawRound(bootstrap, n);
             pipeline[r] = pipelineRound(bootstrap, n);
-            System.out.printf("round %d: raw Kafka %,.0f records/s, pipeline to PLANNED %,.0f registrations/s (N=%d)%n",
+            System.out.printf(
+                    "round %d: raw Kafka %,.0f records/s, pipeline to PLANNED %,.0f registrations/s (N=%d)%n",
                     r + 1, raw[r], pipeline[r], n);
         }
         Arrays.sort(raw);
@@ -91,24 +96,39 @@ public final class PipelineBench {
         for (int r = 0; r < rounds; r++) {
             LatencyRun run = latencyRun(bootstrap, rate, seconds);
             runs.add(run);
-            System.out.printf("latency run %d at %d/s: p50 %d, p95 %d, p99 %d ms (%d samples)%n", r + 1, rate,
-                    run.percentileMs(50), run.percentileMs(95), run.percentileMs(99), run.latencies().length);
+            System.out.printf(
+                    "latency run %d at %d/s: p50 %d, p95 %d, p99 %d ms (%d samples)%n",
+                    r + 1,
+                    rate,
+                    run.percentileMs(50),
+                    run.percentileMs(95),
+                    run.percentileMs(99),
+                    run.latencies().length);
         }
         ObjectNode latency = result.putObject("plan_latency_ms");
         latency.put("offered_per_s", rate);
         latency.put("seconds_per_run", seconds);
-        latency.put("samples", runs.stream().mapToInt(run -> run.latencies().length).sum());
+        latency.put(
+                "samples", runs.stream().mapToInt(run -> run.latencies().length).sum());
         for (int p : new int[] {50, 95, 99}) {
-            latency.put("p" + p, median(runs.stream().mapToLong(run -> run.percentileMs(p)).toArray()));
+            latency.put(
+                    "p" + p,
+                    median(runs.stream().mapToLong(run -> run.percentileMs(p)).toArray()));
         }
-        List<LatencyRun> byP99 = runs.stream().sorted(Comparator.comparingLong(run -> run.percentileMs(99))).toList();
+        List<LatencyRun> byP99 = runs.stream()
+                .sorted(Comparator.comparingLong(run -> run.percentileMs(99)))
+                .toList();
         latency.set("hops_ms", byP99.get(byP99.size() / 2).hopsJson());
         ArrayNode perRun = latency.putArray("runs");
-        runs.forEach(run -> perRun.addObject().put("samples", run.latencies().length).put("p50", run.percentileMs(50))
-                .put("p95", run.percentileMs(95)).put("p99", run.percentileMs(99)));
+        runs.forEach(run -> perRun.addObject()
+                .put("samples", run.latencies().length)
+                .put("p50", run.percentileMs(50))
+                .put("p95", run.percentileMs(95))
+                .put("p99", run.percentileMs(99)));
         ObjectNode rss = result.putObject("rss_mib");
         for (String service : List.of("inventory", "planner", "executor")) {
-            long pid = Long.parseLong(Files.readString(state.resolve("pids").resolve(service + ".pid")).trim());
+            long pid = Long.parseLong(Files.readString(state.resolve("pids").resolve(service + ".pid"))
+                    .trim());
             rss.put(service, ProcessStats.peakRssMib(pid));
         }
         System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
@@ -122,12 +142,13 @@ public final class PipelineBench {
     static double rawRound(String bootstrap, int n) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         try (KafkaConsumer<String, String> consumer = consumerAtEnd(bootstrap, RAW_TOPIC);
-             KafkaProducer<String, String> producer = producer(bootstrap)) {
+                KafkaProducer<String, String> producer = producer(bootstrap)) {
             long start = System.nanoTime();
             Thread sender = new Thread(() -> {
                 for (int i = 0; i < n; i++) {
                     ObjectNode reg = IngestThroughput.registration("raw-" + run + "-" + i, i);
-                    producer.send(new ProducerRecord<>(RAW_TOPIC, reg.get("deviceId").asText(), reg.toString()));
+                    producer.send(
+                            new ProducerRecord<>(RAW_TOPIC, reg.get("deviceId").asText(), reg.toString()));
                 }
                 producer.flush();
             });
@@ -151,11 +172,12 @@ public final class PipelineBench {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String prefix = "pipe-" + run + "-";
         try (KafkaConsumer<String, String> status = consumerAtEnd(bootstrap, Topics.STATUS);
-             KafkaProducer<String, String> producer = producer(bootstrap)) {
+                KafkaProducer<String, String> producer = producer(bootstrap)) {
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 ObjectNode reg = IngestThroughput.registration(prefix + i, i);
-                producer.send(new ProducerRecord<>(Topics.REGISTRATIONS, reg.get("deviceId").asText(), reg.toString()));
+                producer.send(new ProducerRecord<>(
+                        Topics.REGISTRATIONS, reg.get("deviceId").asText(), reg.toString()));
             }
             producer.flush();
             Set<String> planned = new HashSet<>();
@@ -169,7 +191,8 @@ public final class PipelineBench {
                 }
             }
             if (planned.size() < n) {
-                throw new IllegalStateException("only " + planned.size() + " of " + n + " registrations were planned in 30 min");
+                throw new IllegalStateException(
+                        "only " + planned.size() + " of " + n + " registrations were planned in 30 min");
             }
             return n / ((System.nanoTime() - start) / 1e9);
         }
@@ -190,7 +213,7 @@ public final class PipelineBench {
         List<Long> latencies = new ArrayList<>();
         List<long[]> hops = new ArrayList<>();
         try (KafkaConsumer<String, String> events = consumerAtEnd(bootstrap, Topics.STATUS, Topics.NODES);
-             KafkaProducer<String, String> producer = producer(bootstrap)) {
+                KafkaProducer<String, String> producer = producer(bootstrap)) {
             Thread sender = new Thread(() -> {
                 long start = System.nanoTime();
                 for (int i = 0; i < total; i++) {
@@ -224,15 +247,21 @@ public final class PipelineBench {
                         latencies.add(now - at);
                         long[] node = nodeStamps.remove(nodeId);
                         if (node != null) {
-                            hops.add(new long[] {node[0] - at, node[1] - node[0], ceTime(rec) - node[1],
-                                rec.timestamp() - ceTime(rec), now - rec.timestamp()});
+                            hops.add(new long[] {
+                                node[0] - at,
+                                node[1] - node[0],
+                                ceTime(rec) - node[1],
+                                rec.timestamp() - ceTime(rec),
+                                now - rec.timestamp()
+                            });
                         }
                     }
                 }
             }
             sender.join();
         }
-        return new LatencyRun(latencies.stream().mapToLong(Long::longValue).sorted().toArray(), hops);
+        return new LatencyRun(
+                latencies.stream().mapToLong(Long::longValue).sorted().toArray(), hops);
     }
 
     /** Latencies (sorted) and, per registration, the milliseconds spent in each of the {@link #HOPS}. */
@@ -252,8 +281,13 @@ public final class PipelineBench {
         }
     }
 
-    static final String[] HOPS = {"inventory_consume_and_write", "inventory_commit_and_relay", "planner_consume_and_write",
-        "planner_commit_and_relay", "status_to_client"};
+    static final String[] HOPS = {
+        "inventory_consume_and_write",
+        "inventory_commit_and_relay",
+        "planner_consume_and_write",
+        "planner_commit_and_relay",
+        "status_to_client"
+    };
 
     private static String nodeIdOf(String value, String prefix) {
         try {
@@ -266,7 +300,10 @@ public final class PipelineBench {
 
     private static long ceTime(ConsumerRecord<String, String> rec) {
         Header time = rec.headers().lastHeader(EventTypes.CE_TIME);
-        return time == null ? rec.timestamp() : Instant.parse(new String(time.value(), StandardCharsets.UTF_8)).toEpochMilli();
+        return time == null
+                ? rec.timestamp()
+                : Instant.parse(new String(time.value(), StandardCharsets.UTF_8))
+                        .toEpochMilli();
     }
 
     private static String decided(String value, String prefix) {
@@ -294,20 +331,35 @@ public final class PipelineBench {
     }
 
     static KafkaProducer<String, String> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class.getName()));
     }
 
     static KafkaConsumer<String, String> consumerAtEnd(String bootstrap, String... topics) {
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
-        List<TopicPartition> partitions = Arrays.stream(topics).flatMap(topic -> consumer.partitionsFor(topic).stream())
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                2000,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName()));
+        List<TopicPartition> partitions = Arrays.stream(topics)
+                .flatMap(topic -> consumer.partitionsFor(topic).stream())
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** What Linux knows about a process the bench started or found: its peak resident set (VmHWM) and CPU time, from /proc. */
 final class ProcessStats {
-    private ProcessStats() {
-    }
+    private ProcessStats() {}
 
     /** Peak resident set size of the process in MiB since it started; 0 when it cannot be read. */
     static long peakRssMib(long pid) {

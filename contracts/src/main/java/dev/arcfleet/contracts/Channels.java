@@ -12,6 +12,5 @@ public final class Channels {
     /** The outbox relay's single outgoing channel; the topic is set per record. */
     public static final String OUTBOX_OUT = "outbox-out";
 
-    private Channels() {
-    }
+    private Channels() {}
 }

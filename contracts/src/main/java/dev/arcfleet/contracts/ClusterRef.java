@@ -1,4 +1,3 @@
 package dev.arcfleet.contracts;
 
-public record ClusterRef(String id, String distribution) {
-}
+public record ClusterRef(String id, String distribution) {}

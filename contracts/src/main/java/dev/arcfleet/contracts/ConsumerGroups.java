@@ -30,8 +30,7 @@ public final class ConsumerGroups {
     public static final String EXECUTOR_IOT_OPERATIONS = "executor-iot-operations";
 
     /** A service's consumer group on one incoming channel, and the topic that channel reads. */
-    public record Membership(String service, String channel, String group, String topic) {
-    }
+    public record Membership(String service, String channel, String group, String topic) {}
 
     public static final List<Membership> ALL = List.of(
             new Membership(INVENTORY_SERVICE, Channels.REGISTRATIONS_IN, INVENTORY, Topics.REGISTRATIONS),
@@ -40,10 +39,13 @@ public final class ConsumerGroups {
             new Membership(PLANNER_SERVICE, Channels.NODES_IN, PLANNER, Topics.NODES),
             new Membership(PLANNER_SERVICE, Channels.STATUS_IN, PLANNER_STATUS, Topics.STATUS),
             new Membership(EXECUTOR_SERVICE, Channels.PLANS_ARC_K8S_IN, EXECUTOR_ARC_K8S, Topics.PLANS_ARC_K8S),
-            new Membership(EXECUTOR_SERVICE, Channels.PLANS_COMPANION_VM_IN, EXECUTOR_COMPANION_VM, Topics.PLANS_COMPANION_VM),
-            new Membership(EXECUTOR_SERVICE, Channels.PLANS_IOT_OPERATIONS_IN, EXECUTOR_IOT_OPERATIONS,
+            new Membership(
+                    EXECUTOR_SERVICE, Channels.PLANS_COMPANION_VM_IN, EXECUTOR_COMPANION_VM, Topics.PLANS_COMPANION_VM),
+            new Membership(
+                    EXECUTOR_SERVICE,
+                    Channels.PLANS_IOT_OPERATIONS_IN,
+                    EXECUTOR_IOT_OPERATIONS,
                     Topics.PLANS_IOT_OPERATIONS));
 
-    private ConsumerGroups() {
-    }
+    private ConsumerGroups() {}
 }

@@ -17,5 +17,4 @@ public record Decision(
         List<String> dependsOn,
         String policyVersion,
         String factsHash,
-        Instant decidedAt) {
-}
+        Instant decidedAt) {}

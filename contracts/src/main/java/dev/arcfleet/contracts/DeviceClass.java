@@ -1,5 +1,8 @@
 package dev.arcfleet.contracts;
 
 public enum DeviceClass {
-    SERVER, EDGE_GATEWAY, INDUSTRIAL, IOT_DEVICE
+    SERVER,
+    EDGE_GATEWAY,
+    INDUSTRIAL,
+    IOT_DEVICE
 }

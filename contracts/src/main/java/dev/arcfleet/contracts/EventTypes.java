@@ -18,6 +18,7 @@ public final class EventTypes {
 
     /** Header names of binary-mode CloudEvents on Kafka. */
     public static final String CE_ID = "ce_id";
+
     public static final String CE_TYPE = "ce_type";
     public static final String CE_SOURCE = "ce_source";
     public static final String CE_TIME = "ce_time";
@@ -27,6 +28,5 @@ public final class EventTypes {
     /** Extension attribute carrying the id minted at registration through plan, steps and status. */
     public static final String CE_CORRELATION_ID = "ce_correlationid";
 
-    private EventTypes() {
-    }
+    private EventTypes() {}
 }

@@ -1,5 +1,7 @@
 package dev.arcfleet.contracts;
 
 public enum FactsSource {
-    REGISTRATION, KUBERNETES, IMPORT
+    REGISTRATION,
+    KUBERNETES,
+    IMPORT
 }

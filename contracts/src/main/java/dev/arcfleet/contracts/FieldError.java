@@ -1,5 +1,4 @@
 package dev.arcfleet.contracts;
 
 /** One bad field of a request (HTTP 400 bodies of every service): its JSON path and what was wrong with it. */
-public record FieldError(String field, String message) {
-}
+public record FieldError(String field, String message) {}

@@ -34,8 +34,7 @@ public final class Ids {
     /** A correlation id, which lands in varchar(64) columns: 1 to 64 of {@code A-Za-z0-9._:/@+-}. */
     public static final Pattern CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:/@+-]{1,64}");
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** True when {@code value} is not null and matches {@code pattern} as a whole. */
     public static boolean valid(Pattern pattern, String value) {

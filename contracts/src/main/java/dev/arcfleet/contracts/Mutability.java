@@ -1,5 +1,7 @@
 package dev.arcfleet.contracts;
 
 public enum Mutability {
-    IMMUTABLE, MUTABLE, UNKNOWN
+    IMMUTABLE,
+    MUTABLE,
+    UNKNOWN
 }

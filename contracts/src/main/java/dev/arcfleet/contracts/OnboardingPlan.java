@@ -29,11 +29,35 @@ public record OnboardingPlan(
         PlanAction action) {
 
     /** An onboarding plan (no action: {@link PlanAction#ONBOARD}), as every plan was before offboarding existed. */
-    public OnboardingPlan(String eventId, String correlationId, Instant occurredAt, String planId, String revision,
-            Route route, Target target, List<String> nodeIds, List<Capability> capabilities, List<String> dependsOn,
-            String supersedes, String policyVersion, Map<String, String> parameters) {
-        this(eventId, correlationId, occurredAt, planId, revision, route, target, nodeIds, capabilities, dependsOn,
-                supersedes, policyVersion, parameters, null);
+    public OnboardingPlan(
+            String eventId,
+            String correlationId,
+            Instant occurredAt,
+            String planId,
+            String revision,
+            Route route,
+            Target target,
+            List<String> nodeIds,
+            List<Capability> capabilities,
+            List<String> dependsOn,
+            String supersedes,
+            String policyVersion,
+            Map<String, String> parameters) {
+        this(
+                eventId,
+                correlationId,
+                occurredAt,
+                planId,
+                revision,
+                route,
+                target,
+                nodeIds,
+                capabilities,
+                dependsOn,
+                supersedes,
+                policyVersion,
+                parameters,
+                null);
     }
 
     /** True when the plan removes what its onboarding built. */
@@ -47,7 +71,20 @@ public record OnboardingPlan(
      * that it is ordered after the onboarding.
      */
     public OnboardingPlan toOffboard(String newEventId, String newRevision, Instant at) {
-        return new OnboardingPlan(newEventId, correlationId, at, planId, newRevision, route, target, nodeIds, capabilities,
-                dependsOn, null, policyVersion, parameters, PlanAction.OFFBOARD);
+        return new OnboardingPlan(
+                newEventId,
+                correlationId,
+                at,
+                planId,
+                newRevision,
+                route,
+                target,
+                nodeIds,
+                capabilities,
+                dependsOn,
+                null,
+                policyVersion,
+                parameters,
+                PlanAction.OFFBOARD);
     }
 }

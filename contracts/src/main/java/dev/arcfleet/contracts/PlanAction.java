@@ -5,5 +5,6 @@ package dev.arcfleet.contracts;
  * (remove what onboarding built, in the order the Azure tools use). A plan without an action onboards.
  */
 public enum PlanAction {
-    ONBOARD, OFFBOARD
+    ONBOARD,
+    OFFBOARD
 }

@@ -22,11 +22,17 @@ public record RolloutState(
         Instant updatedAt) {
 
     /** One batch's counts: its plans, those released, succeeded, failed, timed out and running; its threshold. */
-    public record Batch(int batch, int threshold, int plans, int released, int succeeded, int failed, int timedOut,
-            int running, List<Failure> failures) {
-    }
+    public record Batch(
+            int batch,
+            int threshold,
+            int plans,
+            int released,
+            int succeeded,
+            int failed,
+            int timedOut,
+            int running,
+            List<Failure> failures) {}
 
     /** A plan of a batch that failed or timed out ({@code outcome}), with the executor's reason. */
-    public record Failure(String planId, String outcome, String reason) {
-    }
+    public record Failure(String planId, String outcome, String reason) {}
 }

@@ -1,7 +1,11 @@
 package dev.arcfleet.contracts;
 
 public enum Route {
-    ARC_K8S, COMPANION_VM, IOT_OPERATIONS, DIRECT_AGENT, BLOCKED;
+    ARC_K8S,
+    COMPANION_VM,
+    IOT_OPERATIONS,
+    DIRECT_AGENT,
+    BLOCKED;
 
     /** True for routes an executor carries out from a plan topic. */
     public boolean executable() {

@@ -26,10 +26,34 @@ public record StatusEvent(
         String actor) {
 
     /** An event without an actor (every type but APPROVED and REJECTED). */
-    public StatusEvent(String eventId, String correlationId, Instant occurredAt, StatusType type, String nodeId,
-            String planId, Route route, Target target, String step, Integer attempt, long sequence, String detail,
+    public StatusEvent(
+            String eventId,
+            String correlationId,
+            Instant occurredAt,
+            StatusType type,
+            String nodeId,
+            String planId,
+            Route route,
+            Target target,
+            String step,
+            Integer attempt,
+            long sequence,
+            String detail,
             Decision decision) {
-        this(eventId, correlationId, occurredAt, type, nodeId, planId, route, target, step, attempt, sequence, detail,
-                decision, null);
+        this(
+                eventId,
+                correlationId,
+                occurredAt,
+                type,
+                nodeId,
+                planId,
+                route,
+                target,
+                step,
+                attempt,
+                sequence,
+                detail,
+                decision,
+                null);
     }
 }

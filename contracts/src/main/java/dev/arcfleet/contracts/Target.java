@@ -1,4 +1,3 @@
 package dev.arcfleet.contracts;
 
-public record Target(TargetKind kind, String id) {
-}
+public record Target(TargetKind kind, String id) {}

@@ -1,5 +1,6 @@
 package dev.arcfleet.contracts;
 
 public enum TargetKind {
-    CLUSTER, NODE
+    CLUSTER,
+    NODE
 }

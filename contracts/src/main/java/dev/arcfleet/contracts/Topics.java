@@ -8,6 +8,7 @@ public final class Topics {
     public static final String REGISTRATIONS = "fleet.registrations";
     /** Latest full facts per node, keyed by clusterId, else nodeId. Never compacted: the key is shared by a cluster's nodes. */
     public static final String NODES = "fleet.nodes";
+
     public static final String PLANS_ARC_K8S = "onboarding.plans.arc-k8s";
     public static final String PLANS_COMPANION_VM = "onboarding.plans.companion-vm";
     public static final String PLANS_IOT_OPERATIONS = "onboarding.plans.iot-operations";
@@ -18,8 +19,8 @@ public final class Topics {
 
     public static final String DLQ_SUFFIX = ".dlq";
 
-    public static final List<String> MAIN = List.of(REGISTRATIONS, NODES, PLANS_ARC_K8S, PLANS_COMPANION_VM,
-            PLANS_IOT_OPERATIONS, STATUS, ROLLOUTS);
+    public static final List<String> MAIN =
+            List.of(REGISTRATIONS, NODES, PLANS_ARC_K8S, PLANS_COMPANION_VM, PLANS_IOT_OPERATIONS, STATUS, ROLLOUTS);
 
     public static String deadLetter(String topic) {
         return topic + DLQ_SUFFIX;
@@ -34,6 +35,5 @@ public final class Topics {
         };
     }
 
-    private Topics() {
-    }
+    private Topics() {}
 }

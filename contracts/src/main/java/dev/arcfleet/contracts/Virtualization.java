@@ -1,4 +1,3 @@
 package dev.arcfleet.contracts;
 
-public record Virtualization(Boolean kubevirt, Boolean talosWorkloadVm, Boolean firecracker) {
-}
+public record Virtualization(Boolean kubevirt, Boolean talosWorkloadVm, Boolean firecracker) {}

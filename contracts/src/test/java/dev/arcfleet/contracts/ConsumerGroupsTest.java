@@ -1,8 +1,8 @@
 package dev.arcfleet.contracts;
 
-import dev.arcfleet.contracts.ConsumerGroups.Membership;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arcfleet.contracts.ConsumerGroups.Membership;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -12,8 +12,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Each service's application.properties configures exactly the groups, channels and topics the contract names. */
 class ConsumerGroupsTest {
@@ -21,18 +20,24 @@ class ConsumerGroupsTest {
 
     @Test
     void everyServicesConfiguredGroupIdIsTheContractsConstant() throws IOException {
-        for (String service : new String[] {ConsumerGroups.INVENTORY_SERVICE, ConsumerGroups.PLANNER_SERVICE,
-                ConsumerGroups.EXECUTOR_SERVICE}) {
+        for (String service : new String[] {
+            ConsumerGroups.INVENTORY_SERVICE, ConsumerGroups.PLANNER_SERVICE, ConsumerGroups.EXECUTOR_SERVICE
+        }) {
             Set<Membership> configured = configured(service);
             assertThat(configured).as(service).isNotEmpty();
-            assertThat(configured).as(service).containsExactlyInAnyOrderElementsOf(
-                    ConsumerGroups.ALL.stream().filter(m -> m.service().equals(service)).toList());
+            assertThat(configured)
+                    .as(service)
+                    .containsExactlyInAnyOrderElementsOf(ConsumerGroups.ALL.stream()
+                            .filter(m -> m.service().equals(service))
+                            .toList());
         }
     }
 
     @Test
     void groupNamesAreUnique() {
-        assertThat(ConsumerGroups.ALL.stream().map(Membership::group)).doesNotHaveDuplicates().hasSize(8);
+        assertThat(ConsumerGroups.ALL.stream().map(Membership::group))
+                .doesNotHaveDuplicates()
+                .hasSize(8);
     }
 
     private static Set<Membership> configured(String service) throws IOException {

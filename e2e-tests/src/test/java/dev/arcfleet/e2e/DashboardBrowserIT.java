@@ -1,8 +1,23 @@
 package dev.arcfleet.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.testsupport.LocalAdminToken;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,22 +37,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
-import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The dashboard as a person uses it, in headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
  * driven by Selenium): the counts it shows match the API, a node registered meanwhile appears live without a reload,
@@ -48,7 +47,8 @@ class DashboardBrowserIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final Duration UI_WAIT = Duration.ofSeconds(60);
-    static final String LIVE_NODE = "browser-live-" + UUID.randomUUID().toString().substring(0, 8) + "/talos-cp-1";
+    static final String LIVE_NODE =
+            "browser-live-" + UUID.randomUUID().toString().substring(0, 8) + "/talos-cp-1";
 
     static Pipeline pipeline;
     static WebDriver browser;
@@ -72,8 +72,12 @@ class DashboardBrowserIT {
                    "host": {"architecture": "amd64", "cpuCores": 2, "memoryMiB": 4096, "readOnlyUsr": true, "packageManager": "none"}}
                 ]""";
         assertThat(post("/api/v1/registrations", fleet).statusCode()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(api("/api/v1/nodes/browser-ghent/talos-cp-1").at("/onboarding/state").asText()).isEqualTo("SUCCEEDED"));
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(api("/api/v1/nodes/browser-ghent/talos-cp-1")
+                                .at("/onboarding/state")
+                                .asText())
+                        .isEqualTo("SUCCEEDED"));
         browser = chromium();
     }
 
@@ -95,12 +99,17 @@ class DashboardBrowserIT {
         ui().untilAsserted(() -> {
             JsonNode summary = api("/api/v1/fleet/summary");
             assertThat(text("#total")).isEqualTo(summary.get("total").asText());
-            for (Iterator<Map.Entry<String, JsonNode>> routes = summary.get("byRoute").fields(); routes.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> routes =
+                            summary.get("byRoute").fields();
+                    routes.hasNext(); ) {
                 Map.Entry<String, JsonNode> route = routes.next();
-                assertThat(text("[data-count='" + route.getKey() + "']")).as(route.getKey()).isEqualTo(route.getValue().asText());
+                assertThat(text("[data-count='" + route.getKey() + "']"))
+                        .as(route.getKey())
+                        .isEqualTo(route.getValue().asText());
             }
             JsonNode bySite = api("/api/v1/fleet/breakdown?by=site").get("counts");
-            assertThat(browser.findElements(By.cssSelector("#breakdown tbody tr"))).hasSize(bySite.size());
+            assertThat(browser.findElements(By.cssSelector("#breakdown tbody tr")))
+                    .hasSize(bySite.size());
             assertThat(browser.findElements(By.cssSelector("#node-table tbody tr[data-node-id]")))
                     .hasSize(Math.min(25, summary.get("total").asInt()));
             assertThat(text("#live-status")).isEqualTo("live");
@@ -122,27 +131,31 @@ class DashboardBrowserIT {
         assertThat(post("/api/v1/registrations", """
                 {"deviceId": "%s", "hostname": "talos-cp-1", "site": "ghent", "deviceClass": "SERVER",
                  "osImage": "Talos (v1.8.2)", "host": {"architecture": "amd64", "cpuCores": 4, "memoryMiB": 8192,
-                 "readOnlyUsr": true, "packageManager": "none"}, "cluster": {"id": "%s", "distribution": "talos"}}"""
-                .formatted(LIVE_NODE, cluster)).statusCode()).isEqualTo(200);
+                 "readOnlyUsr": true, "packageManager": "none"}, "cluster": {"id": "%s", "distribution": "talos"}}""".formatted(LIVE_NODE, cluster))
+                        .statusCode())
+                .isEqualTo(200);
 
         ui().untilAsserted(() -> {
-            assertThat(browser.findElements(By.cssSelector("#live-feed li[data-node-id='" + LIVE_NODE + "']"))).isNotEmpty();
+            assertThat(browser.findElements(By.cssSelector("#live-feed li[data-node-id='" + LIVE_NODE + "']")))
+                    .isNotEmpty();
             assertThat(Long.parseLong(text("#total"))).isEqualTo(before + 1);
         });
         assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument === true;"))
-                .as("the page was not reloaded").isEqualTo(true);
+                .as("the page was not reloaded")
+                .isEqualTo(true);
 
         WebElement search = browser.findElement(By.id("search"));
         search.sendKeys(cluster);
-        ui().untilAsserted(() -> assertThat(browser.findElements(
-                By.cssSelector("#node-table tbody tr[data-node-id]"))).singleElement()
+        ui().untilAsserted(() -> assertThat(browser.findElements(By.cssSelector("#node-table tbody tr[data-node-id]")))
+                .singleElement()
                 .satisfies(row -> assertThat(row.getAttribute("data-node-id")).isEqualTo(LIVE_NODE)));
     }
 
     @Test
     @Order(3)
     void theNodePageExplainsTheDecisionAndFillsTheTimeline() throws Exception {
-        ui().untilAsserted(() -> browser.findElement(By.cssSelector("#node-table tr[data-node-id='" + LIVE_NODE + "'] a.node-link"))
+        ui().untilAsserted(() -> browser.findElement(
+                        By.cssSelector("#node-table tr[data-node-id='" + LIVE_NODE + "'] a.node-link"))
                 .click());
         ui().until(() -> browser.getCurrentUrl().contains("/node.html"));
         awaitLoaded();
@@ -150,15 +163,22 @@ class DashboardBrowserIT {
         ui().untilAsserted(() -> {
             JsonNode node = api("/api/v1/nodes/" + LIVE_NODE);
             assertThat(text("#onboarding [data-field='route']")).isEqualTo("ARC_K8S");
-            assertThat(text("#onboarding [data-field='correlation id']")).isEqualTo(node.get("correlationId").asText());
+            assertThat(text("#onboarding [data-field='correlation id']"))
+                    .isEqualTo(node.get("correlationId").asText());
             assertThat(browser.findElements(By.cssSelector("#rationale li"))).isNotEmpty();
-            assertThat(browser.findElements(By.cssSelector("#rejected tr[data-route='DIRECT_AGENT']"))).isNotEmpty();
+            assertThat(browser.findElements(By.cssSelector("#rejected tr[data-route='DIRECT_AGENT']")))
+                    .isNotEmpty();
             List<String> types = browser.findElements(By.cssSelector("#timeline tbody tr")).stream()
-                    .map(r -> r.getAttribute("data-type")).toList();
-            assertThat(types).startsWith("PLANNED").contains("STARTED", "STEP_SUCCEEDED").endsWith("SUCCEEDED");
+                    .map(r -> r.getAttribute("data-type"))
+                    .toList();
+            assertThat(types)
+                    .startsWith("PLANNED")
+                    .contains("STARTED", "STEP_SUCCEEDED")
+                    .endsWith("SUCCEEDED");
             assertThat(text("#onboarding [data-field='state']")).isEqualTo("SUCCEEDED");
         });
-        ui().untilAsserted(() -> assertThat(text("#onboarding [data-field='detail']")).contains("steps succeeded"));
+        ui().untilAsserted(() ->
+                assertThat(text("#onboarding [data-field='detail']")).contains("steps succeeded"));
 
         browser.get(base + "/");
         awaitLoaded();
@@ -172,16 +192,31 @@ class DashboardBrowserIT {
         Path binary = Path.of(System.getenv().getOrDefault("CHROME_BIN", "/usr/bin/chromium"));
         Path driver = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
         assertThat(Files.isExecutable(binary) && Files.isExecutable(driver))
-                .as("the browser test needs Debian's chromium (%s) and chromium-driver (%s): bin/fleet-test installs them,"
-                        + " or: apt-get install -y chromium chromium-driver", binary, driver).isTrue();
+                .as(
+                        "the browser test needs Debian's chromium (%s) and chromium-driver (%s): bin/fleet-test installs them,"
+                                + " or: apt-get install -y chromium chromium-driver",
+                        binary, driver)
+                .isTrue();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(binary.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
                 "--window-size=1400,1300",
-                "--user-data-dir=" + Files.createTempDirectory("chromium-profile-").toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(driver.toString()))
-                .usingAnyFreePort().withLogFile(pipeline.logs.resolve("chromedriver.log").toFile()).build();
+                "--user-data-dir="
+                        + Files.createTempDirectory("chromium-profile-").toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(driver.toString()))
+                .usingAnyFreePort()
+                .withLogFile(pipeline.logs.resolve("chromedriver.log").toFile())
+                .build();
         return new ChromeDriver(service, options);
     }
 
@@ -190,8 +225,9 @@ class DashboardBrowserIT {
      * one that is not there yet (a field shown once the node is decided) may come; such a read is tried again.
      */
     private static ConditionFactory ui() {
-        return await().atMost(UI_WAIT).ignoreExceptionsMatching(e -> e instanceof StaleElementReferenceException
-                || e instanceof NoSuchElementException);
+        return await().atMost(UI_WAIT)
+                .ignoreExceptionsMatching(
+                        e -> e instanceof StaleElementReferenceException || e instanceof NoSuchElementException);
     }
 
     private static void awaitLoaded() {
@@ -212,15 +248,19 @@ class DashboardBrowserIT {
     }
 
     private static JsonNode api(String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .header("Authorization", LocalAdminToken.header())
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", LocalAdminToken.header())
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

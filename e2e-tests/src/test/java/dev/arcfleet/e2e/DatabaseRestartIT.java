@@ -1,5 +1,8 @@
 package dev.arcfleet.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Topics;
@@ -7,9 +10,6 @@ import dev.arcfleet.local.stack.PostgresNode;
 import dev.arcfleet.local.stack.ServiceProcess;
 import dev.arcfleet.testsupport.LocalAdminToken;
 import dev.arcfleet.testsupport.LocalKafka;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,9 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
 
 /**
  * PostgreSQL stopped (fast shutdown: every session cut) and started again while registrations arrive over REST and
@@ -46,7 +45,8 @@ class DatabaseRestartIT {
 
     @Test
     void servicesRecoverFromADatabaseRestartAndLoseNothing() throws Exception {
-        Path root = Path.of(System.getProperty("fleet.root", "..")).toAbsolutePath().normalize();
+        Path root =
+                Path.of(System.getProperty("fleet.root", "..")).toAbsolutePath().normalize();
         Path logs = root.resolve("e2e-tests/target/e2e-logs");
         String run = UUID.randomUUID().toString().substring(0, 8);
         String bootstrap = LocalKafka.bootstrapServers();
@@ -54,15 +54,16 @@ class DatabaseRestartIT {
         Topics.MAIN.forEach(t -> topics.add(Topics.deadLetter(t)));
         LocalKafka.createTopics(topics);
         List<ServiceProcess> services = new ArrayList<>();
-        try (PostgresNode pg = PostgresNode.startForTest(root, root.resolve("e2e-tests/target/pg-restart-" + run),
-                List.of("inventory_pgr", "planner_pgr"))) {
+        try (PostgresNode pg = PostgresNode.startForTest(
+                root, root.resolve("e2e-tests/target/pg-restart-" + run), List.of("inventory_pgr", "planner_pgr"))) {
             services.addAll(FaultLoad.inventoryAndPlanner(root, bootstrap, service -> pg.jdbcUrl(service + "_pgr")));
             ServiceProcess inventory = services.get(0);
 
             Set<String> expected = ConcurrentHashMap.newKeySet();
             Map<Integer, Integer> restStatuses = new TreeMap<>();
             AtomicInteger kafkaFailed = new AtomicInteger();
-            CompletableFuture<Void> kafkaLoad = CompletableFuture.runAsync(() -> produce(bootstrap, run, expected, kafkaFailed));
+            CompletableFuture<Void> kafkaLoad =
+                    CompletableFuture.runAsync(() -> produce(bootstrap, run, expected, kafkaFailed));
 
             HttpClient http = HttpClient.newHttpClient();
             Instant stoppedAt = null;
@@ -71,14 +72,16 @@ class DatabaseRestartIT {
                 if (b == BULKS / 3) {
                     pg.stop();
                     stoppedAt = Instant.now();
-                    restarted = CompletableFuture.supplyAsync(() -> {
-                        try {
-                            pg.restart();
-                            return Instant.now();
-                        } catch (Exception e) {
-                            throw new IllegalStateException("PostgreSQL did not start again", e);
-                        }
-                    }, CompletableFuture.delayedExecutor(DOWN_FOR.toMillis(), TimeUnit.MILLISECONDS));
+                    restarted = CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    pg.restart();
+                                    return Instant.now();
+                                } catch (Exception e) {
+                                    throw new IllegalStateException("PostgreSQL did not start again", e);
+                                }
+                            },
+                            CompletableFuture.delayedExecutor(DOWN_FOR.toMillis(), TimeUnit.MILLISECONDS));
                 }
                 List<String> ids = new ArrayList<>();
                 StringBuilder bulk = new StringBuilder("[");
@@ -90,17 +93,24 @@ class DatabaseRestartIT {
                 bulk.append(']');
                 // a device's behaviour: on 503 wait as told and send the same bulk again
                 for (int attempt = 0; ; attempt++) {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(inventory.baseUrl() + "/api/v1/registrations"))
-                            .header("Content-Type", "application/json").header("Authorization", LocalAdminToken.header())
-                            .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(bulk.toString())).build(),
+                    HttpResponse<String> r = http.send(
+                            HttpRequest.newBuilder(URI.create(inventory.baseUrl() + "/api/v1/registrations"))
+                                    .header("Content-Type", "application/json")
+                                    .header("Authorization", LocalAdminToken.header())
+                                    .timeout(Duration.ofSeconds(60))
+                                    .POST(HttpRequest.BodyPublishers.ofString(bulk.toString()))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
                     restStatuses.merge(r.statusCode(), 1, Integer::sum);
                     if (r.statusCode() == 200) {
-                        assertThat(JSON.readTree(r.body()).get("accepted").asInt()).isEqualTo(BULK_SIZE);
+                        assertThat(JSON.readTree(r.body()).get("accepted").asInt())
+                                .isEqualTo(BULK_SIZE);
                         expected.addAll(ids);
                         break;
                     }
-                    assertThat(r.statusCode()).as("answer while the database is away: %s", r.body()).isEqualTo(503);
+                    assertThat(r.statusCode())
+                            .as("answer while the database is away: %s", r.body())
+                            .isEqualTo(503);
                     assertThat(r.headers().firstValue("Retry-After")).isPresent();
                     assertThat(attempt).as("attempts of one bulk").isLessThan(60);
                     LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
@@ -113,19 +123,29 @@ class DatabaseRestartIT {
             assertThat(expected).hasSize(BULKS * BULK_SIZE + KAFKA_REGISTRATIONS);
 
             Instant waitFrom = Instant.now();
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-                Map<String, String> states = states(http, inventory, "pgr-" + run);
-                assertThat(states.keySet()).as("registered nodes").containsAll(expected);
-                assertThat(states.values()).as("every node decided").doesNotContain("PENDING");
-            });
+            await().atMost(Duration.ofMinutes(4))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .untilAsserted(() -> {
+                        Map<String, String> states = states(http, inventory, "pgr-" + run);
+                        assertThat(states.keySet()).as("registered nodes").containsAll(expected);
+                        assertThat(states.values()).as("every node decided").doesNotContain("PENDING");
+                    });
             services.forEach(s -> assertThat(s.isAlive()).as(s.baseUrl()).isTrue());
-            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(inventory.baseUrl() + "/q/health/ready")).build(),
+            HttpResponse<String> ready = http.send(
+                    HttpRequest.newBuilder(URI.create(inventory.baseUrl() + "/q/health/ready"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-            System.out.printf("database restart: PostgreSQL down %d ms under %d REST bulks of %d and %d Kafka registrations;"
+            System.out.printf(
+                    "database restart: PostgreSQL down %d ms under %d REST bulks of %d and %d Kafka registrations;"
                             + " REST answers %s; all %d registrations decided, %d s after the load ended; services never restarted%n",
-                    Duration.between(stoppedAt, restartedAt).toMillis(), BULKS, BULK_SIZE, KAFKA_REGISTRATIONS, restStatuses,
-                    expected.size(), Duration.between(waitFrom, Instant.now()).toSeconds());
+                    Duration.between(stoppedAt, restartedAt).toMillis(),
+                    BULKS,
+                    BULK_SIZE,
+                    KAFKA_REGISTRATIONS,
+                    restStatuses,
+                    expected.size(),
+                    Duration.between(waitFrom, Instant.now()).toSeconds());
         } finally {
             services.forEach(ServiceProcess::close);
         }
@@ -154,15 +174,18 @@ class DatabaseRestartIT {
     private static Map<String, String> states(HttpClient http, ServiceProcess inventory, String text) throws Exception {
         Map<String, String> states = new java.util.HashMap<>();
         for (int page = 0; ; page++) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(inventory.baseUrl() + "/api/v1/nodes?size=500&q="
-                    + text + "&page=" + page)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    inventory.baseUrl() + "/api/v1/nodes?size=500&q=" + text + "&page=" + page))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             JsonNode items = JSON.readTree(r.body()).get("items");
-            items.forEach(n -> states.put(n.get("nodeId").asText(), n.at("/onboarding/state").asText()));
+            items.forEach(n -> states.put(
+                    n.get("nodeId").asText(), n.at("/onboarding/state").asText()));
             if (items.size() < 500) {
                 return states;
             }
         }
     }
-
 }

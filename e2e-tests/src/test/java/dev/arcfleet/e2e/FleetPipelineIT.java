@@ -1,11 +1,27 @@
 package dev.arcfleet.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.local.stack.ServiceProcess;
 import dev.arcfleet.testsupport.LocalAdminToken;
 import dev.arcfleet.testsupport.LocalKafka;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -18,23 +34,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The three packaged services as separate processes on a real KRaft broker and real PostgreSQL: registrations in over
@@ -88,19 +87,23 @@ class FleetPipelineIT {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).get("accepted").asInt()).isEqualTo(3);
 
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            JsonNode talos = node("e2e-ghent/talos-cp-1");
-            assertThat(talos.at("/onboarding/route").asText()).isEqualTo("ARC_K8S");
-            assertThat(talos.at("/onboarding/target/id").asText()).isEqualTo("e2e-ghent");
-            assertThat(talos.at("/onboarding/state").asText()).as(talos.toString()).isEqualTo("SUCCEEDED");
-            JsonNode ubuntu = node("e2e-lyon-db-01");
-            assertThat(ubuntu.at("/onboarding/route").asText()).isEqualTo("DIRECT_AGENT");
-            assertThat(ubuntu.at("/onboarding/state").asText()).isEqualTo("PLANNED");
-            JsonNode flatcar = node("e2e-porto-sensor-9");
-            assertThat(flatcar.at("/onboarding/route").asText()).isEqualTo("BLOCKED");
-            assertThat(flatcar.at("/onboarding/state").asText()).isEqualTo("BLOCKED");
-            assertThat(flatcar.at("/onboarding/reasons").toString()).contains("NO_KUBERNETES");
-        });
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    JsonNode talos = node("e2e-ghent/talos-cp-1");
+                    assertThat(talos.at("/onboarding/route").asText()).isEqualTo("ARC_K8S");
+                    assertThat(talos.at("/onboarding/target/id").asText()).isEqualTo("e2e-ghent");
+                    assertThat(talos.at("/onboarding/state").asText())
+                            .as(talos.toString())
+                            .isEqualTo("SUCCEEDED");
+                    JsonNode ubuntu = node("e2e-lyon-db-01");
+                    assertThat(ubuntu.at("/onboarding/route").asText()).isEqualTo("DIRECT_AGENT");
+                    assertThat(ubuntu.at("/onboarding/state").asText()).isEqualTo("PLANNED");
+                    JsonNode flatcar = node("e2e-porto-sensor-9");
+                    assertThat(flatcar.at("/onboarding/route").asText()).isEqualTo("BLOCKED");
+                    assertThat(flatcar.at("/onboarding/state").asText()).isEqualTo("BLOCKED");
+                    assertThat(flatcar.at("/onboarding/reasons").toString()).contains("NO_KUBERNETES");
+                });
         JsonNode talos = node("e2e-ghent/talos-cp-1");
         assertThat(talos.at("/os/family").asText()).isEqualTo("talos");
         assertThat(talos.at("/os/mutability").asText()).isEqualTo("IMMUTABLE");
@@ -114,16 +117,19 @@ class FleetPipelineIT {
     @Test
     @Order(2)
     void replayingFleetNodesFromTheBeginningPublishesNothingNew() throws Exception {
-        List<String> outputs = List.of(Topics.STATUS, Topics.PLANS_ARC_K8S, Topics.PLANS_COMPANION_VM,
-                Topics.PLANS_IOT_OPERATIONS);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.bootstrapServers()))) {
+        List<String> outputs =
+                List.of(Topics.STATUS, Topics.PLANS_ARC_K8S, Topics.PLANS_COMPANION_VM, Topics.PLANS_IOT_OPERATIONS);
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.bootstrapServers()))) {
             long[] settled = {-1};
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                long now = total(endOffsets(admin, outputs));
-                boolean stable = now == settled[0];
-                settled[0] = now;
-                return stable;
-            });
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(() -> {
+                        long now = total(endOffsets(admin, outputs));
+                        boolean stable = now == settled[0];
+                        settled[0] = now;
+                        return stable;
+                    });
             Map<TopicPartition, Long> before = endOffsets(admin, outputs);
             Map<TopicPartition, Long> nodesEnd = endOffsets(admin, List.of(Topics.NODES));
             assertThat(total(nodesEnd)).isPositive();
@@ -132,22 +138,29 @@ class FleetPipelineIT {
             planner.close();
             // the operator tool (what bin/fleet-local replay calls): refused with 409 until the group has no member
             AtomicReference<HttpResponse<String>> replay = new AtomicReference<>();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                HttpResponse<String> answer = post("/api/v1/ops/consumer-groups/planner/replay",
-                        "{\"topic\": \"fleet.nodes\", \"from\": \"beginning\"}");
-                replay.set(answer);
-                assertThat(answer.statusCode()).as(answer.body()).isIn(200, 409);
-                return answer.statusCode() == 200;
-            });
-            assertThat(JSON.readTree(replay.get().body()).path("partitions").size()).isEqualTo(nodesEnd.size());
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        HttpResponse<String> answer = post(
+                                "/api/v1/ops/consumer-groups/planner/replay",
+                                "{\"topic\": \"fleet.nodes\", \"from\": \"beginning\"}");
+                        replay.set(answer);
+                        assertThat(answer.statusCode()).as(answer.body()).isIn(200, 409);
+                        return answer.statusCode() == 200;
+                    });
+            assertThat(JSON.readTree(replay.get().body()).path("partitions").size())
+                    .isEqualTo(nodesEnd.size());
             assertThat(total(committed(admin, nodesEnd.keySet()))).isZero();
 
             ServiceProcess restarted = ServiceProcess.start(root, "planner-service", ENV.get("planner"), logs)
                     .awaitReady(Duration.ofSeconds(90));
             SERVICES.set(1, restarted);
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-                    .untilAsserted(() -> assertThat(committed(admin, nodesEnd.keySet())).isEqualTo(nodesEnd));
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() ->
+                            assertThat(committed(admin, nodesEnd.keySet())).isEqualTo(nodesEnd));
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(6))
                     .untilAsserted(() -> assertThat(endOffsets(admin, outputs)).isEqualTo(before));
         }
     }
@@ -163,22 +176,29 @@ class FleetPipelineIT {
         java.nio.file.Files.writeString(policy, """
                 {"version": "no-agents-in-lyon",
                  "routeRules": [{"name": "no agents in lyon", "site": "lyon", "deny": ["DIRECT_AGENT"]}]}""");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.bootstrapServers()))) {
             Map<TopicPartition, Long> nodesEnd = endOffsets(admin, List.of(Topics.NODES));
             SERVICES.get(1).close();
-            Map<TopicPartition, OffsetAndMetadata> beginning = nodesEnd.keySet().stream()
-                    .collect(Collectors.toMap(tp -> tp, tp -> new OffsetAndMetadata(0)));
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                    .untilAsserted(() -> admin.alterConsumerGroupOffsets("planner", beginning).all().get());
+            Map<TopicPartition, OffsetAndMetadata> beginning =
+                    nodesEnd.keySet().stream().collect(Collectors.toMap(tp -> tp, tp -> new OffsetAndMetadata(0)));
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> admin.alterConsumerGroupOffsets("planner", beginning)
+                            .all()
+                            .get());
             Map<String, String> env = new HashMap<>(ENV.get("planner"));
             env.put("FLEET_POLICY_FILE", policy.toString());
-            SERVICES.set(1, ServiceProcess.start(root, "planner-service", env, logs).awaitReady(Duration.ofSeconds(90)));
+            SERVICES.set(
+                    1, ServiceProcess.start(root, "planner-service", env, logs).awaitReady(Duration.ofSeconds(90)));
         }
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            JsonNode ubuntu = node("e2e-lyon-db-01");
-            assertThat(ubuntu.at("/onboarding/route").asText()).isEqualTo("BLOCKED");
-            assertThat(ubuntu.at("/onboarding/reasons").toString()).contains("NO_KUBERNETES");
-        });
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    JsonNode ubuntu = node("e2e-lyon-db-01");
+                    assertThat(ubuntu.at("/onboarding/route").asText()).isEqualTo("BLOCKED");
+                    assertThat(ubuntu.at("/onboarding/reasons").toString()).contains("NO_KUBERNETES");
+                });
         JsonNode talos = node("e2e-ghent/talos-cp-1");
         assertThat(talos.at("/onboarding/route").asText()).isEqualTo("ARC_K8S");
         assertThat(talos.at("/onboarding/state").asText()).isEqualTo("SUCCEEDED");
@@ -190,9 +210,13 @@ class FleetPipelineIT {
     @Order(4)
     void theExecutorAcceptsInventoryTokensByRoleAndRefusesTheRest() throws Exception {
         String operator = JSON.readTree(post("/api/v1/tokens", "{\"name\": \"e2e operator\", \"role\": \"operator\"}")
-                .body()).path("token").asText();
+                        .body())
+                .path("token")
+                .asText();
         String reader = JSON.readTree(post("/api/v1/tokens", "{\"name\": \"e2e reader\", \"role\": \"reader\"}")
-                .body()).path("token").asText();
+                        .body())
+                .path("token")
+                .asText();
         assertThat(operator).startsWith("afo_");
         assertThat(reader).startsWith("afo_");
         String retry = "/api/v1/executions/no-such-plan/retry";
@@ -209,11 +233,13 @@ class FleetPipelineIT {
         assertThat(unknown.body()).contains("unknown or revoked");
         HttpResponse<String> anonymous = executorPost(retry, null);
         assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
-        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).contains("Bearer"));
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).contains("Bearer"));
     }
 
     private HttpResponse<String> executorPost(String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(SERVICES.get(2).baseUrl() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(SERVICES.get(2).baseUrl() + path))
                 .POST(HttpRequest.BodyPublishers.noBody());
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -223,18 +249,26 @@ class FleetPipelineIT {
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get().forEach((name, d) -> d.partitions()
-                .forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result = admin.listOffsets(request).all().get();
-        return result.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        admin.describeTopics(topics)
+                .allTopicNames()
+                .get()
+                .forEach((name, d) -> d.partitions()
+                        .forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result =
+                admin.listOffsets(request).all().get();
+        return result.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     private static Map<TopicPartition, Long> committed(Admin admin, java.util.Set<TopicPartition> partitions)
             throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("planner")
-                .partitionsToOffsetAndMetadata().get();
-        return partitions.stream().collect(Collectors.toMap(tp -> tp,
-                tp -> offsets.get(tp) == null ? 0L : offsets.get(tp).offset()));
+                .partitionsToOffsetAndMetadata()
+                .get();
+        return partitions.stream()
+                .collect(Collectors.toMap(
+                        tp -> tp,
+                        tp -> offsets.get(tp) == null ? 0L : offsets.get(tp).offset()));
     }
 
     private static long total(Map<TopicPartition, Long> offsets) {
@@ -242,16 +276,25 @@ class FleetPipelineIT {
     }
 
     private JsonNode node(String nodeId) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(inventory.baseUrl() + "/api/v1/nodes/"
-                + URLEncoder.encode(nodeId, StandardCharsets.UTF_8).replace("%2F", "/"))).build(),
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(inventory.baseUrl() + "/api/v1/nodes/"
+                                + URLEncoder.encode(nodeId, StandardCharsets.UTF_8)
+                                        .replace("%2F", "/")))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET node %s: %s", nodeId, response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("GET node %s: %s", nodeId, response.body())
+                .isEqualTo(200);
         return JSON.readTree(response.body());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(inventory.baseUrl() + path))
-                .header("Content-Type", "application/json").header("Authorization", LocalAdminToken.header())
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(inventory.baseUrl() + path))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", LocalAdminToken.header())
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

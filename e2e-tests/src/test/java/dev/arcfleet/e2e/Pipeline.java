@@ -5,7 +5,6 @@ import dev.arcfleet.local.stack.ServiceProcess;
 import dev.arcfleet.testsupport.LocalAdminToken;
 import dev.arcfleet.testsupport.LocalKafka;
 import dev.arcfleet.testsupport.LocalPostgres;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,21 +47,29 @@ final class Pipeline implements AutoCloseable {
         }
         for (String service : SERVICE_NAMES) {
             Map<String, String> env = new HashMap<>(Map.of(
-                    "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                    "QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.database(service + "_" + databaseSuffix),
-                    "QUARKUS_DATASOURCE_USERNAME", LocalPostgres.USER,
-                    "QUARKUS_DATASOURCE_PASSWORD", "",
-                    "EXECUTOR_MODE", "dry-run",
-                    "EXECUTOR_AGENTS_CUSTOM_LOCATIONS_OBJECT_ID", "00000000-0000-0000-0000-0000000dc10c",
-                    LocalAdminToken.ENV, LocalAdminToken.file(),
-                    "FLEET_AUTH_SERVICE_TOKEN_FILE", serviceToken.toString()));
+                    "KAFKA_BOOTSTRAP_SERVERS",
+                    bootstrap,
+                    "QUARKUS_DATASOURCE_JDBC_URL",
+                    LocalPostgres.database(service + "_" + databaseSuffix),
+                    "QUARKUS_DATASOURCE_USERNAME",
+                    LocalPostgres.USER,
+                    "QUARKUS_DATASOURCE_PASSWORD",
+                    "",
+                    "EXECUTOR_MODE",
+                    "dry-run",
+                    "EXECUTOR_AGENTS_CUSTOM_LOCATIONS_OBJECT_ID",
+                    "00000000-0000-0000-0000-0000000dc10c",
+                    LocalAdminToken.ENV,
+                    LocalAdminToken.file(),
+                    "FLEET_AUTH_SERVICE_TOKEN_FILE",
+                    serviceToken.toString()));
             if (!pipeline.services.isEmpty()) {
                 // planner and executor check tokens with inventory, which starts first
                 env.put("FLEET_AUTH_INTROSPECTION_URL", pipeline.inventory().baseUrl() + "/api/v1/tokens/introspect");
             }
             pipeline.env.put(service, Map.copyOf(env));
-            pipeline.services.add(ServiceProcess.start(pipeline.root, service + "-service", pipeline.env.get(service),
-                    pipeline.logs));
+            pipeline.services.add(ServiceProcess.start(
+                    pipeline.root, service + "-service", pipeline.env.get(service), pipeline.logs));
         }
         pipeline.services.forEach(s -> s.awaitReady(Duration.ofSeconds(90)));
         return pipeline;

@@ -1,13 +1,15 @@
 package dev.arcfleet.executor;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.arcfleet.testsupport.FleetInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -15,10 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
+import org.junit.jupiter.api.Test;
 
 /**
  * The executor's operator actions need a token: the bootstrap admin token it was given works, no token is a 401, and
@@ -27,7 +26,9 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @TestProfile(ExecutorAuthTest.AuthOn.class)
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "executor_auth"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "executor_auth"))
 class ExecutorAuthTest {
     static final String ADMIN_TOKEN = "afo_executor-admin-" + UUID.randomUUID();
 
@@ -39,8 +40,13 @@ class ExecutorAuthTest {
                 Files.writeString(file, ADMIN_TOKEN + "\n");
                 // a port that was free a moment ago: nothing answers there, as when inventory is down
                 String unreachable = "http://127.0.0.1:" + free.getLocalPort() + "/api/v1/tokens/introspect";
-                return Map.of("fleet.auth.enabled", "true", "fleet.auth.admin-token-file", file.toString(),
-                        "fleet.auth.introspection-url", unreachable);
+                return Map.of(
+                        "fleet.auth.enabled",
+                        "true",
+                        "fleet.auth.admin-token-file",
+                        file.toString(),
+                        "fleet.auth.introspection-url",
+                        unreachable);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -49,12 +55,21 @@ class ExecutorAuthTest {
 
     @Test
     void operatorActionsNeedATokenAndAnUnreachableTokenCheckIsA503() {
-        given().post("/api/v1/executions/some-plan/retry").then().statusCode(401)
-                .header("WWW-Authenticate", containsString("Bearer")).body("message", containsString("bearer token"));
-        given().header("Authorization", "Bearer " + ADMIN_TOKEN).post("/api/v1/executions/some-plan/retry").then()
-                .statusCode(404).body("message", containsString("no execution for plan some-plan"));
-        given().header("Authorization", "Bearer afo_a-token-only-inventory-knows").post("/api/v1/executions/some-plan/cancel")
-                .then().statusCode(503).header("Retry-After", equalTo("5"))
+        given().post("/api/v1/executions/some-plan/retry")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .body("message", containsString("bearer token"));
+        given().header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .post("/api/v1/executions/some-plan/retry")
+                .then()
+                .statusCode(404)
+                .body("message", containsString("no execution for plan some-plan"));
+        given().header("Authorization", "Bearer afo_a-token-only-inventory-knows")
+                .post("/api/v1/executions/some-plan/cancel")
+                .then()
+                .statusCode(503)
+                .header("Retry-After", equalTo("5"))
                 .body("message", containsString("cannot be checked right now"));
         given().get("/api/v1/executions/some-plan").then().statusCode(404);
     }

@@ -1,5 +1,10 @@
 package dev.arcfleet.executor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.OnboardingPlan;
@@ -15,22 +20,16 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /** The executor on a broker that authenticates (SASL/SCRAM) and authorizes as every deployment's does, as fleet-executor. */
 @QuarkusTest
@@ -39,7 +38,8 @@ class ExecutorOnScramKafkaTest {
     public static class Scram implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(FleetInfraResource.class,
+            return List.of(new TestResourceEntry(
+                    FleetInfraResource.class,
                     Map.of("database", "executor_scram", "kafka.auth", "scram", "kafka.user", "fleet-executor")));
         }
 
@@ -59,15 +59,31 @@ class ExecutorOnScramKafkaTest {
     void executesThePlannersPlanAndReportsStatusAsItsOwnUser() throws Exception {
         assertThat(protocol).isEqualTo("SASL_PLAINTEXT");
         ScramKafka kafka = ScramKafka.get();
-        Target target = new Target(TargetKind.CLUSTER, "scram-" + UUID.randomUUID().toString().substring(0, 8));
-        OnboardingPlan plan = new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
-                UUID.randomUUID().toString(), "r1", Route.ARC_K8S, target, List.of(target.id()), List.of(Capability.POLICY),
-                List.of(), null, "2026-11-24.1", Map.of("distribution", "k3s"));
+        Target target = new Target(
+                TargetKind.CLUSTER, "scram-" + UUID.randomUUID().toString().substring(0, 8));
+        OnboardingPlan plan = new OnboardingPlan(
+                UUID.randomUUID().toString(),
+                "corr-" + UUID.randomUUID(),
+                Instant.now(),
+                UUID.randomUUID().toString(),
+                "r1",
+                Route.ARC_K8S,
+                target,
+                List.of(target.id()),
+                List.of(Capability.POLICY),
+                List.of(),
+                null,
+                "2026-11-24.1",
+                Map.of("distribution", "k3s"));
         kafka.produceAs("fleet-planner", PlanRecords.of(Topics.PLANS_ARC_K8S, plan, mapper.writeValueAsString(plan)));
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            RestAssured.get("/api/v1/executions/" + plan.planId()).then().statusCode(200).body("state", equalTo("SUCCEEDED"));
-            assertThat(kafka.records(Topics.STATUS)).filteredOn(r -> r.value().contains(plan.planId()))
+            RestAssured.get("/api/v1/executions/" + plan.planId())
+                    .then()
+                    .statusCode(200)
+                    .body("state", equalTo("SUCCEEDED"));
+            assertThat(kafka.records(Topics.STATUS))
+                    .filteredOn(r -> r.value().contains(plan.planId()))
                     .anyMatch(r -> r.value().contains("\"SUCCEEDED\""));
         });
     }
@@ -77,7 +93,9 @@ class ExecutorOnScramKafkaTest {
         ScramKafka kafka = ScramKafka.get();
         for (String topic : List.of(Topics.PLANS_ARC_K8S, Topics.NODES, Topics.REGISTRATIONS)) {
             assertThatThrownBy(() -> kafka.produceAs("fleet-executor", new ProducerRecord<>(topic, "k", "{}")))
-                    .as(topic).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class);
+                    .as(topic)
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.arcfleet.executor;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.OnboardingPlan;
@@ -8,8 +11,8 @@ import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
 import dev.arcfleet.testsupport.PlanRecords;
+import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,16 +21,12 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
+import org.junit.jupiter.api.Test;
 
 /**
  * One executor deployment per route: a deployment with the other routes' plan channels disabled by configuration
@@ -35,16 +34,22 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @TestProfile(OneRouteDeploymentTest.ArcK8sOnly.class)
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "executor_one_route"),
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "executor_one_route"),
         restrictToAnnotatedClass = true)
 class OneRouteDeploymentTest {
     public static class ArcK8sOnly implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("mp.messaging.incoming.plans-companion-vm-in.enabled", "false",
-                    "mp.messaging.incoming.plans-iot-operations-in.enabled", "false",
+            return Map.of(
+                    "mp.messaging.incoming.plans-companion-vm-in.enabled",
+                    "false",
+                    "mp.messaging.incoming.plans-iot-operations-in.enabled",
+                    "false",
                     // a group of its own, so plans left by other tests on this broker are not in the way
-                    "mp.messaging.incoming.plans-arc-k8s-in.group.id", "executor-arc-k8s-only");
+                    "mp.messaging.incoming.plans-arc-k8s-in.group.id",
+                    "executor-arc-k8s-only");
         }
     }
 
@@ -60,20 +65,39 @@ class OneRouteDeploymentTest {
             send(kafka, Topics.PLANS_COMPANION_VM, companion);
             send(kafka, Topics.PLANS_ARC_K8S, arc);
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> RestAssured.get("/api/v1/executions/" + arc.planId())
-                .then().statusCode(200).body("state", equalTo("SUCCEEDED")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> RestAssured.get("/api/v1/executions/" + arc.planId())
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("SUCCEEDED")));
         // the companion plan was published first; had its channel been consumed it would have been accepted by now
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                RestAssured.get("/api/v1/executions/" + companion.planId()).then().statusCode(404));
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> RestAssured.get("/api/v1/executions/" + companion.planId())
+                        .then()
+                        .statusCode(404));
     }
 
     private OnboardingPlan plan(Route route, Target target) {
-        return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
-                UUID.randomUUID().toString(), "r1", route, target, List.of(target.id()), List.of(Capability.MONITOR),
-                List.of(), null, "2026-11-25.1", Map.of("clusterId", target.id().split("/")[0]));
+        return new OnboardingPlan(
+                UUID.randomUUID().toString(),
+                "corr-" + UUID.randomUUID(),
+                Instant.now(),
+                UUID.randomUUID().toString(),
+                "r1",
+                route,
+                target,
+                List.of(target.id()),
+                List.of(Capability.MONITOR),
+                List.of(),
+                null,
+                "2026-11-25.1",
+                Map.of("clusterId", target.id().split("/")[0]));
     }
 
     private void send(KafkaCompanion kafka, String topic, OnboardingPlan plan) throws Exception {
-        kafka.produceStrings().fromRecords(PlanRecords.of(topic, plan, mapper.writeValueAsString(plan))).awaitCompletion();
+        kafka.produceStrings()
+                .fromRecords(PlanRecords.of(topic, plan, mapper.writeValueAsString(plan)))
+                .awaitCompletion();
     }
 }

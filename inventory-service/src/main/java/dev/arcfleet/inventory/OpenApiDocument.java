@@ -10,10 +10,17 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
  * What {@code /q/openapi} (and Swagger UI at {@code /q/swagger-ui}) says of this service: the document is generated
  * from the JAX-RS resources; writes need the bearer token scheme below (docs/security.md, "Authentication and tokens").
  */
-@OpenAPIDefinition(info = @Info(title = "Arc Fleet Onboarding: inventory-service", version = "0.1.0",
-        description = "The node registry: registrations (REST, Kafka, imports), discovered clusters, the dashboard API and its live stream, tokens, and the operator tools for dead letters and consumer groups."))
-@SecurityScheme(securitySchemeName = "fleetToken", type = SecuritySchemeType.HTTP, scheme = "bearer",
+@OpenAPIDefinition(
+        info =
+                @Info(
+                        title = "Arc Fleet Onboarding: inventory-service",
+                        version = "0.1.0",
+                        description =
+                                "The node registry: registrations (REST, Kafka, imports), discovered clusters, the dashboard API and its live stream, tokens, and the operator tools for dead letters and consumer groups."))
+@SecurityScheme(
+        securitySchemeName = "fleetToken",
+        type = SecuritySchemeType.HTTP,
+        scheme = "bearer",
         bearerFormat = "opaque afo_... token",
         description = "A token of inventory-service's token authority (roles registrar, reader, operator, admin).")
-public class OpenApiDocument extends Application {
-}
+public class OpenApiDocument extends Application {}

@@ -1,7 +1,12 @@
 package dev.arcfleet.inventory;
 
-import dev.arcfleet.contracts.CapabilitySet;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.CapabilitySet;
 import dev.arcfleet.contracts.Decision;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Route;
@@ -17,22 +22,18 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_test"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "inventory_test"))
 class InventoryConsumersTest extends ServiceKafkaTest {
     @Test
     void deadLettersABadRegistrationWithItsReasonAndKeepsConsuming() {
@@ -40,18 +41,32 @@ class InventoryConsumersTest extends ServiceKafkaTest {
         String good = "good-" + UUID.randomUUID();
         ConsumerTask<String, String> dlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.REGISTRATIONS));
 
-        kafka.produceStrings().fromRecords(
-                new ProducerRecord<>(Topics.REGISTRATIONS, bad, "{\"deviceId\": \"" + bad + "\", \"deviceClass\": \"TOASTER\"}"),
-                new ProducerRecord<>(Topics.REGISTRATIONS, "garbage", "{not json"),
-                new ProducerRecord<>(Topics.REGISTRATIONS, good, "{\"deviceId\": \"" + good + "\", \"osImage\": \"Talos (v1.8.2)\"}"))
+        kafka.produceStrings()
+                .fromRecords(
+                        new ProducerRecord<>(
+                                Topics.REGISTRATIONS,
+                                bad,
+                                "{\"deviceId\": \"" + bad + "\", \"deviceClass\": \"TOASTER\"}"),
+                        new ProducerRecord<>(Topics.REGISTRATIONS, "garbage", "{not json"),
+                        new ProducerRecord<>(
+                                Topics.REGISTRATIONS,
+                                good,
+                                "{\"deviceId\": \"" + good + "\", \"osImage\": \"Talos (v1.8.2)\"}"))
                 .awaitCompletion();
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(dlq.getRecords()).filteredOn(r -> bad.equals(r.key())).singleElement().satisfies(r -> {
-                assertThat(header(r, "dead-letter-reason")).contains("deviceClass").contains("TOASTER");
-                assertThat(r.value()).contains(bad);
-            });
-            assertThat(dlq.getRecords()).filteredOn(r -> "garbage".equals(r.key())).singleElement()
+            assertThat(dlq.getRecords())
+                    .filteredOn(r -> bad.equals(r.key()))
+                    .singleElement()
+                    .satisfies(r -> {
+                        assertThat(header(r, "dead-letter-reason"))
+                                .contains("deviceClass")
+                                .contains("TOASTER");
+                        assertThat(r.value()).contains(bad);
+                    });
+            assertThat(dlq.getRecords())
+                    .filteredOn(r -> "garbage".equals(r.key()))
+                    .singleElement()
                     .satisfies(r -> assertThat(header(r, "dead-letter-reason")).contains("not JSON"));
             given().get("/api/v1/nodes/" + good).then().statusCode(200).body("os.family", equalTo("talos"));
         });
@@ -62,12 +77,27 @@ class InventoryConsumersTest extends ServiceKafkaTest {
     @Test
     void projectsDecisionsAndPlanProgressIgnoringDuplicatesAndLateEvents() throws Exception {
         String node = "lyon/talos-" + UUID.randomUUID();
-        given().contentType("application/json").body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\","
-                + " \"cluster\": {\"id\": \"lyon\"}}").post("/api/v1/registrations").then().statusCode(200);
+        given().contentType("application/json")
+                .body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\","
+                        + " \"cluster\": {\"id\": \"lyon\"}}")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200);
         String planId = UUID.randomUUID().toString();
         Target cluster = new Target(TargetKind.CLUSTER, "lyon");
-        Decision decision = new Decision(node, Route.ARC_K8S, cluster, false, List.of(), List.of("in a Kubernetes cluster"),
-                new CapabilitySet(List.of(Capability.POLICY), List.of()), List.of(), planId, List.of(), "p1", "h1",
+        Decision decision = new Decision(
+                node,
+                Route.ARC_K8S,
+                cluster,
+                false,
+                List.of(),
+                List.of("in a Kubernetes cluster"),
+                new CapabilitySet(List.of(Capability.POLICY), List.of()),
+                List.of(),
+                planId,
+                List.of(),
+                "p1",
+                "h1",
                 Instant.now());
 
         StatusEvent planned = event(StatusType.PLANNED, node, planId, cluster, 0, decision);
@@ -80,13 +110,17 @@ class InventoryConsumersTest extends ServiceKafkaTest {
         send(succeeded);
         send(lateStep);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + node).then()
-                .statusCode(200)
-                .body("onboarding.route", equalTo("ARC_K8S"))
-                .body("onboarding.planId", equalTo(planId))
-                .body("onboarding.state", equalTo("SUCCEEDED")));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                given().get("/api/v1/nodes/" + node).then().body("onboarding.state", equalTo("SUCCEEDED")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/api/v1/nodes/" + node)
+                        .then()
+                        .statusCode(200)
+                        .body("onboarding.route", equalTo("ARC_K8S"))
+                        .body("onboarding.planId", equalTo(planId))
+                        .body("onboarding.state", equalTo("SUCCEEDED")));
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() ->
+                        given().get("/api/v1/nodes/" + node).then().body("onboarding.state", equalTo("SUCCEEDED")));
     }
 
     @Test
@@ -94,8 +128,11 @@ class InventoryConsumersTest extends ServiceKafkaTest {
         String first = "batch-" + UUID.randomUUID();
         String second = "batch-" + UUID.randomUUID();
         for (String node : List.of(first, second)) {
-            given().contentType("application/json").body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\"}")
-                    .post("/api/v1/registrations").then().statusCode(200);
+            given().contentType("application/json")
+                    .body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\"}")
+                    .post("/api/v1/registrations")
+                    .then()
+                    .statusCode(200);
         }
         Instant t0 = Instant.now();
         Target vm = new Target(TargetKind.NODE, first);
@@ -108,39 +145,99 @@ class InventoryConsumersTest extends ServiceKafkaTest {
         kafka.produceStrings().fromRecords(records).awaitCompletion();
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            given().get("/api/v1/nodes/" + first).then().statusCode(200)
-                    .body("onboarding.route", equalTo("COMPANION_VM")).body("onboarding.state", equalTo("PLANNED"));
+            given().get("/api/v1/nodes/" + first)
+                    .then()
+                    .statusCode(200)
+                    .body("onboarding.route", equalTo("COMPANION_VM"))
+                    .body("onboarding.state", equalTo("PLANNED"));
             // equally new: the later event wins, as it would one event at a time
-            given().get("/api/v1/nodes/" + second).then().statusCode(200)
-                    .body("onboarding.route", equalTo("COMPANION_VM")).body("onboarding.state", equalTo("PLANNED"));
-            assertThat(given().get("/api/v1/timelines/" + first).then().statusCode(200).extract().jsonPath()
-                    .getList("events.type")).containsExactlyInAnyOrder("PLANNED", "BLOCKED");
+            given().get("/api/v1/nodes/" + second)
+                    .then()
+                    .statusCode(200)
+                    .body("onboarding.route", equalTo("COMPANION_VM"))
+                    .body("onboarding.state", equalTo("PLANNED"));
+            assertThat(given().get("/api/v1/timelines/" + first)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath()
+                            .getList("events.type"))
+                    .containsExactlyInAnyOrder("PLANNED", "BLOCKED");
         });
     }
 
     @Test
     void aDirectAgentNodeHandedOffToItsSiteShowsHandedOffWithWhoMadeTheKit() throws Exception {
         String node = "lyon-db-" + UUID.randomUUID();
-        given().contentType("application/json").body("{\"deviceId\": \"" + node + "\", \"site\": \"lyon\","
-                + " \"osRelease\": {\"ID\": \"ubuntu\", \"VERSION_ID\": \"22.04\"}}")
-                .post("/api/v1/registrations").then().statusCode(200);
+        given().contentType("application/json")
+                .body("{\"deviceId\": \"" + node + "\", \"site\": \"lyon\","
+                        + " \"osRelease\": {\"ID\": \"ubuntu\", \"VERSION_ID\": \"22.04\"}}")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200);
         String planId = UUID.randomUUID().toString();
         Target self = new Target(TargetKind.NODE, node);
-        Decision decision = new Decision(node, Route.DIRECT_AGENT, self, false, List.of(), List.of("mutable server"),
-                new CapabilitySet(List.of(), List.of()), List.of(), planId, List.of(), "p1", "h1", Instant.now());
-        send(new StatusEvent(UUID.randomUUID().toString(), "corr", Instant.now(), StatusType.PLANNED, node, planId,
-                Route.DIRECT_AGENT, self, null, null, 0, "planned", decision));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + node).then()
-                .statusCode(200).body("onboarding.state", equalTo("PLANNED")));
+        Decision decision = new Decision(
+                node,
+                Route.DIRECT_AGENT,
+                self,
+                false,
+                List.of(),
+                List.of("mutable server"),
+                new CapabilitySet(List.of(), List.of()),
+                List.of(),
+                planId,
+                List.of(),
+                "p1",
+                "h1",
+                Instant.now());
+        send(new StatusEvent(
+                UUID.randomUUID().toString(),
+                "corr",
+                Instant.now(),
+                StatusType.PLANNED,
+                node,
+                planId,
+                Route.DIRECT_AGENT,
+                self,
+                null,
+                null,
+                0,
+                "planned",
+                decision));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/api/v1/nodes/" + node)
+                        .then()
+                        .statusCode(200)
+                        .body("onboarding.state", equalTo("PLANNED")));
 
-        send(new StatusEvent(UUID.randomUUID().toString(), "corr", Instant.now(), StatusType.HANDED_OFF, node, planId,
-                Route.DIRECT_AGENT, self, "handoff", null, 1, "handed off in kit kit-1 for site lyon, made by ops", null));
+        send(new StatusEvent(
+                UUID.randomUUID().toString(),
+                "corr",
+                Instant.now(),
+                StatusType.HANDED_OFF,
+                node,
+                planId,
+                Route.DIRECT_AGENT,
+                self,
+                "handoff",
+                null,
+                1,
+                "handed off in kit kit-1 for site lyon, made by ops",
+                null));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            given().get("/api/v1/nodes/" + node).then().statusCode(200)
+            given().get("/api/v1/nodes/" + node)
+                    .then()
+                    .statusCode(200)
                     .body("onboarding.route", equalTo("DIRECT_AGENT"))
                     .body("onboarding.state", equalTo("HANDED_OFF"));
-            assertThat(given().get("/api/v1/timelines/" + node).then().statusCode(200).extract().jsonPath()
-                    .getList("events.detail", String.class)).anySatisfy(d -> assertThat(d).contains("kit-1", "ops"));
+            assertThat(given().get("/api/v1/timelines/" + node)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath()
+                            .getList("events.detail", String.class))
+                    .anySatisfy(d -> assertThat(d).contains("kit-1", "ops"));
         });
         given().queryParam("state", "HANDED_OFF").get("/api/v1/nodes").then().statusCode(200);
     }
@@ -149,19 +246,37 @@ class InventoryConsumersTest extends ServiceKafkaTest {
     void aNodeWhosePlanAwaitsApprovalShowsItAndWhoApprovedOrRejectedItAndWhen() throws Exception {
         String cluster = "graz-" + UUID.randomUUID().toString().substring(0, 8);
         String node = cluster + "/cp-1";
-        given().contentType("application/json").body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\","
-                + " \"cluster\": {\"id\": \"" + cluster + "\"}}").post("/api/v1/registrations").then().statusCode(200);
+        given().contentType("application/json")
+                .body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\"," + " \"cluster\": {\"id\": \""
+                        + cluster + "\"}}")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200);
         String planId = UUID.randomUUID().toString();
         Target target = new Target(TargetKind.CLUSTER, cluster);
-        Decision decision = new Decision(node, Route.ARC_K8S, target, false, List.of(), List.of("in a Kubernetes cluster"),
-                new CapabilitySet(List.of(Capability.POLICY), List.of()), List.of(), planId, List.of(), "p1", "h1",
+        Decision decision = new Decision(
+                node,
+                Route.ARC_K8S,
+                target,
+                false,
+                List.of(),
+                List.of("in a Kubernetes cluster"),
+                new CapabilitySet(List.of(Capability.POLICY), List.of()),
+                List.of(),
+                planId,
+                List.of(),
+                "p1",
+                "h1",
                 Instant.now());
         // PostgreSQL keeps microseconds: whole milliseconds read back as sent
         Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         send(event(StatusType.PLANNED, node, planId, target, 0, decision));
-        send(approval(StatusType.AWAITING_APPROVAL, planId, target, null, t0, "revision r1 awaits an operator's approval"));
+        send(approval(
+                StatusType.AWAITING_APPROVAL, planId, target, null, t0, "revision r1 awaits an operator's approval"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            given().get("/api/v1/nodes/" + node).then().statusCode(200)
+            given().get("/api/v1/nodes/" + node)
+                    .then()
+                    .statusCode(200)
                     .body("onboarding.state", equalTo("AWAITING_APPROVAL"))
                     .body("onboarding.approval.state", equalTo("AWAITING_APPROVAL"))
                     .body("onboarding.detail", equalTo("in a Kubernetes cluster"));
@@ -169,15 +284,21 @@ class InventoryConsumersTest extends ServiceKafkaTest {
                     .isPositive();
             assertThat(given().get("/api/v1/fleet/approvals").jsonPath().getList("plans.planId", String.class))
                     .contains(planId);
-            assertThat(given().queryParam("state", "AWAITING_APPROVAL").queryParam("cluster", cluster)
-                    .get("/api/v1/nodes").jsonPath().getList("items.nodeId", String.class)).containsExactly(node);
+            assertThat(given().queryParam("state", "AWAITING_APPROVAL")
+                            .queryParam("cluster", cluster)
+                            .get("/api/v1/nodes")
+                            .jsonPath()
+                            .getList("items.nodeId", String.class))
+                    .containsExactly(node);
         });
 
         send(approval(StatusType.REJECTED, planId, target, "alice", t0.plusSeconds(1), "rejected by alice: freeze"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + node).then()
-                .body("onboarding.state", equalTo("REJECTED"))
-                .body("onboarding.approval.by", equalTo("alice"))
-                .body("onboarding.approval.detail", equalTo("rejected by alice: freeze")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/api/v1/nodes/" + node)
+                        .then()
+                        .body("onboarding.state", equalTo("REJECTED"))
+                        .body("onboarding.approval.by", equalTo("alice"))
+                        .body("onboarding.approval.detail", equalTo("rejected by alice: freeze")));
         assertThat(given().get("/api/v1/fleet/approvals").jsonPath().getList("plans.planId", String.class))
                 .doesNotContain(planId);
 
@@ -187,7 +308,8 @@ class InventoryConsumersTest extends ServiceKafkaTest {
         send(approval(StatusType.AWAITING_APPROVAL, planId, target, null, t0.plusMillis(500), "late"));
         send(event(StatusType.STARTED, null, planId, target, 1, null));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            io.restassured.path.json.JsonPath page = given().get("/api/v1/nodes/" + node).jsonPath();
+            io.restassured.path.json.JsonPath page =
+                    given().get("/api/v1/nodes/" + node).jsonPath();
             assertThat(page.getString("onboarding.state")).isEqualTo("IN_PROGRESS");
             assertThat(page.getString("onboarding.approval.state")).isEqualTo("APPROVED");
             assertThat(page.getString("onboarding.approval.by")).isEqualTo("bob");
@@ -197,20 +319,56 @@ class InventoryConsumersTest extends ServiceKafkaTest {
         });
     }
 
-    private static StatusEvent approval(StatusType type, String planId, Target target, String actor, Instant at,
-            String detail) {
-        return new StatusEvent(UUID.randomUUID().toString(), "corr", at, type, null, planId, Route.ARC_K8S, target, null,
-                null, 0, detail, null, actor);
+    private static StatusEvent approval(
+            StatusType type, String planId, Target target, String actor, Instant at, String detail) {
+        return new StatusEvent(
+                UUID.randomUUID().toString(),
+                "corr",
+                at,
+                type,
+                null,
+                planId,
+                Route.ARC_K8S,
+                target,
+                null,
+                null,
+                0,
+                detail,
+                null,
+                actor);
     }
 
     private static ProducerRecord<String, String> decided(String node, Route route, Target target, Instant decidedAt)
             throws Exception {
         String planId = route == Route.BLOCKED ? null : UUID.randomUUID().toString();
-        Decision decision = new Decision(node, route, target, false, List.of(), List.of(route.name()),
-                new CapabilitySet(List.of(), List.of()), List.of(), planId, List.of(), "p1", "h1", decidedAt);
-        StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), "corr", decidedAt,
-                route == Route.BLOCKED ? StatusType.BLOCKED : StatusType.PLANNED, node, planId, route, target, null, null, 0,
-                route.name(), decision);
+        Decision decision = new Decision(
+                node,
+                route,
+                target,
+                false,
+                List.of(),
+                List.of(route.name()),
+                new CapabilitySet(List.of(), List.of()),
+                List.of(),
+                planId,
+                List.of(),
+                "p1",
+                "h1",
+                decidedAt);
+        StatusEvent event = new StatusEvent(
+                UUID.randomUUID().toString(),
+                "corr",
+                decidedAt,
+                route == Route.BLOCKED ? StatusType.BLOCKED : StatusType.PLANNED,
+                node,
+                planId,
+                route,
+                target,
+                null,
+                null,
+                0,
+                route.name(),
+                decision);
         return StatusRecords.of(event, JSON.writeValueAsString(event));
     }
 
@@ -221,19 +379,35 @@ class InventoryConsumersTest extends ServiceKafkaTest {
         record.headers().add(EventTypes.CE_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventTypes.CE_TYPE, "dev.arcfleet.onboarding.status.v9".getBytes(StandardCharsets.UTF_8));
         kafka.produceStrings().fromRecords(record).awaitCompletion();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(dlq.getRecords())
-                .anySatisfy(r -> assertThat(header(r, "dead-letter-reason")).contains("status.v9")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(dlq.getRecords())
+                        .anySatisfy(
+                                r -> assertThat(header(r, "dead-letter-reason")).contains("status.v9")));
         dlq.close();
     }
 
-    private static StatusEvent event(StatusType type, String nodeId, String planId, Target target, long sequence,
-            Decision decision) {
-        return new StatusEvent(UUID.randomUUID().toString(), "corr", Instant.now(), type, nodeId, planId, Route.ARC_K8S,
-                target, null, null, sequence, type.name(), decision);
+    private static StatusEvent event(
+            StatusType type, String nodeId, String planId, Target target, long sequence, Decision decision) {
+        return new StatusEvent(
+                UUID.randomUUID().toString(),
+                "corr",
+                Instant.now(),
+                type,
+                nodeId,
+                planId,
+                Route.ARC_K8S,
+                target,
+                null,
+                null,
+                sequence,
+                type.name(),
+                decision);
     }
 
     private void send(StatusEvent event) throws Exception {
-        kafka.produceStrings().fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event))).awaitCompletion();
+        kafka.produceStrings()
+                .fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event)))
+                .awaitCompletion();
     }
 
     private static String header(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r, String name) {

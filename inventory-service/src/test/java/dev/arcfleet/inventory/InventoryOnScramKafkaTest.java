@@ -1,27 +1,26 @@
 package dev.arcfleet.inventory;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.ScramKafka;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /** The inventory on a broker that authenticates (SASL/SCRAM) and authorizes as every deployment's does, as fleet-inventory. */
 @QuarkusTest
@@ -30,7 +29,8 @@ class InventoryOnScramKafkaTest {
     public static class Scram implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(FleetInfraResource.class,
+            return List.of(new TestResourceEntry(
+                    FleetInfraResource.class,
                     Map.of("database", "inventory_scram", "kafka.auth", "scram", "kafka.user", "fleet-inventory")));
         }
 
@@ -42,6 +42,7 @@ class InventoryOnScramKafkaTest {
 
     @ConfigProperty(name = "kafka.security.protocol")
     String protocol;
+
     @ConfigProperty(name = "kafka.sasl.mechanism")
     String mechanism;
 
@@ -51,8 +52,12 @@ class InventoryOnScramKafkaTest {
         assertThat(mechanism).isEqualTo("SCRAM-SHA-512");
         ScramKafka kafka = ScramKafka.get();
         String device = "scram-" + UUID.randomUUID();
-        kafka.produceAs("fleet-device", new ProducerRecord<>(Topics.REGISTRATIONS, device,
-                "{\"deviceId\": \"" + device + "\", \"osImage\": \"Talos (v1.8.2)\"}"));
+        kafka.produceAs(
+                "fleet-device",
+                new ProducerRecord<>(
+                        Topics.REGISTRATIONS,
+                        device,
+                        "{\"deviceId\": \"" + device + "\", \"osImage\": \"Talos (v1.8.2)\"}"));
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             given().get("/api/v1/nodes/" + device).then().statusCode(200).body("os.family", equalTo("talos"));
@@ -66,7 +71,9 @@ class InventoryOnScramKafkaTest {
         ScramKafka kafka = ScramKafka.get();
         for (String topic : List.of(Topics.NODES, Topics.STATUS, Topics.PLANS_ARC_K8S)) {
             assertThatThrownBy(() -> kafka.produceAs("fleet-device", new ProducerRecord<>(topic, "k", "{}")))
-                    .as(topic).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class);
+                    .as(topic)
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
         }
     }
 }

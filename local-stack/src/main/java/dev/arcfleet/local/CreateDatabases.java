@@ -14,8 +14,7 @@ import java.util.List;
  * <p>Usage: {@code CreateDatabases <jdbc:postgresql://host:port> <user> <password> <database>...}
  */
 public final class CreateDatabases {
-    private CreateDatabases() {
-    }
+    private CreateDatabases() {}
 
     public static void main(String[] args) {
         if (args.length < 4) {
@@ -23,7 +22,8 @@ public final class CreateDatabases {
             System.exit(2);
         }
         try {
-            create(args[0], args[1], args[2], List.of(args).subList(3, args.length)).forEach(System.out::println);
+            create(args[0], args[1], args[2], List.of(args).subList(3, args.length))
+                    .forEach(System.out::println);
         } catch (SQLException e) {
             System.err.println(e.getMessage());
             System.exit(1);
@@ -35,9 +35,11 @@ public final class CreateDatabases {
             throws SQLException {
         String url = serverUrl.replaceAll("/+$", "") + "/postgres";
         List<String> created = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                Statement s = c.createStatement()) {
             for (String db : databases) {
-                try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + db.replace("'", "") + "'")) {
+                try (ResultSet rs =
+                        s.executeQuery("select 1 from pg_database where datname = '" + db.replace("'", "") + "'")) {
                     if (!rs.next()) {
                         s.execute("create database \"" + db.replace("\"", "") + "\"");
                         created.add("created database " + db);

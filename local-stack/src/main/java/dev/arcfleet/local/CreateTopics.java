@@ -1,11 +1,6 @@
 package dev.arcfleet.local;
 
 import dev.arcfleet.contracts.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
-
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +13,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates every topic of docs/contracts.md#topics that is missing (existing ones are left as they are). Partition
@@ -28,8 +27,7 @@ import java.util.concurrent.ExecutionException;
  * settings (the local broker's {@code admin.properties}, see {@link KafkaSecrets}).
  */
 public final class CreateTopics {
-    private CreateTopics() {
-    }
+    private CreateTopics() {}
 
     public static Map<String, Integer> layout() {
         Map<String, Integer> topics = new LinkedHashMap<>();

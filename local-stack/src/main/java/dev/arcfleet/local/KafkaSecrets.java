@@ -22,10 +22,12 @@ import java.util.Properties;
 public final class KafkaSecrets {
     /** The super user of the local broker: the broker itself (controller and inter-broker) and the tooling. */
     public static final String ADMIN = "admin";
+
     public static final String MECHANISM = "SCRAM-SHA-512";
     public static final String PROTOCOL = "SASL_PLAINTEXT";
     /** The users of deploy/k8s/base/kafka-users.yaml, by their KafkaUser names. */
-    public static final List<String> USERS = List.of("fleet-inventory", "fleet-planner", "fleet-executor", "fleet-device");
+    public static final List<String> USERS =
+            List.of("fleet-inventory", "fleet-planner", "fleet-executor", "fleet-device");
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Path dir;
@@ -42,7 +44,8 @@ public final class KafkaSecrets {
     public KafkaSecrets ensure() {
         try {
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             for (String user : all()) {
@@ -54,9 +57,14 @@ public final class KafkaSecrets {
                 }
                 writePrivate(dir.resolve(user + ".jaas"), jaas(user) + "\n");
                 Properties client = clientProperties(user);
-                StringBuilder text = new StringBuilder("# Kafka client settings of the local user " + user + " (written by fleet-local)\n");
-                client.stringPropertyNames().stream().sorted()
-                        .forEach(k -> text.append(k).append('=').append(client.getProperty(k)).append('\n'));
+                StringBuilder text = new StringBuilder(
+                        "# Kafka client settings of the local user " + user + " (written by fleet-local)\n");
+                client.stringPropertyNames().stream()
+                        .sorted()
+                        .forEach(k -> text.append(k)
+                                .append('=')
+                                .append(client.getProperty(k))
+                                .append('\n'));
                 writePrivate(dir.resolve(user + ".properties"), text.toString());
             }
             return this;
@@ -66,14 +74,17 @@ public final class KafkaSecrets {
     }
 
     public static List<String> all() {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(ADMIN), USERS.stream()).toList();
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(ADMIN), USERS.stream())
+                .toList();
     }
 
     public String password(String user) {
         try {
-            String password = Files.readString(dir.resolve(user + ".password"), StandardCharsets.UTF_8).strip();
+            String password = Files.readString(dir.resolve(user + ".password"), StandardCharsets.UTF_8)
+                    .strip();
             if (!password.matches("[0-9A-Za-z]{16,}")) {
-                throw new IllegalStateException(dir.resolve(user + ".password") + " does not hold a password of 16 or more letters and digits");
+                throw new IllegalStateException(
+                        dir.resolve(user + ".password") + " does not hold a password of 16 or more letters and digits");
             }
             return password;
         } catch (IOException e) {

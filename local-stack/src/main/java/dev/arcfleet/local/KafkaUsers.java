@@ -4,9 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
@@ -21,18 +32,6 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-
 /**
  * Gives the local broker the users and ACLs the Kubernetes deploy has: reads the {@code KafkaUser} resources of
  * {@code deploy/k8s/base/kafka-users.yaml} (Strimzi's {@code simple} authorization) and, as the super user
@@ -43,8 +42,7 @@ import java.util.concurrent.ExecutionException;
  * <p>Usage: {@code KafkaUsers <bootstrap> <secrets-dir> <kafka-users.yaml>}. Waits up to a minute for the broker.
  */
 public final class KafkaUsers {
-    private KafkaUsers() {
-    }
+    private KafkaUsers() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
@@ -71,16 +69,26 @@ public final class KafkaUsers {
     /** The ACLs of each KafkaUser in the file, by user name (Strimzi's simple authorization: allow, any host). */
     public static Map<String, List<AclBinding>> read(Path yaml) throws IOException {
         Map<String, List<AclBinding>> users = new LinkedHashMap<>();
-        try (MappingIterator<JsonNode> docs = new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class).readValues(yaml.toFile())) {
+        try (MappingIterator<JsonNode> docs =
+                new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class).readValues(yaml.toFile())) {
             while (docs.hasNext()) {
                 JsonNode doc = docs.next();
                 if (doc == null || !"KafkaUser".equals(doc.path("kind").asText())) {
                     continue;
                 }
                 String name = doc.path("metadata").path("name").asText();
-                if (!"scram-sha-512".equals(doc.path("spec").path("authentication").path("type").asText())
-                        || !"simple".equals(doc.path("spec").path("authorization").path("type").asText())) {
-                    throw new IllegalArgumentException(yaml + ": KafkaUser " + name + " is not scram-sha-512 with simple authorization");
+                if (!"scram-sha-512"
+                                .equals(doc.path("spec")
+                                        .path("authentication")
+                                        .path("type")
+                                        .asText())
+                        || !"simple"
+                                .equals(doc.path("spec")
+                                        .path("authorization")
+                                        .path("type")
+                                        .asText())) {
+                    throw new IllegalArgumentException(
+                            yaml + ": KafkaUser " + name + " is not scram-sha-512 with simple authorization");
                 }
                 String principal = "User:" + name;
                 List<AclBinding> bindings = new ArrayList<>();
@@ -88,20 +96,33 @@ public final class KafkaUsers {
                     JsonNode resource = acl.path("resource");
                     String type = resource.path("type").asText();
                     ResourcePattern pattern = switch (type) {
-                        case "cluster" -> new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL);
-                        case "topic", "group", "transactionalId" -> new ResourcePattern(
-                                type.equals("transactionalId") ? ResourceType.TRANSACTIONAL_ID : ResourceType.fromString(type),
-                                resource.path("name").asText(),
-                                resource.path("patternType").asText("literal").equals("prefix") ? PatternType.PREFIXED : PatternType.LITERAL);
-                        default -> throw new IllegalArgumentException(yaml + ": unknown resource type " + type + " of " + name);
+                        case "cluster" ->
+                            new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL);
+                        case "topic", "group", "transactionalId" ->
+                            new ResourcePattern(
+                                    type.equals("transactionalId")
+                                            ? ResourceType.TRANSACTIONAL_ID
+                                            : ResourceType.fromString(type),
+                                    resource.path("name").asText(),
+                                    resource.path("patternType")
+                                                    .asText("literal")
+                                                    .equals("prefix")
+                                            ? PatternType.PREFIXED
+                                            : PatternType.LITERAL);
+                        default ->
+                            throw new IllegalArgumentException(
+                                    yaml + ": unknown resource type " + type + " of " + name);
                     };
                     String host = acl.path("host").asText("*");
                     for (JsonNode op : acl.path("operations")) {
-                        AclOperation operation = AclOperation.fromString(op.asText().toUpperCase(Locale.ROOT));
+                        AclOperation operation =
+                                AclOperation.fromString(op.asText().toUpperCase(Locale.ROOT));
                         if (operation == AclOperation.UNKNOWN) {
-                            throw new IllegalArgumentException(yaml + ": unknown operation " + op.asText() + " of " + name);
+                            throw new IllegalArgumentException(
+                                    yaml + ": unknown operation " + op.asText() + " of " + name);
                         }
-                        bindings.add(new AclBinding(pattern, new AccessControlEntry(principal, host, operation, AclPermissionType.ALLOW)));
+                        bindings.add(new AclBinding(
+                                pattern, new AccessControlEntry(principal, host, operation, AclPermissionType.ALLOW)));
                     }
                 }
                 users.put(name, bindings);
@@ -117,14 +138,19 @@ public final class KafkaUsers {
     public static void apply(Admin admin, KafkaSecrets secrets, Map<String, List<AclBinding>> users) throws Exception {
         try {
             // the admin client retries a broker that is still starting until the timeout
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs(60_000)).clusterId().get();
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(60_000))
+                    .clusterId()
+                    .get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Kafka did not answer the admin user within 60 s: " + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                    "Kafka did not answer the admin user within 60 s: "
+                            + e.getCause().getMessage(),
+                    e);
         }
         List<UserScramCredentialUpsertion> credentials = new ArrayList<>();
         for (String user : users.keySet()) {
-            credentials.add(new UserScramCredentialUpsertion(user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
-                    secrets.password(user)));
+            credentials.add(new UserScramCredentialUpsertion(
+                    user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), secrets.password(user)));
         }
         admin.alterUserScramCredentials(new ArrayList<>(credentials)).all().get();
 
@@ -132,7 +158,8 @@ public final class KafkaUsers {
         users.values().forEach(wanted::addAll);
         List<AclBindingFilter> stale = new ArrayList<>();
         for (String user : users.keySet()) {
-            AclBindingFilter ofUser = new AclBindingFilter(ResourcePatternFilter.ANY,
+            AclBindingFilter ofUser = new AclBindingFilter(
+                    ResourcePatternFilter.ANY,
                     new AccessControlEntryFilter("User:" + user, null, AclOperation.ANY, AclPermissionType.ANY));
             for (AclBinding existing : admin.describeAcls(ofUser).values().get()) {
                 if (!wanted.contains(existing)) {

@@ -1,13 +1,12 @@
 package dev.arcfleet.local;
 
-import kafka.tools.StorageTool;
-import org.apache.kafka.common.Uuid;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A single-node KRaft broker (broker and controller in one process) with authentication and authorization on, the
@@ -26,8 +25,7 @@ import java.util.stream.Stream;
  * <p>Usage: {@code LocalKafkaBroker <dir> <port> <controller-port> <secrets-dir> [partitions]}; runs until stopped.
  */
 public final class LocalKafkaBroker {
-    private LocalKafkaBroker() {
-    }
+    private LocalKafkaBroker() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
@@ -44,11 +42,14 @@ public final class LocalKafkaBroker {
     }
 
     /** Writes the configuration (owner-only: it holds the admin password) and formats the log if it is not yet. */
-    public static Path prepare(Path dir, int port, int controllerPort, KafkaSecrets secrets, int partitions) throws IOException {
+    public static Path prepare(Path dir, int port, int controllerPort, KafkaSecrets secrets, int partitions)
+            throws IOException {
         Path data = dir.resolve("data");
         Path marker = dir.resolve("sasl-formatted");
         if (Files.exists(data.resolve("meta.properties")) && !Files.exists(marker)) {
-            System.out.println("kafka: " + data + " was formatted without authentication; formatting it again (its topics and records are dropped)");
+            System.out.println(
+                    "kafka: " + data
+                            + " was formatted without authentication; formatting it again (its topics and records are dropped)");
             try (Stream<Path> files = Files.walk(data)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
@@ -89,11 +90,21 @@ public final class LocalKafkaBroker {
         if (!Files.exists(data.resolve("meta.properties"))) {
             int rc;
             try {
-                rc = StorageTool.execute(new String[] {"format", "--standalone", "-t", Uuid.randomUuid().toString(),
-                        "-c", config.toString(), "--add-scram",
-                        KafkaSecrets.MECHANISM + "=[name=" + KafkaSecrets.ADMIN + ",password=" + admin + "]"}, System.out);
+                rc = StorageTool.execute(
+                        new String[] {
+                            "format",
+                            "--standalone",
+                            "-t",
+                            Uuid.randomUuid().toString(),
+                            "-c",
+                            config.toString(),
+                            "--add-scram",
+                            KafkaSecrets.MECHANISM + "=[name=" + KafkaSecrets.ADMIN + ",password=" + admin + "]"
+                        },
+                        System.out);
             } catch (RuntimeException e) {
-                throw new IllegalStateException("formatting the KRaft log in " + data + " failed: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "formatting the KRaft log in " + data + " failed: " + e.getMessage(), e);
             }
             if (rc != 0) {
                 throw new IllegalStateException("formatting the KRaft log in " + data + " failed (exit " + rc + ")");

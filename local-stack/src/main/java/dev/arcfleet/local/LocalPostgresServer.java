@@ -1,7 +1,6 @@
 package dev.arcfleet.local;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,7 @@ import java.util.concurrent.CountDownLatch;
  * <p>Usage: {@code LocalPostgresServer <port> <dataDir> <pidFile> <database>...}
  */
 public final class LocalPostgresServer {
-    private LocalPostgresServer() {
-    }
+    private LocalPostgresServer() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
@@ -44,17 +42,22 @@ public final class LocalPostgresServer {
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                pg.close();
-            } catch (IOException e) {
-                System.err.println("PostgreSQL did not stop cleanly: " + e.getMessage());
-            }
-            stopped.countDown();
-        }, "postgres-stop"));
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                pg.close();
+                            } catch (IOException e) {
+                                System.err.println("PostgreSQL did not stop cleanly: " + e.getMessage());
+                            }
+                            stopped.countDown();
+                        },
+                        "postgres-stop"));
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             for (String db : databases) {
-                try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + db.replace("'", "") + "'")) {
+                try (ResultSet rs =
+                        s.executeQuery("select 1 from pg_database where datname = '" + db.replace("'", "") + "'")) {
                     if (!rs.next()) {
                         s.execute("create database \"" + db.replace("\"", "") + "\"");
                         System.out.println("created database " + db);

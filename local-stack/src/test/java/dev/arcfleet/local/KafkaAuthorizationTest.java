@@ -1,19 +1,9 @@
 package dev.arcfleet.local;
 
-import dev.arcfleet.contracts.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.errors.SaslAuthenticationException;
-import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.arcfleet.contracts.Topics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -28,9 +18,18 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The local broker as {@code bin/fleet-local} runs it ({@link LocalKafkaBroker} in its own JVM, users and ACLs from
@@ -51,21 +50,35 @@ class KafkaAuthorizationTest {
         int controllerPort = freePort();
         bootstrap = "127.0.0.1:" + port;
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", classpath, LocalKafkaBroker.class.getName(), dir.resolve("kafka").toString(), String.valueOf(port),
-                String.valueOf(controllerPort), dir.resolve("kafka-auth").toString(), "1")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("kafka.log").toFile()).start();
+        broker = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx512m",
+                        "-cp",
+                        classpath,
+                        LocalKafkaBroker.class.getName(),
+                        dir.resolve("kafka").toString(),
+                        String.valueOf(port),
+                        String.valueOf(controllerPort),
+                        dir.resolve("kafka-auth").toString(),
+                        "1")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("kafka.log").toFile())
+                .start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (!listening(port)) {
             assertThat(broker.isAlive()).as("broker alive; log:\n%s", log()).isTrue();
-            assertThat(Instant.now()).as("broker listening within 90 s; log:\n%s", log()).isBefore(deadline);
+            assertThat(Instant.now())
+                    .as("broker listening within 90 s; log:\n%s", log())
+                    .isBefore(deadline);
             broker.waitFor(200, TimeUnit.MILLISECONDS);
         }
         secrets = new KafkaSecrets(dir.resolve("kafka-auth"));
         try (Admin admin = Admin.create(KafkaUsers.adminProperties(bootstrap, secrets))) {
             KafkaUsers.apply(admin, secrets, KafkaUsers.read(USERS_YAML));
         }
-        CreateTopics.main(new String[] {bootstrap, dir.resolve("kafka-auth/admin.properties").toString()});
+        CreateTopics.main(new String[] {
+            bootstrap, dir.resolve("kafka-auth/admin.properties").toString()
+        });
     }
 
     @AfterAll
@@ -78,18 +91,22 @@ class KafkaAuthorizationTest {
         }
         if (dir != null) {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
 
     @Test
     void secretsAreOwnerOnlyAndNeverOnTheBrokersCommandLine() throws Exception {
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("kafka-auth")))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("kafka-auth"))))
+                .isEqualTo("rwx------");
         String commandLine = String.join(" ", broker.info().arguments().orElse(new String[0]))
-                + Files.readString(Path.of("/proc", String.valueOf(broker.pid()), "cmdline")).replace('\0', ' ');
+                + Files.readString(Path.of("/proc", String.valueOf(broker.pid()), "cmdline"))
+                        .replace('\0', ' ');
         for (String user : KafkaSecrets.all()) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("kafka-auth/" + user + ".password"))))
+            assertThat(PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(dir.resolve("kafka-auth/" + user + ".password"))))
                     .isEqualTo("rw-------");
             assertThat(commandLine).doesNotContain(secrets.password(user));
         }
@@ -110,9 +127,12 @@ class KafkaAuthorizationTest {
     @Test
     void onlyThePlannerWritesPlansAndOnlyPlannerAndExecutorWriteStatus() throws Exception {
         try (KafkaProducer<String, String> executor = producer(secrets.clientProperties("fleet-executor"));
-             KafkaProducer<String, String> planner = producer(secrets.clientProperties("fleet-planner"))) {
-            for (String plans : List.of("onboarding.plans.arc-k8s", "onboarding.plans.companion-vm", "onboarding.plans.iot-operations")) {
-                assertThat(send(executor, plans)).as("executor on %s", plans).isInstanceOf(TopicAuthorizationException.class);
+                KafkaProducer<String, String> planner = producer(secrets.clientProperties("fleet-planner"))) {
+            for (String plans : List.of(
+                    "onboarding.plans.arc-k8s", "onboarding.plans.companion-vm", "onboarding.plans.iot-operations")) {
+                assertThat(send(executor, plans))
+                        .as("executor on %s", plans)
+                        .isInstanceOf(TopicAuthorizationException.class);
                 assertThat(send(planner, plans)).as("planner on %s", plans).isNull();
             }
             assertThat(send(executor, "onboarding.status")).isNull();
@@ -127,8 +147,11 @@ class KafkaAuthorizationTest {
         Map<String, List<AclBinding>> wanted = KafkaUsers.read(USERS_YAML);
         assertThat(wanted.keySet()).containsExactlyElementsOf(KafkaSecrets.USERS);
         try (Admin admin = Admin.create(KafkaUsers.adminProperties(bootstrap, secrets))) {
-            assertThat(admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values().get())
-                    .containsExactlyInAnyOrderElementsOf(wanted.values().stream().flatMap(List::stream).toList());
+            assertThat(admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY)
+                            .values()
+                            .get())
+                    .containsExactlyInAnyOrderElementsOf(
+                            wanted.values().stream().flatMap(List::stream).toList());
         }
     }
 
@@ -142,7 +165,9 @@ class KafkaAuthorizationTest {
             assertThatThrownBy(() -> admin.listTopics().names().get()).isInstanceOf(ExecutionException.class);
         }
         Properties wrong = secrets.clientProperties("fleet-device");
-        wrong.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"fleet-device\" password=\"not-the-password\";");
+        wrong.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"fleet-device\" password=\"not-the-password\";");
         try (KafkaProducer<String, String> impostor = producer(wrong)) {
             assertThat(send(impostor, Topics.REGISTRATIONS)).isInstanceOf(SaslAuthenticationException.class);
         } catch (Exception e) {

@@ -10,7 +10,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 
 /**
@@ -27,8 +26,7 @@ public class AttentionResource {
         this.executions = executions;
     }
 
-    public record AttentionList(List<Attention> items) {
-    }
+    public record AttentionList(List<Attention> items) {}
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)

@@ -1,7 +1,6 @@
 package dev.arcfleet.ops;
 
 import dev.arcfleet.contracts.ConsumerGroups;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -11,14 +10,13 @@ import java.util.Optional;
  */
 public final class ConsumerGroupCatalog {
     /** A service's consumer group and the topic it reads. */
-    public record Subscription(String service, String group, String topic) {
-    }
+    public record Subscription(String service, String group, String topic) {}
 
     public static final List<Subscription> ALL = ConsumerGroups.ALL.stream()
-            .map(m -> new Subscription(m.service(), m.group(), m.topic())).toList();
+            .map(m -> new Subscription(m.service(), m.group(), m.topic()))
+            .toList();
 
-    private ConsumerGroupCatalog() {
-    }
+    private ConsumerGroupCatalog() {}
 
     public static Optional<Subscription> group(String group) {
         return ALL.stream().filter(s -> s.group().equals(group)).findFirst();

@@ -12,7 +12,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-
 import java.util.List;
 
 /**
@@ -38,8 +37,15 @@ public class ConsumerGroupResource {
         }
         List<Subscription> of = ConsumerGroupCatalog.ofService(service);
         if (of.isEmpty()) {
-            throw new InvalidRequestException("service", "must be one of " + String.join(", ",
-                    ConsumerGroupCatalog.ALL.stream().map(Subscription::service).distinct().toList()));
+            throw new InvalidRequestException(
+                    "service",
+                    "must be one of "
+                            + String.join(
+                                    ", ",
+                                    ConsumerGroupCatalog.ALL.stream()
+                                            .map(Subscription::service)
+                                            .distinct()
+                                            .toList()));
         }
         return of;
     }

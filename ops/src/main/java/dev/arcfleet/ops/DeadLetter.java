@@ -1,14 +1,13 @@
 package dev.arcfleet.ops;
 
 import dev.arcfleet.contracts.EventTypes;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 /**
  * A record on a dead-letter topic read with its {@code dead-letter-*} headers (written by
@@ -17,8 +16,8 @@ import java.time.Instant;
  * {@code redriven-from: <dlq topic>/<partition>/<offset>}. The CloudEvents id stays, so a consumer that had processed
  * the event after all skips the copy.
  */
-public record DeadLetter(String topic, int partition, long offset, Instant timestamp, String key, String value,
-        Headers headers) {
+public record DeadLetter(
+        String topic, int partition, long offset, Instant timestamp, String key, String value, Headers headers) {
     public static final String HEADER_PREFIX = "dead-letter-";
     public static final String REASON = "dead-letter-reason";
     public static final String CAUSE = "dead-letter-cause";
@@ -28,8 +27,14 @@ public record DeadLetter(String topic, int partition, long offset, Instant times
     public static final String REDRIVEN_FROM = "redriven-from";
 
     public static DeadLetter of(ConsumerRecord<String, String> record) {
-        return new DeadLetter(record.topic(), record.partition(), record.offset(), Instant.ofEpochMilli(record.timestamp()),
-                record.key(), record.value(), record.headers());
+        return new DeadLetter(
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                Instant.ofEpochMilli(record.timestamp()),
+                record.key(),
+                record.value(),
+                record.headers());
     }
 
     public String header(String name) {

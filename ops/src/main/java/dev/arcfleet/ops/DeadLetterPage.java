@@ -8,10 +8,14 @@ import java.util.List;
  * {@code partitions} gives each partition's offsets, to page through one of them with {@code partition=} and
  * {@code from=}.
  */
-public record DeadLetterPage(String topic, long from, int limit, List<PartitionRange> partitions,
-        List<DeadLetterView> records, boolean more) {
+public record DeadLetterPage(
+        String topic,
+        long from,
+        int limit,
+        List<PartitionRange> partitions,
+        List<DeadLetterView> records,
+        boolean more) {
 
     /** Offsets of one partition: the first still kept and the next to be written. */
-    public record PartitionRange(int partition, long beginningOffset, long endOffset) {
-    }
+    public record PartitionRange(int partition, long beginningOffset, long endOffset) {}
 }

@@ -1,13 +1,6 @@
 package dev.arcfleet.ops;
 
 import dev.arcfleet.ops.DeadLetterPage.PartitionRange;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +12,12 @@ import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads one dead-letter topic with a group-less consumer ({@code assign} and {@code seek}): a partition's offsets, the
@@ -40,17 +39,22 @@ public class DeadLetterReader implements AutoCloseable {
 
     /** Each partition's beginning and end offsets, by partition; empty when the topic does not exist. */
     public List<PartitionRange> ranges() {
-        List<PartitionInfo> infos = call(() -> consumer.partitionsFor(topic, Duration.ofMillis(timeoutMs)),
+        List<PartitionInfo> infos = call(
+                () -> consumer.partitionsFor(topic, Duration.ofMillis(timeoutMs)),
                 "reading the partitions of " + topic);
         if (infos == null || infos.isEmpty()) {
             return List.of();
         }
-        List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        List<TopicPartition> partitions = infos.stream()
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
         // assigned, so the read_committed end offsets (last stable offsets) are kept for them
         consumer.assign(partitions);
-        Map<TopicPartition, Long> beginning = call(() -> consumer.beginningOffsets(partitions, Duration.ofMillis(timeoutMs)),
+        Map<TopicPartition, Long> beginning = call(
+                () -> consumer.beginningOffsets(partitions, Duration.ofMillis(timeoutMs)),
                 "reading the beginning offsets of " + topic);
-        Map<TopicPartition, Long> end = call(() -> consumer.endOffsets(partitions, Duration.ofMillis(timeoutMs)),
+        Map<TopicPartition, Long> end = call(
+                () -> consumer.endOffsets(partitions, Duration.ofMillis(timeoutMs)),
                 "reading the end offsets of " + topic);
         return partitions.stream()
                 .map(tp -> new PartitionRange(tp.partition(), beginning.get(tp), end.get(tp)))
@@ -64,7 +68,9 @@ public class DeadLetterReader implements AutoCloseable {
      */
     public List<DeadLetter> read(List<PartitionRange> ranges, long from, int count) {
         List<DeadLetter> records = new ArrayList<>();
-        for (PartitionRange r : ranges.stream().sorted(Comparator.comparingInt(PartitionRange::partition)).toList()) {
+        for (PartitionRange r : ranges.stream()
+                .sorted(Comparator.comparingInt(PartitionRange::partition))
+                .toList()) {
             long start = Math.max(from, r.beginningOffset());
             int wanted = count - records.size();
             if (wanted <= 0) {
@@ -73,7 +79,11 @@ public class DeadLetterReader implements AutoCloseable {
             if (start < r.endOffset()) {
                 TopicPartition tp = new TopicPartition(topic, r.partition());
                 List<DeadLetter> read = new ArrayList<>();
-                readUntil(Map.of(tp, start), Map.of(tp, Math.min(r.endOffset(), start + wanted)), Integer.MAX_VALUE, read::addAll);
+                readUntil(
+                        Map.of(tp, start),
+                        Map.of(tp, Math.min(r.endOffset(), start + wanted)),
+                        Integer.MAX_VALUE,
+                        read::addAll);
                 read.sort(Comparator.comparingLong(DeadLetter::offset));
                 records.addAll(read);
             }
@@ -102,10 +112,14 @@ public class DeadLetterReader implements AutoCloseable {
     public Map<Coordinates, DeadLetter> fetch(List<PartitionRange> ranges, Collection<Coordinates> wanted) {
         Map<Integer, NavigableSet<Long>> byPartition = new HashMap<>();
         for (Coordinates c : wanted) {
-            ranges.stream().filter(r -> r.partition() == c.partition()
-                            && c.offset() >= r.beginningOffset() && c.offset() < r.endOffset())
+            ranges.stream()
+                    .filter(r -> r.partition() == c.partition()
+                            && c.offset() >= r.beginningOffset()
+                            && c.offset() < r.endOffset())
                     .findFirst()
-                    .ifPresent(r -> byPartition.computeIfAbsent(c.partition(), p -> new TreeSet<>()).add(c.offset()));
+                    .ifPresent(r -> byPartition
+                            .computeIfAbsent(c.partition(), p -> new TreeSet<>())
+                            .add(c.offset()));
         }
         Map<Coordinates, DeadLetter> found = new HashMap<>();
         for (Map.Entry<Integer, NavigableSet<Long>> e : byPartition.entrySet()) {
@@ -118,7 +132,8 @@ public class DeadLetterReader implements AutoCloseable {
                 long deadline = System.currentTimeMillis() + timeoutMs;
                 long position = next;
                 while (position <= next) {
-                    for (ConsumerRecord<String, String> r : call(() -> consumer.poll(POLL).records(tp), "reading " + tp)) {
+                    for (ConsumerRecord<String, String> r :
+                            call(() -> consumer.poll(POLL).records(tp), "reading " + tp)) {
                         if (pending.remove(r.offset())) {
                             found.put(new Coordinates(r.partition(), r.offset()), DeadLetter.of(r));
                         }
@@ -133,7 +148,10 @@ public class DeadLetterReader implements AutoCloseable {
         return found;
     }
 
-    private void readUntil(Map<TopicPartition, Long> startAt, Map<TopicPartition, Long> stopAt, int batchSize,
+    private void readUntil(
+            Map<TopicPartition, Long> startAt,
+            Map<TopicPartition, Long> stopAt,
+            int batchSize,
             Consumer<List<DeadLetter>> batches) {
         if (startAt.isEmpty()) {
             return;
@@ -156,7 +174,8 @@ public class DeadLetterReader implements AutoCloseable {
                 }
             }
             for (TopicPartition tp : List.copyOf(pending.keySet())) {
-                if (call(() -> consumer.position(tp, Duration.ofMillis(timeoutMs)), "reading " + tp) >= pending.get(tp)) {
+                if (call(() -> consumer.position(tp, Duration.ofMillis(timeoutMs)), "reading " + tp)
+                        >= pending.get(tp)) {
                     pending.remove(tp);
                     consumer.pause(List.of(tp));
                 }
@@ -173,7 +192,8 @@ public class DeadLetterReader implements AutoCloseable {
 
     private void failIfLate(long deadline, Object what) {
         if (System.currentTimeMillis() > deadline) {
-            throw new BrokerUnavailableException("reading " + what + " made no progress within " + timeoutMs / 1000 + " s", null);
+            throw new BrokerUnavailableException(
+                    "reading " + what + " made no progress within " + timeoutMs / 1000 + " s", null);
         }
     }
 

@@ -12,7 +12,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,19 +40,24 @@ public class DeadLetterResource {
     }
 
     @GET
-    public DeadLetterPage list(@QueryParam("topic") String topic, @QueryParam("partition") String partition,
-            @QueryParam("from") String from, @QueryParam("limit") String limit) {
+    public DeadLetterPage list(
+            @QueryParam("topic") String topic,
+            @QueryParam("partition") String partition,
+            @QueryParam("from") String from,
+            @QueryParam("limit") String limit) {
         List<FieldError> errors = new ArrayList<>();
         if (!DeadLetterTopics.known(topic)) {
             errors.add(new FieldError("topic", "must be one of " + String.join(", ", DeadLetterTopics.KNOWN)));
         }
-        Long partitionNumber = number(partition, null, 0, Integer.MAX_VALUE, "partition", "a partition number, 0 or more", errors);
+        Long partitionNumber =
+                number(partition, null, 0, Integer.MAX_VALUE, "partition", "a partition number, 0 or more", errors);
         Long fromOffset = number(from, 0L, 0, Long.MAX_VALUE, "from", "an offset, 0 or more", errors);
         Long size = number(limit, (long) DEFAULT_LIMIT, 1, MAX_LIMIT, "limit", "from 1 to " + MAX_LIMIT, errors);
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        return browser.page(topic, partitionNumber == null ? null : partitionNumber.intValue(), fromOffset, size.intValue());
+        return browser.page(
+                topic, partitionNumber == null ? null : partitionNumber.intValue(), fromOffset, size.intValue());
     }
 
     @GET
@@ -66,12 +70,13 @@ public class DeadLetterResource {
     @Path("/redrive")
     @Consumes(MediaType.APPLICATION_JSON)
     public RedriveResult redrive(JsonNode body) {
-        return redriver.redrive(RedriveRequest.parse(body), identity.isAnonymous() ? "anonymous"
-                : identity.getPrincipal().getName());
+        return redriver.redrive(
+                RedriveRequest.parse(body),
+                identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName());
     }
 
-    private static Long number(String text, Long absent, long min, long max, String field, String what,
-            List<FieldError> errors) {
+    private static Long number(
+            String text, Long absent, long min, long max, String field, String what, List<FieldError> errors) {
         if (text == null || text.isBlank()) {
             return absent;
         }

@@ -1,15 +1,14 @@
 package dev.arcfleet.ops;
 
 import dev.arcfleet.contracts.Topics;
-
 import java.util.List;
 
 /** The dead-letter topics there are: one per consumed topic of {@link Topics#MAIN}, named {@code <topic>.dlq}. */
 public final class DeadLetterTopics {
-    public static final List<String> KNOWN = Topics.MAIN.stream().map(Topics::deadLetter).toList();
+    public static final List<String> KNOWN =
+            Topics.MAIN.stream().map(Topics::deadLetter).toList();
 
-    private DeadLetterTopics() {
-    }
+    private DeadLetterTopics() {}
 
     public static boolean known(String topic) {
         return topic != null && KNOWN.contains(topic);

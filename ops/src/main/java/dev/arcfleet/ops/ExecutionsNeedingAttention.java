@@ -10,9 +10,18 @@ import java.util.List;
 public interface ExecutionsNeedingAttention {
 
     /** A plan that needs a person: FAILED, or retrying now. */
-    record Attention(String planId, String route, String targetKind, String targetId, String state, String lastType,
-            String step, String detail, Instant updatedAt, long nodes, String sampleNodeId) {
-    }
+    record Attention(
+            String planId,
+            String route,
+            String targetKind,
+            String targetId,
+            String state,
+            String lastType,
+            String step,
+            String detail,
+            Instant updatedAt,
+            long nodes,
+            String sampleNodeId) {}
 
     /** Failed plans first, then retrying ones, newest first within each, at most {@code limit}. */
     List<Attention> attention(int limit);

@@ -1,7 +1,6 @@
 package dev.arcfleet.ops;
 
 import dev.arcfleet.contracts.FieldError;
-
 import java.util.List;
 
 /** A request to the operator tools with bad fields: answered 400 with one message per field. */

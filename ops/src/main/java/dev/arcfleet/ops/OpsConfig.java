@@ -2,7 +2,6 @@ package dev.arcfleet.ops;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** Operator tools: dead-letter re-drive and consumer-group replay ({@code /api/v1/ops}). */

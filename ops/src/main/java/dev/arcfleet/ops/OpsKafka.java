@@ -2,6 +2,12 @@ package dev.arcfleet.ops;
 
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -12,13 +18,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import java.util.HashMap;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Plain Kafka clients for the operator tools, each opened for one request and closed by it. They share the services'
@@ -86,10 +85,11 @@ public class OpsKafka {
         try {
             return future.get(timeoutMs(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new BrokerUnavailableException("the broker did not answer within " + config.kafkaTimeout().toSeconds()
-                    + " s while " + what, e);
+            throw new BrokerUnavailableException(
+                    "the broker did not answer within " + config.kafkaTimeout().toSeconds() + " s while " + what, e);
         } catch (ExecutionException e) {
-            throw new BrokerUnavailableException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new BrokerUnavailableException(
+                    what + " failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokerUnavailableException("interrupted while " + what, e);
@@ -98,7 +98,9 @@ public class OpsKafka {
 
     private Map<String, Object> common(String role) {
         Map<String, Object> props = new HashMap<>(broker);
-        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, role + "-" + UUID.randomUUID().toString().substring(0, 8));
+        props.put(
+                CommonClientConfigs.CLIENT_ID_CONFIG,
+                role + "-" + UUID.randomUUID().toString().substring(0, 8));
         return props;
     }
 }

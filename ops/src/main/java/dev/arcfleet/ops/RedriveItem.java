@@ -5,10 +5,21 @@ package dev.arcfleet.ops;
  * re-drive; not sent again), NOT_FOUND (no record at that partition and offset), or REFUSED (its
  * {@code dead-letter-topic} names no topic a service consumes; {@code reason} says which).
  */
-public record RedriveItem(int partition, long offset, Status status, String targetTopic, Integer targetPartition,
-        Long targetOffset, String reason) {
+public record RedriveItem(
+        int partition,
+        long offset,
+        Status status,
+        String targetTopic,
+        Integer targetPartition,
+        Long targetOffset,
+        String reason) {
 
-    public enum Status { REDRIVEN, ALREADY_REDRIVEN, NOT_FOUND, REFUSED }
+    public enum Status {
+        REDRIVEN,
+        ALREADY_REDRIVEN,
+        NOT_FOUND,
+        REFUSED
+    }
 
     static RedriveItem redriven(DeadLetter d, String topic, int partition, long offset) {
         return new RedriveItem(d.partition(), d.offset(), Status.REDRIVEN, topic, partition, offset, null);

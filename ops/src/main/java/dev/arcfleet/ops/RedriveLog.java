@@ -3,7 +3,6 @@ package dev.arcfleet.ops;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -30,8 +29,11 @@ public class RedriveLog {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean tryLock(String dlqTopic) {
-        return Boolean.TRUE.equals(entityManager.createNativeQuery("select pg_try_advisory_xact_lock(:lockClass, hashtext(:topic))")
-                .setParameter("lockClass", LOCK_CLASS).setParameter("topic", dlqTopic).getSingleResult());
+        return Boolean.TRUE.equals(entityManager
+                .createNativeQuery("select pg_try_advisory_xact_lock(:lockClass, hashtext(:topic))")
+                .setParameter("lockClass", LOCK_CLASS)
+                .setParameter("topic", dlqTopic)
+                .getSingleResult());
     }
 
     /** Those of {@code records} of {@code dlqTopic} that were re-driven. */
@@ -43,9 +45,13 @@ public class RedriveLog {
         long min = records.stream().mapToLong(Coordinates::offset).min().orElseThrow();
         long max = records.stream().mapToLong(Coordinates::offset).max().orElseThrow();
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("select dlq_partition, dlq_offset from dead_letter_redrive"
+        List<Object[]> rows = entityManager
+                .createNativeQuery("select dlq_partition, dlq_offset from dead_letter_redrive"
                         + " where dlq_topic = :topic and dlq_offset between :min and :max")
-                .setParameter("topic", dlqTopic).setParameter("min", min).setParameter("max", max).getResultList();
+                .setParameter("topic", dlqTopic)
+                .setParameter("min", min)
+                .setParameter("max", max)
+                .getResultList();
         Set<Coordinates> wanted = new HashSet<>(records);
         Set<Coordinates> found = new HashSet<>();
         for (Object[] row : rows) {
@@ -58,14 +64,21 @@ public class RedriveLog {
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
-    public void record(DeadLetter redriven, String targetTopic, int targetPartition, long targetOffset, Instant at, String by) {
-        entityManager.createNativeQuery("insert into dead_letter_redrive (dlq_topic, dlq_partition, dlq_offset, target_topic,"
-                        + " target_partition, target_offset, redriven_at, redriven_by)"
-                        + " values (:topic, :partition, :offset, :target, :targetPartition, :targetOffset, :at, :by)")
-                .setParameter("topic", redriven.topic()).setParameter("partition", redriven.partition())
-                .setParameter("offset", redriven.offset()).setParameter("target", targetTopic)
-                .setParameter("targetPartition", targetPartition).setParameter("targetOffset", targetOffset)
-                .setParameter("at", at).setParameter("by", by)
+    public void record(
+            DeadLetter redriven, String targetTopic, int targetPartition, long targetOffset, Instant at, String by) {
+        entityManager
+                .createNativeQuery(
+                        "insert into dead_letter_redrive (dlq_topic, dlq_partition, dlq_offset, target_topic,"
+                                + " target_partition, target_offset, redriven_at, redriven_by)"
+                                + " values (:topic, :partition, :offset, :target, :targetPartition, :targetOffset, :at, :by)")
+                .setParameter("topic", redriven.topic())
+                .setParameter("partition", redriven.partition())
+                .setParameter("offset", redriven.offset())
+                .setParameter("target", targetTopic)
+                .setParameter("targetPartition", targetPartition)
+                .setParameter("targetOffset", targetOffset)
+                .setParameter("at", at)
+                .setParameter("by", by)
                 .executeUpdate();
     }
 
@@ -73,8 +86,9 @@ public class RedriveLog {
     @Transactional
     public Map<String, Long> countsByTopic() {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery(
-                "select dlq_topic, count(*) from dead_letter_redrive group by dlq_topic").getResultList();
+        List<Object[]> rows = entityManager
+                .createNativeQuery("select dlq_topic, count(*) from dead_letter_redrive group by dlq_topic")
+                .getResultList();
         Map<String, Long> counts = new HashMap<>();
         rows.forEach(r -> counts.put((String) r[0], ((Number) r[1]).longValue()));
         return counts;

@@ -2,7 +2,6 @@ package dev.arcfleet.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.FieldError;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,8 +18,10 @@ public record RedriveRequest(String topic, boolean all, List<Coordinates> record
     /** The request in {@code body}, or an {@link InvalidRequestException} with one message per bad field. */
     public static RedriveRequest parse(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw new InvalidRequestException("$", "the body must be an object: {\"topic\": \"<dlq topic>\", \"records\":"
-                    + " [{\"partition\": 0, \"offset\": 12}]} or {\"topic\": \"<dlq topic>\", \"all\": true}");
+            throw new InvalidRequestException(
+                    "$",
+                    "the body must be an object: {\"topic\": \"<dlq topic>\", \"records\":"
+                            + " [{\"partition\": 0, \"offset\": 12}]} or {\"topic\": \"<dlq topic>\", \"all\": true}");
         }
         List<FieldError> errors = new ArrayList<>();
         JsonNode topic = body.get("topic");
@@ -36,10 +37,13 @@ public record RedriveRequest(String topic, boolean all, List<Coordinates> record
         boolean named = records != null && !records.isNull();
         Set<Coordinates> coordinates = new LinkedHashSet<>();
         if (named && !records.isArray()) {
-            errors.add(new FieldError("records", "must be an array of {\"partition\": <number>, \"offset\": <number>}"));
+            errors.add(
+                    new FieldError("records", "must be an array of {\"partition\": <number>, \"offset\": <number>}"));
         } else if (named && records.size() > MAX_RECORDS) {
-            errors.add(new FieldError("records", "at most " + MAX_RECORDS + " records a request (" + records.size()
-                    + " given); for a whole topic send \"all\": true"));
+            errors.add(new FieldError(
+                    "records",
+                    "at most " + MAX_RECORDS + " records a request (" + records.size()
+                            + " given); for a whole topic send \"all\": true"));
         } else if (named) {
             for (int i = 0; i < records.size(); i++) {
                 coordinate(records.get(i), "records[" + i + "]", errors).ifPresent(coordinates::add);
@@ -64,7 +68,10 @@ public record RedriveRequest(String topic, boolean all, List<Coordinates> record
         JsonNode partition = record.get("partition");
         JsonNode offset = record.get("offset");
         boolean good = true;
-        if (partition == null || !partition.canConvertToInt() || !partition.isIntegralNumber() || partition.intValue() < 0) {
+        if (partition == null
+                || !partition.canConvertToInt()
+                || !partition.isIntegralNumber()
+                || partition.intValue() < 0) {
             errors.add(new FieldError(field + ".partition", "must be a whole number, 0 or more"));
             good = false;
         }
@@ -72,7 +79,8 @@ public record RedriveRequest(String topic, boolean all, List<Coordinates> record
             errors.add(new FieldError(field + ".offset", "must be a whole number, 0 or more"));
             good = false;
         }
-        return good ? java.util.Optional.of(new Coordinates(partition.intValue(), offset.longValue()))
+        return good
+                ? java.util.Optional.of(new Coordinates(partition.intValue(), offset.longValue()))
                 : java.util.Optional.empty();
     }
 }

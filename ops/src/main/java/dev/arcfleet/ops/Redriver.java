@@ -5,9 +5,6 @@ import dev.arcfleet.ops.DeadLetterPage.PartitionRange;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.RecordMetadata;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +16,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Re-drives dead-lettered records to their original topic, each at most once, losing none.
@@ -53,11 +52,14 @@ public class Redriver {
         String who = by.length() > MAX_BY ? by.substring(0, MAX_BY) : by;
         Progress progress = new Progress();
         KafkaProducer<String, String> producer = kafka.producer();
-        try (DeadLetterReader reader = new DeadLetterReader(kafka.consumer(config.redriveBatchSize()), request.topic(),
-                kafka.timeoutMs())) {
+        try (DeadLetterReader reader =
+                new DeadLetterReader(kafka.consumer(config.redriveBatchSize()), request.topic(), kafka.timeoutMs())) {
             List<PartitionRange> ranges = reader.ranges();
             if (request.all()) {
-                reader.readAll(ranges, config.redriveBatchSize(), batch -> progress.add(batch(request.topic(), batch, producer, who, progress)));
+                reader.readAll(
+                        ranges,
+                        config.redriveBatchSize(),
+                        batch -> progress.add(batch(request.topic(), batch, producer, who, progress)));
                 return RedriveResult.of(request.topic(), progress.items);
             }
             Map<Coordinates, DeadLetter> found = reader.fetch(ranges, request.records());
@@ -78,8 +80,12 @@ public class Redriver {
             Map<Coordinates, RedriveItem> outcome = new HashMap<>();
             progress.items.forEach(i -> outcome.put(i.coordinates(), i));
             List<RedriveItem> inOrder = request.records().stream()
-                    .map(c -> outcome.getOrDefault(c, RedriveItem.of(c, RedriveItem.Status.NOT_FOUND,
-                            "no record at partition " + c.partition() + ", offset " + c.offset())))
+                    .map(c -> outcome.getOrDefault(
+                            c,
+                            RedriveItem.of(
+                                    c,
+                                    RedriveItem.Status.NOT_FOUND,
+                                    "no record at partition " + c.partition() + ", offset " + c.offset())))
                     .toList();
             return RedriveResult.of(request.topic(), inOrder);
         } finally {
@@ -87,49 +93,69 @@ public class Redriver {
         }
     }
 
-    private List<RedriveItem> batch(String dlqTopic, List<DeadLetter> batch, KafkaProducer<String, String> producer,
-            String by, Progress progress) {
+    private List<RedriveItem> batch(
+            String dlqTopic,
+            List<DeadLetter> batch,
+            KafkaProducer<String, String> producer,
+            String by,
+            Progress progress) {
         try {
-            return QuarkusTransaction.requiringNew().timeout(transactionTimeoutSeconds()).call(() -> {
-                if (!log.tryLock(dlqTopic)) {
-                    throw new RedriveStoppedException(409, "another re-drive of " + dlqTopic + " is running; send this one"
-                            + " again when it is done" + progress.before(), null);
-                }
-                Set<Coordinates> done = log.redriven(dlqTopic, batch.stream()
-                        .map(d -> new Coordinates(d.partition(), d.offset())).toList());
-                RedriveItem[] items = new RedriveItem[batch.size()];
-                Map<Integer, Future<RecordMetadata>> sends = new HashMap<>();
-                for (int i = 0; i < batch.size(); i++) {
-                    DeadLetter d = batch.get(i);
-                    Coordinates at = new Coordinates(d.partition(), d.offset());
-                    if (done.contains(at)) {
-                        items[i] = RedriveItem.of(at, RedriveItem.Status.ALREADY_REDRIVEN, null);
-                    } else if (!Topics.MAIN.contains(d.originalTopic())) {
-                        items[i] = RedriveItem.of(at, RedriveItem.Status.REFUSED, DeadLetter.ORIGINAL_TOPIC + " names "
-                                + d.originalTopic() + ", which is not a topic the services consume");
-                    } else {
-                        sends.put(i, producer.send(d.redriveCopy()));
-                    }
-                }
-                Instant now = Instant.now();
-                long deadline = System.currentTimeMillis() + kafka.sendTimeoutMs() + kafka.timeoutMs();
-                for (Map.Entry<Integer, Future<RecordMetadata>> send : sends.entrySet()) {
-                    DeadLetter d = batch.get(send.getKey());
-                    RecordMetadata sent = acknowledged(send.getValue(), d, deadline);
-                    log.record(d, sent.topic(), sent.partition(), sent.offset(), now, by);
-                    items[send.getKey()] = RedriveItem.redriven(d, sent.topic(), sent.partition(), sent.offset());
-                }
-                if (!sends.isEmpty()) {
-                    Log.infof("re-drove %d records of %s (by %s)", sends.size(), dlqTopic, by);
-                }
-                return List.of(items);
-            });
+            return QuarkusTransaction.requiringNew()
+                    .timeout(transactionTimeoutSeconds())
+                    .call(() -> {
+                        if (!log.tryLock(dlqTopic)) {
+                            throw new RedriveStoppedException(
+                                    409,
+                                    "another re-drive of " + dlqTopic + " is running; send this one"
+                                            + " again when it is done" + progress.before(),
+                                    null);
+                        }
+                        Set<Coordinates> done = log.redriven(
+                                dlqTopic,
+                                batch.stream()
+                                        .map(d -> new Coordinates(d.partition(), d.offset()))
+                                        .toList());
+                        RedriveItem[] items = new RedriveItem[batch.size()];
+                        Map<Integer, Future<RecordMetadata>> sends = new HashMap<>();
+                        for (int i = 0; i < batch.size(); i++) {
+                            DeadLetter d = batch.get(i);
+                            Coordinates at = new Coordinates(d.partition(), d.offset());
+                            if (done.contains(at)) {
+                                items[i] = RedriveItem.of(at, RedriveItem.Status.ALREADY_REDRIVEN, null);
+                            } else if (!Topics.MAIN.contains(d.originalTopic())) {
+                                items[i] = RedriveItem.of(
+                                        at,
+                                        RedriveItem.Status.REFUSED,
+                                        DeadLetter.ORIGINAL_TOPIC + " names " + d.originalTopic()
+                                                + ", which is not a topic the services consume");
+                            } else {
+                                sends.put(i, producer.send(d.redriveCopy()));
+                            }
+                        }
+                        Instant now = Instant.now();
+                        long deadline = System.currentTimeMillis() + kafka.sendTimeoutMs() + kafka.timeoutMs();
+                        for (Map.Entry<Integer, Future<RecordMetadata>> send : sends.entrySet()) {
+                            DeadLetter d = batch.get(send.getKey());
+                            RecordMetadata sent = acknowledged(send.getValue(), d, deadline);
+                            log.record(d, sent.topic(), sent.partition(), sent.offset(), now, by);
+                            items[send.getKey()] =
+                                    RedriveItem.redriven(d, sent.topic(), sent.partition(), sent.offset());
+                        }
+                        if (!sends.isEmpty()) {
+                            Log.infof("re-drove %d records of %s (by %s)", sends.size(), dlqTopic, by);
+                        }
+                        return List.of(items);
+                    });
         } catch (RedriveStoppedException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new RedriveStoppedException(503, "re-drive of " + dlqTopic + " stopped: " + e.getMessage()
-                    + progress.before() + "; this batch of " + batch.size() + " was not recorded, and those of it the"
-                    + " broker had taken will be sent again by the next re-drive (consumers skip the copies)", e);
+            throw new RedriveStoppedException(
+                    503,
+                    "re-drive of " + dlqTopic + " stopped: " + e.getMessage()
+                            + progress.before() + "; this batch of " + batch.size()
+                            + " was not recorded, and those of it the"
+                            + " broker had taken will be sent again by the next re-drive (consumers skip the copies)",
+                    e);
         }
     }
 
@@ -137,8 +163,10 @@ public class Redriver {
         try {
             return send.get(Math.max(0, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new BrokerUnavailableException("sending " + d.coordinates() + " to " + d.originalTopic() + " failed: "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new BrokerUnavailableException(
+                    "sending " + d.coordinates() + " to " + d.originalTopic() + " failed: "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException e) {
             throw new BrokerUnavailableException("the broker did not acknowledge " + d.coordinates() + " in time", e);
         } catch (InterruptedException e) {
@@ -160,7 +188,9 @@ public class Redriver {
         }
 
         String before() {
-            long redriven = items.stream().filter(i -> i.status() == RedriveItem.Status.REDRIVEN).count();
+            long redriven = items.stream()
+                    .filter(i -> i.status() == RedriveItem.Status.REDRIVEN)
+                    .count();
             return redriven == 0 ? "" : " (" + redriven + " records were re-driven and recorded before)";
         }
     }

@@ -3,7 +3,6 @@ package dev.arcfleet.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.ops.ConsumerGroupCatalog.Subscription;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -29,22 +28,29 @@ public record ReplayRequest(Subscription subscription, Optional<Instant> since) 
         Optional<Subscription> subscription = ConsumerGroupCatalog.group(group);
         List<FieldError> errors = new ArrayList<>();
         if (subscription.isEmpty()) {
-            errors.add(new FieldError("group", "must be one of " + String.join(", ", ConsumerGroupCatalog.groupNames())));
+            errors.add(
+                    new FieldError("group", "must be one of " + String.join(", ", ConsumerGroupCatalog.groupNames())));
         }
         if (body == null || !body.isObject()) {
-            errors.add(new FieldError("$", "the body must be an object: {\"topic\": \"<topic the group reads>\", \"from\":"
-                    + " \"beginning\" or an ISO-8601 instant such as \"2026-11-25T10:00:00Z\"}"));
+            errors.add(new FieldError(
+                    "$",
+                    "the body must be an object: {\"topic\": \"<topic the group reads>\", \"from\":"
+                            + " \"beginning\" or an ISO-8601 instant such as \"2026-11-25T10:00:00Z\"}"));
             throw new InvalidRequestException(errors);
         }
         JsonNode topic = body.get("topic");
-        if (subscription.isPresent() && (topic == null || !topic.isTextual()
-                || !topic.asText().equals(subscription.get().topic()))) {
-            errors.add(new FieldError("topic", "group " + group + " reads " + subscription.get().topic() + ": give that topic"));
+        if (subscription.isPresent()
+                && (topic == null
+                        || !topic.isTextual()
+                        || !topic.asText().equals(subscription.get().topic()))) {
+            errors.add(new FieldError(
+                    "topic", "group " + group + " reads " + subscription.get().topic() + ": give that topic"));
         }
         Optional<Instant> since = Optional.empty();
         JsonNode from = body.get("from");
         if (from == null || !from.isTextual()) {
-            errors.add(new FieldError("from", "must be \"beginning\" or an ISO-8601 instant such as \"2026-11-25T10:00:00Z\""));
+            errors.add(new FieldError(
+                    "from", "must be \"beginning\" or an ISO-8601 instant such as \"2026-11-25T10:00:00Z\""));
         } else if (!BEGINNING.equals(from.asText())) {
             try {
                 Instant instant = Instant.parse(from.asText());
@@ -54,8 +60,10 @@ public record ReplayRequest(Subscription subscription, Optional<Instant> since) 
                     since = Optional.of(instant);
                 }
             } catch (DateTimeParseException e) {
-                errors.add(new FieldError("from", "must be \"beginning\" or an ISO-8601 instant such as"
-                        + " \"2026-11-25T10:00:00Z\"; \"" + clip(from.asText()) + "\" is neither"));
+                errors.add(new FieldError(
+                        "from",
+                        "must be \"beginning\" or an ISO-8601 instant such as" + " \"2026-11-25T10:00:00Z\"; \""
+                                + clip(from.asText()) + "\" is neither"));
             }
         }
         if (!errors.isEmpty()) {

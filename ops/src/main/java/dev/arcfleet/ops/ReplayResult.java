@@ -8,6 +8,5 @@ import java.util.List;
  */
 public record ReplayResult(String group, String topic, String replayedFrom, List<PartitionReplay> partitions) {
 
-    public record PartitionReplay(int partition, Long from, long to) {
-    }
+    public record PartitionReplay(int partition, Long from, long to) {}
 }

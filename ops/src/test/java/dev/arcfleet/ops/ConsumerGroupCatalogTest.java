@@ -1,8 +1,8 @@
 package dev.arcfleet.ops;
 
-import dev.arcfleet.ops.ConsumerGroupCatalog.Subscription;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arcfleet.ops.ConsumerGroupCatalog.Subscription;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -12,8 +12,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The replayable groups are exactly those the services' application.properties configure on incoming channels. */
 class ConsumerGroupCatalogTest {

@@ -1,12 +1,12 @@
 package dev.arcfleet.ops;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.FieldError;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class RedriveRequestTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -31,9 +31,13 @@ class RedriveRequestTest {
     @Test
     void rejectsAnUnknownTopicAndRecordsThatAreNotAnArray() throws Exception {
         assertThat(errors("{\"topic\": \"fleet.registrations\", \"records\": {\"partition\": 0, \"offset\": 1}}"))
-                .extracting(FieldError::field).containsExactly("topic", "records");
-        assertThat(errors("{\"topic\": \"fleet.registrations\", \"all\": true}").get(0).message())
-                .contains("fleet.registrations.dlq").contains("onboarding.status.dlq");
+                .extracting(FieldError::field)
+                .containsExactly("topic", "records");
+        assertThat(errors("{\"topic\": \"fleet.registrations\", \"all\": true}")
+                        .get(0)
+                        .message())
+                .contains("fleet.registrations.dlq")
+                .contains("onboarding.status.dlq");
     }
 
     @Test
@@ -42,29 +46,44 @@ class RedriveRequestTest {
                 {"topic": "fleet.nodes.dlq", "records": [{"partition": 0, "offset": -1}, {"partition": -2, "offset": 3},
                  {"offset": 1.5}, "0:1"]}"""))
                 .extracting(FieldError::field)
-                .containsExactly("records[0].offset", "records[1].partition", "records[2].partition", "records[2].offset",
+                .containsExactly(
+                        "records[0].offset",
+                        "records[1].partition",
+                        "records[2].partition",
+                        "records[2].offset",
                         "records[3]");
     }
 
     @Test
     void wantsEitherRecordsOrAllButNotBoth() throws Exception {
-        assertThat(errors("{\"topic\": \"fleet.nodes.dlq\", \"all\": true, \"records\": [{\"partition\": 0, \"offset\": 1}]}"))
-                .extracting(FieldError::field).containsExactly("all");
-        assertThat(errors("{\"topic\": \"fleet.nodes.dlq\"}")).extracting(FieldError::field).containsExactly("records");
+        assertThat(
+                        errors(
+                                "{\"topic\": \"fleet.nodes.dlq\", \"all\": true, \"records\": [{\"partition\": 0, \"offset\": 1}]}"))
+                .extracting(FieldError::field)
+                .containsExactly("all");
+        assertThat(errors("{\"topic\": \"fleet.nodes.dlq\"}"))
+                .extracting(FieldError::field)
+                .containsExactly("records");
         assertThat(errors("{\"topic\": \"fleet.nodes.dlq\", \"records\": [], \"all\": false}"))
-                .extracting(FieldError::field).containsExactly("records");
+                .extracting(FieldError::field)
+                .containsExactly("records");
         assertThat(errors("{\"topic\": \"fleet.nodes.dlq\", \"all\": \"yes\"}"))
-                .extracting(FieldError::field).containsExactly("all", "records");
+                .extracting(FieldError::field)
+                .containsExactly("all", "records");
     }
 
     @Test
     void takesAtMostAThousandRecords() throws Exception {
         StringBuilder records = new StringBuilder();
         for (int i = 0; i <= RedriveRequest.MAX_RECORDS; i++) {
-            records.append(i == 0 ? "" : ",").append("{\"partition\": 0, \"offset\": ").append(i).append('}');
+            records.append(i == 0 ? "" : ",")
+                    .append("{\"partition\": 0, \"offset\": ")
+                    .append(i)
+                    .append('}');
         }
         assertThat(errors("{\"topic\": \"fleet.nodes.dlq\", \"records\": [" + records + "]}"))
-                .singleElement().satisfies(e -> {
+                .singleElement()
+                .satisfies(e -> {
                     assertThat(e.field()).isEqualTo("records");
                     assertThat(e.message()).contains("at most 1000").contains("1001 given");
                 });
@@ -77,7 +96,8 @@ class RedriveRequestTest {
 
     private static java.util.List<FieldError> errors(String body) throws Exception {
         JsonNode json = json(body);
-        return catchThrowableOfType(InvalidRequestException.class, () -> RedriveRequest.parse(json)).errors();
+        return catchThrowableOfType(InvalidRequestException.class, () -> RedriveRequest.parse(json))
+                .errors();
     }
 
     private static JsonNode json(String body) throws Exception {

@@ -2,7 +2,6 @@ package dev.arcfleet.testsupport;
 
 import dev.arcfleet.contracts.Topics;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,7 +1,5 @@
 package dev.arcfleet.testsupport;
 
-import org.testcontainers.DockerClientFactory;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -13,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * Which Kafka the tests get, chosen once per JVM by one switch: system property {@code fleet.test.kafka} or
@@ -42,15 +41,19 @@ public enum KafkaBackend {
             case "testcontainers" -> {
                 if (scram) {
                     throw new IllegalStateException(PROPERTY + "=testcontainers with " + AUTH_PROPERTY
-                            + "=scram: SASL/SCRAM is set up on the in-process broker only; use " + PROPERTY + "=embedded or auto");
+                            + "=scram: SASL/SCRAM is set up on the in-process broker only; use " + PROPERTY
+                            + "=embedded or auto");
                 }
                 if (!dockerAnswers.getAsBoolean()) {
-                    throw new IllegalStateException(PROPERTY + "=testcontainers, but no Docker engine answers (DOCKER_HOST, "
-                            + "/var/run/docker.sock); start one, or use " + PROPERTY + "=auto or embedded");
+                    throw new IllegalStateException(
+                            PROPERTY + "=testcontainers, but no Docker engine answers (DOCKER_HOST, "
+                                    + "/var/run/docker.sock); start one, or use " + PROPERTY + "=auto or embedded");
                 }
                 yield TESTCONTAINERS;
             }
-            default -> throw new IllegalArgumentException(PROPERTY + "=" + mode + ": expected auto, embedded or testcontainers");
+            default ->
+                throw new IllegalArgumentException(
+                        PROPERTY + "=" + mode + ": expected auto, embedded or testcontainers");
         };
     }
 
@@ -72,7 +75,9 @@ public enum KafkaBackend {
     /** A system property, else the environment variable of the same name upper-cased with '_' for '.'. */
     public static String setting(String property) {
         String value = System.getProperty(property);
-        return value != null ? value : System.getenv(property.toUpperCase(Locale.ROOT).replace('.', '_'));
+        return value != null
+                ? value
+                : System.getenv(property.toUpperCase(Locale.ROOT).replace('.', '_'));
     }
 
     /**
@@ -100,7 +105,8 @@ public enum KafkaBackend {
             }
             if ("tcp".equals(uri.getScheme()) && uri.getHost() != null) {
                 try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 2375 : uri.getPort()), 1000);
+                    socket.connect(
+                            new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 2375 : uri.getPort()), 1000);
                     return true;
                 } catch (IOException e) {
                     return false;

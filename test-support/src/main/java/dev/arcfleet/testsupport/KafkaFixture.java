@@ -1,5 +1,14 @@
 package dev.arcfleet.testsupport;
 
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -15,16 +24,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
-
 /**
  * A test's own Kafka clients on a service's broker: a producer ({@code acks=all}) and an admin client, with what the
  * operator-tool tests do with them (send, headers, offsets, read a topic to its end). One per test; close it after.
@@ -36,8 +35,10 @@ public final class KafkaFixture implements AutoCloseable {
 
     public KafkaFixture(String bootstrap) {
         this.bootstrap = bootstrap;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+        this.producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(),
+                new StringSerializer());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
@@ -67,10 +68,17 @@ public final class KafkaFixture implements AutoCloseable {
     /** Each partition of {@code topic} with its offset by {@code spec} (earliest, latest, for a time). */
     public Map<TopicPartition, Long> offsets(String topic, OffsetSpec spec) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+        admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
                 .forEach(p -> request.put(new TopicPartition(topic, p.partition()), spec));
         Map<TopicPartition, Long> offsets = new HashMap<>();
-        admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> offsets.put(tp, info.offset()));
+        admin.listOffsets(request)
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .forEach((tp, info) -> offsets.put(tp, info.offset()));
         return offsets;
     }
 
@@ -78,10 +86,15 @@ public final class KafkaFixture implements AutoCloseable {
     public List<ConsumerRecord<String, String>> readAll(String topic) throws Exception {
         Map<TopicPartition, Long> end = offsets(topic, OffsetSpec.latest());
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new StringDeserializer())) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                2000);
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer.assign(end.keySet());
             consumer.seekToBeginning(end.keySet());
             await().atMost(Duration.ofSeconds(60)).until(() -> {

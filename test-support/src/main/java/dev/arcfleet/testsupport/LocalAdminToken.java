@@ -15,8 +15,7 @@ public final class LocalAdminToken {
     public static final String ENV = "FLEET_AUTH_ADMIN_TOKEN_FILE";
     private static Path file;
 
-    private LocalAdminToken() {
-    }
+    private LocalAdminToken() {}
 
     public static synchronized String file() {
         if (file == null) {

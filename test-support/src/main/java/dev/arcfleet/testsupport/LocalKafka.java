@@ -1,5 +1,10 @@
 package dev.arcfleet.testsupport;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -9,12 +14,6 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Exit;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
-
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The tests' single-node Kafka broker without authentication, one per test JVM: a Testcontainers broker or a real
@@ -33,8 +32,7 @@ public final class LocalKafka {
     private static KafkaBackend backend;
     private static boolean exitGuarded;
 
-    private LocalKafka() {
-    }
+    private LocalKafka() {}
 
     /** The broker of this JVM's {@link KafkaBackend}, started on first call. */
     public static synchronized String bootstrapServers() {
@@ -68,7 +66,9 @@ public final class LocalKafka {
         try (Admin admin = Admin.create(adminConfig)) {
             for (String topic : topics) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+                    admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
+                            .all()
+                            .get();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("could not create topic " + topic, e.getCause());
@@ -111,7 +111,8 @@ public final class LocalKafka {
     private static KafkaContainer startContainer() {
         KafkaContainer kafka = new KafkaContainer(DockerImageName.parse(KafkaBackend.IMAGE));
         // the apache/kafka image reads KAFKA_<SETTING> with '.' as '_'
-        BROKER_SETTINGS.forEach((key, value) -> kafka.withEnv("KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'), value));
+        BROKER_SETTINGS.forEach((key, value) ->
+                kafka.withEnv("KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'), value));
         kafka.start();
         return kafka;
     }

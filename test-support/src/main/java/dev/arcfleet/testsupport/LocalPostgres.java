@@ -1,7 +1,6 @@
 package dev.arcfleet.testsupport;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -18,8 +17,7 @@ public final class LocalPostgres {
 
     private static EmbeddedPostgres server;
 
-    private LocalPostgres() {
-    }
+    private LocalPostgres() {}
 
     public static synchronized EmbeddedPostgres server() {
         if (server == null) {
@@ -43,7 +41,8 @@ public final class LocalPostgres {
             throw new IllegalArgumentException("database name must be a lower-case SQL identifier: " + name);
         }
         EmbeddedPostgres pg = server();
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + name + "'")) {
                 if (!rs.next()) {
                     s.execute("create database " + name);

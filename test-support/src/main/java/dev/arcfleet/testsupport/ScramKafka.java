@@ -1,5 +1,21 @@
 package dev.arcfleet.testsupport;
 
+import static org.awaitility.Awaitility.await;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -25,23 +41,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
-import static org.awaitility.Awaitility.await;
-
 /**
  * The in-process KRaft broker with authentication and authorization on, as every deployment runs Kafka: the client
  * listener takes SASL_PLAINTEXT with SCRAM-SHA-512 for the users of {@code deploy/k8s/base/kafka-users.yaml}, each
@@ -54,6 +53,7 @@ public final class ScramKafka {
     public static final String MECHANISM = "SCRAM-SHA-512";
     /** The test kit's super user and password (KafkaClusterTestKit's JAAS section for SASL_PLAINTEXT). */
     static final String ADMIN = "plain-admin";
+
     static final String ADMIN_PASSWORD = "plain-admin-secret";
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -118,8 +118,10 @@ public final class ScramKafka {
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name);
         config.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
-        config.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                + ADMIN + "\" password=\"" + ADMIN_PASSWORD + "\";");
+        config.put(
+                SaslConfigs.SASL_JAAS_CONFIG,
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
+                        + "\" password=\"" + ADMIN_PASSWORD + "\";");
         return config;
     }
 
@@ -136,12 +138,14 @@ public final class ScramKafka {
     }
 
     /** Sends {@code record} as {@code user} and waits for the broker's answer (an authorization refusal is the cause of the ExecutionException). */
-    public RecordMetadata produceAs(String user, ProducerRecord<String, String> record) throws ExecutionException, InterruptedException, TimeoutException {
+    public RecordMetadata produceAs(String user, ProducerRecord<String, String> record)
+            throws ExecutionException, InterruptedException, TimeoutException {
         Map<String, Object> config = new HashMap<>(clientConfig(user));
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             return producer.send(record).get(45, TimeUnit.SECONDS);
         }
     }
@@ -150,9 +154,11 @@ public final class ScramKafka {
     public List<ConsumerRecord<String, String>> records(String topic) {
         Map<String, Object> config = new HashMap<>(adminConfig());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
@@ -171,9 +177,11 @@ public final class ScramKafka {
     private String jaas(String user) {
         String password = passwords.get(user);
         if (password == null) {
-            throw new IllegalArgumentException("no Kafka user " + user + " in " + KafkaUserAcls.FILE + "; users: " + users());
+            throw new IllegalArgumentException(
+                    "no Kafka user " + user + " in " + KafkaUserAcls.FILE + "; users: " + users());
         }
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 
     private static KafkaClusterTestKit start() {
@@ -193,7 +201,9 @@ public final class ScramKafka {
                     .setConfigProp("auto.create.topics.enable", "false")
                     // the test kit's PLAIN for itself (inter-broker, controller, super user), SCRAM for the services
                     .setConfigProp("sasl.enabled.mechanisms", "PLAIN," + MECHANISM)
-                    .setConfigProp(ListenerName.normalised(listener).saslMechanismConfigPrefix(MECHANISM) + SaslConfigs.SASL_JAAS_CONFIG,
+                    .setConfigProp(
+                            ListenerName.normalised(listener).saslMechanismConfigPrefix(MECHANISM)
+                                    + SaslConfigs.SASL_JAAS_CONFIG,
                             "org.apache.kafka.common.security.scram.ScramLoginModule required;")
                     .build();
             kit.format();
@@ -214,13 +224,18 @@ public final class ScramKafka {
         admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         try (Admin client = Admin.create(admin)) {
             List<UserScramCredentialAlteration> credentials = new ArrayList<>();
-            passwords.forEach((user, password) -> credentials.add(new UserScramCredentialUpsertion(user,
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)));
+            passwords.forEach((user, password) -> credentials.add(new UserScramCredentialUpsertion(
+                    user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)));
             client.alterUserScramCredentials(credentials).all().get();
-            List<AclBinding> wanted = acls.values().stream().flatMap(List::stream).toList();
+            List<AclBinding> wanted =
+                    acls.values().stream().flatMap(List::stream).toList();
             client.createAcls(wanted).all().get();
-            await("the ACLs of " + KafkaUserAcls.FILE + " in force").atMost(Duration.ofSeconds(30))
-                    .until(() -> client.describeAcls(AclBindingFilter.ANY).values().get().containsAll(wanted));
+            await("the ACLs of " + KafkaUserAcls.FILE + " in force")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> client.describeAcls(AclBindingFilter.ANY)
+                            .values()
+                            .get()
+                            .containsAll(wanted));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -231,11 +246,14 @@ public final class ScramKafka {
             Map<String, Object> config = new HashMap<>(clientConfig(user));
             config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
             config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
-            await("user " + user + " can log in").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-                try (Admin client = Admin.create(config)) {
-                    return client.describeCluster().clusterId().get() != null;
-                }
-            });
+            await("user " + user + " can log in")
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        try (Admin client = Admin.create(config)) {
+                            return client.describeCluster().clusterId().get() != null;
+                        }
+                    });
         }
     }
 }

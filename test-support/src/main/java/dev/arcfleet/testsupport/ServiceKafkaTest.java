@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-
-import java.util.Optional;
 
 /**
  * What the services' {@code @QuarkusTest}s share: the JSON mapping the services use for events, and a
@@ -18,7 +17,8 @@ import java.util.Optional;
  */
 public abstract class ServiceKafkaTest {
     /** Dates as ISO-8601 strings, as the services write them. */
-    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     protected KafkaCompanion kafka;
@@ -42,7 +42,8 @@ public abstract class ServiceKafkaTest {
         Optional<String> protocol = config.getOptionalValue("kafka.security.protocol", String.class);
         if (protocol.filter(p -> p.startsWith("SASL")).isPresent()) {
             companion.setCommonClientConfig(ScramKafka.get().adminConfig());
-            System.out.println("test Kafka companion: the service is on " + protocol.get() + "; the test connects as the super user");
+            System.out.println("test Kafka companion: the service is on " + protocol.get()
+                    + "; the test connects as the super user");
         }
         return companion;
     }

@@ -1,15 +1,14 @@
 package dev.arcfleet.testsupport;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import org.junit.jupiter.api.Test;
 
 class KafkaBackendTest {
     static final BooleanSupplier NO_DOCKER = () -> false;
@@ -39,7 +38,8 @@ class KafkaBackendTest {
     @Test
     void embeddedNeverAsksForDocker() {
         AtomicInteger asked = new AtomicInteger();
-        assertThat(KafkaBackend.select("embedded", null, () -> asked.incrementAndGet() > 0)).isEqualTo(KafkaBackend.EMBEDDED);
+        assertThat(KafkaBackend.select("embedded", null, () -> asked.incrementAndGet() > 0))
+                .isEqualTo(KafkaBackend.EMBEDDED);
         assertThat(asked).hasValue(0);
     }
 
@@ -47,24 +47,32 @@ class KafkaBackendTest {
     void scramIsTheInProcessBrokersOnly() {
         assertThat(KafkaBackend.select("auto", "scram", DOCKER)).isEqualTo(KafkaBackend.EMBEDDED);
         assertThatThrownBy(() -> KafkaBackend.select("testcontainers", "scram", DOCKER))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("in-process broker only");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("in-process broker only");
     }
 
     @Test
     void unknownValuesAreRefused() {
-        assertThatThrownBy(() -> KafkaBackend.select("docker", null, DOCKER)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> KafkaBackend.select("docker", null, DOCKER))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected auto, embedded or testcontainers");
-        assertThatThrownBy(() -> KafkaBackend.isScram("sasl")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> KafkaBackend.isScram("sasl"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected none or scram");
     }
 
     @Test
     void theProbeAnswersAtOnceWhereNoEngineListens() {
-        boolean answers = assertTimeoutPreemptively(Duration.ofSeconds(3),
+        boolean answers = assertTimeoutPreemptively(
+                Duration.ofSeconds(3),
                 () -> KafkaBackend.dockerAnswers(Map.of("DOCKER_HOST", "unix:///nonexistent/docker.sock")));
         assertThat(answers).isFalse();
-        assertThat(KafkaBackend.dockerAnswers(Map.of("DOCKER_HOST", "tcp://127.0.0.1:1"))).isFalse();
-        assertThat(KafkaBackend.select("auto", null, () -> KafkaBackend.dockerAnswers(Map.of("DOCKER_HOST", "unix:///nonexistent/docker.sock"))))
+        assertThat(KafkaBackend.dockerAnswers(Map.of("DOCKER_HOST", "tcp://127.0.0.1:1")))
+                .isFalse();
+        assertThat(KafkaBackend.select(
+                        "auto",
+                        null,
+                        () -> KafkaBackend.dockerAnswers(Map.of("DOCKER_HOST", "unix:///nonexistent/docker.sock"))))
                 .isEqualTo(KafkaBackend.EMBEDDED);
     }
 }

@@ -1,14 +1,13 @@
 package dev.arcfleet.executor.apply;
 
-import dev.arcfleet.executor.engine.StepOutcome;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.executor.config.ExecutorMode;
+import dev.arcfleet.executor.engine.StepOutcome;
 import dev.arcfleet.executor.route.ArcConnection;
 import dev.arcfleet.executor.route.KubeAction;
 import dev.arcfleet.executor.route.KubeObject;
 import dev.arcfleet.executor.route.StepSpec;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,36 +48,54 @@ public class DryRunApplier implements StepApplier {
         if (step.refusal() != null) {
             return StepOutcome.failed(step.refusal());
         }
-        if (failTargets != null && context.plan().target() != null
+        if (failTargets != null
+                && context.plan().target() != null
                 && failTargets.matcher(context.plan().target().id()).matches()) {
-            return StepOutcome.failed(REHEARSAL + failReason + " (target " + context.plan().target().id()
-                    + " matches executor.dry-run.fail-targets)");
+            return StepOutcome.failed(REHEARSAL + failReason + " (target "
+                    + context.plan().target().id() + " matches executor.dry-run.fail-targets)");
         }
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("mode", ExecutorMode.DRY_RUN.value());
         record.put("arm", step.arm());
-        record.put("kubernetes", step.kube().stream().map(DryRunApplier::redacted).toList());
+        record.put(
+                "kubernetes", step.kube().stream().map(DryRunApplier::redacted).toList());
         if (step.kube().stream().anyMatch(k -> k.action() != KubeAction.APPLY)) {
-            record.put("kubernetesActions", step.kube().stream().map(k -> k.action().name()).toList());
+            record.put(
+                    "kubernetesActions",
+                    step.kube().stream().map(k -> k.action().name()).toList());
         }
         if (step.guard() != null && step.guardMode() == StepSpec.GuardMode.IF_CONNECTED_HERE) {
-            record.put("ifConnectedHere", Map.of("configMap", ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
-                    "resourceId", step.guard().resourceId(),
-                    "rule", "runs where the cluster's agents belong to this resource; skipped where it has none;"
-                            + " fails where they belong to another"));
+            record.put(
+                    "ifConnectedHere",
+                    Map.of(
+                            "configMap",
+                            ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
+                            "resourceId",
+                            step.guard().resourceId(),
+                            "rule",
+                            "runs where the cluster's agents belong to this resource; skipped where it has none;"
+                                    + " fails where they belong to another"));
         } else if (step.guard() != null) {
-            record.put("unlessConnected", Map.of("configMap", ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
-                    "resourceId", step.guard().resourceId(),
-                    "rule", "skipped where the cluster's agents belong to this resource; fails where they belong to another"));
+            record.put(
+                    "unlessConnected",
+                    Map.of(
+                            "configMap",
+                            ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
+                            "resourceId",
+                            step.guard().resourceId(),
+                            "rule",
+                            "skipped where the cluster's agents belong to this resource; fails where they belong to another"));
         }
         if (step.waitFor() != null) {
             record.put("waitFor", step.waitFor());
         }
         int actions = step.arm().size() + step.kube().size() + (step.waitFor() == null ? 0 : 1);
         try {
-            return StepOutcome.succeeded("dry-run: " + actions + " action(s) recorded", mapper.writeValueAsString(record));
+            return StepOutcome.succeeded(
+                    "dry-run: " + actions + " action(s) recorded", mapper.writeValueAsString(record));
         } catch (JsonProcessingException e) {
-            return StepOutcome.failed("dry-run record of step " + step.name() + " cannot be written: " + e.getOriginalMessage());
+            return StepOutcome.failed(
+                    "dry-run record of step " + step.name() + " cannot be written: " + e.getOriginalMessage());
         }
     }
 

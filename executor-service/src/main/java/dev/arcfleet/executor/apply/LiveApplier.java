@@ -1,20 +1,20 @@
 package dev.arcfleet.executor.apply;
 
-import dev.arcfleet.executor.engine.StepOutcome;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.executor.azure.ArmAccepted;
+import dev.arcfleet.executor.azure.ArmBudget;
 import dev.arcfleet.executor.azure.ArmClient;
 import dev.arcfleet.executor.azure.ArmDesired;
 import dev.arcfleet.executor.azure.ArmException;
 import dev.arcfleet.executor.azure.ArmOperation;
 import dev.arcfleet.executor.azure.ArmResource;
-import dev.arcfleet.executor.azure.ArmBudget;
 import dev.arcfleet.executor.azure.BudgetedArmClient;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.config.ExecutorMode;
+import dev.arcfleet.executor.engine.StepOutcome;
 import dev.arcfleet.executor.kube.ClusterClients;
 import dev.arcfleet.executor.kube.KubeApplier;
 import dev.arcfleet.executor.route.ArcConnection;
@@ -31,7 +31,6 @@ import dev.arcfleet.support.kube.ClusterAccessException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,8 +71,13 @@ public class LiveApplier implements StepApplier {
      * @param budget       the ARM budget of the subscription and principal {@code arm} acts as, shared by every replica
      * @param placeholders each route's own placeholders
      */
-    public LiveApplier(ArmClient arm, ArmBudget.Account budget, ClusterClients clusters, ObjectMapper mapper,
-            ExecutorConfig config, Function<Route, RoutePlaceholders> placeholders) {
+    public LiveApplier(
+            ArmClient arm,
+            ArmBudget.Account budget,
+            ClusterClients clusters,
+            ObjectMapper mapper,
+            ExecutorConfig config,
+            Function<Route, RoutePlaceholders> placeholders) {
         this.placeholders = placeholders;
         this.arm = new BudgetedArmClient(arm, budget);
         this.budget = budget;
@@ -114,8 +118,8 @@ public class LiveApplier implements StepApplier {
 
     private StepOutcome applyStep(StepContext context) {
         List<Map<String, Object>> record = new ArrayList<>();
-        Duration elapsed = Duration.between(context.stepStartedAt() == null ? Instant.now() : context.stepStartedAt(),
-                Instant.now());
+        Duration elapsed = Duration.between(
+                context.stepStartedAt() == null ? Instant.now() : context.stepStartedAt(), Instant.now());
         if (context.step().refusal() != null) {
             return StepOutcome.failed(context.step().refusal());
         }
@@ -135,8 +139,10 @@ public class LiveApplier implements StepApplier {
                 }
                 case NOT_CONNECTED -> {
                     if (offboarding) {
-                        return skipped("no Arc agents in the cluster (" + ArcConnection.NAMESPACE + "/"
-                                + ArcConnection.CONFIG_MAP + " is absent): nothing to remove", "SKIPPED (no agents)");
+                        return skipped(
+                                "no Arc agents in the cluster (" + ArcConnection.NAMESPACE + "/"
+                                        + ArcConnection.CONFIG_MAP + " is absent): nothing to remove",
+                                "SKIPPED (no agents)");
                     }
                 }
             }
@@ -144,8 +150,8 @@ public class LiveApplier implements StepApplier {
         for (ArmRequest request : context.step().arm()) {
             if (request.deletes()) {
                 StepOutcome pending = ArmRequest.DELETE_EACH.equals(request.method())
-                        ? deleteEach(context, request, record) : delete(context, request.resourceId(), request.apiVersion(),
-                                record);
+                        ? deleteEach(context, request, record)
+                        : delete(context, request.resourceId(), request.apiVersion(), record);
                 if (pending != null) {
                     return pending;
                 }
@@ -158,7 +164,8 @@ public class LiveApplier implements StepApplier {
                 wasUpdate = url.startsWith(UPDATE);
                 ArmOperation status = arm.operation(wasUpdate ? url.substring(UPDATE.length()) : url);
                 if (!status.finished()) {
-                    return StepOutcome.waitingOn(operation, request.resourceId() + ": operation " + status.status(), poll);
+                    return StepOutcome.waitingOn(
+                            operation, request.resourceId() + ": operation " + status.status(), poll);
                 }
                 if (status.failed()) {
                     return StepOutcome.failed(request.resourceId() + " provisioning ended " + status.status()
@@ -169,9 +176,12 @@ public class LiveApplier implements StepApplier {
             Optional<ArmResource> current = arm.get(request.resourceId(), request.apiVersion());
             String state = current.map(ArmResource::provisioningState).orElse(null);
             boolean settled = state == null || "Succeeded".equalsIgnoreCase(state);
-            if (current.isPresent() && settled && ArmDesired.satisfied(current.get().body(), request.body())) {
+            if (current.isPresent()
+                    && settled
+                    && ArmDesired.satisfied(current.get().body(), request.body())) {
                 boolean wrote = operation != null && !operation.startsWith(RESERVED);
-                record.add(Map.of("arm", request.resourceId(), "result", !wrote ? "present" : wasUpdate ? "updated" : "created"));
+                record.add(Map.of(
+                        "arm", request.resourceId(), "result", !wrote ? "present" : wasUpdate ? "updated" : "created"));
                 continue;
             }
             if (current.isPresent() && ("Failed".equalsIgnoreCase(state) || "Canceled".equalsIgnoreCase(state))) {
@@ -180,7 +190,8 @@ public class LiveApplier implements StepApplier {
             }
             if (current.isPresent() && !settled) {
                 if (elapsed.compareTo(PROVISIONING_TIMEOUT) > 0) {
-                    return StepOutcome.failed(request.resourceId() + " still " + state + " after " + elapsed.toMinutes() + " min");
+                    return StepOutcome.failed(
+                            request.resourceId() + " still " + state + " after " + elapsed.toMinutes() + " min");
                 }
                 return StepOutcome.waitingOn(operation, request.resourceId() + " is " + state, poll);
             }
@@ -188,27 +199,35 @@ public class LiveApplier implements StepApplier {
             if (!reservation.equals(operation)) {
                 Duration wait = budget.reserve(ArmBudget.Kind.WRITE);
                 if (!wait.isZero()) {
-                    return StepOutcome.waitingOn(reservation, "write slot reserved in " + wait.toMillis()
-                            + " ms (the shared ARM write budget)", wait);
+                    return StepOutcome.waitingOn(
+                            reservation,
+                            "write slot reserved in " + wait.toMillis() + " ms (the shared ARM write budget)",
+                            wait);
                 }
             }
             boolean update = current.isPresent();
-            ArmAccepted accepted = arm.put(request.resourceId(), request.apiVersion(),
+            ArmAccepted accepted = arm.put(
+                    request.resourceId(),
+                    request.apiVersion(),
                     resolveArmBody(context, request.body(), current.orElse(null)));
             if (accepted.done()) {
                 record.add(Map.of("arm", request.resourceId(), "result", update ? "updated" : "created"));
                 continue;
             }
-            return StepOutcome.waitingOn(accepted.operationUrl() == null ? null
-                    : request.resourceId() + " " + (update ? UPDATE : "") + accepted.operationUrl(),
-                    "PUT " + request.resourceId() + " answered " + accepted.status() + "; provisioning", poll);
+            return StepOutcome.waitingOn(
+                    accepted.operationUrl() == null
+                            ? null
+                            : request.resourceId() + " " + (update ? UPDATE : "") + accepted.operationUrl(),
+                    "PUT " + request.resourceId() + " answered " + accepted.status() + "; provisioning",
+                    poll);
         }
         boolean touchesCluster = !context.step().kube().isEmpty()
                 || context.step().waitFor() != null && context.step().waitFor().kubernetes();
         KubernetesClient client = touchesCluster ? clusters.forCluster(context.clusterId()) : null;
         for (KubeObject object : context.step().kube()) {
             if (object.action() == KubeAction.CREATE_ONLY
-                    && kube.get(client, object.apiVersion(), object.kind(), object.namespace(), object.name()) != null) {
+                    && kube.get(client, object.apiVersion(), object.kind(), object.namespace(), object.name())
+                            != null) {
                 // checked before the manifest is resolved: an existing agent key is never regenerated
                 record.add(Map.of("kubernetes", object.kind() + "/" + object.name(), "result", "UNCHANGED (kept)"));
                 continue;
@@ -216,8 +235,10 @@ public class LiveApplier implements StepApplier {
             Map<String, Object> manifest = object.secret() ? resolveSecret(context, object) : object.manifest();
             KubeApplier.Result result = kube.act(client, object, manifest);
             if (result == KubeApplier.Result.DELETED_FOR_REPLACE) {
-                return StepOutcome.waiting(object.kind() + " " + object.namespace() + "/" + object.name()
-                        + " changed and cannot be updated in place: deleted, created again once it is gone", poll);
+                return StepOutcome.waiting(
+                        object.kind() + " " + object.namespace() + "/" + object.name()
+                                + " changed and cannot be updated in place: deleted, created again once it is gone",
+                        poll);
             }
             record.add(Map.of("kubernetes", object.kind() + "/" + object.name(), "result", result.name()));
         }
@@ -232,26 +253,38 @@ public class LiveApplier implements StepApplier {
                             + (waitFor.hint() == null ? "" : "; " + waitFor.hint()));
                 }
                 return StepOutcome.waiting(waitFor.resource() + " is still there, waiting for it to be gone", poll);
-            } else if (value == ABSENT || value == null || !waitFor.expectedValue().equalsIgnoreCase(String.valueOf(value))) {
+            } else if (value == ABSENT
+                    || value == null
+                    || !waitFor.expectedValue().equalsIgnoreCase(String.valueOf(value))) {
                 String now = value == ABSENT ? "absent" : String.valueOf(value);
                 if (elapsed.compareTo(waitFor.timeout()) > 0) {
-                    return StepOutcome.failed(waitFor.resource() + " " + waitFor.propertyPath() + " is " + now + ", not "
-                            + waitFor.expectedValue() + ", after " + elapsed.toSeconds() + " s"
-                            + (waitFor.hint() == null ? "" : "; " + waitFor.hint()));
+                    return StepOutcome.failed(
+                            waitFor.resource() + " " + waitFor.propertyPath() + " is " + now + ", not "
+                                    + waitFor.expectedValue() + ", after " + elapsed.toSeconds() + " s"
+                                    + (waitFor.hint() == null ? "" : "; " + waitFor.hint()));
                 }
-                return StepOutcome.waiting(waitFor.propertyPath() + " is " + now + ", waiting for "
-                        + waitFor.expectedValue(), poll);
+                return StepOutcome.waiting(
+                        waitFor.propertyPath() + " is " + now + ", waiting for " + waitFor.expectedValue(), poll);
             } else {
                 record.add(Map.of("waitFor", waitFor.propertyPath(), "result", String.valueOf(value)));
             }
         }
-        return StepOutcome.succeeded(summary(record), json(Map.of("mode", ExecutorMode.LIVE.value(), "actions", record)));
+        return StepOutcome.succeeded(
+                summary(record), json(Map.of("mode", ExecutorMode.LIVE.value(), "actions", record)));
     }
 
     private StepOutcome skipped(String detail, String result) {
-        return StepOutcome.succeeded("skipped: " + detail, json(Map.of("mode", ExecutorMode.LIVE.value(),
-                "actions", List.of(Map.of("guard", ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
-                        "result", result)))));
+        return StepOutcome.succeeded(
+                "skipped: " + detail,
+                json(Map.of(
+                        "mode",
+                        ExecutorMode.LIVE.value(),
+                        "actions",
+                        List.of(Map.of(
+                                "guard",
+                                ArcConnection.NAMESPACE + "/" + ArcConnection.CONFIG_MAP,
+                                "result",
+                                result)))));
     }
 
     /**
@@ -259,18 +292,20 @@ public class LiveApplier implements StepApplier {
      * delete budget, then its long-running operation polled (remembered with the step, so a restart polls it instead of
      * sending the DELETE again) until the resource is gone. Null when it is gone; else the outcome to return now.
      */
-    private StepOutcome delete(StepContext context, String resourceId, String apiVersion, List<Map<String, Object>> record) {
+    private StepOutcome delete(
+            StepContext context, String resourceId, String apiVersion, List<Map<String, Object>> record) {
         String operation = context.operation();
         boolean sent = false;
-        Duration elapsed = Duration.between(context.stepStartedAt() == null ? Instant.now() : context.stepStartedAt(),
-                Instant.now());
+        Duration elapsed = Duration.between(
+                context.stepStartedAt() == null ? Instant.now() : context.stepStartedAt(), Instant.now());
         String tooLong = resourceId + " is not gone after " + elapsed.toMinutes() + " min; see the resource's activity"
                 + " log in Azure, then retry the execution";
         if (operation != null && operation.startsWith(resourceId + " ")) {
             sent = true;
             ArmOperation status = arm.operation(operation.substring(resourceId.length() + 1));
             if (!status.finished()) {
-                return elapsed.compareTo(PROVISIONING_TIMEOUT) > 0 ? StepOutcome.failed(tooLong)
+                return elapsed.compareTo(PROVISIONING_TIMEOUT) > 0
+                        ? StepOutcome.failed(tooLong)
                         : StepOutcome.waitingOn(operation, resourceId + ": delete " + status.status(), poll);
             }
             if (status.failed()) {
@@ -286,15 +321,18 @@ public class LiveApplier implements StepApplier {
         }
         if ("Deleting".equalsIgnoreCase(current.get().provisioningState())) {
             // someone's DELETE (ours, before a restart lost its operation) is under way: wait for the resource to go
-            return elapsed.compareTo(PROVISIONING_TIMEOUT) > 0 ? StepOutcome.failed(tooLong)
+            return elapsed.compareTo(PROVISIONING_TIMEOUT) > 0
+                    ? StepOutcome.failed(tooLong)
                     : StepOutcome.waitingOn(sent ? operation : null, resourceId + " is Deleting", poll);
         }
         String reservation = RESERVED + resourceId;
         if (!reservation.equals(operation)) {
             Duration wait = budget.reserve(ArmBudget.Kind.DELETE);
             if (!wait.isZero()) {
-                return StepOutcome.waitingOn(reservation, "delete slot reserved in " + wait.toMillis()
-                        + " ms (the shared ARM delete budget)", wait);
+                return StepOutcome.waitingOn(
+                        reservation,
+                        "delete slot reserved in " + wait.toMillis() + " ms (the shared ARM delete budget)",
+                        wait);
             }
         }
         ArmAccepted accepted = arm.delete(resourceId, apiVersion);
@@ -302,8 +340,10 @@ public class LiveApplier implements StepApplier {
             record.add(Map.of("arm", resourceId, "result", accepted.status() == 404 ? "absent" : "deleted"));
             return null;
         }
-        return StepOutcome.waitingOn(resourceId + " " + accepted.operationUrl(), "DELETE " + resourceId + " answered "
-                + accepted.status() + "; deleting", poll);
+        return StepOutcome.waitingOn(
+                resourceId + " " + accepted.operationUrl(),
+                "DELETE " + resourceId + " answered " + accepted.status() + "; deleting",
+                poll);
     }
 
     /** Lists the collection and makes sure each resource in it is gone, one at a time (see {@link #delete}). */
@@ -327,7 +367,8 @@ public class LiveApplier implements StepApplier {
             members = List.of(); // the parent is gone, and its children with it
         }
         for (ArmResource member : members) {
-            StepContext fresh = operation != null && operation.equals(RESERVED + member.id()) ? context
+            StepContext fresh = operation != null && operation.equals(RESERVED + member.id())
+                    ? context
                     : new StepContext(context.plan(), context.step(), context.attempt(), context.stepStartedAt(), null);
             StepOutcome pending = delete(fresh, member.id(), request.apiVersion(), record);
             if (pending != null) {
@@ -342,7 +383,8 @@ public class LiveApplier implements StepApplier {
 
     /** The data of the Arc agents' {@code azure-arc/azure-clusterconfig} ConfigMap, or null when there is none. */
     private Map<String, String> clusterConfig(KubernetesClient client) {
-        GenericKubernetesResource map = kube.get(client, "v1", "ConfigMap", ArcConnection.NAMESPACE, ArcConnection.CONFIG_MAP);
+        GenericKubernetesResource map =
+                kube.get(client, "v1", "ConfigMap", ArcConnection.NAMESPACE, ArcConnection.CONFIG_MAP);
         if (map == null) {
             return null;
         }
@@ -354,7 +396,9 @@ public class LiveApplier implements StepApplier {
     }
 
     private Object armProperty(WaitFor waitFor) {
-        return arm.get(waitFor.resource(), waitFor.apiVersion()).map(r -> r.property(waitFor.propertyPath())).orElse(ABSENT);
+        return arm.get(waitFor.resource(), waitFor.apiVersion())
+                .map(r -> r.property(waitFor.propertyPath()))
+                .orElse(ABSENT);
     }
 
     private Object kubeProperty(KubernetesClient client, WaitFor waitFor) {
@@ -389,10 +433,15 @@ public class LiveApplier implements StepApplier {
             Placeholders.ArmReference reference = Placeholders.armReference(placeholder);
             if (reference != null) {
                 Object value = arm.get(reference.resourceId(), reference.apiVersion())
-                        .map(r -> r.property(reference.path())).orElse(null);
+                        .map(r -> r.property(reference.path()))
+                        .orElse(null);
                 if (value == null) {
-                    throw new ArmException(0, "ReferenceNotReady", reference.resourceId() + " has no " + reference.path()
-                            + " yet", null, null);
+                    throw new ArmException(
+                            0,
+                            "ReferenceNotReady",
+                            reference.resourceId() + " has no " + reference.path() + " yet",
+                            null,
+                            null);
                 }
                 return value.toString();
             }
@@ -424,8 +473,8 @@ public class LiveApplier implements StepApplier {
 
         @Override
         public Map<String, String> clusterSecret(String namespace, String name) {
-            GenericKubernetesResource secret = kube.get(clusters.forCluster(context.clusterId()), "v1", "Secret", namespace,
-                    name);
+            GenericKubernetesResource secret =
+                    kube.get(clusters.forCluster(context.clusterId()), "v1", "Secret", namespace, name);
             if (secret == null) {
                 return null;
             }
@@ -440,7 +489,9 @@ public class LiveApplier implements StepApplier {
             if (secret.getAdditionalProperties().get("data") instanceof Map<?, ?> map) {
                 map.forEach((k, v) -> {
                     if (v != null) {
-                        values.put(String.valueOf(k), new String(Base64.getDecoder().decode(v.toString()), StandardCharsets.UTF_8));
+                        values.put(
+                                String.valueOf(k),
+                                new String(Base64.getDecoder().decode(v.toString()), StandardCharsets.UTF_8));
                     }
                 });
             }
@@ -454,8 +505,10 @@ public class LiveApplier implements StepApplier {
     }
 
     private String principal(String field) {
-        var file = config.onboardingPrincipalFile().orElseThrow(() -> new IllegalStateException(
-                "executor.onboarding-principal-file is not set: companion VMs need a service principal to connect with"));
+        var file = config.onboardingPrincipalFile()
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "executor.onboarding-principal-file is not set: companion VMs need a service principal to connect with"));
         try {
             JsonNode node = mapper.readTree(file.toFile()).get(field);
             if (node == null || node.asText().isBlank()) {
@@ -468,8 +521,12 @@ public class LiveApplier implements StepApplier {
     }
 
     private static String summary(List<Map<String, Object>> record) {
-        return record.isEmpty() ? "done" : record.stream().map(r -> r.values().toString()).reduce((a, b) -> a + "; " + b)
-                .orElse("done");
+        return record.isEmpty()
+                ? "done"
+                : record.stream()
+                        .map(r -> r.values().toString())
+                        .reduce((a, b) -> a + "; " + b)
+                        .orElse("done");
     }
 
     private String json(Object value) {

@@ -2,7 +2,6 @@ package dev.arcfleet.executor.apply;
 
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.executor.route.StepSpec;
-
 import java.time.Instant;
 
 /**

@@ -1,6 +1,5 @@
 package dev.arcfleet.executor.azure;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
  * ARM's request budget, kept in PostgreSQL so that every executor replica spends the same one: a token bucket per
@@ -18,13 +18,18 @@ import java.util.Map;
  */
 public class ArmBudget {
     /** ARM's operation kinds, each with its own bucket. */
-    public enum Kind { READ, WRITE, DELETE }
+    public enum Kind {
+        READ,
+        WRITE,
+        DELETE
+    }
 
     /** A bucket's size: {@code burst} tokens at most, {@code perSecond} refilled each second. */
     public record Limit(int burst, double perSecond) {
         public Limit {
             if (burst < 1 || perSecond <= 0) {
-                throw new IllegalArgumentException("burst must be >= 1 and refill > 0, got " + burst + " and " + perSecond);
+                throw new IllegalArgumentException(
+                        "burst must be >= 1 and refill > 0, got " + burst + " and " + perSecond);
             }
         }
     }
@@ -77,7 +82,8 @@ public class ArmBudget {
      */
     public ArmBudget(DataSource dataSource, Map<Kind, Limit> limits, double ceiling) {
         if (ceiling < 1) {
-            throw new IllegalArgumentException("the subscription ceiling must be at least 1 times a principal's bucket");
+            throw new IllegalArgumentException(
+                    "the subscription ceiling must be at least 1 times a principal's bucket");
         }
         this.dataSource = dataSource;
         this.limits = new EnumMap<>(limits);
@@ -132,7 +138,8 @@ public class ArmBudget {
         /** After a 429: no token of this kind for any replica until {@code retryAfter} has passed. */
         public void hold(Kind kind, Duration retryAfter) {
             Limit limit = limits.get(kind);
-            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(HOLD)) {
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement s = c.prepareStatement(HOLD)) {
                 s.setString(1, subscriptionId);
                 s.setString(2, principal);
                 s.setString(3, kind.name());

@@ -26,11 +26,14 @@ public final class ArmCallMetrics implements HttpPipelinePolicy {
         return next.process()
                 .doOnNext(response -> {
                     int status = response.getStatusCode();
-                    sample.stop(registry.timer("fleet.arm.calls", "method", method, "status", Integer.toString(status)));
+                    sample.stop(
+                            registry.timer("fleet.arm.calls", "method", method, "status", Integer.toString(status)));
                     if (status == 429) {
-                        registry.counter("fleet.arm.throttled", "method", method).increment();
+                        registry.counter("fleet.arm.throttled", "method", method)
+                                .increment();
                     }
                 })
-                .doOnError(error -> sample.stop(registry.timer("fleet.arm.calls", "method", method, "status", "error")));
+                .doOnError(
+                        error -> sample.stop(registry.timer("fleet.arm.calls", "method", method, "status", "error")));
     }
 }

@@ -1,7 +1,6 @@
 package dev.arcfleet.executor.azure;
 
 import dev.arcfleet.executor.route.Contains;
-
 import java.util.Map;
 import java.util.Set;
 
@@ -16,8 +15,7 @@ import java.util.Set;
 public final class ArmDesired {
     private static final Set<String> NOT_RETURNED = Set.of("location", "configurationProtectedSettings");
 
-    private ArmDesired() {
-    }
+    private ArmDesired() {}
 
     public static boolean satisfied(Map<String, Object> current, Map<String, Object> desired) {
         return desired == null || Contains.contains(current, desired, NOT_RETURNED, true, true);

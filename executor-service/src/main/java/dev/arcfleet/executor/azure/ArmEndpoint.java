@@ -32,9 +32,12 @@ public final class ArmEndpoint {
         }
         try {
             URI uri = URI.create(url);
-            return uri.getScheme() != null && uri.getHost() != null && uri.getRawUserInfo() == null
+            return uri.getScheme() != null
+                    && uri.getHost() != null
+                    && uri.getRawUserInfo() == null
                     && scheme.equals(uri.getScheme().toLowerCase(Locale.ROOT))
-                    && host.equals(uri.getHost().toLowerCase(Locale.ROOT)) && port == port(uri);
+                    && host.equals(uri.getHost().toLowerCase(Locale.ROOT))
+                    && port == port(uri);
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -43,8 +46,9 @@ public final class ArmEndpoint {
     /** Refuses a poll URL that is not on this origin, before anything is sent to it. */
     public void requireOwned(String url, String context) {
         if (!owns(url)) {
-            throw new UntrustedUrlException(context + " gave the poll URL " + originOf(url) + "..., which is not on the"
-                    + " ARM endpoint " + text + "; it is not followed (the bearer token goes to the ARM endpoint only)");
+            throw new UntrustedUrlException(
+                    context + " gave the poll URL " + originOf(url) + "..., which is not on the" + " ARM endpoint "
+                            + text + "; it is not followed (the bearer token goes to the ARM endpoint only)");
         }
     }
 
@@ -68,7 +72,9 @@ public final class ArmEndpoint {
         String s;
         try {
             URI uri = URI.create(url);
-            s = uri.getScheme() == null || uri.getRawAuthority() == null ? url : uri.getScheme() + "://" + uri.getRawAuthority();
+            s = uri.getScheme() == null || uri.getRawAuthority() == null
+                    ? url
+                    : uri.getScheme() + "://" + uri.getRawAuthority();
         } catch (IllegalArgumentException e) {
             s = url;
         }

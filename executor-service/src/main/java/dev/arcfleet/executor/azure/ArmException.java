@@ -38,7 +38,10 @@ public class ArmException extends RuntimeException {
      * are not.
      */
     public boolean transientFailure() {
-        return status == 0 || status == 408 || status == 429 || status >= 500
+        return status == 0
+                || status == 408
+                || status == 429
+                || status >= 500
                 || status == 409 && "AnotherOperationInProgress".equalsIgnoreCase(code);
     }
 

@@ -3,10 +3,6 @@ package dev.arcfleet.executor.azure;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.config.ExecutorMode;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness: in live mode, whether the ARM endpoint answers HTTP at all (any status, even 401, means reachable; a
@@ -27,7 +26,8 @@ public class ArmReachability implements HealthCheck {
     static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final ExecutorConfig config;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private volatile HealthCheckResponse last;
     private volatile Instant lastAt = Instant.EPOCH;
 
@@ -38,8 +38,11 @@ public class ArmReachability implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         if (config.mode() != ExecutorMode.LIVE) {
-            return HealthCheckResponse.named("Azure Resource Manager").up().withData("mode", config.mode().value())
-                    .withData("checked", "not called in this mode").build();
+            return HealthCheckResponse.named("Azure Resource Manager")
+                    .up()
+                    .withData("mode", config.mode().value())
+                    .withData("checked", "not called in this mode")
+                    .build();
         }
         Instant now = Instant.now();
         HealthCheckResponse cached = last;
@@ -56,11 +59,17 @@ public class ArmReachability implements HealthCheck {
         String endpoint = config.azure().endpoint();
         var builder = HealthCheckResponse.named("Azure Resource Manager").withData("endpoint", endpoint);
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(endpoint)).timeout(TIMEOUT)
-                    .GET().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = http.send(
+                    HttpRequest.newBuilder(URI.create(endpoint))
+                            .timeout(TIMEOUT)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return builder.up().withData("status", response.statusCode()).build();
         } catch (IOException | IllegalArgumentException e) {
-            return builder.down().withData("error", e.getClass().getSimpleName() + ": " + e.getMessage()).build();
+            return builder.down()
+                    .withData("error", e.getClass().getSimpleName() + ": " + e.getMessage())
+                    .build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return builder.down().withData("error", "interrupted").build();

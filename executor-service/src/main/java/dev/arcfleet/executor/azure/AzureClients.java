@@ -13,16 +13,15 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.executor.config.ExecutorConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,10 +46,12 @@ public class AzureClients {
     @Produces
     @Singleton
     ArmBudget armBudget(DataSource dataSource) {
-        return new ArmBudget(dataSource, Map.of(
-                ArmBudget.Kind.READ, new ArmBudget.Limit(config.readBurst(), config.readsPerSecond()),
-                ArmBudget.Kind.WRITE, new ArmBudget.Limit(config.writeBurst(), config.writesPerSecond()),
-                ArmBudget.Kind.DELETE, new ArmBudget.Limit(config.deleteBurst(), config.deletesPerSecond())),
+        return new ArmBudget(
+                dataSource,
+                Map.of(
+                        ArmBudget.Kind.READ, new ArmBudget.Limit(config.readBurst(), config.readsPerSecond()),
+                        ArmBudget.Kind.WRITE, new ArmBudget.Limit(config.writeBurst(), config.writesPerSecond()),
+                        ArmBudget.Kind.DELETE, new ArmBudget.Limit(config.deleteBurst(), config.deletesPerSecond())),
                 config.subscriptionCeiling());
     }
 
@@ -78,8 +79,13 @@ public class AzureClients {
         AzureProfile profile = new AzureProfile(config.tenantId().orElse(null), config.subscriptionId(), environment);
         ArmEndpoint origin = new ArmEndpoint(endpoint);
         HttpPipeline pipeline = new HttpPipelineBuilder()
-                .httpClient(new VertxHttpClientBuilder().vertx(vertx).responseTimeout(config.callTimeout()).build())
-                .policies(new UserAgentPolicy("arc-fleet-onboarding"), new BearerTokenPolicy(credential(), scope(), origin),
+                .httpClient(new VertxHttpClientBuilder()
+                        .vertx(vertx)
+                        .responseTimeout(config.callTimeout())
+                        .build())
+                .policies(
+                        new UserAgentPolicy("arc-fleet-onboarding"),
+                        new BearerTokenPolicy(credential(), scope(), origin),
                         new ArmCallMetrics(registry))
                 .build();
         return new SdkArmClient(pipeline, profile, origin);
@@ -103,17 +109,19 @@ public class AzureClients {
             }
             case "token-file" -> {
                 Path file = requireFile();
-                yield request -> reactor.core.publisher.Mono.fromCallable(
-                        () -> new AccessToken(Files.readString(file).trim(), OffsetDateTime.now().plusMinutes(30)));
+                yield request -> reactor.core.publisher.Mono.fromCallable(() -> new AccessToken(
+                        Files.readString(file).trim(), OffsetDateTime.now().plusMinutes(30)));
             }
-            default -> throw new IllegalStateException("executor.azure.credential must be default, service-principal-file or "
-                    + "token-file, got " + config.credential());
+            default ->
+                throw new IllegalStateException("executor.azure.credential must be default, service-principal-file or "
+                        + "token-file, got " + config.credential());
         };
     }
 
     private Path requireFile() {
-        return config.credentialFile().orElseThrow(() -> new IllegalStateException(
-                "executor.azure.credential=" + config.credential() + " needs executor.azure.credential-file"));
+        return config.credentialFile()
+                .orElseThrow(() -> new IllegalStateException(
+                        "executor.azure.credential=" + config.credential() + " needs executor.azure.credential-file"));
     }
 
     private JsonNode readJson(Path file) {

@@ -8,9 +8,8 @@ import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.HttpPipelineNextPolicy;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
-import reactor.core.publisher.Mono;
-
 import java.time.OffsetDateTime;
+import reactor.core.publisher.Mono;
 
 /**
  * Adds {@code Authorization: Bearer} from a {@link TokenCredential}, caching the token until shortly before it
@@ -42,10 +41,12 @@ public class BearerTokenPolicy implements HttpPipelinePolicy {
 
     private AccessToken token() {
         AccessToken current = token;
-        if (current == null || current.getExpiresAt().isBefore(OffsetDateTime.now().plusMinutes(2))) {
+        if (current == null
+                || current.getExpiresAt().isBefore(OffsetDateTime.now().plusMinutes(2))) {
             synchronized (this) {
                 current = token;
-                if (current == null || current.getExpiresAt().isBefore(OffsetDateTime.now().plusMinutes(2))) {
+                if (current == null
+                        || current.getExpiresAt().isBefore(OffsetDateTime.now().plusMinutes(2))) {
                     current = credential.getTokenSync(request);
                     token = current;
                 }

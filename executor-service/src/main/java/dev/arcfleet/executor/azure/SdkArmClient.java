@@ -21,8 +21,6 @@ import com.azure.resourcemanager.resources.models.ResourceIdentityType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import reactor.core.publisher.Flux;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import reactor.core.publisher.Flux;
 
 /**
  * {@link ArmClient} on {@code azure-resourcemanager}: resource groups through the typed client, everything else as
@@ -42,10 +41,12 @@ import java.util.regex.Pattern;
  * step engine reschedules, so no worker sleeps inside an HTTP call.
  */
 public class SdkArmClient implements ArmClient {
-    private static final Pattern RESOURCE_GROUP = Pattern.compile("(?i)^/subscriptions/([^/]+)/resourcegroups/([^/]+)/?$");
+    private static final Pattern RESOURCE_GROUP =
+            Pattern.compile("(?i)^/subscriptions/([^/]+)/resourcegroups/([^/]+)/?$");
 
     /** A resource provider's registration in the subscription ({@code Providers_Get}). */
     private static final Pattern PROVIDER = Pattern.compile("(?i)^/subscriptions/[^/]+/providers/([^/]+)/?$");
+
     private static final HttpHeaderName ASYNC_OPERATION = HttpHeaderName.fromString("Azure-AsyncOperation");
     private static final HttpHeaderName RETRY_AFTER = HttpHeaderName.fromString("Retry-After");
 
@@ -53,6 +54,7 @@ public class SdkArmClient implements ArmClient {
     private final HttpPipeline pipeline;
     /** The ARM endpoint's base URL, without a trailing slash: where lists start. */
     private final String base;
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final ArmEndpoint endpoint;
 
@@ -62,7 +64,8 @@ public class SdkArmClient implements ArmClient {
         this.endpoint = endpoint;
         String manager = profile.getEnvironment().getResourceManagerEndpoint();
         this.base = manager.endsWith("/") ? manager.substring(0, manager.length() - 1) : manager;
-        this.client = ResourceManager.authenticate(pipeline, profile).withSubscription(profile.getSubscriptionId())
+        this.client = ResourceManager.authenticate(pipeline, profile)
+                .withSubscription(profile.getSubscriptionId())
                 .serviceClient();
     }
 
@@ -73,14 +76,23 @@ public class SdkArmClient implements ArmClient {
             if (rg.matches()) {
                 ResourceGroupInner group = client.getResourceGroups().get(rg.group(2));
                 Map<String, Object> properties = new LinkedHashMap<>();
-                properties.put("provisioningState", group.properties() == null ? "Succeeded" : group.properties().provisioningState());
+                properties.put(
+                        "provisioningState",
+                        group.properties() == null
+                                ? "Succeeded"
+                                : group.properties().provisioningState());
                 return Optional.of(new ArmResource(group.id(), properties));
             }
             Matcher provider = PROVIDER.matcher(resourceId);
             if (provider.matches()) {
                 var registration = client.getProviders().get(provider.group(1));
-                return Optional.of(new ArmResource(registration.id(), Map.of(),
-                        Map.of("namespace", registration.namespace(), "registrationState",
+                return Optional.of(new ArmResource(
+                        registration.id(),
+                        Map.of(),
+                        Map.of(
+                                "namespace",
+                                registration.namespace(),
+                                "registrationState",
                                 String.valueOf(registration.registrationState()))));
             }
             GenericResourceInner resource = client.getResources().getById(resourceId, apiVersion);
@@ -100,22 +112,30 @@ public class SdkArmClient implements ArmClient {
         try {
             Matcher rg = RESOURCE_GROUP.matcher(resourceId);
             if (rg.matches()) {
-                ResourceGroupInner group = client.getResourceGroups().createOrUpdate(rg.group(2),
-                        new ResourceGroupInner().withLocation(String.valueOf(body.get("location"))));
-                return new ArmAccepted(200, null, group.properties() == null ? null : group.properties().provisioningState());
+                ResourceGroupInner group = client.getResourceGroups()
+                        .createOrUpdate(
+                                rg.group(2),
+                                new ResourceGroupInner().withLocation(String.valueOf(body.get("location"))));
+                return new ArmAccepted(
+                        200,
+                        null,
+                        group.properties() == null ? null : group.properties().provisioningState());
             }
-            Response<Flux<ByteBuffer>> response = client.getResources().createOrUpdateByIdWithResponseAsync(resourceId,
-                    apiVersion, toInner(body)).block();
+            Response<Flux<ByteBuffer>> response = client.getResources()
+                    .createOrUpdateByIdWithResponseAsync(resourceId, apiVersion, toInner(body))
+                    .block();
             if (response == null) {
                 throw new ArmException(0, "NoResponse", "PUT " + resourceId + " got no response", null, null);
             }
             HttpHeaders headers = response.getHeaders();
-            String operation = headers.getValue(ASYNC_OPERATION) != null ? headers.getValue(ASYNC_OPERATION)
+            String operation = headers.getValue(ASYNC_OPERATION) != null
+                    ? headers.getValue(ASYNC_OPERATION)
                     : response.getStatusCode() == 202 ? headers.getValue(HttpHeaderName.LOCATION) : null;
             if (operation != null) {
                 endpoint.requireOwned(operation, "PUT " + resourceId); // never stored, never followed
             }
-            byte[] content = FluxUtil.collectBytesInByteBufferStream(response.getValue()).block();
+            byte[] content =
+                    FluxUtil.collectBytesInByteBufferStream(response.getValue()).block();
             return new ArmAccepted(response.getStatusCode(), operation, provisioningState(content));
         } catch (ManagementException e) {
             throw translate("PUT", resourceId, e);
@@ -128,7 +148,8 @@ public class SdkArmClient implements ArmClient {
     public ArmAccepted delete(String resourceId, String apiVersion) {
         String url = base + resourceId + "?api-version=" + apiVersion;
         endpoint.requireOwned(url, "DELETE " + resourceId);
-        try (HttpResponse response = pipeline.send(new HttpRequest(HttpMethod.DELETE, url)).block()) {
+        try (HttpResponse response =
+                pipeline.send(new HttpRequest(HttpMethod.DELETE, url)).block()) {
             if (response == null) {
                 throw new ArmException(0, "NoResponse", "DELETE " + resourceId + " got no response", null, null);
             }
@@ -139,11 +160,16 @@ public class SdkArmClient implements ArmClient {
             String text = response.getBodyAsString().defaultIfEmpty("").block();
             if (status >= 400) {
                 JsonNode error = readTree(text).path("error");
-                throw new ArmException(status, error.path("code").asText(null), "DELETE " + resourceId + " answered "
-                        + status + ": " + error.path("message").asText(text), retryAfter(response.getHeaderValue(RETRY_AFTER)),
+                throw new ArmException(
+                        status,
+                        error.path("code").asText(null),
+                        "DELETE " + resourceId + " answered " + status + ": "
+                                + error.path("message").asText(text),
+                        retryAfter(response.getHeaderValue(RETRY_AFTER)),
                         null);
             }
-            String operation = response.getHeaderValue(ASYNC_OPERATION) != null ? response.getHeaderValue(ASYNC_OPERATION)
+            String operation = response.getHeaderValue(ASYNC_OPERATION) != null
+                    ? response.getHeaderValue(ASYNC_OPERATION)
                     : status == 202 ? response.getHeaderValue(HttpHeaderName.LOCATION) : null;
             if (operation != null) {
                 endpoint.requireOwned(operation, "DELETE " + resourceId); // never stored, never followed
@@ -162,7 +188,8 @@ public class SdkArmClient implements ArmClient {
         String url = base + collectionId + "?api-version=" + apiVersion;
         while (url != null) {
             endpoint.requireOwned(url, "listing " + collectionId);
-            try (HttpResponse response = pipeline.send(new HttpRequest(HttpMethod.GET, url)).block()) {
+            try (HttpResponse response =
+                    pipeline.send(new HttpRequest(HttpMethod.GET, url)).block()) {
                 if (response == null) {
                     throw new ArmException(0, "NoResponse", "GET " + collectionId + " got no response", null, null);
                 }
@@ -170,9 +197,13 @@ public class SdkArmClient implements ArmClient {
                 String text = response.getBodyAsString().defaultIfEmpty("").block();
                 if (status >= 400) {
                     JsonNode error = readTree(text).path("error");
-                    throw new ArmException(status, error.path("code").asText(null), "listing " + collectionId
-                            + " answered " + status + ": " + error.path("message").asText(text),
-                            retryAfter(response.getHeaderValue(RETRY_AFTER)), null);
+                    throw new ArmException(
+                            status,
+                            error.path("code").asText(null),
+                            "listing " + collectionId + " answered " + status + ": "
+                                    + error.path("message").asText(text),
+                            retryAfter(response.getHeaderValue(RETRY_AFTER)),
+                            null);
                 }
                 JsonNode page = readTree(text);
                 for (JsonNode item : page.path("value")) {
@@ -183,8 +214,8 @@ public class SdkArmClient implements ArmClient {
                         }
                     });
                     @SuppressWarnings("unchecked")
-                    Map<String, Object> properties = item.has("properties")
-                            ? mapper.convertValue(item.get("properties"), Map.class) : Map.of();
+                    Map<String, Object> properties =
+                            item.has("properties") ? mapper.convertValue(item.get("properties"), Map.class) : Map.of();
                     all.add(new ArmResource(item.path("id").asText(), properties, envelope));
                 }
                 String next = page.path("nextLink").asText("");
@@ -201,7 +232,8 @@ public class SdkArmClient implements ArmClient {
     @Override
     public ArmOperation operation(String url) {
         endpoint.requireOwned(url, "an ARM operation being polled");
-        try (HttpResponse response = pipeline.send(new HttpRequest(HttpMethod.GET, url)).block()) {
+        try (HttpResponse response =
+                pipeline.send(new HttpRequest(HttpMethod.GET, url)).block()) {
             if (response == null) {
                 throw new ArmException(0, "NoResponse", "GET " + url + " got no response", null, null);
             }
@@ -209,8 +241,13 @@ public class SdkArmClient implements ArmClient {
             String text = response.getBodyAsString().defaultIfEmpty("").block();
             if (status == 429 || status >= 400) {
                 JsonNode error = readTree(text).path("error");
-                throw new ArmException(status, error.path("code").asText(null), "polling " + url + " answered " + status
-                        + ": " + error.path("message").asText(text), retryAfter(response.getHeaderValue(RETRY_AFTER)), null);
+                throw new ArmException(
+                        status,
+                        error.path("code").asText(null),
+                        "polling " + url + " answered " + status + ": "
+                                + error.path("message").asText(text),
+                        retryAfter(response.getHeaderValue(RETRY_AFTER)),
+                        null);
             }
             if (status == 202) {
                 return new ArmOperation("InProgress", null);
@@ -220,8 +257,12 @@ public class SdkArmClient implements ArmClient {
                 return new ArmOperation("Succeeded", null); // a Location poll answering 200/201/204 is done
             }
             JsonNode error = body.path("error");
-            return new ArmOperation(body.get("status").asText(), error.isMissingNode() ? null
-                    : error.path("code").asText("") + ": " + error.path("message").asText(""));
+            return new ArmOperation(
+                    body.get("status").asText(),
+                    error.isMissingNode()
+                            ? null
+                            : error.path("code").asText("") + ": "
+                                    + error.path("message").asText(""));
         } catch (ArmException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -231,7 +272,8 @@ public class SdkArmClient implements ArmClient {
 
     private String provisioningState(byte[] content) {
         JsonNode state = readTree(content == null ? "" : new String(content, StandardCharsets.UTF_8))
-                .path("properties").path("provisioningState");
+                .path("properties")
+                .path("provisioningState");
         return state.isMissingNode() || state.isNull() ? null : state.asText();
     }
 
@@ -258,7 +300,9 @@ public class SdkArmClient implements ArmClient {
             inner.withTags(t);
         }
         if (body.get("identity") instanceof Map<?, ?> identity && identity.get("type") != null) {
-            inner.withIdentity(new Identity().withType(ResourceIdentityType.fromString(identity.get("type").toString())));
+            inner.withIdentity(new Identity()
+                    .withType(
+                            ResourceIdentityType.fromString(identity.get("type").toString())));
         }
         if (body.get("extendedLocation") instanceof Map<?, ?> location) {
             inner.withExtendedLocation(new ExtendedLocation()
@@ -269,7 +313,8 @@ public class SdkArmClient implements ArmClient {
             inner.withKind(body.get("kind").toString());
         }
         if (body.get("sku") instanceof Map<?, ?> sku && sku.get("name") != null) {
-            inner.withSku(new com.azure.resourcemanager.resources.models.Sku().withName(sku.get("name").toString()));
+            inner.withSku(new com.azure.resourcemanager.resources.models.Sku()
+                    .withName(sku.get("name").toString()));
         }
         inner.withProperties(body.getOrDefault("properties", Map.of()));
         return inner;
@@ -306,8 +351,11 @@ public class SdkArmClient implements ArmClient {
         if (resource.extendedLocation() != null) {
             Map<String, Object> location = new LinkedHashMap<>();
             location.put("name", resource.extendedLocation().name());
-            location.put("type", resource.extendedLocation().type() == null ? null
-                    : resource.extendedLocation().type().toString());
+            location.put(
+                    "type",
+                    resource.extendedLocation().type() == null
+                            ? null
+                            : resource.extendedLocation().type().toString());
             envelope.put("extendedLocation", location);
         }
         return envelope;
@@ -322,8 +370,10 @@ public class SdkArmClient implements ArmClient {
         int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
         String code = e.getValue() == null ? null : e.getValue().getCode();
         String message = e.getValue() == null ? e.getMessage() : e.getValue().getMessage();
-        Duration retryAfter = retryAfter(e.getResponse() == null ? null : e.getResponse().getHeaderValue("Retry-After"));
-        String text = method + " " + resourceId + " answered " + status + (code == null ? "" : " " + code) + ": " + message;
+        Duration retryAfter =
+                retryAfter(e.getResponse() == null ? null : e.getResponse().getHeaderValue("Retry-After"));
+        String text =
+                method + " " + resourceId + " answered " + status + (code == null ? "" : " " + code) + ": " + message;
         if ("MissingSubscriptionRegistration".equalsIgnoreCase(code)) {
             String namespace = providerNamespace(resourceId);
             text = "the subscription is not registered for resource provider " + namespace + " (" + message
@@ -336,8 +386,8 @@ public class SdkArmClient implements ArmClient {
         if (e instanceof ArmException arm) {
             return arm;
         }
-        return new ArmException(0, e.getClass().getSimpleName(), method + " " + resourceId + " failed: " + e.getMessage(),
-                null, e);
+        return new ArmException(
+                0, e.getClass().getSimpleName(), method + " " + resourceId + " failed: " + e.getMessage(), null, e);
     }
 
     static Duration retryAfter(String header) {
@@ -361,8 +411,10 @@ public class SdkArmClient implements ArmClient {
             }
         }
         try {
-            Duration until = Duration.between(now, java.time.ZonedDateTime.parse(value,
-                    java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            Duration until = Duration.between(
+                    now,
+                    java.time.ZonedDateTime.parse(value, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                            .toInstant());
             return until.isNegative() ? Duration.ZERO : until;
         } catch (java.time.format.DateTimeParseException e) {
             return null;

@@ -3,7 +3,6 @@ package dev.arcfleet.executor.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,9 +1,8 @@
 package dev.arcfleet.executor.config;
 
-import org.eclipse.microprofile.config.spi.Converter;
-
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.spi.Converter;
 
 /** What the executor does with a step: record it ({@code dry-run}) or carry it out ({@code live}). */
 public enum ExecutorMode {
@@ -23,7 +22,9 @@ public enum ExecutorMode {
 
     /** The mode {@code value} names; IllegalArgumentException, naming the allowed values, for any other. */
     public static ExecutorMode parse(String value) {
-        return Arrays.stream(values()).filter(m -> m.value.equals(value)).findFirst()
+        return Arrays.stream(values())
+                .filter(m -> m.value.equals(value))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("executor.mode must be "
                         + Arrays.stream(values()).map(ExecutorMode::value).collect(Collectors.joining(" or "))
                         + ", got '" + value + "'"));

@@ -1,18 +1,17 @@
 package dev.arcfleet.executor.control;
 
-import dev.arcfleet.executor.execution.ExecutionWorkers;
-import dev.arcfleet.executor.execution.StatusPublisher;
-import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.executor.engine.ExecutionSnapshot;
 import dev.arcfleet.executor.engine.StepTransitions;
 import dev.arcfleet.executor.engine.Transition;
 import dev.arcfleet.executor.execution.ExecutionEntity;
+import dev.arcfleet.executor.execution.ExecutionWorkers;
+import dev.arcfleet.executor.execution.StatusPublisher;
+import dev.arcfleet.support.log.LogSafe;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -60,8 +59,9 @@ public class ExecutionControl {
             execution.leaseUntil = null;
             execution.updatedAt = now;
             status.publish(execution, transition.events());
-            Log.infof("plan %s cancelled by %s correlation %s", LogSafe.of(planId), LogSafe.of(operator),
-                    LogSafe.of(execution.correlationId));
+            Log.infof(
+                    "plan %s cancelled by %s correlation %s",
+                    LogSafe.of(planId), LogSafe.of(operator), LogSafe.of(execution.correlationId));
             return execution;
         });
     }
@@ -85,17 +85,26 @@ public class ExecutionControl {
             execution.updatedAt = now;
             status.publish(execution, transition.events());
             workers.wakeUpAfterCommit();
-            Log.infof("plan %s retried by %s from step %s correlation %s", LogSafe.of(planId), LogSafe.of(operator),
-                    before.step().name(), LogSafe.of(execution.correlationId));
+            Log.infof(
+                    "plan %s retried by %s from step %s correlation %s",
+                    LogSafe.of(planId),
+                    LogSafe.of(operator),
+                    before.step().name(),
+                    LogSafe.of(execution.correlationId));
             return execution;
         });
     }
 
     private Optional<ExecutionEntity> latest(String planId) {
-        List<String> ids = entityManager.createQuery(
-                "select e.executionId from ExecutionEntity e where e.planId = :planId order by e.createdAt desc", String.class)
-                .setParameter("planId", planId).setMaxResults(1).getResultList();
-        return ids.stream().findFirst()
+        List<String> ids = entityManager
+                .createQuery(
+                        "select e.executionId from ExecutionEntity e where e.planId = :planId order by e.createdAt desc",
+                        String.class)
+                .setParameter("planId", planId)
+                .setMaxResults(1)
+                .getResultList();
+        return ids.stream()
+                .findFirst()
                 .map(id -> entityManager.find(ExecutionEntity.class, id, LockModeType.PESSIMISTIC_WRITE));
     }
 }

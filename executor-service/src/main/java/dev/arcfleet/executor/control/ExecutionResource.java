@@ -3,25 +3,24 @@ package dev.arcfleet.executor.control;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.executor.execution.ExecutionEntity;
 import dev.arcfleet.executor.execution.ExecutionStepEntity;
-import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.support.rest.ApiError;
 import dev.arcfleet.support.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-
+import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -50,8 +49,10 @@ public class ExecutionResource {
         try {
             reason = reasonOf(body);
         } catch (IllegalArgumentException e) {
-            return ApiError.badRequest(List.of(new FieldError("reason", "optional text of at most " + MAX_REASON
-                    + " characters, in a JSON object: {\"reason\": \"...\"}")));
+            return ApiError.badRequest(List.of(new FieldError(
+                    "reason",
+                    "optional text of at most " + MAX_REASON
+                            + " characters, in a JSON object: {\"reason\": \"...\"}")));
         }
         return act(planId, () -> control.cancel(planId, caller.getPrincipal().getName(), reason));
     }
@@ -68,7 +69,8 @@ public class ExecutionResource {
             throw new IllegalArgumentException(e);
         }
         JsonNode value = json.isObject() ? json.get("reason") : null;
-        if (!json.isObject() || value != null && (!value.isTextual() || value.asText().length() > MAX_REASON)) {
+        if (!json.isObject()
+                || value != null && (!value.isTextual() || value.asText().length() > MAX_REASON)) {
             throw new IllegalArgumentException("not a cancel body");
         }
         return value == null ? null : value.asText();
@@ -85,7 +87,8 @@ public class ExecutionResource {
 
     private Response act(String planId, Supplier<Optional<ExecutionEntity>> action) {
         try {
-            return action.get().map(e -> Response.ok(get(planId)).build())
+            return action.get()
+                    .map(e -> Response.ok(get(planId)).build())
                     .orElseGet(() -> ApiError.response(Response.Status.NOT_FOUND, "no execution for plan " + planId));
         } catch (ExecutionControl.Conflict e) {
             return ApiError.response(Response.Status.CONFLICT, e.getMessage());
@@ -101,15 +104,35 @@ public class ExecutionResource {
             throw new NotFoundException("no execution for plan " + planId);
         }
         ExecutionEntity e = executions.get(0);
-        return new ExecutionView(e.planId, e.revision, e.route.name(),
-                new ExecutionView.Target(e.targetKind.name(), e.targetId), e.mode, e.state.name(), e.correlationId,
-                e.failureReason, e.createdAt, e.finishedAt, e.steps.stream().map(this::step).toList(),
-                executions.stream().map(x -> x.revision).toList(), e.action.name());
+        return new ExecutionView(
+                e.planId,
+                e.revision,
+                e.route.name(),
+                new ExecutionView.Target(e.targetKind.name(), e.targetId),
+                e.mode,
+                e.state.name(),
+                e.correlationId,
+                e.failureReason,
+                e.createdAt,
+                e.finishedAt,
+                e.steps.stream().map(this::step).toList(),
+                executions.stream().map(x -> x.revision).toList(),
+                e.action.name());
     }
 
     private ExecutionView.Step step(ExecutionStepEntity s) {
-        Long duration = s.startedAt != null && s.finishedAt != null ? Duration.between(s.startedAt, s.finishedAt).toMillis() : null;
-        return new ExecutionView.Step(s.idx, s.name, s.state.name(), s.attempts, s.startedAt, s.finishedAt, duration, s.detail,
+        Long duration = s.startedAt != null && s.finishedAt != null
+                ? Duration.between(s.startedAt, s.finishedAt).toMillis()
+                : null;
+        return new ExecutionView.Step(
+                s.idx,
+                s.name,
+                s.state.name(),
+                s.attempts,
+                s.startedAt,
+                s.finishedAt,
+                duration,
+                s.detail,
                 parse(s.record));
     }
 

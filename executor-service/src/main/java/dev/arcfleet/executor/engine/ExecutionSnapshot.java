@@ -10,11 +10,19 @@ import java.time.Instant;
  * @param attempt transient failures in a row of the current step (RETRY outcomes; THROTTLED ones are not counted)
  * @param step the step a transition acts on (the one at {@code currentStep} before it)
  */
-public record ExecutionSnapshot(ExecutionState state, int currentStep, int stepCount, int attempt, Instant nextRunAt,
-        Instant finishedAt, String failureReason, Step step) {
+public record ExecutionSnapshot(
+        ExecutionState state,
+        int currentStep,
+        int stepCount,
+        int attempt,
+        Instant nextRunAt,
+        Instant finishedAt,
+        String failureReason,
+        Step step) {
 
     /** @param operation the ARM operation the step waits on ({@code <resourceId> <pollUrl>}) or a reserved write, or null */
-    public record Step(String name, StepState state, Instant finishedAt, String detail, String record, String operation) {
+    public record Step(
+            String name, StepState state, Instant finishedAt, String detail, String record, String operation) {
         Step withState(StepState newState, Instant newFinishedAt) {
             return new Step(name, newState, newFinishedAt, detail, record, operation);
         }
@@ -33,19 +41,23 @@ public record ExecutionSnapshot(ExecutionState state, int currentStep, int stepC
     }
 
     ExecutionSnapshot with(Step newStep) {
-        return new ExecutionSnapshot(state, currentStep, stepCount, attempt, nextRunAt, finishedAt, failureReason, newStep);
+        return new ExecutionSnapshot(
+                state, currentStep, stepCount, attempt, nextRunAt, finishedAt, failureReason, newStep);
     }
 
     ExecutionSnapshot withCurrentStep(int newCurrentStep) {
-        return new ExecutionSnapshot(state, newCurrentStep, stepCount, attempt, nextRunAt, finishedAt, failureReason, step);
+        return new ExecutionSnapshot(
+                state, newCurrentStep, stepCount, attempt, nextRunAt, finishedAt, failureReason, step);
     }
 
     ExecutionSnapshot withAttempt(int newAttempt) {
-        return new ExecutionSnapshot(state, currentStep, stepCount, newAttempt, nextRunAt, finishedAt, failureReason, step);
+        return new ExecutionSnapshot(
+                state, currentStep, stepCount, newAttempt, nextRunAt, finishedAt, failureReason, step);
     }
 
     ExecutionSnapshot withNextRunAt(Instant newNextRunAt) {
-        return new ExecutionSnapshot(state, currentStep, stepCount, attempt, newNextRunAt, finishedAt, failureReason, step);
+        return new ExecutionSnapshot(
+                state, currentStep, stepCount, attempt, newNextRunAt, finishedAt, failureReason, step);
     }
 
     ExecutionSnapshot ended(ExecutionState endState, Instant at, String reason) {

@@ -1,5 +1,8 @@
 package dev.arcfleet.executor.engine;
 
 public enum StepState {
-    PENDING, RUNNING, SUCCEEDED, FAILED
+    PENDING,
+    RUNNING,
+    SUCCEEDED,
+    FAILED
 }

@@ -3,7 +3,6 @@ package dev.arcfleet.executor.engine;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.executor.engine.Transition.StatusChange;
 import dev.arcfleet.support.retry.RetryPolicy;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,11 +16,13 @@ import java.util.List;
 public final class StepTransitions {
     /** RETRY outcomes in a row after which the execution FAILED. */
     public static final int MAX_TRANSIENT_ATTEMPTS = 12;
+
     public static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
     public static final Duration BACKOFF_MAX = Duration.ofMinutes(2);
 
     /** {@link #BACKOFF_BASE} doubled per attempt up to {@link #BACKOFF_MAX}, each delay between half and all of it. */
-    public static final RetryPolicy STEP_BACKOFF = RetryPolicy.exponential(BACKOFF_BASE, BACKOFF_MAX).withJitter(0.5);
+    public static final RetryPolicy STEP_BACKOFF =
+            RetryPolicy.exponential(BACKOFF_BASE, BACKOFF_MAX).withJitter(0.5);
 
     private final RetryPolicy backoff;
 
@@ -41,8 +42,8 @@ public final class StepTransitions {
      *
      * @param claimedStepAttempts the claimed step's attempt counter now (each claim counts one)
      */
-    public static boolean resultCounts(ExecutionState state, int currentStep, int claimedStepAttempts, int claimedStep,
-            int claimedAttempt) {
+    public static boolean resultCounts(
+            ExecutionState state, int currentStep, int claimedStepAttempts, int claimedStep, int claimedAttempt) {
         return !state.finished() && currentStep == claimedStep && claimedStepAttempts == claimedAttempt;
     }
 
@@ -53,33 +54,51 @@ public final class StepTransitions {
         List<StatusChange> events = new ArrayList<>();
         ExecutionSnapshot next = switch (outcome.kind()) {
             case SUCCEEDED -> {
-                ExecutionSnapshot done = execution.with(step.withState(StepState.SUCCEEDED, now).withRecord(outcome.record())
-                        .withOperation(null)).withAttempt(0).withCurrentStep(execution.currentStep() + 1).withNextRunAt(now);
+                ExecutionSnapshot done = execution
+                        .with(step.withState(StepState.SUCCEEDED, now)
+                                .withRecord(outcome.record())
+                                .withOperation(null))
+                        .withAttempt(0)
+                        .withCurrentStep(execution.currentStep() + 1)
+                        .withNextRunAt(now);
                 events.add(new StatusChange(StatusType.STEP_SUCCEEDED, name, outcome.detail()));
                 if (done.currentStep() >= done.stepCount()) {
                     done = done.ended(ExecutionState.SUCCEEDED, now, execution.failureReason());
-                    events.add(new StatusChange(StatusType.SUCCEEDED, null, "all " + done.stepCount() + " steps succeeded"));
+                    events.add(new StatusChange(
+                            StatusType.SUCCEEDED, null, "all " + done.stepCount() + " steps succeeded"));
                 }
                 yield done;
             }
-            case WAITING -> execution.with(step.withState(StepState.RUNNING, step.finishedAt())
-                    .withOperation(outcome.operation())).withNextRunAt(now.plus(outcome.retryAfter()));
+            case WAITING ->
+                execution
+                        .with(step.withState(StepState.RUNNING, step.finishedAt())
+                                .withOperation(outcome.operation()))
+                        .withNextRunAt(now.plus(outcome.retryAfter()));
             case RETRY -> {
                 int attempt = execution.attempt() + 1;
                 if (attempt >= MAX_TRANSIENT_ATTEMPTS) {
-                    yield failed(execution.with(step).withAttempt(attempt), now, "step " + name + " gave up after "
-                            + attempt + " attempts; last error: " + outcome.detail(), events);
+                    yield failed(
+                            execution.with(step).withAttempt(attempt),
+                            now,
+                            "step " + name + " gave up after " + attempt + " attempts; last error: " + outcome.detail(),
+                            events);
                 }
                 Duration delay = max(outcome.retryAfter(), backoff(attempt));
-                events.add(new StatusChange(StatusType.RETRYING, name,
+                events.add(new StatusChange(
+                        StatusType.RETRYING,
+                        name,
                         outcome.detail() + " (attempt " + attempt + ", next in " + delay.toMillis() + " ms)"));
-                yield execution.with(step.withState(StepState.PENDING, step.finishedAt())).withAttempt(attempt)
+                yield execution
+                        .with(step.withState(StepState.PENDING, step.finishedAt()))
+                        .withAttempt(attempt)
                         .withNextRunAt(now.plus(delay));
             }
             case THROTTLED -> {
                 events.add(new StatusChange(StatusType.RETRYING, name, outcome.detail()));
                 // a reserved write slot was spent on the throttled call
-                yield execution.with(step.withState(StepState.PENDING, step.finishedAt()).withOperation(null))
+                yield execution
+                        .with(step.withState(StepState.PENDING, step.finishedAt())
+                                .withOperation(null))
                         .withNextRunAt(now.plus(outcome.retryAfter()));
             }
             case FAILED -> failed(execution.with(step), now, "step " + name + " failed: " + outcome.detail(), events);
@@ -112,7 +131,8 @@ public final class StepTransitions {
             throw new IllegalStateException("an execution that ended " + execution.state() + " is not superseded");
         }
         ExecutionSnapshot.Step step = execution.step().withState(StepState.FAILED, now);
-        return new Transition(execution.with(step).ended(ExecutionState.FAILED, now, reason),
+        return new Transition(
+                execution.with(step).ended(ExecutionState.FAILED, now, reason),
                 List.of(new StatusChange(StatusType.SUPERSEDED, step.name(), reason)));
     }
 
@@ -142,9 +162,14 @@ public final class StepTransitions {
         if (!retryable(execution.state())) {
             throw new IllegalStateException("an execution that is " + execution.state() + " cannot be retried");
         }
-        ExecutionSnapshot.Step step = execution.step().withState(StepState.PENDING, null).withOperation(null);
-        return new Transition(execution.with(step).reopened(now), List.of(new StatusChange(StatusType.RETRYING,
-                step.name(), "retry requested by " + operator + " after: " + execution.failureReason())));
+        ExecutionSnapshot.Step step =
+                execution.step().withState(StepState.PENDING, null).withOperation(null);
+        return new Transition(
+                execution.with(step).reopened(now),
+                List.of(new StatusChange(
+                        StatusType.RETRYING,
+                        step.name(),
+                        "retry requested by " + operator + " after: " + execution.failureReason())));
     }
 
     /**
@@ -155,8 +180,8 @@ public final class StepTransitions {
         return backoff.delay(attempt);
     }
 
-    private static ExecutionSnapshot failed(ExecutionSnapshot execution, Instant now, String reason,
-            List<StatusChange> events) {
+    private static ExecutionSnapshot failed(
+            ExecutionSnapshot execution, Instant now, String reason, List<StatusChange> events) {
         ExecutionSnapshot.Step step = execution.step().withState(StepState.FAILED, now);
         events.add(new StatusChange(StatusType.FAILED, step.name(), reason));
         return execution.with(step).ended(ExecutionState.FAILED, now, reason);

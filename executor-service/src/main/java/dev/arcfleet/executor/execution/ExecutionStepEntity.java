@@ -12,7 +12,6 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.MapsId;
 import jakarta.persistence.Table;
-
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
@@ -30,14 +29,20 @@ public class ExecutionStepEntity extends PanacheEntityBase {
 
     @Column(name = "idx", insertable = false, updatable = false)
     public int idx;
+
     public String name;
+
     @Enumerated(EnumType.STRING)
     public StepState state;
+
     public int attempts;
+
     @Column(name = "started_at")
     public Instant startedAt;
+
     @Column(name = "finished_at")
     public Instant finishedAt;
+
     @Column(columnDefinition = "text")
     public String detail;
     /** What the step applied or, in dry-run, would apply: ARM requests and Kubernetes objects, secrets redacted. JSON. */
@@ -51,6 +56,7 @@ public class ExecutionStepEntity extends PanacheEntityBase {
     public static class Key implements Serializable {
         @Column(name = "execution_id")
         public String executionId;
+
         @Column(name = "idx")
         public int idx;
 

@@ -1,25 +1,25 @@
 package dev.arcfleet.executor.execution;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.executor.apply.DryRunApplier;
 import dev.arcfleet.executor.apply.LiveApplier;
 import dev.arcfleet.executor.apply.StepApplier;
 import dev.arcfleet.executor.apply.StepContext;
+import dev.arcfleet.executor.azure.ArmBudget;
+import dev.arcfleet.executor.azure.AzureClients;
+import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.engine.ExecutionSnapshot;
+import dev.arcfleet.executor.engine.ExecutionState;
 import dev.arcfleet.executor.engine.StepOutcome;
+import dev.arcfleet.executor.engine.StepState;
 import dev.arcfleet.executor.engine.StepTransitions;
 import dev.arcfleet.executor.engine.Transition;
-import dev.arcfleet.support.log.LogSafe;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.arcfleet.contracts.OnboardingPlan;
-import dev.arcfleet.contracts.StatusType;
-import dev.arcfleet.executor.engine.ExecutionState;
-import dev.arcfleet.executor.engine.StepState;
-import dev.arcfleet.executor.azure.AzureClients;
-import dev.arcfleet.executor.azure.ArmBudget;
-import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.kube.ClusterClients;
 import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.support.log.Correlation;
+import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.support.retry.RetryPolicy;
 import dev.arcfleet.support.tx.AfterCommit;
 import dev.arcfleet.support.worker.ManagedWorker;
@@ -31,7 +31,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,6 +44,7 @@ import java.util.List;
 public class ExecutionWorkers {
     /** The longest pause after worker turns that failed one after another (the first pause is the poll interval). */
     static final Duration ITERATION_FAILURE_MAX = Duration.ofSeconds(30);
+
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private final ExecutorConfig config;
     private final EntityManager entityManager;
@@ -60,9 +60,17 @@ public class ExecutionWorkers {
     private final ManagedWorker pool;
     private StepApplier applier;
 
-    public ExecutionWorkers(ExecutorConfig config, EntityManager entityManager, StatusPublisher status, StepPlans stepPlans,
-            ObjectMapper mapper, AfterCommit afterCommit, AzureClients azure, ArmBudget armBudget,
-            ClusterClients clusters, ExecutorMetrics metrics) {
+    public ExecutionWorkers(
+            ExecutorConfig config,
+            EntityManager entityManager,
+            StatusPublisher status,
+            StepPlans stepPlans,
+            ObjectMapper mapper,
+            AfterCommit afterCommit,
+            AzureClients azure,
+            ArmBudget armBudget,
+            ClusterClients clusters,
+            ExecutorMetrics metrics) {
         this.metrics = metrics;
         this.azure = azure;
         this.armBudget = armBudget;
@@ -73,18 +81,32 @@ public class ExecutionWorkers {
         this.stepPlans = stepPlans;
         this.mapper = mapper;
         this.afterCommit = afterCommit;
-        this.pool = ManagedWorker.named("execution-worker").threads(config.workers()).idleWait(config.pollInterval())
+        this.pool = ManagedWorker.named("execution-worker")
+                .threads(config.workers())
+                .idleWait(config.pollInterval())
                 .onFailure(RetryPolicy.exponential(config.pollInterval(), ITERATION_FAILURE_MAX))
-                .stopTimeout(STOP_TIMEOUT).build(this::runOne);
+                .stopTimeout(STOP_TIMEOUT)
+                .build(this::runOne);
     }
 
     void start(@Observes StartupEvent event) {
         applier = switch (config.mode()) {
-            case DRY_RUN -> new DryRunApplier(mapper, config.dryRun().failTargets().map(java.util.regex.Pattern::compile)
-                    .orElse(null), config.dryRun().failReason());
-            case LIVE -> new LiveApplier(azure.armClient(),
-                    armBudget.account(config.azure().subscriptionId(), azure.principal()), clusters, mapper, config,
-                    stepPlans::placeholdersOf);
+            case DRY_RUN ->
+                new DryRunApplier(
+                        mapper,
+                        config.dryRun()
+                                .failTargets()
+                                .map(java.util.regex.Pattern::compile)
+                                .orElse(null),
+                        config.dryRun().failReason());
+            case LIVE ->
+                new LiveApplier(
+                        azure.armClient(),
+                        armBudget.account(config.azure().subscriptionId(), azure.principal()),
+                        clusters,
+                        mapper,
+                        config,
+                        stepPlans::placeholdersOf);
         };
         pool.start();
         Log.infof("executor started in %s mode with %d workers", config.mode().value(), config.workers());
@@ -99,9 +121,17 @@ public class ExecutionWorkers {
         afterCommit.runOnce(ExecutionWorkers.class, pool::wakeUp);
     }
 
-    record Claim(String executionId, int stepIndex, int attempt, String planJson, Instant stepStartedAt, String operation,
-            String route, String step, String correlationId, boolean started) {
-    }
+    record Claim(
+            String executionId,
+            int stepIndex,
+            int attempt,
+            String planJson,
+            Instant stepStartedAt,
+            String operation,
+            String route,
+            String step,
+            String correlationId,
+            boolean started) {}
 
     /** Runs one step of one runnable execution; false when there was nothing to run. */
     boolean runOne() {
@@ -118,14 +148,15 @@ public class ExecutionWorkers {
             try {
                 OnboardingPlan plan = mapper.readValue(claim.planJson(), OnboardingPlan.class);
                 List<StepSpec> steps = stepPlans.stepsOf(plan);
-                outcome = applier.apply(new StepContext(plan, steps.get(claim.stepIndex()), claim.attempt(),
-                        claim.stepStartedAt(), claim.operation()));
+                outcome = applier.apply(new StepContext(
+                        plan, steps.get(claim.stepIndex()), claim.attempt(), claim.stepStartedAt(), claim.operation()));
             } catch (Exception e) {
                 outcome = StepOutcome.retry(e.getClass().getSimpleName() + ": " + e.getMessage(), Duration.ZERO);
             }
             StepOutcome result = outcome;
             Completed completed = QuarkusTransaction.requiringNew().call(() -> complete(claim, result));
-            metrics.attempt(claim.route(), claim.step(), outcome.kind().name(), Duration.ofNanos(System.nanoTime() - began));
+            metrics.attempt(
+                    claim.route(), claim.step(), outcome.kind().name(), Duration.ofNanos(System.nanoTime() - began));
             if (completed != null) {
                 if (completed.stepTook() != null) {
                     metrics.stepDone(claim.route(), claim.step(), completed.stepTook());
@@ -139,8 +170,7 @@ public class ExecutionWorkers {
     }
 
     /** What a completion changed, counted once its transaction committed. */
-    record Completed(Duration stepTook, ExecutionState finished) {
-    }
+    record Completed(Duration stepTook, ExecutionState finished) {}
 
     /**
      * Claims the due execution that is furthest along (then the longest due): finishing what was started keeps the
@@ -164,8 +194,12 @@ public class ExecutionWorkers {
         boolean started = execution.state == ExecutionState.PENDING;
         if (started) {
             execution.state = ExecutionState.RUNNING;
-            status.publish(execution, StatusType.STARTED, null,
-                    execution.route + " on " + execution.targetKind + " " + execution.targetId + " (" + execution.mode + ")");
+            status.publish(
+                    execution,
+                    StatusType.STARTED,
+                    null,
+                    execution.route + " on " + execution.targetKind + " " + execution.targetId + " (" + execution.mode
+                            + ")");
         }
         ExecutionStepEntity step = execution.steps.get(execution.currentStep);
         if (step.startedAt == null) {
@@ -173,21 +207,35 @@ public class ExecutionWorkers {
         }
         step.state = StepState.RUNNING;
         step.attempts++;
-        return new Claim(execution.executionId, execution.currentStep, step.attempts, execution.plan, step.startedAt,
-                step.operation, execution.route.name(), step.name, execution.correlationId, started);
+        return new Claim(
+                execution.executionId,
+                execution.currentStep,
+                step.attempts,
+                execution.plan,
+                step.startedAt,
+                step.operation,
+                execution.route.name(),
+                step.name,
+                execution.correlationId,
+                started);
     }
 
     private Completed complete(Claim claim, StepOutcome outcome) {
-        ExecutionEntity execution = entityManager.find(ExecutionEntity.class, claim.executionId(),
-                LockModeType.PESSIMISTIC_WRITE);
+        ExecutionEntity execution =
+                entityManager.find(ExecutionEntity.class, claim.executionId(), LockModeType.PESSIMISTIC_WRITE);
         if (execution == null) {
             return null;
         }
         ExecutionStepEntity step = execution.steps.get(claim.stepIndex());
-        if (!StepTransitions.resultCounts(execution.state, execution.currentStep, step.attempts, claim.stepIndex(),
-                claim.attempt())) {
-            Log.debugf("dropping a stale result of %s step %s (attempt %d; execution %s at step %d, attempt %d)",
-                    LogSafe.of(execution.planId), claim.step(), claim.attempt(), execution.state, execution.currentStep,
+        if (!StepTransitions.resultCounts(
+                execution.state, execution.currentStep, step.attempts, claim.stepIndex(), claim.attempt())) {
+            Log.debugf(
+                    "dropping a stale result of %s step %s (attempt %d; execution %s at step %d, attempt %d)",
+                    LogSafe.of(execution.planId),
+                    claim.step(),
+                    claim.attempt(),
+                    execution.state,
+                    execution.currentStep,
                     step.attempts);
             return null;
         }
@@ -199,13 +247,19 @@ public class ExecutionWorkers {
         execution.take(before, transition.next());
         status.publish(execution, transition.events());
         if (execution.state == ExecutionState.SUCCEEDED) {
-            Log.infof("plan %s succeeded correlation %s", LogSafe.of(execution.planId), LogSafe.of(execution.correlationId));
+            Log.infof(
+                    "plan %s succeeded correlation %s",
+                    LogSafe.of(execution.planId), LogSafe.of(execution.correlationId));
         } else if (execution.state == ExecutionState.FAILED) {
-            Log.warnf("plan %s failed correlation %s: %s", LogSafe.of(execution.planId), LogSafe.of(execution.correlationId),
+            Log.warnf(
+                    "plan %s failed correlation %s: %s",
+                    LogSafe.of(execution.planId),
+                    LogSafe.of(execution.correlationId),
                     LogSafe.of(execution.failureReason));
         }
         Duration stepTook = step.state == StepState.SUCCEEDED && step.startedAt != null
-                ? Duration.between(step.startedAt, now) : null;
+                ? Duration.between(step.startedAt, now)
+                : null;
         return new Completed(stepTook, execution.state.finished() ? execution.state : null);
     }
 }

@@ -8,7 +8,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,17 +37,21 @@ public class ExecutorMetrics {
         this.registry = registry;
         this.entityManager = entityManager;
         this.current = MultiGauge.builder("fleet.executions")
-                .description("executions by route and state, as stored now").register(registry);
+                .description("executions by route and state, as stored now")
+                .register(registry);
         Gauge.builder("arcfleet.executor.backlog", backlog, AtomicLong::get)
-                .description("executions due now that no worker holds, all instances").register(registry);
+                .description("executions due now that no worker holds, all instances")
+                .register(registry);
     }
 
     public void transition(String route, String state) {
-        registry.counter("fleet.executions.transitions", "route", route, "state", state).increment();
+        registry.counter("fleet.executions.transitions", "route", route, "state", state)
+                .increment();
     }
 
     public void attempt(String route, String step, String outcome, Duration took) {
-        registry.timer("fleet.step.attempts", "route", route, "step", step, "outcome", outcome).record(took);
+        registry.timer("fleet.step.attempts", "route", route, "step", step, "outcome", outcome)
+                .record(took);
     }
 
     public void stepDone(String route, String step, Duration took) {
@@ -59,12 +62,16 @@ public class ExecutorMetrics {
     @Transactional
     void refresh() {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery(
-                "select route, state, count(*) from execution group by route, state").getResultList();
-        current.register(rows.stream()
-                .map(r -> MultiGauge.Row.of(Tags.of("route", String.valueOf(r[0]), "state", String.valueOf(r[1])),
-                        ((Number) r[2]).doubleValue()))
-                .toList(), true);
+        List<Object[]> rows = entityManager
+                .createNativeQuery("select route, state, count(*) from execution group by route, state")
+                .getResultList();
+        current.register(
+                rows.stream()
+                        .map(r -> MultiGauge.Row.of(
+                                Tags.of("route", String.valueOf(r[0]), "state", String.valueOf(r[1])),
+                                ((Number) r[2]).doubleValue()))
+                        .toList(),
+                true);
         backlog.set(((Number) entityManager.createNativeQuery("""
                 select count(*) from execution
                 where state in ('PENDING', 'RUNNING') and next_run_at <= now()

@@ -10,7 +10,6 @@ import dev.arcfleet.executor.engine.Transition;
 import dev.arcfleet.support.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -29,11 +28,22 @@ public class StatusPublisher {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void publish(ExecutionEntity execution, StatusType type, String step, String detail) {
-        StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), execution.correlationId, Instant.now(),
-                StepTransitions.reported(type, execution.offboarding()), null,
-                execution.planId, execution.route, new Target(execution.targetKind, execution.targetId), step,
-                execution.attempt, execution.nextSequence(), detail, null);
-        outbox.publish(Topics.STATUS, execution.targetId, EventTypes.STATUS, event.eventId(), execution.correlationId, event);
+        StatusEvent event = new StatusEvent(
+                UUID.randomUUID().toString(),
+                execution.correlationId,
+                Instant.now(),
+                StepTransitions.reported(type, execution.offboarding()),
+                null,
+                execution.planId,
+                execution.route,
+                new Target(execution.targetKind, execution.targetId),
+                step,
+                execution.attempt,
+                execution.nextSequence(),
+                detail,
+                null);
+        outbox.publish(
+                Topics.STATUS, execution.targetId, EventTypes.STATUS, event.eventId(), execution.correlationId, event);
     }
 
     /** The events of a transition, in order, once its result is written onto {@code execution}. */

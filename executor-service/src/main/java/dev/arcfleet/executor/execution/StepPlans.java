@@ -11,7 +11,6 @@ import dev.arcfleet.executor.route.arck8s.ArcK8sSteps;
 import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
 import dev.arcfleet.executor.route.iotops.IotOperationsSteps;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -23,14 +22,24 @@ public class StepPlans {
     private final AzureTarget azure;
 
     public StepPlans(ExecutorConfig config) {
-        register(new ArcK8sSteps(new ArcK8sSteps.Agents(config.agents().chart(), config.agents().chartVersion(),
-                config.agents().installerImage(), config.agents().azureEnvironment(),
-                config.azure().tenantId().orElse(null), config.agents().customLocationsObjectId().orElse(null)),
+        register(new ArcK8sSteps(
+                new ArcK8sSteps.Agents(
+                        config.agents().chart(),
+                        config.agents().chartVersion(),
+                        config.agents().installerImage(),
+                        config.agents().azureEnvironment(),
+                        config.azure().tenantId().orElse(null),
+                        config.agents().customLocationsObjectId().orElse(null)),
                 config.azure().logAnalyticsWorkspaceId().orElse(null)));
-        register(new CompanionVmSteps(config.companionVm().containerDiskImage(), config.companionVm().cores(),
-                config.companionVm().memoryMiB(), config.operatorCheckTimeout()));
+        register(new CompanionVmSteps(
+                config.companionVm().containerDiskImage(),
+                config.companionVm().cores(),
+                config.companionVm().memoryMiB(),
+                config.operatorCheckTimeout()));
         register(new IotOperationsSteps(config.operatorCheckTimeout()));
-        this.azure = new AzureTarget(config.azure().subscriptionId(), config.azure().resourceGroup(),
+        this.azure = new AzureTarget(
+                config.azure().subscriptionId(),
+                config.azure().resourceGroup(),
                 config.azure().location());
     }
 

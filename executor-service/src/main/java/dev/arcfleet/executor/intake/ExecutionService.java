@@ -1,28 +1,27 @@
 package dev.arcfleet.executor.intake;
 
-import dev.arcfleet.executor.execution.ExecutionWorkers;
-import dev.arcfleet.executor.execution.StepPlans;
-import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.PlanAction;
+import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.engine.ExecutionSnapshot;
-import dev.arcfleet.executor.engine.StepTransitions;
-import dev.arcfleet.executor.engine.Transition;
-import dev.arcfleet.executor.execution.StatusPublisher;
-import jakarta.persistence.LockModeType;
 import dev.arcfleet.executor.engine.ExecutionState;
 import dev.arcfleet.executor.engine.StepState;
-import dev.arcfleet.executor.config.ExecutorConfig;
+import dev.arcfleet.executor.engine.StepTransitions;
+import dev.arcfleet.executor.engine.Transition;
 import dev.arcfleet.executor.execution.ExecutionEntity;
 import dev.arcfleet.executor.execution.ExecutionStepEntity;
+import dev.arcfleet.executor.execution.ExecutionWorkers;
+import dev.arcfleet.executor.execution.StatusPublisher;
+import dev.arcfleet.executor.execution.StepPlans;
 import dev.arcfleet.executor.route.StepSpec;
+import dev.arcfleet.support.log.LogSafe;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -40,8 +39,13 @@ public class ExecutionService {
     private final StatusPublisher status;
     private final StepTransitions transitions = StepTransitions.withRandomJitter();
 
-    public ExecutionService(StepPlans stepPlans, ExecutorConfig config, ObjectMapper mapper, EntityManager entityManager,
-            ExecutionWorkers workers, StatusPublisher status) {
+    public ExecutionService(
+            StepPlans stepPlans,
+            ExecutorConfig config,
+            ObjectMapper mapper,
+            EntityManager entityManager,
+            ExecutionWorkers workers,
+            StatusPublisher status) {
         this.status = status;
         this.stepPlans = stepPlans;
         this.config = config;
@@ -90,8 +94,14 @@ public class ExecutionService {
         }
         execution.persist();
         workers.wakeUpAfterCommit();
-        Log.infof("accepted plan %s (%s on %s %s, %d steps) correlation %s", LogSafe.of(plan.planId()), plan.route(),
-                plan.target().kind(), LogSafe.of(plan.target().id()), steps.size(), LogSafe.of(execution.correlationId));
+        Log.infof(
+                "accepted plan %s (%s on %s %s, %d steps) correlation %s",
+                LogSafe.of(plan.planId()),
+                plan.route(),
+                plan.target().kind(),
+                LogSafe.of(plan.target().id()),
+                steps.size(),
+                LogSafe.of(execution.correlationId));
         return true;
     }
 
@@ -103,10 +113,14 @@ public class ExecutionService {
     private void supersedeOtherAction(OnboardingPlan plan, PlanAction action, Instant now) {
         // every one is locked, the finished ones too: the companion VM reconciler reopens a SUCCEEDED onboarding under
         // the same lock, so it either sees this offboarding or is superseded by it
-        List<ExecutionEntity> others = entityManager.createQuery("select e from ExecutionEntity e where e.planId = :planId"
-                + " and e.action <> :action", ExecutionEntity.class)
-                .setParameter("planId", plan.planId()).setParameter("action", action)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+        List<ExecutionEntity> others = entityManager
+                .createQuery(
+                        "select e from ExecutionEntity e where e.planId = :planId" + " and e.action <> :action",
+                        ExecutionEntity.class)
+                .setParameter("planId", plan.planId())
+                .setParameter("action", action)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList();
         for (ExecutionEntity other : others) {
             if (other.state.finished()) {
                 continue;
@@ -119,8 +133,9 @@ public class ExecutionService {
             other.leaseUntil = null;
             other.updatedAt = now;
             status.publish(other, transition.events());
-            Log.infof("plan %s revision %s %s correlation %s", LogSafe.of(other.planId), LogSafe.of(other.revision),
-                    reason, LogSafe.of(other.correlationId));
+            Log.infof(
+                    "plan %s revision %s %s correlation %s",
+                    LogSafe.of(other.planId), LogSafe.of(other.revision), reason, LogSafe.of(other.correlationId));
         }
     }
 
@@ -128,7 +143,8 @@ public class ExecutionService {
     private long lastSequenceOf(String planId) {
         Number last = (Number) entityManager
                 .createQuery("select max(e.sequence) from ExecutionEntity e where e.planId = :planId")
-                .setParameter("planId", planId).getSingleResult();
+                .setParameter("planId", planId)
+                .getSingleResult();
         return last == null ? 0 : last.longValue();
     }
 

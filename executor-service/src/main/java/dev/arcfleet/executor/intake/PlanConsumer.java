@@ -11,10 +11,9 @@ import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.inbox.ProcessedEvents;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-
-import java.util.Set;
 
 /**
  * Accepts plans from the three route topics and acknowledges them at once: the work happens in the worker pool. Each
@@ -58,9 +57,13 @@ public class PlanConsumer {
         IncomingEvent event = IncomingEvent.from(record);
         event.requireType(TYPES);
         OnboardingPlan plan = json.read(event, OnboardingPlan.class);
-        if (plan.planId() == null || plan.revision() == null || plan.target() == null || plan.target().id() == null
+        if (plan.planId() == null
+                || plan.revision() == null
+                || plan.target() == null
+                || plan.target().id() == null
                 || plan.target().kind() == null) {
-            throw new PoisonRecordException("plan " + PlanValidator.shown(event.id()) + " lacks planId, revision or target");
+            throw new PoisonRecordException(
+                    "plan " + PlanValidator.shown(event.id()) + " lacks planId, revision or target");
         }
         if (plan.route() != route) {
             throw new PoisonRecordException("plan " + PlanValidator.shown(plan.planId()) + " for route " + plan.route()

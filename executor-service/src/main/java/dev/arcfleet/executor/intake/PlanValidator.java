@@ -8,14 +8,13 @@ import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.log.LogSafe;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * What the executor checks before a plan may reach its worker pool: anyone who can write to a plan topic can forge a
@@ -32,6 +31,7 @@ public final class PlanValidator {
     static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,63}");
     /** A parameter this executor does not read: still a short, plain value. */
     static final Pattern OTHER_VALUE = Pattern.compile("[A-Za-z0-9._:/@+-]{0,253}");
+
     static final Pattern POLICY_VERSION = Pattern.compile("[A-Za-z0-9._:+-]{1,64}");
     /** The parameters a route reads, each with the shape it must have. */
     static final Map<String, Pattern> PARAMETERS = Map.of(
@@ -42,8 +42,7 @@ public final class PlanValidator {
             "distribution", Ids.WORD,
             "infrastructure", Ids.WORD);
 
-    private PlanValidator() {
-    }
+    private PlanValidator() {}
 
     /** Refuses a record whose headers are too many or too large, or whose CloudEvents ids no column would hold. */
     public static void checkHeaders(Headers headers, String topic) {
@@ -86,9 +85,15 @@ public final class PlanValidator {
         id("policyVersion", plan.policyVersion(), POLICY_VERSION, false, errors);
         TargetKind expectedKind = route == Route.COMPANION_VM ? TargetKind.NODE : TargetKind.CLUSTER;
         if (plan.target().kind() != expectedKind) {
-            errors.add("target.kind must be " + expectedKind + " on a " + route + " plan, got " + plan.target().kind());
+            errors.add("target.kind must be " + expectedKind + " on a " + route + " plan, got "
+                    + plan.target().kind());
         }
-        id("target.id", plan.target().id(), expectedKind == TargetKind.NODE ? Ids.NODE_ID : Ids.CLUSTER_ID, true, errors);
+        id(
+                "target.id",
+                plan.target().id(),
+                expectedKind == TargetKind.NODE ? Ids.NODE_ID : Ids.CLUSTER_ID,
+                true,
+                errors);
         list("nodeIds", plan.nodeIds(), Ids.NODE_ID, MAX_NODE_IDS, errors);
         list("dependsOn", plan.dependsOn(), Ids.PLAN_ID, 16, errors);
         if (plan.capabilities() != null && plan.capabilities().stream().anyMatch(c -> c == null)) {
@@ -107,17 +112,22 @@ public final class PlanValidator {
             });
         }
         String clusterParameter = parameters.get("clusterId");
-        if (expectedKind == TargetKind.CLUSTER && clusterParameter != null && !clusterParameter.equals(plan.target().id())) {
+        if (expectedKind == TargetKind.CLUSTER
+                && clusterParameter != null
+                && !clusterParameter.equals(plan.target().id())) {
             errors.add("parameters.clusterId " + shown(clusterParameter) + " must be the target cluster "
                     + shown(plan.target().id()) + " on a " + route + " plan");
         }
         String nodeParameter = parameters.get("nodeId");
-        if (expectedKind == TargetKind.NODE && nodeParameter != null && !nodeParameter.equals(plan.target().id())) {
-            errors.add("parameters.nodeId " + shown(nodeParameter) + " must be the target node " + shown(plan.target().id()));
+        if (expectedKind == TargetKind.NODE
+                && nodeParameter != null
+                && !nodeParameter.equals(plan.target().id())) {
+            errors.add("parameters.nodeId " + shown(nodeParameter) + " must be the target node "
+                    + shown(plan.target().id()));
         }
         if (!errors.isEmpty()) {
-            throw new PoisonRecordException("plan " + shown(plan.planId()) + " (record " + shown(eventId) + " on " + topic
-                    + ") refused: " + String.join("; ", errors));
+            throw new PoisonRecordException("plan " + shown(plan.planId()) + " (record " + shown(eventId) + " on "
+                    + topic + ") refused: " + String.join("; ", errors));
         }
     }
 

@@ -17,7 +17,6 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,19 +62,32 @@ public class ClusterClients {
     private final Map<String, Cached> clients = new ConcurrentHashMap<>();
     /** Builds every target client on one HTTP client factory (the service's Vert.x): one event loop group for all. */
     private final ClusterClientFactory factory;
+
     private final long idleTimeoutNanos;
     private final int maxClients;
     private final LongSupplier nanoClock;
 
     @Inject
     public ClusterClients(KubernetesClient own, ExecutorConfig config, Vertx vertx) {
-        this(own, config.kube().ownClusterId(), config.kube().kubeconfigDir(), config.kube().maxKubeconfigBytes(),
-                new VertxHttpClientFactory(vertx), config.kube().clientIdleTimeout(), config.kube().maxClients(),
+        this(
+                own,
+                config.kube().ownClusterId(),
+                config.kube().kubeconfigDir(),
+                config.kube().maxKubeconfigBytes(),
+                new VertxHttpClientFactory(vertx),
+                config.kube().clientIdleTimeout(),
+                config.kube().maxClients(),
                 System::nanoTime);
     }
 
-    ClusterClients(KubernetesClient own, Optional<String> ownClusterId, Optional<Path> kubeconfigDir,
-            int maxKubeconfigBytes, HttpClient.Factory httpClients, Duration idleTimeout, int maxClients,
+    ClusterClients(
+            KubernetesClient own,
+            Optional<String> ownClusterId,
+            Optional<Path> kubeconfigDir,
+            int maxKubeconfigBytes,
+            HttpClient.Factory httpClients,
+            Duration idleTimeout,
+            int maxClients,
             LongSupplier nanoClock) {
         if (maxClients < 1) {
             throw new IllegalArgumentException("executor.kube.max-clients must be at least 1, got " + maxClients);
@@ -84,8 +96,14 @@ public class ClusterClients {
         this.ownClusterId = ownClusterId.filter(id -> !id.isBlank());
         this.kubeconfigDir = kubeconfigDir.map(dir -> dir.toAbsolutePath().normalize());
         // no Secret namespaces: the executor's kubeconfigs are files (a Secret is mounted as the folder)
-        this.factory = new ClusterClientFactory(own, new KubeconfigSources(this.kubeconfigDir.orElse(null),
-                KUBECONFIG_DIR_SETTING, List.of(), "the executor reads kubeconfig files only", maxKubeconfigBytes),
+        this.factory = new ClusterClientFactory(
+                own,
+                new KubeconfigSources(
+                        this.kubeconfigDir.orElse(null),
+                        KUBECONFIG_DIR_SETTING,
+                        List.of(),
+                        "the executor reads kubeconfig files only",
+                        maxKubeconfigBytes),
                 httpClients);
         this.idleTimeoutNanos = Math.max(idleTimeout.toNanos(), MIN_IDLE_TO_EVICT.toNanos());
         this.maxClients = maxClients;

@@ -4,12 +4,11 @@ import dev.arcfleet.executor.route.Contains;
 import dev.arcfleet.executor.route.KubeObject;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -24,10 +23,13 @@ import java.util.Set;
  */
 public class KubeApplier {
     public enum Result {
-        CREATED, UPDATED, UNCHANGED,
+        CREATED,
+        UPDATED,
+        UNCHANGED,
         /** A REPLACE object differed and was deleted; it is created again once it is gone. */
         DELETED_FOR_REPLACE,
-        DELETED, ABSENT
+        DELETED,
+        ABSENT
     }
 
     /** Carries out the object's {@link dev.arcfleet.executor.route.KubeAction}. */
@@ -41,9 +43,10 @@ public class KubeApplier {
     }
 
     public Result apply(KubernetesClient client, KubeObject object, Map<String, Object> manifest) {
-        GenericKubernetesResource desired = client.getKubernetesSerialization().convertValue(manifest,
-                GenericKubernetesResource.class);
-        GenericKubernetesResource current = get(client, object.apiVersion(), object.kind(), object.namespace(), object.name());
+        GenericKubernetesResource desired =
+                client.getKubernetesSerialization().convertValue(manifest, GenericKubernetesResource.class);
+        GenericKubernetesResource current =
+                get(client, object.apiVersion(), object.kind(), object.namespace(), object.name());
         Result settled = createdOrUnchanged(client, object, current, desired);
         if (settled != null) {
             return settled;
@@ -58,8 +61,8 @@ public class KubeApplier {
      * a concurrent or repeated run must lose against the one already registered with Azure). 409 means it exists.
      */
     public Result createOnly(KubernetesClient client, KubeObject object, Map<String, Object> manifest) {
-        GenericKubernetesResource desired = client.getKubernetesSerialization().convertValue(manifest,
-                GenericKubernetesResource.class);
+        GenericKubernetesResource desired =
+                client.getKubernetesSerialization().convertValue(manifest, GenericKubernetesResource.class);
         try {
             create(client, object, desired);
             return Result.CREATED;
@@ -76,19 +79,26 @@ public class KubeApplier {
      * updated: the API server answers 422): the caller runs the step again and the next call creates it anew.
      */
     public Result replace(KubernetesClient client, KubeObject object, Map<String, Object> manifest) {
-        GenericKubernetesResource desired = client.getKubernetesSerialization().convertValue(manifest,
-                GenericKubernetesResource.class);
-        GenericKubernetesResource current = get(client, object.apiVersion(), object.kind(), object.namespace(), object.name());
+        GenericKubernetesResource desired =
+                client.getKubernetesSerialization().convertValue(manifest, GenericKubernetesResource.class);
+        GenericKubernetesResource current =
+                get(client, object.apiVersion(), object.kind(), object.namespace(), object.name());
         Result settled = createdOrUnchanged(client, object, current, desired);
         if (settled != null) {
             return settled;
         }
-        resources(client, object).withName(object.name()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        resources(client, object)
+                .withName(object.name())
+                .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                .delete();
         return Result.DELETED_FOR_REPLACE;
     }
 
     /** Creates a missing object, or says an existing one is unchanged; null when it exists and differs. */
-    private static Result createdOrUnchanged(KubernetesClient client, KubeObject object, GenericKubernetesResource current,
+    private static Result createdOrUnchanged(
+            KubernetesClient client,
+            KubeObject object,
+            GenericKubernetesResource current,
             GenericKubernetesResource desired) {
         if (current == null) {
             create(client, object, desired);
@@ -106,8 +116,10 @@ public class KubeApplier {
             return Result.ABSENT;
         }
         try {
-            var deleted = resources(client, object).withName(object.name())
-                    .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            var deleted = resources(client, object)
+                    .withName(object.name())
+                    .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                    .delete();
             return deleted == null || deleted.isEmpty() ? Result.ABSENT : Result.DELETED;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
@@ -118,17 +130,24 @@ public class KubeApplier {
     }
 
     /** The object as it is in the cluster, or null. */
-    public GenericKubernetesResource get(KubernetesClient client, String apiVersion, String kind, String namespace, String name) {
+    public GenericKubernetesResource get(
+            KubernetesClient client, String apiVersion, String kind, String namespace, String name) {
         var resources = client.genericKubernetesResources(apiVersion, kind);
-        return namespace == null || namespace.equals("null") ? resources.withName(name).get()
+        return namespace == null || namespace.equals("null")
+                ? resources.withName(name).get()
                 : resources.inNamespace(namespace).withName(name).get();
     }
 
-    private static MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+    private static MixedOperation<
+                    GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
             resources(KubernetesClient client, KubeObject object) {
         var resources = client.genericKubernetesResources(object.apiVersion(), object.kind());
-        return object.namespace() == null ? resources
-                : (MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>)
+        return object.namespace() == null
+                ? resources
+                : (MixedOperation<
+                                GenericKubernetesResource,
+                                GenericKubernetesResourceList,
+                                Resource<GenericKubernetesResource>>)
                         resources.inNamespace(object.namespace());
     }
 
@@ -141,13 +160,19 @@ public class KubeApplier {
         Map<String, Object> have = current.getAdditionalProperties();
         Map<String, Object> want = withStringDataAsData(desired.getAdditionalProperties());
         for (Map.Entry<String, Object> e : want.entrySet()) {
-            if (!"status".equals(e.getKey()) && !Contains.contains(have.get(e.getKey()), e.getValue(), Set.of(), false, false)) {
+            if (!"status".equals(e.getKey())
+                    && !Contains.contains(have.get(e.getKey()), e.getValue(), Set.of(), false, false)) {
                 return false;
             }
         }
-        return Contains.contains(current.getMetadata().getLabels(), desired.getMetadata().getLabels(), Set.of(), false, false)
-                && Contains.contains(current.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations(), Set.of(),
-                        false, false);
+        return Contains.contains(
+                        current.getMetadata().getLabels(), desired.getMetadata().getLabels(), Set.of(), false, false)
+                && Contains.contains(
+                        current.getMetadata().getAnnotations(),
+                        desired.getMetadata().getAnnotations(),
+                        Set.of(),
+                        false,
+                        false);
     }
 
     /** A Secret's {@code stringData} as the {@code data} the API server stores (it never returns stringData). */
@@ -160,7 +185,8 @@ public class KubeApplier {
         if (manifest.get("data") instanceof Map<?, ?> existing) {
             existing.forEach((k, v) -> data.put(String.valueOf(k), v));
         }
-        stringData.forEach((k, v) -> data.put(String.valueOf(k),
+        stringData.forEach((k, v) -> data.put(
+                String.valueOf(k),
                 Base64.getEncoder().encodeToString(String.valueOf(v).getBytes(StandardCharsets.UTF_8))));
         copy.remove("stringData");
         copy.put("data", data);

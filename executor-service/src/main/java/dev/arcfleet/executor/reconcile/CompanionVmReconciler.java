@@ -1,35 +1,35 @@
 package dev.arcfleet.executor.reconcile;
 
-import dev.arcfleet.executor.apply.StepContext;
-import dev.arcfleet.executor.execution.ExecutionWorkers;
-import dev.arcfleet.executor.execution.StatusPublisher;
-import dev.arcfleet.executor.execution.StepPlans;
-import dev.arcfleet.support.log.LogSafe;
-import dev.arcfleet.support.retry.RetryPolicy;
-import dev.arcfleet.support.worker.ManagedWorker;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.StatusType;
-import dev.arcfleet.executor.engine.ExecutionState;
-import dev.arcfleet.executor.engine.StepState;
+import dev.arcfleet.executor.apply.StepContext;
 import dev.arcfleet.executor.azure.ArmBudget;
 import dev.arcfleet.executor.azure.ArmClient;
-import dev.arcfleet.executor.azure.BudgetedArmClient;
 import dev.arcfleet.executor.azure.ArmResource;
 import dev.arcfleet.executor.azure.AzureClients;
+import dev.arcfleet.executor.azure.BudgetedArmClient;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.config.ExecutorMode;
-import dev.arcfleet.executor.route.ApiVersions;
-import dev.arcfleet.executor.route.StepSpec;
-import dev.arcfleet.executor.kube.ClusterClients;
-import dev.arcfleet.executor.kube.KubeApplier;
-import dev.arcfleet.executor.route.KubeObject;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.arcfleet.executor.engine.ExecutionState;
+import dev.arcfleet.executor.engine.StepState;
 import dev.arcfleet.executor.execution.ExecutionEntity;
 import dev.arcfleet.executor.execution.ExecutionStepEntity;
+import dev.arcfleet.executor.execution.ExecutionWorkers;
+import dev.arcfleet.executor.execution.StatusPublisher;
+import dev.arcfleet.executor.execution.StepPlans;
+import dev.arcfleet.executor.kube.ClusterClients;
+import dev.arcfleet.executor.kube.KubeApplier;
+import dev.arcfleet.executor.route.ApiVersions;
+import dev.arcfleet.executor.route.KubeObject;
+import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
+import dev.arcfleet.support.log.LogSafe;
+import dev.arcfleet.support.retry.RetryPolicy;
+import dev.arcfleet.support.worker.ManagedWorker;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -38,7 +38,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,9 +80,16 @@ public class CompanionVmReconciler {
     private volatile ArmClient arm;
     private ManagedWorker worker;
 
-    public CompanionVmReconciler(ExecutorConfig config, EntityManager entityManager, ClusterClients clusters,
-            StatusPublisher status, ExecutionWorkers workers, ObjectMapper mapper, StepPlans stepPlans,
-            AzureClients azure, ArmBudget budget) {
+    public CompanionVmReconciler(
+            ExecutorConfig config,
+            EntityManager entityManager,
+            ClusterClients clusters,
+            StatusPublisher status,
+            ExecutionWorkers workers,
+            ObjectMapper mapper,
+            StepPlans stepPlans,
+            AzureClients azure,
+            ArmBudget budget) {
         this.azure = azure;
         this.budget = budget;
         this.mapper = mapper;
@@ -101,8 +107,11 @@ public class CompanionVmReconciler {
         }
         Duration every = config.companionVm().reconcileInterval();
         AtomicBoolean firstTurn = new AtomicBoolean(true);
-        worker = ManagedWorker.named("companion-vm-reconciler").idleWait(every)
-                .onFailure(RetryPolicy.exponential(every, every)).interruptOnStop(true).build(() -> {
+        worker = ManagedWorker.named("companion-vm-reconciler")
+                .idleWait(every)
+                .onFailure(RetryPolicy.exponential(every, every))
+                .interruptOnStop(true)
+                .build(() -> {
                     if (!firstTurn.getAndSet(false)) {
                         reconcile(); // the first pass comes one interval after the start, as every later one
                     }
@@ -118,14 +127,13 @@ public class CompanionVmReconciler {
     }
 
     /** A companion VM that should exist; {@code cluster} is null for the executor's own cluster. */
-    record Companion(String executionId, String cluster, String vm, OnboardingPlan plan) {
-    }
+    record Companion(String executionId, String cluster, String vm, OnboardingPlan plan) {}
 
     /** One pass: returns how many executions it reopened. */
     int reconcile() {
         List<Companion> companions = QuarkusTransaction.requiringNew().call(this::succeededCompanions);
-        Map<String, List<Companion>> byCluster = companions.stream().collect(Collectors.groupingBy(
-                c -> c.cluster() == null ? OWN_CLUSTER : c.cluster()));
+        Map<String, List<Companion>> byCluster = companions.stream()
+                .collect(Collectors.groupingBy(c -> c.cluster() == null ? OWN_CLUSTER : c.cluster()));
         int reopened = 0;
         List<Companion> vmsAsPlanned = new ArrayList<>();
         for (Map.Entry<String, List<Companion>> cluster : byCluster.entrySet()) {
@@ -133,11 +141,17 @@ public class CompanionVmReconciler {
             KubernetesClient client;
             try {
                 client = clusters.forCluster(OWN_CLUSTER.equals(cluster.getKey()) ? null : cluster.getKey());
-                present = client.genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
-                        .inNamespace(CompanionVmSteps.NAMESPACE).list().getItems().stream()
+                present = client
+                        .genericKubernetesResources("kubevirt.io/v1", "VirtualMachine")
+                        .inNamespace(CompanionVmSteps.NAMESPACE)
+                        .list()
+                        .getItems()
+                        .stream()
                         .collect(Collectors.toMap(r -> r.getMetadata().getName(), r -> r, (a, b) -> a));
             } catch (RuntimeException e) {
-                Log.warnf("cannot list companion VMs of cluster %s: %s", LogSafe.of(cluster.getKey()), LogSafe.of(e.getMessage()));
+                Log.warnf(
+                        "cannot list companion VMs of cluster %s: %s",
+                        LogSafe.of(cluster.getKey()), LogSafe.of(e.getMessage()));
                 continue;
             }
             for (Companion companion : cluster.getValue()) {
@@ -188,16 +202,21 @@ public class CompanionVmReconciler {
                 String name = id.substring(id.lastIndexOf('/') + 1);
                 ArmResource machine = machines.get(id.toLowerCase(Locale.ROOT));
                 if (machine == null) {
-                    drifted.put(companion, "Arc machine " + name + " of VirtualMachine " + CompanionVmSteps.NAMESPACE + "/"
-                            + companion.vm() + " is gone from Azure; running its steps again and waiting for it");
+                    drifted.put(
+                            companion,
+                            "Arc machine " + name + " of VirtualMachine " + CompanionVmSteps.NAMESPACE + "/"
+                                    + companion.vm()
+                                    + " is gone from Azure; running its steps again and waiting for it");
                     continue;
                 }
                 Object status = machine.properties().get("status");
                 if (status != null && UNHEALTHY.contains(status.toString().toLowerCase(Locale.ROOT))) {
                     Object since = machine.properties().get("lastStatusChange");
-                    drifted.put(companion, "Arc machine " + name + " is " + status + (since == null ? "" : " since " + since)
-                            + " while VirtualMachine " + CompanionVmSteps.NAMESPACE + "/" + companion.vm()
-                            + " runs; applying it again and waiting for the machine to connect");
+                    drifted.put(
+                            companion,
+                            "Arc machine " + name + " is " + status + (since == null ? "" : " since " + since)
+                                    + " while VirtualMachine " + CompanionVmSteps.NAMESPACE + "/" + companion.vm()
+                                    + " runs; applying it again and waiting for the machine to connect");
                 }
             }
         }
@@ -206,8 +225,12 @@ public class CompanionVmReconciler {
 
     /** The Arc machine the plan's steps wait for, or null for a plan without that step. */
     private String machineId(Companion companion) {
-        return stepPlans.stepsOf(companion.plan()).stream().filter(s -> MACHINE_STEP.equals(s.name()))
-                .map(StepSpec::waitFor).filter(w -> w != null && !w.kubernetes()).map(w -> w.resource()).findFirst()
+        return stepPlans.stepsOf(companion.plan()).stream()
+                .filter(s -> MACHINE_STEP.equals(s.name()))
+                .map(StepSpec::waitFor)
+                .filter(w -> w != null && !w.kubernetes())
+                .map(w -> w.resource())
+                .findFirst()
                 .orElse(null);
     }
 
@@ -217,8 +240,8 @@ public class CompanionVmReconciler {
             synchronized (this) {
                 if (arm == null) {
                     // its lists are reads of the same shared budget as the workers' (a spent one skips a pass)
-                    arm = new BudgetedArmClient(azure.armClient(),
-                            budget.account(config.azure().subscriptionId(), azure.principal()));
+                    arm = new BudgetedArmClient(
+                            azure.armClient(), budget.account(config.azure().subscriptionId(), azure.principal()));
                 }
                 client = arm;
             }
@@ -234,11 +257,16 @@ public class CompanionVmReconciler {
                     where route = 'COMPANION_VM' and mode = 'live'
                     order by plan_id, created_at desc) latest
                 where state = 'SUCCEEDED' and action = 'ONBOARD'""").getResultList();
-        return rows.stream().map(r -> {
-            OnboardingPlan plan = plan((String) r[1], (String) r[2]);
-            return new Companion((String) r[0], new StepContext(plan, null, 0, null).clusterId(),
-                    CompanionVmSteps.vmName((String) r[1]), plan);
-        }).toList();
+        return rows.stream()
+                .map(r -> {
+                    OnboardingPlan plan = plan((String) r[1], (String) r[2]);
+                    return new Companion(
+                            (String) r[0],
+                            new StepContext(plan, null, 0, null).clusterId(),
+                            CompanionVmSteps.vmName((String) r[1]),
+                            plan);
+                })
+                .toList();
     }
 
     private OnboardingPlan plan(String nodeId, String planJson) {
@@ -255,18 +283,24 @@ public class CompanionVmReconciler {
         if (vm == null) {
             return where + " is gone from cluster " + companion.cluster() + "; recreating it";
         }
-        KubeObject desired = stepPlans.stepsOf(companion.plan()).stream().filter(s -> APPLY_STEP.equals(s.name()))
-                .flatMap(s -> s.kube().stream()).findFirst().orElse(null);
-        if (desired != null && !KubeApplier.sameContent(vm, client.getKubernetesSerialization()
-                .convertValue(desired.manifest(), GenericKubernetesResource.class))) {
+        KubeObject desired = stepPlans.stepsOf(companion.plan()).stream()
+                .filter(s -> APPLY_STEP.equals(s.name()))
+                .flatMap(s -> s.kube().stream())
+                .findFirst()
+                .orElse(null);
+        if (desired != null
+                && !KubeApplier.sameContent(
+                        vm,
+                        client.getKubernetesSerialization()
+                                .convertValue(desired.manifest(), GenericKubernetesResource.class))) {
             return where + " in cluster " + companion.cluster() + " no longer matches its plan (changed by hand?); "
                     + "applying it again";
         }
         Object status = vm.getAdditionalProperties().get("status");
         if (!(status instanceof Map<?, ?> s) || !Boolean.TRUE.equals(s.get("ready"))) {
             Object printable = status instanceof Map<?, ?> m ? m.get("printableStatus") : null;
-            return where + " in cluster " + companion.cluster() + " is not ready (" + printable + "); waiting for it and"
-                    + " its machine again";
+            return where + " in cluster " + companion.cluster() + " is not ready (" + printable
+                    + "); waiting for it and" + " its machine again";
         }
         return null;
     }
@@ -276,19 +310,23 @@ public class CompanionVmReconciler {
      * onboarding execution's row lock, which an arriving offboarding takes too, so the two cannot pass each other.
      */
     private boolean retired(String planId) {
-        Number offboardings = (Number) entityManager.createNativeQuery(
-                "select count(*) from execution where plan_id = :planId and action = 'OFFBOARD'")
-                .setParameter("planId", planId).getSingleResult();
+        Number offboardings = (Number) entityManager
+                .createNativeQuery("select count(*) from execution where plan_id = :planId and action = 'OFFBOARD'")
+                .setParameter("planId", planId)
+                .getSingleResult();
         return offboardings.longValue() > 0;
     }
 
     private boolean reopen(Companion companion, String reason) {
-        ExecutionEntity execution = entityManager.find(ExecutionEntity.class, companion.executionId(),
-                LockModeType.PESSIMISTIC_WRITE);
+        ExecutionEntity execution =
+                entityManager.find(ExecutionEntity.class, companion.executionId(), LockModeType.PESSIMISTIC_WRITE);
         if (execution == null || execution.state != ExecutionState.SUCCEEDED || retired(execution.planId)) {
             return false;
         }
-        int from = execution.steps.stream().filter(s -> FIRST_STEP.equals(s.name)).mapToInt(s -> s.idx).findFirst()
+        int from = execution.steps.stream()
+                .filter(s -> FIRST_STEP.equals(s.name))
+                .mapToInt(s -> s.idx)
+                .findFirst()
                 .orElse(0);
         for (ExecutionStepEntity step : execution.steps) {
             if (step.idx >= from) {
@@ -308,8 +346,9 @@ public class CompanionVmReconciler {
         execution.updatedAt = now;
         status.publish(execution, StatusType.STARTED, FIRST_STEP, reason);
         workers.wakeUpAfterCommit();
-        Log.warnf("plan %s correlation %s: %s", LogSafe.of(execution.planId), LogSafe.of(execution.correlationId),
-                LogSafe.of(reason));
+        Log.warnf(
+                "plan %s correlation %s: %s",
+                LogSafe.of(execution.planId), LogSafe.of(execution.correlationId), LogSafe.of(reason));
         return true;
     }
 }

@@ -24,32 +24,39 @@ public record ArcConnection(String subscriptionId, String resourceGroup, String 
         OTHER_RESOURCE
     }
 
-    public record Verdict(State state, String detail) {
-    }
+    public record Verdict(State state, String detail) {}
 
     /** The connected cluster resource this guard expects, as an ARM id. */
     public String resourceId() {
-        return new AzureTarget(subscriptionId, resourceGroup, null).providerResourceId("Microsoft.Kubernetes",
-                "connectedClusters", resourceName);
+        return new AzureTarget(subscriptionId, resourceGroup, null)
+                .providerResourceId("Microsoft.Kubernetes", "connectedClusters", resourceName);
     }
 
     /** {@code data}: the ConfigMap's data, or null when there is no such ConfigMap. */
     public Verdict judge(Map<String, String> data) {
         if (data == null) {
-            return new Verdict(State.NOT_CONNECTED, "no " + NAMESPACE + "/" + CONFIG_MAP + ": the cluster is not connected");
+            return new Verdict(
+                    State.NOT_CONNECTED, "no " + NAMESPACE + "/" + CONFIG_MAP + ": the cluster is not connected");
         }
         String sub = data.get(SUBSCRIPTION_KEY);
         String group = data.get(RESOURCE_GROUP_KEY);
         String name = data.get(RESOURCE_NAME_KEY);
-        if (subscriptionId.equalsIgnoreCase(nullToEmpty(sub)) && resourceGroup.equalsIgnoreCase(nullToEmpty(group))
+        if (subscriptionId.equalsIgnoreCase(nullToEmpty(sub))
+                && resourceGroup.equalsIgnoreCase(nullToEmpty(group))
                 && resourceName.equalsIgnoreCase(nullToEmpty(name))) {
-            return new Verdict(State.THIS_RESOURCE, "the cluster's Arc agents already belong to " + resourceId()
-                    + ": adopted with their key, not reinstalled");
+            return new Verdict(
+                    State.THIS_RESOURCE,
+                    "the cluster's Arc agents already belong to " + resourceId()
+                            + ": adopted with their key, not reinstalled");
         }
-        return new Verdict(State.OTHER_RESOURCE, "the cluster is already connected to Azure Arc as connected cluster '"
-                + name + "' in resource group '" + group + "' of subscription " + sub + " (" + NAMESPACE + "/" + CONFIG_MAP
-                + "), not " + resourceId() + "; it is not taken over. Disconnect it there first (az connectedk8s delete"
-                + " --name " + name + " --resource-group " + group + "), or onboard it under that name");
+        return new Verdict(
+                State.OTHER_RESOURCE,
+                "the cluster is already connected to Azure Arc as connected cluster '"
+                        + name + "' in resource group '" + group + "' of subscription " + sub + " (" + NAMESPACE + "/"
+                        + CONFIG_MAP
+                        + "), not " + resourceId()
+                        + "; it is not taken over. Disconnect it there first (az connectedk8s delete"
+                        + " --name " + name + " --resource-group " + group + "), or onboard it under that name");
     }
 
     /**
@@ -62,10 +69,14 @@ public record ArcConnection(String subscriptionId, String resourceGroup, String 
         if (verdict.state() != State.OTHER_RESOURCE) {
             return verdict;
         }
-        return new Verdict(State.OTHER_RESOURCE, "The current context in the kubeconfig file does not correspond to the"
-                + " connected cluster resource specified. Agents installed on this cluster correspond to the resource"
-                + " group name '" + data.get(RESOURCE_GROUP_KEY) + "' and resource name '" + data.get(RESOURCE_NAME_KEY)
-                + "' (subscription " + data.get(SUBSCRIPTION_KEY) + "), not " + resourceId() + "; nothing was deleted");
+        return new Verdict(
+                State.OTHER_RESOURCE,
+                "The current context in the kubeconfig file does not correspond to the"
+                        + " connected cluster resource specified. Agents installed on this cluster correspond to the resource"
+                        + " group name '" + data.get(RESOURCE_GROUP_KEY) + "' and resource name '"
+                        + data.get(RESOURCE_NAME_KEY)
+                        + "' (subscription " + data.get(SUBSCRIPTION_KEY) + "), not " + resourceId()
+                        + "; nothing was deleted");
     }
 
     private static String nullToEmpty(String s) {

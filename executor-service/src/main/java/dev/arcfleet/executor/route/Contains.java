@@ -11,16 +11,15 @@ import java.util.Set;
  * strings compare without case. Pure.
  */
 public final class Contains {
-    private Contains() {
-    }
+    private Contains() {}
 
     /**
      * @param skipKeys keys, at any depth, not compared (the server does not return them, or rewrites them)
      * @param ignoreCase strings compare case-insensitively (ARM's enum values and resource ids)
      * @param skipPlaceholders {@code ${...}} values are not compared (resolved only when written)
      */
-    public static boolean contains(Object have, Object want, Set<String> skipKeys, boolean ignoreCase,
-            boolean skipPlaceholders) {
+    public static boolean contains(
+            Object have, Object want, Set<String> skipKeys, boolean ignoreCase, boolean skipPlaceholders) {
         if (want == null) {
             return true;
         }
@@ -56,7 +55,8 @@ public final class Contains {
         if (have instanceof Number a && want instanceof Number b) {
             return a.doubleValue() == b.doubleValue();
         }
-        return ignoreCase ? String.valueOf(have).equalsIgnoreCase(String.valueOf(want))
+        return ignoreCase
+                ? String.valueOf(have).equalsIgnoreCase(String.valueOf(want))
                 : String.valueOf(have).equals(String.valueOf(want));
     }
 }

@@ -7,10 +7,21 @@ import java.util.Map;
  * A Kubernetes object a step applies in the target cluster, as its full manifest, and what to do with it.
  * {@code secret} marks objects whose data must never be recorded, logged or published.
  */
-public record KubeObject(String apiVersion, String kind, String namespace, String name, Map<String, Object> manifest,
-        boolean secret, KubeAction action) {
+public record KubeObject(
+        String apiVersion,
+        String kind,
+        String namespace,
+        String name,
+        Map<String, Object> manifest,
+        boolean secret,
+        KubeAction action) {
 
-    public KubeObject(String apiVersion, String kind, String namespace, String name, Map<String, Object> manifest,
+    public KubeObject(
+            String apiVersion,
+            String kind,
+            String namespace,
+            String name,
+            Map<String, Object> manifest,
             boolean secret) {
         this(apiVersion, kind, namespace, name, manifest, secret, KubeAction.APPLY);
     }
@@ -26,7 +37,13 @@ public record KubeObject(String apiVersion, String kind, String namespace, Strin
         if (namespace != null) {
             metadata.put("namespace", namespace);
         }
-        return new KubeObject(apiVersion, kind, namespace, name,
-                Map.of("apiVersion", apiVersion, "kind", kind, "metadata", metadata), false, KubeAction.DELETE);
+        return new KubeObject(
+                apiVersion,
+                kind,
+                namespace,
+                name,
+                Map.of("apiVersion", apiVersion, "kind", kind, "metadata", metadata),
+                false,
+                KubeAction.DELETE);
     }
 }

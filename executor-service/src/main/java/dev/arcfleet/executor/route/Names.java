@@ -11,8 +11,7 @@ public final class Names {
     /** "-" and 8 hex digits. */
     private static final int HASH_SUFFIX = 9;
 
-    private Names() {
-    }
+    private Names() {}
 
     /**
      * The name of a resource for {@code id}: lower-case letters, digits and dashes, at most {@code max} characters,

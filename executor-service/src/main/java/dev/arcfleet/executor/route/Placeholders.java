@@ -18,12 +18,10 @@ public final class Placeholders {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{[^}]+}");
     private static final Pattern ARM = Pattern.compile("^\\$\\{arm:([^@#}]+)@([^#}]+)#([^}]+)}$");
 
-    private Placeholders() {
-    }
+    private Placeholders() {}
 
     /** A reference to {@code path} (e.g. {@code identity.principalId}) of the resource, read with the api-version. */
-    public record ArmReference(String resourceId, String apiVersion, String path) {
-    }
+    public record ArmReference(String resourceId, String apiVersion, String path) {}
 
     public static String arm(String resourceId, String apiVersion, String path) {
         return "${arm:" + resourceId + "@" + apiVersion + "#" + path + "}";

@@ -7,8 +7,7 @@ package dev.arcfleet.executor.route;
  */
 public interface RoutePlaceholders {
     /** A route without placeholders of its own. */
-    RoutePlaceholders NONE = new RoutePlaceholders() {
-    };
+    RoutePlaceholders NONE = new RoutePlaceholders() {};
 
     /** The value of {@code placeholder} in an ARM request body; null when it is not one of this route's. */
     default String inArmBody(String placeholder, StepValues values) {

@@ -2,7 +2,6 @@ package dev.arcfleet.executor.route;
 
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
-
 import java.util.List;
 
 /** The ordered, idempotent steps that carry out one route's plan. Pure: no clients, no framework. */

@@ -7,8 +7,14 @@ import java.util.List;
  * {@code guard} first reads the cluster's Arc agents' ConfigMap ({@link ArcConnection}); {@code guardMode} says what
  * each answer does to the step. A step with a {@code refusal} fails with it.
  */
-public record StepSpec(String name, List<ArmRequest> arm, List<KubeObject> kube, WaitFor waitFor, ArcConnection guard,
-        String refusal, GuardMode guardMode) {
+public record StepSpec(
+        String name,
+        List<ArmRequest> arm,
+        List<KubeObject> kube,
+        WaitFor waitFor,
+        ArcConnection guard,
+        String refusal,
+        GuardMode guardMode) {
 
     /** What a guarded step does with the cluster's Arc connection; every mode fails where the agents belong elsewhere. */
     public enum GuardMode {
@@ -21,7 +27,12 @@ public record StepSpec(String name, List<ArmRequest> arm, List<KubeObject> kube,
         IF_CONNECTED_HERE
     }
 
-    public StepSpec(String name, List<ArmRequest> arm, List<KubeObject> kube, WaitFor waitFor, ArcConnection guard,
+    public StepSpec(
+            String name,
+            List<ArmRequest> arm,
+            List<KubeObject> kube,
+            WaitFor waitFor,
+            ArcConnection guard,
             String refusal) {
         this(name, arm, kube, waitFor, guard, refusal, guard == null ? null : GuardMode.UNLESS_CONNECTED);
     }

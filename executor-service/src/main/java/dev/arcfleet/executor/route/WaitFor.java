@@ -11,23 +11,51 @@ import java.time.Duration;
  * times out, said with the failure. With no {@code expectedValue} ({@link #kubeGone}) only absence is done: the wait
  * for an object to disappear (a VirtualMachine's finalizer holds it until its instance is gone).
  */
-public record WaitFor(boolean kubernetes, String resource, String apiVersion, String propertyPath, String expectedValue,
-        Duration timeout, boolean absentIsDone, String hint) {
+public record WaitFor(
+        boolean kubernetes,
+        String resource,
+        String apiVersion,
+        String propertyPath,
+        String expectedValue,
+        Duration timeout,
+        boolean absentIsDone,
+        String hint) {
 
-    public static WaitFor arm(String resourceId, String apiVersion, String propertyPath, String expected, Duration timeout) {
+    public static WaitFor arm(
+            String resourceId, String apiVersion, String propertyPath, String expected, Duration timeout) {
         return new WaitFor(false, resourceId, apiVersion, propertyPath, expected, timeout, false, null);
     }
 
-    public static WaitFor kube(String apiVersion, String namespace, String kind, String name, String propertyPath,
-            String expected, Duration timeout) {
-        return new WaitFor(true, apiVersion + "/" + namespace + "/" + kind + "/" + name, apiVersion, propertyPath, expected,
-                timeout, false, null);
+    public static WaitFor kube(
+            String apiVersion,
+            String namespace,
+            String kind,
+            String name,
+            String propertyPath,
+            String expected,
+            Duration timeout) {
+        return new WaitFor(
+                true,
+                apiVersion + "/" + namespace + "/" + kind + "/" + name,
+                apiVersion,
+                propertyPath,
+                expected,
+                timeout,
+                false,
+                null);
     }
 
     /** Done once the Kubernetes object is gone. */
     public static WaitFor kubeGone(String apiVersion, String namespace, String kind, String name, Duration timeout) {
-        return new WaitFor(true, apiVersion + "/" + namespace + "/" + kind + "/" + name, apiVersion, "metadata.name", null,
-                timeout, true, null);
+        return new WaitFor(
+                true,
+                apiVersion + "/" + namespace + "/" + kind + "/" + name,
+                apiVersion,
+                "metadata.name",
+                null,
+                timeout,
+                true,
+                null);
     }
 
     public WaitFor absentMeansDone() {

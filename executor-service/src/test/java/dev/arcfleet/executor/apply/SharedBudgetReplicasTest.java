@@ -1,5 +1,7 @@
 package dev.arcfleet.executor.apply;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
@@ -15,13 +17,8 @@ import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +32,9 @@ import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Three executor replicas against one PostgreSQL and the ARM emulator: each replica its own connection pool, ARM budget,
@@ -54,8 +52,7 @@ class SharedBudgetReplicasTest {
     private final List<Replica> replicas = new ArrayList<>();
     private final ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
 
-    private record Replica(LiveApplier applier, ArmBudget.Account budget) {
-    }
+    private record Replica(LiveApplier applier, ArmBudget.Account budget) {}
 
     /** An execution of one step, due at {@code due}; {@code operation} is what the step remembered. */
     private record Job(OnboardingPlan plan, StepSpec step, String operation, int attempt, long due) implements Delayed {
@@ -88,42 +85,68 @@ class SharedBudgetReplicasTest {
     private void replicas(String database, int burst, double perSecond) throws Exception {
         String url = BudgetDatabase.migrated(database);
         Path tokenFile = Files.writeString(Files.createTempFile("arm-token", ""), TOKEN);
-        ExecutorConfig config = new SmallRyeConfigBuilder().withMapping(ExecutorConfig.class)
+        ExecutorConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ExecutorConfig.class)
                 .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
                 .withDefaultValues(Map.of(
-                "executor.mode", "live",
-                "executor.azure.endpoint", arm.endpoint(),
-                "executor.azure.subscription-id", SUBSCRIPTION,
-                "executor.azure.credential", "token-file",
-                "executor.azure.credential-file", tokenFile.toString(),
-                "executor.azure.client-id", PRINCIPAL,
-                "executor.azure.call-timeout", "5s",
-                "executor.azure.write-burst", Integer.toString(burst),
-                "executor.azure.writes-per-second", Double.toString(perSecond)))
-                .build().getConfigMapping(ExecutorConfig.class);
+                        "executor.mode",
+                        "live",
+                        "executor.azure.endpoint",
+                        arm.endpoint(),
+                        "executor.azure.subscription-id",
+                        SUBSCRIPTION,
+                        "executor.azure.credential",
+                        "token-file",
+                        "executor.azure.credential-file",
+                        tokenFile.toString(),
+                        "executor.azure.client-id",
+                        PRINCIPAL,
+                        "executor.azure.call-timeout",
+                        "5s",
+                        "executor.azure.write-burst",
+                        Integer.toString(burst),
+                        "executor.azure.writes-per-second",
+                        Double.toString(perSecond)))
+                .build()
+                .getConfigMapping(ExecutorConfig.class);
         for (int i = 0; i < 3; i++) {
             AgroalDataSource pool = BudgetDatabase.pool(url, 2);
             pools.add(pool);
             ExecutorConfig.Azure azure = config.azure();
-            ArmBudget budget = new ArmBudget(pool, Map.of(
-                    ArmBudget.Kind.READ, new ArmBudget.Limit(azure.readBurst(), azure.readsPerSecond()),
-                    ArmBudget.Kind.WRITE, new ArmBudget.Limit(azure.writeBurst(), azure.writesPerSecond()),
-                    ArmBudget.Kind.DELETE, new ArmBudget.Limit(azure.deleteBurst(), azure.deletesPerSecond())),
+            ArmBudget budget = new ArmBudget(
+                    pool,
+                    Map.of(
+                            ArmBudget.Kind.READ, new ArmBudget.Limit(azure.readBurst(), azure.readsPerSecond()),
+                            ArmBudget.Kind.WRITE, new ArmBudget.Limit(azure.writeBurst(), azure.writesPerSecond()),
+                            ArmBudget.Kind.DELETE, new ArmBudget.Limit(azure.deleteBurst(), azure.deletesPerSecond())),
                     azure.subscriptionCeiling());
             AzureClients clients = new AzureClients(config, vertx, mapper, new SimpleMeterRegistry());
             ArmBudget.Account account = budget.account(azure.subscriptionId(), clients.principal());
-            replicas.add(new Replica(new LiveApplier(clients.armClient(), account, null, mapper, config, route -> {
-                throw new IllegalStateException("no placeholders in these plans");
-            }), account));
+            replicas.add(new Replica(
+                    new LiveApplier(clients.armClient(), account, null, mapper, config, route -> {
+                        throw new IllegalStateException("no placeholders in these plans");
+                    }),
+                    account));
         }
     }
 
     private static Job job(String group) {
-        OnboardingPlan plan = new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + group, Instant.now(),
-                UUID.randomUUID().toString(), "r1", Route.ARC_K8S, new Target(TargetKind.CLUSTER, group), List.of(),
-                List.of(), List.of(), null, "2026-11-25.1", Map.of());
-        StepSpec step = StepSpec.arm("resource-group", ArmRequest.put(groupId(group), "2024-11-01",
-                Map.of("location", "westeurope")));
+        OnboardingPlan plan = new OnboardingPlan(
+                UUID.randomUUID().toString(),
+                "corr-" + group,
+                Instant.now(),
+                UUID.randomUUID().toString(),
+                "r1",
+                Route.ARC_K8S,
+                new Target(TargetKind.CLUSTER, group),
+                List.of(),
+                List.of(),
+                List.of(),
+                null,
+                "2026-11-25.1",
+                Map.of());
+        StepSpec step = StepSpec.arm(
+                "resource-group", ArmRequest.put(groupId(group), "2024-11-01", Map.of("location", "westeurope")));
         return new Job(plan, step, null, 1, System.nanoTime());
     }
 
@@ -140,27 +163,37 @@ class SharedBudgetReplicasTest {
         List<Thread> workers = new ArrayList<>();
         for (Replica replica : replicas) {
             for (int w = 0; w < 2; w++) {
-                Thread thread = new Thread(() -> {
-                    while (open.get() > 0 && System.nanoTime() < deadline) {
-                        Job job;
-                        try {
-                            job = queue.poll(100, TimeUnit.MILLISECONDS);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                        if (job == null) {
-                            continue;
-                        }
-                        StepOutcome outcome = replica.applier().apply(new StepContext(job.plan(), job.step(),
-                                job.attempt(), Instant.now(), job.operation()));
-                        outcomes.computeIfAbsent(job.plan().planId(), k -> new ArrayList<>()).add(outcome);
-                        switch (outcome.kind()) {
-                            case SUCCEEDED, FAILED -> open.decrementAndGet();
-                            default -> queue.add(new Job(job.plan(), job.step(), outcome.operation(), job.attempt() + 1,
-                                    System.nanoTime() + outcome.retryAfter().toNanos()));
-                        }
-                    }
-                }, "replica-worker");
+                Thread thread = new Thread(
+                        () -> {
+                            while (open.get() > 0 && System.nanoTime() < deadline) {
+                                Job job;
+                                try {
+                                    job = queue.poll(100, TimeUnit.MILLISECONDS);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                                if (job == null) {
+                                    continue;
+                                }
+                                StepOutcome outcome = replica.applier()
+                                        .apply(new StepContext(
+                                                job.plan(), job.step(), job.attempt(), Instant.now(), job.operation()));
+                                outcomes.computeIfAbsent(job.plan().planId(), k -> new ArrayList<>())
+                                        .add(outcome);
+                                switch (outcome.kind()) {
+                                    case SUCCEEDED, FAILED -> open.decrementAndGet();
+                                    default ->
+                                        queue.add(new Job(
+                                                job.plan(),
+                                                job.step(),
+                                                outcome.operation(),
+                                                job.attempt() + 1,
+                                                System.nanoTime()
+                                                        + outcome.retryAfter().toNanos()));
+                                }
+                            }
+                        },
+                        "replica-worker");
                 thread.start();
                 workers.add(thread);
             }
@@ -184,19 +217,27 @@ class SharedBudgetReplicasTest {
         }
         Map<String, List<StepOutcome>> outcomes = run(jobs, Duration.ofSeconds(60));
 
-        assertThat(outcomes.values()).allSatisfy(o -> assertThat(o.get(o.size() - 1).kind()).as(o.toString())
-                .isEqualTo(StepOutcome.Kind.SUCCEEDED));
-        assertThat(outcomes.values().stream().mapToLong(o -> o.stream()
-                .filter(x -> x.kind() == StepOutcome.Kind.SUCCEEDED).count())).containsOnly(1L);
+        assertThat(outcomes.values())
+                .allSatisfy(o ->
+                        assertThat(o.get(o.size() - 1).kind()).as(o.toString()).isEqualTo(StepOutcome.Kind.SUCCEEDED));
+        assertThat(outcomes.values().stream()
+                        .mapToLong(o -> o.stream()
+                                .filter(x -> x.kind() == StepOutcome.Kind.SUCCEEDED)
+                                .count()))
+                .containsOnly(1L);
         for (int i = 0; i < 45; i++) {
             assertThat(arm.creations(groupId("replica-rg-" + i))).isEqualTo(1);
         }
         assertThat(arm.throttled()).as("429s").isZero();
-        assertThat(arm.passedPerSecond(ArmEmulator.Kind.WRITE).values()).as("writes per wall-clock second")
+        assertThat(arm.passedPerSecond(ArmEmulator.Kind.WRITE).values())
+                .as("writes per wall-clock second")
                 .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(10 + 5));
-        assertThat(arm.passedPerSecond(ArmEmulator.Kind.WRITE).values().stream().mapToInt(Integer::intValue).sum())
+        assertThat(arm.passedPerSecond(ArmEmulator.Kind.WRITE).values().stream()
+                        .mapToInt(Integer::intValue)
+                        .sum())
                 .isEqualTo(45);
-        assertThat(outcomes.values().stream().flatMap(List::stream)).as("the budget made writers wait")
+        assertThat(outcomes.values().stream().flatMap(List::stream))
+                .as("the budget made writers wait")
                 .anyMatch(o -> o.detail().contains("write slot reserved"));
     }
 
@@ -216,14 +257,30 @@ class SharedBudgetReplicasTest {
         StepOutcome held = replicas.get(2).applier().apply(new StepContext(b.plan(), b.step(), 1, Instant.now()));
         assertThat(held.kind()).isEqualTo(StepOutcome.Kind.WAITING);
         assertThat(Instant.now().plus(held.retryAfter())).isAfterOrEqualTo(retryAt.minusMillis(200));
-        assertThat(replicas.get(2).budget().tryTake(ArmBudget.Kind.READ)).as("reads are not held").isZero();
+        assertThat(replicas.get(2).budget().tryTake(ArmBudget.Kind.READ))
+                .as("reads are not held")
+                .isZero();
 
-        Map<String, List<StepOutcome>> outcomes = run(List.of(new Job(a.plan(), a.step(), null, 2,
-                System.nanoTime() + throttled.retryAfter().toNanos()), new Job(b.plan(), b.step(), held.operation(), 2,
-                System.nanoTime() + held.retryAfter().toNanos())), Duration.ofSeconds(20));
-        assertThat(outcomes.values()).allSatisfy(o -> assertThat(o.get(o.size() - 1).kind())
-                .isEqualTo(StepOutcome.Kind.SUCCEEDED));
-        assertThat(arm.throttled(ArmEmulator.Kind.WRITE)).as("only the first write met the 429").isEqualTo(1);
+        Map<String, List<StepOutcome>> outcomes = run(
+                List.of(
+                        new Job(
+                                a.plan(),
+                                a.step(),
+                                null,
+                                2,
+                                System.nanoTime() + throttled.retryAfter().toNanos()),
+                        new Job(
+                                b.plan(),
+                                b.step(),
+                                held.operation(),
+                                2,
+                                System.nanoTime() + held.retryAfter().toNanos())),
+                Duration.ofSeconds(20));
+        assertThat(outcomes.values())
+                .allSatisfy(o -> assertThat(o.get(o.size() - 1).kind()).isEqualTo(StepOutcome.Kind.SUCCEEDED));
+        assertThat(arm.throttled(ArmEmulator.Kind.WRITE))
+                .as("only the first write met the 429")
+                .isEqualTo(1);
         assertThat(arm.creations(groupId("hold-a"))).isEqualTo(1);
         assertThat(arm.creations(groupId("hold-b"))).isEqualTo(1);
     }
@@ -233,20 +290,30 @@ class SharedBudgetReplicasTest {
         replicas("executor_replicas_reads", 3, 0.01);
         arm.seed(groupId("polled"), Map.of("location", "westeurope"));
         // replica 0 polls far more often than the write bucket holds
-        Job poll = new Job(job("polled").plan(), StepSpec.arm("adopt", ArmRequest.put(groupId("polled"), "2024-11-01",
-                Map.of("location", "westeurope"))), null, 1, System.nanoTime());
+        Job poll = new Job(
+                job("polled").plan(),
+                StepSpec.arm(
+                        "adopt", ArmRequest.put(groupId("polled"), "2024-11-01", Map.of("location", "westeurope"))),
+                null,
+                1,
+                System.nanoTime());
         for (int i = 0; i < 40; i++) {
-            StepOutcome present = replicas.get(0).applier().apply(new StepContext(poll.plan(), poll.step(), 1,
-                    Instant.now()));
+            StepOutcome present =
+                    replicas.get(0).applier().apply(new StepContext(poll.plan(), poll.step(), 1, Instant.now()));
             assertThat(present.kind()).isEqualTo(StepOutcome.Kind.SUCCEEDED);
         }
-        assertThat(arm.passedPerSecond(ArmEmulator.Kind.READ).values().stream().mapToInt(Integer::intValue).sum())
+        assertThat(arm.passedPerSecond(ArmEmulator.Kind.READ).values().stream()
+                        .mapToInt(Integer::intValue)
+                        .sum())
                 .isEqualTo(40);
         // the three writes of the bucket are all still there, for the other replicas
         for (int i = 0; i < 3; i++) {
             Job write = job("after-reads-" + i);
-            assertThat(replicas.get(1 + i % 2).applier().apply(new StepContext(write.plan(), write.step(), 1,
-                    Instant.now())).kind()).isEqualTo(StepOutcome.Kind.SUCCEEDED);
+            assertThat(replicas.get(1 + i % 2)
+                            .applier()
+                            .apply(new StepContext(write.plan(), write.step(), 1, Instant.now()))
+                            .kind())
+                    .isEqualTo(StepOutcome.Kind.SUCCEEDED);
         }
         assertThat(arm.puts(groupId("polled"))).isZero();
         assertThat(arm.throttled()).isZero();

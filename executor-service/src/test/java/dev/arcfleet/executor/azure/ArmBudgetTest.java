@@ -1,27 +1,31 @@
 package dev.arcfleet.executor.azure;
 
-import io.agroal.api.AgroalDataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.Map;
-import java.util.UUID;
-
 import static dev.arcfleet.executor.azure.ArmBudget.Kind.DELETE;
 import static dev.arcfleet.executor.azure.ArmBudget.Kind.READ;
 import static dev.arcfleet.executor.azure.ArmBudget.Kind.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.agroal.api.AgroalDataSource;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 /** The PostgreSQL token buckets: two budgets on two pools stand for two replicas. */
 class ArmBudgetTest {
     private static AgroalDataSource one;
     private static AgroalDataSource two;
     /** A bucket that barely refills during a test: 200, then one per 100 s. */
-    private static final Map<ArmBudget.Kind, ArmBudget.Limit> SLOW = Map.of(READ, new ArmBudget.Limit(5, 0.01),
-            WRITE, new ArmBudget.Limit(200, 0.01), DELETE, new ArmBudget.Limit(3, 0.01));
+    private static final Map<ArmBudget.Kind, ArmBudget.Limit> SLOW = Map.of(
+            READ,
+            new ArmBudget.Limit(5, 0.01),
+            WRITE,
+            new ArmBudget.Limit(200, 0.01),
+            DELETE,
+            new ArmBudget.Limit(3, 0.01));
 
     @BeforeAll
     static void database() {
@@ -71,9 +75,15 @@ class ArmBudgetTest {
             assertThat(budget.account(subscription, "app-1").reserve(DELETE)).isZero();
         }
         assertThat(budget.account(subscription, "app-1").reserve(DELETE)).isPositive();
-        assertThat(budget.account(subscription, "app-1").reserve(WRITE)).as("deletes are their own kind").isZero();
-        assertThat(budget.account(subscription, "app-2").reserve(DELETE)).as("another principal").isZero();
-        assertThat(budget.account(subscription(), "app-1").reserve(DELETE)).as("another subscription").isZero();
+        assertThat(budget.account(subscription, "app-1").reserve(WRITE))
+                .as("deletes are their own kind")
+                .isZero();
+        assertThat(budget.account(subscription, "app-2").reserve(DELETE))
+                .as("another principal")
+                .isZero();
+        assertThat(budget.account(subscription(), "app-1").reserve(DELETE))
+                .as("another subscription")
+                .isZero();
     }
 
     @Test
@@ -82,10 +92,12 @@ class ArmBudgetTest {
         ArmBudget budget = new ArmBudget(one, SLOW, 2); // 3 deletes per principal, 6 for the subscription
         for (String principal : new String[] {"app-1", "app-2"}) {
             for (int i = 0; i < 3; i++) {
-                assertThat(budget.account(subscription, principal).reserve(DELETE)).isZero();
+                assertThat(budget.account(subscription, principal).reserve(DELETE))
+                        .isZero();
             }
         }
-        assertThat(budget.account(subscription, "app-3").reserve(DELETE)).as("a fresh principal, the ceiling spent")
+        assertThat(budget.account(subscription, "app-3").reserve(DELETE))
+                .as("a fresh principal, the ceiling spent")
                 .isPositive();
     }
 
@@ -110,15 +122,17 @@ class ArmBudgetTest {
         first.hold(WRITE, Duration.ofSeconds(3));
         assertThat(second.reserve(WRITE)).isBetween(Duration.ofMillis(2500), Duration.ofMillis(3200));
         assertThat(second.tryTake(WRITE)).isGreaterThan(Duration.ofMillis(2500));
-        assertThat(second.tryTake(READ)).as("reads are not held by a write's 429").isZero();
+        assertThat(second.tryTake(READ))
+                .as("reads are not held by a write's 429")
+                .isZero();
         assertThat(second.reserve(DELETE)).isZero();
         await().atMost(Duration.ofSeconds(6)).until(() -> second.tryTake(WRITE).isZero());
     }
 
     @Test
     void refillsAtItsRateButNeverBeyondTheBurst() {
-        Map<ArmBudget.Kind, ArmBudget.Limit> fast = Map.of(READ, new ArmBudget.Limit(2, 1),
-                WRITE, new ArmBudget.Limit(2, 1), DELETE, new ArmBudget.Limit(2, 1));
+        Map<ArmBudget.Kind, ArmBudget.Limit> fast = Map.of(
+                READ, new ArmBudget.Limit(2, 1), WRITE, new ArmBudget.Limit(2, 1), DELETE, new ArmBudget.Limit(2, 1));
         ArmBudget.Account account = new ArmBudget(one, fast, 15).account(subscription(), "app-1");
         assertThat(account.tryTake(WRITE)).isZero();
         assertThat(account.tryTake(WRITE)).isZero();

@@ -1,11 +1,10 @@
 package dev.arcfleet.executor.azure;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RetryAfterTest {
     private static final Instant NOW = Instant.parse("2026-12-03T05:00:00Z");
@@ -18,8 +17,11 @@ class RetryAfterTest {
 
     @Test
     void readsAnHttpDateAsTheTimeUntilIt() {
-        assertThat(SdkArmClient.retryAfter("Thu, 03 Dec 2026 05:00:42 GMT", NOW)).isEqualTo(Duration.ofSeconds(42));
-        assertThat(SdkArmClient.retryAfter("Thu, 03 Dec 2026 04:59:00 GMT", NOW)).as("a date already past").isZero();
+        assertThat(SdkArmClient.retryAfter("Thu, 03 Dec 2026 05:00:42 GMT", NOW))
+                .isEqualTo(Duration.ofSeconds(42));
+        assertThat(SdkArmClient.retryAfter("Thu, 03 Dec 2026 04:59:00 GMT", NOW))
+                .as("a date already past")
+                .isZero();
     }
 
     @Test

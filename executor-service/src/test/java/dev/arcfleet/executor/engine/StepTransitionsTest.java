@@ -1,18 +1,17 @@
 package dev.arcfleet.executor.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.executor.engine.Transition.StatusChange;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongUnaryOperator;
 import java.util.random.RandomGenerator;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The step engine's rules, outcome by outcome, with the jitter pinned so every delay is known. */
 class StepTransitionsTest {
@@ -22,7 +21,8 @@ class StepTransitionsTest {
     /** Jitter 0: every backoff is the lower half of its exponential delay. */
     final StepTransitions lowest = new StepTransitions(StepTransitions.STEP_BACKOFF.withRandom(jitter(bound -> 0)));
     /** Jitter at its top: every backoff is the whole exponential delay. */
-    final StepTransitions highest = new StepTransitions(StepTransitions.STEP_BACKOFF.withRandom(jitter(bound -> bound - 1)));
+    final StepTransitions highest =
+            new StepTransitions(StepTransitions.STEP_BACKOFF.withRandom(jitter(bound -> bound - 1)));
 
     /** A random source that answers {@code nextLong(bound)} with {@code pick(bound)}. */
     static RandomGenerator jitter(LongUnaryOperator pick) {
@@ -40,13 +40,21 @@ class StepTransitionsTest {
     }
 
     static ExecutionSnapshot running(int currentStep, int stepCount, int attempt, String operation) {
-        return new ExecutionSnapshot(ExecutionState.RUNNING, currentStep, stepCount, attempt, EARLIER, null, null,
+        return new ExecutionSnapshot(
+                ExecutionState.RUNNING,
+                currentStep,
+                stepCount,
+                attempt,
+                EARLIER,
+                null,
+                null,
                 new ExecutionSnapshot.Step("step-" + currentStep, StepState.RUNNING, null, "before", null, operation));
     }
 
     @Test
     void aStepThatSucceedsMidwayMovesOnAtOnceAndClearsTheRetryCount() {
-        Transition t = lowest.afterOutcome(running(1, 4, 3, "rid https://poll"), StepOutcome.succeeded("done", "{\"r\":1}"), NOW);
+        Transition t = lowest.afterOutcome(
+                running(1, 4, 3, "rid https://poll"), StepOutcome.succeeded("done", "{\"r\":1}"), NOW);
 
         ExecutionSnapshot next = t.next();
         assertThat(next.state()).isEqualTo(ExecutionState.RUNNING);
@@ -54,7 +62,8 @@ class StepTransitionsTest {
         assertThat(next.attempt()).isZero();
         assertThat(next.nextRunAt()).isEqualTo(NOW);
         assertThat(next.finishedAt()).isNull();
-        assertThat(next.step()).isEqualTo(new ExecutionSnapshot.Step("step-1", StepState.SUCCEEDED, NOW, "done", "{\"r\":1}", null));
+        assertThat(next.step())
+                .isEqualTo(new ExecutionSnapshot.Step("step-1", StepState.SUCCEEDED, NOW, "done", "{\"r\":1}", null));
         assertThat(t.events()).containsExactly(new StatusChange(StatusType.STEP_SUCCEEDED, "step-1", "done"));
     }
 
@@ -66,14 +75,18 @@ class StepTransitionsTest {
         assertThat(t.next().currentStep()).isEqualTo(4);
         assertThat(t.next().finishedAt()).isEqualTo(NOW);
         assertThat(t.next().failureReason()).isNull();
-        assertThat(t.events()).containsExactly(new StatusChange(StatusType.STEP_SUCCEEDED, "step-3", "done"),
-                new StatusChange(StatusType.SUCCEEDED, null, "all 4 steps succeeded"));
+        assertThat(t.events())
+                .containsExactly(
+                        new StatusChange(StatusType.STEP_SUCCEEDED, "step-3", "done"),
+                        new StatusChange(StatusType.SUCCEEDED, null, "all 4 steps succeeded"));
     }
 
     @Test
     void waitingKeepsTheStepRunningRemembersItsOperationAndLooksAgainLater() {
-        Transition t = lowest.afterOutcome(running(0, 2, 2, null),
-                StepOutcome.waitingOn("rid https://poll/1", "provisioning", Duration.ofSeconds(5)), NOW);
+        Transition t = lowest.afterOutcome(
+                running(0, 2, 2, null),
+                StepOutcome.waitingOn("rid https://poll/1", "provisioning", Duration.ofSeconds(5)),
+                NOW);
 
         assertThat(t.next().step().state()).isEqualTo(StepState.RUNNING);
         assertThat(t.next().step().operation()).isEqualTo("rid https://poll/1");
@@ -87,25 +100,30 @@ class StepTransitionsTest {
 
     @Test
     void waitingWithoutAnOperationForgetsTheOneBefore() {
-        Transition t = lowest.afterOutcome(running(0, 2, 0, "rid https://poll/1"),
-                StepOutcome.waiting("condition not met", Duration.ofSeconds(5)), NOW);
+        Transition t = lowest.afterOutcome(
+                running(0, 2, 0, "rid https://poll/1"),
+                StepOutcome.waiting("condition not met", Duration.ofSeconds(5)),
+                NOW);
 
         assertThat(t.next().step().operation()).isNull();
     }
 
     @Test
     void aRetryBelowTheLimitCountsBacksOffAndKeepsTheOperation() {
-        Transition t = lowest.afterOutcome(running(1, 3, 2, "rid https://poll/1"),
-                StepOutcome.retry("503 from ARM", Duration.ZERO), NOW);
+        Transition t = lowest.afterOutcome(
+                running(1, 3, 2, "rid https://poll/1"), StepOutcome.retry("503 from ARM", Duration.ZERO), NOW);
 
         // third failure in a row: 1 s doubled twice is 4 s, the lowest jitter makes it 2 s
         assertThat(t.next().attempt()).isEqualTo(3);
         assertThat(t.next().nextRunAt()).isEqualTo(NOW.plusMillis(2000));
         assertThat(t.next().step().state()).isEqualTo(StepState.PENDING);
-        assertThat(t.next().step().operation()).as("a later attempt polls the same operation").isEqualTo("rid https://poll/1");
+        assertThat(t.next().step().operation())
+                .as("a later attempt polls the same operation")
+                .isEqualTo("rid https://poll/1");
         assertThat(t.next().state()).isEqualTo(ExecutionState.RUNNING);
-        assertThat(t.events()).containsExactly(new StatusChange(StatusType.RETRYING, "step-1",
-                "503 from ARM (attempt 3, next in 2000 ms)"));
+        assertThat(t.events())
+                .containsExactly(
+                        new StatusChange(StatusType.RETRYING, "step-1", "503 from ARM (attempt 3, next in 2000 ms)"));
     }
 
     @Test
@@ -123,31 +141,39 @@ class StepTransitionsTest {
         assertThat(t.next().nextRunAt()).isEqualTo(EARLIER);
         assertThat(t.events()).containsExactly(new StatusChange(StatusType.FAILED, "step-1", reason));
 
-        Transition eleventh = lowest.afterOutcome(running(1, 3, 10, null), StepOutcome.retry("timeout", Duration.ZERO), NOW);
+        Transition eleventh =
+                lowest.afterOutcome(running(1, 3, 10, null), StepOutcome.retry("timeout", Duration.ZERO), NOW);
         assertThat(eleventh.next().state()).as("the eleventh still retries").isEqualTo(ExecutionState.RUNNING);
     }
 
     @Test
     void throttlingWaitsForRetryAfterIsNotCountedAndGivesUpTheWriteSlot() {
-        Transition t = lowest.afterOutcome(running(0, 2, 4, "reserved-write rid"),
-                StepOutcome.throttled("ARM throttled (429), Retry-After 17 s", Duration.ofSeconds(17)), NOW);
+        Transition t = lowest.afterOutcome(
+                running(0, 2, 4, "reserved-write rid"),
+                StepOutcome.throttled("ARM throttled (429), Retry-After 17 s", Duration.ofSeconds(17)),
+                NOW);
 
         assertThat(t.next().attempt()).isEqualTo(4);
         assertThat(t.next().nextRunAt()).isEqualTo(NOW.plusSeconds(17));
         assertThat(t.next().step().state()).isEqualTo(StepState.PENDING);
         assertThat(t.next().step().operation()).isNull();
         assertThat(t.next().state()).isEqualTo(ExecutionState.RUNNING);
-        assertThat(t.events()).containsExactly(new StatusChange(StatusType.RETRYING, "step-0",
-                "ARM throttled (429), Retry-After 17 s"));
+        assertThat(t.events())
+                .containsExactly(
+                        new StatusChange(StatusType.RETRYING, "step-0", "ARM throttled (429), Retry-After 17 s"));
 
         ExecutionSnapshot atTheLimit = running(0, 2, StepTransitions.MAX_TRANSIENT_ATTEMPTS - 1, null);
-        assertThat(lowest.afterOutcome(atTheLimit, StepOutcome.throttled("429", Duration.ofSeconds(1)), NOW).next().state())
-                .as("throttling never ends an execution").isEqualTo(ExecutionState.RUNNING);
+        assertThat(lowest.afterOutcome(atTheLimit, StepOutcome.throttled("429", Duration.ofSeconds(1)), NOW)
+                        .next()
+                        .state())
+                .as("throttling never ends an execution")
+                .isEqualTo(ExecutionState.RUNNING);
     }
 
     @Test
     void aFailedStepFailsTheExecutionWithItsReason() {
-        Transition t = lowest.afterOutcome(running(2, 3, 1, "rid https://poll"), StepOutcome.failed("403 Forbidden"), NOW);
+        Transition t =
+                lowest.afterOutcome(running(2, 3, 1, "rid https://poll"), StepOutcome.failed("403 Forbidden"), NOW);
 
         String reason = "step step-2 failed: 403 Forbidden";
         assertThat(t.next().state()).isEqualTo(ExecutionState.FAILED);
@@ -155,14 +181,16 @@ class StepTransitionsTest {
         assertThat(t.next().finishedAt()).isEqualTo(NOW);
         assertThat(t.next().currentStep()).isEqualTo(2);
         assertThat(t.next().attempt()).isEqualTo(1);
-        assertThat(t.next().step()).isEqualTo(new ExecutionSnapshot.Step("step-2", StepState.FAILED, NOW, "403 Forbidden", null,
-                "rid https://poll"));
+        assertThat(t.next().step())
+                .isEqualTo(new ExecutionSnapshot.Step(
+                        "step-2", StepState.FAILED, NOW, "403 Forbidden", null, "rid https://poll"));
         assertThat(t.events()).containsExactly(new StatusChange(StatusType.FAILED, "step-2", reason));
     }
 
     @Test
     void aServerRetryAfterLongerThanTheBackoffWins() {
-        Transition t = highest.afterOutcome(running(0, 2, 0, null), StepOutcome.retry("503", Duration.ofSeconds(30)), NOW);
+        Transition t =
+                highest.afterOutcome(running(0, 2, 0, null), StepOutcome.retry("503", Duration.ofSeconds(30)), NOW);
 
         assertThat(t.next().nextRunAt()).isEqualTo(NOW.plusSeconds(30));
         assertThat(t.events().get(0).detail()).endsWith("(attempt 1, next in 30000 ms)");
@@ -171,7 +199,8 @@ class StepTransitionsTest {
     @Test
     void aServerRetryAfterShorterThanTheBackoffIsOutwaited() {
         // fifth failure: 16 s, the highest jitter keeps all of it
-        Transition t = highest.afterOutcome(running(0, 2, 4, null), StepOutcome.retry("503", Duration.ofSeconds(3)), NOW);
+        Transition t =
+                highest.afterOutcome(running(0, 2, 4, null), StepOutcome.retry("503", Duration.ofSeconds(3)), NOW);
 
         assertThat(t.next().nextRunAt()).isEqualTo(NOW.plusSeconds(16));
     }
@@ -184,8 +213,11 @@ class StepTransitionsTest {
             low.add(lowest.backoff(attempt).toMillis());
             high.add(highest.backoff(attempt).toMillis());
         }
-        assertThat(high).containsExactly(1000L, 2000L, 4000L, 8000L, 16000L, 32000L, 64000L, 120000L, 120000L, 120000L, 120000L);
-        assertThat(low).containsExactly(500L, 1000L, 2000L, 4000L, 8000L, 16000L, 32000L, 60000L, 60000L, 60000L, 60000L);
+        assertThat(high)
+                .containsExactly(
+                        1000L, 2000L, 4000L, 8000L, 16000L, 32000L, 64000L, 120000L, 120000L, 120000L, 120000L);
+        assertThat(low)
+                .containsExactly(500L, 1000L, 2000L, 4000L, 8000L, 16000L, 32000L, 60000L, 60000L, 60000L, 60000L);
         assertThat(highest.backoff(40)).as("no overflow far past the cap").isEqualTo(Duration.ofMinutes(2));
     }
 
@@ -193,10 +225,13 @@ class StepTransitionsTest {
     void theJitterIsAskedForANumberBelowHalfTheDelayPlusOne() {
         List<Long> bounds = new ArrayList<>();
         new StepTransitions(StepTransitions.STEP_BACKOFF.withRandom(jitter(bound -> {
-            bounds.add(bound);
-            return 0;
-        }))).backoff(3);
-        assertThat(bounds).as("half of 4 s in nanoseconds, plus one").containsExactly(Duration.ofSeconds(2).toNanos() + 1);
+                    bounds.add(bound);
+                    return 0;
+                })))
+                .backoff(3);
+        assertThat(bounds)
+                .as("half of 4 s in nanoseconds, plus one")
+                .containsExactly(Duration.ofSeconds(2).toNanos() + 1);
         Duration random = StepTransitions.withRandomJitter().backoff(3);
         assertThat(random).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));
     }
@@ -219,8 +254,9 @@ class StepTransitionsTest {
 
     @Test
     void aRetriedExecutionRunsAgainFromItsFailedStepNowWithAFreshCount() {
-        ExecutionSnapshot failed = lowest.afterOutcome(running(1, 3, 11, "rid https://poll"),
-                StepOutcome.retry("timeout", Duration.ZERO), EARLIER).next();
+        ExecutionSnapshot failed = lowest.afterOutcome(
+                        running(1, 3, 11, "rid https://poll"), StepOutcome.retry("timeout", Duration.ZERO), EARLIER)
+                .next();
 
         Transition t = lowest.retry(failed, "ops@example", NOW);
 
@@ -234,8 +270,12 @@ class StepTransitionsTest {
         assertThat(next.step().state()).isEqualTo(StepState.PENDING);
         assertThat(next.step().finishedAt()).isNull();
         assertThat(next.step().operation()).as("a retry starts the step over").isNull();
-        assertThat(t.events()).containsExactly(new StatusChange(StatusType.RETRYING, "step-1",
-                "retry requested by ops@example after: step step-1 gave up after 12 attempts; last error: timeout"));
+        assertThat(t.events())
+                .containsExactly(
+                        new StatusChange(
+                                StatusType.RETRYING,
+                                "step-1",
+                                "retry requested by ops@example after: step step-1 gave up after 12 attempts; last error: timeout"));
     }
 
     @Test
@@ -248,17 +288,26 @@ class StepTransitionsTest {
         assertThat(StepTransitions.retryable(ExecutionState.RUNNING)).isFalse();
         assertThat(StepTransitions.retryable(ExecutionState.SUCCEEDED)).isFalse();
 
-        ExecutionSnapshot done = lowest.afterOutcome(running(0, 1, 0, null), StepOutcome.succeeded("ok", "{}"), NOW).next();
+        ExecutionSnapshot done = lowest.afterOutcome(running(0, 1, 0, null), StepOutcome.succeeded("ok", "{}"), NOW)
+                .next();
         assertThatThrownBy(() -> lowest.cancel(done, "ops", null, NOW)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> lowest.retry(running(0, 1, 0, null), "ops", NOW)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> lowest.retry(running(0, 1, 0, null), "ops", NOW))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void aResultCountsOnlyForTheClaimThatStillOwnsTheStep() {
-        assertThat(StepTransitions.resultCounts(ExecutionState.RUNNING, 2, 5, 2, 5)).isTrue();
-        assertThat(StepTransitions.resultCounts(ExecutionState.RUNNING, 2, 6, 2, 5)).as("lease taken over").isFalse();
-        assertThat(StepTransitions.resultCounts(ExecutionState.FAILED, 2, 5, 2, 5)).as("cancelled meanwhile").isFalse();
-        assertThat(StepTransitions.resultCounts(ExecutionState.RUNNING, 3, 5, 2, 5)).as("moved on").isFalse();
+        assertThat(StepTransitions.resultCounts(ExecutionState.RUNNING, 2, 5, 2, 5))
+                .isTrue();
+        assertThat(StepTransitions.resultCounts(ExecutionState.RUNNING, 2, 6, 2, 5))
+                .as("lease taken over")
+                .isFalse();
+        assertThat(StepTransitions.resultCounts(ExecutionState.FAILED, 2, 5, 2, 5))
+                .as("cancelled meanwhile")
+                .isFalse();
+        assertThat(StepTransitions.resultCounts(ExecutionState.RUNNING, 3, 5, 2, 5))
+                .as("moved on")
+                .isFalse();
     }
 
     @Test
@@ -268,8 +317,9 @@ class StepTransitionsTest {
         assertThat(t.next().currentStep()).isEqualTo(3);
         assertThat(t.next().failureReason()).isEqualTo("superseded by the offboard of revision r2");
         assertThat(t.next().step().state()).isEqualTo(StepState.FAILED);
-        assertThat(t.events()).containsExactly(new Transition.StatusChange(StatusType.SUPERSEDED, "step-3",
-                "superseded by the offboard of revision r2"));
+        assertThat(t.events())
+                .containsExactly(new Transition.StatusChange(
+                        StatusType.SUPERSEDED, "step-3", "superseded by the offboard of revision r2"));
         ExecutionSnapshot ended = t.next();
         assertThatThrownBy(() -> lowest.supersede(ended, "again", NOW)).isInstanceOf(IllegalStateException.class);
     }

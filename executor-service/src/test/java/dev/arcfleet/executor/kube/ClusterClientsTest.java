@@ -1,16 +1,14 @@
 package dev.arcfleet.executor.kube;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.arcfleet.support.kube.ClusterAccessException;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,20 +16,25 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClusterClientsTest {
     private final AtomicLong now = new AtomicLong();
     private final Vertx vertx = Vertx.vertx();
     private KubernetesClient own;
+
     @TempDir
     Path kubeconfigs;
 
     @BeforeEach
     void ownCluster() {
-        own = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:1").build()).build();
+        own = new KubernetesClientBuilder()
+                .withConfig(
+                        new ConfigBuilder().withMasterUrl("http://127.0.0.1:1").build())
+                .build();
     }
 
     @AfterEach
@@ -41,8 +44,15 @@ class ClusterClientsTest {
     }
 
     private ClusterClients clients(Duration idleTimeout, int max) {
-        return new ClusterClients(own, Optional.of("platform"), Optional.of(kubeconfigs), 262_144,
-                new VertxHttpClientFactory(vertx), idleTimeout, max, now::get);
+        return new ClusterClients(
+                own,
+                Optional.of("platform"),
+                Optional.of(kubeconfigs),
+                262_144,
+                new VertxHttpClientFactory(vertx),
+                idleTimeout,
+                max,
+                now::get);
     }
 
     private void kubeconfig(String cluster) throws IOException {
@@ -76,7 +86,9 @@ class ClusterClientsTest {
 
         advance(Duration.ofSeconds(90));
         clients.closeIdle();
-        assertThat(first.getHttpClient().isClosed()).as("used 90 s ago, timeout 2 min").isFalse();
+        assertThat(first.getHttpClient().isClosed())
+                .as("used 90 s ago, timeout 2 min")
+                .isFalse();
 
         advance(Duration.ofSeconds(31));
         clients.closeIdle();
@@ -98,7 +110,9 @@ class ClusterClientsTest {
         KubernetesClient b = clients.forCluster("b");
         advance(Duration.ofSeconds(10));
         KubernetesClient c = clients.forCluster("c");
-        assertThat(clients.openClients()).as("over the cap, but every client is in use").isEqualTo(3);
+        assertThat(clients.openClients())
+                .as("over the cap, but every client is in use")
+                .isEqualTo(3);
         assertThat(a.getHttpClient().isClosed()).isFalse();
 
         advance(Duration.ofSeconds(25));
@@ -113,7 +127,8 @@ class ClusterClientsTest {
     @Test
     void aClusterWithoutKubeconfigIsRefusedAndTheOwnClusterOnlyUnderTheIdItIsGiven() throws IOException {
         ClusterClients clients = clients(Duration.ofMinutes(2), 1);
-        assertThatThrownBy(() -> clients.forCluster("no-such-cluster")).isInstanceOf(ClusterAccessException.class)
+        assertThatThrownBy(() -> clients.forCluster("no-such-cluster"))
+                .isInstanceOf(ClusterAccessException.class)
                 .hasMessageContaining("no kubeconfig for cluster no-such-cluster")
                 .hasMessageContaining("does not fall back to its own cluster");
         assertThatThrownBy(() -> clients.forCluster(null)).isInstanceOf(ClusterAccessException.class);
@@ -130,9 +145,17 @@ class ClusterClientsTest {
         Files.writeString(outside.resolve("stolen"), "apiVersion: v1\nkind: Config\n");
         kubeconfig("real");
         ClusterClients clients = clients(Duration.ofMinutes(2), 8);
-        for (String hostile : new String[] {"../" + outside.getFileName() + "/stolen", outside.resolve("stolen").toString(),
-                "..", ".hidden", "a/b", "x\u0000y"}) {
-            assertThatThrownBy(() -> clients.forCluster(hostile)).as(hostile).isInstanceOf(ClusterAccessException.class);
+        for (String hostile : new String[] {
+            "../" + outside.getFileName() + "/stolen",
+            outside.resolve("stolen").toString(),
+            "..",
+            ".hidden",
+            "a/b",
+            "x\u0000y"
+        }) {
+            assertThatThrownBy(() -> clients.forCluster(hostile))
+                    .as(hostile)
+                    .isInstanceOf(ClusterAccessException.class);
         }
         assertThat(clients.forCluster("real")).isNotSameAs(own);
     }
@@ -159,7 +182,8 @@ class ClusterClientsTest {
                 current-context: c
                 """.formatted(marker));
         ClusterClients clients = clients(Duration.ofMinutes(2), 8);
-        assertThatThrownBy(() -> clients.forCluster("plugged")).isInstanceOf(ClusterAccessException.class)
+        assertThatThrownBy(() -> clients.forCluster("plugged"))
+                .isInstanceOf(ClusterAccessException.class)
                 .hasMessageContaining("plugged")
                 .hasMessageContaining("users[].user.exec is not accepted");
         assertThat(marker).as("the exec plugin never ran").doesNotExist();
@@ -174,9 +198,11 @@ class ClusterClientsTest {
         kubeconfig("big");
         Files.writeString(kubeconfigs.resolve("big"), "#".repeat(262_144), StandardOpenOption.APPEND);
         ClusterClients clients = clients(Duration.ofMinutes(2), 8);
-        assertThatThrownBy(() -> clients.forCluster("linked")).isInstanceOf(ClusterAccessException.class)
+        assertThatThrownBy(() -> clients.forCluster("linked"))
+                .isInstanceOf(ClusterAccessException.class)
                 .hasMessageContaining("outside " + kubeconfigs + " once its links are followed");
-        assertThatThrownBy(() -> clients.forCluster("big")).isInstanceOf(ClusterAccessException.class)
+        assertThatThrownBy(() -> clients.forCluster("big"))
+                .isInstanceOf(ClusterAccessException.class)
                 .hasMessageContaining("larger than 262144 bytes");
         assertThat(clients.openClients()).isZero();
     }

@@ -4,7 +4,6 @@ import dev.arcfleet.testsupport.arm.ArmEmulator;
 import dev.arcfleet.testsupport.kube.FleetSimulator;
 import dev.arcfleet.testsupport.kube.MockClusters;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,7 +31,8 @@ public class LiveAzureResource implements QuarkusTestResourceLifecycleManager {
             String token = "arm-token-" + UUID.randomUUID();
             String secret = "sp-secret-" + UUID.randomUUID();
             Path tokenFile = Files.writeString(dir.resolve("arm-token"), token);
-            Path principal = Files.writeString(dir.resolve("onboarding-principal.json"),
+            Path principal = Files.writeString(
+                    dir.resolve("onboarding-principal.json"),
                     "{\"tenantId\":\"11111111-2222-3333-4444-555555555555\",\"clientId\":\"a0a0a0a0-1111-2222-3333-444444444444\","
                             + "\"clientSecret\":\"" + secret + "\"}");
             Path log = Path.of("target", "executor-live.log").toAbsolutePath();

@@ -21,14 +21,13 @@ import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The base of the live-mode executor tests: the fleet they talk to ({@link LiveAzureResource} injects it), the status
@@ -55,11 +54,18 @@ abstract class LiveExecutorTest extends ServiceKafkaTest {
     }
 
     JsonPath executionView(String planId) {
-        return RestAssured.get("/api/v1/executions/" + planId).then().statusCode(200).extract().jsonPath();
+        return RestAssured.get("/api/v1/executions/" + planId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     List<StatusEvent> events(String planId) {
-        return status.getRecords().stream().map(r -> read(r.value())).filter(e -> planId.equals(e.planId())).toList();
+        return status.getRecords().stream()
+                .map(r -> read(r.value()))
+                .filter(e -> planId.equals(e.planId()))
+                .toList();
     }
 
     List<StatusType> types(String planId) {
@@ -75,20 +81,43 @@ abstract class LiveExecutorTest extends ServiceKafkaTest {
     }
 
     void send(String topic, OnboardingPlan plan) throws Exception {
-        kafka.produceStrings().fromRecords(PlanRecords.of(topic, plan, mapper.writeValueAsString(plan))).awaitCompletion();
+        kafka.produceStrings()
+                .fromRecords(PlanRecords.of(topic, plan, mapper.writeValueAsString(plan)))
+                .awaitCompletion();
     }
 
     static OnboardingPlan clusterPlan(Route route, String cluster, List<Capability> capabilities) {
-        return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
-                UUID.randomUUID().toString(), "r1", route, new Target(TargetKind.CLUSTER, cluster), List.of(cluster + "/n1"),
-                capabilities, List.of(), null, "2026-11-25.1", Map.of("distribution", "k3s", "infrastructure", "generic"));
+        return new OnboardingPlan(
+                UUID.randomUUID().toString(),
+                "corr-" + UUID.randomUUID(),
+                Instant.now(),
+                UUID.randomUUID().toString(),
+                "r1",
+                route,
+                new Target(TargetKind.CLUSTER, cluster),
+                List.of(cluster + "/n1"),
+                capabilities,
+                List.of(),
+                null,
+                "2026-11-25.1",
+                Map.of("distribution", "k3s", "infrastructure", "generic"));
     }
 
     static OnboardingPlan nodePlan(String cluster, String node) {
         String nodeId = cluster + "/" + node;
-        return new OnboardingPlan(UUID.randomUUID().toString(), "corr-" + UUID.randomUUID(), Instant.now(),
-                UUID.randomUUID().toString(), "r1", Route.COMPANION_VM, new Target(TargetKind.NODE, nodeId), List.of(nodeId),
-                List.of(Capability.EXTENSIONS), List.of(), null, "2026-11-25.1",
+        return new OnboardingPlan(
+                UUID.randomUUID().toString(),
+                "corr-" + UUID.randomUUID(),
+                Instant.now(),
+                UUID.randomUUID().toString(),
+                "r1",
+                Route.COMPANION_VM,
+                new Target(TargetKind.NODE, nodeId),
+                List.of(nodeId),
+                List.of(Capability.EXTENSIONS),
+                List.of(),
+                null,
+                "2026-11-25.1",
                 Map.of("clusterId", cluster, "hostNode", node));
     }
 
@@ -98,14 +127,26 @@ abstract class LiveExecutorTest extends ServiceKafkaTest {
      */
     static void connectedByTheCli(KubernetesClient cluster, String resourceName, AgentKeys.Encoded key, String region) {
         for (String ns : List.of("azure-arc-release", "azure-arc")) {
-            cluster.namespaces().resource(new NamespaceBuilder().withNewMetadata()
-                    .withName(ns).addToLabels("app.kubernetes.io/managed-by", "Helm")
-                    .addToAnnotations("meta.helm.sh/release-name", "azure-arc")
-                    .addToAnnotations("meta.helm.sh/release-namespace", "azure-arc-release").endMetadata().build()).create();
+            cluster.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(ns)
+                            .addToLabels("app.kubernetes.io/managed-by", "Helm")
+                            .addToAnnotations("meta.helm.sh/release-name", "azure-arc")
+                            .addToAnnotations("meta.helm.sh/release-namespace", "azure-arc-release")
+                            .endMetadata()
+                            .build())
+                    .create();
         }
-        cluster.secrets().inNamespace("azure-arc").resource(new SecretBuilder()
-                .withNewMetadata().withName("azure-arc-connect-privatekey").endMetadata()
-                .addToStringData("privateKey", key.privateKeyPem()).build()).create();
+        cluster.secrets()
+                .inNamespace("azure-arc")
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName("azure-arc-connect-privatekey")
+                        .endMetadata()
+                        .addToStringData("privateKey", key.privateKeyPem())
+                        .build())
+                .create();
         Map<String, String> config = new LinkedHashMap<>();
         config.put("AZURE_RESOURCE_NAME", resourceName);
         config.put("AZURE_RESOURCE_GROUP", LiveFleet.RESOURCE_GROUP);
@@ -113,7 +154,14 @@ abstract class LiveExecutorTest extends ServiceKafkaTest {
         if (region != null) {
             config.put("AZURE_REGION", region);
         }
-        cluster.configMaps().inNamespace("azure-arc").resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("azure-clusterconfig").endMetadata().addToData(config).build()).create();
+        cluster.configMaps()
+                .inNamespace("azure-arc")
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("azure-clusterconfig")
+                        .endMetadata()
+                        .addToData(config)
+                        .build())
+                .create();
     }
 }

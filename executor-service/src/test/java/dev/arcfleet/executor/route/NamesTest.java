@@ -1,14 +1,13 @@
 package dev.arcfleet.executor.route;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.arcfleet.executor.route.arck8s.ArcK8sSteps;
 import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
-import org.junit.jupiter.api.Test;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Names derived from fleet ids: one id, one name, and never one name for two ids. */
 class NamesTest {
@@ -16,16 +15,34 @@ class NamesTest {
 
     @Test
     void idsThatMapOrShortenAlikeGetDistinctNames() {
-        List<String> ids = List.of("a:b", "a/b", "a-b", "a.b", "a_b", "A-B", "a--b", "-a-b", "a-b-", "a b",
-                "ghent-line3/worker-1", "ghent-line3:worker-1", "ghent/line3-worker-1",
-                "plant-" + "x".repeat(80) + "-1", "plant-" + "x".repeat(80) + "-2", "", "---", "Ω");
+        List<String> ids = List.of(
+                "a:b",
+                "a/b",
+                "a-b",
+                "a.b",
+                "a_b",
+                "A-B",
+                "a--b",
+                "-a-b",
+                "a-b-",
+                "a b",
+                "ghent-line3/worker-1",
+                "ghent-line3:worker-1",
+                "ghent/line3-worker-1",
+                "plant-" + "x".repeat(80) + "-1",
+                "plant-" + "x".repeat(80) + "-2",
+                "",
+                "---",
+                "Ω");
         for (int max : List.of(63, 40, 24, 15)) {
             Map<String, String> seen = new HashMap<>();
             for (String id : ids) {
                 String name = Names.dns(id, max);
                 assertThat(name).as("%s at %d", id, max).matches(DNS).hasSizeLessThanOrEqualTo(max);
                 String before = seen.put(name, id);
-                assertThat(before).as("'%s' and '%s' both named %s at %d", before, id, name, max).isNull();
+                assertThat(before)
+                        .as("'%s' and '%s' both named %s at %d", before, id, name, max)
+                        .isNull();
             }
         }
         assertThat(CompanionVmSteps.vmName("a:b")).isNotEqualTo(CompanionVmSteps.vmName("a/b"));

@@ -1,24 +1,27 @@
 package dev.arcfleet.executor.route;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.arcfleet.executor.route.arck8s.AgentKeys;
 import dev.arcfleet.executor.route.arck8s.ArcK8sSteps;
 import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
 import dev.arcfleet.executor.route.iotops.IotOperationsSteps;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** Each route fills in its own placeholders, from what the running step reads, and secrets only into Secrets. */
 class RoutePlaceholdersTest {
-    static final List<String> ROUTE_PLACEHOLDERS = List.of(ArcK8sSteps.AGENT_PUBLIC_KEY, ArcK8sSteps.AGENT_PRIVATE_KEY,
-            CompanionVmSteps.SP_CLIENT_ID, CompanionVmSteps.SP_CLIENT_SECRET, CompanionVmSteps.SP_TENANT_ID);
+    static final List<String> ROUTE_PLACEHOLDERS = List.of(
+            ArcK8sSteps.AGENT_PUBLIC_KEY,
+            ArcK8sSteps.AGENT_PRIVATE_KEY,
+            CompanionVmSteps.SP_CLIENT_ID,
+            CompanionVmSteps.SP_CLIENT_SECRET,
+            CompanionVmSteps.SP_TENANT_ID);
 
     final RoutePlaceholders arcK8s = new ArcK8sSteps(RouteContractTest.AGENTS, null).placeholders();
     final RoutePlaceholders companionVm = new CompanionVmSteps("image", 1, 1024, Duration.ofSeconds(30)).placeholders();
@@ -62,7 +65,8 @@ class RoutePlaceholdersTest {
         AgentKeys.Encoded key = AgentKeys.generate();
         Values values = new Values();
         values.current.put("properties.agentPublicKeyCertificate", " ");
-        values.secrets.put(ArcConnection.NAMESPACE + "/" + ArcK8sSteps.AGENT_KEY_SECRET,
+        values.secrets.put(
+                ArcConnection.NAMESPACE + "/" + ArcK8sSteps.AGENT_KEY_SECRET,
                 Map.of(ArcK8sSteps.AGENT_KEY_FIELD, key.privateKeyPem()));
 
         assertThat(arcK8s.inArmBody(ArcK8sSteps.AGENT_PUBLIC_KEY, values)).isEqualTo(key.publicKeyBase64());
@@ -76,7 +80,8 @@ class RoutePlaceholdersTest {
         Values noField = new Values();
         noField.secrets.put(ArcConnection.NAMESPACE + "/" + ArcK8sSteps.AGENT_KEY_SECRET, Map.of("other", "x"));
         assertThatThrownBy(() -> arcK8s.inArmBody(ArcK8sSteps.AGENT_PUBLIC_KEY, noField))
-                .isInstanceOf(IllegalStateException.class).hasMessage("the agent key Secret has no privateKey");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the agent key Secret has no privateKey");
     }
 
     @Test
@@ -86,7 +91,9 @@ class RoutePlaceholdersTest {
 
         assertThat(pem).startsWith("-----BEGIN RSA PRIVATE KEY-----");
         assertThat(AgentKeys.publicKeyOfPem(pem)).isNotBlank();
-        assertThat(arcK8s.inSecret(ArcK8sSteps.AGENT_PRIVATE_KEY, values)).as("a new key each time").isNotEqualTo(pem);
+        assertThat(arcK8s.inSecret(ArcK8sSteps.AGENT_PRIVATE_KEY, values))
+                .as("a new key each time")
+                .isNotEqualTo(pem);
         assertThat(arcK8s.inArmBody(ArcK8sSteps.AGENT_PRIVATE_KEY, values)).isNull();
         assertThat(values.reads).isEmpty();
     }
@@ -96,10 +103,13 @@ class RoutePlaceholdersTest {
         Values values = new Values();
 
         assertThat(companionVm.inSecret(CompanionVmSteps.SP_CLIENT_ID, values)).isEqualTo("principal-clientId");
-        assertThat(companionVm.inSecret(CompanionVmSteps.SP_CLIENT_SECRET, values)).isEqualTo("principal-clientSecret");
+        assertThat(companionVm.inSecret(CompanionVmSteps.SP_CLIENT_SECRET, values))
+                .isEqualTo("principal-clientSecret");
         assertThat(companionVm.inSecret(CompanionVmSteps.SP_TENANT_ID, values)).isEqualTo("principal-tenantId");
         for (String placeholder : ROUTE_PLACEHOLDERS) {
-            assertThat(companionVm.inArmBody(placeholder, values)).as(placeholder).isNull();
+            assertThat(companionVm.inArmBody(placeholder, values))
+                    .as(placeholder)
+                    .isNull();
         }
     }
 
@@ -107,12 +117,15 @@ class RoutePlaceholdersTest {
     void aRouteLeavesOtherRoutesPlaceholdersAndArmReferencesAlone() {
         Values values = new Values();
         String reference = Placeholders.arm("/subscriptions/s/x", "2023-01-01", "properties.customerId");
-        for (String placeholder : List.of(CompanionVmSteps.SP_CLIENT_ID, CompanionVmSteps.SP_CLIENT_SECRET, reference)) {
+        for (String placeholder :
+                List.of(CompanionVmSteps.SP_CLIENT_ID, CompanionVmSteps.SP_CLIENT_SECRET, reference)) {
             assertThat(arcK8s.inSecret(placeholder, values)).as(placeholder).isNull();
             assertThat(arcK8s.inArmBody(placeholder, values)).as(placeholder).isNull();
         }
         for (String placeholder : List.of(ArcK8sSteps.AGENT_PUBLIC_KEY, ArcK8sSteps.AGENT_PRIVATE_KEY, reference)) {
-            assertThat(companionVm.inSecret(placeholder, values)).as(placeholder).isNull();
+            assertThat(companionVm.inSecret(placeholder, values))
+                    .as(placeholder)
+                    .isNull();
         }
         RoutePlaceholders iotOps = new IotOperationsSteps(Duration.ofSeconds(30)).placeholders();
         assertThat(iotOps).isSameAs(RoutePlaceholders.NONE);

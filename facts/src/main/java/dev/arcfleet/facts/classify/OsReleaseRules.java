@@ -1,7 +1,6 @@
 package dev.arcfleet.facts.classify;
 
 import dev.arcfleet.contracts.Mutability;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,8 +52,7 @@ final class OsReleaseRules {
     private static final Set<String> RED_HAT_IDS = Set.of("rhel", "rhcos", "scos", "centos");
     private static final Set<String> FEDORA_ATOMIC_DESKTOPS = Set.of("silverblue", "kinoite", "sericea", "onyx");
 
-    private OsReleaseRules() {
-    }
+    private OsReleaseRules() {}
 
     static Optional<Finding> identify(OsReleaseFacts release) {
         return kairos(release)
@@ -66,9 +64,12 @@ final class OsReleaseRules {
     }
 
     private static Optional<Finding> kairos(OsReleaseFacts release) {
-        return release.kairosMarker().map(marker -> Finding.of(OsFamily.KAIROS, release.id() == null
-                ? "os-release " + marker
-                : "os-release " + marker + " over base ID=" + release.id()));
+        return release.kairosMarker()
+                .map(marker -> Finding.of(
+                        OsFamily.KAIROS,
+                        release.id() == null
+                                ? "os-release " + marker
+                                : "os-release " + marker + " over base ID=" + release.id()));
     }
 
     private static Optional<Finding> variant(OsReleaseFacts release) {
@@ -105,7 +106,9 @@ final class OsReleaseRules {
         if (release.idLike().contains("fedora")) {
             return Finding.of(OsFamily.FEDORA_COREOS, evidence);
         }
-        return new Finding(OsFamily.UNKNOWN, Mutability.IMMUTABLE,
+        return new Finding(
+                OsFamily.UNKNOWN,
+                Mutability.IMMUTABLE,
                 evidence + ": a CoreOS-style image-based host of no known family");
     }
 
@@ -120,15 +123,19 @@ final class OsReleaseRules {
     }
 
     private static Optional<Finding> byName(OsReleaseFacts release, String key) {
-        return release.value(key).flatMap(name -> ProductNames.familyOf(name)
-                .map(family -> Finding.of(family, "os-release " + key + " \"" + name + "\"")));
+        return release.value(key)
+                .flatMap(name -> ProductNames.familyOf(name)
+                        .map(family -> Finding.of(family, "os-release " + key + " \"" + name + "\"")));
     }
 
     private static Optional<Finding> byImageBasedRelative(OsReleaseFacts release) {
         return release.idLike().stream()
-                .filter(token -> FAMILY_BY_ID.containsKey(token) && FAMILY_BY_ID.get(token).isImmutable())
+                .filter(token -> FAMILY_BY_ID.containsKey(token)
+                        && FAMILY_BY_ID.get(token).isImmutable())
                 .findFirst()
-                .map(token -> Finding.of(FAMILY_BY_ID.get(token), "os-release ID_LIKE names " + token
-                        + (release.id() == null ? "" : " (ID=" + release.id() + " is no known family)")));
+                .map(token -> Finding.of(
+                        FAMILY_BY_ID.get(token),
+                        "os-release ID_LIKE names " + token
+                                + (release.id() == null ? "" : " (ID=" + release.id() + " is no known family)")));
     }
 }

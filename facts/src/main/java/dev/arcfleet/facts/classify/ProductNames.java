@@ -11,8 +11,7 @@ import java.util.regex.Pattern;
  * "Ubuntu Core" before "Ubuntu", "SUSE Linux Enterprise Micro" before "SLES").
  */
 final class ProductNames {
-    private record NamePattern(Pattern pattern, OsFamily family) {
-    }
+    private record NamePattern(Pattern pattern, OsFamily family) {}
 
     private static final List<NamePattern> PATTERNS = List.of(
             name("\\btalos\\b", OsFamily.TALOS),
@@ -23,7 +22,8 @@ final class ProductNames {
             name("\\bfedora\\b.*\\biot\\b", OsFamily.FEDORA_IOT),
             name("\\bred hat enterprise linux coreos\\b|\\brhcos\\b|\\bcentos stream coreos\\b", OsFamily.RHCOS),
             name("\\bcoreos\\b|\\bcontainer linux\\b", OsFamily.FLATCAR),
-            name("\\bsuse linux (enterprise )?micro\\b|\\bsle[ -]?micro\\b|\\bsl-micro\\b|\\bleap micro\\b",
+            name(
+                    "\\bsuse linux (enterprise )?micro\\b|\\bsle[ -]?micro\\b|\\bsl-micro\\b|\\bleap micro\\b",
                     OsFamily.SLE_MICRO),
             name("\\bmicroos\\b", OsFamily.OPENSUSE_MICROOS),
             name("\\bubuntu core\\b", OsFamily.UBUNTU_CORE),
@@ -39,14 +39,15 @@ final class ProductNames {
             name("\\bazure linux\\b|\\bcbl-mariner\\b|\\bmariner\\b", OsFamily.AZURE_LINUX),
             name("\\bwindows\\b", OsFamily.WINDOWS));
 
-    private ProductNames() {
-    }
+    private ProductNames() {}
 
     static Optional<OsFamily> familyOf(String productName) {
         if (productName == null) {
             return Optional.empty();
         }
-        return PATTERNS.stream().filter(p -> p.pattern().matcher(productName).find()).findFirst()
+        return PATTERNS.stream()
+                .filter(p -> p.pattern().matcher(productName).find())
+                .findFirst()
                 .map(NamePattern::family);
     }
 

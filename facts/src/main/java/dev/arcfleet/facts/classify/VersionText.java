@@ -14,8 +14,7 @@ final class VersionText {
     private static final Pattern VERSION = Pattern.compile(
             "(?<![\\w.])(v?\\d+(?:\\.\\d+)*(?:-\\d+)?)(?:\\s+SP(\\d+))?(?!\\w)", Pattern.CASE_INSENSITIVE);
 
-    private VersionText() {
-    }
+    private VersionText() {}
 
     static Optional<String> in(String productName) {
         if (productName == null) {

@@ -15,7 +15,6 @@ import dev.arcfleet.contracts.OsIdentity;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.contracts.Virtualization;
 import dev.arcfleet.facts.classify.OsClassifier;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,23 +44,43 @@ public class FactsNormalizer {
         this.classifier = classifier;
     }
 
-    public NodeFacts normalize(Registration r, FactsSource source, Instant observedAt, String eventId, String correlationId) {
+    public NodeFacts normalize(
+            Registration r, FactsSource source, Instant observedAt, String eventId, String correlationId) {
         String nodeId = r.deviceId().trim();
         Map<String, String> osRelease = osRelease(r.osRelease());
         HostFacts host = host(r.host());
-        ClusterRef cluster = r.cluster() == null || r.cluster().id() == null ? null
+        ClusterRef cluster = r.cluster() == null || r.cluster().id() == null
+                ? null
                 : new ClusterRef(r.cluster().id().trim(), trimToNull(r.cluster().distribution()));
         Virtualization virtualization = r.virtualization() == null ? null : r.virtualization();
-        DeviceClass deviceClass = r.deviceClass() == null ? DeviceClass.SERVER
+        DeviceClass deviceClass = r.deviceClass() == null
+                ? DeviceClass.SERVER
                 : DeviceClass.valueOf(r.deviceClass().trim().toUpperCase(Locale.ROOT));
         List<Capability> capabilities = capabilities(r.requiredCapabilities());
         Map<String, String> labels = r.labels() == null ? Map.of() : new TreeMap<>(r.labels());
         String osImage = trimToNull(r.osImage());
         String kernelVersion = trimToNull(r.kernelVersion());
         OsIdentity os = classifier.classify(osRelease, osImage, kernelVersion, host);
-        NodeFacts unhashed = new NodeFacts(eventId, correlationId, observedAt, nodeId, trimToNull(r.hostname()),
-                trimToNull(r.site()), deviceClass, osRelease, osImage, kernelVersion, host, cluster, virtualization,
-                capabilities, labels, source, observedAt, os, null);
+        NodeFacts unhashed = new NodeFacts(
+                eventId,
+                correlationId,
+                observedAt,
+                nodeId,
+                trimToNull(r.hostname()),
+                trimToNull(r.site()),
+                deviceClass,
+                osRelease,
+                osImage,
+                kernelVersion,
+                host,
+                cluster,
+                virtualization,
+                capabilities,
+                labels,
+                source,
+                observedAt,
+                os,
+                null);
         return withHash(unhashed);
     }
 
@@ -82,9 +101,26 @@ public class FactsNormalizer {
         facts.put("labels", f.labels());
         facts.put("os", f.os());
         String hash = sha256(canonicalJson(facts));
-        return new NodeFacts(f.eventId(), f.correlationId(), f.occurredAt(), f.nodeId(), f.hostname(), f.site(),
-                f.deviceClass(), f.osRelease(), f.osImage(), f.kernelVersion(), f.host(), f.cluster(), f.virtualization(),
-                f.requiredCapabilities(), f.labels(), f.source(), f.observedAt(), f.os(), hash);
+        return new NodeFacts(
+                f.eventId(),
+                f.correlationId(),
+                f.occurredAt(),
+                f.nodeId(),
+                f.hostname(),
+                f.site(),
+                f.deviceClass(),
+                f.osRelease(),
+                f.osImage(),
+                f.kernelVersion(),
+                f.host(),
+                f.cluster(),
+                f.virtualization(),
+                f.requiredCapabilities(),
+                f.labels(),
+                f.source(),
+                f.observedAt(),
+                f.os(),
+                hash);
     }
 
     static Map<String, String> osRelease(Map<String, String> raw) {
@@ -104,7 +140,12 @@ public class FactsNormalizer {
         if (h == null) {
             return null;
         }
-        return new HostFacts(architecture(h.architecture()), h.cpuCores(), h.memoryMiB(), h.readOnlyUsr(), h.ostreeBooted(),
+        return new HostFacts(
+                architecture(h.architecture()),
+                h.cpuCores(),
+                h.memoryMiB(),
+                h.readOnlyUsr(),
+                h.ostreeBooted(),
                 h.packageManager() == null ? null : h.packageManager().trim().toLowerCase(Locale.ROOT));
     }
 

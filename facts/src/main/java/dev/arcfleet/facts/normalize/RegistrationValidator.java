@@ -1,15 +1,13 @@
 package dev.arcfleet.facts.normalize;
 
-import dev.arcfleet.contracts.FieldError;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.ClusterRef;
 import dev.arcfleet.contracts.DeviceClass;
+import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.contracts.HostFacts;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.contracts.Virtualization;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,10 +30,10 @@ public class RegistrationValidator {
     static final long MAX_CORES = 4096;
     static final long MAX_MEMORY_MIB = 64L * 1024 * 1024;
     static final String CONTROL = "must not contain control characters (NUL, line breaks, escapes)";
-    private static final String DEVICE_CLASSES = Arrays.stream(DeviceClass.values()).map(Enum::name)
-            .collect(Collectors.joining(", "));
-    private static final String CAPABILITIES = Arrays.stream(Capability.values()).map(Enum::name)
-            .collect(Collectors.joining(", "));
+    private static final String DEVICE_CLASSES =
+            Arrays.stream(DeviceClass.values()).map(Enum::name).collect(Collectors.joining(", "));
+    private static final String CAPABILITIES =
+            Arrays.stream(Capability.values()).map(Enum::name).collect(Collectors.joining(", "));
 
     public Validated validate(JsonNode node) {
         List<FieldError> errors = new ArrayList<>();
@@ -51,11 +49,13 @@ public class RegistrationValidator {
         String site = text(node, "site", errors, false, 128);
         if (site != null && !dev.arcfleet.contracts.Ids.SITE.matcher(site).matches()) {
             // the shape every reader of a site checks (the executor refuses plans with another): refused here first
-            errors.add(new FieldError("site", "must be 1 to 128 characters of A-Za-z0-9._:-, got \"" + clip(site) + "\""));
+            errors.add(
+                    new FieldError("site", "must be 1 to 128 characters of A-Za-z0-9._:-, got \"" + clip(site) + "\""));
         }
         String deviceClass = text(node, "deviceClass", errors, false, 32);
         if (deviceClass != null && !isEnum(DeviceClass.class, deviceClass)) {
-            errors.add(new FieldError("deviceClass", "must be one of " + DEVICE_CLASSES + ", got \"" + clip(deviceClass) + "\""));
+            errors.add(new FieldError(
+                    "deviceClass", "must be one of " + DEVICE_CLASSES + ", got \"" + clip(deviceClass) + "\""));
         }
         Map<String, String> osRelease = stringMap(node, "osRelease", errors, 1024);
         String osImage = text(node, "osImage", errors, false, MAX_TEXT);
@@ -68,8 +68,19 @@ public class RegistrationValidator {
         if (!errors.isEmpty()) {
             return Validated.rejected(errors);
         }
-        return Validated.ok(new Registration(deviceId, hostname, site, deviceClass, osRelease, osImage, kernelVersion, host,
-                cluster, virtualization, capabilities, labels));
+        return Validated.ok(new Registration(
+                deviceId,
+                hostname,
+                site,
+                deviceClass,
+                osRelease,
+                osImage,
+                kernelVersion,
+                host,
+                cluster,
+                virtualization,
+                capabilities,
+                labels));
     }
 
     private static HostFacts host(JsonNode host, List<FieldError> errors) {
@@ -86,7 +97,12 @@ public class RegistrationValidator {
         Boolean readOnlyUsr = bool(host, "readOnlyUsr", errors, "host.");
         Boolean ostreeBooted = bool(host, "ostreeBooted", errors, "host.");
         String packageManager = text(host, "packageManager", errors, false, 32, "host.");
-        return new HostFacts(architecture, cores == null ? null : cores.intValue(), memory, readOnlyUsr, ostreeBooted,
+        return new HostFacts(
+                architecture,
+                cores == null ? null : cores.intValue(),
+                memory,
+                readOnlyUsr,
+                ostreeBooted,
                 packageManager);
     }
 
@@ -114,8 +130,10 @@ public class RegistrationValidator {
             errors.add(new FieldError("virtualization", "must be an object, got " + kind(v)));
             return null;
         }
-        return new Virtualization(bool(v, "kubevirt", errors, "virtualization."),
-                bool(v, "talosWorkloadVm", errors, "virtualization."), bool(v, "firecracker", errors, "virtualization."));
+        return new Virtualization(
+                bool(v, "kubevirt", errors, "virtualization."),
+                bool(v, "talosWorkloadVm", errors, "virtualization."),
+                bool(v, "firecracker", errors, "virtualization."));
     }
 
     private static List<String> capabilities(JsonNode caps, List<FieldError> errors) {
@@ -123,15 +141,18 @@ public class RegistrationValidator {
             return null;
         }
         if (!caps.isArray()) {
-            errors.add(new FieldError("requiredCapabilities", "must be an array of " + CAPABILITIES + ", got " + kind(caps)));
+            errors.add(new FieldError(
+                    "requiredCapabilities", "must be an array of " + CAPABILITIES + ", got " + kind(caps)));
             return null;
         }
         List<String> result = new ArrayList<>();
         for (int i = 0; i < caps.size(); i++) {
             JsonNode c = caps.get(i);
             if (!c.isTextual() || !isEnum(Capability.class, c.asText())) {
-                errors.add(new FieldError("requiredCapabilities[" + i + "]",
-                        "must be one of " + CAPABILITIES + ", got " + (c.isTextual() ? "\"" + clip(c.asText()) + "\"" : kind(c))));
+                errors.add(new FieldError(
+                        "requiredCapabilities[" + i + "]",
+                        "must be one of " + CAPABILITIES + ", got "
+                                + (c.isTextual() ? "\"" + clip(c.asText()) + "\"" : kind(c))));
             } else {
                 result.add(c.asText().trim().toUpperCase());
             }
@@ -165,7 +186,9 @@ public class RegistrationValidator {
             } else if (!v.isValueNode()) {
                 errors.add(new FieldError(path, "must be a string, got " + kind(v)));
             } else if (v.asText().length() > 1024) {
-                errors.add(new FieldError(path, "must be at most 1024 characters, got " + v.asText().length()));
+                errors.add(new FieldError(
+                        path,
+                        "must be at most 1024 characters, got " + v.asText().length()));
             } else if (hasControl(v.asText())) {
                 errors.add(new FieldError(path, CONTROL));
             } else {
@@ -179,8 +202,8 @@ public class RegistrationValidator {
         return text(parent, field, errors, required, max, "");
     }
 
-    private static String text(JsonNode parent, String field, List<FieldError> errors, boolean required, int max,
-            String prefix) {
+    private static String text(
+            JsonNode parent, String field, List<FieldError> errors, boolean required, int max, String prefix) {
         JsonNode v = parent.get(field);
         if (isAbsent(v)) {
             if (required) {
@@ -216,8 +239,10 @@ public class RegistrationValidator {
             return null;
         }
         if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-            errors.add(new FieldError("host." + field, "must be an integer from " + min + " to " + max + ", got "
-                    + (v.isValueNode() ? clip(v.asText()) : kind(v))));
+            errors.add(new FieldError(
+                    "host." + field,
+                    "must be an integer from " + min + " to " + max + ", got "
+                            + (v.isValueNode() ? clip(v.asText()) : kind(v))));
             return null;
         }
         return v.asLong();
@@ -229,7 +254,8 @@ public class RegistrationValidator {
             return null;
         }
         if (!v.isBoolean()) {
-            errors.add(new FieldError(prefix + field, "must be true or false, got " + (v.isValueNode() ? clip(v.asText()) : kind(v))));
+            errors.add(new FieldError(
+                    prefix + field, "must be true or false, got " + (v.isValueNode() ? clip(v.asText()) : kind(v))));
             return null;
         }
         return v.booleanValue();

@@ -1,9 +1,7 @@
 package dev.arcfleet.facts.normalize;
 
 import dev.arcfleet.contracts.FieldError;
-
 import dev.arcfleet.contracts.Registration;
-
 import java.util.List;
 
 /** A registration that passed validation, or the list of its bad fields. */

@@ -1,14 +1,13 @@
 package dev.arcfleet.facts.classify;
 
+import static dev.arcfleet.contracts.Mutability.IMMUTABLE;
+import static dev.arcfleet.contracts.Mutability.MUTABLE;
+import static dev.arcfleet.contracts.Mutability.UNKNOWN;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.arcfleet.contracts.HostFacts;
 import dev.arcfleet.contracts.Mutability;
 import dev.arcfleet.contracts.OsIdentity;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,11 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static dev.arcfleet.contracts.Mutability.IMMUTABLE;
-import static dev.arcfleet.contracts.Mutability.MUTABLE;
-import static dev.arcfleet.contracts.Mutability.UNKNOWN;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OsClassifierTest {
     private static final String RHEL_9_4 = """
@@ -47,8 +46,8 @@ class OsClassifierTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.arcfleet.facts.classify.RealWorldOsReports#osReleaseForms")
-    void classifiesRealOsReleaseFiles(String label, String osRelease, String family, String version,
-            Mutability mutability, String evidence) {
+    void classifiesRealOsReleaseFiles(
+            String label, String osRelease, String family, String version, Mutability mutability, String evidence) {
         OsIdentity os = classifier.classify(OsReleaseText.parse(osRelease), null, null, null);
 
         assertThat(os.family()).isEqualTo(family);
@@ -59,8 +58,8 @@ class OsClassifierTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.arcfleet.facts.classify.RealWorldOsReports#osImageForms")
-    void classifiesRealKubernetesOsImages(String osImage, String kernelVersion, String family, String version,
-            Mutability mutability) {
+    void classifiesRealKubernetesOsImages(
+            String osImage, String kernelVersion, String family, String version, Mutability mutability) {
         OsIdentity os = classifier.classify(null, osImage, kernelVersion, null);
 
         assertThat(os.family()).isEqualTo(family);
@@ -71,17 +70,27 @@ class OsClassifierTest {
 
     @Test
     void rhelBootedFromOstreeIsBootcImageMode() {
-        OsIdentity os = classifier.classify(OsReleaseText.parse(RHEL_9_4), "Red Hat Enterprise Linux 9.4 (Plow)",
-                "5.14.0-427.13.1.el9_4.x86_64", OSTREE_BOOTED);
+        OsIdentity os = classifier.classify(
+                OsReleaseText.parse(RHEL_9_4),
+                "Red Hat Enterprise Linux 9.4 (Plow)",
+                "5.14.0-427.13.1.el9_4.x86_64",
+                OSTREE_BOOTED);
 
-        assertThat(os).isEqualTo(new OsIdentity("bootc", "9.4", IMMUTABLE, List.of("os-release ID=rhel",
-                "host probe ostreeBooted=true", "ostreeBooted=true on a rhel base: image mode (bootc)")));
+        assertThat(os)
+                .isEqualTo(new OsIdentity(
+                        "bootc",
+                        "9.4",
+                        IMMUTABLE,
+                        List.of(
+                                "os-release ID=rhel",
+                                "host probe ostreeBooted=true",
+                                "ostreeBooted=true on a rhel base: image mode (bootc)")));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource
-    void redHatLineageWithAnImageProbeIsBootc(String label, Map<String, String> osRelease, String osImage,
-            HostFacts host) {
+    void redHatLineageWithAnImageProbeIsBootc(
+            String label, Map<String, String> osRelease, String osImage, HostFacts host) {
         OsIdentity os = classifier.classify(osRelease, osImage, null, host);
 
         assertThat(os.family()).isEqualTo("bootc");
@@ -112,7 +121,10 @@ class OsClassifierTest {
                         ID_LIKE="rhel centos fedora"
                         VERSION_ID="9.4"
                         """), null, READ_ONLY_USR),
-                Arguments.of("rhel osImage only, ostree-booted", null, "Red Hat Enterprise Linux 9.4 (Plow)",
+                Arguments.of(
+                        "rhel osImage only, ostree-booted",
+                        null,
+                        "Red Hat Enterprise Linux 9.4 (Plow)",
                         OSTREE_BOOTED));
     }
 
@@ -136,14 +148,17 @@ class OsClassifierTest {
 
     @Test
     void mutableNamedHostWithReadOnlyUsrKeepsItsFamilyButIsImmutable() {
-        OsIdentity os = classifier.classify(OsReleaseText.parse(UBUNTU_22_04), "Ubuntu 22.04.4 LTS", null,
-                READ_ONLY_USR);
+        OsIdentity os =
+                classifier.classify(OsReleaseText.parse(UBUNTU_22_04), "Ubuntu 22.04.4 LTS", null, READ_ONLY_USR);
 
         assertThat(os.family()).isEqualTo("ubuntu");
         assertThat(os.version()).isEqualTo("22.04");
         assertThat(os.mutability()).isEqualTo(IMMUTABLE);
-        assertThat(os.evidence()).containsExactly("os-release ID=ubuntu", "host probe readOnlyUsr=true",
-                "readOnlyUsr=true: ubuntu runs image-based here, so it is immutable");
+        assertThat(os.evidence())
+                .containsExactly(
+                        "os-release ID=ubuntu",
+                        "host probe readOnlyUsr=true",
+                        "readOnlyUsr=true: ubuntu runs image-based here, so it is immutable");
     }
 
     @Test
@@ -171,8 +186,7 @@ class OsClassifierTest {
 
     @Test
     void unidentifiedOstreeHostIsImmutableButStaysUnknown() {
-        OsIdentity os = classifier.classify(Map.of("ID", "endless", "VERSION_ID", "6.0.3"), null, null,
-                OSTREE_BOOTED);
+        OsIdentity os = classifier.classify(Map.of("ID", "endless", "VERSION_ID", "6.0.3"), null, null, OSTREE_BOOTED);
 
         assertThat(os.family()).isEqualTo("unknown");
         assertThat(os.mutability()).isEqualTo(IMMUTABLE);
@@ -183,13 +197,29 @@ class OsClassifierTest {
     void probesAloneMarkAnUnreportedOsImmutable() {
         OsIdentity os = classifier.classify(null, null, null, OSTREE_BOOTED);
 
-        assertThat(os).isEqualTo(new OsIdentity("unknown", null, IMMUTABLE, List.of("host probe ostreeBooted=true",
-                "ostreeBooted=true: image-based, though the OS is not identified", "no os-release", "no osImage")));
+        assertThat(os)
+                .isEqualTo(new OsIdentity(
+                        "unknown",
+                        null,
+                        IMMUTABLE,
+                        List.of(
+                                "host probe ostreeBooted=true",
+                                "ostreeBooted=true: image-based, though the OS is not identified",
+                                "no os-release",
+                                "no osImage")));
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"ID=flatcar", "ID=\"flatcar\"", "ID='flatcar'", "ID= \"flatcar\" ", " id = flatcar",
-            "Id=\"Flatcar\"", "ID=\"flatcar"})
+    @ValueSource(
+            strings = {
+                "ID=flatcar",
+                "ID=\"flatcar\"",
+                "ID='flatcar'",
+                "ID= \"flatcar\" ",
+                " id = flatcar",
+                "Id=\"Flatcar\"",
+                "ID=\"flatcar"
+            })
     void readsIdWhateverItsQuotingSpacingAndCase(String line) {
         Map<String, String> osRelease = OsReleaseText.parse(line + "\nVERSION_ID='3975.2.1'");
 
@@ -200,7 +230,8 @@ class OsClassifierTest {
 
     @Test
     void keyOrderDoesNotMatter() {
-        List<Map.Entry<String, String>> lines = new ArrayList<>(OsReleaseText.parse(RHEL_9_4).entrySet());
+        List<Map.Entry<String, String>> lines =
+                new ArrayList<>(OsReleaseText.parse(RHEL_9_4).entrySet());
         Map<String, String> forward = new LinkedHashMap<>();
         lines.forEach(e -> forward.put(e.getKey(), e.getValue()));
         Collections.reverse(lines);
@@ -214,8 +245,13 @@ class OsClassifierTest {
 
     @Test
     void lowerCaseKeysAndPaddedValuesAreRead() {
-        Map<String, String> osRelease = Map.of(" id ", "  \"sles\" ", "version_id", "'15.6'",
-                "pretty_name", "\"SUSE Linux Enterprise Server 15 SP6\"");
+        Map<String, String> osRelease = Map.of(
+                " id ",
+                "  \"sles\" ",
+                "version_id",
+                "'15.6'",
+                "pretty_name",
+                "\"SUSE Linux Enterprise Server 15 SP6\"");
 
         OsIdentity os = classifier.classify(osRelease, null, null, null);
 
@@ -234,8 +270,8 @@ class OsClassifierTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource
-    void unidentifiedOsIsNeverMutable(String label, Map<String, String> osRelease, String osImage,
-            String kernelVersion) {
+    void unidentifiedOsIsNeverMutable(
+            String label, Map<String, String> osRelease, String osImage, String kernelVersion) {
         OsIdentity os = classifier.classify(osRelease, osImage, kernelVersion, null);
 
         assertThat(os.family()).isEqualTo("unknown");
@@ -250,14 +286,21 @@ class OsClassifierTest {
                 Arguments.of("osImage Unknown", null, "Unknown", null),
                 Arguments.of("blank os-release values", Map.of("ID", "\"\"", "NAME", "''"), "Unknown", null),
                 Arguments.of("bare Linux osImage", null, "Linux", "6.1.0"),
-                Arguments.of("arch linux", OsReleaseText.parse("NAME=\"Arch Linux\"\nID=arch\nBUILD_ID=rolling"),
-                        null, "6.10.10-arch1-1"),
-                Arguments.of("ubuntu derivative named only in ID_LIKE", OsReleaseText.parse("""
+                Arguments.of(
+                        "arch linux",
+                        OsReleaseText.parse("NAME=\"Arch Linux\"\nID=arch\nBUILD_ID=rolling"),
+                        null,
+                        "6.10.10-arch1-1"),
+                Arguments.of(
+                        "ubuntu derivative named only in ID_LIKE",
+                        OsReleaseText.parse("""
                         NAME="Pop!_OS"
                         ID=pop
                         ID_LIKE="ubuntu debian"
                         PRETTY_NAME="Pop!_OS 22.04 LTS"
-                        """), "Pop!_OS 22.04 LTS", "6.9.3-76060903-generic"),
+                        """),
+                        "Pop!_OS 22.04 LTS",
+                        "6.9.3-76060903-generic"),
                 Arguments.of("distribution kernel alone", null, null, "5.15.0-1052-azure"),
                 Arguments.of("rhel kernel alone", null, null, "5.14.0-427.13.1.el9_4.x86_64"));
     }
@@ -266,8 +309,11 @@ class OsClassifierTest {
     void unknownIdentityExplainsWhatWasChecked() {
         OsIdentity os = classifier.classify(null, "Unknown", "6.1.0", null);
 
-        assertThat(os.evidence()).containsExactly("no os-release", "osImage \"Unknown\" names no OS",
-                "kernelVersion 6.1.0 hints at no image-based family");
+        assertThat(os.evidence())
+                .containsExactly(
+                        "no os-release",
+                        "osImage \"Unknown\" names no OS",
+                        "kernelVersion 6.1.0 hints at no image-based family");
         assertThat(os.version()).isNull();
     }
 
@@ -291,8 +337,8 @@ class OsClassifierTest {
 
     @Test
     void coreOsVariantTakesItsFamilyFromIdLike() {
-        OsIdentity os = classifier.classify(Map.of("ID", "acmeos", "ID_LIKE", "fedora", "VARIANT_ID", "coreos"),
-                null, null, null);
+        OsIdentity os = classifier.classify(
+                Map.of("ID", "acmeos", "ID_LIKE", "fedora", "VARIANT_ID", "coreos"), null, null, null);
 
         assertThat(os.family()).isEqualTo("fedora-coreos");
     }
@@ -307,8 +353,8 @@ class OsClassifierTest {
 
     @Test
     void fedoraAtomicDesktopIsBootc() {
-        OsIdentity os = classifier.classify(Map.of("ID", "fedora", "VARIANT_ID", "silverblue", "VERSION_ID", "40"),
-                null, null, null);
+        OsIdentity os = classifier.classify(
+                Map.of("ID", "fedora", "VARIANT_ID", "silverblue", "VERSION_ID", "40"), null, null, null);
 
         assertThat(os.family()).isEqualTo("bootc");
         assertThat(os.mutability()).isEqualTo(IMMUTABLE);
@@ -320,8 +366,9 @@ class OsClassifierTest {
 
         OsIdentity os = classifier.classify(osRelease, "Ubuntu 24.04.1 LTS", null, null);
 
-        assertThat(os).isEqualTo(new OsIdentity("kairos", null, IMMUTABLE,
-                List.of("os-release KAIROS_FLAVOR=ubuntu over base ID=ubuntu")));
+        assertThat(os)
+                .isEqualTo(new OsIdentity(
+                        "kairos", null, IMMUTABLE, List.of("os-release KAIROS_FLAVOR=ubuntu over base ID=ubuntu")));
     }
 
     @Test
@@ -349,8 +396,8 @@ class OsClassifierTest {
 
     @Test
     void osReleaseWinsOverOsImage() {
-        OsIdentity os = classifier.classify(Map.of("ID", "flatcar", "VERSION_ID", "4081.2.0"),
-                "Ubuntu 22.04.4 LTS", null, null);
+        OsIdentity os = classifier.classify(
+                Map.of("ID", "flatcar", "VERSION_ID", "4081.2.0"), "Ubuntu 22.04.4 LTS", null, null);
 
         assertThat(os).isEqualTo(new OsIdentity("flatcar", "4081.2.0", IMMUTABLE, List.of("os-release ID=flatcar")));
     }
@@ -366,8 +413,9 @@ class OsClassifierTest {
     void windowsNodeHasNoOsRelease() {
         OsIdentity os = classifier.classify(Map.of(), "Windows Server 2022 Datacenter", "10.0.20348.1787", null);
 
-        assertThat(os).isEqualTo(new OsIdentity("windows", "2022", MUTABLE,
-                List.of("osImage \"Windows Server 2022 Datacenter\"")));
+        assertThat(os)
+                .isEqualTo(new OsIdentity(
+                        "windows", "2022", MUTABLE, List.of("osImage \"Windows Server 2022 Datacenter\"")));
     }
 
     @Test

@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** Reads an os-release file the way a node agent sends it: key/value pairs, values verbatim (quotes kept). */
 final class OsReleaseText {
-    private OsReleaseText() {
-    }
+    private OsReleaseText() {}
 
     static Map<String, String> parse(String text) {
         Map<String, String> pairs = new LinkedHashMap<>();

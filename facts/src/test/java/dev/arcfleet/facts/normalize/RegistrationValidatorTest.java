@@ -1,12 +1,11 @@
 package dev.arcfleet.facts.normalize;
 
-import dev.arcfleet.contracts.FieldError;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.FieldError;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class RegistrationValidatorTest {
     private final ObjectMapper mapper = new ObjectMapper();
@@ -47,31 +46,52 @@ class RegistrationValidatorTest {
                   "cluster": { "distribution": "k3s" },
                   "requiredCapabilities": ["POLICY", "TELEPATHY", 7],
                   "labels": { "line": { "nested": true } } }""");
-        assertThat(v.errors()).extracting(FieldError::field).containsExactlyInAnyOrder(
-                "deviceId", "deviceClass", "host.cpuCores", "host.memoryMiB", "host.readOnlyUsr", "cluster.id",
-                "requiredCapabilities[1]", "requiredCapabilities[2]", "labels.line");
-        assertThat(v.errors()).filteredOn(e -> e.field().equals("host.cpuCores"))
-                .extracting(FieldError::message).containsExactly("must be an integer from 1 to 4096, got eight");
-        assertThat(v.errors()).filteredOn(e -> e.field().equals("deviceClass")).extracting(FieldError::message)
-                .allSatisfy(m -> assertThat(m).contains("SERVER, EDGE_GATEWAY, INDUSTRIAL, IOT_DEVICE").contains("TOASTER"));
+        assertThat(v.errors())
+                .extracting(FieldError::field)
+                .containsExactlyInAnyOrder(
+                        "deviceId",
+                        "deviceClass",
+                        "host.cpuCores",
+                        "host.memoryMiB",
+                        "host.readOnlyUsr",
+                        "cluster.id",
+                        "requiredCapabilities[1]",
+                        "requiredCapabilities[2]",
+                        "labels.line");
+        assertThat(v.errors())
+                .filteredOn(e -> e.field().equals("host.cpuCores"))
+                .extracting(FieldError::message)
+                .containsExactly("must be an integer from 1 to 4096, got eight");
+        assertThat(v.errors())
+                .filteredOn(e -> e.field().equals("deviceClass"))
+                .extracting(FieldError::message)
+                .allSatisfy(m -> assertThat(m)
+                        .contains("SERVER, EDGE_GATEWAY, INDUSTRIAL, IOT_DEVICE")
+                        .contains("TOASTER"));
     }
 
     @Test
     void rejectsNonObjectItems() throws Exception {
         assertThat(validate("\"just a string\"").errors())
                 .containsExactly(new FieldError("$", "must be a JSON object, got a string"));
-        assertThat(validate("[1,2]").errors()).extracting(FieldError::message).containsExactly("must be a JSON object, got an array");
+        assertThat(validate("[1,2]").errors())
+                .extracting(FieldError::message)
+                .containsExactly("must be a JSON object, got an array");
     }
 
     /** Issue 19: a NUL in a hostname passed here and then broke the batch that tried to store it. */
     @Test
     void rejectsControlCharactersInTextsAndMaps() throws Exception {
-        Validated v = validate("{\"deviceId\": \"x\", \"hostname\": \"worker\\u0000one\", \"site\": \"ghent\\r\\nforged\","
-                + " \"cluster\": {\"id\": \"c1\", \"distribution\": \"k3s\\u001b[2J\"},"
-                + " \"osRelease\": {\"ID\": \"talos\\u0085\"}, \"labels\": {\"a\\tb\": \"1\"}}");
-        assertThat(v.errors()).extracting(FieldError::field).containsExactlyInAnyOrder(
-                "hostname", "site", "cluster.distribution", "osRelease.ID", "labels.a\tb");
-        assertThat(v.errors()).extracting(FieldError::message).allSatisfy(m -> assertThat(m).contains("control characters"));
+        Validated v =
+                validate("{\"deviceId\": \"x\", \"hostname\": \"worker\\u0000one\", \"site\": \"ghent\\r\\nforged\","
+                        + " \"cluster\": {\"id\": \"c1\", \"distribution\": \"k3s\\u001b[2J\"},"
+                        + " \"osRelease\": {\"ID\": \"talos\\u0085\"}, \"labels\": {\"a\\tb\": \"1\"}}");
+        assertThat(v.errors())
+                .extracting(FieldError::field)
+                .containsExactlyInAnyOrder("hostname", "site", "cluster.distribution", "osRelease.ID", "labels.a\tb");
+        assertThat(v.errors())
+                .extracting(FieldError::message)
+                .allSatisfy(m -> assertThat(m).contains("control characters"));
     }
 
     /** A site the executor would refuse on a plan (a space, a slash) is refused at registration, not left PLANNED. */
@@ -81,7 +101,9 @@ class RegistrationValidatorTest {
             Validated v = validate("{\"deviceId\": \"x\", \"site\": \"" + site + "\"}");
             assertThat(v.errors()).extracting(FieldError::field).as(site).containsExactly("site");
         }
-        assertThat(validate("{\"deviceId\": \"x\", \"site\": \"ghent-line3.eu:1\"}").errors()).isEmpty();
+        assertThat(validate("{\"deviceId\": \"x\", \"site\": \"ghent-line3.eu:1\"}")
+                        .errors())
+                .isEmpty();
     }
 
     @Test
@@ -92,7 +114,9 @@ class RegistrationValidatorTest {
 
     @Test
     void ignoresUnknownFieldsSoTheContractCanGrow() throws Exception {
-        assertThat(validate("{\"deviceId\": \"edge-1\", \"firmware\": {\"bios\": \"1.2\"}}").valid()).isTrue();
+        assertThat(validate("{\"deviceId\": \"edge-1\", \"firmware\": {\"bios\": \"1.2\"}}")
+                        .valid())
+                .isTrue();
     }
 
     @Test

@@ -1,19 +1,18 @@
 package dev.arcfleet.inventory.imports;
 
-import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
-import dev.arcfleet.inventory.registrations.RegistrationMetrics;
 import dev.arcfleet.inventory.registrations.Registered;
 import dev.arcfleet.inventory.registrations.Registrant;
+import dev.arcfleet.inventory.registrations.RegistrationMetrics;
 import dev.arcfleet.inventory.registrations.RegistrationOutcome;
 import dev.arcfleet.inventory.registrations.RegistrationService;
+import dev.arcfleet.support.log.LogSafe;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,8 +43,13 @@ public class BulkImporter {
 
     private final RegistrationMetrics metrics;
 
-    public BulkImporter(RegistrationValidator validator, RegistrationService registrations, ImportStore store,
-            ImportsConfig config, ObjectMapper mapper, RegistrationMetrics metrics) {
+    public BulkImporter(
+            RegistrationValidator validator,
+            RegistrationService registrations,
+            ImportStore store,
+            ImportsConfig config,
+            ObjectMapper mapper,
+            RegistrationMetrics metrics) {
         this.metrics = metrics;
         this.validator = validator;
         this.registrations = registrations;
@@ -63,7 +67,8 @@ public class BulkImporter {
 
     private ImportRecord runImport(ImportFormat format, InputStream body, Registrant registrant) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-        ImportLineReader lines = format == ImportFormat.CSV ? CsvLinesReader.open(reader) : new JsonLinesReader(reader, mapper);
+        ImportLineReader lines =
+                format == ImportFormat.CSV ? CsvLinesReader.open(reader) : new JsonLinesReader(reader, mapper);
         String importId = UUID.randomUUID().toString();
         store.start(importId, format, Instant.now());
         Log.infof("import %s (%s) started", importId, format);
@@ -71,21 +76,31 @@ public class BulkImporter {
         try {
             readAll(importId, lines, tally, registrant);
         } catch (IOException e) {
-            Log.warnf("import %s: the upload broke off after %d lines: %s", importId, tally.lines(),
-                    LogSafe.of(e.getMessage()));
-            return store.finish(importId, tally, ImportState.FAILED, "the upload broke off after line " + tally.lines()
-                    + " (" + e.getClass().getSimpleName() + "); the lines before it that were accepted are stored");
+            Log.warnf(
+                    "import %s: the upload broke off after %d lines: %s",
+                    importId, tally.lines(), LogSafe.of(e.getMessage()));
+            return store.finish(
+                    importId,
+                    tally,
+                    ImportState.FAILED,
+                    "the upload broke off after line " + tally.lines() + " ("
+                            + e.getClass().getSimpleName() + "); the lines before it that were accepted are stored");
         } catch (RuntimeException e) {
             Log.errorf(e, "import %s: a batch could not be stored", importId);
-            return store.finish(importId, tally, ImportState.FAILED, "a batch could not be stored (" + e.getClass().getSimpleName()
-                    + "); the " + (tally.accepted() + tally.unchanged()) + " registrations counted before it are stored");
+            return store.finish(
+                    importId,
+                    tally,
+                    ImportState.FAILED,
+                    "a batch could not be stored (" + e.getClass().getSimpleName() + "); the "
+                            + (tally.accepted() + tally.unchanged()) + " registrations counted before it are stored");
         }
         if (tally.lines() == 0) {
             return store.finish(importId, tally, ImportState.FAILED, EMPTY);
         }
         ImportRecord done = store.finish(importId, tally, ImportState.DONE, null);
-        Log.infof("import %s done: %d lines, %d accepted, %d unchanged, %d rejected", importId, done.lines(), done.accepted(),
-                done.unchanged(), done.rejected());
+        Log.infof(
+                "import %s done: %d lines, %d accepted, %d unchanged, %d rejected",
+                importId, done.lines(), done.accepted(), done.unchanged(), done.rejected());
         return done;
     }
 
@@ -116,13 +131,18 @@ public class BulkImporter {
         register(batch, lineNumbers, tally, registrant);
     }
 
-    private void register(List<Registration> batch, List<Integer> lineNumbers, ImportTally tally, Registrant registrant) {
+    private void register(
+            List<Registration> batch, List<Integer> lineNumbers, ImportTally tally, Registrant registrant) {
         if (batch.isEmpty()) {
             return;
         }
         List<Registered> outcomes = registrations.register(batch, FactsSource.IMPORT, registrant);
-        tally.accepted(outcomes.stream().filter(o -> o.outcome() == RegistrationOutcome.ACCEPTED).count());
-        tally.unchanged(outcomes.stream().filter(o -> o.outcome() == RegistrationOutcome.UNCHANGED).count());
+        tally.accepted(outcomes.stream()
+                .filter(o -> o.outcome() == RegistrationOutcome.ACCEPTED)
+                .count());
+        tally.unchanged(outcomes.stream()
+                .filter(o -> o.outcome() == RegistrationOutcome.UNCHANGED)
+                .count());
         for (int i = 0; i < outcomes.size(); i++) {
             if (!outcomes.get(i).stored()) {
                 tally.rejected(lineNumbers.get(i), outcomes.get(i).errors());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arcfleet.contracts.FieldError;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,10 +25,16 @@ public final class CsvColumns {
     private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private enum Kind { TEXT, INTEGER, BOOLEAN, LIST, MAP, OS_RELEASE }
-
-    private record Column(String name, Kind kind, String parent, String field) {
+    private enum Kind {
+        TEXT,
+        INTEGER,
+        BOOLEAN,
+        LIST,
+        MAP,
+        OS_RELEASE
     }
+
+    private record Column(String name, Kind kind, String parent, String field) {}
 
     /** Column name → where its value goes in the registration JSON. */
     private static final Map<String, Column> KNOWN = new LinkedHashMap<>();
@@ -100,8 +105,10 @@ public final class CsvColumns {
                 column = KNOWN.get(name.toLowerCase(Locale.ROOT));
             }
             if (column == null) {
-                errors.add(new FieldError("header[" + i + "]", "unknown column \"" + name + "\"; columns are "
-                        + String.join(",", knownNames()) + " and osRelease.<KEY>"));
+                errors.add(new FieldError(
+                        "header[" + i + "]",
+                        "unknown column \"" + name + "\"; columns are " + String.join(",", knownNames())
+                                + " and osRelease.<KEY>"));
             } else if (!seen.add(column.name().toLowerCase(Locale.ROOT))) {
                 errors.add(new FieldError("header[" + i + "]", "column \"" + name + "\" appears twice"));
             }
@@ -115,7 +122,9 @@ public final class CsvColumns {
 
     public Row toJson(List<String> cells) {
         if (cells.size() != columns.size()) {
-            return new Row(null, List.of(new FieldError("$", "has " + cells.size() + " cells, the header has " + columns.size())));
+            return new Row(
+                    null,
+                    List.of(new FieldError("$", "has " + cells.size() + " cells, the header has " + columns.size())));
         }
         ObjectNode json = JSON.objectNode();
         List<FieldError> errors = new ArrayList<>();
@@ -167,10 +176,13 @@ public final class CsvColumns {
                     }
                     int eq = pair.indexOf('=');
                     if (eq <= 0) {
-                        errors.add(new FieldError(column.field(), "must be key=value pairs separated by ';', got \""
-                                + pair.trim() + "\""));
+                        errors.add(new FieldError(
+                                column.field(),
+                                "must be key=value pairs separated by ';', got \"" + pair.trim() + "\""));
                     } else {
-                        map.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                        map.put(
+                                pair.substring(0, eq).trim(),
+                                pair.substring(eq + 1).trim());
                     }
                 }
             }

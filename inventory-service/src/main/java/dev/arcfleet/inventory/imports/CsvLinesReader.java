@@ -1,7 +1,6 @@
 package dev.arcfleet.inventory.imports;
 
 import dev.arcfleet.contracts.FieldError;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -25,11 +24,12 @@ public final class CsvLinesReader implements ImportLineReader {
         try {
             header = records.next();
         } catch (CsvFormatException e) {
-            throw new ImportFileException("the CSV header cannot be read", List.of(new FieldError("header", e.getMessage())));
+            throw new ImportFileException(
+                    "the CSV header cannot be read", List.of(new FieldError("header", e.getMessage())));
         }
         if (header == null) {
-            throw new ImportFileException("the file is empty: a CSV import starts with a header row naming its columns",
-                    List.of());
+            throw new ImportFileException(
+                    "the file is empty: a CSV import starts with a header row naming its columns", List.of());
         }
         CsvColumns.Header parsed = CsvColumns.parse(header.cells());
         if (!parsed.valid()) {
@@ -54,6 +54,8 @@ public final class CsvLinesReader implements ImportLineReader {
             return null;
         }
         CsvColumns.Row row = columns.toJson(record.cells());
-        return row.valid() ? ImportLine.read(record.line(), row.json()) : ImportLine.unreadable(record.line(), row.errors());
+        return row.valid()
+                ? ImportLine.read(record.line(), row.json())
+                : ImportLine.unreadable(record.line(), row.errors());
     }
 }

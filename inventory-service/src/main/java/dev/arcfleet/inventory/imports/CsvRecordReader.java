@@ -13,8 +13,7 @@ import java.util.List;
 public final class CsvRecordReader {
     private static final int NONE = -2;
 
-    public record CsvRecord(int line, List<String> cells) {
-    }
+    public record CsvRecord(int line, List<String> cells) {}
 
     private final Reader in;
     private int pushedBack = NONE;
@@ -41,7 +40,8 @@ public final class CsvRecordReader {
                 int c = read();
                 if (c == -1) {
                     if (inQuotes) {
-                        throw new CsvFormatException(startLine, "a quoted cell opened on line " + startLine + " is never closed");
+                        throw new CsvFormatException(
+                                startLine, "a quoted cell opened on line " + startLine + " is never closed");
                     }
                     if (!content) {
                         return null;

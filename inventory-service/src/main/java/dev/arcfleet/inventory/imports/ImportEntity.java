@@ -7,7 +7,6 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 
 /** One bulk import. Never leaves the service: the REST view maps it. */
@@ -17,10 +16,13 @@ public class ImportEntity extends PanacheEntityBase {
     @Id
     @Column(name = "import_id")
     public String importId;
+
     @Enumerated(EnumType.STRING)
     public ImportFormat format;
+
     @Enumerated(EnumType.STRING)
     public ImportState state;
+
     public long lines;
     public long accepted;
     public long unchanged;
@@ -28,14 +30,19 @@ public class ImportEntity extends PanacheEntityBase {
     /** The first errors (JSON array of {@link ImportError}), written when the import ends. */
     @Column(columnDefinition = "text")
     public String errors;
+
     @Column(name = "errors_omitted")
     public long errorsOmitted;
+
     @Column(columnDefinition = "text")
     public String message;
+
     @Column(name = "started_at")
     public Instant startedAt;
+
     @Column(name = "updated_at")
     public Instant updatedAt;
+
     @Column(name = "finished_at")
     public Instant finishedAt;
 }

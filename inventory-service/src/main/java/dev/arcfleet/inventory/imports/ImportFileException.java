@@ -1,7 +1,6 @@
 package dev.arcfleet.inventory.imports;
 
 import dev.arcfleet.contracts.FieldError;
-
 import java.util.List;
 
 /** The file as a whole cannot be imported (empty, or a CSV header that names no usable columns). */

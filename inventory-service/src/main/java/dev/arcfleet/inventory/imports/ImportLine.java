@@ -2,7 +2,6 @@ package dev.arcfleet.inventory.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.FieldError;
-
 import java.util.List;
 
 /** One record of an import file: its registration JSON, or why it could not be read. {@code line} is 1-based. */

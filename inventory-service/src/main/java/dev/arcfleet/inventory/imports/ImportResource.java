@@ -1,9 +1,8 @@
 package dev.arcfleet.inventory.imports;
 
-import dev.arcfleet.support.rest.ApiError;
-
 import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.inventory.registrations.Registrant;
+import dev.arcfleet.support.rest.ApiError;
 import dev.arcfleet.support.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -17,7 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -64,7 +62,8 @@ public class ImportResource {
     @GET
     @Path("/{importId}")
     public Response progress(@PathParam("importId") String importId) {
-        return store.find(importId).map(r -> Response.ok(ImportView.of(r)).build())
+        return store.find(importId)
+                .map(r -> Response.ok(ImportView.of(r)).build())
                 .orElseGet(() -> ApiError.response(Response.Status.NOT_FOUND, "no import " + importId));
     }
 
@@ -74,7 +73,8 @@ public class ImportResource {
         if (limit < 1 || limit > MAX_LIST) {
             return ApiError.badRequest(List.of(new FieldError("limit", "must be from 1 to " + MAX_LIST)));
         }
-        return Response.ok(store.recent(limit).stream().map(ImportView::of).toList()).build();
+        return Response.ok(store.recent(limit).stream().map(ImportView::of).toList())
+                .build();
     }
 
     private Response run(ImportFormat format, InputStream body) throws IOException {
@@ -82,10 +82,15 @@ public class ImportResource {
         try {
             result = importer.run(format, body, Registrant.of(identity));
         } catch (ImportFileException e) {
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                    .entity(new ApiError(400, e.getMessage(), e.errors())).build();
+            return Response.status(Response.Status.BAD_REQUEST)
+                    .type(MediaType.APPLICATION_JSON)
+                    .entity(new ApiError(400, e.getMessage(), e.errors()))
+                    .build();
         }
-        return Response.status(status(result)).entity(ImportView.of(result)).type(MediaType.APPLICATION_JSON).build();
+        return Response.status(status(result))
+                .entity(ImportView.of(result))
+                .type(MediaType.APPLICATION_JSON)
+                .build();
     }
 
     private static Response.Status status(ImportRecord r) {

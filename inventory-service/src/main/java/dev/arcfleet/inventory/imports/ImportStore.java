@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +16,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class ImportStore {
-    private static final TypeReference<List<ImportError>> ERRORS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<ImportError>> ERRORS = new TypeReference<>() {};
 
     private final EntityManager entityManager;
     private final ObjectMapper mapper;
@@ -63,14 +61,20 @@ public class ImportStore {
 
     @Transactional
     public Optional<ImportRecord> find(String importId) {
-        return Optional.ofNullable(entityManager.find(ImportEntity.class, importId)).map(e -> toRecord(e, true));
+        return Optional.ofNullable(entityManager.find(ImportEntity.class, importId))
+                .map(e -> toRecord(e, true));
     }
 
     /** The latest imports, newest first, without their error lists. */
     @Transactional
     public List<ImportRecord> recent(int limit) {
-        return entityManager.createQuery("from ImportEntity order by startedAt desc", ImportEntity.class)
-                .setMaxResults(limit).getResultList().stream().map(e -> toRecord(e, false)).toList();
+        return entityManager
+                .createQuery("from ImportEntity order by startedAt desc", ImportEntity.class)
+                .setMaxResults(limit)
+                .getResultList()
+                .stream()
+                .map(e -> toRecord(e, false))
+                .toList();
     }
 
     private static void counts(ImportEntity e, ImportTally tally) {
@@ -81,11 +85,25 @@ public class ImportStore {
     }
 
     private ImportRecord toRecord(ImportEntity e, boolean withErrors) {
-        ImportState state = e.state == ImportState.RUNNING && e.updatedAt.plus(config.staleAfter()).isBefore(Instant.now())
-                ? ImportState.INTERRUPTED : e.state;
+        ImportState state = e.state == ImportState.RUNNING
+                        && e.updatedAt.plus(config.staleAfter()).isBefore(Instant.now())
+                ? ImportState.INTERRUPTED
+                : e.state;
         List<ImportError> errors = withErrors && e.errors != null ? fromJson(e.errors) : List.of();
-        return new ImportRecord(e.importId, e.format, state, e.lines, e.accepted, e.unchanged, e.rejected, errors,
-                e.errorsOmitted, e.message, e.startedAt, e.updatedAt, e.finishedAt);
+        return new ImportRecord(
+                e.importId,
+                e.format,
+                state,
+                e.lines,
+                e.accepted,
+                e.unchanged,
+                e.rejected,
+                errors,
+                e.errorsOmitted,
+                e.message,
+                e.startedAt,
+                e.updatedAt,
+                e.finishedAt);
     }
 
     private String toJson(List<ImportError> errors) {

@@ -1,7 +1,6 @@
 package dev.arcfleet.inventory.imports;
 
 import dev.arcfleet.contracts.FieldError;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,6 @@
 package dev.arcfleet.inventory.imports;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -11,13 +10,36 @@ import java.util.List;
  * file line and field, and {@code errorsOmitted}: errors past the cap, counted only.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ImportView(String importId, String format, String state, long lines, long accepted, long unchanged,
-        long rejected, List<ImportError> errors, long errorsOmitted, String message, Instant startedAt, Instant updatedAt,
+public record ImportView(
+        String importId,
+        String format,
+        String state,
+        long lines,
+        long accepted,
+        long unchanged,
+        long rejected,
+        List<ImportError> errors,
+        long errorsOmitted,
+        String message,
+        Instant startedAt,
+        Instant updatedAt,
         Instant finishedAt) {
 
     static ImportView of(ImportRecord r) {
-        return new ImportView(r.importId(), r.format().name(), r.state().name(), r.lines(), r.accepted(), r.unchanged(),
-                r.rejected(), r.errors(), r.errorsOmitted(), message(r), r.startedAt(), r.updatedAt(), r.finishedAt());
+        return new ImportView(
+                r.importId(),
+                r.format().name(),
+                r.state().name(),
+                r.lines(),
+                r.accepted(),
+                r.unchanged(),
+                r.rejected(),
+                r.errors(),
+                r.errorsOmitted(),
+                message(r),
+                r.startedAt(),
+                r.updatedAt(),
+                r.finishedAt());
     }
 
     /** The import's own message, or, when it finished with every line rejected, one saying so. */

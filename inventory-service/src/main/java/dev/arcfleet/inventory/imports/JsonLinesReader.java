@@ -3,7 +3,6 @@ package dev.arcfleet.inventory.imports;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.FieldError;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -34,7 +33,8 @@ public final class JsonLinesReader implements ImportLineReader {
             try {
                 return ImportLine.read(line, mapper.readTree(text));
             } catch (JsonProcessingException e) {
-                return ImportLine.unreadable(line, List.of(new FieldError("$", "is not JSON: " + e.getOriginalMessage())));
+                return ImportLine.unreadable(
+                        line, List.of(new FieldError("$", "is not JSON: " + e.getOriginalMessage())));
             }
         }
         return null;

@@ -8,7 +8,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -21,23 +20,31 @@ public class ClusterEntity extends PanacheEntityBase {
     @Id
     @Column(name = "cluster_id")
     public String clusterId;
+
     public String site;
     public String distribution;
+
     @Column(name = "device_class")
     public String deviceClass;
     /** Capability names, comma-separated. */
     @Column(name = "required_capabilities")
     public String requiredCapabilities;
+
     @Column(name = "access_mode")
     public String accessMode;
+
     @Column(name = "kubeconfig_path")
     public String kubeconfigPath;
+
     @Column(name = "secret_namespace")
     public String secretNamespace;
+
     @Column(name = "secret_name")
     public String secretName;
+
     @Column(name = "secret_key")
     public String secretKey;
+
     @Column(name = "created_at")
     public Instant createdAt;
 
@@ -47,7 +54,8 @@ public class ClusterEntity extends PanacheEntityBase {
         e.site = spec.site();
         e.distribution = spec.distribution();
         e.deviceClass = spec.deviceClass() == null ? null : spec.deviceClass().name();
-        e.requiredCapabilities = spec.requiredCapabilities().stream().map(Enum::name).collect(Collectors.joining(","));
+        e.requiredCapabilities =
+                spec.requiredCapabilities().stream().map(Enum::name).collect(Collectors.joining(","));
         e.accessMode = spec.access().mode().name();
         e.kubeconfigPath = spec.access().path();
         if (spec.access().secret() != null) {
@@ -61,12 +69,23 @@ public class ClusterEntity extends PanacheEntityBase {
 
     ClusterSpec toSpec() {
         ClusterAccess.Mode mode = ClusterAccess.Mode.valueOf(accessMode);
-        ClusterAccess access = new ClusterAccess(mode, kubeconfigPath,
-                mode == ClusterAccess.Mode.KUBECONFIG_SECRET ? new ClusterAccess.SecretRef(secretNamespace, secretName, secretKey)
+        ClusterAccess access = new ClusterAccess(
+                mode,
+                kubeconfigPath,
+                mode == ClusterAccess.Mode.KUBECONFIG_SECRET
+                        ? new ClusterAccess.SecretRef(secretNamespace, secretName, secretKey)
                         : null);
-        List<Capability> capabilities = requiredCapabilities == null || requiredCapabilities.isBlank() ? List.of()
-                : Arrays.stream(requiredCapabilities.split(",")).map(Capability::valueOf).toList();
-        return new ClusterSpec(clusterId, site, distribution, deviceClass == null ? null : DeviceClass.valueOf(deviceClass),
-                capabilities, access);
+        List<Capability> capabilities = requiredCapabilities == null || requiredCapabilities.isBlank()
+                ? List.of()
+                : Arrays.stream(requiredCapabilities.split(","))
+                        .map(Capability::valueOf)
+                        .toList();
+        return new ClusterSpec(
+                clusterId,
+                site,
+                distribution,
+                deviceClass == null ? null : DeviceClass.valueOf(deviceClass),
+                capabilities,
+                access);
     }
 }

@@ -1,7 +1,6 @@
 package dev.arcfleet.inventory.kube;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +36,9 @@ public class ClusterRegistry {
     }
 
     public List<RegisteredCluster> list() {
-        return store.all().stream().map(c -> new RegisteredCluster(c.spec(), c.createdAt(), watches.status(c.spec().id())))
+        return store.all().stream()
+                .map(c -> new RegisteredCluster(
+                        c.spec(), c.createdAt(), watches.status(c.spec().id())))
                 .toList();
     }
 

@@ -1,24 +1,22 @@
 package dev.arcfleet.inventory.kube;
 
-import dev.arcfleet.support.rest.ApiError;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.inventory.registrations.RegistrationService;
+import dev.arcfleet.support.rest.ApiError;
 import dev.arcfleet.support.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.net.URI;
 import java.util.List;
 
@@ -33,7 +31,8 @@ public class ClusterResource {
     private final ClusterRegistry registry;
     private final RegistrationService registrations;
 
-    public ClusterResource(ClusterSpecValidator validator, ClusterRegistry registry, RegistrationService registrations) {
+    public ClusterResource(
+            ClusterSpecValidator validator, ClusterRegistry registry, RegistrationService registrations) {
         this.validator = validator;
         this.registry = registry;
         this.registrations = registrations;
@@ -49,8 +48,11 @@ public class ClusterResource {
         }
         String id = validated.spec().id();
         return registry.register(validated.spec())
-                .map(cluster -> Response.created(URI.create("/api/v1/clusters/" + id)).entity(ClusterView.of(cluster)).build())
-                .orElseGet(() -> ApiError.response(Response.Status.CONFLICT, "cluster " + id + " is registered already"));
+                .map(cluster -> Response.created(URI.create("/api/v1/clusters/" + id))
+                        .entity(ClusterView.of(cluster))
+                        .build())
+                .orElseGet(
+                        () -> ApiError.response(Response.Status.CONFLICT, "cluster " + id + " is registered already"));
     }
 
     @GET
@@ -61,13 +63,13 @@ public class ClusterResource {
     @GET
     @Path("/{id}")
     public Response cluster(@PathParam("id") String id, @Context SecurityIdentity caller) {
-        return registry.find(id).map(c -> Response.ok(view(c, caller)).build())
+        return registry.find(id)
+                .map(c -> Response.ok(view(c, caller)).build())
                 .orElseGet(() -> ApiError.response(Response.Status.NOT_FOUND, "no cluster " + id));
     }
 
     /** What {@code DELETE ...?offboard=true} did: the watch stopped, and the cluster's active nodes retired. */
-    public record Offboarded(String clusterId, boolean watched, int retired, List<String> nodeIds) {
-    }
+    public record Offboarded(String clusterId, boolean watched, int retired, List<String> nodeIds) {}
 
     /** Header of a plain delete: its nodes are left as they are. */
     public static final String NODES_KEPT = "X-Arcfleet-Nodes";
@@ -82,8 +84,13 @@ public class ClusterResource {
     public Response remove(@PathParam("id") String id, @QueryParam("offboard") boolean offboard) {
         boolean watched = registry.remove(id);
         if (!offboard) {
-            return watched ? Response.noContent().header(NODES_KEPT, "kept: the nodes found so far stay registered and"
-                    + " onboarded; DELETE with offboard=true offboards them").build()
+            return watched
+                    ? Response.noContent()
+                            .header(
+                                    NODES_KEPT,
+                                    "kept: the nodes found so far stay registered and"
+                                            + " onboarded; DELETE with offboard=true offboards them")
+                            .build()
                     : ApiError.response(Response.Status.NOT_FOUND, "no cluster " + id);
         }
         List<String> retired = registrations.retireSelected(null, null, java.util.Set.of(id), OFFBOARDED);

@@ -6,7 +6,6 @@ import dev.arcfleet.contracts.DeviceClass;
 import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.support.kube.ClusterAccess;
 import dev.arcfleet.support.kube.KubeconfigRules;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -31,6 +30,7 @@ public class ClusterSpecValidator {
 
     /** Cluster ids become the first segment of node ids and the key of {@code fleet.nodes}: DNS-label-like. */
     static final Pattern CLUSTER_ID = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?");
+
     static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]{1,253}");
@@ -50,8 +50,10 @@ public class ClusterSpecValidator {
         }
         String id = text(body, "id", "id", true, 63, errors);
         if (id != null && !CLUSTER_ID.matcher(id).matches()) {
-            errors.add(new FieldError("id", "must be 1 to 63 lower-case letters, digits, '-' or '.', starting and ending"
-                    + " with a letter or digit, got \"" + id + "\""));
+            errors.add(new FieldError(
+                    "id",
+                    "must be 1 to 63 lower-case letters, digits, '-' or '.', starting and ending"
+                            + " with a letter or digit, got \"" + id + "\""));
         }
         String site = text(body, "site", "site", false, 128, errors);
         String distribution = text(body, "distribution", "distribution", false, 64, errors);
@@ -69,7 +71,9 @@ public class ClusterSpecValidator {
 
     private ClusterAccess access(JsonNode access, List<FieldError> errors) {
         if (absent(access)) {
-            errors.add(new FieldError("access", "is required: {\"mode\": \"IN_CLUSTER\" | \"KUBECONFIG_FILE\" | \"KUBECONFIG_SECRET\", ...}"));
+            errors.add(new FieldError(
+                    "access",
+                    "is required: {\"mode\": \"IN_CLUSTER\" | \"KUBECONFIG_FILE\" | \"KUBECONFIG_SECRET\", ...}"));
             return null;
         }
         if (!access.isObject()) {
@@ -82,11 +86,14 @@ public class ClusterSpecValidator {
         String modeText = text(access, "mode", "access.mode", true, 32, errors);
         ClusterAccess.Mode mode = null;
         if (modeText != null) {
-            mode = Arrays.stream(ClusterAccess.Mode.values()).filter(m -> m.name().equalsIgnoreCase(modeText.trim()))
-                    .findFirst().orElse(null);
+            mode = Arrays.stream(ClusterAccess.Mode.values())
+                    .filter(m -> m.name().equalsIgnoreCase(modeText.trim()))
+                    .findFirst()
+                    .orElse(null);
             if (mode == null) {
-                errors.add(new FieldError("access.mode", "must be one of " + names(ClusterAccess.Mode.values())
-                        + ", got \"" + modeText + "\""));
+                errors.add(new FieldError(
+                        "access.mode",
+                        "must be one of " + names(ClusterAccess.Mode.values()) + ", got \"" + modeText + "\""));
             }
         }
         String path = text(access, "path", "access.path", mode == ClusterAccess.Mode.KUBECONFIG_FILE, MAX_PATH, errors);
@@ -102,7 +109,9 @@ public class ClusterSpecValidator {
         if (mode == null) {
             return null;
         }
-        return new ClusterAccess(mode, mode == ClusterAccess.Mode.KUBECONFIG_FILE ? path : null,
+        return new ClusterAccess(
+                mode,
+                mode == ClusterAccess.Mode.KUBECONFIG_FILE ? path : null,
                 mode == ClusterAccess.Mode.KUBECONFIG_SECRET ? secret : null);
     }
 
@@ -110,8 +119,10 @@ public class ClusterSpecValidator {
         boolean wanted = mode == ClusterAccess.Mode.KUBECONFIG_SECRET;
         if (absent(secret)) {
             if (wanted) {
-                errors.add(new FieldError("access.secret", "is required for mode KUBECONFIG_SECRET: "
-                        + "{\"namespace\": ..., \"name\": ..., \"key\": \"kubeconfig\"}"));
+                errors.add(new FieldError(
+                        "access.secret",
+                        "is required for mode KUBECONFIG_SECRET: "
+                                + "{\"namespace\": ..., \"name\": ..., \"key\": \"kubeconfig\"}"));
             }
             return null;
         }
@@ -127,8 +138,10 @@ public class ClusterSpecValidator {
         if (namespace != null && !DNS_LABEL.matcher(namespace).matches()) {
             errors.add(new FieldError("access.secret.namespace", "must be a Kubernetes namespace name (DNS label)"));
         } else if (namespace != null && !secretNamespaces.contains(namespace)) {
-            errors.add(new FieldError("access.secret.namespace", "must be one of " + secretNamespaces
-                    + " (fleet.discovery.kubeconfig-secret-namespaces), where kubeconfig Secrets are kept"));
+            errors.add(new FieldError(
+                    "access.secret.namespace",
+                    "must be one of " + secretNamespaces
+                            + " (fleet.discovery.kubeconfig-secret-namespaces), where kubeconfig Secrets are kept"));
         }
         String name = text(secret, "name", "access.secret.name", true, 253, errors);
         if (name != null && !DNS_SUBDOMAIN.matcher(name).matches()) {
@@ -136,7 +149,8 @@ public class ClusterSpecValidator {
         }
         String key = text(secret, "key", "access.secret.key", false, 253, errors);
         if (key != null && !SECRET_KEY.matcher(key).matches()) {
-            errors.add(new FieldError("access.secret.key", "must be a Secret data key: letters, digits, '-', '_' or '.'"));
+            errors.add(
+                    new FieldError("access.secret.key", "must be a Secret data key: letters, digits, '-', '_' or '.'"));
         }
         return new ClusterAccess.SecretRef(namespace, name, key == null ? ClusterAccess.DEFAULT_SECRET_KEY : key);
     }
@@ -149,7 +163,8 @@ public class ClusterSpecValidator {
         try {
             return DeviceClass.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            errors.add(new FieldError("deviceClass", "must be one of " + names(DeviceClass.values()) + ", got \"" + value + "\""));
+            errors.add(new FieldError(
+                    "deviceClass", "must be one of " + names(DeviceClass.values()) + ", got \"" + value + "\""));
             return null;
         }
     }
@@ -165,11 +180,19 @@ public class ClusterSpecValidator {
         EnumSet<Capability> result = EnumSet.noneOf(Capability.class);
         for (int i = 0; i < caps.size(); i++) {
             JsonNode c = caps.get(i);
-            Capability capability = c.isTextual() ? Arrays.stream(Capability.values())
-                    .filter(v -> v.name().equalsIgnoreCase(c.asText().trim())).findFirst().orElse(null) : null;
+            Capability capability = c.isTextual()
+                    ? Arrays.stream(Capability.values())
+                            .filter(v -> v.name().equalsIgnoreCase(c.asText().trim()))
+                            .findFirst()
+                            .orElse(null)
+                    : null;
             if (capability == null) {
-                errors.add(new FieldError("requiredCapabilities[" + i + "]", "must be one of " + names(Capability.values())
-                        + ", got " + (c.isTextual() ? "\"" + c.asText() + "\"" : c.getNodeType().name().toLowerCase(Locale.ROOT))));
+                errors.add(new FieldError(
+                        "requiredCapabilities[" + i + "]",
+                        "must be one of " + names(Capability.values()) + ", got "
+                                + (c.isTextual()
+                                        ? "\"" + c.asText() + "\""
+                                        : c.getNodeType().name().toLowerCase(Locale.ROOT))));
             } else {
                 result.add(capability);
             }
@@ -177,7 +200,8 @@ public class ClusterSpecValidator {
         return List.copyOf(result);
     }
 
-    private static String text(JsonNode parent, String field, String path, boolean required, int max, List<FieldError> errors) {
+    private static String text(
+            JsonNode parent, String field, String path, boolean required, int max, List<FieldError> errors) {
         JsonNode v = parent.get(field);
         if (absent(v) || v.isTextual() && v.asText().isBlank()) {
             if (required) {
@@ -190,15 +214,19 @@ public class ClusterSpecValidator {
             return null;
         }
         if (v.asText().length() > max) {
-            errors.add(new FieldError(path, "must be at most " + max + " characters, got " + v.asText().length()));
+            errors.add(new FieldError(
+                    path,
+                    "must be at most " + max + " characters, got " + v.asText().length()));
             return null;
         }
         return v.asText().trim();
     }
 
     private static FieldError inlineKubeconfig(String path) {
-        return new FieldError(path, "kubeconfig contents are not accepted: mount the file (mode KUBECONFIG_FILE) or keep it"
-                + " in a Secret (mode KUBECONFIG_SECRET) and register the reference");
+        return new FieldError(
+                path,
+                "kubeconfig contents are not accepted: mount the file (mode KUBECONFIG_FILE) or keep it"
+                        + " in a Secret (mode KUBECONFIG_SECRET) and register the reference");
     }
 
     private static boolean absent(JsonNode v) {

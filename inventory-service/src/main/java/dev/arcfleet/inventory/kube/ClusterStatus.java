@@ -7,6 +7,10 @@ import java.time.Instant;
  * list was last compared with the registry in full, when the last node change arrived, and how many nodes the
  * cluster currently lists.
  */
-public record ClusterStatus(WatchState state, String lastError, Instant lastErrorAt, Instant lastSyncAt,
-        Instant lastEventAt, int nodesSeen) {
-}
+public record ClusterStatus(
+        WatchState state,
+        String lastError,
+        Instant lastErrorAt,
+        Instant lastSyncAt,
+        Instant lastEventAt,
+        int nodesSeen) {}

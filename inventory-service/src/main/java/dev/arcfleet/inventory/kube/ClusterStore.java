@@ -3,7 +3,6 @@ package dev.arcfleet.inventory.kube;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -32,22 +31,29 @@ public class ClusterStore {
 
     @Transactional
     public List<StoredCluster> all() {
-        return entityManager.createQuery("from ClusterEntity order by clusterId", ClusterEntity.class).getResultList().stream()
-                .map(e -> new StoredCluster(e.toSpec(), e.createdAt)).toList();
+        return entityManager
+                .createQuery("from ClusterEntity order by clusterId", ClusterEntity.class)
+                .getResultList()
+                .stream()
+                .map(e -> new StoredCluster(e.toSpec(), e.createdAt))
+                .toList();
     }
 
     @Transactional
     public Optional<StoredCluster> find(String id) {
-        return Optional.ofNullable(entityManager.find(ClusterEntity.class, id)).map(e -> new StoredCluster(e.toSpec(), e.createdAt));
+        return Optional.ofNullable(entityManager.find(ClusterEntity.class, id))
+                .map(e -> new StoredCluster(e.toSpec(), e.createdAt));
     }
 
     /** Forgets a cluster; false when it was not registered. */
     @Transactional
     public boolean delete(String id) {
-        return entityManager.createQuery("delete from ClusterEntity where clusterId = :id").setParameter("id", id)
-                .executeUpdate() > 0;
+        return entityManager
+                        .createQuery("delete from ClusterEntity where clusterId = :id")
+                        .setParameter("id", id)
+                        .executeUpdate()
+                > 0;
     }
 
-    public record StoredCluster(ClusterSpec spec, Instant createdAt) {
-    }
+    public record StoredCluster(ClusterSpec spec, Instant createdAt) {}
 }

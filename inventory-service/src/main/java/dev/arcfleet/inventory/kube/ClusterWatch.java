@@ -4,7 +4,6 @@ import dev.arcfleet.support.kube.ClusterClientFactory;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.logging.Log;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -40,7 +39,12 @@ final class ClusterWatch {
     private volatile Instant lastEventAt;
     private volatile Instant notWatchingSince;
 
-    ClusterWatch(ClusterSpec spec, ClusterClientFactory clients, NodeMapper mapper, DiscoveryBatcher batcher, Duration resync) {
+    ClusterWatch(
+            ClusterSpec spec,
+            ClusterClientFactory clients,
+            NodeMapper mapper,
+            DiscoveryBatcher batcher,
+            Duration resync) {
         this.spec = spec;
         this.clients = clients;
         this.mapper = mapper;
@@ -84,14 +88,17 @@ final class ClusterWatch {
         notWatchingSince = Instant.now();
         try {
             connection = clients.connect(spec.access());
-            SharedIndexInformer<Node> nodes = connection.client().nodes().withLimit(LIST_PAGE).runnableInformer(resync.toMillis());
+            SharedIndexInformer<Node> nodes =
+                    connection.client().nodes().withLimit(LIST_PAGE).runnableInformer(resync.toMillis());
             nodes.exceptionHandler((started, error) -> {
                 connectionFailed(ErrorText.of(error));
                 return !stopped;
             });
             nodes.addEventHandler(new NodeEventHandler(this, mapper, batcher));
             informer = nodes;
-            Log.infof("cluster %s: watching nodes through %s", spec.id(), spec.access().describe());
+            Log.infof(
+                    "cluster %s: watching nodes through %s",
+                    spec.id(), spec.access().describe());
             nodes.start().whenComplete((ignored, error) -> {
                 if (error == null) {
                     requestReconcile();
@@ -203,7 +210,10 @@ final class ClusterWatch {
             return true;
         }
         Instant since = notWatchingSince;
-        return failing && !current.isWatching() && since != null && !since.plus(after).isAfter(now);
+        return failing
+                && !current.isWatching()
+                && since != null
+                && !since.plus(after).isAfter(now);
     }
 
     boolean reconcileDue(Instant now, Duration every) {

@@ -8,7 +8,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -25,15 +24,20 @@ import java.util.stream.Collectors;
 public class ClusterWatches {
     private final Map<String, ClusterWatch> watches = new ConcurrentHashMap<>();
     /** Connects clusters one at a time; its stop interrupts a connect under way. */
-    private final ManagedWorker connector = ManagedWorker.named("cluster-connector").idleWait(java.time.Duration.ofMinutes(1))
-            .stopTimeout(java.time.Duration.ofSeconds(2)).interruptOnStop(true).buildExecutor();
+    private final ManagedWorker connector = ManagedWorker.named("cluster-connector")
+            .idleWait(java.time.Duration.ofMinutes(1))
+            .stopTimeout(java.time.Duration.ofSeconds(2))
+            .interruptOnStop(true)
+            .buildExecutor();
+
     private final NodeMapper mapper = new NodeMapper();
     private final ClusterStore store;
     private final ClusterClientFactory clients;
     private final DiscoveryBatcher batcher;
     private final DiscoveryConfig config;
 
-    public ClusterWatches(ClusterStore store, ClusterClientFactory clients, DiscoveryBatcher batcher, DiscoveryConfig config) {
+    public ClusterWatches(
+            ClusterStore store, ClusterClientFactory clients, DiscoveryBatcher batcher, DiscoveryConfig config) {
         this.store = store;
         this.clients = clients;
         this.batcher = batcher;
@@ -80,8 +84,13 @@ public class ClusterWatches {
             return watch.status(Instant.now());
         }
         if (!config.enabled()) {
-            return new ClusterStatus(WatchState.DISCONNECTED, "not watched by this instance (fleet.discovery.enabled=false)",
-                    null, null, null, 0);
+            return new ClusterStatus(
+                    WatchState.DISCONNECTED,
+                    "not watched by this instance (fleet.discovery.enabled=false)",
+                    null,
+                    null,
+                    null,
+                    0);
         }
         return new ClusterStatus(WatchState.CONNECTING, null, null, null, null, 0);
     }
@@ -91,9 +100,11 @@ public class ClusterWatches {
         if (!config.enabled()) {
             return;
         }
-        Map<String, ClusterSpec> stored = store.all().stream()
-                .collect(Collectors.toMap(c -> c.spec().id(), ClusterStore.StoredCluster::spec));
-        Set.copyOf(watches.keySet()).stream().filter(id -> !stored.containsKey(id)).forEach(this::unwatch);
+        Map<String, ClusterSpec> stored =
+                store.all().stream().collect(Collectors.toMap(c -> c.spec().id(), ClusterStore.StoredCluster::spec));
+        Set.copyOf(watches.keySet()).stream()
+                .filter(id -> !stored.containsKey(id))
+                .forEach(this::unwatch);
         stored.values().stream().filter(spec -> !watches.containsKey(spec.id())).forEach(this::watch);
 
         Instant now = Instant.now();

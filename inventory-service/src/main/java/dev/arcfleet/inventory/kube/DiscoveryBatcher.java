@@ -1,10 +1,10 @@
 package dev.arcfleet.inventory.kube;
 
-import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.inventory.registrations.Registrant;
 import dev.arcfleet.inventory.registrations.RegistrationService;
+import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.support.worker.ManagedWorker;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -12,7 +12,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +38,8 @@ public class DiscoveryBatcher {
     private final RegistrationService registrations;
     private final DiscoveredNodes discovered;
     private final DiscoveryConfig config;
-    private final ManagedWorker worker = ManagedWorker.named("discovery-batcher").interruptOnStop(true).build(this::drainOnce);
+    private final ManagedWorker worker =
+            ManagedWorker.named("discovery-batcher").interruptOnStop(true).build(this::drainOnce);
 
     public DiscoveryBatcher(RegistrationService registrations, DiscoveredNodes discovered, DiscoveryConfig config) {
         this.registrations = registrations;
@@ -168,7 +168,8 @@ public class DiscoveryBatcher {
             if (listed == null) {
                 return;
             }
-            List<String> gone = active.stream().filter(id -> !listed.contains(id)).toList();
+            List<String> gone =
+                    active.stream().filter(id -> !listed.contains(id)).toList();
             if (!gone.isEmpty()) {
                 List<String> retired = registrations.retire(gone, NO_LONGER_LISTED);
                 Log.infof("cluster %s: retired %d nodes it no longer lists", watch.clusterId(), retired.size());
@@ -183,7 +184,10 @@ public class DiscoveryBatcher {
     }
 
     private static void failed(DiscoveryWork work, RuntimeException e) {
-        Log.errorf(e, "cluster %s: node %s could not be stored; the next resync delivers it again", work.watch().clusterId(),
+        Log.errorf(
+                e,
+                "cluster %s: node %s could not be stored; the next resync delivers it again",
+                work.watch().clusterId(),
                 LogSafe.of(nodeId(work)));
         work.watch().problem("node " + nodeId(work) + " could not be stored: " + ErrorText.of(e));
     }

@@ -21,8 +21,14 @@ public class DiscoveryBeans {
     @Produces
     @Singleton
     ClusterClientFactory clusterClients(KubernetesClient own, DiscoveryConfig config) {
-        return new ClusterClientFactory(own, new KubeconfigSources(config.kubeconfigDir(), KUBECONFIG_DIR_SETTING,
-                config.kubeconfigSecretNamespaces(), KUBECONFIG_SECRET_NAMESPACES_SETTING, config.maxKubeconfigBytes()),
+        return new ClusterClientFactory(
+                own,
+                new KubeconfigSources(
+                        config.kubeconfigDir(),
+                        KUBECONFIG_DIR_SETTING,
+                        config.kubeconfigSecretNamespaces(),
+                        KUBECONFIG_SECRET_NAMESPACES_SETTING,
+                        config.maxKubeconfigBytes()),
                 null);
     }
 }

@@ -2,7 +2,6 @@ package dev.arcfleet.inventory.kube;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -6,8 +6,7 @@ import dev.arcfleet.support.kube.ClusterAccessException;
 final class ErrorText {
     private static final int MAX = 500;
 
-    private ErrorText() {
-    }
+    private ErrorText() {}
 
     static String of(Throwable t) {
         Throwable root = t;
@@ -23,7 +22,8 @@ final class ErrorText {
 
     private static String describe(Throwable t) {
         String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName()
+        return message == null || message.isBlank()
+                ? t.getClass().getSimpleName()
                 : t instanceof ClusterAccessException ? message : t.getClass().getSimpleName() + ": " + message;
     }
 }

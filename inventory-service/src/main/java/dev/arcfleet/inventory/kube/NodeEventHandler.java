@@ -3,7 +3,6 @@ package dev.arcfleet.inventory.kube;
 import dev.arcfleet.contracts.Registration;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-
 import java.util.Objects;
 
 /**
@@ -40,7 +39,8 @@ final class NodeEventHandler implements ResourceEventHandler<Node> {
     @Override
     public void onDelete(Node node, boolean finalStateUnknown) {
         watch.eventReceived();
-        batcher.submit(new DiscoveryWork.Retire(watch, NodeMapper.nodeId(watch.clusterId(), node.getMetadata().getName())));
+        batcher.submit(new DiscoveryWork.Retire(
+                watch, NodeMapper.nodeId(watch.clusterId(), node.getMetadata().getName())));
     }
 
     private void upsert(Node node) {
@@ -60,7 +60,9 @@ final class NodeEventHandler implements ResourceEventHandler<Node> {
     }
 
     private static boolean sameResourceVersion(Node a, Node b) {
-        return a.getMetadata() != null && b.getMetadata() != null
-                && Objects.equals(a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion());
+        return a.getMetadata() != null
+                && b.getMetadata() != null
+                && Objects.equals(
+                        a.getMetadata().getResourceVersion(), b.getMetadata().getResourceVersion());
     }
 }

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.NodeSystemInfo;
 import io.fabric8.kubernetes.api.model.Quantity;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
@@ -42,8 +41,8 @@ public class NodeMapper {
     static final String KUBEVIRT_SCHEDULABLE = "kubevirt.io/schedulable";
     static final String EDGE_ROLE = "node-role.kubernetes.io/edge";
     static final String NFD_CPUID = "feature.node.kubernetes.io/cpu-cpuid.";
-    static final Set<String> NFD_KVM_MODULE = Set.of("feature.node.kubernetes.io/kernel-module.kvm",
-            "feature.node.kubernetes.io/kernel-loadedmodule.kvm");
+    static final Set<String> NFD_KVM_MODULE = Set.of(
+            "feature.node.kubernetes.io/kernel-module.kvm", "feature.node.kubernetes.io/kernel-loadedmodule.kvm");
     static final String ARCH_LABEL = "kubernetes.io/arch";
     static final int MAX_NODE_ID = 253;
     private static final BigDecimal MIB = BigDecimal.valueOf(1024L * 1024L);
@@ -62,14 +61,22 @@ public class NodeMapper {
         if (nodeId.length() > MAX_NODE_ID) {
             throw new IllegalArgumentException("node id " + nodeId + " is longer than " + MAX_NODE_ID + " characters");
         }
-        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of()
+        Map<String, String> labels = node.getMetadata().getLabels() == null
+                ? Map.of()
                 : new TreeMap<>(node.getMetadata().getLabels());
         NodeStatus status = node.getStatus();
         NodeSystemInfo info = status == null ? null : status.getNodeInfo();
-        Map<String, Quantity> capacity = status == null || status.getCapacity() == null ? Map.of() : status.getCapacity();
-        String architecture = info != null && !isBlank(info.getArchitecture()) ? info.getArchitecture() : labels.get(ARCH_LABEL);
+        Map<String, Quantity> capacity =
+                status == null || status.getCapacity() == null ? Map.of() : status.getCapacity();
+        String architecture =
+                info != null && !isBlank(info.getArchitecture()) ? info.getArchitecture() : labels.get(ARCH_LABEL);
 
-        return new Registration(nodeId, hostname(node, name), cluster.site(), deviceClass(cluster, labels), null,
+        return new Registration(
+                nodeId,
+                hostname(node, name),
+                cluster.site(),
+                deviceClass(cluster, labels),
+                null,
                 info == null ? null : blankToNull(info.getOsImage()),
                 info == null ? null : blankToNull(info.getKernelVersion()),
                 host(architecture, cpuCores(capacity.get("cpu")), memoryMiB(capacity.get("memory"))),
@@ -113,7 +120,8 @@ public class NodeMapper {
     private static boolean cannotRunHardwareGuests(String architecture, Map<String, String> labels) {
         boolean x86 = "amd64".equals(architecture) || "x86_64".equals(architecture);
         boolean cpuFeaturesPublished = labels.keySet().stream().anyMatch(k -> k.startsWith(NFD_CPUID));
-        boolean capable = "true".equals(labels.get(NFD_CPUID + "VMX")) || "true".equals(labels.get(NFD_CPUID + "SVM"))
+        boolean capable = "true".equals(labels.get(NFD_CPUID + "VMX"))
+                || "true".equals(labels.get(NFD_CPUID + "SVM"))
                 || NFD_KVM_MODULE.stream().anyMatch(k -> "true".equals(labels.get(k)));
         return x86 && cpuFeaturesPublished && !capable;
     }
@@ -129,8 +137,10 @@ public class NodeMapper {
     }
 
     private static String hostname(Node node, String name) {
-        List<NodeAddress> addresses = node.getStatus() == null || node.getStatus().getAddresses() == null ? List.of()
-                : node.getStatus().getAddresses();
+        List<NodeAddress> addresses =
+                node.getStatus() == null || node.getStatus().getAddresses() == null
+                        ? List.of()
+                        : node.getStatus().getAddresses();
         return addresses.stream()
                 .filter(a -> "Hostname".equals(a.getType()) && !isBlank(a.getAddress()))
                 .map(NodeAddress::getAddress)

@@ -4,7 +4,6 @@ import dev.arcfleet.support.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,7 +71,9 @@ public class RegistrationLimiter {
         }
         boolean device = !caller.hasRole(Roles.OPERATOR);
         String site = caller.getAttribute(Roles.SITE_ATTRIBUTE);
-        String key = (device ? "registrar:" : "operator:") + caller.getPrincipal().getName() + (site == null ? "" : "@" + site);
+        String key = (device ? "registrar:" : "operator:")
+                + caller.getPrincipal().getName()
+                + (site == null ? "" : "@" + site);
         long now = clock.getAsLong();
         if (buckets.size() >= MAX_BUCKETS) {
             buckets.values().removeIf(b -> b.full(now)); // a full bucket is the same as a new one

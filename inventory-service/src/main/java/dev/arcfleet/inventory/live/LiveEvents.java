@@ -1,10 +1,9 @@
 package dev.arcfleet.inventory.live;
 
+import dev.arcfleet.support.tx.AfterCommit;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
-import dev.arcfleet.support.tx.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,10 +24,12 @@ public class LiveEvents {
     private final AtomicInteger listeners = new AtomicInteger();
     /** Streams handed out and not yet ended: what the cap counts. */
     private final AtomicInteger open = new AtomicInteger();
+
     private final AfterCommit afterCommit;
     private final int maxSubscribers;
 
-    public LiveEvents(AfterCommit afterCommit,
+    public LiveEvents(
+            AfterCommit afterCommit,
             @ConfigProperty(name = "fleet.live.max-subscribers", defaultValue = "200") int maxSubscribers) {
         this.afterCommit = afterCommit;
         this.maxSubscribers = maxSubscribers;
@@ -49,9 +50,13 @@ public class LiveEvents {
                 open.decrementAndGet();
             }
         };
-        return Optional.of(processor.onOverflow().buffer(BUFFER)
-                .onSubscription().invoke(listeners::incrementAndGet)
-                .onTermination().invoke(() -> {
+        return Optional.of(processor
+                .onOverflow()
+                .buffer(BUFFER)
+                .onSubscription()
+                .invoke(listeners::incrementAndGet)
+                .onTermination()
+                .invoke(() -> {
                     listeners.decrementAndGet();
                     end.run();
                 }));

@@ -22,7 +22,8 @@ public class LiveResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<LiveEvent> live() {
-        return live.stream().orElseThrow(() -> new WebApplicationException(ApiError.retryLater(503,
-                "too many live streams are open (fleet.live.max-subscribers); try again later", 30)));
+        return live.stream()
+                .orElseThrow(() -> new WebApplicationException(ApiError.retryLater(
+                        503, "too many live streams are open (fleet.live.max-subscribers); try again later", 30)));
     }
 }

@@ -1,17 +1,16 @@
 package dev.arcfleet.inventory.nodes;
 
-import jakarta.transaction.Transactional;
 import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.support.rest.ApiError;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Response;
-import java.util.List;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-
+import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,9 +24,11 @@ public class FleetResource {
     }
 
     /** Node counts by route and state; a node the planner has not decided yet counts under route UNDECIDED. */
-    public record FleetSummary(long total, Map<String, Long> byRoute, Map<String, Long> byState,
-            Map<String, Map<String, Long>> byRouteAndState) {
-    }
+    public record FleetSummary(
+            long total,
+            Map<String, Long> byRoute,
+            Map<String, Long> byState,
+            Map<String, Map<String, Long>> byRouteAndState) {}
 
     @GET
     @Path("/summary")
@@ -47,12 +48,10 @@ public class FleetResource {
         return new FleetSummary(total, byRoute, byState, byRouteAndState);
     }
 
-    public record Breakdown(String by, Map<String, Map<String, Long>> counts) {
-    }
+    public record Breakdown(String by, Map<String, Map<String, Long>> counts) {}
 
     /** The plans the planner holds for an operator's approval (read-only: approvals are the planner's). */
-    public record Approvals(int count, List<NodeQueries.AwaitingApproval> plans) {
-    }
+    public record Approvals(int count, List<NodeQueries.AwaitingApproval> plans) {}
 
     @GET
     @Path("/approvals")
@@ -79,5 +78,4 @@ public class FleetResource {
         }
         return Response.ok(new Breakdown(by, queries.countByAndState(column))).build();
     }
-
 }

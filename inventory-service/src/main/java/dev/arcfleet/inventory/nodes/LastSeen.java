@@ -7,7 +7,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +45,8 @@ public class LastSeen {
         try {
             flush();
         } catch (RuntimeException e) {
-            Log.warnf("last-seen times not written (%d nodes kept for the next flush): %s", pending.size(),
-                    e.toString());
+            Log.warnf(
+                    "last-seen times not written (%d nodes kept for the next flush): %s", pending.size(), e.toString());
         }
     }
 
@@ -76,7 +75,8 @@ public class LastSeen {
             QuarkusTransaction.requiringNew().run(() -> {
                 for (int i = 0; i < ids.size(); i += CHUNK) {
                     int end = Math.min(ids.size(), i + CHUNK);
-                    entityManager.createNativeQuery("""
+                    entityManager
+                            .createNativeQuery("""
                             update node n set last_seen_at = v.seen
                             from unnest(cast(:ids as varchar[]), cast(cast(:times as varchar[]) as timestamptz[]))
                                 as v(node_id, seen)

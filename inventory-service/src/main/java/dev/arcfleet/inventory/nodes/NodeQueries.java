@@ -5,7 +5,6 @@ import dev.arcfleet.inventory.status.PlanStatusEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +31,8 @@ public class NodeQueries {
     static final String SHOWN_STATE = "coalesce(ps.held, case when n.retired or ps.state not in ('OFFBOARDING',"
             + " 'OFFBOARDED', 'OFFBOARD_FAILED') then ps.state end, n.decision_state)";
 
-    private static final List<OnboardingState> OFFBOARDING_STATES = List.of(OnboardingState.OFFBOARDING,
-            OnboardingState.OFFBOARDED, OnboardingState.OFFBOARD_FAILED);
+    private static final List<OnboardingState> OFFBOARDING_STATES =
+            List.of(OnboardingState.OFFBOARDING, OnboardingState.OFFBOARDED, OnboardingState.OFFBOARD_FAILED);
 
     /**
      * The nodes shown and counted, in SQL over {@code node n} and {@code plan_status ps}: the active ones, and the
@@ -67,14 +66,15 @@ public class NodeQueries {
         }
     }
 
-    public record Page(long total, List<NodeWithStatus> items) {
-    }
+    public record Page(long total, List<NodeWithStatus> items) {}
 
     public Optional<NodeWithStatus> find(String nodeId) {
-        List<Object[]> rows = entityManager.createQuery("""
+        List<Object[]> rows = entityManager
+                .createQuery("""
                 select n, ps from NodeEntity n left join PlanStatusEntity ps on ps.planId = n.planId
                 where n.nodeId = :nodeId""", Object[].class)
-                .setParameter("nodeId", nodeId).getResultList();
+                .setParameter("nodeId", nodeId)
+                .getResultList();
         return rows.stream().findFirst().map(r -> new NodeWithStatus((NodeEntity) r[0], (PlanStatusEntity) r[1]));
     }
 
@@ -109,13 +109,20 @@ public class NodeQueries {
         }
         if (filter.text() != null) {
             where.append(" and (lower(n.nodeId) like :text escape '!' or lower(n.hostname) like :text escape '!')");
-            params.put("text", "%" + filter.text().toLowerCase(java.util.Locale.ROOT)
-                    .replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            params.put(
+                    "text",
+                    "%"
+                            + filter.text()
+                                    .toLowerCase(java.util.Locale.ROOT)
+                                    .replace("!", "!!")
+                                    .replace("%", "!%")
+                                    .replace("_", "!_")
+                            + "%");
         }
         String from = " from NodeEntity n left join PlanStatusEntity ps on ps.planId = n.planId";
         TypedQuery<Long> count = entityManager.createQuery("select count(n)" + from + where, Long.class);
-        TypedQuery<Object[]> select = entityManager.createQuery("select n, ps" + from + where + " order by n.nodeId",
-                Object[].class);
+        TypedQuery<Object[]> select =
+                entityManager.createQuery("select n, ps" + from + where + " order by n.nodeId", Object[].class);
         params.forEach((k, v) -> {
             count.setParameter(k, v);
             select.setParameter(k, v);
@@ -132,11 +139,16 @@ public class NodeQueries {
     public Page stale(java.time.Instant cutoff, int page, int size) {
         String from = " from NodeEntity n left join PlanStatusEntity ps on ps.planId = n.planId"
                 + " where n.retired = false and n.lastSeenAt < :cutoff";
-        long total = entityManager.createQuery("select count(n)" + from, Long.class).setParameter("cutoff", cutoff)
+        long total = entityManager
+                .createQuery("select count(n)" + from, Long.class)
+                .setParameter("cutoff", cutoff)
                 .getSingleResult();
         List<NodeWithStatus> items = new ArrayList<>();
-        for (Object[] r : entityManager.createQuery("select n, ps" + from + " order by n.lastSeenAt, n.nodeId",
-                Object[].class).setParameter("cutoff", cutoff).setFirstResult(page * size).setMaxResults(size)
+        for (Object[] r : entityManager
+                .createQuery("select n, ps" + from + " order by n.lastSeenAt, n.nodeId", Object[].class)
+                .setParameter("cutoff", cutoff)
+                .setFirstResult(page * size)
+                .setMaxResults(size)
                 .getResultList()) {
             items.add(new NodeWithStatus((NodeEntity) r[0], (PlanStatusEntity) r[1]));
         }
@@ -146,14 +158,17 @@ public class NodeQueries {
     /** Node counts by route (UNDECIDED before the planner's first decision) and shown state. */
     public Map<String, Map<String, Long>> countByRouteAndState() {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("""
+        List<Object[]> rows = entityManager
+                .createNativeQuery("""
                 select coalesce(n.route, 'UNDECIDED'), %s, count(*)
                 from node n left join plan_status ps on ps.plan_id = n.plan_id
                 where %s
-                group by 1, 2 order by 1, 2""".formatted(SHOWN_STATE, SHOWN_NODES)).getResultList();
+                group by 1, 2 order by 1, 2""".formatted(SHOWN_STATE, SHOWN_NODES))
+                .getResultList();
         Map<String, Map<String, Long>> result = new LinkedHashMap<>();
         for (Object[] r : rows) {
-            result.computeIfAbsent((String) r[0], k -> new LinkedHashMap<>()).put((String) r[1], ((Number) r[2]).longValue());
+            result.computeIfAbsent((String) r[0], k -> new LinkedHashMap<>())
+                    .put((String) r[1], ((Number) r[2]).longValue());
         }
         return result;
     }
@@ -164,43 +179,67 @@ public class NodeQueries {
             throw new IllegalArgumentException("no breakdown by " + column);
         }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("select coalesce(n." + column + ", '(none)'),"
-                + " " + SHOWN_STATE + ", count(*)"
-                + " from node n left join plan_status ps on ps.plan_id = n.plan_id"
-                + " where " + SHOWN_NODES + " group by 1, 2 order by 1, 2").getResultList();
+        List<Object[]> rows = entityManager
+                .createNativeQuery("select coalesce(n." + column + ", '(none)'),"
+                        + " " + SHOWN_STATE + ", count(*)"
+                        + " from node n left join plan_status ps on ps.plan_id = n.plan_id"
+                        + " where " + SHOWN_NODES + " group by 1, 2 order by 1, 2")
+                .getResultList();
         Map<String, Map<String, Long>> result = new LinkedHashMap<>();
         for (Object[] r : rows) {
-            result.computeIfAbsent((String) r[0], k -> new LinkedHashMap<>()).put((String) r[1], ((Number) r[2]).longValue());
+            result.computeIfAbsent((String) r[0], k -> new LinkedHashMap<>())
+                    .put((String) r[1], ((Number) r[2]).longValue());
         }
         return result;
     }
 
     /** A plan the planner holds for an operator's approval, with how many nodes wait on it. */
-    public record AwaitingApproval(String planId, String route, String targetKind, String targetId, long nodes,
-            String detail, java.time.Instant since) {
-    }
+    public record AwaitingApproval(
+            String planId,
+            String route,
+            String targetKind,
+            String targetId,
+            long nodes,
+            String detail,
+            java.time.Instant since) {}
 
     /** The plans awaiting approval, oldest first, at most {@code limit}. */
     public List<AwaitingApproval> awaitingApproval(int limit) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("""
+        List<Object[]> rows = entityManager
+                .createNativeQuery("""
                 select ps.plan_id, ps.route, ps.target_kind, ps.target_id,
                        (select count(*) from node n where n.plan_id = ps.plan_id and not n.retired),
                        ps.approval_detail, ps.approval_at
                 from plan_status ps where ps.held = 'AWAITING_APPROVAL'
-                order by ps.approval_at, ps.plan_id limit :limit""").setParameter("limit", limit).getResultList();
+                order by ps.approval_at, ps.plan_id limit :limit""")
+                .setParameter("limit", limit)
+                .getResultList();
         List<AwaitingApproval> result = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
-            result.add(new AwaitingApproval((String) r[0], (String) r[1], (String) r[2], (String) r[3],
-                    ((Number) r[4]).longValue(), (String) r[5], instant(r[6])));
+            result.add(new AwaitingApproval(
+                    (String) r[0],
+                    (String) r[1],
+                    (String) r[2],
+                    (String) r[3],
+                    ((Number) r[4]).longValue(),
+                    (String) r[5],
+                    instant(r[6])));
         }
         return result;
     }
 
     /** One entry of a node's timeline. */
-    public record TimelineEntry(String eventId, String type, String planId, String route, String step, Integer attempt,
-            String detail, String correlationId, java.time.Instant occurredAt) {
-    }
+    public record TimelineEntry(
+            String eventId,
+            String type,
+            String planId,
+            String route,
+            String step,
+            Integer attempt,
+            String detail,
+            String correlationId,
+            java.time.Instant occurredAt) {}
 
     /**
      * The node's own events (its decisions) and those of every plan it has belonged to, oldest first, at most
@@ -208,7 +247,8 @@ public class NodeQueries {
      */
     public List<TimelineEntry> timeline(String nodeId, int limit) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("""
+        List<Object[]> rows = entityManager
+                .createNativeQuery("""
                 select e.event_id, e.type, e.plan_id, e.route, e.step, e.attempt, e.detail, e.correlation_id, e.occurred_at
                 from status_event e
                 where e.node_id = :nodeId
@@ -216,11 +256,21 @@ public class NodeQueries {
                                                            where d.node_id = :nodeId and d.plan_id is not null))
                 order by e.occurred_at, e.sequence, e.event_id
                 limit :limit""")
-                .setParameter("nodeId", nodeId).setParameter("limit", limit).getResultList();
+                .setParameter("nodeId", nodeId)
+                .setParameter("limit", limit)
+                .getResultList();
         List<TimelineEntry> result = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
-            result.add(new TimelineEntry((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4],
-                    r[5] == null ? null : ((Number) r[5]).intValue(), (String) r[6], (String) r[7], instant(r[8])));
+            result.add(new TimelineEntry(
+                    (String) r[0],
+                    (String) r[1],
+                    (String) r[2],
+                    (String) r[3],
+                    (String) r[4],
+                    r[5] == null ? null : ((Number) r[5]).intValue(),
+                    (String) r[6],
+                    (String) r[7],
+                    instant(r[8])));
         }
         return result;
     }

@@ -10,7 +10,6 @@ import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.inventory.nodes.NodeQueries.NodeWithStatus;
 import dev.arcfleet.inventory.status.PlanStatusEntity;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -37,24 +36,51 @@ public class NodeViews {
                 d == null ? new CapabilitySet(List.of(), List.of()) : d.capabilities(),
                 n.planId,
                 updatedAt(n, p),
-                row.progress() != null ? p.detail : d != null && !d.rationale().isEmpty() ? d.rationale().get(d.rationale().size() - 1) : null,
+                row.progress() != null
+                        ? p.detail
+                        : d != null && !d.rationale().isEmpty()
+                                ? d.rationale().get(d.rationale().size() - 1)
+                                : null,
                 p == null ? null : p.step,
                 d == null ? null : d.rationale(),
                 d == null ? null : d.rejected(),
                 d == null ? null : d.dependsOn(),
                 d == null ? null : d.policyVersion(),
-                p == null || p.approval == null ? null
+                p == null || p.approval == null
+                        ? null
                         : new NodeView.Approval(p.approval, p.approvalBy, p.approvalAt, p.approvalDetail));
-        return new NodeView(f.nodeId(), f.hostname(), f.site(), f.deviceClass().name(), f.os(), f.cluster(), f.host(),
-                f.virtualization(), f.requiredCapabilities(), f.labels(), f.osImage(), f.kernelVersion(), f.osRelease(),
-                f.source().name(), f.observedAt(), f.factsHash(), n.correlationId, n.retired, onboarding);
+        return new NodeView(
+                f.nodeId(),
+                f.hostname(),
+                f.site(),
+                f.deviceClass().name(),
+                f.os(),
+                f.cluster(),
+                f.host(),
+                f.virtualization(),
+                f.requiredCapabilities(),
+                f.labels(),
+                f.osImage(),
+                f.kernelVersion(),
+                f.osRelease(),
+                f.source().name(),
+                f.observedAt(),
+                f.factsHash(),
+                n.correlationId,
+                n.retired,
+                onboarding);
     }
 
     public NodeSummaryView summary(NodeWithStatus row) {
         NodeEntity n = row.node();
-        return new NodeSummaryView(n.nodeId, n.site, n.deviceClass, new NodeSummaryView.Os(n.osFamily, n.mutability),
+        return new NodeSummaryView(
+                n.nodeId,
+                n.site,
+                n.deviceClass,
+                new NodeSummaryView.Os(n.osFamily, n.mutability),
                 n.clusterId == null ? null : new NodeSummaryView.Cluster(n.clusterId),
-                new NodeSummaryView.Onboarding(row.state().name(), n.route, n.degraded, n.planId, updatedAt(n, row.plan())));
+                new NodeSummaryView.Onboarding(
+                        row.state().name(), n.route, n.degraded, n.planId, updatedAt(n, row.plan())));
     }
 
     private static Instant updatedAt(NodeEntity n, PlanStatusEntity p) {

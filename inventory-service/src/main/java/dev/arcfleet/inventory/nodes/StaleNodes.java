@@ -2,11 +2,10 @@ package dev.arcfleet.inventory.nodes;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * When a node is stale: not seen for longer than {@code inventory.stale.after} (a duration, {@code off} by default: no
@@ -26,7 +25,8 @@ public class StaleNodes {
         }
         Duration duration = DurationConverter.parseDuration(value.trim());
         if (duration == null || duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("inventory.stale.after must be a positive duration or off, got " + value);
+            throw new IllegalArgumentException(
+                    "inventory.stale.after must be a positive duration or off, got " + value);
         }
         return Optional.of(duration);
     }

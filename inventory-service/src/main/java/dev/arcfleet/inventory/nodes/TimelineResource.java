@@ -8,7 +8,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 
 /**
@@ -26,8 +25,7 @@ public class TimelineResource {
         this.queries = queries;
     }
 
-    public record Timeline(String nodeId, List<NodeQueries.TimelineEntry> events) {
-    }
+    public record Timeline(String nodeId, List<NodeQueries.TimelineEntry> events) {}
 
     /** Every status event of the node, its decisions and the steps of the plans it belonged to, oldest first. */
     @GET
@@ -38,6 +36,7 @@ public class TimelineResource {
         if (queries.find(nodeId).isEmpty()) {
             return ApiError.response(Response.Status.NOT_FOUND, "no node " + nodeId);
         }
-        return Response.ok(new Timeline(nodeId, queries.timeline(nodeId, TIMELINE_LIMIT))).build();
+        return Response.ok(new Timeline(nodeId, queries.timeline(nodeId, TIMELINE_LIMIT)))
+                .build();
     }
 }

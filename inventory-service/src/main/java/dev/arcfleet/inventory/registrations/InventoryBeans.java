@@ -3,8 +3,8 @@ package dev.arcfleet.inventory.registrations;
 import dev.arcfleet.facts.classify.OsClassifier;
 import dev.arcfleet.facts.normalize.FactsNormalizer;
 import dev.arcfleet.facts.normalize.RegistrationValidator;
-import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 /** The inventory's pure classes, as beans. */
 public class InventoryBeans {

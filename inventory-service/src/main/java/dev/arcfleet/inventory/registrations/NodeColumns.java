@@ -2,7 +2,6 @@ package dev.arcfleet.inventory.registrations;
 
 import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.contracts.NodeFacts;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +19,7 @@ final class NodeColumns {
     static final int OS_FAMILY = 64;
     static final int OS_VERSION = 128;
 
-    private NodeColumns() {
-    }
+    private NodeColumns() {}
 
     static List<FieldError> misfits(NodeFacts facts) {
         List<FieldError> errors = new ArrayList<>();
@@ -31,7 +29,11 @@ final class NodeColumns {
         check(errors, "cluster.id", facts.clusterId(), CLUSTER_ID, "");
         if (facts.os() != null) {
             check(errors, "os.family", facts.os().family(), OS_FAMILY, " (derived from osRelease and osImage)");
-            check(errors, "os.version", facts.os().version(), OS_VERSION,
+            check(
+                    errors,
+                    "os.version",
+                    facts.os().version(),
+                    OS_VERSION,
                     " (derived from osRelease.VERSION_ID or osImage)");
         }
         return errors;
@@ -39,8 +41,8 @@ final class NodeColumns {
 
     private static void check(List<FieldError> errors, String field, String value, int max, String origin) {
         if (value != null && value.length() > max) {
-            errors.add(new FieldError(field, "is " + value.length() + " characters" + origin + "; the registry holds at most "
-                    + max));
+            errors.add(new FieldError(
+                    field, "is " + value.length() + " characters" + origin + "; the registry holds at most " + max));
         }
     }
 }

@@ -7,7 +7,6 @@ import dev.arcfleet.inventory.nodes.NodeEntity;
 import dev.arcfleet.support.log.LogSafe;
 import io.quarkus.logging.Log;
 import jakarta.persistence.EntityManager;
-
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +40,9 @@ final class Ownership {
     }
 
     String who() {
-        String name = registrant.name() == null || registrant.name().isBlank() ? registrant.kind().name() : registrant.name();
+        String name = registrant.name() == null || registrant.name().isBlank()
+                ? registrant.kind().name()
+                : registrant.name();
         return name.length() <= MAX_WHO ? name : name.substring(0, MAX_WHO);
     }
 
@@ -51,12 +52,16 @@ final class Ownership {
      */
     Optional<FieldError> refusal(NodeEntity node, NodeFacts facts) {
         if (registrant.kind() == Registrant.Kind.REGISTRAR && !Objects.equals(facts.site(), registrant.site())) {
-            return Optional.of(new FieldError("site", "must be " + site(registrant.site())
-                    + ": this registration token is for that site, not " + site(facts.site())));
+            return Optional.of(new FieldError(
+                    "site",
+                    "must be " + site(registrant.site()) + ": this registration token is for that site, not "
+                            + site(facts.site())));
         }
         if (node != null && !Objects.equals(node.site, facts.site()) && !registrant.maySetSites()) {
-            return Optional.of(new FieldError("deviceId", "node " + facts.nodeId() + " belongs to site " + site(node.site)
-                    + "; moving it to site " + site(facts.site()) + " is an operator's act"));
+            return Optional.of(new FieldError(
+                    "deviceId",
+                    "node " + facts.nodeId() + " belongs to site " + site(node.site) + "; moving it to site "
+                            + site(facts.site()) + " is an operator's act"));
         }
         String clusterId = facts.clusterId();
         if (clusterId == null) {
@@ -71,8 +76,10 @@ final class Ownership {
             }
         }
         if (!Objects.equals(owner.orElse(null), facts.site()) && !registrant.maySetSites()) {
-            return Optional.of(new FieldError("cluster.id", "cluster " + clusterId + " belongs to site "
-                    + site(owner.orElse(null)) + "; a node of site " + site(facts.site()) + " cannot join it"));
+            return Optional.of(new FieldError(
+                    "cluster.id",
+                    "cluster " + clusterId + " belongs to site " + site(owner.orElse(null)) + "; a node of site "
+                            + site(facts.site()) + " cannot join it"));
         }
         return Optional.empty();
     }
@@ -82,7 +89,8 @@ final class Ownership {
         if (Objects.equals(node.site, facts.site())) {
             return;
         }
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 insert into node_site_change (node_id, old_site, new_site, changed_by, source, changed_at)
                 values (:node, :old, :new, :who, :source, :at)""")
                 .setParameter("node", node.nodeId)
@@ -92,8 +100,9 @@ final class Ownership {
                 .setParameter("source", source.name())
                 .setParameter("at", now)
                 .executeUpdate();
-        Log.infof("node %s moved from site %s to %s by %s (%s)", LogSafe.of(node.nodeId), LogSafe.of(node.site),
-                LogSafe.of(facts.site()), LogSafe.of(who()), source);
+        Log.infof(
+                "node %s moved from site %s to %s by %s (%s)",
+                LogSafe.of(node.nodeId), LogSafe.of(node.site), LogSafe.of(facts.site()), LogSafe.of(who()), source);
     }
 
     /** The cluster's owner: present (its site, possibly none) when owned, null when nobody owns it yet. */
@@ -102,16 +111,18 @@ final class Ownership {
         if (owners.containsKey(clusterId)) {
             return owners.get(clusterId);
         }
-        List<Object> registered = entityManager.createNativeQuery(
-                "select site from cluster where cluster_id = :id and site is not null")
-                .setParameter("id", clusterId).getResultList();
+        List<Object> registered = entityManager
+                .createNativeQuery("select site from cluster where cluster_id = :id and site is not null")
+                .setParameter("id", clusterId)
+                .getResultList();
         Optional<String> owner;
         if (!registered.isEmpty()) {
             owner = Optional.of(registered.get(0).toString());
         } else {
-            List<Object[]> claimed = entityManager.createNativeQuery(
-                    "select cluster_id, site from cluster_owner where cluster_id = :id")
-                    .setParameter("id", clusterId).getResultList();
+            List<Object[]> claimed = entityManager
+                    .createNativeQuery("select cluster_id, site from cluster_owner where cluster_id = :id")
+                    .setParameter("id", clusterId)
+                    .getResultList();
             owner = claimed.isEmpty() ? null : Optional.ofNullable((String) claimed.get(0)[1]);
         }
         if (owner != null) {
@@ -125,7 +136,8 @@ final class Ownership {
      * waits for it, does nothing, and the owner read back is the other site (refused then like any foreign cluster).
      */
     private void claim(String clusterId, String site) {
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 insert into cluster_owner (cluster_id, site, claimed_by, claimed_at) values (:id, :site, :who, :at)
                 on conflict do nothing""")
                 .setParameter("id", clusterId)

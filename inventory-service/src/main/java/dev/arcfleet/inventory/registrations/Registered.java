@@ -1,7 +1,6 @@
 package dev.arcfleet.inventory.registrations;
 
 import dev.arcfleet.contracts.FieldError;
-
 import java.util.List;
 
 /** What happened to one registration of a batch; {@code errors} says why when it was not stored. */
@@ -23,6 +22,9 @@ public record Registered(RegistrationOutcome outcome, List<FieldError> errors) {
 
     /** The errors as one line, for a dead letter or a log. */
     public String reason() {
-        return errors.stream().map(e -> e.field() + " " + e.message()).reduce((a, b) -> a + "; " + b).orElse(outcome.name());
+        return errors.stream()
+                .map(e -> e.field() + " " + e.message())
+                .reduce((a, b) -> a + "; " + b)
+                .orElse(outcome.name());
     }
 }

@@ -11,7 +11,12 @@ import io.quarkus.security.identity.SecurityIdentity;
  * with {@link #name}: the token's identity, never a field of the request.
  */
 public record Registrant(String name, Kind kind, String site) {
-    public enum Kind { OPERATOR, REGISTRAR, PRODUCER, DISCOVERY }
+    public enum Kind {
+        OPERATOR,
+        REGISTRAR,
+        PRODUCER,
+        DISCOVERY
+    }
 
     /** Registrations read from {@code fleet.registrations}. */
     public static final Registrant KAFKA = new Registrant("kafka:" + "fleet.registrations", Kind.PRODUCER, null);
@@ -20,7 +25,8 @@ public record Registrant(String name, Kind kind, String site) {
 
     /** The caller of a REST endpoint: a registrar token (bound to its site) or a person with the operator role. */
     public static Registrant of(SecurityIdentity identity) {
-        String name = identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+        String name =
+                identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
         String site = identity.getAttribute(Roles.SITE_ATTRIBUTE);
         if (site != null || !identity.hasRole(Roles.OPERATOR)) {
             return new Registrant(name, Kind.REGISTRAR, site);

@@ -22,16 +22,15 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Registrations produced straight to {@code fleet.registrations} by devices and importers, consumed in batches (up to
@@ -55,6 +54,7 @@ public class RegistrationConsumer {
     static final String CONSUMER = "registrations";
     /** A failure other than an unavailable database: retried with backoff (0.5 s, 1 s, 2 s, 4 s, 8 s), then the channel fails. */
     static final int STORE_ATTEMPTS = 6;
+
     static final RetryPolicy STORE_RETRY = RetryPolicy.exponential(Duration.ofMillis(500), Duration.ofSeconds(8))
             .withMaxAttempts(STORE_ATTEMPTS);
 
@@ -65,8 +65,13 @@ public class RegistrationConsumer {
     private final MutinyEmitter<String> deadLetters;
     private final RegistrationMetrics metrics;
 
-    public RegistrationConsumer(RegistrationValidator validator, RegistrationService registrations, ProcessedEvents processed,
-            ObjectMapper mapper, @Channel(DLQ_CHANNEL) MutinyEmitter<String> deadLetters, RegistrationMetrics metrics) {
+    public RegistrationConsumer(
+            RegistrationValidator validator,
+            RegistrationService registrations,
+            ProcessedEvents processed,
+            ObjectMapper mapper,
+            @Channel(DLQ_CHANNEL) MutinyEmitter<String> deadLetters,
+            RegistrationMetrics metrics) {
         this.metrics = metrics;
         this.validator = validator;
         this.registrations = registrations;
@@ -75,12 +80,10 @@ public class RegistrationConsumer {
         this.deadLetters = deadLetters;
     }
 
-    private record Good(ConsumerRecord<String, String> record, String eventId, Registration registration) {
-    }
+    private record Good(ConsumerRecord<String, String> record, String eventId, Registration registration) {}
 
     /** A record the registry would not take, and why. */
-    private record Refusal(Good good, String reason) {
-    }
+    private record Refusal(Good good, String reason) {}
 
     @Incoming(Channels.REGISTRATIONS_IN)
     @Blocking
@@ -112,8 +115,10 @@ public class RegistrationConsumer {
                         metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", 1);
                         return;
                     }
-                    Log.warnf("storing %d registrations failed on their data (%s); storing them one by one to find the "
-                            + "record at fault", good.size(), LogSafe.of(rootMessage(e)));
+                    Log.warnf(
+                            "storing %d registrations failed on their data (%s); storing them one by one to find the "
+                                    + "record at fault",
+                            good.size(), LogSafe.of(rootMessage(e)));
                     good.forEach(g -> store(List.of(g)));
                     return;
                 }
@@ -122,8 +127,9 @@ public class RegistrationConsumer {
                     throw e;
                 }
                 long backoffMs = STORE_RETRY.delay(attempt).toMillis();
-                Log.warnf("storing %d registrations failed (attempt %d of %d), retrying in %d ms: %s", good.size(), attempt,
-                        STORE_ATTEMPTS, backoffMs, LogSafe.of(e.getMessage()));
+                Log.warnf(
+                        "storing %d registrations failed (attempt %d of %d), retrying in %d ms: %s",
+                        good.size(), attempt, STORE_ATTEMPTS, backoffMs, LogSafe.of(e.getMessage()));
                 if (!RetryPolicy.park(Duration.ofMillis(backoffMs))) {
                     throw e;
                 }
@@ -132,7 +138,8 @@ public class RegistrationConsumer {
     }
 
     private List<Refusal> register(List<Good> good) {
-        Set<String> firstTime = processed.markFirstTime(CONSUMER, good.stream().map(Good::eventId).toList());
+        Set<String> firstTime = processed.markFirstTime(
+                CONSUMER, good.stream().map(Good::eventId).toList());
         List<Good> fresh = new ArrayList<>(good.size());
         for (Good g : good) {
             if (firstTime.remove(g.eventId())) {
@@ -144,13 +151,15 @@ public class RegistrationConsumer {
         }
         // Kafka registrations carry no identity (the broker's ACL decides who may write the topic): they may create
         // nodes, but not take another site's node or cluster
-        List<Registered> outcomes = registrations.register(fresh.stream().map(Good::registration).toList(),
-                FactsSource.REGISTRATION, Registrant.KAFKA);
+        List<Registered> outcomes = registrations.register(
+                fresh.stream().map(Good::registration).toList(), FactsSource.REGISTRATION, Registrant.KAFKA);
         List<Refusal> refused = new ArrayList<>();
         for (int i = 0; i < fresh.size(); i++) {
             if (!outcomes.get(i).stored()) {
-                refused.add(new Refusal(fresh.get(i), "registration " + fresh.get(i).eventId() + " refused: "
-                        + outcomes.get(i).reason()));
+                refused.add(new Refusal(
+                        fresh.get(i),
+                        "registration " + fresh.get(i).eventId() + " refused: "
+                                + outcomes.get(i).reason()));
             }
         }
         processed.unmark(CONSUMER, refused.stream().map(r -> r.good().eventId()).toList());
@@ -160,8 +169,9 @@ public class RegistrationConsumer {
     private void deadLetter(Good good, String reason, Throwable cause) {
         ConsumerRecord<String, String> record = good.record();
         deadLetters.sendMessageAndAwait(DeadLetters.of(record, new PoisonRecordException(reason, cause)));
-        Log.warnf("registration at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(), record.offset(),
-                LogSafe.of(reason, 1000));
+        Log.warnf(
+                "registration at %s-%d@%d dead-lettered: %s",
+                record.topic(), record.partition(), record.offset(), LogSafe.of(reason, 1000));
     }
 
     private static String rootMessage(Throwable e) {
@@ -191,7 +201,8 @@ public class RegistrationConsumer {
         try {
             return mapper.readTree(event.payload());
         } catch (JsonProcessingException e) {
-            throw new PoisonRecordException("registration " + event.id() + " is not JSON: " + e.getOriginalMessage(), e);
+            throw new PoisonRecordException(
+                    "registration " + event.id() + " is not JSON: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -1,14 +1,13 @@
 package dev.arcfleet.inventory.registrations;
 
-import dev.arcfleet.support.rest.ApiError;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.FactsSource;
-import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
 import dev.arcfleet.inventory.limits.RegistrationLimiter;
+import dev.arcfleet.support.rest.ApiError;
 import dev.arcfleet.support.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,8 +36,12 @@ public class RegistrationResource {
     private final SecurityIdentity identity;
     private final RegistrationLimiter limiter;
 
-    public RegistrationResource(RegistrationValidator validator, RegistrationService registrations,
-            RegistrationMetrics metrics, SecurityIdentity identity, RegistrationLimiter limiter) {
+    public RegistrationResource(
+            RegistrationValidator validator,
+            RegistrationService registrations,
+            RegistrationMetrics metrics,
+            SecurityIdentity identity,
+            RegistrationLimiter limiter) {
         this.identity = identity;
         this.limiter = limiter;
         this.validator = validator;
@@ -53,13 +55,14 @@ public class RegistrationResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response register(JsonNode body) {
         if (body == null || !(body.isObject() || body.isArray())) {
-            return ApiError.badRequest(List.of(new FieldError("$",
-                    "body must be a Registration object or an array of them")));
+            return ApiError.badRequest(
+                    List.of(new FieldError("$", "body must be a Registration object or an array of them")));
         }
         List<JsonNode> items = new ArrayList<>();
         if (body.isArray()) {
             if (body.size() > MAX_BULK) {
-                return ApiError.response(Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                return ApiError.response(
+                        Response.Status.REQUEST_ENTITY_TOO_LARGE,
                         "a bulk registration takes at most " + MAX_BULK + " items, got " + body.size());
             }
             body.forEach(items::add);
@@ -75,9 +78,16 @@ public class RegistrationResource {
         }
 
         String tokenSite = identity.getAttribute(Roles.SITE_ATTRIBUTE);
-        List<Validated> validated = items.stream().map(validator::validate).map(v -> bindToSite(v, tokenSite)).toList();
-        List<Registration> valid = validated.stream().filter(Validated::valid).map(Validated::registration).toList();
-        List<Registered> outcomes = valid.isEmpty() ? List.of()
+        List<Validated> validated = items.stream()
+                .map(validator::validate)
+                .map(v -> bindToSite(v, tokenSite))
+                .toList();
+        List<Registration> valid = validated.stream()
+                .filter(Validated::valid)
+                .map(Validated::registration)
+                .toList();
+        List<Registered> outcomes = valid.isEmpty()
+                ? List.of()
                 : registrations.register(valid, FactsSource.REGISTRATION, Registrant.of(identity));
 
         List<RegistrationResult.Item> results = new ArrayList<>(items.size());
@@ -92,12 +102,15 @@ public class RegistrationResource {
                 accepted += outcome.outcome() == RegistrationOutcome.ACCEPTED ? 1 : 0;
                 unchanged += outcome.outcome() == RegistrationOutcome.UNCHANGED ? 1 : 0;
                 forbidden += outcome.outcome() == RegistrationOutcome.FORBIDDEN ? 1 : 0;
-                results.add(new RegistrationResult.Item(i, v.registration().deviceId(),
-                        outcome.stored() ? outcome.outcome().name() : "REJECTED", outcome.errors()));
+                results.add(new RegistrationResult.Item(
+                        i,
+                        v.registration().deviceId(),
+                        outcome.stored() ? outcome.outcome().name() : "REJECTED",
+                        outcome.errors()));
             } else {
                 JsonNode id = items.get(i).isObject() ? items.get(i).get("deviceId") : null;
-                results.add(new RegistrationResult.Item(i, id != null && id.isTextual() ? id.asText() : null, "REJECTED",
-                        v.errors()));
+                results.add(new RegistrationResult.Item(
+                        i, id != null && id.isTextual() ? id.asText() : null, "REJECTED", v.errors()));
             }
         }
         // refusals after normalization were counted by the service
@@ -105,20 +118,29 @@ public class RegistrationResource {
         int rejected = items.size() - accepted - unchanged;
         RegistrationResult result = new RegistrationResult(accepted, unchanged, rejected, results);
         // nothing stored because every item named another site's node or cluster: the token is not allowed (403)
-        Response.Status status = accepted + unchanged > 0 ? Response.Status.OK
+        Response.Status status = accepted + unchanged > 0
+                ? Response.Status.OK
                 : forbidden == items.size() ? Response.Status.FORBIDDEN : Response.Status.BAD_REQUEST;
-        return Response.status(status).entity(result).type(MediaType.APPLICATION_JSON).build();
+        return Response.status(status)
+                .entity(result)
+                .type(MediaType.APPLICATION_JSON)
+                .build();
     }
 
     private Response refused(RegistrationLimiter.Verdict verdict, int items) {
         metrics.count(FactsSource.REGISTRATION.name(), "RATE_LIMITED", items);
         if (verdict.neverFits()) {
-            return ApiError.response(Response.Status.REQUEST_ENTITY_TOO_LARGE, "this token may send at most "
-                    + verdict.burst() + " registrations in one request, got " + items + "; split the bulk");
+            return ApiError.response(
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    "this token may send at most " + verdict.burst() + " registrations in one request, got " + items
+                            + "; split the bulk");
         }
         long seconds = Math.max(1, (verdict.retryAfter().toMillis() + 999) / 1000);
-        return ApiError.retryLater(429, "too many registrations from this token; retry in " + seconds
-                + " s (the limit is per token; a bulk counts each of its items)", seconds);
+        return ApiError.retryLater(
+                429,
+                "too many registrations from this token; retry in " + seconds
+                        + " s (the limit is per token; a bulk counts each of its items)",
+                seconds);
     }
 
     /** A registrar token registers into its own site only: an item naming another site (or none) is rejected. */
@@ -130,7 +152,9 @@ public class RegistrationResource {
         if (site != null && site.trim().equals(tokenSite)) {
             return v;
         }
-        return Validated.rejected(List.of(new FieldError("site", "must be " + tokenSite
-                + ": this registration token is for that site" + (site == null ? "" : ", not " + site))));
+        return Validated.rejected(List.of(new FieldError(
+                "site",
+                "must be " + tokenSite + ": this registration token is for that site"
+                        + (site == null ? "" : ", not " + site))));
     }
 }

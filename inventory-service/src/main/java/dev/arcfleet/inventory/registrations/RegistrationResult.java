@@ -2,7 +2,6 @@ package dev.arcfleet.inventory.registrations;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.arcfleet.contracts.FieldError;
-
 import java.util.List;
 
 /**
@@ -23,12 +22,14 @@ public record RegistrationResult(int accepted, int unchanged, int rejected, List
         if (rejected > 1) {
             return "all " + rejected + " registrations were rejected; see items[].errors";
         }
-        return items.stream().filter(i -> i.errors() != null).flatMap(i -> i.errors().stream()).findFirst()
+        return items.stream()
+                .filter(i -> i.errors() != null)
+                .flatMap(i -> i.errors().stream())
+                .findFirst()
                 .map(e -> "the registration was rejected: " + e.field() + " " + e.message())
                 .orElse("the registration was rejected; see items[0].errors");
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record Item(int index, String deviceId, String status, List<FieldError> errors) {
-    }
+    public record Item(int index, String deviceId, String status, List<FieldError> errors) {}
 }

@@ -14,15 +14,14 @@ import dev.arcfleet.inventory.live.LiveEvent;
 import dev.arcfleet.inventory.live.LiveEvents;
 import dev.arcfleet.inventory.nodes.LastSeen;
 import dev.arcfleet.inventory.nodes.NodeEntity;
-import dev.arcfleet.support.outbox.Outbox;
 import dev.arcfleet.support.log.Correlation;
 import dev.arcfleet.support.log.LogSafe;
+import dev.arcfleet.support.outbox.Outbox;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,8 +47,14 @@ public class RegistrationService {
     private final RegistrationMetrics metrics;
     private final LastSeen lastSeen;
 
-    public RegistrationService(FactsNormalizer normalizer, Outbox outbox, ObjectMapper mapper, EntityManager entityManager,
-            LiveEvents live, RegistrationMetrics metrics, LastSeen lastSeen) {
+    public RegistrationService(
+            FactsNormalizer normalizer,
+            Outbox outbox,
+            ObjectMapper mapper,
+            EntityManager entityManager,
+            LiveEvents live,
+            RegistrationMetrics metrics,
+            LastSeen lastSeen) {
         this.lastSeen = lastSeen;
         this.normalizer = normalizer;
         this.outbox = outbox;
@@ -67,7 +72,8 @@ public class RegistrationService {
     @Transactional
     public List<Registered> register(List<Registration> registrations, FactsSource source, Registrant registrant) {
         Instant now = Instant.now();
-        Map<String, NodeEntity> known = load(registrations.stream().map(r -> r.deviceId().trim()).distinct().toList());
+        Map<String, NodeEntity> known = load(
+                registrations.stream().map(r -> r.deviceId().trim()).distinct().toList());
         Ownership ownership = new Ownership(entityManager, registrant, source, now);
         List<Registered> outcomes = new ArrayList<>(registrations.size());
         for (Registration registration : registrations) {
@@ -77,20 +83,30 @@ public class RegistrationService {
                 outcomes.add(registerOne(registration, source, correlationId, known, ownership, now));
             }
         }
-        // written here, not at commit: a value PostgreSQL refuses fails inside the transaction with its SQL cause, which
-        // tells a consumer the records are at fault (at commit it would be a bare RollbackException, taken for an outage)
+        // written here, not at commit: a value PostgreSQL refuses fails inside the transaction with its SQL cause,
+        // which
+        // tells a consumer the records are at fault (at commit it would be a bare RollbackException, taken for an
+        // outage)
         entityManager.flush();
         for (RegistrationOutcome outcome : RegistrationOutcome.values()) {
             // a refusal is a rejection to whoever reads the metric
-            metrics.count(source.name(), outcome.stored() ? outcome.name() : "REJECTED",
+            metrics.count(
+                    source.name(),
+                    outcome.stored() ? outcome.name() : "REJECTED",
                     outcomes.stream().filter(o -> o.outcome() == outcome).count());
         }
         return outcomes;
     }
 
-    private Registered registerOne(Registration registration, FactsSource source, String correlationId,
-            Map<String, NodeEntity> known, Ownership ownership, Instant now) {
-        NodeFacts facts = normalizer.normalize(registration, source, now, UUID.randomUUID().toString(), correlationId);
+    private Registered registerOne(
+            Registration registration,
+            FactsSource source,
+            String correlationId,
+            Map<String, NodeEntity> known,
+            Ownership ownership,
+            Instant now) {
+        NodeFacts facts = normalizer.normalize(
+                registration, source, now, UUID.randomUUID().toString(), correlationId);
         List<FieldError> misfits = NodeColumns.misfits(facts);
         if (!misfits.isEmpty()) {
             Log.warnf("registration of %s refused: %s", LogSafe.of(facts.nodeId()), LogSafe.of(misfits.toString()));
@@ -99,7 +115,10 @@ public class RegistrationService {
         NodeEntity node = known.get(facts.nodeId());
         Optional<FieldError> foreign = ownership.refusal(node, facts);
         if (foreign.isPresent()) {
-            Log.warnf("registration of %s by %s refused: %s", LogSafe.of(facts.nodeId()), LogSafe.of(ownership.who()),
+            Log.warnf(
+                    "registration of %s by %s refused: %s",
+                    LogSafe.of(facts.nodeId()),
+                    LogSafe.of(ownership.who()),
                     LogSafe.of(foreign.get().message()));
             return Registered.forbidden(foreign.get());
         }
@@ -124,10 +143,16 @@ public class RegistrationService {
             }
             apply(node, facts, json, now);
         }
-        outbox.publishJson(Topics.NODES, facts.clusterId() != null ? facts.clusterId() : facts.nodeId(),
-                EventTypes.NODE_FACTS, facts.eventId(), correlationId, json);
+        outbox.publishJson(
+                Topics.NODES,
+                facts.clusterId() != null ? facts.clusterId() : facts.nodeId(),
+                EventTypes.NODE_FACTS,
+                facts.eventId(),
+                correlationId,
+                json);
         Log.debugf("node %s facts %s published, correlation %s", facts.nodeId(), facts.factsHash(), correlationId);
-        live.afterCommit(new LiveEvent("NODE", facts.nodeId(), null, "REGISTERED", null, null, null, correlationId, now));
+        live.afterCommit(
+                new LiveEvent("NODE", facts.nodeId(), null, "REGISTERED", null, null, null, correlationId, now));
         return Registered.ACCEPTED;
     }
 
@@ -141,10 +166,13 @@ public class RegistrationService {
     public List<String> retire(List<String> nodeIds, String reason) {
         Instant now = Instant.now();
         List<String> retired = new ArrayList<>();
-        List<String> ids = nodeIds.stream().map(String::trim).distinct().sorted().toList();
+        List<String> ids =
+                nodeIds.stream().map(String::trim).distinct().sorted().toList();
         for (int i = 0; i < ids.size(); i += LOOKUP_CHUNK) {
             List<NodeEntity> active = entityManager
-                    .createQuery("from NodeEntity where nodeId in :ids and retired = false order by nodeId", NodeEntity.class)
+                    .createQuery(
+                            "from NodeEntity where nodeId in :ids and retired = false order by nodeId",
+                            NodeEntity.class)
                     .setParameter("ids", ids.subList(i, Math.min(ids.size(), i + LOOKUP_CHUNK)))
                     .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                     .getResultList();
@@ -153,8 +181,13 @@ public class RegistrationService {
                 String correlationId = UUID.randomUUID().toString();
                 node.retired = true;
                 node.updatedAt = now;
-                outbox.publish(Topics.NODES, node.clusterId != null ? node.clusterId : node.nodeId, EventTypes.NODE_RETIRED,
-                        eventId, correlationId, new NodeRetired(eventId, correlationId, now, node.nodeId, node.clusterId, reason));
+                outbox.publish(
+                        Topics.NODES,
+                        node.clusterId != null ? node.clusterId : node.nodeId,
+                        EventTypes.NODE_RETIRED,
+                        eventId,
+                        correlationId,
+                        new NodeRetired(eventId, correlationId, now, node.nodeId, node.clusterId, reason));
                 Log.debugf("node %s retired (%s), correlation %s", node.nodeId, reason, correlationId);
                 retired.add(node.nodeId);
             }
@@ -164,8 +197,8 @@ public class RegistrationService {
 
     /** As {@link #retireSelected(String, Map, java.util.Set, Instant, String)}, stale or not. */
     @Transactional
-    public List<String> retireSelected(String site, Map<String, String> labels, java.util.Set<String> clusterIds,
-            String reason) {
+    public List<String> retireSelected(
+            String site, Map<String, String> labels, java.util.Set<String> clusterIds, String reason) {
         return retireSelected(site, labels, clusterIds, null, reason);
     }
 
@@ -176,8 +209,12 @@ public class RegistrationService {
      * it retired.
      */
     @Transactional
-    public List<String> retireSelected(String site, Map<String, String> labels, java.util.Set<String> clusterIds,
-            Instant seenBefore, String reason) {
+    public List<String> retireSelected(
+            String site,
+            Map<String, String> labels,
+            java.util.Set<String> clusterIds,
+            Instant seenBefore,
+            String reason) {
         Map<String, String> wanted = labels == null ? Map.of() : labels;
         java.util.Set<String> clusters = clusterIds == null ? java.util.Set.of() : clusterIds;
         if (site == null && wanted.isEmpty() && clusters.isEmpty() && seenBefore == null) {
@@ -214,8 +251,10 @@ public class RegistrationService {
 
     private boolean hasLabels(NodeEntity node, Map<String, String> wanted) {
         try {
-            Map<String, String> labels = mapper.readValue(node.facts, NodeFacts.class).labels();
-            return labels != null && wanted.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+            Map<String, String> labels =
+                    mapper.readValue(node.facts, NodeFacts.class).labels();
+            return labels != null
+                    && wanted.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored facts of node " + LogSafe.of(node.nodeId) + " are unreadable", e);
         }
@@ -225,7 +264,8 @@ public class RegistrationService {
         Map<String, NodeEntity> known = new HashMap<>();
         for (int i = 0; i < ids.size(); i += LOOKUP_CHUNK) {
             List<String> chunk = ids.subList(i, Math.min(ids.size(), i + LOOKUP_CHUNK));
-            entityManager.createQuery("from NodeEntity where nodeId in :ids", NodeEntity.class)
+            entityManager
+                    .createQuery("from NodeEntity where nodeId in :ids", NodeEntity.class)
                     .setParameter("ids", chunk)
                     .getResultList()
                     .forEach(n -> known.put(n.nodeId, n));

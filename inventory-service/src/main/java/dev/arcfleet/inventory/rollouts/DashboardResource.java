@@ -6,7 +6,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-
 import java.util.List;
 
 /** What the dashboard's rollouts panel reads: the planner's rollouts as last published (read-only). */
@@ -19,8 +18,7 @@ public class DashboardResource {
         this.rollouts = rollouts;
     }
 
-    public record Rollouts(int count, List<RolloutProjection.RolloutView> rollouts) {
-    }
+    public record Rollouts(int count, List<RolloutProjection.RolloutView> rollouts) {}
 
     /** The rollouts, the most recently changed first, at most {@code limit} (1 to 200). */
     @GET

@@ -12,13 +12,12 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-
-import java.util.List;
-import java.util.Set;
 
 /**
  * {@code onboarding.rollouts} in batches, in partition order: poison goes to {@code onboarding.rollouts.dlq} with the
@@ -35,8 +34,8 @@ public class RolloutConsumer {
     private final JsonReader json;
     private final MutinyEmitter<String> deadLetters;
 
-    public RolloutConsumer(RolloutProjection projection, JsonReader json,
-            @Channel(DLQ_CHANNEL) MutinyEmitter<String> deadLetters) {
+    public RolloutConsumer(
+            RolloutProjection projection, JsonReader json, @Channel(DLQ_CHANNEL) MutinyEmitter<String> deadLetters) {
         this.projection = projection;
         this.json = json;
         this.deadLetters = deadLetters;
@@ -47,7 +46,8 @@ public class RolloutConsumer {
     public void consume(ConsumerRecords<String, String> batch) {
         List<RolloutState> usable = DeadLetters.readBatch(batch, this::read, deadLetters, "rollout state");
         if (!usable.isEmpty()) {
-            DatabaseFailures.retryWhileUnavailable(usable.size() + " rollout states",
+            DatabaseFailures.retryWhileUnavailable(
+                    usable.size() + " rollout states",
                     () -> QuarkusTransaction.requiringNew().run(() -> usable.forEach(projection::apply)));
         }
     }

@@ -10,7 +10,6 @@ import dev.arcfleet.support.log.LogSafe;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -43,10 +42,18 @@ public class RolloutProjection {
     }
 
     /** A rollout as the dashboard shows it, with the commands that resume or abort it. */
-    public record RolloutView(String rolloutId, String name, String state, int currentBatch, int batchCount,
-            String reason, RolloutState.Batch current, List<RolloutState.Batch> batches, Instant updatedAt,
-            String resumeCommand, String abortCommand) {
-    }
+    public record RolloutView(
+            String rolloutId,
+            String name,
+            String state,
+            int currentBatch,
+            int batchCount,
+            String reason,
+            RolloutState.Batch current,
+            List<RolloutState.Batch> batches,
+            Instant updatedAt,
+            String resumeCommand,
+            String abortCommand) {}
 
     /**
      * What a state needs, and that it fits its columns: anyone able to write the topic can send anything, so a state
@@ -54,8 +61,8 @@ public class RolloutProjection {
      */
     public static void check(RolloutState s) {
         if (s.rolloutId() == null || !ROLLOUT_ID.matcher(s.rolloutId()).matches()) {
-            throw new IllegalArgumentException("rollout state: rolloutId must be ro-<uuid>, got "
-                    + LogSafe.of(String.valueOf(s.rolloutId()), 64));
+            throw new IllegalArgumentException(
+                    "rollout state: rolloutId must be ro-<uuid>, got " + LogSafe.of(String.valueOf(s.rolloutId()), 64));
         }
         if (s.state() == null || !STATES.contains(s.state())) {
             throw new IllegalArgumentException("rollout state " + s.rolloutId() + ": state must be one of " + STATES);
@@ -71,7 +78,9 @@ public class RolloutProjection {
             throw new IllegalArgumentException("rollout state " + s.rolloutId() + ": reason must be at most " + MAX_TEXT
                     + " characters without NUL");
         }
-        if (s.currentBatch() < 0 || s.batchCount() < 0 || s.batches() != null && s.batches().size() > MAX_BATCHES) {
+        if (s.currentBatch() < 0
+                || s.batchCount() < 0
+                || s.batches() != null && s.batches().size() > MAX_BATCHES) {
             throw new IllegalArgumentException("rollout state " + s.rolloutId() + ": batch numbers out of range");
         }
     }
@@ -80,7 +89,8 @@ public class RolloutProjection {
     @Transactional(Transactional.TxType.MANDATORY)
     public void apply(RolloutState s) {
         check(s);
-        int changed = entityManager.createNativeQuery("""
+        int changed = entityManager
+                .createNativeQuery("""
                 insert into rollout_state (rollout_id, name, state, current_batch, batch_count, reason, batches, updated_at)
                 values (:id, :name, :state, :current, :count, :reason, :batches, cast(:updatedAt as timestamptz))
                 on conflict (rollout_id) do update set name = excluded.name, state = excluded.state,
@@ -97,8 +107,16 @@ public class RolloutProjection {
                 .setParameter("updatedAt", s.updatedAt().toString())
                 .executeUpdate();
         if (changed > 0) {
-            live.afterCommit(new LiveEvent("ROLLOUT", null, null, s.state(), null, null,
-                    s.name() == null ? s.rolloutId() : s.name(), s.rolloutId(), s.updatedAt()));
+            live.afterCommit(new LiveEvent(
+                    "ROLLOUT",
+                    null,
+                    null,
+                    s.state(),
+                    null,
+                    null,
+                    s.name() == null ? s.rolloutId() : s.name(),
+                    s.rolloutId(),
+                    s.updatedAt()));
         }
     }
 
@@ -106,19 +124,29 @@ public class RolloutProjection {
     @Transactional
     public List<RolloutView> list(int limit) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("""
+        List<Object[]> rows = entityManager
+                .createNativeQuery("""
                 select rollout_id, name, state, current_batch, batch_count, reason, batches, updated_at
                 from rollout_state order by updated_at desc, rollout_id limit :limit""")
-                .setParameter("limit", limit).getResultList();
+                .setParameter("limit", limit)
+                .getResultList();
         List<RolloutView> views = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
             String id = (String) r[0];
             String state = (String) r[2];
             List<RolloutState.Batch> batches = batches((String) r[6]);
             boolean open = !"COMPLETED".equals(state) && !"ABORTED".equals(state);
-            views.add(new RolloutView(id, (String) r[1], state, ((Number) r[3]).intValue(),
-                    ((Number) r[4]).intValue(), (String) r[5], batches.isEmpty() ? null : batches.get(batches.size() - 1),
-                    batches, instant(r[7]), "SUSPENDED".equals(state) ? "bin/fleet-local rollouts resume " + id : null,
+            views.add(new RolloutView(
+                    id,
+                    (String) r[1],
+                    state,
+                    ((Number) r[3]).intValue(),
+                    ((Number) r[4]).intValue(),
+                    (String) r[5],
+                    batches.isEmpty() ? null : batches.get(batches.size() - 1),
+                    batches,
+                    instant(r[7]),
+                    "SUSPENDED".equals(state) ? "bin/fleet-local rollouts resume " + id : null,
                     open ? "bin/fleet-local rollouts abort " + id : null));
         }
         return views;
@@ -126,8 +154,7 @@ public class RolloutProjection {
 
     private List<RolloutState.Batch> batches(String json) {
         try {
-            return mapper.readValue(json, new TypeReference<List<RolloutState.Batch>>() {
-            });
+            return mapper.readValue(json, new TypeReference<List<RolloutState.Batch>>() {});
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored rollout batches are unreadable", e);
         }

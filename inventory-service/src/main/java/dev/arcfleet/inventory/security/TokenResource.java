@@ -1,13 +1,13 @@
 package dev.arcfleet.inventory.security;
 
-import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.support.rest.ApiError;
-import io.quarkus.logging.Log;
 import dev.arcfleet.support.security.Roles;
 import dev.arcfleet.support.security.TokenHash;
 import dev.arcfleet.support.security.TokenIdentityProvider;
+import io.quarkus.logging.Log;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -19,7 +19,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,14 +40,14 @@ public class TokenResource {
         this.identities = identities;
     }
 
-    public record TokenView(String tokenId, String name, String role, String site, Instant createdAt, Instant revokedAt) {
+    public record TokenView(
+            String tokenId, String name, String role, String site, Instant createdAt, Instant revokedAt) {
         static TokenView of(ApiTokenEntity t) {
             return new TokenView(t.tokenId, t.name, t.role, t.site, t.createdAt, t.revokedAt);
         }
     }
 
-    public record CreatedToken(String tokenId, String name, String role, String site, String token) {
-    }
+    public record CreatedToken(String tokenId, String name, String role, String site, String token) {}
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -56,7 +55,8 @@ public class TokenResource {
     public Response create(JsonNode body) {
         List<FieldError> errors = new ArrayList<>();
         if (body == null || !body.isObject()) {
-            return ApiError.badRequest(List.of(new FieldError("$", "body must be an object with name, role and (for registrar) site")));
+            return ApiError.badRequest(
+                    List.of(new FieldError("$", "body must be an object with name, role and (for registrar) site")));
         }
         String name = text(body, "name");
         String role = text(body, "role");
@@ -85,14 +85,16 @@ public class TokenResource {
         entity.tokenHash = TokenHash.of(token);
         entity.createdAt = Instant.now();
         entity.persist();
-        Log.infof("token %s (%s%s) created", entity.tokenId, role, entity.site == null ? "" : ", site " + LogSafe.of(entity.site));
+        Log.infof(
+                "token %s (%s%s) created",
+                entity.tokenId, role, entity.site == null ? "" : ", site " + LogSafe.of(entity.site));
         return Response.status(Response.Status.CREATED)
-                .entity(new CreatedToken(entity.tokenId, entity.name, role, entity.site, token)).build();
+                .entity(new CreatedToken(entity.tokenId, entity.name, role, entity.site, token))
+                .build();
     }
 
     /** Whether a token is valid and what it grants, for the other services (RFC 7662 style; no role needed to ask). */
-    public record Introspection(boolean active, String name, String role, String site) {
-    }
+    public record Introspection(boolean active, String name, String role, String site) {}
 
     @POST
     @Path("/introspect")
@@ -103,15 +105,19 @@ public class TokenResource {
         if (token == null || token.isBlank()) {
             return ApiError.badRequest(List.of(new FieldError("token", "is required: the bearer token to check")));
         }
-        return Response.ok(identities.grantOf(token.trim())
-                .map(g -> new Introspection(true, g.name(), g.role(), g.site()))
-                .orElse(new Introspection(false, null, null, null))).build();
+        return Response.ok(identities
+                        .grantOf(token.trim())
+                        .map(g -> new Introspection(true, g.name(), g.role(), g.site()))
+                        .orElse(new Introspection(false, null, null, null)))
+                .build();
     }
 
     @GET
     @Transactional
     public List<TokenView> list() {
-        return ApiTokenEntity.<ApiTokenEntity>find("order by createdAt").list().stream().map(TokenView::of).toList();
+        return ApiTokenEntity.<ApiTokenEntity>find("order by createdAt").list().stream()
+                .map(TokenView::of)
+                .toList();
     }
 
     @DELETE

@@ -8,7 +8,6 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 
 /**
@@ -22,21 +21,31 @@ public class PlanStatusEntity extends PanacheEntityBase {
     @Id
     @Column(name = "plan_id")
     public String planId;
+
     public String route;
+
     @Column(name = "target_kind")
     public String targetKind;
+
     @Column(name = "target_id")
     public String targetId;
+
     @Enumerated(EnumType.STRING)
     public OnboardingState state;
+
     @Column(name = "last_type")
     public String lastType;
+
     public String step;
+
     @Column(columnDefinition = "text")
     public String detail;
+
     public long sequence;
+
     @Column(name = "updated_at")
     public Instant updatedAt;
+
     @Enumerated(EnumType.STRING)
     public OnboardingState held;
     /** The last approval event's type: AWAITING_APPROVAL, APPROVED or REJECTED. */
@@ -44,8 +53,10 @@ public class PlanStatusEntity extends PanacheEntityBase {
     /** Who approved or rejected ({@code rule:<name>} or an operator's token identity). */
     @Column(name = "approval_by")
     public String approvalBy;
+
     @Column(name = "approval_at")
     public Instant approvalAt;
+
     @Column(name = "approval_detail", columnDefinition = "text")
     public String approvalDetail;
 }

@@ -4,10 +4,9 @@ import dev.arcfleet.ops.ExecutionsNeedingAttention;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +23,8 @@ public class PlansNeedingAttention implements ExecutionsNeedingAttention {
     @Transactional
     public List<Attention> attention(int limit) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("""
+        List<Object[]> rows = entityManager
+                .createNativeQuery("""
                 select ps.plan_id, ps.route, ps.target_kind, ps.target_id, ps.state, ps.last_type, ps.step, ps.detail,
                        ps.updated_at,
                        (select count(*) from node n where n.plan_id = ps.plan_id
@@ -34,11 +34,23 @@ public class PlansNeedingAttention implements ExecutionsNeedingAttention {
                 from plan_status ps
                 where ps.state in ('FAILED', 'OFFBOARD_FAILED') or (ps.state = 'IN_PROGRESS' and ps.last_type = 'RETRYING')
                 order by case ps.state when 'FAILED' then 0 when 'OFFBOARD_FAILED' then 1 else 2 end, ps.updated_at desc
-                limit :limit""").setParameter("limit", limit).getResultList();
+                limit :limit""")
+                .setParameter("limit", limit)
+                .getResultList();
         List<Attention> result = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
-            result.add(new Attention((String) r[0], (String) r[1], (String) r[2], (String) r[3], (String) r[4],
-                    (String) r[5], (String) r[6], (String) r[7], instant(r[8]), ((Number) r[9]).longValue(), (String) r[10]));
+            result.add(new Attention(
+                    (String) r[0],
+                    (String) r[1],
+                    (String) r[2],
+                    (String) r[3],
+                    (String) r[4],
+                    (String) r[5],
+                    (String) r[6],
+                    (String) r[7],
+                    instant(r[8]),
+                    ((Number) r[9]).longValue(),
+                    (String) r[10]));
         }
         return result;
     }

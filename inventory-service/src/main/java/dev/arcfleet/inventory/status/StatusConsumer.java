@@ -14,13 +14,12 @@ import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-
-import java.util.List;
-import java.util.Set;
 
 /**
  * {@code onboarding.status} in batches (up to {@code max.poll.records}), in partition order: poison goes to
@@ -41,10 +40,12 @@ public class StatusConsumer {
     private final JsonReader json;
     private final MutinyEmitter<String> deadLetters;
 
-    private record Usable(ConsumerRecord<String, String> record, IncomingEvent event, StatusEvent status) {
-    }
+    private record Usable(ConsumerRecord<String, String> record, IncomingEvent event, StatusEvent status) {}
 
-    public StatusConsumer(StatusProjection projection, ProcessedEvents processed, JsonReader json,
+    public StatusConsumer(
+            StatusProjection projection,
+            ProcessedEvents processed,
+            JsonReader json,
             @Channel(DLQ_CHANNEL) MutinyEmitter<String> deadLetters) {
         this.projection = projection;
         this.processed = processed;
@@ -70,14 +71,21 @@ public class StatusConsumer {
             }
             if (usable.size() == 1) {
                 ConsumerRecord<String, String> record = usable.get(0).record();
-                deadLetters.sendMessageAndAwait(DeadLetters.of(record, new PoisonRecordException(
-                        "status event " + usable.get(0).event().id() + " could not be applied: " + rootMessage(e), e)));
-                Log.warnf("status event at %s-%d@%d dead-lettered: %s", record.topic(), record.partition(), record.offset(),
-                        LogSafe.of(rootMessage(e), 1000));
+                deadLetters.sendMessageAndAwait(DeadLetters.of(
+                        record,
+                        new PoisonRecordException(
+                                "status event " + usable.get(0).event().id() + " could not be applied: "
+                                        + rootMessage(e),
+                                e)));
+                Log.warnf(
+                        "status event at %s-%d@%d dead-lettered: %s",
+                        record.topic(), record.partition(), record.offset(), LogSafe.of(rootMessage(e), 1000));
                 return;
             }
-            Log.warnf("applying %d status events failed on their data (%s); applying them one by one to find the event "
-                    + "at fault", usable.size(), LogSafe.of(rootMessage(e)));
+            Log.warnf(
+                    "applying %d status events failed on their data (%s); applying them one by one to find the event "
+                            + "at fault",
+                    usable.size(), LogSafe.of(rootMessage(e)));
             usable.forEach(u -> store(List.of(u)));
         }
     }
@@ -103,8 +111,12 @@ public class StatusConsumer {
     }
 
     private void apply(List<Usable> usable) {
-        Set<String> firstTime = processed.markFirstTime("status", usable.stream().map(u -> u.event().id()).toList());
-        List<StatusEvent> fresh = usable.stream().filter(u -> firstTime.remove(u.event().id())).map(Usable::status).toList();
+        Set<String> firstTime = processed.markFirstTime(
+                "status", usable.stream().map(u -> u.event().id()).toList());
+        List<StatusEvent> fresh = usable.stream()
+                .filter(u -> firstTime.remove(u.event().id()))
+                .map(Usable::status)
+                .toList();
         if (!fresh.isEmpty()) {
             projection.applyAll(fresh);
         }

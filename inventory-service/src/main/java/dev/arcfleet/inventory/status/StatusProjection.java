@@ -12,7 +12,6 @@ import dev.arcfleet.support.log.LogSafe;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,6 +40,7 @@ public class StatusProjection {
 
     /** Ids the planner and executors mint (UUIDs) and node ids (the registration pattern), in their columns' widths. */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:/@+=~-]+");
+
     static final int MAX_EVENT_ID = 64;
     static final int MAX_PLAN_ID = 64;
     static final int MAX_NODE_ID = 253;
@@ -68,12 +68,16 @@ public class StatusProjection {
         }
         if (event.step() != null && (event.step().length() > MAX_STEP || LogSafe.hasUnsafe(event.step()))) {
             throw new IllegalArgumentException("status event " + event.eventId() + ": step must be at most " + MAX_STEP
-                    + " characters without control characters, got " + event.step().length());
+                    + " characters without control characters, got "
+                    + event.step().length());
         }
-        if (event.actor() != null && (event.actor().isEmpty() || event.actor().length() > MAX_ACTOR
-                || LogSafe.hasUnsafe(event.actor()))) {
+        if (event.actor() != null
+                && (event.actor().isEmpty()
+                        || event.actor().length() > MAX_ACTOR
+                        || LogSafe.hasUnsafe(event.actor()))) {
             throw new IllegalArgumentException("status event " + event.eventId() + ": actor must be 1 to " + MAX_ACTOR
-                    + " characters without control characters, got " + event.actor().length());
+                    + " characters without control characters, got "
+                    + event.actor().length());
         }
         if (event.detail() != null && event.detail().indexOf('\u0000') >= 0) {
             throw new IllegalArgumentException("status event " + event.eventId() + ": detail holds a NUL character");
@@ -82,13 +86,14 @@ public class StatusProjection {
             case PLANNED, BLOCKED -> {
                 Decision decision = event.decision();
                 if (decision == null || decision.nodeId() == null) {
-                    throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " carries no decision");
+                    throw new IllegalArgumentException(
+                            event.type() + " status event " + event.eventId() + " carries no decision");
                 }
                 id("decision.nodeId", decision.nodeId(), MAX_NODE_ID, true);
                 id("decision.planId", decision.planId(), MAX_PLAN_ID, false);
                 if (decision.route() == null) {
-                    throw new IllegalArgumentException(event.type() + " status event " + event.eventId()
-                            + ": its decision names no route");
+                    throw new IllegalArgumentException(
+                            event.type() + " status event " + event.eventId() + ": its decision names no route");
                 }
                 if (decision.target() != null) {
                     id("decision.target.id", decision.target().id(), MAX_TARGET_ID, false);
@@ -98,14 +103,26 @@ public class StatusProjection {
                     }
                 }
             }
-            case STARTED, STEP_SUCCEEDED, RETRYING, SUCCEEDED, FAILED, HANDED_OFF, AWAITING_APPROVAL, APPROVED,
-                    REJECTED, OFFBOARDING, OFFBOARDED, OFFBOARD_FAILED, AWAITING_ROLLOUT -> {
+            case STARTED,
+                    STEP_SUCCEEDED,
+                    RETRYING,
+                    SUCCEEDED,
+                    FAILED,
+                    HANDED_OFF,
+                    AWAITING_APPROVAL,
+                    APPROVED,
+                    REJECTED,
+                    OFFBOARDING,
+                    OFFBOARDED,
+                    OFFBOARD_FAILED,
+                    AWAITING_ROLLOUT -> {
                 if (event.planId() == null) {
-                    throw new IllegalArgumentException(event.type() + " status event " + event.eventId() + " names no plan");
+                    throw new IllegalArgumentException(
+                            event.type() + " status event " + event.eventId() + " names no plan");
                 }
                 if (event.target() != null && event.target().kind() == null) {
-                    throw new IllegalArgumentException(event.type() + " status event " + event.eventId()
-                            + ": its target has no kind");
+                    throw new IllegalArgumentException(
+                            event.type() + " status event " + event.eventId() + ": its target has no kind");
                 }
             }
             case SUPERSEDED -> {
@@ -141,8 +158,11 @@ public class StatusProjection {
             Row row = Row.of(event);
             rows.add(row);
             switch (event.type()) {
-                case PLANNED, BLOCKED -> newestDecision.merge(event.decision().nodeId(), event,
-                        (kept, next) -> decidedAt(next).isBefore(decidedAt(kept)) ? kept : next);
+                case PLANNED, BLOCKED ->
+                    newestDecision.merge(
+                            event.decision().nodeId(),
+                            event,
+                            (kept, next) -> decidedAt(next).isBefore(decidedAt(kept)) ? kept : next);
                 case STARTED, STEP_SUCCEEDED, RETRYING -> applyPlanProgress(event, OnboardingState.IN_PROGRESS);
                 case SUCCEEDED -> applyPlanProgress(event, OnboardingState.SUCCEEDED);
                 case FAILED -> applyPlanProgress(event, OnboardingState.FAILED);
@@ -166,8 +186,16 @@ public class StatusProjection {
         entityManager.flush();
         for (Row row : rows) {
             StatusEvent event = row.event();
-            live.afterCommit(new LiveEvent("STATUS", row.nodeId(), row.planId(), event.type().name(), row.route(),
-                    event.step(), event.detail(), event.correlationId(), row.occurredAt()));
+            live.afterCommit(new LiveEvent(
+                    "STATUS",
+                    row.nodeId(),
+                    row.planId(),
+                    event.type().name(),
+                    row.route(),
+                    event.step(),
+                    event.detail(),
+                    event.correlationId(),
+                    row.occurredAt()));
         }
     }
 
@@ -177,9 +205,13 @@ public class StatusProjection {
             Decision decision = event.decision();
             String nodeId = event.nodeId() != null ? event.nodeId() : decision != null ? decision.nodeId() : null;
             String planId = event.planId() != null ? event.planId() : decision != null ? decision.planId() : null;
-            String route = event.route() != null ? event.route().name()
-                    : decision != null && decision.route() != null ? decision.route().name() : null;
-            return new Row(event, nodeId, planId, route, event.occurredAt() != null ? event.occurredAt() : Instant.now());
+            String route = event.route() != null
+                    ? event.route().name()
+                    : decision != null && decision.route() != null
+                            ? decision.route().name()
+                            : null;
+            return new Row(
+                    event, nodeId, planId, route, event.occurredAt() != null ? event.occurredAt() : Instant.now());
         }
     }
 
@@ -189,7 +221,8 @@ public class StatusProjection {
 
     /** The timeline entries, one statement; an event id seen before (a redelivery) is kept once. */
     private void record(List<Row> rows) {
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 insert into status_event (event_id, node_id, plan_id, type, route, step, attempt, sequence, detail,
                     correlation_id, occurred_at)
                 select * from unnest(cast(:eventIds as varchar[]), cast(:nodeIds as varchar[]), cast(:planIds as varchar[]),
@@ -204,8 +237,15 @@ public class StatusProjection {
                 .setParameter("types", column(rows, r -> r.event().type().name()))
                 .setParameter("routes", column(rows, Row::route))
                 .setParameter("steps", column(rows, r -> r.event().step()))
-                .setParameter("attempts", column(rows, r -> r.event().attempt() == null ? null : r.event().attempt().toString()))
-                .setParameter("sequences", column(rows, r -> Long.toString(r.event().sequence())))
+                .setParameter(
+                        "attempts",
+                        column(
+                                rows,
+                                r -> r.event().attempt() == null
+                                        ? null
+                                        : r.event().attempt().toString()))
+                .setParameter(
+                        "sequences", column(rows, r -> Long.toString(r.event().sequence())))
                 .setParameter("details", column(rows, r -> r.event().detail()))
                 .setParameter("correlationIds", column(rows, r -> r.event().correlationId()))
                 .setParameter("occurredAts", column(rows, r -> r.occurredAt().toString()))
@@ -218,7 +258,8 @@ public class StatusProjection {
             return;
         }
         List<StatusEvent> events = List.copyOf(decisions);
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 update node n set route = v.route, target_kind = v.target_kind, target_id = v.target_id,
                     degraded = v.degraded, plan_id = v.plan_id, decision_state = v.state, decision = v.decision,
                     decided_at = v.decided_at
@@ -230,14 +271,32 @@ public class StatusProjection {
                 where n.node_id = v.node_id and (n.decided_at is null or n.decided_at <= v.decided_at)""")
                 .setParameter("nodeIds", column(events, e -> e.decision().nodeId()))
                 .setParameter("routes", column(events, e -> e.decision().route().name()))
-                .setParameter("targetKinds", column(events, e -> e.decision().target() == null ? null
-                        : e.decision().target().kind().name()))
-                .setParameter("targetIds", column(events, e -> e.decision().target() == null ? null
-                        : e.decision().target().id()))
-                .setParameter("degraded", column(events, e -> Boolean.toString(e.decision().degraded())))
+                .setParameter(
+                        "targetKinds",
+                        column(
+                                events,
+                                e -> e.decision().target() == null
+                                        ? null
+                                        : e.decision().target().kind().name()))
+                .setParameter(
+                        "targetIds",
+                        column(
+                                events,
+                                e -> e.decision().target() == null
+                                        ? null
+                                        : e.decision().target().id()))
+                .setParameter(
+                        "degraded",
+                        column(events, e -> Boolean.toString(e.decision().degraded())))
                 .setParameter("planIds", column(events, e -> e.decision().planId()))
-                .setParameter("states", column(events, e -> (e.type() == StatusType.BLOCKED
-                        ? OnboardingState.BLOCKED : OnboardingState.PLANNED).name()))
+                .setParameter(
+                        "states",
+                        column(
+                                events,
+                                e -> (e.type() == StatusType.BLOCKED
+                                                ? OnboardingState.BLOCKED
+                                                : OnboardingState.PLANNED)
+                                        .name()))
                 .setParameter("decisions", column(events, e -> toJson(e.decision())))
                 .setParameter("decidedAts", column(events, e -> decidedAt(e).toString()))
                 .executeUpdate();
@@ -262,13 +321,14 @@ public class StatusProjection {
         if (event.sequence() <= plan.sequence) {
             return;
         }
-        if (plan.held == OnboardingState.AWAITING_ROLLOUT && (event.type() == StatusType.STARTED
-                || event.type() == StatusType.OFFBOARDING)) {
+        if (plan.held == OnboardingState.AWAITING_ROLLOUT
+                && (event.type() == StatusType.STARTED || event.type() == StatusType.OFFBOARDING)) {
             // the rollout released it: an execution of it began
             plan.held = null;
         }
         plan.route = event.route() == null ? plan.route : event.route().name();
-        plan.targetKind = event.target() == null ? plan.targetKind : event.target().kind().name();
+        plan.targetKind =
+                event.target() == null ? plan.targetKind : event.target().kind().name();
         plan.targetId = event.target() == null ? plan.targetId : event.target().id();
         plan.state = state;
         plan.lastType = event.type().name();
@@ -299,10 +359,15 @@ public class StatusProjection {
         if (plan.approvalAt != null && at.isBefore(plan.approvalAt)) {
             return;
         }
-        plan.route = plan.route != null || event.route() == null ? plan.route : event.route().name();
-        plan.targetKind = plan.targetKind != null || event.target() == null ? plan.targetKind
+        plan.route = plan.route != null || event.route() == null
+                ? plan.route
+                : event.route().name();
+        plan.targetKind = plan.targetKind != null || event.target() == null
+                ? plan.targetKind
                 : event.target().kind().name();
-        plan.targetId = plan.targetId != null || event.target() == null ? plan.targetId : event.target().id();
+        plan.targetId = plan.targetId != null || event.target() == null
+                ? plan.targetId
+                : event.target().id();
         plan.held = held;
         plan.approval = event.type().name();
         plan.approvalBy = event.actor();
@@ -328,7 +393,8 @@ public class StatusProjection {
             plan.sequence = Long.MIN_VALUE;
             plan.updatedAt = at;
             plan.route = event.route() == null ? null : event.route().name();
-            plan.targetKind = event.target() == null ? null : event.target().kind().name();
+            plan.targetKind =
+                    event.target() == null ? null : event.target().kind().name();
             plan.targetId = event.target() == null ? null : event.target().id();
         }
         if (plan.approvalAt != null && at.isBefore(plan.approvalAt)) {

@@ -1,5 +1,10 @@
 package dev.arcfleet.inventory.kube;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.EventTypes;
@@ -14,12 +19,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
-
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,16 +29,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.hasItem;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
 
 /** Kubernetes discovery against the fabric8 mock server in CRUD mode: node informers, retirements, lost connections. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_test"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "inventory_test"))
 class NodeDiscoveryTest extends ServiceKafkaTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,14 +45,30 @@ class NodeDiscoveryTest extends ServiceKafkaTest {
     @Inject
     KubernetesClient k8s;
 
-    static Node node(String name, String osImage, String kernel, String arch, String cpu, String memory,
+    static Node node(
+            String name,
+            String osImage,
+            String kernel,
+            String arch,
+            String cpu,
+            String memory,
             Map<String, String> labels) {
-        return new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
+        return new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
                 .withNewStatus()
-                .withNewNodeInfo().withOsImage(osImage).withKernelVersion(kernel).withArchitecture(arch)
-                .withKubeletVersion("v1.31.2").withContainerRuntimeVersion("containerd://2.0.0").endNodeInfo()
+                .withNewNodeInfo()
+                .withOsImage(osImage)
+                .withKernelVersion(kernel)
+                .withArchitecture(arch)
+                .withKubeletVersion("v1.31.2")
+                .withContainerRuntimeVersion("containerd://2.0.0")
+                .endNodeInfo()
                 .withCapacity(Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory)))
-                .endStatus().build();
+                .endStatus()
+                .build();
     }
 
     @Test
@@ -62,12 +79,31 @@ class NodeDiscoveryTest extends ServiceKafkaTest {
         given().contentType(ContentType.JSON)
                 .body("{\"id\": \"" + cluster + "\", \"site\": \"rotterdam\", \"distribution\": \"talos\","
                         + " \"access\": {\"mode\": \"IN_CLUSTER\"}}")
-                .when().post("/api/v1/clusters").then().statusCode(201);
+                .when()
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(201);
 
-        k8s.nodes().resource(node("talos-cp-1", "Talos (v1.8.2)", "6.6.58-talos", "amd64", "4", "8Gi",
-                Map.of("kubevirt.io/schedulable", "true", "kubernetes.io/arch", "amd64"))).create();
-        k8s.nodes().resource(node("edge-7", "Flatcar Container Linux by Kinvolk 3975.2.1 (Oklo)", "6.6.48-flatcar",
-                "arm64", "2", "4Gi", Map.of("node-role.kubernetes.io/edge", "true"))).create();
+        k8s.nodes()
+                .resource(node(
+                        "talos-cp-1",
+                        "Talos (v1.8.2)",
+                        "6.6.58-talos",
+                        "amd64",
+                        "4",
+                        "8Gi",
+                        Map.of("kubevirt.io/schedulable", "true", "kubernetes.io/arch", "amd64")))
+                .create();
+        k8s.nodes()
+                .resource(node(
+                        "edge-7",
+                        "Flatcar Container Linux by Kinvolk 3975.2.1 (Oklo)",
+                        "6.6.48-flatcar",
+                        "arm64",
+                        "2",
+                        "4Gi",
+                        Map.of("node-role.kubernetes.io/edge", "true")))
+                .create();
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode talos = get("/api/v1/nodes/" + cluster + "/talos-cp-1");
@@ -84,18 +120,33 @@ class NodeDiscoveryTest extends ServiceKafkaTest {
             assertThat(edge.at("/deviceClass").asText()).isEqualTo("EDGE_GATEWAY");
             assertThat(edge.at("/host/architecture").asText()).isEqualTo("arm64");
         });
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(facts(nodes, cluster + "/talos-cp-1"))
-                .singleElement().satisfies(r -> assertThat(r.key()).isEqualTo(cluster)));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(facts(nodes, cluster + "/talos-cp-1"))
+                        .singleElement()
+                        .satisfies(r -> assertThat(r.key()).isEqualTo(cluster)));
 
         // A change of a fact (KubeVirt no longer schedulable) publishes a new snapshot; an unchanged resync does not.
-        k8s.nodes().withName("talos-cp-1").edit(n -> new NodeBuilder(n).editMetadata()
-                .addToLabels("kubevirt.io/schedulable", "false").endMetadata().build());
+        k8s.nodes()
+                .withName("talos-cp-1")
+                .edit(n -> new NodeBuilder(n)
+                        .editMetadata()
+                        .addToLabels("kubevirt.io/schedulable", "false")
+                        .endMetadata()
+                        .build());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(facts(nodes, cluster + "/talos-cp-1")).hasSize(2);
-            assertThat(get("/api/v1/nodes/" + cluster + "/talos-cp-1").at("/virtualization/kubevirt").asBoolean()).isFalse();
+            assertThat(get("/api/v1/nodes/" + cluster + "/talos-cp-1")
+                            .at("/virtualization/kubevirt")
+                            .asBoolean())
+                    .isFalse();
         });
-        k8s.nodes().withName("talos-cp-1").edit(n -> new NodeBuilder(n).editMetadata()
-                .addToAnnotations("touched", "yes").endMetadata().build());
+        k8s.nodes()
+                .withName("talos-cp-1")
+                .edit(n -> new NodeBuilder(n)
+                        .editMetadata()
+                        .addToAnnotations("touched", "yes")
+                        .endMetadata()
+                        .build());
 
         // A deleted node is retired: a tombstone on fleet.nodes, and the registry still answers for it.
         k8s.nodes().withName("edge-7").delete();
@@ -105,7 +156,10 @@ class NodeDiscoveryTest extends ServiceKafkaTest {
                 assertThat(r.value()).contains(cluster + "/edge-7");
                 assertThat(r.key()).isEqualTo(cluster);
             });
-            assertThat(get("/api/v1/nodes/" + cluster + "/edge-7").at("/retired").asBoolean()).isTrue();
+            assertThat(get("/api/v1/nodes/" + cluster + "/edge-7")
+                            .at("/retired")
+                            .asBoolean())
+                    .isTrue();
         });
         assertThat(facts(nodes, cluster + "/talos-cp-1")).hasSize(2);
 
@@ -124,7 +178,10 @@ class NodeDiscoveryTest extends ServiceKafkaTest {
         given().contentType(ContentType.JSON)
                 .body("{\"id\": \"" + cluster + "\", \"access\": {\"mode\": \"KUBECONFIG_FILE\", \"path\": \""
                         + kubeconfig.toAbsolutePath() + "\"}}")
-                .when().post("/api/v1/clusters").then().statusCode(201);
+                .when()
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(201);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode view = get("/api/v1/clusters/" + cluster);
             assertThat(view.at("/status/state").asText()).isEqualTo("DISCONNECTED");
@@ -133,9 +190,17 @@ class NodeDiscoveryTest extends ServiceKafkaTest {
 
         // The API server is reachable again (here: the kubeconfig now names the live one); no restart, no call.
         Files.writeString(kubeconfig, kubeconfig(k8s.getMasterUrl().toString()), StandardCharsets.UTF_8);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(get("/api/v1/clusters/" + cluster).at("/status/state").asText()).isEqualTo("WATCHING"));
-        String listed = given().when().get("/api/v1/clusters").then().statusCode(200).extract().asString();
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(get("/api/v1/clusters/" + cluster)
+                                .at("/status/state")
+                                .asText())
+                        .isEqualTo("WATCHING"));
+        String listed = given().when()
+                .get("/api/v1/clusters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertThat(listed).contains(cluster).doesNotContain("certificate-authority-data");
     }
 
@@ -144,8 +209,10 @@ class NodeDiscoveryTest extends ServiceKafkaTest {
         given().contentType(ContentType.JSON)
                 .body("{\"id\": \"Bad_Id\", \"kubeconfig\": \"apiVersion: v1\", \"deviceClass\": \"TOASTER\","
                         + " \"access\": {\"mode\": \"KUBECONFIG_FILE\", \"path\": \"relative.yaml\"}}")
-                .when().post("/api/v1/clusters")
-                .then().statusCode(400)
+                .when()
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(400)
                 .body("errors.field", hasItem("id"))
                 .body("errors.field", hasItem("kubeconfig"))
                 .body("errors.field", hasItem("deviceClass"))
@@ -157,38 +224,67 @@ class NodeDiscoveryTest extends ServiceKafkaTest {
     void discoveryReadsKubeconfigsOnlyFromItsDirectoryAsRegularSmallFilesWithoutPluginsOrFileReferences()
             throws Exception {
         // Registration refuses a path outside the directory and a Secret outside the listed namespaces.
-        given().contentType(ContentType.JSON).body("{\"id\": \"outside\", \"access\": {\"mode\": \"KUBECONFIG_FILE\","
-                + " \"path\": \"/etc/passwd\"}}").when().post("/api/v1/clusters").then().statusCode(400)
+        given().contentType(ContentType.JSON)
+                .body("{\"id\": \"outside\", \"access\": {\"mode\": \"KUBECONFIG_FILE\","
+                        + " \"path\": \"/etc/passwd\"}}")
+                .when()
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(400)
                 .body("errors.field", hasItem("access.path"));
-        given().contentType(ContentType.JSON).body("{\"id\": \"elsewhere\", \"access\": {\"mode\": \"KUBECONFIG_SECRET\","
-                + " \"secret\": {\"namespace\": \"kube-system\", \"name\": \"admin\"}}}").when().post("/api/v1/clusters")
-                .then().statusCode(400).body("errors.field", hasItem("access.secret.namespace"));
-        given().contentType(ContentType.JSON).body("{\"id\": \"dotdot\", \"access\": {\"mode\": \"KUBECONFIG_FILE\","
-                + " \"path\": \"" + Path.of(System.getProperty("java.io.tmpdir")).resolve("../etc/passwd") + "\"}}")
-                .when().post("/api/v1/clusters").then().statusCode(400).body("errors.field", hasItem("access.path"));
+        given().contentType(ContentType.JSON)
+                .body("{\"id\": \"elsewhere\", \"access\": {\"mode\": \"KUBECONFIG_SECRET\","
+                        + " \"secret\": {\"namespace\": \"kube-system\", \"name\": \"admin\"}}}")
+                .when()
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("access.secret.namespace"));
+        given().contentType(ContentType.JSON)
+                .body("{\"id\": \"dotdot\", \"access\": {\"mode\": \"KUBECONFIG_FILE\"," + " \"path\": \""
+                        + Path.of(System.getProperty("java.io.tmpdir")).resolve("../etc/passwd") + "\"}}")
+                .when()
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("access.path"));
 
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "kubeconfigs-");
         Path marker = dir.resolve("exec-ran");
         Path exec = dir.resolve("exec.yaml");
-        Files.writeString(exec, kubeconfig(k8s.getMasterUrl().toString()).replace("    token: test-token\n", """
+        Files.writeString(
+                exec,
+                kubeconfig(k8s.getMasterUrl().toString()).replace("    token: test-token\n", """
                     exec:
                       apiVersion: client.authentication.k8s.io/v1
                       command: /bin/sh
                       args: ["-c", "touch %s; echo '{}'"]
                 """.formatted(marker)));
         Path fifo = dir.resolve("fifo.yaml");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor())
+                .isZero();
         Path link = dir.resolve("link.yaml");
         Files.createSymbolicLink(link, Path.of("/etc/hostname"));
         Path big = dir.resolve("big.yaml");
         Files.writeString(big, kubeconfig(k8s.getMasterUrl().toString()) + "#".repeat(300_000));
-        Map<String, String> expected = Map.of("exec", "users[].user.exec is not accepted", "fifo", "not a regular file",
-                "link", "outside", "big", "larger than 262144 bytes");
+        Map<String, String> expected = Map.of(
+                "exec",
+                "users[].user.exec is not accepted",
+                "fifo",
+                "not a regular file",
+                "link",
+                "outside",
+                "big",
+                "larger than 262144 bytes");
         String run = UUID.randomUUID().toString().substring(0, 6);
         for (String name : expected.keySet()) {
-            given().contentType(ContentType.JSON).body("{\"id\": \"" + name + "-" + run + "\", \"access\": {\"mode\":"
-                    + " \"KUBECONFIG_FILE\", \"path\": \"" + dir.resolve(name + ".yaml") + "\"}}")
-                    .when().post("/api/v1/clusters").then().statusCode(201);
+            given().contentType(ContentType.JSON)
+                    .body("{\"id\": \"" + name + "-" + run + "\", \"access\": {\"mode\":"
+                            + " \"KUBECONFIG_FILE\", \"path\": \"" + dir.resolve(name + ".yaml") + "\"}}")
+                    .when()
+                    .post("/api/v1/clusters")
+                    .then()
+                    .statusCode(201);
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             for (Map.Entry<String, String> e : expected.entrySet()) {
@@ -226,8 +322,10 @@ class NodeDiscoveryTest extends ServiceKafkaTest {
     }
 
     private static List<ConsumerRecord<String, String>> facts(ConsumerTask<String, String> task, String nodeId) {
-        return task.getRecords().stream().filter(r -> EventTypes.NODE_FACTS.equals(type(r)))
-                .filter(r -> r.value().contains("\"nodeId\":\"" + nodeId + "\"")).toList();
+        return task.getRecords().stream()
+                .filter(r -> EventTypes.NODE_FACTS.equals(type(r)))
+                .filter(r -> r.value().contains("\"nodeId\":\"" + nodeId + "\""))
+                .toList();
     }
 
     private static String type(ConsumerRecord<String, String> r) {

@@ -1,19 +1,17 @@
 package dev.arcfleet.inventory.limits;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RegistrationLimiterTest {
-    record Allowance(double perSecond, int burst) implements RateLimitConfig.Budget {
-    }
+    record Allowance(double perSecond, int burst) implements RateLimitConfig.Budget {}
 
     record Config(boolean enabled) implements RateLimitConfig {
         @Override
@@ -31,7 +29,8 @@ class RegistrationLimiterTest {
     final RegistrationLimiter limiter = new RegistrationLimiter(new Config(true), now::get);
 
     static SecurityIdentity caller(String name, String role, String site) {
-        QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(name))
+        QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(name))
                 .addRole(role);
         if (site != null) {
             builder.addAttribute("fleet.site", site);
@@ -53,16 +52,23 @@ class RegistrationLimiterTest {
         assertThat(limiter.take(device, 1).allowed()).isFalse();
 
         now.addAndGet(TimeUnit.SECONDS.toNanos(60));
-        assertThat(limiter.take(device, 20).allowed()).as("refills up to the burst, not beyond").isTrue();
+        assertThat(limiter.take(device, 20).allowed())
+                .as("refills up to the burst, not beyond")
+                .isTrue();
         assertThat(limiter.take(device, 1).allowed()).isFalse();
     }
 
     @Test
     void eachTokenHasItsOwnBucketAndOperatorsTheLargerBudget() {
-        assertThat(limiter.take(caller("ghent devices", "registrar", "ghent"), 20).allowed()).isTrue();
-        assertThat(limiter.take(caller("lyon devices", "registrar", "lyon"), 20).allowed()).isTrue();
-        assertThat(limiter.take(caller("importer", "operator", null), 5000).allowed()).isTrue();
-        assertThat(limiter.take(caller("importer", "operator", null), 1).allowed()).isFalse();
+        assertThat(limiter.take(caller("ghent devices", "registrar", "ghent"), 20)
+                        .allowed())
+                .isTrue();
+        assertThat(limiter.take(caller("lyon devices", "registrar", "lyon"), 20).allowed())
+                .isTrue();
+        assertThat(limiter.take(caller("importer", "operator", null), 5000).allowed())
+                .isTrue();
+        assertThat(limiter.take(caller("importer", "operator", null), 1).allowed())
+                .isFalse();
     }
 
     @Test
@@ -73,6 +79,8 @@ class RegistrationLimiterTest {
         assertThat(tooBig.burst()).isEqualTo(20);
 
         RegistrationLimiter off = new RegistrationLimiter(new Config(false), now::get);
-        assertThat(off.take(caller("ghent devices", "registrar", "ghent"), 100_000).allowed()).isTrue();
+        assertThat(off.take(caller("ghent devices", "registrar", "ghent"), 100_000)
+                        .allowed())
+                .isTrue();
     }
 }

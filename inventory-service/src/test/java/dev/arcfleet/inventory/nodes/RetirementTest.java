@@ -1,5 +1,12 @@
 package dev.arcfleet.inventory.nodes;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
+
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.CapabilitySet;
 import dev.arcfleet.contracts.Decision;
@@ -18,21 +25,13 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
-import static org.hamcrest.Matchers.hasItem;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
 
 /**
  * Retirements by an operator and with their cluster: each active node retired once on {@code fleet.nodes}; the
@@ -40,7 +39,9 @@ import static org.hamcrest.Matchers.hasItem;
  * registered again is back in the fleet.
  */
 @QuarkusTest
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_test"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "inventory_test"))
 class RetirementTest extends ServiceKafkaTest {
 
     @Test
@@ -58,78 +59,142 @@ class RetirementTest extends ServiceKafkaTest {
         send(event(StatusType.PLANNED, n2, planId, target, 0, decision(n2, planId, target), t0));
         send(event(StatusType.STARTED, null, planId, target, 1, null, t0.plusMillis(10)));
         send(event(StatusType.SUCCEEDED, null, planId, target, 2, null, t0.plusMillis(20)));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + n2).then()
-                .statusCode(200).body("onboarding.state", equalTo("SUCCEEDED")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/api/v1/nodes/" + n2)
+                        .then()
+                        .statusCode(200)
+                        .body("onboarding.state", equalTo("SUCCEEDED")));
 
         // one node by id: retired once, a second time is nothing more
-        given().post("/api/v1/nodes/" + n2 + "/retire").then().statusCode(200).body("retired", equalTo(1))
+        given().post("/api/v1/nodes/" + n2 + "/retire")
+                .then()
+                .statusCode(200)
+                .body("retired", equalTo(1))
                 .body("nodeIds", hasItem(n2));
         given().post("/api/v1/nodes/" + n2 + "/retire").then().statusCode(200).body("retired", equalTo(0));
         given().post("/api/v1/nodes/" + cluster + "/nope/retire").then().statusCode(404);
-        given().contentType("application/json").body("{}").post("/api/v1/nodes/retire").then().statusCode(400)
+        given().contentType("application/json")
+                .body("{}")
+                .post("/api/v1/nodes/retire")
+                .then()
+                .statusCode(400)
                 .body("errors.field", hasItem("selector"));
 
         // the cluster offboarded: its remaining active node is retired (the cluster was never watched)
-        given().delete("/api/v1/clusters/" + cluster + "?offboard=true").then().statusCode(200)
-                .body("retired", equalTo(1)).body("nodeIds", hasItem(n1)).body("watched", equalTo(false));
+        given().delete("/api/v1/clusters/" + cluster + "?offboard=true")
+                .then()
+                .statusCode(200)
+                .body("retired", equalTo(1))
+                .body("nodeIds", hasItem(n1))
+                .body("watched", equalTo(false));
         given().delete("/api/v1/clusters/" + cluster + "?offboard=true").then().statusCode(404);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(retirements(nodes, cluster))
-                .containsExactly(n2, n1));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(retirements(nodes, cluster)).containsExactly(n2, n1));
 
         // the executor offboards the cluster's plan: every step on the timeline, OFFBOARDED on both nodes
         send(event(StatusType.OFFBOARDING, null, planId, target, 3, null, t0.plusMillis(30)));
         send(event(StatusType.STEP_SUCCEEDED, null, planId, target, 4, null, t0.plusMillis(40)));
         send(event(StatusType.OFFBOARDED, null, planId, target, 5, null, t0.plusMillis(50)));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            given().get("/api/v1/nodes/" + n1).then().statusCode(200).body("retired", equalTo(true))
+            given().get("/api/v1/nodes/" + n1)
+                    .then()
+                    .statusCode(200)
+                    .body("retired", equalTo(true))
                     .body("onboarding.state", equalTo("OFFBOARDED"));
-            JsonPath timeline = given().get("/api/v1/timelines/" + n1).then().statusCode(200).extract().jsonPath();
-            assertThat(timeline.getList("events.type")).containsSubsequence("SUCCEEDED", "OFFBOARDING", "STEP_SUCCEEDED",
-                    "OFFBOARDED");
+            JsonPath timeline = given().get("/api/v1/timelines/" + n1)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            assertThat(timeline.getList("events.type"))
+                    .containsSubsequence("SUCCEEDED", "OFFBOARDING", "STEP_SUCCEEDED", "OFFBOARDED");
         });
-        given().get("/api/v1/nodes?cluster=" + cluster + "&state=OFFBOARDED").then().statusCode(200)
+        given().get("/api/v1/nodes?cluster=" + cluster + "&state=OFFBOARDED")
+                .then()
+                .statusCode(200)
                 .body("total", equalTo(2));
-        JsonPath summary = given().get("/api/v1/fleet/summary").then().statusCode(200).extract().jsonPath();
+        JsonPath summary = given().get("/api/v1/fleet/summary")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(summary.getLong("byState.OFFBOARDED")).isGreaterThanOrEqualTo(2);
 
-        // registered again: active and PENDING at once (not its plan's OFFBOARDED), and its facts go to the planner again
+        // registered again: active and PENDING at once (not its plan's OFFBOARDED), and its facts go to the planner
+        // again
         register(n1, cluster);
-        given().get("/api/v1/nodes/" + n1).then().statusCode(200).body("retired", equalTo(false))
-                .body("onboarding.state", equalTo("PENDING")).body("onboarding.planId", nullValue());
-        given().get("/api/v1/nodes?cluster=" + cluster + "&state=OFFBOARDED").then().statusCode(200)
-                .body("total", equalTo(1)).body("items.nodeId", equalTo(List.of(n2)));
-        given().get("/api/v1/nodes?cluster=" + cluster + "&state=PENDING").then().statusCode(200)
-                .body("total", equalTo(1)).body("items.nodeId", equalTo(List.of(n1)));
+        given().get("/api/v1/nodes/" + n1)
+                .then()
+                .statusCode(200)
+                .body("retired", equalTo(false))
+                .body("onboarding.state", equalTo("PENDING"))
+                .body("onboarding.planId", nullValue());
+        given().get("/api/v1/nodes?cluster=" + cluster + "&state=OFFBOARDED")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(1))
+                .body("items.nodeId", equalTo(List.of(n2)));
+        given().get("/api/v1/nodes?cluster=" + cluster + "&state=PENDING")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(1))
+                .body("items.nodeId", equalTo(List.of(n1)));
         // the planner decides again for the same plan: PLANNED, until the executor reports on the new onboarding
         send(event(StatusType.PLANNED, n1, planId, target, 0, decision(n1, planId, target), t0.plusMillis(60)));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + n1).then()
-                .statusCode(200).body("onboarding.state", equalTo("PLANNED")).body("onboarding.planId", equalTo(planId)));
-        given().get("/api/v1/nodes?cluster=" + cluster + "&state=PLANNED").then().statusCode(200)
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/api/v1/nodes/" + n1)
+                        .then()
+                        .statusCode(200)
+                        .body("onboarding.state", equalTo("PLANNED"))
+                        .body("onboarding.planId", equalTo(planId)));
+        given().get("/api/v1/nodes?cluster=" + cluster + "&state=PLANNED")
+                .then()
+                .statusCode(200)
                 .body("items.nodeId", equalTo(List.of(n1)));
         given().get("/api/v1/nodes/" + n2).then().statusCode(200).body("onboarding.state", equalTo("OFFBOARDED"));
         send(event(StatusType.STARTED, null, planId, target, 6, null, t0.plusMillis(70)));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + n1).then()
-                .statusCode(200).body("onboarding.state", equalTo("IN_PROGRESS")));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(nodes.getRecords()).filteredOn(r ->
-                EventTypes.NODE_FACTS.equals(type(r)) && r.value().contains("\"nodeId\":\"" + n1 + "\"")).hasSize(2));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/api/v1/nodes/" + n1)
+                        .then()
+                        .statusCode(200)
+                        .body("onboarding.state", equalTo("IN_PROGRESS")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(nodes.getRecords())
+                        .filteredOn(r -> EventTypes.NODE_FACTS.equals(type(r))
+                                && r.value().contains("\"nodeId\":\"" + n1 + "\""))
+                        .hasSize(2));
         nodes.close();
     }
 
     @Test
     void aSelectorRetiresTheActiveNodesOfASiteWithTheirLabelsAndAPlainClusterDeleteSaysItKeepsThem() {
         String site = "sel-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType("application/json").body("{\"deviceId\": \"" + site + "-a\", \"site\": \"" + site
-                + "\", \"osImage\": \"Talos (v1.8.2)\", \"labels\": {\"tier\": \"lab\"}}").post("/api/v1/registrations")
-                .then().statusCode(200);
-        given().contentType("application/json").body("{\"deviceId\": \"" + site + "-b\", \"site\": \"" + site
-                + "\", \"osImage\": \"Talos (v1.8.2)\", \"labels\": {\"tier\": \"prod\"}}").post("/api/v1/registrations")
-                .then().statusCode(200);
+        given().contentType("application/json")
+                .body("{\"deviceId\": \"" + site + "-a\", \"site\": \"" + site
+                        + "\", \"osImage\": \"Talos (v1.8.2)\", \"labels\": {\"tier\": \"lab\"}}")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200);
+        given().contentType("application/json")
+                .body("{\"deviceId\": \"" + site + "-b\", \"site\": \"" + site
+                        + "\", \"osImage\": \"Talos (v1.8.2)\", \"labels\": {\"tier\": \"prod\"}}")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200);
 
-        given().contentType("application/json").body("{\"site\": \"" + site + "\", \"labels\": {\"tier\": \"lab\"}}")
-                .post("/api/v1/nodes/retire").then().statusCode(200).body("retired", equalTo(1))
+        given().contentType("application/json")
+                .body("{\"site\": \"" + site + "\", \"labels\": {\"tier\": \"lab\"}}")
+                .post("/api/v1/nodes/retire")
+                .then()
+                .statusCode(200)
+                .body("retired", equalTo(1))
                 .body("nodeIds", equalTo(List.of(site + "-a")));
-        given().contentType("application/json").body("{\"site\": \"" + site + "\"}")
-                .post("/api/v1/nodes/retire").then().statusCode(200).body("retired", equalTo(1))
+        given().contentType("application/json")
+                .body("{\"site\": \"" + site + "\"}")
+                .post("/api/v1/nodes/retire")
+                .then()
+                .statusCode(200)
+                .body("retired", equalTo(1))
                 .body("nodeIds", equalTo(List.of(site + "-b")));
         given().delete("/api/v1/clusters/" + site + "-none").then().statusCode(404);
     }
@@ -137,12 +202,24 @@ class RetirementTest extends ServiceKafkaTest {
     @Test
     void withTheStaleThresholdOffNoNodeIsStaleAndAStaleRetirementIsRefused() {
         register("off-" + UUID.randomUUID().toString().substring(0, 8), null);
-        given().get("/api/v1/nodes/stale").then().statusCode(200).body("enabled", equalTo(false))
-                .body("staleAfter", nullValue()).body("total", equalTo(0)).body("items.size()", equalTo(0));
-        given().contentType("application/json").body("{\"stale\": true}").post("/api/v1/nodes/retire").then()
+        given().get("/api/v1/nodes/stale")
+                .then()
+                .statusCode(200)
+                .body("enabled", equalTo(false))
+                .body("staleAfter", nullValue())
+                .body("total", equalTo(0))
+                .body("items.size()", equalTo(0));
+        given().contentType("application/json")
+                .body("{\"stale\": true}")
+                .post("/api/v1/nodes/retire")
+                .then()
                 .statusCode(409);
-        given().contentType("application/json").body("{\"stale\": false}").post("/api/v1/nodes/retire").then()
-                .statusCode(400).body("errors.field", hasItem("selector"));
+        given().contentType("application/json")
+                .body("{\"stale\": false}")
+                .post("/api/v1/nodes/retire")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("selector"));
     }
 
     @Test
@@ -152,8 +229,19 @@ class RetirementTest extends ServiceKafkaTest {
         String planId = UUID.randomUUID().toString();
         Target target = new Target(TargetKind.NODE, node);
         Instant t0 = Instant.now();
-        Decision decision = new Decision(node, Route.COMPANION_VM, target, false, List.of(), List.of("immutable host"),
-                new CapabilitySet(List.of(Capability.EXTENSIONS), List.of()), List.of(), planId, List.of(), "p1", "h1",
+        Decision decision = new Decision(
+                node,
+                Route.COMPANION_VM,
+                target,
+                false,
+                List.of(),
+                List.of("immutable host"),
+                new CapabilitySet(List.of(Capability.EXTENSIONS), List.of()),
+                List.of(),
+                planId,
+                List.of(),
+                "p1",
+                "h1",
                 Instant.now());
         send(event(StatusType.PLANNED, node, planId, target, 0, decision, t0));
         send(event(StatusType.SUCCEEDED, null, planId, target, 1, null, t0.plusMillis(10)));
@@ -161,9 +249,15 @@ class RetirementTest extends ServiceKafkaTest {
         send(event(StatusType.OFFBOARDING, null, planId, target, 2, null, t0.plusMillis(20)));
         send(event(StatusType.OFFBOARD_FAILED, null, planId, target, 3, null, t0.plusMillis(30)));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/nodes/" + node).then()
-                .statusCode(200).body("onboarding.state", equalTo("OFFBOARD_FAILED")));
-        JsonPath attention = given().get("/api/v1/executions/attention?limit=500").then().statusCode(200).extract()
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/api/v1/nodes/" + node)
+                        .then()
+                        .statusCode(200)
+                        .body("onboarding.state", equalTo("OFFBOARD_FAILED")));
+        JsonPath attention = given().get("/api/v1/executions/attention?limit=500")
+                .then()
+                .statusCode(200)
+                .extract()
                 .jsonPath();
         int index = attention.getList("items.planId").indexOf(planId);
         assertThat(index).isNotNegative();
@@ -172,13 +266,17 @@ class RetirementTest extends ServiceKafkaTest {
     }
 
     private static List<String> retirements(ConsumerTask<String, String> task, String cluster) {
-        return task.getRecords().stream().filter(r -> cluster.equals(r.key()))
+        return task.getRecords().stream()
+                .filter(r -> cluster.equals(r.key()))
                 .filter(r -> EventTypes.NODE_RETIRED.equals(type(r)))
-                .map(r -> JSON_NODE_ID.matcher(r.value())).filter(java.util.regex.Matcher::find)
-                .map(m -> m.group(1)).toList();
+                .map(r -> JSON_NODE_ID.matcher(r.value()))
+                .filter(java.util.regex.Matcher::find)
+                .map(m -> m.group(1))
+                .toList();
     }
 
-    private static final java.util.regex.Pattern JSON_NODE_ID = java.util.regex.Pattern.compile("\"nodeId\":\"([^\"]+)\"");
+    private static final java.util.regex.Pattern JSON_NODE_ID =
+            java.util.regex.Pattern.compile("\"nodeId\":\"([^\"]+)\"");
 
     private static String type(ConsumerRecord<String, String> r) {
         var h = r.headers().lastHeader(EventTypes.CE_TYPE);
@@ -187,24 +285,60 @@ class RetirementTest extends ServiceKafkaTest {
 
     private static void register(String deviceId, String clusterId) {
         String cluster = clusterId == null ? "" : ", \"cluster\": {\"id\": \"" + clusterId + "\"}";
-        given().contentType("application/json").body("{\"deviceId\": \"" + deviceId + "\", \"hostname\": \"host-"
-                + deviceId.replace('/', '-') + "\", \"site\": \"ghent\", \"osImage\": \"Talos (v1.8.2)\"" + cluster
-                + "}").post("/api/v1/registrations").then().statusCode(200);
+        given().contentType("application/json")
+                .body("{\"deviceId\": \"" + deviceId + "\", \"hostname\": \"host-"
+                        + deviceId.replace('/', '-') + "\", \"site\": \"ghent\", \"osImage\": \"Talos (v1.8.2)\""
+                        + cluster
+                        + "}")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200);
     }
 
     private static Decision decision(String nodeId, String planId, Target target) {
-        return new Decision(nodeId, Route.ARC_K8S, target, false, List.of(), List.of("in a Kubernetes cluster"),
-                new CapabilitySet(List.of(Capability.POLICY), List.of()), List.of(), planId, List.of(), "p1", "h1",
+        return new Decision(
+                nodeId,
+                Route.ARC_K8S,
+                target,
+                false,
+                List.of(),
+                List.of("in a Kubernetes cluster"),
+                new CapabilitySet(List.of(Capability.POLICY), List.of()),
+                List.of(),
+                planId,
+                List.of(),
+                "p1",
+                "h1",
                 Instant.now());
     }
 
-    private static StatusEvent event(StatusType type, String nodeId, String planId, Target target, long sequence,
-            Decision decision, Instant at) {
-        return new StatusEvent(UUID.randomUUID().toString(), "corr-" + planId, at, type, nodeId, planId, Route.ARC_K8S,
-                target, null, null, sequence, type.name().toLowerCase(), decision);
+    private static StatusEvent event(
+            StatusType type,
+            String nodeId,
+            String planId,
+            Target target,
+            long sequence,
+            Decision decision,
+            Instant at) {
+        return new StatusEvent(
+                UUID.randomUUID().toString(),
+                "corr-" + planId,
+                at,
+                type,
+                nodeId,
+                planId,
+                Route.ARC_K8S,
+                target,
+                null,
+                null,
+                sequence,
+                type.name().toLowerCase(),
+                decision);
     }
 
     private void send(StatusEvent event) throws Exception {
-        kafka.produceStrings().fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event))).awaitCompletion();
+        kafka.produceStrings()
+                .fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event)))
+                .awaitCompletion();
     }
 }

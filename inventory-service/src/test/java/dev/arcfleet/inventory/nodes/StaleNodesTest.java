@@ -1,5 +1,10 @@
 package dev.arcfleet.inventory.nodes;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.arcfleet.testsupport.FleetInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -8,9 +13,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,11 +22,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
 
 /**
  * Stale nodes with a threshold of a few seconds and a flush interval far longer than the test: a registration of
@@ -33,7 +32,9 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @TestProfile(StaleNodesTest.StaleAfterFiveSeconds.class)
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_stale"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "inventory_stale"))
 class StaleNodesTest {
     static final Duration AFTER = Duration.ofSeconds(5);
 
@@ -46,6 +47,7 @@ class StaleNodesTest {
 
     @Inject
     DataSource dataSource;
+
     @Inject
     LastSeen lastSeen;
 
@@ -59,16 +61,25 @@ class StaleNodesTest {
         Instant registered = Instant.now();
         Instant chattyFirstSeen = lastSeenAt(chatty);
         assertThat(chattyFirstSeen).isNotNull();
-        given().get("/api/v1/nodes/stale").then().statusCode(200).body("enabled", equalTo(true))
-                .body("staleAfter", equalTo("PT5S")).body("total", equalTo(0));
+        given().get("/api/v1/nodes/stale")
+                .then()
+                .statusCode(200)
+                .body("enabled", equalTo(true))
+                .body("staleAfter", equalTo("PT5S"))
+                .body("total", equalTo(0));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(registered.plus(AFTER).plusMillis(500)));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Instant.now().isAfter(registered.plus(AFTER).plusMillis(500)));
         // unchanged facts: no write of their own, the time waits for a flush
         register(chatty, null);
         assertThat(lastSeen.pending()).isGreaterThanOrEqualTo(1);
         assertThat(lastSeenAt(chatty)).isEqualTo(chattyFirstSeen);
 
-        JsonPath stale = given().get("/api/v1/nodes/stale").then().statusCode(200).extract().jsonPath();
+        JsonPath stale = given().get("/api/v1/nodes/stale")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(stale.getBoolean("enabled")).isTrue();
         assertThat(stale.getLong("total")).isEqualTo(1);
         assertThat(stale.getList("items.nodeId", String.class)).containsExactly(quiet);
@@ -79,21 +90,33 @@ class StaleNodesTest {
         assertThat(Instant.parse(stale.getString("seenBefore"))).isAfter(registered);
         // the listing flushed the time waiting in memory
         assertThat(lastSeenAt(chatty)).isAfter(chattyFirstSeen);
-        given().get("/api/v1/nodes/stale?page=1&size=1").then().statusCode(200).body("total", equalTo(1))
+        given().get("/api/v1/nodes/stale?page=1&size=1")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(1))
                 .body("items.size()", equalTo(0));
         given().get("/api/v1/nodes/stale?size=0").then().statusCode(400);
         given().get("/api/v1/nodes/" + quiet).then().statusCode(200).body("retired", equalTo(false));
 
         // seen again just before: the retirement flushes first, so only the listed node goes
         register(chatty, null);
-        given().contentType("application/json").body("{\"stale\": true}").post("/api/v1/nodes/retire").then()
-                .statusCode(200).body("retired", equalTo(1)).body("nodeIds", equalTo(List.of(quiet)));
+        given().contentType("application/json")
+                .body("{\"stale\": true}")
+                .post("/api/v1/nodes/retire")
+                .then()
+                .statusCode(200)
+                .body("retired", equalTo(1))
+                .body("nodeIds", equalTo(List.of(quiet)));
         given().get("/api/v1/nodes/" + quiet).then().statusCode(200).body("retired", equalTo(true));
         given().get("/api/v1/nodes/" + chatty).then().statusCode(200).body("retired", equalTo(false));
         given().get("/api/v1/nodes/stale").then().statusCode(200).body("total", equalTo(0));
         // the stale selector with another field: both must match
-        given().contentType("application/json").body("{\"stale\": true, \"site\": \"elsewhere\"}")
-                .post("/api/v1/nodes/retire").then().statusCode(200).body("retired", equalTo(0));
+        given().contentType("application/json")
+                .body("{\"stale\": true, \"site\": \"elsewhere\"}")
+                .post("/api/v1/nodes/retire")
+                .then()
+                .statusCode(200)
+                .body("retired", equalTo(0));
 
         // registered again, a retired node is seen again and is no longer stale
         register(quiet, "c-" + run);
@@ -121,9 +144,12 @@ class StaleNodesTest {
 
     private static void register(String deviceId, String clusterId) {
         String cluster = clusterId == null ? "" : ", \"cluster\": {\"id\": \"" + clusterId + "\"}";
-        given().contentType("application/json").body("{\"deviceId\": \"" + deviceId + "\", \"hostname\": \"host-"
-                + deviceId + "\", \"site\": \"ghent\", \"osImage\": \"Talos (v1.8.2)\"" + cluster + "}")
-                .post("/api/v1/registrations").then().statusCode(200);
+        given().contentType("application/json")
+                .body("{\"deviceId\": \"" + deviceId + "\", \"hostname\": \"host-" + deviceId
+                        + "\", \"site\": \"ghent\", \"osImage\": \"Talos (v1.8.2)\"" + cluster + "}")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200);
     }
 
     private Instant lastSeenAt(String nodeId) throws SQLException {

@@ -1,5 +1,10 @@
 package dev.arcfleet.inventory.registrations;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,13 +17,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-
 import jakarta.inject.Inject;
-
-import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -30,11 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
 
 /**
  * Records on {@code fleet.registrations}, on the real broker, that the REST-style field checks once let through but
@@ -44,7 +42,9 @@ import static org.hamcrest.Matchers.equalTo;
  * and the channel keeps consuming.
  */
 @QuarkusTest
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_hostile"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "inventory_hostile"))
 class HostileRegistrationRecordsTest extends ServiceKafkaTest {
     static final long SEED = 20261202L;
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -68,49 +68,74 @@ class HostileRegistrationRecordsTest extends ServiceKafkaTest {
 
         ProducerRecord<String, String> longIdRecord = record(longId, registration(longId));
         longIdRecord.headers().add(EventTypes.CE_ID, "x".repeat(300).getBytes(StandardCharsets.UTF_8));
-        longIdRecord.headers().add(EventTypes.CE_TYPE, EventTypes.REGISTRATION_SUBMITTED.getBytes(StandardCharsets.UTF_8));
+        longIdRecord
+                .headers()
+                .add(EventTypes.CE_TYPE, EventTypes.REGISTRATION_SUBMITTED.getBytes(StandardCharsets.UTF_8));
         ObjectNode version = registration(longVersion);
         ((ObjectNode) version.get("osRelease")).put("VERSION_ID", "1." + "9".repeat(500));
         ObjectNode host = registration(nulHost);
         host.put("hostname", "worker\u0000one");
         ProducerRecord<String, String> ctrlIdRecord = record(ctrlId, registration(ctrlId));
-        ctrlIdRecord.headers().add(EventTypes.CE_ID, ("id-" + run + "\r\nforged: yes").getBytes(StandardCharsets.UTF_8));
+        ctrlIdRecord
+                .headers()
+                .add(EventTypes.CE_ID, ("id-" + run + "\r\nforged: yes").getBytes(StandardCharsets.UTF_8));
         ObjectNode label = registration(nulLabel);
         ((ObjectNode) label.get("labels")).put("zone", "a\u0000b");
 
         // one produce call: the records reach the consumer in one batch (or a few), bad ones between good ones
-        kafka.produceStrings().fromRecords(
-                record(good.get(0), registration(good.get(0))), longIdRecord,
-                record(good.get(1), registration(good.get(1))), record(longVersion, version),
-                record(good.get(2), registration(good.get(2))), record(nulHost, host),
-                record(good.get(3), registration(good.get(3))), ctrlIdRecord,
-                record(good.get(4), registration(good.get(4))), record(nulLabel, label)).awaitCompletion();
+        kafka.produceStrings()
+                .fromRecords(
+                        record(good.get(0), registration(good.get(0))), longIdRecord,
+                        record(good.get(1), registration(good.get(1))), record(longVersion, version),
+                        record(good.get(2), registration(good.get(2))), record(nulHost, host),
+                        record(good.get(3), registration(good.get(3))), ctrlIdRecord,
+                        record(good.get(4), registration(good.get(4))), record(nulLabel, label))
+                .awaitCompletion();
 
-        Map<String, String> reasons = Map.of(longId, "ce_id", longVersion, "os.version", nulHost, "hostname",
-                ctrlId, "ce_id", nulLabel, "labels.zone");
+        Map<String, String> reasons = Map.of(
+                longId,
+                "ce_id",
+                longVersion,
+                "os.version",
+                nulHost,
+                "hostname",
+                ctrlId,
+                "ce_id",
+                nulLabel,
+                "labels.zone");
         await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
             for (String id : good.subList(0, 5)) {
                 given().get("/api/v1/nodes/" + id).then().statusCode(200).body("os.family", equalTo("talos"));
             }
-            reasons.forEach((key, reason) -> assertThat(dlq.getRecords()).as("dead letter of " + key)
-                    .filteredOn(r -> key.equals(r.key())).singleElement()
+            reasons.forEach((key, reason) -> assertThat(dlq.getRecords())
+                    .as("dead letter of " + key)
+                    .filteredOn(r -> key.equals(r.key()))
+                    .singleElement()
                     .satisfies(r -> assertThat(header(r, "dead-letter-reason")).contains(reason)));
         });
         for (String key : reasons.keySet()) {
             given().get("/api/v1/nodes/" + key).then().statusCode(404);
         }
         // the forged header's line break is escaped in the reason (and the log line): no forged line follows it
-        assertThat(dlq.getRecords()).filteredOn(r -> ctrlId.equals(r.key())).singleElement()
-                .satisfies(r -> assertThat(header(r, "dead-letter-reason")).contains("\\u000d\\u000aforged")
-                        .doesNotContain("\r").doesNotContain("\n"));
-        assertThat(dlq.getRecords()).as("good registrations are never dead-lettered")
+        assertThat(dlq.getRecords())
+                .filteredOn(r -> ctrlId.equals(r.key()))
+                .singleElement()
+                .satisfies(r -> assertThat(header(r, "dead-letter-reason"))
+                        .contains("\\u000d\\u000aforged")
+                        .doesNotContain("\r")
+                        .doesNotContain("\n"));
+        assertThat(dlq.getRecords())
+                .as("good registrations are never dead-lettered")
                 .noneMatch(r -> r.key() != null && r.key().startsWith("good-" + run));
         given().get("/q/health/ready").then().statusCode(200);
 
         // the channel is still consuming: a later record is stored
-        kafka.produceStrings().fromRecords(record(good.get(5), registration(good.get(5)))).awaitCompletion();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/nodes/" + good.get(5)).then().statusCode(200));
+        kafka.produceStrings()
+                .fromRecords(record(good.get(5), registration(good.get(5))))
+                .awaitCompletion();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> given().get("/api/v1/nodes/" + good.get(5)).then().statusCode(200));
         dlq.close();
     }
 
@@ -123,7 +148,8 @@ class HostileRegistrationRecordsTest extends ServiceKafkaTest {
     void aRecordTheDatabaseRefusesForItsOwnReasonsIsFoundAndDeadLetteredAlone() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         ConsumerTask<String, String> dlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.REGISTRATIONS));
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("""
                     create or replace function refuse_tripwire() returns trigger language plpgsql as $$
                     begin
@@ -133,7 +159,8 @@ class HostileRegistrationRecordsTest extends ServiceKafkaTest {
                       return new;
                     end $$""");
             s.execute("drop trigger if exists node_tripwire on node");
-            s.execute("create trigger node_tripwire before insert or update on node for each row execute function refuse_tripwire()");
+            s.execute(
+                    "create trigger node_tripwire before insert or update on node for each row execute function refuse_tripwire()");
         }
         try {
             String before = "before-" + run;
@@ -141,21 +168,29 @@ class HostileRegistrationRecordsTest extends ServiceKafkaTest {
             String after = "after-" + run;
             ObjectNode trip = registration(tripped);
             trip.put("hostname", "tripwire-" + run);
-            kafka.produceStrings().fromRecords(record(before, registration(before)), record(tripped, trip),
-                    record(after, registration(after))).awaitCompletion();
+            kafka.produceStrings()
+                    .fromRecords(
+                            record(before, registration(before)),
+                            record(tripped, trip),
+                            record(after, registration(after)))
+                    .awaitCompletion();
 
             await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
                 given().get("/api/v1/nodes/" + before).then().statusCode(200);
                 given().get("/api/v1/nodes/" + after).then().statusCode(200);
-                assertThat(dlq.getRecords()).filteredOn(r -> tripped.equals(r.key())).singleElement()
-                        .satisfies(r -> assertThat(header(r, "dead-letter-reason")).contains("could not be stored")
+                assertThat(dlq.getRecords())
+                        .filteredOn(r -> tripped.equals(r.key()))
+                        .singleElement()
+                        .satisfies(r -> assertThat(header(r, "dead-letter-reason"))
+                                .contains("could not be stored")
                                 .contains("refused by a constraint"));
             });
             given().get("/api/v1/nodes/" + tripped).then().statusCode(404);
             assertThat(dlq.getRecords()).noneMatch(r -> before.equals(r.key()) || after.equals(r.key()));
             given().get("/q/health/ready").then().statusCode(200);
         } finally {
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = dataSource.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("drop trigger if exists node_tripwire on node");
             }
             dlq.close();
@@ -187,12 +222,22 @@ class HostileRegistrationRecordsTest extends ServiceKafkaTest {
             ProducerRecord<String, String> record = record(key, (ObjectNode) value);
             if (i % 3 != 0) {
                 switch (hostile.random().nextInt(5)) {
-                    case 0 -> record.headers().add(EventTypes.CE_ID, "y".repeat(201 + hostile.random().nextInt(5000))
-                            .getBytes(StandardCharsets.UTF_8));
+                    case 0 ->
+                        record.headers()
+                                .add(
+                                        EventTypes.CE_ID,
+                                        "y"
+                                                .repeat(201 + hostile.random().nextInt(5000))
+                                                .getBytes(StandardCharsets.UTF_8));
                     case 1 -> record.headers().add(EventTypes.CE_ID, ("\u0000" + key).getBytes(StandardCharsets.UTF_8));
-                    case 2 -> record.headers().add(EventTypes.CE_CORRELATION_ID, "c".repeat(10_000)
-                            .getBytes(StandardCharsets.UTF_8));
-                    case 3 -> record.headers().add(EventTypes.CE_TYPE, "t".repeat(3000).getBytes(StandardCharsets.UTF_8));
+                    case 2 ->
+                        record.headers()
+                                .add(
+                                        EventTypes.CE_CORRELATION_ID,
+                                        "c".repeat(10_000).getBytes(StandardCharsets.UTF_8));
+                    case 3 ->
+                        record.headers()
+                                .add(EventTypes.CE_TYPE, "t".repeat(3000).getBytes(StandardCharsets.UTF_8));
                     default -> {
                         // the body alone
                     }
@@ -202,21 +247,34 @@ class HostileRegistrationRecordsTest extends ServiceKafkaTest {
         }
         kafka.produceStrings().fromRecords(records).awaitCompletion();
 
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-            Set<String> deadLettered = new HashSet<>();
-            dlq.getRecords().stream().map(ConsumerRecord::key).filter(k -> k != null && k.startsWith("barrage-" + run + "-"))
-                    .forEach(k -> assertThat(deadLettered.add(k)).as("dead-lettered once: " + k).isTrue());
-            for (ProducerRecord<String, String> record : records) {
-                String key = record.key();
-                String deviceId = deviceIdByKey.get(key);
-                boolean stored = deviceId != null && deviceId.matches("[A-Za-z0-9._:/-]{1,253}")
-                        && given().get("/api/v1/nodes/" + deviceId).then().extract().statusCode() == 200;
-                if (goodKeys.contains(key)) {
-                    assertThat(stored).as("good record stored: " + key).isTrue();
-                }
-                assertThat(stored ^ deadLettered.contains(key)).as("either stored or dead-lettered: " + key).isTrue();
-            }
-        });
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> {
+                    Set<String> deadLettered = new HashSet<>();
+                    dlq.getRecords().stream()
+                            .map(ConsumerRecord::key)
+                            .filter(k -> k != null && k.startsWith("barrage-" + run + "-"))
+                            .forEach(k -> assertThat(deadLettered.add(k))
+                                    .as("dead-lettered once: " + k)
+                                    .isTrue());
+                    for (ProducerRecord<String, String> record : records) {
+                        String key = record.key();
+                        String deviceId = deviceIdByKey.get(key);
+                        boolean stored = deviceId != null
+                                && deviceId.matches("[A-Za-z0-9._:/-]{1,253}")
+                                && given().get("/api/v1/nodes/" + deviceId)
+                                                .then()
+                                                .extract()
+                                                .statusCode()
+                                        == 200;
+                        if (goodKeys.contains(key)) {
+                            assertThat(stored).as("good record stored: " + key).isTrue();
+                        }
+                        assertThat(stored ^ deadLettered.contains(key))
+                                .as("either stored or dead-lettered: " + key)
+                                .isTrue();
+                    }
+                });
         given().get("/q/health/ready").then().statusCode(200);
         dlq.close();
     }
@@ -229,7 +287,11 @@ class HostileRegistrationRecordsTest extends ServiceKafkaTest {
         r.put("deviceClass", "SERVER");
         r.put("osImage", "Talos (v1.8.2)");
         r.putObject("osRelease").put("ID", "talos").put("VERSION_ID", "v1.8.2");
-        r.putObject("host").put("architecture", "amd64").put("cpuCores", 4).put("memoryMiB", 8192).put("readOnlyUsr", true);
+        r.putObject("host")
+                .put("architecture", "amd64")
+                .put("cpuCores", 4)
+                .put("memoryMiB", 8192)
+                .put("readOnlyUsr", true);
         r.putObject("labels").put("zone", "a");
         return r;
     }

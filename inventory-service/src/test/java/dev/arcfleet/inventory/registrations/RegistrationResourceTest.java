@@ -1,5 +1,11 @@
 package dev.arcfleet.inventory.registrations;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.EventTypes;
@@ -11,22 +17,17 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_test"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "inventory_test"))
 class RegistrationResourceTest extends ServiceKafkaTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,22 +46,32 @@ class RegistrationResourceTest extends ServiceKafkaTest {
         String good = "ghent-gw-" + UUID.randomUUID();
         String body = "[" + flatcarGateway(good, "ghent-line3", 8) + ", {\"hostname\": \"no-id\"},"
                 + " {\"deviceId\": \"bad-" + UUID.randomUUID() + "\", \"host\": {\"cpuCores\": \"eight\"}}]";
-        given().contentType(ContentType.JSON).body(body).post("/api/v1/registrations").then()
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/v1/registrations")
+                .then()
                 .statusCode(200)
-                .body("accepted", equalTo(1)).body("rejected", equalTo(2))
+                .body("accepted", equalTo(1))
+                .body("rejected", equalTo(2))
                 .body("items[0].status", equalTo("ACCEPTED"))
                 .body("items[1].status", equalTo("REJECTED"))
                 .body("items[1].errors[0].field", equalTo("deviceId"))
                 .body("items[2].errors.field", hasItem("host.cpuCores"));
-        given().get("/api/v1/nodes/" + good).then().statusCode(200)
-                .body("os.family", equalTo("flatcar")).body("os.mutability", equalTo("IMMUTABLE"))
+        given().get("/api/v1/nodes/" + good)
+                .then()
+                .statusCode(200)
+                .body("os.family", equalTo("flatcar"))
+                .body("os.mutability", equalTo("IMMUTABLE"))
                 .body("onboarding.state", equalTo("PENDING"));
     }
 
     @Test
     void rejectsAnAllBadRequestWith400AndOneMessagePerField() {
-        given().contentType(ContentType.JSON).body("{\"deviceId\": \"\", \"deviceClass\": \"TOASTER\"}")
-                .post("/api/v1/registrations").then().statusCode(400)
+        given().contentType(ContentType.JSON)
+                .body("{\"deviceId\": \"\", \"deviceClass\": \"TOASTER\"}")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(400)
                 .body("rejected", equalTo(1))
                 .body("items[0].errors.field", hasItem("deviceClass"))
                 .body("items[0].errors.field", hasItem("deviceId"));
@@ -68,9 +79,21 @@ class RegistrationResourceTest extends ServiceKafkaTest {
 
     @Test
     void rejectsMalformedJsonAndWrongShapesWith4xx() {
-        given().contentType(ContentType.JSON).body("{\"deviceId\": ").post("/api/v1/registrations").then().statusCode(400);
-        given().contentType(ContentType.JSON).body("42").post("/api/v1/registrations").then().statusCode(400);
-        given().contentType(ContentType.TEXT).body("deviceId=x").post("/api/v1/registrations").then().statusCode(415);
+        given().contentType(ContentType.JSON)
+                .body("{\"deviceId\": ")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(400);
+        given().contentType(ContentType.JSON)
+                .body("42")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(400);
+        given().contentType(ContentType.TEXT)
+                .body("deviceId=x")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(415);
     }
 
     @Test
@@ -79,7 +102,10 @@ class RegistrationResourceTest extends ServiceKafkaTest {
         for (int i = 0; i <= 10_000; i++) {
             body.append(i == 0 ? "" : ",").append("{\"deviceId\":\"n").append(i).append("\"}");
         }
-        given().contentType(ContentType.JSON).body(body.append("]").toString()).post("/api/v1/registrations").then()
+        given().contentType(ContentType.JSON)
+                .body(body.append("]").toString())
+                .post("/api/v1/registrations")
+                .then()
                 .statusCode(413);
     }
 
@@ -89,14 +115,27 @@ class RegistrationResourceTest extends ServiceKafkaTest {
         String cluster = "cluster-" + UUID.randomUUID();
         ConsumerTask<String, String> nodes = kafka.consumeStrings().fromTopics(Topics.NODES);
 
-        given().contentType(ContentType.JSON).body(flatcarGateway(id, cluster, 8)).post("/api/v1/registrations").then()
-                .statusCode(200).body("items[0].status", equalTo("ACCEPTED"));
-        given().contentType(ContentType.JSON).body(flatcarGateway(id, cluster, 8)).post("/api/v1/registrations").then()
-                .statusCode(200).body("items[0].status", equalTo("UNCHANGED"));
-        given().contentType(ContentType.JSON).body(flatcarGateway(id, cluster, 16)).post("/api/v1/registrations").then()
-                .statusCode(200).body("items[0].status", equalTo("ACCEPTED"));
+        given().contentType(ContentType.JSON)
+                .body(flatcarGateway(id, cluster, 8))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("items[0].status", equalTo("ACCEPTED"));
+        given().contentType(ContentType.JSON)
+                .body(flatcarGateway(id, cluster, 8))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("items[0].status", equalTo("UNCHANGED"));
+        given().contentType(ContentType.JSON)
+                .body(flatcarGateway(id, cluster, 16))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("items[0].status", equalTo("ACCEPTED"));
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(recordsFor(nodes, id)).hasSize(2));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(recordsFor(nodes, id)).hasSize(2));
         List<ConsumerRecord<String, String>> published = recordsFor(nodes, id);
         assertThat(published).allSatisfy(r -> {
             assertThat(r.key()).isEqualTo(cluster);
@@ -108,18 +147,24 @@ class RegistrationResourceTest extends ServiceKafkaTest {
         JsonNode second = JSON.readTree(published.get(1).value());
         assertThat(first.at("/host/cpuCores").asInt()).isEqualTo(8);
         assertThat(second.at("/host/cpuCores").asInt()).isEqualTo(16);
-        assertThat(first.get("factsHash").asText()).isNotEqualTo(second.get("factsHash").asText());
+        assertThat(first.get("factsHash").asText())
+                .isNotEqualTo(second.get("factsHash").asText());
         assertThat(first.at("/os/family").asText()).isEqualTo("flatcar");
         nodes.close();
     }
 
     @Test
     void unknownNodeAnswers404WithAMessage() {
-        given().get("/api/v1/nodes/no-such-node").then().statusCode(404).body("message", equalTo("no node no-such-node"));
+        given().get("/api/v1/nodes/no-such-node")
+                .then()
+                .statusCode(404)
+                .body("message", equalTo("no node no-such-node"));
     }
 
     private static List<ConsumerRecord<String, String>> recordsFor(ConsumerTask<String, String> task, String nodeId) {
-        return task.getRecords().stream().filter(r -> r.value().contains("\"nodeId\":\"" + nodeId + "\"")).toList();
+        return task.getRecords().stream()
+                .filter(r -> r.value().contains("\"nodeId\":\"" + nodeId + "\""))
+                .toList();
     }
 
     static String header(ConsumerRecord<String, String> r, String name) {

@@ -1,7 +1,11 @@
 package dev.arcfleet.inventory.rollouts;
 
-import dev.arcfleet.contracts.CapabilitySet;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.arcfleet.contracts.Capability;
+import dev.arcfleet.contracts.CapabilitySet;
 import dev.arcfleet.contracts.Decision;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.RolloutState;
@@ -19,69 +23,124 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
 
 /** A plan held for a rollout on its nodes, and the rollouts panel's API over {@code onboarding.rollouts}. */
 @QuarkusTest
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_test"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "inventory_test"))
 class RolloutsDashboardTest extends ServiceKafkaTest {
     @Test
     void aPlanHeldForARolloutShowsAwaitingRolloutOnItsNodesUntilItStarts() throws Exception {
         String cluster = "wave-" + UUID.randomUUID().toString().substring(0, 8);
         String node = cluster + "/cp-1";
-        given().contentType("application/json").body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\","
-                + " \"cluster\": {\"id\": \"" + cluster + "\"}}").post("/api/v1/registrations").then().statusCode(200);
+        given().contentType("application/json")
+                .body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\"," + " \"cluster\": {\"id\": \""
+                        + cluster + "\"}}")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200);
         String planId = UUID.randomUUID().toString();
         Target target = new Target(TargetKind.CLUSTER, cluster);
-        Decision decision = new Decision(node, Route.ARC_K8S, target, false, List.of(), List.of("in a Kubernetes cluster"),
-                new CapabilitySet(List.of(Capability.POLICY), List.of()), List.of(), planId, List.of(), "p1", "h1",
+        Decision decision = new Decision(
+                node,
+                Route.ARC_K8S,
+                target,
+                false,
+                List.of(),
+                List.of("in a Kubernetes cluster"),
+                new CapabilitySet(List.of(Capability.POLICY), List.of()),
+                List.of(),
+                planId,
+                List.of(),
+                "p1",
+                "h1",
                 Instant.now());
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        send(new StatusEvent(UUID.randomUUID().toString(), "corr", t0, StatusType.PLANNED, node, planId, Route.ARC_K8S,
-                target, null, null, 0, "planned", decision));
+        send(new StatusEvent(
+                UUID.randomUUID().toString(),
+                "corr",
+                t0,
+                StatusType.PLANNED,
+                node,
+                planId,
+                Route.ARC_K8S,
+                target,
+                null,
+                null,
+                0,
+                "planned",
+                decision));
         send(plan(StatusType.APPROVED, planId, target, "rule:all", t0.plusMillis(1), 0, "approved"));
         send(plan(StatusType.AWAITING_ROLLOUT, planId, target, null, t0.plusMillis(2), 0, "held for a rollout"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonPath page = given().get("/api/v1/nodes/" + node).jsonPath();
             assertThat(page.getString("onboarding.state")).isEqualTo("AWAITING_ROLLOUT");
             assertThat(page.getString("onboarding.approval.state")).isEqualTo("APPROVED");
-            assertThat(given().get("/api/v1/fleet/summary").jsonPath().getLong("byState.AWAITING_ROLLOUT")).isPositive();
-            assertThat(given().queryParam("state", "AWAITING_ROLLOUT").queryParam("cluster", cluster)
-                    .get("/api/v1/nodes").jsonPath().getList("items.nodeId", String.class)).containsExactly(node);
+            assertThat(given().get("/api/v1/fleet/summary").jsonPath().getLong("byState.AWAITING_ROLLOUT"))
+                    .isPositive();
+            assertThat(given().queryParam("state", "AWAITING_ROLLOUT")
+                            .queryParam("cluster", cluster)
+                            .get("/api/v1/nodes")
+                            .jsonPath()
+                            .getList("items.nodeId", String.class))
+                    .containsExactly(node);
         });
         // the rollout releases it: its execution starts, and the node shows that
         send(plan(StatusType.STARTED, planId, target, null, t0.plusSeconds(1), 1, "connecting"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(given().get("/api/v1/nodes/" + node)
-                .jsonPath().getString("onboarding.state")).isEqualTo("IN_PROGRESS"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(
+                                given().get("/api/v1/nodes/" + node).jsonPath().getString("onboarding.state"))
+                        .isEqualTo("IN_PROGRESS"));
     }
 
     @Test
     void theRolloutsPanelShowsEachRolloutsNewestStateWithItsCommands() throws Exception {
         String id = "ro-" + UUID.randomUUID();
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        RolloutState active = new RolloutState(UUID.randomUUID().toString(), id, "lyon in waves", "ACTIVE", 1, 3, null,
-                List.of(new RolloutState.Batch(1, 90, 10, 5, 2, 0, 0, 3, List.of())), t0);
-        RolloutState suspended = new RolloutState(UUID.randomUUID().toString(), id, "lyon in waves", "SUSPENDED", 2, 3,
+        RolloutState active = new RolloutState(
+                UUID.randomUUID().toString(),
+                id,
+                "lyon in waves",
+                "ACTIVE",
+                1,
+                3,
+                null,
+                List.of(new RolloutState.Batch(1, 90, 10, 5, 2, 0, 0, 3, List.of())),
+                t0);
+        RolloutState suspended = new RolloutState(
+                UUID.randomUUID().toString(),
+                id,
+                "lyon in waves",
+                "SUSPENDED",
+                2,
+                3,
                 "batch 2 fell below its success threshold of 100%: 1 failed",
-                List.of(new RolloutState.Batch(1, 90, 10, 10, 10, 0, 0, 0, List.of()),
-                        new RolloutState.Batch(2, 100, 10, 5, 3, 1, 1, 0, List.of(
-                                new RolloutState.Failure("p-1", "FAILED", "rehearsed failure"),
-                                new RolloutState.Failure("p-2", "TIMED_OUT", "no outcome within 600s")))),
+                List.of(
+                        new RolloutState.Batch(1, 90, 10, 10, 10, 0, 0, 0, List.of()),
+                        new RolloutState.Batch(
+                                2,
+                                100,
+                                10,
+                                5,
+                                3,
+                                1,
+                                1,
+                                0,
+                                List.of(
+                                        new RolloutState.Failure("p-1", "FAILED", "rehearsed failure"),
+                                        new RolloutState.Failure("p-2", "TIMED_OUT", "no outcome within 600s")))),
                 t0.plusSeconds(2));
-        RolloutState late = new RolloutState(UUID.randomUUID().toString(), id, "lyon in waves", "ACTIVE", 2, 3, null,
-                List.of(), t0.plusSeconds(1));
+        RolloutState late = new RolloutState(
+                UUID.randomUUID().toString(), id, "lyon in waves", "ACTIVE", 2, 3, null, List.of(), t0.plusSeconds(1));
         ConsumerTask<String, String> dlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.ROLLOUTS));
         send(active);
         send(suspended);
@@ -91,7 +150,11 @@ class RolloutsDashboardTest extends ServiceKafkaTest {
         send(new RolloutState(UUID.randomUUID().toString(), bad, "x", "EXPLODED", 0, 1, null, List.of(), t0));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonPath r = given().get("/api/v1/dashboard/rollouts").then().statusCode(200).extract().jsonPath();
+            JsonPath r = given().get("/api/v1/dashboard/rollouts")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             List<String> ids = r.getList("rollouts.rolloutId", String.class);
             assertThat(ids).contains(id).doesNotContain(bad);
             int i = ids.indexOf(id);
@@ -115,8 +178,16 @@ class RolloutsDashboardTest extends ServiceKafkaTest {
         });
 
         // once it ends there is nothing left to resume or abort
-        send(new RolloutState(UUID.randomUUID().toString(), id, "lyon in waves", "ABORTED", 2, 3, null,
-                suspended.batches(), t0.plusSeconds(3)));
+        send(new RolloutState(
+                UUID.randomUUID().toString(),
+                id,
+                "lyon in waves",
+                "ABORTED",
+                2,
+                3,
+                null,
+                suspended.batches(),
+                t0.plusSeconds(3)));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonPath r = given().get("/api/v1/dashboard/rollouts").jsonPath();
             int i = r.getList("rollouts.rolloutId", String.class).indexOf(id);
@@ -127,19 +198,34 @@ class RolloutsDashboardTest extends ServiceKafkaTest {
         dlq.close();
     }
 
-    private static StatusEvent plan(StatusType type, String planId, Target target, String actor, Instant at,
-            long sequence, String detail) {
-        return new StatusEvent(UUID.randomUUID().toString(), "corr", at, type, null, planId, Route.ARC_K8S, target, null,
-                null, sequence, detail, null, actor);
+    private static StatusEvent plan(
+            StatusType type, String planId, Target target, String actor, Instant at, long sequence, String detail) {
+        return new StatusEvent(
+                UUID.randomUUID().toString(),
+                "corr",
+                at,
+                type,
+                null,
+                planId,
+                Route.ARC_K8S,
+                target,
+                null,
+                null,
+                sequence,
+                detail,
+                null,
+                actor);
     }
 
     private void send(StatusEvent event) throws Exception {
-        kafka.produceStrings().fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event))).awaitCompletion();
+        kafka.produceStrings()
+                .fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event)))
+                .awaitCompletion();
     }
 
     private void send(RolloutState state) throws Exception {
-        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.ROLLOUTS, state.rolloutId(),
-                JSON.writeValueAsString(state));
+        ProducerRecord<String, String> record =
+                new ProducerRecord<>(Topics.ROLLOUTS, state.rolloutId(), JSON.writeValueAsString(state));
         record.headers().add(EventTypes.CE_ID, state.eventId().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventTypes.CE_TYPE, EventTypes.ROLLOUT_STATE.getBytes(StandardCharsets.UTF_8));
         kafka.produceStrings().fromRecords(record).awaitCompletion();

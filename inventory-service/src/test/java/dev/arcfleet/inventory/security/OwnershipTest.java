@@ -1,5 +1,14 @@
 package dev.arcfleet.inventory.security;
 
+import static dev.arcfleet.inventory.security.AuthTest.ADMIN_TOKEN;
+import static dev.arcfleet.inventory.security.AuthTest.as;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
@@ -11,10 +20,6 @@ import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-
-import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,15 +28,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static dev.arcfleet.inventory.security.AuthTest.ADMIN_TOKEN;
-import static dev.arcfleet.inventory.security.AuthTest.as;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 19, "a registrar token acts outside its site": a node belongs to the site that first registered it and a
@@ -41,22 +40,29 @@ import static org.hamcrest.Matchers.hasItem;
  */
 @QuarkusTest
 @TestProfile(AuthTest.AuthOn.class)
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "inventory_auth"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "inventory_auth"))
 class OwnershipTest {
     @Inject
     DataSource dataSource;
 
     static String registration(String deviceId, String site, String hostname, String cluster, String capabilities) {
         return "{\"deviceId\": \"" + deviceId + "\", \"site\": \"" + site + "\", \"hostname\": \"" + hostname + "\","
-                + " \"osImage\": \"Talos (v1.8.2)\"" + (cluster == null ? "" : ", \"cluster\": {\"id\": \"" + cluster
-                + "\", \"distribution\": \"k3s\"}") + (capabilities == null ? "" : ", \"requiredCapabilities\": ["
-                + capabilities + "]") + "}";
+                + " \"osImage\": \"Talos (v1.8.2)\""
+                + (cluster == null ? "" : ", \"cluster\": {\"id\": \"" + cluster + "\", \"distribution\": \"k3s\"}")
+                + (capabilities == null ? "" : ", \"requiredCapabilities\": [" + capabilities + "]") + "}";
     }
 
     static String token(String name, String role, String site) {
-        return as(ADMIN_TOKEN).body("{\"name\": \"" + name + "\", \"role\": \"" + role + "\""
-                + (site == null ? "" : ", \"site\": \"" + site + "\"") + "}")
-                .post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+        return as(ADMIN_TOKEN)
+                .body("{\"name\": \"" + name + "\", \"role\": \"" + role + "\""
+                        + (site == null ? "" : ", \"site\": \"" + site + "\"") + "}")
+                .post("/api/v1/tokens")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("token");
     }
 
     @Test
@@ -67,21 +73,32 @@ class OwnershipTest {
         String cluster = "ghent-line3-" + run;
         String worker = cluster + "/worker-1";
 
-        as(ghent).body(registration(worker, "ghent", "worker-1", cluster, "\"POLICY\"")).post("/api/v1/registrations")
-                .then().statusCode(200).body("accepted", equalTo(1));
+        as(ghent)
+                .body(registration(worker, "ghent", "worker-1", cluster, "\"POLICY\""))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("accepted", equalTo(1));
 
         // the lab token names Ghent's node: refused, the node keeps its facts and site
-        as(lab).body(registration(worker, "lab", "taken-over", null, null)).post("/api/v1/registrations").then()
+        as(lab).body(registration(worker, "lab", "taken-over", null, null))
+                .post("/api/v1/registrations")
+                .then()
                 .statusCode(403)
                 .body("message", containsString("site ghent"))
                 .body("items[0].errors.field", hasItem("deviceId"));
-        given().get("/api/v1/nodes/" + worker).then().statusCode(200).body("site", equalTo("ghent"))
+        given().get("/api/v1/nodes/" + worker)
+                .then()
+                .statusCode(200)
+                .body("site", equalTo("ghent"))
                 .body("hostname", equalTo("worker-1"));
 
         // the lab token names Ghent's cluster for a node of its own, asking for more capabilities: refused
         String intruder = "lab-" + run + "-edge";
-        as(lab).body(registration(intruder, "lab", "edge", cluster, "\"EDGE_DATA\", \"GITOPS\"")).post("/api/v1/registrations")
-                .then().statusCode(403)
+        as(lab).body(registration(intruder, "lab", "edge", cluster, "\"EDGE_DATA\", \"GITOPS\""))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(403)
                 .body("message", containsString("cluster " + cluster))
                 .body("items[0].errors.field", hasItem("cluster.id"));
         given().get("/api/v1/nodes/" + intruder).then().statusCode(404);
@@ -90,15 +107,22 @@ class OwnershipTest {
         String own = "lab-" + run + "-own";
         as(lab).body("[" + registration(own, "lab", "own", "lab-" + run, null) + ", "
                         + registration(worker, "lab", "again", null, null) + "]")
-                .post("/api/v1/registrations").then().statusCode(200)
-                .body("accepted", equalTo(1)).body("rejected", equalTo(1))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("accepted", equalTo(1))
+                .body("rejected", equalTo(1))
                 .body("items[1].status", equalTo("REJECTED"))
                 .body("items[1].errors[0].message", containsString("site ghent"));
         given().get("/api/v1/nodes/" + own).then().statusCode(200).body("site", equalTo("lab"));
 
         // its own site's node and cluster stay open to the ghent token
-        as(ghent).body(registration(worker, "ghent", "worker-1b", cluster, "\"POLICY\"")).post("/api/v1/registrations")
-                .then().statusCode(200).body("accepted", equalTo(1));
+        as(ghent)
+                .body(registration(worker, "ghent", "worker-1b", cluster, "\"POLICY\""))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("accepted", equalTo(1));
         given().get("/api/v1/nodes/" + worker).then().body("hostname", equalTo("worker-1b"));
     }
 
@@ -110,25 +134,48 @@ class OwnershipTest {
         String operatorName = "on call " + run;
         String operator = token(operatorName, "operator", null);
         String node = "mover-" + run;
-        as(ghent).body(registration(node, "ghent", "m1", null, null)).post("/api/v1/registrations").then().statusCode(200);
+        as(ghent)
+                .body(registration(node, "ghent", "m1", null, null))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200);
 
         // a body cannot say who moved it: the token does
         String moved = registration(node, "lab", "m1", null, null).replace("}", ", \"changedBy\": \"mallory\"}");
-        as(operator).body(moved).post("/api/v1/registrations").then().statusCode(200).body("accepted", equalTo(1));
+        as(operator)
+                .body(moved)
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("accepted", equalTo(1));
         given().get("/api/v1/nodes/" + node).then().body("site", equalTo("lab"));
         assertThat(siteChanges(node)).containsExactly("ghent -> lab by " + operatorName + " (REGISTRATION)");
 
         // the node is the lab's now
-        as(ghent).body(registration(node, "ghent", "m2", null, null)).post("/api/v1/registrations").then().statusCode(403);
-        as(lab).body(registration(node, "lab", "m2", null, null)).post("/api/v1/registrations").then().statusCode(200);
+        as(ghent)
+                .body(registration(node, "ghent", "m2", null, null))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(403);
+        as(lab).body(registration(node, "lab", "m2", null, null))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200);
 
         // an import is an operator's act too, recorded the same way
-        JsonPath imported = as(operator).contentType("application/x-ndjson")
+        JsonPath imported = as(operator)
+                .contentType("application/x-ndjson")
                 .body(registration(node, "ghent", "m3", null, null).getBytes(StandardCharsets.UTF_8))
-                .post("/api/v1/imports").then().statusCode(200).extract().jsonPath();
+                .post("/api/v1/imports")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(imported.getLong("accepted")).isEqualTo(1);
-        assertThat(siteChanges(node)).containsExactly("ghent -> lab by " + operatorName + " (REGISTRATION)",
-                "lab -> ghent by " + operatorName + " (IMPORT)");
+        assertThat(siteChanges(node))
+                .containsExactly(
+                        "ghent -> lab by " + operatorName + " (REGISTRATION)",
+                        "lab -> ghent by " + operatorName + " (IMPORT)");
     }
 
     /** Kafka registrations carry no identity (the broker's ACL decides who may write): they may not take what is owned. */
@@ -138,42 +185,60 @@ class OwnershipTest {
         String ghent = token("ghent devices " + run, "registrar", "ghent");
         String cluster = "ghent-k-" + run;
         String worker = cluster + "/worker-1";
-        as(ghent).body(registration(worker, "ghent", "w1", cluster, null)).post("/api/v1/registrations").then()
+        as(ghent)
+                .body(registration(worker, "ghent", "w1", cluster, null))
+                .post("/api/v1/registrations")
+                .then()
                 .statusCode(200);
 
         String takeover = "takeover-" + run;
         String joiner = "joiner-" + run;
         String good = "good-" + run;
         try (KafkaCompanion kafka = ServiceKafkaTest.companion()) {
-            ConsumerTask<String, String> dlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.REGISTRATIONS));
+            ConsumerTask<String, String> dlq =
+                    kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.REGISTRATIONS));
             List<ProducerRecord<String, String>> records = new ArrayList<>();
-            records.add(new ProducerRecord<>(Topics.REGISTRATIONS, takeover, registration(worker, "lab", "x", null, null)));
-            records.add(new ProducerRecord<>(Topics.REGISTRATIONS, joiner,
-                    registration("lab-" + run, "lab", "j", cluster, "\"EDGE_DATA\"")));
-            records.add(new ProducerRecord<>(Topics.REGISTRATIONS, good, registration(good, "lab", "g", "lab-" + run, null)));
+            records.add(
+                    new ProducerRecord<>(Topics.REGISTRATIONS, takeover, registration(worker, "lab", "x", null, null)));
+            records.add(new ProducerRecord<>(
+                    Topics.REGISTRATIONS, joiner, registration("lab-" + run, "lab", "j", cluster, "\"EDGE_DATA\"")));
+            records.add(new ProducerRecord<>(
+                    Topics.REGISTRATIONS, good, registration(good, "lab", "g", "lab-" + run, null)));
             kafka.produceStrings().fromRecords(records).awaitCompletion();
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 given().get("/api/v1/nodes/" + good).then().statusCode(200);
-                assertThat(dlq.getRecords()).filteredOn(r -> takeover.equals(r.key())).singleElement()
-                        .satisfies(r -> assertThat(reason(r)).contains("site ghent").contains("operator"));
-                assertThat(dlq.getRecords()).filteredOn(r -> joiner.equals(r.key())).singleElement()
-                        .satisfies(r -> assertThat(reason(r)).contains("cluster " + cluster).contains("site ghent"));
+                assertThat(dlq.getRecords())
+                        .filteredOn(r -> takeover.equals(r.key()))
+                        .singleElement()
+                        .satisfies(r ->
+                                assertThat(reason(r)).contains("site ghent").contains("operator"));
+                assertThat(dlq.getRecords())
+                        .filteredOn(r -> joiner.equals(r.key()))
+                        .singleElement()
+                        .satisfies(r -> assertThat(reason(r))
+                                .contains("cluster " + cluster)
+                                .contains("site ghent"));
             });
             dlq.close();
         }
-        given().get("/api/v1/nodes/" + worker).then().body("site", equalTo("ghent")).body("hostname", equalTo("w1"));
+        given().get("/api/v1/nodes/" + worker)
+                .then()
+                .body("site", equalTo("ghent"))
+                .body("hostname", equalTo("w1"));
         given().get("/api/v1/nodes/lab-" + run).then().statusCode(404);
     }
 
     private List<String> siteChanges(String node) throws Exception {
         List<String> changes = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "select old_site, new_site, changed_by, source from node_site_change where node_id = ? order by id")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "select old_site, new_site, changed_by, source from node_site_change where node_id = ? order by id")) {
             s.setString(1, node);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    changes.add(r.getString(1) + " -> " + r.getString(2) + " by " + r.getString(3) + " (" + r.getString(4) + ")");
+                    changes.add(r.getString(1) + " -> " + r.getString(2) + " by " + r.getString(3) + " ("
+                            + r.getString(4) + ")");
                 }
             }
         }

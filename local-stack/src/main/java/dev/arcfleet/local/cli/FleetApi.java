@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -21,7 +20,8 @@ import java.time.Duration;
  */
 public final class FleetApi {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String service;
     private final String baseUrl;
@@ -55,8 +55,11 @@ public final class FleetApi {
 
     /** Sends a request and returns the answer whatever its status; unreachable only when nothing answered. */
     public Answer call(String method, String path, String body, String contentType) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(300))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(300))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -67,8 +70,8 @@ public final class FleetApi {
             HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), parse(r.body()));
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new UnreachableException(service + "-service does not answer at " + baseUrl
-                    + " (is the stack up? bin/fleet-local up)", e);
+            throw new UnreachableException(
+                    service + "-service does not answer at " + baseUrl + " (is the stack up? bin/fleet-local up)", e);
         } catch (IOException e) {
             throw new UnreachableException(service + "-service did not answer " + method + " " + path + ": " + e, e);
         } catch (InterruptedException e) {
@@ -93,7 +96,10 @@ public final class FleetApi {
             for (JsonNode error : body.path("errors")) {
                 String text = error.path("message").asText(error.toString());
                 if (!m.toString().contains(text)) {
-                    m.append("; ").append(error.path("field").asText("")).append(error.has("field") ? ": " : "").append(text);
+                    m.append("; ")
+                            .append(error.path("field").asText(""))
+                            .append(error.has("field") ? ": " : "")
+                            .append(text);
                 }
             }
             return m.toString();

@@ -5,15 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arcfleet.local.stack.LocalStack;
 import dev.arcfleet.local.stack.StackException;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -40,24 +31,55 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/fleet-local}: the local stack ({@link LocalStack}) and the operator commands on its REST APIs. Exit codes:
  * 0 done, 1 refused by the API (its message on stderr) or the stack failed to start, 2 a usage error, 3 the stack
  * cannot be reached.
  */
-@Command(name = "fleet-local", mixinStandardHelpOptions = true, version = "fleet-local 0.1.0",
+@Command(
+        name = "fleet-local",
+        mixinStandardHelpOptions = true,
+        version = "fleet-local 0.1.0",
         description = "Runs the Arc Fleet Onboarding pipeline on this machine and operates it.",
-        subcommands = {FleetLocal.Up.class, FleetLocal.Demo.class, FleetLocal.Status.class, FleetLocal.Import.class,
-                FleetLocal.Handoff.class, FleetLocal.Plans.class, FleetLocal.Approve.class, FleetLocal.Reject.class,
-                FleetLocal.Rollouts.class,
-                FleetLocal.Stale.class, FleetLocal.Retire.class, FleetLocal.Offboard.class,
-                FleetLocal.Executions.class, FleetLocal.Cancel.class, FleetLocal.Retry.class,
-                FleetLocal.DeadLetters.class, FleetLocal.Redrive.class, FleetLocal.Replay.class, FleetLocal.Tokens.class,
-                FleetLocal.Down.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            FleetLocal.Up.class,
+            FleetLocal.Demo.class,
+            FleetLocal.Status.class,
+            FleetLocal.Import.class,
+            FleetLocal.Handoff.class,
+            FleetLocal.Plans.class,
+            FleetLocal.Approve.class,
+            FleetLocal.Reject.class,
+            FleetLocal.Rollouts.class,
+            FleetLocal.Stale.class,
+            FleetLocal.Retire.class,
+            FleetLocal.Offboard.class,
+            FleetLocal.Executions.class,
+            FleetLocal.Cancel.class,
+            FleetLocal.Retry.class,
+            FleetLocal.DeadLetters.class,
+            FleetLocal.Redrive.class,
+            FleetLocal.Replay.class,
+            FleetLocal.Tokens.class,
+            FleetLocal.Down.class,
+            CommandLine.HelpCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:refused by the API (its message on stderr), or the stack failed to start",
-                "2:usage error", "3:the stack cannot be reached"})
+        exitCodeList = {
+            "0:done",
+            "1:refused by the API (its message on stderr), or the stack failed to start",
+            "2:usage error",
+            "3:the stack cannot be reached"
+        })
 public final class FleetLocal implements Callable<Integer> {
     public static final int OK = 0;
     public static final int REFUSED = 1;
@@ -67,6 +89,7 @@ public final class FleetLocal implements Callable<Integer> {
     final LocalStack stack;
     /** A service's base URL by its short name. */
     final UnaryOperator<String> urls;
+
     final Map<String, String> env;
 
     @Spec
@@ -79,9 +102,11 @@ public final class FleetLocal implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        Path root = Path.of(System.getProperty("fleet.root", ".")).toAbsolutePath().normalize();
+        Path root =
+                Path.of(System.getProperty("fleet.root", ".")).toAbsolutePath().normalize();
         LocalStack stack = new LocalStack(root, System.getenv());
-        System.exit(commandLine(new FleetLocal(stack, LocalStack::baseUrl, System.getenv())).execute(args));
+        System.exit(commandLine(new FleetLocal(stack, LocalStack::baseUrl, System.getenv()))
+                .execute(args));
     }
 
     /** The command line with this project's exit codes for refusals, stack failures and an unreachable stack. */
@@ -131,7 +156,9 @@ public final class FleetLocal implements Callable<Integer> {
 
     /** {@code --output json|table}; each command names its default. */
     static final class OutputOption {
-        @Option(names = {"-o", "--output"}, paramLabel = "json|table",
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "json|table",
                 description = "json (the answer as the API gives it) or table (in columns); status and demo default to"
                         + " table, the API's answers to json.")
         Render.Output output;
@@ -145,10 +172,17 @@ public final class FleetLocal implements Callable<Integer> {
     static final class SelectorOptions {
         @Option(names = "--site", paramLabel = "SITE")
         String site;
-        @Option(names = "--label", paramLabel = "KEY=VALUE",
+
+        @Option(
+                names = "--label",
+                paramLabel = "KEY=VALUE",
                 description = "a label the node (for a plan: one of its nodes) has (repeatable)")
         Map<String, String> labels;
-        @Option(names = "--cluster", paramLabel = "CLUSTER-ID", description = "the node's or plan's cluster (repeatable)")
+
+        @Option(
+                names = "--cluster",
+                paramLabel = "CLUSTER-ID",
+                description = "the node's or plan's cluster (repeatable)")
         List<String> clusters;
 
         boolean given() {
@@ -179,6 +213,7 @@ public final class FleetLocal implements Callable<Integer> {
     abstract static class Sub implements Callable<Integer> {
         @ParentCommand
         FleetLocal app;
+
         @Spec
         CommandSpec spec;
 
@@ -191,7 +226,9 @@ public final class FleetLocal implements Callable<Integer> {
         }
     }
 
-    @Command(name = "up", mixinStandardHelpOptions = true,
+    @Command(
+            name = "up",
+            mixinStandardHelpOptions = true,
             description = "Starts what is not running: Kafka (SASL/SCRAM), PostgreSQL (or FLEET_DB_URL's), the topics,"
                     + " the databases, the local tokens and the three services; returns once every one is ready.")
     static final class Up extends Sub {
@@ -203,43 +240,61 @@ public final class FleetLocal implements Callable<Integer> {
             app.say("Admin token:                  " + app.stack.adminToken() + " (writes need it; curl reads it as a"
                     + " header file: -H @" + app.stack.adminHeader() + ")");
             app.say("Register nodes:               curl -XPOST -H 'Content-Type: application/json' -H @"
-                    + app.stack.adminHeader() + " --data @nodes.json " + app.urls.apply("inventory") + "/api/v1/registrations");
+                    + app.stack.adminHeader() + " --data @nodes.json " + app.urls.apply("inventory")
+                    + "/api/v1/registrations");
             app.say("Fleet summary:                " + app.urls.apply("inventory") + "/api/v1/fleet/summary");
             app.say("Stop everything:              bin/fleet-local down");
             return OK;
         }
     }
 
-    @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = "up, then registers a fleet (the bundled sample) and follows every node to a terminal state,"
-                    + " makes the hand-off kit of each site with DIRECT_AGENT nodes, and prints the nodes by route and state.")
+    @Command(
+            name = "demo",
+            mixinStandardHelpOptions = true,
+            description =
+                    "up, then registers a fleet (the bundled sample) and follows every node to a terminal state,"
+                            + " makes the hand-off kit of each site with DIRECT_AGENT nodes, and prints the nodes by route and state.")
     static final class Demo extends Sub {
-        @Option(names = "--fleet", paramLabel = "FILE", description = "a JSON array of registrations (default: the bundled sample)")
+        @Option(
+                names = "--fleet",
+                paramLabel = "FILE",
+                description = "a JSON array of registrations (default: the bundled sample)")
         Path fleet;
-        @Option(names = "--timeout", paramLabel = "SECONDS",
+
+        @Option(
+                names = "--timeout",
+                paramLabel = "SECONDS",
                 description = "how long to follow the nodes (default: FLEET_DEMO_TIMEOUT, else 300)")
         Long timeout;
+
         @Option(names = "--no-up", description = "use the running stack, do not start it")
         boolean noUp;
+
         @Mixin
         OutputOption output;
 
         @Override
         public Integer call() throws Exception {
             String fromEnv = app.env.getOrDefault("FLEET_DEMO_TIMEOUT", "");
-            Duration limit = Duration.ofSeconds(timeout != null ? timeout : fromEnv.matches("[0-9]+") ? Long.parseLong(fromEnv) : 300);
+            Duration limit = Duration.ofSeconds(
+                    timeout != null ? timeout : fromEnv.matches("[0-9]+") ? Long.parseLong(fromEnv) : 300);
             if (!noUp) {
                 app.stack.up(app::say);
                 app.say("");
             }
             JsonNode nodes = readFleet();
-            app.say("registering " + (fleet == null ? "the sample fleet (bundled fleet/sample-fleet.json)" : fleet) + " ...");
+            app.say("registering " + (fleet == null ? "the sample fleet (bundled fleet/sample-fleet.json)" : fleet)
+                    + " ...");
             Set<String> ids = new HashSet<>();
             nodes.forEach(n -> ids.add(n.path("deviceId").asText()));
             FleetApi inventory = app.api("inventory");
             JsonNode result = inventory.post("/api/v1/registrations", nodes);
-            app.say(String.format("registered %d nodes: %d accepted, %d unchanged, %d rejected", ids.size(),
-                    result.path("accepted").asInt(), result.path("unchanged").asInt(), result.path("rejected").asInt()));
+            app.say(String.format(
+                    "registered %d nodes: %d accepted, %d unchanged, %d rejected",
+                    ids.size(),
+                    result.path("accepted").asInt(),
+                    result.path("unchanged").asInt(),
+                    result.path("rejected").asInt()));
             result.path("items").forEach(i -> {
                 if ("REJECTED".equalsIgnoreCase(i.path("outcome").asText()) || i.has("errors")) {
                     app.err().println("  rejected " + i);
@@ -283,36 +338,45 @@ public final class FleetLocal implements Callable<Integer> {
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
             CompletableFuture<FleetTable> done = new CompletableFuture<>();
             String[] last = {""};
-            ticker.scheduleWithFixedDelay(() -> {
-                try {
-                    FleetTable table = new FleetTable();
-                    Map<String, Integer> byState = new java.util.TreeMap<>();
-                    int terminal = 0;
-                    for (JsonNode n : nodes(inventory, ids)) {
-                        table.count(n);
-                        byState.merge(FleetTable.state(n), 1, Integer::sum);
-                        String route = FleetTable.route(n);
-                        String state = FleetTable.state(n);
-                        if (handedOff && route.equals("DIRECT_AGENT") ? state.equals("HANDED_OFF") : terminal(route, state)) {
-                            terminal++;
+            ticker.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            FleetTable table = new FleetTable();
+                            Map<String, Integer> byState = new java.util.TreeMap<>();
+                            int terminal = 0;
+                            for (JsonNode n : nodes(inventory, ids)) {
+                                table.count(n);
+                                byState.merge(FleetTable.state(n), 1, Integer::sum);
+                                String route = FleetTable.route(n);
+                                String state = FleetTable.state(n);
+                                if (handedOff && route.equals("DIRECT_AGENT")
+                                        ? state.equals("HANDED_OFF")
+                                        : terminal(route, state)) {
+                                    terminal++;
+                                }
+                            }
+                            String line = String.format(
+                                    "  %3d/%d nodes in a terminal state  %s", terminal, ids.size(), byState);
+                            if (!line.equals(last[0])) {
+                                app.say(line);
+                                last[0] = line;
+                            }
+                            if (table.total() == ids.size() && terminal == ids.size()) {
+                                done.complete(table);
+                            } else if (Instant.now().isAfter(deadline)) {
+                                done.completeExceptionally(
+                                        new IllegalStateException("demo did not finish: " + (ids.size() - terminal)
+                                                + " nodes not in a terminal state after " + limit.toSeconds() + " s"));
+                            }
+                        } catch (RuntimeException e) {
+                            // an exception left in a scheduled task would end the schedule and leave the demo waiting
+                            // forever
+                            done.completeExceptionally(e);
                         }
-                    }
-                    String line = String.format("  %3d/%d nodes in a terminal state  %s", terminal, ids.size(), byState);
-                    if (!line.equals(last[0])) {
-                        app.say(line);
-                        last[0] = line;
-                    }
-                    if (table.total() == ids.size() && terminal == ids.size()) {
-                        done.complete(table);
-                    } else if (Instant.now().isAfter(deadline)) {
-                        done.completeExceptionally(new IllegalStateException("demo did not finish: "
-                                + (ids.size() - terminal) + " nodes not in a terminal state after " + limit.toSeconds() + " s"));
-                    }
-                } catch (RuntimeException e) {
-                    // an exception left in a scheduled task would end the schedule and leave the demo waiting forever
-                    done.completeExceptionally(e);
-                }
-            }, 0, 1, TimeUnit.SECONDS);
+                    },
+                    0,
+                    1,
+                    TimeUnit.SECONDS);
             try {
                 return done.get();
             } catch (ExecutionException e) {
@@ -323,8 +387,11 @@ public final class FleetLocal implements Callable<Integer> {
         }
 
         static boolean terminal(String route, String state) {
-            return state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("BLOCKED")
-                    || state.equals("HANDED_OFF") || (route.equals("DIRECT_AGENT") && state.equals("PLANNED"));
+            return state.equals("SUCCEEDED")
+                    || state.equals("FAILED")
+                    || state.equals("BLOCKED")
+                    || state.equals("HANDED_OFF")
+                    || (route.equals("DIRECT_AGENT") && state.equals("PLANNED"));
         }
 
         /** The given nodes, each read by id: the registry may hold many others, and progress must not depend on them. */
@@ -344,10 +411,16 @@ public final class FleetLocal implements Callable<Integer> {
         /** Makes the kit of every site with DIRECT_AGENT nodes awaiting one; how many it made. */
         int handOffAll(FleetApi planner) {
             int kits = 0;
-            for (Iterator<String> sites = planner.get("/api/v1/handoffs").path("awaiting").fieldNames(); sites.hasNext(); ) {
+            for (Iterator<String> sites =
+                            planner.get("/api/v1/handoffs").path("awaiting").fieldNames();
+                    sites.hasNext(); ) {
                 JsonNode kit = makeKit(planner, sites.next());
-                app.say(String.format("hand-off kit %s for site %s: %d DIRECT_AGENT nodes (its script: GET %s/api/v1/handoffs/%s/script)",
-                        kit.path("kitId").asText(), kit.path("site").asText(), kit.path("nodes").asInt(), planner.baseUrl(),
+                app.say(String.format(
+                        "hand-off kit %s for site %s: %d DIRECT_AGENT nodes (its script: GET %s/api/v1/handoffs/%s/script)",
+                        kit.path("kitId").asText(),
+                        kit.path("site").asText(),
+                        kit.path("nodes").asInt(),
+                        planner.baseUrl(),
                         kit.path("kitId").asText()));
                 kits++;
             }
@@ -372,10 +445,13 @@ public final class FleetLocal implements Callable<Integer> {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
             description = "The stack's processes, and the whole fleet by route and state.")
     static final class Status extends Sub {
         static final int PAGE = 500;
+
         @Mixin
         OutputOption output;
 
@@ -409,8 +485,8 @@ public final class FleetLocal implements Callable<Integer> {
                 all.set("fleet", unreachable == null ? table.json() : FleetApi.JSON.nullNode());
                 app.say(Render.json(all));
             } else {
-                processes.forEach((name, pid) -> app.say(String.format("%-11s %s", name,
-                        pid.isPresent() ? "running (pid " + pid.getAsLong() + ")" : "not running")));
+                processes.forEach((name, pid) -> app.say(String.format(
+                        "%-11s %s", name, pid.isPresent() ? "running (pid " + pid.getAsLong() + ")" : "not running")));
                 app.say("");
                 if (unreachable == null) {
                     app.say(table.table());
@@ -423,11 +499,14 @@ public final class FleetLocal implements Callable<Integer> {
         }
     }
 
-    @Command(name = "import", mixinStandardHelpOptions = true,
+    @Command(
+            name = "import",
+            mixinStandardHelpOptions = true,
             description = "Bulk-imports registrations from a JSON Lines (.jsonl, .ndjson) or CSV (.csv) file.")
     static final class Import extends Sub {
         @Parameters(paramLabel = "FILE", description = "a readable .jsonl, .ndjson or .csv file")
         Path file;
+
         @Mixin
         OutputOption output;
 
@@ -443,12 +522,15 @@ public final class FleetLocal implements Callable<Integer> {
         }
     }
 
-    @Command(name = "handoff", mixinStandardHelpOptions = true,
+    @Command(
+            name = "handoff",
+            mixinStandardHelpOptions = true,
             description = "Without SITE: the DIRECT_AGENT nodes awaiting a hand-off kit, by site, and the kits made."
                     + " With SITE: makes that site's kit and writes its script and inventory under .local/handoffs.")
     static final class Handoff extends Sub {
         @Parameters(paramLabel = "SITE", arity = "0..1")
         String site;
+
         @Mixin
         OutputOption output;
 
@@ -467,13 +549,18 @@ public final class FleetLocal implements Callable<Integer> {
             Files.writeString(script, kit.path("script").asText());
             Files.writeString(inventory, kit.path("inventory").asText());
             if (output.or(Render.Output.table) == Render.Output.json) {
-                ObjectNode summary = FleetApi.JSON.createObjectNode().put("kitId", kit.path("kitId").asText())
-                        .put("site", site).put("nodes", kit.path("nodes").asInt())
-                        .put("script", script.toString()).put("inventory", inventory.toString());
+                ObjectNode summary = FleetApi.JSON
+                        .createObjectNode()
+                        .put("kitId", kit.path("kitId").asText())
+                        .put("site", site)
+                        .put("nodes", kit.path("nodes").asInt())
+                        .put("script", script.toString())
+                        .put("inventory", inventory.toString());
                 app.say(Render.json(summary));
             } else {
-                app.say(String.format("kit %s for site %s, %d nodes: %s, %s", kit.path("kitId").asText(), site,
-                        kit.path("nodes").asInt(), script, inventory));
+                app.say(String.format(
+                        "kit %s for site %s, %d nodes: %s, %s",
+                        kit.path("kitId").asText(), site, kit.path("nodes").asInt(), script, inventory));
                 app.say("Run the script as root on each listed host with ARC_SP_SECRET_FILE naming a file that holds"
                         + " the onboarding service principal's secret.");
             }
@@ -481,19 +568,30 @@ public final class FleetLocal implements Callable<Integer> {
         }
     }
 
-    @Command(name = "plans", mixinStandardHelpOptions = true,
+    @Command(
+            name = "plans",
+            mixinStandardHelpOptions = true,
             description = "The planner's plans, newest first: --state AWAITING_APPROVAL lists those awaiting approval.")
     static final class Plans extends Sub {
-        @Option(names = "--state", paramLabel = "STATE",
+        @Option(
+                names = "--state",
+                paramLabel = "STATE",
                 description = "WAITING, PUBLISHED, SUPERSEDED, AWAITING_HANDOFF, AWAITING_APPROVAL, AWAITING_ROLLOUT or"
                         + " REJECTED")
         String state;
+
         @Option(names = "--site", paramLabel = "SITE")
         String site;
-        @Option(names = "--route", paramLabel = "ROUTE", description = "ARC_K8S, COMPANION_VM, IOT_OPERATIONS or DIRECT_AGENT")
+
+        @Option(
+                names = "--route",
+                paramLabel = "ROUTE",
+                description = "ARC_K8S, COMPANION_VM, IOT_OPERATIONS or DIRECT_AGENT")
         String route;
+
         @Option(names = "--action", paramLabel = "ACTION", description = "ONBOARD or OFFBOARD (the current revision's)")
         String action;
+
         @Mixin
         OutputOption output;
 
@@ -512,17 +610,22 @@ public final class FleetLocal implements Callable<Integer> {
         }
     }
 
-    @Command(name = "approve", mixinStandardHelpOptions = true,
+    @Command(
+            name = "approve",
+            mixinStandardHelpOptions = true,
             description = "Approves one plan's current revision (PLAN-ID), or every plan awaiting approval that a"
                     + " selector selects (--site, --route, --label, --cluster; all given must match): the planner"
                     + " publishes it to its executor. Recorded with the admin token's identity.")
     static final class Approve extends Sub {
         @Parameters(paramLabel = "PLAN-ID", arity = "0..1")
         String planId;
+
         @Mixin
         SelectorOptions selectorOptions;
+
         @Option(names = "--route", paramLabel = "ROUTE")
         String route;
+
         @Mixin
         OutputOption output;
 
@@ -545,37 +648,51 @@ public final class FleetLocal implements Callable<Integer> {
         }
     }
 
-    @Command(name = "reject", mixinStandardHelpOptions = true,
+    @Command(
+            name = "reject",
+            mixinStandardHelpOptions = true,
             description = "Rejects one plan's current revision, with the reason: it is not published until approved"
                     + " again.")
     static final class Reject extends Sub {
         @Parameters(index = "0", paramLabel = "PLAN-ID")
         String planId;
+
         @Parameters(index = "1..*", paramLabel = "REASON", arity = "1..*", description = "why (words are joined)")
         List<String> reason = new ArrayList<>();
+
         @Mixin
         OutputOption output;
 
         @Override
         public Integer call() {
             JsonNode body = FleetApi.JSON.createObjectNode().put("reason", String.join(" ", reason));
-            print(app.api("planner").post("/api/v1/plans/" + query(planId) + "/reject", body), output,
+            print(
+                    app.api("planner").post("/api/v1/plans/" + query(planId) + "/reject", body),
+                    output,
                     Render.Output.json);
             return OK;
         }
     }
 
-    @Command(name = "rollouts", mixinStandardHelpOptions = true,
+    @Command(
+            name = "rollouts",
+            mixinStandardHelpOptions = true,
             description = "Rollouts of approved plans in batches: list (default), show ROLLOUT-ID, create FILE (a JSON"
                     + " rollout: selector, batches, successThreshold, soakSeconds, progressDeadlineSeconds,"
                     + " maxConcurrent), resume ROLLOUT-ID (a SUSPENDED one), abort ROLLOUT-ID. Resume and abort are"
                     + " recorded with the admin token's identity.")
     static final class Rollouts extends Sub {
-        @Parameters(index = "0", paramLabel = "ACTION", arity = "0..1", defaultValue = "list",
+        @Parameters(
+                index = "0",
+                paramLabel = "ACTION",
+                arity = "0..1",
+                defaultValue = "list",
                 description = "list, show, create, resume or abort")
         String action;
+
         @Parameters(index = "1", paramLabel = "ROLLOUT-ID|FILE", arity = "0..1")
         String argument;
+
         @Mixin
         OutputOption output;
 
@@ -594,7 +711,9 @@ public final class FleetLocal implements Callable<Integer> {
                         throw usage("rollouts " + action + " needs a ROLLOUT-ID");
                     }
                     String path = "/api/v1/rollouts/" + query(argument);
-                    print(action.equals("show") ? planner.get(path) : planner.post(path + "/" + action, null), output,
+                    print(
+                            action.equals("show") ? planner.get(path) : planner.post(path + "/" + action, null),
+                            output,
                             Render.Output.json);
                 }
                 case "create" -> {
@@ -613,36 +732,47 @@ public final class FleetLocal implements Callable<Integer> {
         }
     }
 
-    @Command(name = "stale", mixinStandardHelpOptions = true,
+    @Command(
+            name = "stale",
+            mixinStandardHelpOptions = true,
             description = "The active nodes not seen for longer than the inventory's inventory.stale.after, the longest"
                     + " unseen first (none when it is off); retire --stale retires them.")
     static final class Stale extends Sub {
         @Option(names = "--page", paramLabel = "N", defaultValue = "0", description = "the page, from 0 (default 0)")
         int page;
+
         @Option(names = "--size", paramLabel = "N", defaultValue = "50", description = "nodes per page (default 50)")
         int size;
+
         @Mixin
         OutputOption output;
 
         @Override
         public Integer call() {
-            print(app.api("inventory").get("/api/v1/nodes/stale?page=" + page + "&size=" + size), output,
+            print(
+                    app.api("inventory").get("/api/v1/nodes/stale?page=" + page + "&size=" + size),
+                    output,
                     Render.Output.json);
             return OK;
         }
     }
 
-    @Command(name = "retire", mixinStandardHelpOptions = true,
+    @Command(
+            name = "retire",
+            mixinStandardHelpOptions = true,
             description = "Retires one node (NODE-ID), or every active node a selector selects (--site, --label,"
                     + " --cluster, --stale; all given must match): they leave the fleet and what was onboarded for them"
                     + " is offboarded.")
     static final class Retire extends Sub {
         @Parameters(paramLabel = "NODE-ID", arity = "0..1")
         String nodeId;
+
         @Mixin
         SelectorOptions selectorOptions;
+
         @Option(names = "--stale", description = "the nodes the stale command lists")
         boolean stale;
+
         @Mixin
         OutputOption output;
 
@@ -655,7 +785,8 @@ public final class FleetLocal implements Callable<Integer> {
             FleetApi inventory = app.api("inventory");
             if (nodeId != null) {
                 // a node id may hold a slash (<clusterId>/<nodeName>): each segment is encoded on its own
-                String path = java.util.Arrays.stream(nodeId.split("/", -1)).map(FleetLocal::query)
+                String path = java.util.Arrays.stream(nodeId.split("/", -1))
+                        .map(FleetLocal::query)
                         .collect(java.util.stream.Collectors.joining("/"));
                 print(inventory.post("/api/v1/nodes/" + path + "/retire", null), output, Render.Output.json);
                 return OK;
@@ -669,28 +800,41 @@ public final class FleetLocal implements Callable<Integer> {
         }
     }
 
-    @Command(name = "offboard", mixinStandardHelpOptions = true,
+    @Command(
+            name = "offboard",
+            mixinStandardHelpOptions = true,
             description = "Stops watching a cluster and retires every active node of it: the cluster is offboarded.")
     static final class Offboard extends Sub {
         @Parameters(paramLabel = "CLUSTER-ID")
         String clusterId;
+
         @Mixin
         OutputOption output;
 
         @Override
         public Integer call() {
             FleetApi inventory = app.api("inventory");
-            print(FleetApi.expect(inventory.call("DELETE", "/api/v1/clusters/" + query(clusterId) + "?offboard=true",
-                    null, null)), output, Render.Output.json);
+            print(
+                    FleetApi.expect(inventory.call(
+                            "DELETE", "/api/v1/clusters/" + query(clusterId) + "?offboard=true", null, null)),
+                    output,
+                    Render.Output.json);
             return OK;
         }
     }
 
-    @Command(name = "executions", mixinStandardHelpOptions = true,
+    @Command(
+            name = "executions",
+            mixinStandardHelpOptions = true,
             description = "The executions that need attention (failed, retrying, stuck), with their plan ids.")
     static final class Executions extends Sub {
-        @Parameters(paramLabel = "LIMIT", arity = "0..1", defaultValue = "50", description = "at most this many (default 50)")
+        @Parameters(
+                paramLabel = "LIMIT",
+                arity = "0..1",
+                defaultValue = "50",
+                description = "at most this many (default 50)")
         int limit;
+
         @Mixin
         OutputOption output;
 
@@ -701,79 +845,109 @@ public final class FleetLocal implements Callable<Integer> {
         }
     }
 
-    @Command(name = "cancel", mixinStandardHelpOptions = true,
+    @Command(
+            name = "cancel",
+            mixinStandardHelpOptions = true,
             description = "Ends the plan's running execution (FAILED, with the reason).")
     static final class Cancel extends Sub {
         @Parameters(index = "0", paramLabel = "PLAN-ID")
         String planId;
+
         @Parameters(index = "1..*", paramLabel = "REASON", arity = "0..*", description = "why (words are joined)")
         List<String> reason = new ArrayList<>();
+
         @Mixin
         OutputOption output;
 
         @Override
         public Integer call() {
-            JsonNode body = reason.isEmpty() ? null
-                    : FleetApi.JSON.createObjectNode().put("reason", String.join(" ", reason));
-            print(app.api("executor").post("/api/v1/executions/" + query(planId) + "/cancel", body), output,
+            JsonNode body =
+                    reason.isEmpty() ? null : FleetApi.JSON.createObjectNode().put("reason", String.join(" ", reason));
+            print(
+                    app.api("executor").post("/api/v1/executions/" + query(planId) + "/cancel", body),
+                    output,
                     Render.Output.json);
             return OK;
         }
     }
 
-    @Command(name = "retry", mixinStandardHelpOptions = true,
+    @Command(
+            name = "retry",
+            mixinStandardHelpOptions = true,
             description = "Runs the plan's failed execution again from the step that failed.")
     static final class Retry extends Sub {
         @Parameters(paramLabel = "PLAN-ID")
         String planId;
+
         @Mixin
         OutputOption output;
 
         @Override
         public Integer call() {
-            print(app.api("executor").post("/api/v1/executions/" + query(planId) + "/retry", null), output,
+            print(
+                    app.api("executor").post("/api/v1/executions/" + query(planId) + "/retry", null),
+                    output,
                     Render.Output.json);
             return OK;
         }
     }
 
-    @Command(name = "dead-letters", mixinStandardHelpOptions = true,
+    @Command(
+            name = "dead-letters",
+            mixinStandardHelpOptions = true,
             description = "Dead-lettered records: how many per DLQ topic, or a page of one topic with each reason.")
     static final class DeadLetters extends Sub {
         @Parameters(paramLabel = "DLQ-TOPIC", arity = "0..1")
         String topic;
+
         @Option(names = "--from", paramLabel = "OFFSET")
         Long from;
+
         @Option(names = "--limit", paramLabel = "N")
         Integer limit;
+
         @Option(names = "--partition", paramLabel = "P")
         Integer partition;
+
         @Mixin
         OutputOption output;
 
         @Override
         public Integer call() {
-            String query = (from == null ? "" : "&from=" + from) + (limit == null ? "" : "&limit=" + limit)
+            String query = (from == null ? "" : "&from=" + from)
+                    + (limit == null ? "" : "&limit=" + limit)
                     + (partition == null ? "" : "&partition=" + partition);
             if (topic == null && !query.isEmpty()) {
                 throw usage("--from, --limit and --partition page through one DLQ-TOPIC");
             }
             FleetApi inventory = app.api("inventory");
-            print(topic == null ? inventory.get("/api/v1/ops/dead-letters/summary")
-                    : inventory.get("/api/v1/ops/dead-letters?topic=" + query(topic) + query), output, Render.Output.json);
+            print(
+                    topic == null
+                            ? inventory.get("/api/v1/ops/dead-letters/summary")
+                            : inventory.get("/api/v1/ops/dead-letters?topic=" + query(topic) + query),
+                    output,
+                    Render.Output.json);
             return OK;
         }
     }
 
-    @Command(name = "redrive", mixinStandardHelpOptions = true,
+    @Command(
+            name = "redrive",
+            mixinStandardHelpOptions = true,
             description = "Sends dead-lettered records back to their original topic (each at most once), after a fix.")
     static final class Redrive extends Sub {
         static final Pattern RECORD = Pattern.compile("([0-9]+):([0-9]+)");
+
         @Parameters(index = "0", paramLabel = "DLQ-TOPIC")
         String topic;
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "all|PARTITION:OFFSET",
+
+        @Parameters(
+                index = "1..*",
+                arity = "1..*",
+                paramLabel = "all|PARTITION:OFFSET",
                 description = "all, or the records (e.g. 0:12 2:7)")
         List<String> records;
+
         @Mixin
         OutputOption output;
 
@@ -790,9 +964,12 @@ public final class FleetLocal implements Callable<Integer> {
                 for (String r : records) {
                     Matcher m = RECORD.matcher(r);
                     if (!m.matches()) {
-                        throw usage("'" + r + "' is not PARTITION:OFFSET (e.g. redrive fleet.registrations.dlq 0:12 2:7)");
+                        throw usage(
+                                "'" + r + "' is not PARTITION:OFFSET (e.g. redrive fleet.registrations.dlq 0:12 2:7)");
                     }
-                    list.addObject().put("partition", Integer.parseInt(m.group(1))).put("offset", Long.parseLong(m.group(2)));
+                    list.addObject()
+                            .put("partition", Integer.parseInt(m.group(1)))
+                            .put("offset", Long.parseLong(m.group(2)));
                 }
             }
             print(app.api("inventory").post("/api/v1/ops/dead-letters/redrive", body), output, Render.Output.json);
@@ -800,7 +977,9 @@ public final class FleetLocal implements Callable<Integer> {
         }
     }
 
-    @Command(name = "replay", mixinStandardHelpOptions = true,
+    @Command(
+            name = "replay",
+            mixinStandardHelpOptions = true,
             description = "Stops SERVICE, moves its consumer groups (or the one named) back to the beginning or to an"
                     + " instant, and starts it again.")
     static final class Replay extends Sub {
@@ -808,36 +987,47 @@ public final class FleetLocal implements Callable<Integer> {
                 "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})");
         /** A group a service stopped hard still has until its session times out (45 s): asked again for this long. */
         static final Duration MEMBERS_GONE = Duration.ofSeconds(60);
+
         static final Duration ASK_AGAIN = Duration.ofSeconds(3);
 
         @Parameters(paramLabel = "SERVICE", description = "inventory, planner or executor")
         String service;
-        @Option(names = "--from", paramLabel = "beginning|INSTANT", defaultValue = "beginning",
+
+        @Option(
+                names = "--from",
+                paramLabel = "beginning|INSTANT",
+                defaultValue = "beginning",
                 description = "beginning, or an ISO-8601 instant such as 2026-11-25T10:00:00Z (default beginning)")
         String from;
+
         @Option(names = "--group", paramLabel = "GROUP", description = "only this consumer group")
         String group;
+
         @Mixin
         OutputOption output;
 
         @Override
         public Integer call() {
             if (!LocalStack.SERVICES.containsKey(service)) {
-                throw usage("usage: bin/fleet-local replay inventory|planner|executor [--from beginning|INSTANT] [--group GROUP]");
+                throw usage(
+                        "usage: bin/fleet-local replay inventory|planner|executor [--from beginning|INSTANT] [--group GROUP]");
             }
             if (!from.equals("beginning") && !INSTANT.matcher(from).matches()) {
-                throw usage("--from takes beginning or an ISO-8601 instant such as 2026-11-25T10:00:00Z, not '" + from + "'");
+                throw usage("--from takes beginning or an ISO-8601 instant such as 2026-11-25T10:00:00Z, not '" + from
+                        + "'");
             }
             FleetApi inventory = app.api("inventory");
             List<String[]> groups = new ArrayList<>();
             for (JsonNode g : inventory.get("/api/v1/ops/consumer-groups?service=" + query(service))) {
-                groups.add(new String[] {g.path("group").asText(), g.path("topic").asText()});
+                groups.add(
+                        new String[] {g.path("group").asText(), g.path("topic").asText()});
             }
             if (groups.isEmpty()) {
                 throw new StackException("inventory-service names no consumer group of " + service);
             }
             if (group != null) {
-                List<String[]> named = groups.stream().filter(g -> g[0].equals(group)).toList();
+                List<String[]> named =
+                        groups.stream().filter(g -> g[0].equals(group)).toList();
                 if (named.isEmpty()) {
                     throw usage(service + " has no consumer group " + group + "; its groups: "
                             + String.join(" ", groups.stream().map(g -> g[0]).toList()));
@@ -849,8 +1039,14 @@ public final class FleetLocal implements Callable<Integer> {
             if (service.equals("inventory")) {
                 // the replay endpoint is the inventory's own: it runs meanwhile with its consumers off
                 app.say("starting inventory-service with its consumers off, to replay its own groups");
-                stack.startService("inventory", Map.of("MP_MESSAGING_INCOMING_REGISTRATIONS_IN_ENABLED", "false",
-                        "MP_MESSAGING_INCOMING_STATUS_IN_ENABLED", "false"), app::say);
+                stack.startService(
+                        "inventory",
+                        Map.of(
+                                "MP_MESSAGING_INCOMING_REGISTRATIONS_IN_ENABLED",
+                                "false",
+                                "MP_MESSAGING_INCOMING_STATUS_IN_ENABLED",
+                                "false"),
+                        app::say);
                 try {
                     stack.awaitReady("inventory", app::say);
                 } catch (StackException e) {
@@ -879,19 +1075,27 @@ public final class FleetLocal implements Callable<Integer> {
             stack.awaitReady(service, app::say);
             print(replayed, output, Render.Output.json);
             if (failure != null) {
-                throw failure instanceof ApiException a ? new ApiException(a.status(), a.getMessage()
-                        + " (the service was started again; the groups listed above were replayed)") : failure;
+                throw failure instanceof ApiException a
+                        ? new ApiException(
+                                a.status(),
+                                a.getMessage()
+                                        + " (the service was started again; the groups listed above were replayed)")
+                        : failure;
             }
             return OK;
         }
 
         JsonNode replayGroup(FleetApi inventory, String group, String topic) {
             Instant deadline = Instant.now().plus(MEMBERS_GONE);
-            String body = FleetApi.JSON.createObjectNode().put("topic", topic).put("from", from).toString();
+            String body = FleetApi.JSON
+                    .createObjectNode()
+                    .put("topic", topic)
+                    .put("from", from)
+                    .toString();
             boolean told = false;
             while (true) {
-                FleetApi.Answer a = inventory.call("POST", "/api/v1/ops/consumer-groups/" + query(group) + "/replay",
-                        body, "application/json");
+                FleetApi.Answer a = inventory.call(
+                        "POST", "/api/v1/ops/consumer-groups/" + query(group) + "/replay", body, "application/json");
                 if (a.status() != 409 || Instant.now().isAfter(deadline)) {
                     return FleetApi.expect(a);
                 }
@@ -904,13 +1108,16 @@ public final class FleetLocal implements Callable<Integer> {
         }
     }
 
-    @Command(name = "tokens", mixinStandardHelpOptions = true,
+    @Command(
+            name = "tokens",
+            mixinStandardHelpOptions = true,
             description = "Writes the local admin and service tokens if missing, and says where they are (never what).")
     static final class Tokens extends Sub {
         @Override
         public Integer call() {
             app.stack.ensureTokens(app::say);
-            app.say("admin token    " + app.stack.adminToken() + "  (send it as 'Authorization: Bearer <token>' for writes)");
+            app.say("admin token    " + app.stack.adminToken()
+                    + "  (send it as 'Authorization: Bearer <token>' for writes)");
             app.say("admin header   " + app.stack.adminHeader() + "  (for curl: -H @" + app.stack.adminHeader() + ")");
             app.say("service token  " + app.stack.serviceToken() + "  (the services' own, for token introspection)");
             return OK;

@@ -2,7 +2,6 @@ package dev.arcfleet.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +11,10 @@ import java.util.TreeSet;
 
 /** Nodes counted by route and state (a node with no decision yet is UNDECIDED, with no state PENDING). */
 public final class FleetTable {
-    static final List<String> ROUTES = List.of("ARC_K8S", "IOT_OPERATIONS", "COMPANION_VM", "DIRECT_AGENT", "BLOCKED",
-            "UNDECIDED");
-    static final List<String> STATES = List.of("PENDING", "PLANNED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "BLOCKED",
-            "HANDED_OFF");
+    static final List<String> ROUTES =
+            List.of("ARC_K8S", "IOT_OPERATIONS", "COMPANION_VM", "DIRECT_AGENT", "BLOCKED", "UNDECIDED");
+    static final List<String> STATES =
+            List.of("PENDING", "PLANNED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "BLOCKED", "HANDED_OFF");
 
     private final Map<String, Map<String, Integer>> counts = new TreeMap<>(byOrder(ROUTES));
 
@@ -24,7 +23,10 @@ public final class FleetTable {
     }
 
     public int total() {
-        return counts.values().stream().flatMap(m -> m.values().stream()).mapToInt(Integer::intValue).sum();
+        return counts.values().stream()
+                .flatMap(m -> m.values().stream())
+                .mapToInt(Integer::intValue)
+                .sum();
     }
 
     static String route(JsonNode n) {
@@ -55,7 +57,8 @@ public final class FleetTable {
         states.forEach(s -> header.append(String.format("%13s", s)));
         header.append(String.format("%8s", "total"));
         String rule = "-".repeat(header.length());
-        StringBuilder text = new StringBuilder().append(header).append('\n').append(rule).append('\n');
+        StringBuilder text =
+                new StringBuilder().append(header).append('\n').append(rule).append('\n');
         for (Map.Entry<String, Map<String, Integer>> route : counts.entrySet()) {
             StringBuilder row = new StringBuilder(String.format("%-16s", route.getKey()));
             int sum = 0;
@@ -67,7 +70,9 @@ public final class FleetTable {
             text.append(row).append(String.format("%8d", sum)).append('\n');
         }
         text.append(rule).append('\n');
-        text.append(String.format("%-16s", "all")).append(" ".repeat(13 * states.size())).append(String.format("%8d", total()));
+        text.append(String.format("%-16s", "all"))
+                .append(" ".repeat(13 * states.size()))
+                .append(String.format("%8d", total()));
         return text.toString();
     }
 

@@ -2,7 +2,6 @@ package dev.arcfleet.local.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -18,10 +17,12 @@ public final class Render {
     /** A cell holding nested JSON is cut to this many characters. */
     static final int CELL = 60;
 
-    private Render() {
-    }
+    private Render() {}
 
-    public enum Output { json, table }
+    public enum Output {
+        json,
+        table
+    }
 
     public static String render(JsonNode answer, Output output) {
         return output == Output.json ? json(answer) : table(answer);
@@ -29,7 +30,9 @@ public final class Render {
 
     public static String json(JsonNode answer) {
         try {
-            return answer.isTextual() ? answer.asText() : FleetApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer);
+            return answer.isTextual()
+                    ? answer.asText()
+                    : FleetApi.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -50,14 +53,19 @@ public final class Render {
         List<Map.Entry<String, JsonNode>> tables = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> fields = answer.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> f = fields.next();
-            if (f.getValue().isArray() && !f.getValue().isEmpty() && f.getValue().get(0).isObject()) {
+            if (f.getValue().isArray()
+                    && !f.getValue().isEmpty()
+                    && f.getValue().get(0).isObject()) {
                 tables.add(f);
             } else {
                 text.append(String.format("%-" + width + "s  %s%n", f.getKey(), cell(f.getValue())));
             }
         }
         for (Map.Entry<String, JsonNode> t : tables) {
-            text.append(System.lineSeparator()).append(t.getKey()).append(':').append(System.lineSeparator())
+            text.append(System.lineSeparator())
+                    .append(t.getKey())
+                    .append(':')
+                    .append(System.lineSeparator())
                     .append(columns(t.getValue()));
         }
         return text.toString().stripTrailing();

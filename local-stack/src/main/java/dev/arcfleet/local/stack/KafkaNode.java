@@ -3,14 +3,13 @@ package dev.arcfleet.local.stack;
 import dev.arcfleet.local.CreateTopics;
 import dev.arcfleet.local.KafkaSecrets;
 import dev.arcfleet.local.KafkaUsers;
-import org.apache.kafka.clients.admin.Admin;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The local KRaft broker ({@link dev.arcfleet.local.LocalKafkaBroker} in its own JVM: SASL/SCRAM-SHA-512, the
@@ -39,8 +38,17 @@ public final class KafkaNode implements AutoCloseable {
      * @param pidFile where the pid is recorded, or null
      * @param detached whether the broker outlives this JVM (bin/fleet-local) or belongs to it (a test)
      */
-    public KafkaNode(Path dir, Path secretsDir, int port, int controllerPort, int partitions, String classpath,
-                     String heap, Path log, PidFile pidFile, boolean detached) {
+    public KafkaNode(
+            Path dir,
+            Path secretsDir,
+            int port,
+            int controllerPort,
+            int partitions,
+            String classpath,
+            String heap,
+            Path log,
+            PidFile pidFile,
+            boolean detached) {
         this.dir = dir;
         this.secrets = new KafkaSecrets(secretsDir.toAbsolutePath());
         this.port = port;
@@ -55,8 +63,17 @@ public final class KafkaNode implements AutoCloseable {
 
     /** A broker for a test: free ports, 3 partitions, under {@code dir}, belonging to this JVM; started with users. */
     public static KafkaNode startForTest(Path root, Path dir) throws Exception {
-        KafkaNode kafka = new KafkaNode(dir, dir.resolve("kafka-auth"), Launch.freePort(), Launch.freePort(), 3,
-                Launch.localStackClasspath(root), "-Xmx512m", dir.resolve("kafka.log"), null, false);
+        KafkaNode kafka = new KafkaNode(
+                dir,
+                dir.resolve("kafka-auth"),
+                Launch.freePort(),
+                Launch.freePort(),
+                3,
+                Launch.localStackClasspath(root),
+                "-Xmx512m",
+                dir.resolve("kafka.log"),
+                null,
+                false);
         kafka.start();
         kafka.users(root.resolve("deploy/k8s/base/kafka-users.yaml"));
         return kafka;
@@ -77,9 +94,21 @@ public final class KafkaNode implements AutoCloseable {
     /** Writes the missing passwords, starts the broker and returns once it listens (within 60 s). */
     public void start() {
         secrets.ensure();
-        process = Launch.start(List.of(Launch.java(), heap, "-cp", classpath, "dev.arcfleet.local.LocalKafkaBroker",
-                dir.resolve("kafka").toString(), String.valueOf(port), String.valueOf(controllerPort),
-                secrets.dir().toString(), String.valueOf(partitions)), Map.of(), log, detached);
+        process = Launch.start(
+                List.of(
+                        Launch.java(),
+                        heap,
+                        "-cp",
+                        classpath,
+                        "dev.arcfleet.local.LocalKafkaBroker",
+                        dir.resolve("kafka").toString(),
+                        String.valueOf(port),
+                        String.valueOf(controllerPort),
+                        secrets.dir().toString(),
+                        String.valueOf(partitions)),
+                Map.of(),
+                log,
+                detached);
         if (pidFile != null) {
             pidFile.record(process.pid());
         }
@@ -113,10 +142,15 @@ public final class KafkaNode implements AutoCloseable {
 
     /** The environment that makes {@code <service>-service} log in as its own user. */
     public Map<String, String> serviceEnv(String service) {
-        return Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
-                "KAFKA_SECURITY_PROTOCOL", KafkaSecrets.PROTOCOL,
-                "KAFKA_SASL_MECHANISM", KafkaSecrets.MECHANISM,
-                "KAFKA_SASL_JAAS_CONFIG", secrets.jaas("fleet-" + service));
+        return Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS",
+                bootstrapServers(),
+                "KAFKA_SECURITY_PROTOCOL",
+                KafkaSecrets.PROTOCOL,
+                "KAFKA_SASL_MECHANISM",
+                KafkaSecrets.MECHANISM,
+                "KAFKA_SASL_JAAS_CONFIG",
+                secrets.jaas("fleet-" + service));
     }
 
     public OptionalLong pid() {

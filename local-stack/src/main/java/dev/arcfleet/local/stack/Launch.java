@@ -4,9 +4,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,8 +25,7 @@ import java.util.function.BooleanSupplier;
  * so closing the terminal does not hang it up.
  */
 public final class Launch {
-    private Launch() {
-    }
+    private Launch() {}
 
     public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -85,8 +84,8 @@ public final class Launch {
                 throw new StackException(what + " exited before it was ready (log: " + log + ")" + tail(log));
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new StackException(what + " was not ready within " + timeout.toSeconds() + " s (log: " + log + ")"
-                        + tail(log));
+                throw new StackException(
+                        what + " was not ready within " + timeout.toSeconds() + " s (log: " + log + ")" + tail(log));
             }
             try {
                 process.onExit().get(200, TimeUnit.MILLISECONDS);

@@ -1,7 +1,6 @@
 package dev.arcfleet.local.stack;
 
 import dev.arcfleet.local.CreateDatabases;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +37,7 @@ public final class LocalStack {
     static final String LOCAL_ONBOARDING_SP = "00000000-0000-4000-8000-0000000000a1";
     /** A stand-in for the Custom Locations service principal's object id, so a dry run shows the IoT agents' values. */
     static final String DRY_RUN_OID = "00000000-0000-0000-0000-0000000dc10c";
+
     static final String DEFAULT_JAVA_OPTS = "-Xms64m -Xmx384m -XX:+UseSerialGC";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -54,7 +54,9 @@ public final class LocalStack {
         this.root = root.toAbsolutePath().normalize();
         this.env = Map.copyOf(env);
         String home = env.get("FLEET_LOCAL_HOME");
-        this.state = home == null || home.isBlank() ? this.root.resolve(".local") : Path.of(home).toAbsolutePath();
+        this.state = home == null || home.isBlank()
+                ? this.root.resolve(".local")
+                : Path.of(home).toAbsolutePath();
     }
 
     public Path root() {
@@ -151,8 +153,10 @@ public final class LocalStack {
                         + " (git-ignored; send it as 'Authorization: Bearer <token>' for writes)");
             }
             writeTokenIfMissing(serviceToken());
-            if (!Files.isRegularFile(adminHeader()) || Files.size(adminHeader()) == 0
-                    || Files.getLastModifiedTime(adminHeader()).compareTo(Files.getLastModifiedTime(adminToken())) < 0) {
+            if (!Files.isRegularFile(adminHeader())
+                    || Files.size(adminHeader()) == 0
+                    || Files.getLastModifiedTime(adminHeader()).compareTo(Files.getLastModifiedTime(adminToken()))
+                            < 0) {
                 writePrivate(adminHeader(), "Authorization: Bearer " + readToken(adminToken()) + "\n");
             }
         } catch (IOException e) {
@@ -173,9 +177,12 @@ public final class LocalStack {
         if (pid.ours().isPresent()) {
             out.accept("kafka       already running (pid " + pid.ours().getAsLong() + ")");
         } else {
-            refuseTaken(KAFKA_PORT, "port " + KAFKA_PORT + " is taken by another process; stop it, or it is not the"
-                    + " broker fleet-local started");
-            refuseTaken(CONTROLLER_PORT, "port " + CONTROLLER_PORT + " (the KRaft controller) is taken by another process");
+            refuseTaken(
+                    KAFKA_PORT,
+                    "port " + KAFKA_PORT + " is taken by another process; stop it, or it is not the"
+                            + " broker fleet-local started");
+            refuseTaken(
+                    CONTROLLER_PORT, "port " + CONTROLLER_PORT + " (the KRaft controller) is taken by another process");
             KafkaNode kafka = kafkaNode();
             kafka.start();
             out.accept("kafka       started on 127.0.0.1:" + KAFKA_PORT + ", SASL/SCRAM-SHA-512 (pid "
@@ -186,8 +193,10 @@ public final class LocalStack {
             out.accept(kafka.users(root.resolve("deploy/k8s/base/kafka-users.yaml")));
             out.accept(kafka.createTopics());
         } catch (Exception e) {
-            throw new StackException("creating the Kafka users, ACLs and topics failed: " + e.getMessage()
-                    + " (broker log: " + logs().resolve("kafka.log") + ")", e);
+            throw new StackException(
+                    "creating the Kafka users, ACLs and topics failed: " + e.getMessage() + " (broker log: "
+                            + logs().resolve("kafka.log") + ")",
+                    e);
         }
     }
 
@@ -198,7 +207,8 @@ public final class LocalStack {
                 CreateDatabases.create(external, dbUser(), env("FLEET_DB_PASSWORD"), List.copyOf(SERVICES.keySet()))
                         .forEach(out);
             } catch (SQLException e) {
-                throw new StackException("cannot prepare databases on FLEET_DB_URL=" + external + ": " + e.getMessage(), e);
+                throw new StackException(
+                        "cannot prepare databases on FLEET_DB_URL=" + external + ": " + e.getMessage(), e);
             }
             out.accept("postgresql  using " + external);
             return;
@@ -208,19 +218,30 @@ public final class LocalStack {
             out.accept("postgresql  already running (pid " + pid.ours().getAsLong() + ")");
             return;
         }
-        refuseTaken(PG_PORT, "port " + PG_PORT + " is taken by another process; stop it or set FLEET_DB_URL to use"
-                + " that PostgreSQL");
-        PostgresNode pg = new PostgresNode(state.resolve("postgres/data"), pids().resolve("postmaster.pid"), PG_PORT,
-                List.copyOf(SERVICES.keySet()), Launch.localStackClasspath(root), logs().resolve("postgres.log"), pid, true);
+        refuseTaken(
+                PG_PORT,
+                "port " + PG_PORT + " is taken by another process; stop it or set FLEET_DB_URL to use"
+                        + " that PostgreSQL");
+        PostgresNode pg = new PostgresNode(
+                state.resolve("postgres/data"),
+                pids().resolve("postmaster.pid"),
+                PG_PORT,
+                List.copyOf(SERVICES.keySet()),
+                Launch.localStackClasspath(root),
+                logs().resolve("postgres.log"),
+                pid,
+                true);
         pg.start();
-        out.accept("postgresql  started on 127.0.0.1:" + PG_PORT + " (pid " + pg.pid().orElse(-1) + ")");
+        out.accept("postgresql  started on 127.0.0.1:" + PG_PORT + " (pid "
+                + pg.pid().orElse(-1) + ")");
     }
 
     /** Starts {@code service} unless it already runs, with {@code extraEnv} added (e.g. a channel turned off). */
     public void startService(String service, Map<String, String> extraEnv, Consumer<String> out) {
         PidFile pid = servicePid(service);
         if (pid.ours().isPresent()) {
-            out.accept(String.format("%-11s already running (pid %d)", service, pid.ours().getAsLong()));
+            out.accept(String.format(
+                    "%-11s already running (pid %d)", service, pid.ours().getAsLong()));
             return;
         }
         int port = SERVICES.get(service);
@@ -232,9 +253,10 @@ public final class LocalStack {
         Map<String, String> serviceEnv = serviceEnv(service);
         serviceEnv.putAll(extraEnv);
         String opts = env("FLEET_JAVA_OPTS");
-        List<String> jvmOptions = List.of((opts.isEmpty() ? DEFAULT_JAVA_OPTS : opts).trim().split("\\s+"));
-        Process process = ServiceProcess.launch(serviceJar(service), jvmOptions, serviceEnv, port, serviceLog(service),
-                true);
+        List<String> jvmOptions =
+                List.of((opts.isEmpty() ? DEFAULT_JAVA_OPTS : opts).trim().split("\\s+"));
+        Process process =
+                ServiceProcess.launch(serviceJar(service), jvmOptions, serviceEnv, port, serviceLog(service), true);
         pid.record(process.pid());
     }
 
@@ -247,8 +269,8 @@ public final class LocalStack {
         }
         ProcessHandle handle = ProcessHandle.of(pid.getAsLong()).orElseThrow();
         Launch.await(service + "-service", handle, () -> ready(service), Duration.ofSeconds(120), serviceLog(service));
-        out.accept(String.format("%-11s ready   %s  (pid %d, log %s)", service, baseUrl(service), pid.getAsLong(),
-                serviceLog(service)));
+        out.accept(String.format(
+                "%-11s ready   %s  (pid %d, log %s)", service, baseUrl(service), pid.getAsLong(), serviceLog(service)));
     }
 
     /** Stops {@code service} if it runs as started; removes its pid file. */
@@ -264,16 +286,21 @@ public final class LocalStack {
     Map<String, String> serviceEnv(String service) {
         Map<String, String> e = new HashMap<>(kafkaNode().serviceEnv(service));
         String external = env("FLEET_DB_URL");
-        e.put("QUARKUS_DATASOURCE_JDBC_URL", external.isEmpty()
-                ? "jdbc:postgresql://127.0.0.1:" + PG_PORT + "/" + service
-                : external.replaceAll("/+$", "") + "/" + service);
+        e.put(
+                "QUARKUS_DATASOURCE_JDBC_URL",
+                external.isEmpty()
+                        ? "jdbc:postgresql://127.0.0.1:" + PG_PORT + "/" + service
+                        : external.replaceAll("/+$", "") + "/" + service);
         e.put("QUARKUS_DATASOURCE_USERNAME", dbUser());
         e.put("QUARKUS_DATASOURCE_PASSWORD", env("FLEET_DB_PASSWORD"));
         String mode = env("EXECUTOR_MODE").isEmpty() ? "dry-run" : env("EXECUTOR_MODE");
         e.put("EXECUTOR_MODE", mode);
-        e.put("EXECUTOR_AGENTS_CUSTOM_LOCATIONS_OBJECT_ID", orDefault("EXECUTOR_AGENTS_CUSTOM_LOCATIONS_OBJECT_ID",
-                mode.equals("dry-run") ? DRY_RUN_OID : ""));
-        e.put("PLANNER_HANDOFF_SERVICE_PRINCIPAL_ID", orDefault("PLANNER_HANDOFF_SERVICE_PRINCIPAL_ID", LOCAL_ONBOARDING_SP));
+        e.put(
+                "EXECUTOR_AGENTS_CUSTOM_LOCATIONS_OBJECT_ID",
+                orDefault("EXECUTOR_AGENTS_CUSTOM_LOCATIONS_OBJECT_ID", mode.equals("dry-run") ? DRY_RUN_OID : ""));
+        e.put(
+                "PLANNER_HANDOFF_SERVICE_PRINCIPAL_ID",
+                orDefault("PLANNER_HANDOFF_SERVICE_PRINCIPAL_ID", LOCAL_ONBOARDING_SP));
         e.put("FLEET_AUTH_ADMIN_TOKEN_FILE", adminToken().toString());
         e.put("FLEET_AUTH_SERVICE_TOKEN_FILE", serviceToken().toString());
         e.put("FLEET_AUTH_INTROSPECTION_URL", baseUrl("inventory") + "/api/v1/tokens/introspect");
@@ -305,8 +332,17 @@ public final class LocalStack {
     }
 
     private KafkaNode kafkaNode() {
-        return new KafkaNode(state, kafkaAuth(), KAFKA_PORT, CONTROLLER_PORT, 6, Launch.localStackClasspath(root),
-                "-Xmx768m", logs().resolve("kafka.log"), kafkaPid(), true);
+        return new KafkaNode(
+                state,
+                kafkaAuth(),
+                KAFKA_PORT,
+                CONTROLLER_PORT,
+                6,
+                Launch.localStackClasspath(root),
+                "-Xmx768m",
+                logs().resolve("kafka.log"),
+                kafkaPid(),
+                true);
     }
 
     private static void stop(String name, PidFile pid, Consumer<String> out) {

@@ -35,8 +35,15 @@ public final class PostgresNode implements AutoCloseable {
      * @param postmasterPidFile where the server writes the postmaster's own pid (for a {@code down} after a hard kill)
      * @param pidFile where the launcher records its pid, or null
      */
-    public PostgresNode(Path dataDir, Path postmasterPidFile, int port, List<String> databases, String classpath,
-                        Path log, PidFile pidFile, boolean detached) {
+    public PostgresNode(
+            Path dataDir,
+            Path postmasterPidFile,
+            int port,
+            List<String> databases,
+            String classpath,
+            Path log,
+            PidFile pidFile,
+            boolean detached) {
         this.dataDir = dataDir;
         this.postmasterPidFile = postmasterPidFile;
         this.port = port;
@@ -49,8 +56,15 @@ public final class PostgresNode implements AutoCloseable {
 
     /** PostgreSQL for a test: a free port, data under {@code dir}, belonging to this JVM; started. */
     public static PostgresNode startForTest(Path root, Path dir, List<String> databases) {
-        PostgresNode pg = new PostgresNode(dir.resolve("data"), dir.resolve("postmaster.pid.copy"), Launch.freePort(),
-                databases, Launch.localStackClasspath(root), dir.resolve("postgres.log"), null, false);
+        PostgresNode pg = new PostgresNode(
+                dir.resolve("data"),
+                dir.resolve("postmaster.pid.copy"),
+                Launch.freePort(),
+                databases,
+                Launch.localStackClasspath(root),
+                dir.resolve("postgres.log"),
+                null,
+                false);
         pg.start();
         return pg;
     }
@@ -66,16 +80,26 @@ public final class PostgresNode implements AutoCloseable {
     /** Starts the server and returns once it says it is ready and listens (within 120 s). */
     public void start() {
         long readyBefore = readyLines();
-        List<String> command = new ArrayList<>(List.of(Launch.java(), "-Xmx128m", "-cp", classpath,
-                "dev.arcfleet.local.LocalPostgresServer", String.valueOf(port), dataDir.toString(),
+        List<String> command = new ArrayList<>(List.of(
+                Launch.java(),
+                "-Xmx128m",
+                "-cp",
+                classpath,
+                "dev.arcfleet.local.LocalPostgresServer",
+                String.valueOf(port),
+                dataDir.toString(),
                 postmasterPidFile.toString()));
         command.addAll(databases);
         process = Launch.start(command, Map.of(), log, detached);
         if (pidFile != null) {
             pidFile.record(process.pid());
         }
-        Launch.await("PostgreSQL", process.toHandle(), () -> readyLines() > readyBefore && Launch.listening(port),
-                Duration.ofSeconds(120), log);
+        Launch.await(
+                "PostgreSQL",
+                process.toHandle(),
+                () -> readyLines() > readyBefore && Launch.listening(port),
+                Duration.ofSeconds(120),
+                log);
     }
 
     public OptionalLong pid() {

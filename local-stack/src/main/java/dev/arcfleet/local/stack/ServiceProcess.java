@@ -1,7 +1,6 @@
 package dev.arcfleet.local.stack;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -24,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * may {@link #kill()} it.
  */
 public final class ServiceProcess implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Process process;
@@ -47,8 +47,8 @@ public final class ServiceProcess implements AutoCloseable {
      * Launches the packaged {@code jar} with {@code jvmOptions} on {@code port} ({@code QUARKUS_HTTP_PORT}), with
      * {@code env} added and its output appended to {@code log}; a detached one outlives this JVM.
      */
-    public static Process launch(Path jar, List<String> jvmOptions, Map<String, String> env, int port, Path log,
-                                 boolean detached) {
+    public static Process launch(
+            Path jar, List<String> jvmOptions, Map<String, String> env, int port, Path log, boolean detached) {
         List<String> command = new ArrayList<>();
         command.add(Launch.java());
         command.addAll(jvmOptions);
@@ -75,8 +75,11 @@ public final class ServiceProcess implements AutoCloseable {
     /** Whether the service at {@code baseUrl} answers 200 on {@code /q/health/ready}. */
     public static boolean ready(String baseUrl) {
         try {
-            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return r.statusCode() == 200;
         } catch (IOException notListeningYet) {
             return false;
@@ -162,8 +165,8 @@ public final class ServiceProcess implements AutoCloseable {
     static final List<String> TEST_JVM_OPTIONS = testJvmOptions();
 
     private static List<String> testJvmOptions() {
-        List<String> options = new ArrayList<>(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40"));
+        List<String> options = new ArrayList<>(List.of(
+                "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40"));
         options.addAll(TRIM_NATIVE_HEAP);
         return List.copyOf(options);
     }

@@ -1,8 +1,6 @@
 package dev.arcfleet.local.stack;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,13 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher stops only what it started: a pid counts while it is alive and still runs the program recorded. */
 class PidFileTest {
     @TempDir
     Path dir;
+
     final List<Process> started = new ArrayList<>();
 
     @AfterEach
@@ -72,7 +72,9 @@ class PidFileTest {
 
     @Test
     void downStopsOnlyTheStacksOwnProcesses() throws Exception {
-        LocalStack stack = new LocalStack(dir.resolve("checkout"), Map.of("FLEET_LOCAL_HOME", dir.resolve("state").toString()));
+        LocalStack stack = new LocalStack(
+                dir.resolve("checkout"),
+                Map.of("FLEET_LOCAL_HOME", dir.resolve("state").toString()));
         Process stranger = sleeper();
         new PidFile(stack.pids().resolve("kafka.pid"), "x").record(stranger.pid());
         new PidFile(stack.pids().resolve("planner.pid"), "x").record(stranger.pid());
@@ -89,7 +91,8 @@ class PidFileTest {
         Path jar = stack.root().resolve("planner-service/target/quarkus-app/quarkus-run.jar");
         // sh stays the process (GNU sleep would refuse the jar as an argument); the jar is its $0, so it is on the
         // command line; SIGTERM ends sleep and sh
-        Process planner = new ProcessBuilder("sh", "-c", "trap 'kill $!; exit 0' TERM; sleep 3600 & wait", jar.toString())
+        Process planner = new ProcessBuilder(
+                        "sh", "-c", "trap 'kill $!; exit 0' TERM; sleep 3600 & wait", jar.toString())
                 .start();
         started.add(planner);
         stack.servicePid("planner").record(planner.pid());
@@ -101,15 +104,19 @@ class PidFileTest {
 
     @Test
     void tokensAreWrittenOnceAndOwnerOnly() throws IOException {
-        LocalStack stack = new LocalStack(dir, Map.of("FLEET_LOCAL_HOME", dir.resolve("state").toString()));
+        LocalStack stack = new LocalStack(
+                dir, Map.of("FLEET_LOCAL_HOME", dir.resolve("state").toString()));
         List<String> said = new ArrayList<>();
         stack.ensureTokens(said::add);
         String admin = LocalStack.readToken(stack.adminToken());
         assertThat(admin).matches("afo_[A-Za-z0-9_-]{43}");
-        assertThat(LocalStack.readToken(stack.serviceToken())).matches("afo_[A-Za-z0-9_-]{43}").isNotEqualTo(admin);
+        assertThat(LocalStack.readToken(stack.serviceToken()))
+                .matches("afo_[A-Za-z0-9_-]{43}")
+                .isNotEqualTo(admin);
         assertThat(Files.readString(stack.adminHeader())).isEqualTo("Authorization: Bearer " + admin + "\n");
         for (Path f : List.of(stack.adminToken(), stack.serviceToken(), stack.adminHeader())) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                    .isEqualTo("rw-------");
         }
         assertThat(said).hasSize(1);
         assertThat(said.get(0)).doesNotContain(admin);

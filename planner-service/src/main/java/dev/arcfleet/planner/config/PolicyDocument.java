@@ -8,7 +8,6 @@ import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.DeviceClass;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.planner.decide.Policy;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,10 +30,10 @@ import java.util.Set;
  * editing a policy without bumping its name still yields a new version (and replanning).
  */
 public final class PolicyDocument {
-    private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper CANONICAL =
+            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
-    private PolicyDocument() {
-    }
+    private PolicyDocument() {}
 
     public static Policy parse(JsonNode doc) {
         List<String> errors = new ArrayList<>();
@@ -42,11 +41,18 @@ public final class PolicyDocument {
             throw new PolicyException(List.of("policy: must be a JSON object"));
         }
         Policy seed = Policy.defaults("seed");
-        Set<String> known = Set.of("version", "description", "deviceClassDefaults", "companionVm", "iotOperations", "routeRules",
+        Set<String> known = Set.of(
+                "version",
+                "description",
+                "deviceClassDefaults",
+                "companionVm",
+                "iotOperations",
+                "routeRules",
                 "approval");
         doc.fieldNames().forEachRemaining(n -> {
             if (!known.contains(n)) {
-                errors.add(n + ": unknown field (known: " + known.stream().sorted().toList() + ")");
+                errors.add(
+                        n + ": unknown field (known: " + known.stream().sorted().toList() + ")");
             }
         });
         String declared = text(doc, "version", errors);
@@ -61,8 +67,10 @@ public final class PolicyDocument {
                 errors.add("deviceClassDefaults: must be an object of device class to capability list");
             } else {
                 dcd.fields().forEachRemaining(e -> {
-                    DeviceClass dc = enumValue(DeviceClass.class, e.getKey(), "deviceClassDefaults." + e.getKey(), errors);
-                    Set<Capability> caps = enumSet(Capability.class, e.getValue(), "deviceClassDefaults." + e.getKey(), errors);
+                    DeviceClass dc =
+                            enumValue(DeviceClass.class, e.getKey(), "deviceClassDefaults." + e.getKey(), errors);
+                    Set<Capability> caps =
+                            enumSet(Capability.class, e.getValue(), "deviceClassDefaults." + e.getKey(), errors);
                     if (dc != null && caps != null) {
                         defaults.put(dc, caps);
                     }
@@ -73,7 +81,8 @@ public final class PolicyDocument {
         Policy.HostSize vm = seed.companionVm();
         JsonNode vmNode = doc.get("companionVm");
         if (vmNode != null && !vmNode.isNull()) {
-            vm = new Policy.HostSize(positiveInt(vmNode, "minCpuCores", "companionVm", vm.minCpuCores(), errors),
+            vm = new Policy.HostSize(
+                    positiveInt(vmNode, "minCpuCores", "companionVm", vm.minCpuCores(), errors),
                     positiveLong(vmNode, "minMemoryMiB", "companionVm", vm.minMemoryMiB(), errors));
         }
 
@@ -91,7 +100,9 @@ public final class PolicyDocument {
                     archs = s;
                 }
             }
-            iot = new Policy.IotOperations(archs, positiveInt(iotNode, "minCpuCores", "iotOperations", iot.minCpuCores(), errors),
+            iot = new Policy.IotOperations(
+                    archs,
+                    positiveInt(iotNode, "minCpuCores", "iotOperations", iot.minCpuCores(), errors),
                     positiveLong(iotNode, "minMemoryMiB", "iotOperations", iot.minMemoryMiB(), errors));
         }
 
@@ -115,12 +126,15 @@ public final class PolicyDocument {
                         if (!l.isObject()) {
                             errors.add(at + ".labels: must be an object of label to value");
                         } else {
-                            l.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                            l.fields()
+                                    .forEachRemaining(e ->
+                                            labels.put(e.getKey(), e.getValue().asText()));
                         }
                     }
                     Set<Route> allow = enumSet(Route.class, r.get("allow"), at + ".allow", errors);
                     Set<Route> deny = enumSet(Route.class, r.get("deny"), at + ".deny", errors);
-                    if (allow != null && allow.contains(Route.BLOCKED) || deny != null && deny.contains(Route.BLOCKED)) {
+                    if (allow != null && allow.contains(Route.BLOCKED)
+                            || deny != null && deny.contains(Route.BLOCKED)) {
                         errors.add(at + ": BLOCKED is not a route that can be allowed or denied");
                     }
                     if (allow != null && deny != null && allow.isEmpty() && deny.isEmpty()) {
@@ -180,13 +194,19 @@ public final class PolicyDocument {
             }
             r.fieldNames().forEachRemaining(n -> {
                 if (!ruleFields.contains(n)) {
-                    errors.add(at + "." + n + ": unknown field (known: " + ruleFields.stream().sorted().toList() + ")");
+                    errors.add(at + "." + n + ": unknown field (known: "
+                            + ruleFields.stream().sorted().toList() + ")");
                 }
             });
             JsonNode nameNode = r.get("name");
-            String name = nameNode != null && nameNode.isTextual() ? nameNode.asText().trim() : null;
-            if (name == null || name.isEmpty() || name.length() > 100 || name.chars().anyMatch(Character::isISOControl)) {
-                errors.add(at + ".name: required, 1 to 100 characters without control characters (approvals record it)");
+            String name =
+                    nameNode != null && nameNode.isTextual() ? nameNode.asText().trim() : null;
+            if (name == null
+                    || name.isEmpty()
+                    || name.length() > 100
+                    || name.chars().anyMatch(Character::isISOControl)) {
+                errors.add(
+                        at + ".name: required, 1 to 100 characters without control characters (approvals record it)");
             } else if (!names.add(name)) {
                 errors.add(at + ".name: '" + name + "' names another rule too");
             }
@@ -205,12 +225,13 @@ public final class PolicyDocument {
             Map<String, String> labels = new LinkedHashMap<>();
             if (m != null && !m.isNull()) {
                 if (!m.isObject()) {
-                    errors.add(at + ".match: must be an object of " + matchFields.stream().sorted().toList());
+                    errors.add(at + ".match: must be an object of "
+                            + matchFields.stream().sorted().toList());
                 } else {
                     m.fieldNames().forEachRemaining(n -> {
                         if (!matchFields.contains(n)) {
-                            errors.add(at + ".match." + n + ": unknown field (known: " + matchFields.stream().sorted()
-                                    .toList() + ")");
+                            errors.add(at + ".match." + n + ": unknown field (known: "
+                                    + matchFields.stream().sorted().toList() + ")");
                         }
                     });
                     site = matchText(m, "site", at, errors);
@@ -219,8 +240,7 @@ public final class PolicyDocument {
                     if (routeText != null) {
                         route = enumValue(Route.class, routeText, at + ".match.route", errors);
                         if (route != null && !EXECUTABLE.contains(route)) {
-                            errors.add(at + ".match.route: only executable plans await approval: one of "
-                                    + EXECUTABLE);
+                            errors.add(at + ".match.route: only executable plans await approval: one of " + EXECUTABLE);
                             route = null;
                         }
                     }
@@ -233,7 +253,9 @@ public final class PolicyDocument {
                         if (!l.isObject()) {
                             errors.add(at + ".match.labels: must be an object of label to value");
                         } else {
-                            l.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                            l.fields()
+                                    .forEachRemaining(e ->
+                                            labels.put(e.getKey(), e.getValue().asText()));
                         }
                     }
                 }
@@ -262,7 +284,9 @@ public final class PolicyDocument {
         try {
             Object canonical = CANONICAL.treeToValue(copy, Object.class);
             byte[] bytes = CANONICAL.writeValueAsBytes(canonical);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 8);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))
+                    .substring(0, 8);
         } catch (com.fasterxml.jackson.core.JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("policy cannot be hashed", e);
         }

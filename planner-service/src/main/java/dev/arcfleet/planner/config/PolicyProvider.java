@@ -3,8 +3,6 @@ package dev.arcfleet.planner.config;
 import dev.arcfleet.planner.decide.Policy;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The policy in force: the file {@code fleet.policy.file} names (env {@code FLEET_POLICY_FILE}), else the bundled

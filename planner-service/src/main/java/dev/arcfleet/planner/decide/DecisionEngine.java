@@ -11,7 +11,6 @@ import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Virtualization;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -35,16 +34,23 @@ public final class DecisionEngine {
 
     /** What each route delivers when it works. */
     static final Map<Route, Set<Capability>> OFFERS = new EnumMap<>(Route.class);
-    static final Set<Capability> HOST_LEVEL = EnumSet.of(Capability.EXTENSIONS, Capability.GUEST_CONFIGURATION,
-            Capability.MACHINE_IDENTITY);
+
+    static final Set<Capability> HOST_LEVEL =
+            EnumSet.of(Capability.EXTENSIONS, Capability.GUEST_CONFIGURATION, Capability.MACHINE_IDENTITY);
 
     static {
-        Set<Capability> k8s = EnumSet.of(Capability.POLICY, Capability.GITOPS, Capability.MONITOR, Capability.DEFENDER,
-                Capability.INVENTORY);
+        Set<Capability> k8s = EnumSet.of(
+                Capability.POLICY, Capability.GITOPS, Capability.MONITOR, Capability.DEFENDER, Capability.INVENTORY);
         Set<Capability> iot = EnumSet.copyOf(k8s);
         iot.add(Capability.EDGE_DATA);
-        Set<Capability> server = EnumSet.of(Capability.POLICY, Capability.MONITOR, Capability.DEFENDER, Capability.INVENTORY,
-                Capability.EXTENSIONS, Capability.GUEST_CONFIGURATION, Capability.MACHINE_IDENTITY);
+        Set<Capability> server = EnumSet.of(
+                Capability.POLICY,
+                Capability.MONITOR,
+                Capability.DEFENDER,
+                Capability.INVENTORY,
+                Capability.EXTENSIONS,
+                Capability.GUEST_CONFIGURATION,
+                Capability.MACHINE_IDENTITY);
         OFFERS.put(Route.ARC_K8S, k8s);
         OFFERS.put(Route.IOT_OPERATIONS, iot);
         OFFERS.put(Route.COMPANION_VM, server);
@@ -57,8 +63,8 @@ public final class DecisionEngine {
     }
 
     /** The routes the rules can take, in the order they are reported as rejected. */
-    private static final List<Route> ROUTES = List.of(Route.ARC_K8S, Route.COMPANION_VM, Route.IOT_OPERATIONS,
-            Route.DIRECT_AGENT);
+    private static final List<Route> ROUTES =
+            List.of(Route.ARC_K8S, Route.COMPANION_VM, Route.IOT_OPERATIONS, Route.DIRECT_AGENT);
 
     private static final class Evaluation {
         final NodeFacts f;
@@ -78,13 +84,15 @@ public final class DecisionEngine {
             this.policy = policy;
             inCluster = f.clusterId() != null && !f.clusterId().isBlank();
             mutability = f.os() == null || f.os().mutability() == null ? Mutability.UNKNOWN : f.os().mutability();
-            Set<Capability> own = f.requiredCapabilities() == null || f.requiredCapabilities().isEmpty()
-                    ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(f.requiredCapabilities());
+            Set<Capability> own =
+                    f.requiredCapabilities() == null || f.requiredCapabilities().isEmpty()
+                            ? EnumSet.noneOf(Capability.class)
+                            : EnumSet.copyOf(f.requiredCapabilities());
             Set<Capability> defaults = policy.defaultsFor(f.deviceClass());
             required.addAll(own);
             required.addAll(defaults);
-            rationale.add("requires " + names(required) + " (device class " + deviceClass() + " defaults " + names(defaults)
-                    + (own.isEmpty() ? "" : "; the node asks for " + names(own)) + ")");
+            rationale.add("requires " + names(required) + " (device class " + deviceClass() + " defaults "
+                    + names(defaults) + (own.isEmpty() ? "" : "; the node asks for " + names(own)) + ")");
             for (Policy.RouteRule rule : policy.routeRules()) {
                 if (rule.matches(f.site(), f.labels())) {
                     for (Route r : ROUTES) {
@@ -101,15 +109,28 @@ public final class DecisionEngine {
 
         Decision decide(Instant at) {
             Choice c = rules();
-            return new Decision(f.nodeId(), c.route, c.target, c.degraded(), List.copyOf(c.reasons), List.copyOf(rationale),
-                    c.capabilities, rejected(c.route), null, List.of(), policy.version(), f.factsHash(), at);
+            return new Decision(
+                    f.nodeId(),
+                    c.route,
+                    c.target,
+                    c.degraded(),
+                    List.copyOf(c.reasons),
+                    List.copyOf(rationale),
+                    c.capabilities,
+                    rejected(c.route),
+                    null,
+                    List.of(),
+                    policy.version(),
+                    f.factsHash(),
+                    at);
         }
 
         private Choice rules() {
             // Rule 1: EDGE_DATA needs IoT Operations on a cluster.
             if (required.contains(Capability.EDGE_DATA)) {
                 if (!inCluster) {
-                    rationale.add("EDGE_DATA needs Azure IoT Operations, which runs on Kubernetes, and the node is in no cluster");
+                    rationale.add(
+                            "EDGE_DATA needs Azure IoT Operations, which runs on Kubernetes, and the node is in no cluster");
                     return blocked(List.of("NO_KUBERNETES"));
                 }
                 if (iotProblems.isEmpty()) {
@@ -119,20 +140,23 @@ public final class DecisionEngine {
                         return choose(Route.IOT_OPERATIONS, cluster(), List.of());
                     }
                 } else if (allowed(Route.ARC_K8S)) {
-                    rationale.add("EDGE_DATA is not possible here: " + describeIot() + "; the cluster is Arc-enabled without it");
+                    rationale.add("EDGE_DATA is not possible here: " + describeIot()
+                            + "; the cluster is Arc-enabled without it");
                     return choose(Route.ARC_K8S, cluster(), iotProblems);
                 }
             }
             // Rule 2: a mutable OS takes the agent directly.
             if (mutability == Mutability.MUTABLE) {
                 if (allowed(Route.DIRECT_AGENT)) {
-                    rationale.add("the OS (" + osName() + ") is mutable and supported by azcmagent: install the agent directly");
+                    rationale.add("the OS (" + osName()
+                            + ") is mutable and supported by azcmagent: install the agent directly");
                     return choose(Route.DIRECT_AGENT, node(), List.of());
                 }
             } else {
-                rationale.add(mutability == Mutability.UNKNOWN
-                        ? "the OS could not be identified, so it is not assumed mutable: no direct agent"
-                        : "the OS (" + osName() + ") is immutable: azcmagent cannot be installed on the host");
+                rationale.add(
+                        mutability == Mutability.UNKNOWN
+                                ? "the OS could not be identified, so it is not assumed mutable: no direct agent"
+                                : "the OS (" + osName() + ") is immutable: azcmagent cannot be installed on the host");
             }
             // Rule 3: host-level capabilities need a full Arc-enabled server, i.e. a companion VM.
             Set<Capability> hostLevel = EnumSet.noneOf(Capability.class);
@@ -163,8 +187,8 @@ public final class DecisionEngine {
             }
             // Rule 5: otherwise a companion VM, or nothing.
             if (vmProblems.isEmpty() && allowed(Route.COMPANION_VM)) {
-                rationale.add((inCluster ? "" : "the node is in no Kubernetes cluster; ") + "a companion VM on this host ("
-                        + describeVirtualization() + ") runs the agent");
+                rationale.add((inCluster ? "" : "the node is in no Kubernetes cluster; ")
+                        + "a companion VM on this host (" + describeVirtualization() + ") runs the agent");
                 return choose(Route.COMPANION_VM, node(), List.of());
             }
             List<String> reasons = new ArrayList<>();
@@ -207,7 +231,10 @@ public final class DecisionEngine {
                     why.add(sawDenial ? "ROUTE_NOT_ALLOWED_BY_POLICY" : "NOT_PROVIDED_BY_ROUTE");
                 }
             }
-            return new Choice(route, target, missing.isEmpty() ? List.of() : why,
+            return new Choice(
+                    route,
+                    target,
+                    missing.isEmpty() ? List.of() : why,
                     new CapabilitySet(List.copyOf(provided), List.copyOf(missing)));
         }
 
@@ -246,7 +273,9 @@ public final class DecisionEngine {
                         if (h != null && Boolean.TRUE.equals(h.ostreeBooted())) {
                             reasons.add("OSTREE_BOOTED");
                         }
-                        if (h != null && h.packageManager() != null && "none".equalsIgnoreCase(h.packageManager().trim())) {
+                        if (h != null
+                                && h.packageManager() != null
+                                && "none".equalsIgnoreCase(h.packageManager().trim())) {
                             reasons.add("NO_PACKAGE_MANAGER");
                         }
                     } else if (required.contains(Capability.EDGE_DATA)) {
@@ -268,8 +297,7 @@ public final class DecisionEngine {
                     }
                 }
                 case COMPANION_VM -> reasons.addAll(vmProblems);
-                default -> {
-                }
+                default -> {}
             }
             if (deniedBy.containsKey(r)) {
                 reasons.add("ROUTE_NOT_ALLOWED_BY_POLICY");
@@ -300,7 +328,8 @@ public final class DecisionEngine {
                 return List.of("VM_HOST_NOT_IN_CLUSTER");
             }
             return fits(policy.companionVm().minCpuCores(), policy.companionVm().minMemoryMiB(), "a companion VM")
-                    ? List.of() : List.of("INSUFFICIENT_HOST_RESOURCES");
+                    ? List.of()
+                    : List.of("INSUFFICIENT_HOST_RESOURCES");
         }
 
         private List<String> iotProblems() {
@@ -311,7 +340,9 @@ public final class DecisionEngine {
             String arch = f.host() == null ? null : f.host().architecture();
             if (arch == null || arch.isBlank()) {
                 rationale.add("host architecture unknown: not held against IoT Operations");
-            } else if (!policy.iotOperations().architectures().contains(arch.trim().toLowerCase(Locale.ROOT))) {
+            } else if (!policy.iotOperations()
+                    .architectures()
+                    .contains(arch.trim().toLowerCase(Locale.ROOT))) {
                 problems.add("IOT_OPS_UNSUPPORTED_ARCHITECTURE");
             }
             Policy.IotOperations iot = policy.iotOperations();
@@ -327,8 +358,11 @@ public final class DecisionEngine {
             Integer cores = h == null ? null : h.cpuCores();
             Long memory = h == null ? null : h.memoryMiB();
             if (cores == null || memory == null) {
-                rationale.add("host " + (cores == null && memory == null ? "CPU cores and memory" : cores == null ? "CPU cores"
-                        : "memory") + " unknown: not held against " + what);
+                rationale.add("host "
+                        + (cores == null && memory == null
+                                ? "CPU cores and memory"
+                                : cores == null ? "CPU cores" : "memory")
+                        + " unknown: not held against " + what);
             }
             return (cores == null || cores >= minCores) && (memory == null || memory >= minMemoryMiB);
         }
@@ -338,7 +372,8 @@ public final class DecisionEngine {
             HostFacts h = f.host();
             List<String> parts = new ArrayList<>();
             if (iotProblems.contains("IOT_OPS_UNSUPPORTED_ARCHITECTURE")) {
-                parts.add("architecture " + h.architecture() + " is not one of " + iot.architectures().stream().sorted().toList());
+                parts.add("architecture " + h.architecture() + " is not one of "
+                        + iot.architectures().stream().sorted().toList());
             }
             if (iotProblems.contains("IOT_OPS_INSUFFICIENT_RESOURCES")) {
                 parts.add("host has " + size(h) + ", IoT Operations needs " + iot.minCpuCores() + " cores and "
@@ -351,14 +386,19 @@ public final class DecisionEngine {
             List<String> parts = new ArrayList<>();
             for (String w : why) {
                 switch (w) {
-                    case "NO_VIRTUALIZATION" -> parts.add("no KubeVirt, Talos workload VM or Firecracker"
-                            + (f.virtualization() == null ? " reported" : ""));
-                    case "VIRTUALIZATION_NOT_SUPPORTED" -> parts.add(otherVirtualization()
-                            + " is not KubeVirt, the only virtualization companion VMs are built with");
-                    case "VM_HOST_NOT_IN_CLUSTER" -> parts.add("KubeVirt is reported but the node is in no registered "
-                            + "cluster, so there is no API server to create its VirtualMachine in");
-                    case "INSUFFICIENT_HOST_RESOURCES" -> parts.add("host has " + size(f.host()) + ", the policy needs "
-                            + policy.companionVm().minCpuCores() + " cores and " + policy.companionVm().minMemoryMiB() + " MiB");
+                    case "NO_VIRTUALIZATION" ->
+                        parts.add("no KubeVirt, Talos workload VM or Firecracker"
+                                + (f.virtualization() == null ? " reported" : ""));
+                    case "VIRTUALIZATION_NOT_SUPPORTED" ->
+                        parts.add(otherVirtualization()
+                                + " is not KubeVirt, the only virtualization companion VMs are built with");
+                    case "VM_HOST_NOT_IN_CLUSTER" ->
+                        parts.add("KubeVirt is reported but the node is in no registered "
+                                + "cluster, so there is no API server to create its VirtualMachine in");
+                    case "INSUFFICIENT_HOST_RESOURCES" ->
+                        parts.add("host has " + size(f.host()) + ", the policy needs "
+                                + policy.companionVm().minCpuCores() + " cores and "
+                                + policy.companionVm().minMemoryMiB() + " MiB");
                     default -> parts.add("COMPANION_VM is denied by " + deniedBy.get(Route.COMPANION_VM));
                 }
             }
@@ -410,8 +450,10 @@ public final class DecisionEngine {
     }
 
     static boolean hasVirtualization(Virtualization v) {
-        return v != null && (Boolean.TRUE.equals(v.kubevirt()) || Boolean.TRUE.equals(v.talosWorkloadVm())
-                || Boolean.TRUE.equals(v.firecracker()));
+        return v != null
+                && (Boolean.TRUE.equals(v.kubevirt())
+                        || Boolean.TRUE.equals(v.talosWorkloadVm())
+                        || Boolean.TRUE.equals(v.firecracker()));
     }
 
     private static String size(HostFacts h) {

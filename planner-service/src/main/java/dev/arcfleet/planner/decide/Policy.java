@@ -4,7 +4,6 @@ import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.DeviceClass;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.Route;
-
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -18,16 +17,25 @@ import java.util.Set;
  * operator approves). {@code version} is recorded on every decision; {@link PolicyDocument} derives it from the declared name and the
  * content, so a changed policy always has a new version.
  */
-public record Policy(String version, Map<DeviceClass, Set<Capability>> deviceClassDefaults, HostSize companionVm,
-        IotOperations iotOperations, List<RouteRule> routeRules, List<ApprovalRule> approvalRules) {
+public record Policy(
+        String version,
+        Map<DeviceClass, Set<Capability>> deviceClassDefaults,
+        HostSize companionVm,
+        IotOperations iotOperations,
+        List<RouteRule> routeRules,
+        List<ApprovalRule> approvalRules) {
 
     /** The rule a policy without an approval section has: every executable plan is approved automatically. */
-    public static final ApprovalRule AUTO_APPROVE_ALL = new ApprovalRule("auto-approve-all", null, Map.of(), null, null,
-            null, Approve.AUTO);
+    public static final ApprovalRule AUTO_APPROVE_ALL =
+            new ApprovalRule("auto-approve-all", null, Map.of(), null, null, null, Approve.AUTO);
 
     /** A policy without approval rules: every executable plan is approved automatically. */
-    public Policy(String version, Map<DeviceClass, Set<Capability>> deviceClassDefaults, HostSize companionVm,
-            IotOperations iotOperations, List<RouteRule> routeRules) {
+    public Policy(
+            String version,
+            Map<DeviceClass, Set<Capability>> deviceClassDefaults,
+            HostSize companionVm,
+            IotOperations iotOperations,
+            List<RouteRule> routeRules) {
         this(version, deviceClassDefaults, companionVm, iotOperations, routeRules, List.of(AUTO_APPROVE_ALL));
     }
 
@@ -52,8 +60,14 @@ public record Policy(String version, Map<DeviceClass, Set<Capability>> deviceCla
      * {@code labels} (each one), {@code route} (the plan's), {@code osFamily} (the node's detected OS family) and
      * {@code deviceClass}.
      */
-    public record ApprovalRule(String name, String site, Map<String, String> labels, Route route, String osFamily,
-            DeviceClass deviceClass, Approve approve) {
+    public record ApprovalRule(
+            String name,
+            String site,
+            Map<String, String> labels,
+            Route route,
+            String osFamily,
+            DeviceClass deviceClass,
+            Approve approve) {
         public ApprovalRule {
             labels = labels == null ? Map.of() : Map.copyOf(labels);
         }
@@ -65,14 +79,17 @@ public record Policy(String version, Map<DeviceClass, Set<Capability>> deviceCla
             if (site != null && !site.equals(facts.site())) {
                 return false;
             }
-            if (osFamily != null && (facts.os() == null || !osFamily.equalsIgnoreCase(facts.os().family()))) {
+            if (osFamily != null
+                    && (facts.os() == null
+                            || !osFamily.equalsIgnoreCase(facts.os().family()))) {
                 return false;
             }
             if (deviceClass != null && deviceClass != facts.deviceClass()) {
                 return false;
             }
             for (Map.Entry<String, String> e : labels.entrySet()) {
-                if (facts.labels() == null || !e.getValue().equals(facts.labels().get(e.getKey()))) {
+                if (facts.labels() == null
+                        || !e.getValue().equals(facts.labels().get(e.getKey()))) {
                     return false;
                 }
             }
@@ -85,12 +102,14 @@ public record Policy(String version, Map<DeviceClass, Set<Capability>> deviceCla
      * (the plan then awaits an operator's approval).
      */
     public ApprovalRule approvalFor(Route route, NodeFacts facts) {
-        return approvalRules.stream().filter(r -> r.matches(route, facts)).findFirst().orElse(null);
+        return approvalRules.stream()
+                .filter(r -> r.matches(route, facts))
+                .findFirst()
+                .orElse(null);
     }
 
     /** Minimum host size; a host whose size is unknown is not held back by it. */
-    public record HostSize(int minCpuCores, long minMemoryMiB) {
-    }
+    public record HostSize(int minCpuCores, long minMemoryMiB) {}
 
     /** Azure IoT Operations prerequisites of a cluster's nodes. */
     public record IotOperations(Set<String> architectures, int minCpuCores, long minMemoryMiB) {
@@ -152,7 +171,7 @@ public record Policy(String version, Map<DeviceClass, Set<Capability>> deviceCla
         d.put(DeviceClass.INDUSTRIAL, edge);
         d.put(DeviceClass.IOT_DEVICE, edge);
         d.put(DeviceClass.SERVER, EnumSet.of(Capability.INVENTORY, Capability.POLICY, Capability.MONITOR));
-        return new Policy(version, d, new HostSize(4, 8192), new IotOperations(Set.of("amd64", "x86_64"), 4, 16384),
-                List.of());
+        return new Policy(
+                version, d, new HostSize(4, 8192), new IotOperations(Set.of("amd64", "x86_64"), 4, 16384), List.of());
     }
 }

@@ -2,7 +2,6 @@ package dev.arcfleet.planner.handoff;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.util.Optional;
 
 /**

@@ -1,7 +1,6 @@
 package dev.arcfleet.planner.handoff;
 
 import dev.arcfleet.contracts.NodeFacts;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,23 +32,32 @@ public final class HandoffKit {
     static final String INSTALLER_URL = "https://gbl.his.arc.azure.com/azcmagent-linux";
 
     /** The Azure side of the kit: where the machines go and which service principal connects them (never its secret). */
-    public record Settings(String tenantId, String subscriptionId, String resourceGroup, String location, String cloud,
-            String servicePrincipalId) {
-    }
+    public record Settings(
+            String tenantId,
+            String subscriptionId,
+            String resourceGroup,
+            String location,
+            String cloud,
+            String servicePrincipalId) {}
 
     /** One host of the kit, from its DIRECT_AGENT plan's parameters. */
-    public record Entry(String planId, String nodeId, String hostname, String site, String clusterId, String osFamily,
-            String resourceName) {
-    }
+    public record Entry(
+            String planId,
+            String nodeId,
+            String hostname,
+            String site,
+            String clusterId,
+            String osFamily,
+            String resourceName) {}
 
-    private HandoffKit() {
-    }
+    private HandoffKit() {}
 
     /** The parameters a DIRECT_AGENT plan carries: what the kit needs of the node, fixed at decision time. */
     public static Map<String, String> parameters(NodeFacts facts) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("nodeId", facts.nodeId());
-        String hostname = facts.hostname() != null ? facts.hostname()
+        String hostname = facts.hostname() != null
+                ? facts.hostname()
                 : facts.nodeId().substring(facts.nodeId().lastIndexOf('/') + 1);
         params.put("hostname", hostname);
         params.put("resourceName", machineName(hostname, facts.nodeId()));
@@ -84,8 +92,16 @@ public final class HandoffKit {
     public static String inventory(List<Entry> entries) {
         StringBuilder csv = new StringBuilder("nodeId,hostname,resourceName,site,clusterId,osFamily,planId\r\n");
         for (Entry e : entries) {
-            csv.append(String.join(",", csv(e.nodeId()), csv(e.hostname()), csv(e.resourceName()), csv(e.site()),
-                    csv(e.clusterId()), csv(e.osFamily()), csv(e.planId()))).append("\r\n");
+            csv.append(String.join(
+                            ",",
+                            csv(e.nodeId()),
+                            csv(e.hostname()),
+                            csv(e.resourceName()),
+                            csv(e.site()),
+                            csv(e.clusterId()),
+                            csv(e.osFamily()),
+                            csv(e.planId())))
+                    .append("\r\n");
         }
         return csv.toString();
     }
@@ -94,12 +110,19 @@ public final class HandoffKit {
      * The script, for Linux hosts (DIRECT_AGENT nodes are mutable Linux servers). Every value in it is checked to be
      * safe between single quotes; a host whose name cannot be matched safely is refused (IllegalArgumentException).
      */
-    public static String script(String kitId, String site, Instant createdAt, String createdBy, Settings settings,
-            List<Entry> entries) {
+    public static String script(
+            String kitId, String site, Instant createdAt, String createdBy, Settings settings, List<Entry> entries) {
         StringBuilder sh = new StringBuilder();
         sh.append("#!/usr/bin/env bash\n");
-        sh.append("# Arc Fleet Onboarding hand-off kit ").append(safe(kitId)).append(" for site ").append(safe(site))
-                .append(", made ").append(createdAt).append(" by ").append(safe(createdBy)).append(".\n");
+        sh.append("# Arc Fleet Onboarding hand-off kit ")
+                .append(safe(kitId))
+                .append(" for site ")
+                .append(safe(site))
+                .append(", made ")
+                .append(createdAt)
+                .append(" by ")
+                .append(safe(createdBy))
+                .append(".\n");
         sh.append("""
                 # Run it as root on each host listed below (your configuration management's usual way). It installs the
                 # Azure Connected Machine agent if it is missing and connects the host to Azure Arc with a service
@@ -115,21 +138,30 @@ public final class HandoffKit {
         sh.append("RESOURCE_GROUP=").append(quote(settings.resourceGroup())).append('\n');
         sh.append("LOCATION=").append(quote(settings.location())).append('\n');
         sh.append("CLOUD=").append(quote(settings.cloud())).append('\n');
-        sh.append("SERVICE_PRINCIPAL_ID=").append(quote(settings.servicePrincipalId())).append('\n');
+        sh.append("SERVICE_PRINCIPAL_ID=")
+                .append(quote(settings.servicePrincipalId()))
+                .append('\n');
         sh.append("""
                 host="${ARC_HOSTNAME:-$(hostname -s)}"
                 case "$host" in
                 """);
         for (Entry e : entries) {
-            String shortName = e.hostname().contains(".") ? e.hostname().substring(0, e.hostname().indexOf('.'))
+            String shortName = e.hostname().contains(".")
+                    ? e.hostname().substring(0, e.hostname().indexOf('.'))
                     : e.hostname();
             if (!HOSTNAME.matcher(shortName).matches()) {
-                throw new IllegalArgumentException("host " + e.nodeId() + " has a name the script cannot match safely: "
-                        + shortName);
+                throw new IllegalArgumentException(
+                        "host " + e.nodeId() + " has a name the script cannot match safely: " + shortName);
             }
-            sh.append("  ").append(quote(shortName)).append(") NODE_ID=").append(quote(e.nodeId()))
-                    .append("; RESOURCE_NAME=").append(quote(e.resourceName()))
-                    .append("; TAGS=").append(quote(tags(e))).append(" ;;\n");
+            sh.append("  ")
+                    .append(quote(shortName))
+                    .append(") NODE_ID=")
+                    .append(quote(e.nodeId()))
+                    .append("; RESOURCE_NAME=")
+                    .append(quote(e.resourceName()))
+                    .append("; TAGS=")
+                    .append(quote(tags(e)))
+                    .append(" ;;\n");
         }
         sh.append("""
                   *) echo "host $host is not in hand-off kit $KIT_ID" >&2; exit 2 ;;
@@ -188,7 +220,8 @@ public final class HandoffKit {
     private static String safe(String value) {
         String v = value == null ? "" : value;
         if (!SCRIPT_SAFE.matcher(v).matches()) {
-            throw new IllegalArgumentException("a value cannot be put in the script safely: " + v.replaceAll("\\p{Cntrl}", "?"));
+            throw new IllegalArgumentException(
+                    "a value cannot be put in the script safely: " + v.replaceAll("\\p{Cntrl}", "?"));
         }
         return v;
     }
@@ -206,8 +239,9 @@ public final class HandoffKit {
 
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8))).toLowerCase(Locale.ROOT);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)))
+                    .toLowerCase(Locale.ROOT);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

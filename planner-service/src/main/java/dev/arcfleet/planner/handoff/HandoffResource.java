@@ -16,7 +16,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -40,15 +39,20 @@ public class HandoffResource {
     }
 
     /** A kit whole: its script and its inventory (CSV). */
-    public record Kit(String kitId, String site, String createdBy, Instant createdAt, int nodes, String script,
+    public record Kit(
+            String kitId,
+            String site,
+            String createdBy,
+            Instant createdAt,
+            int nodes,
+            String script,
             String inventory) {
         static Kit of(HandoffKitEntity k) {
             return new Kit(k.kitId, k.site, k.createdBy, k.createdAt, k.nodes, k.script, k.inventory);
         }
     }
 
-    public record Overview(Map<String, Integer> awaiting, List<KitSummary> kits) {
-    }
+    public record Overview(Map<String, Integer> awaiting, List<KitSummary> kits) {}
 
     private final HandoffService handoffs;
 
@@ -61,8 +65,10 @@ public class HandoffResource {
         if (site != null && !SITE.matcher(site).matches()) {
             return ApiError.badRequest(List.of(new FieldError("site", "must match " + SITE.pattern())));
         }
-        return Response.ok(new Overview(handoffs.awaiting(),
-                handoffs.kits(site).stream().map(KitSummary::of).toList())).build();
+        return Response.ok(new Overview(
+                        handoffs.awaiting(),
+                        handoffs.kits(site).stream().map(KitSummary::of).toList()))
+                .build();
     }
 
     @POST
@@ -71,12 +77,15 @@ public class HandoffResource {
     public Response make(JsonNode body, @Context SecurityIdentity caller) {
         JsonNode site = body == null ? null : body.get("site");
         if (site == null || !site.isTextual() || !SITE.matcher(site.asText()).matches()) {
-            return ApiError.badRequest(List.of(new FieldError("site", "required: the site whose DIRECT_AGENT nodes the"
-                    + " kit holds, matching " + SITE.pattern())));
+            return ApiError.badRequest(List.of(new FieldError(
+                    "site",
+                    "required: the site whose DIRECT_AGENT nodes the" + " kit holds, matching " + SITE.pattern())));
         }
         try {
             return Response.status(Response.Status.CREATED)
-                    .entity(Kit.of(handoffs.make(site.asText(), caller.getPrincipal().getName()))).build();
+                    .entity(Kit.of(
+                            handoffs.make(site.asText(), caller.getPrincipal().getName())))
+                    .build();
         } catch (HandoffService.NoKit e) {
             return ApiError.response(Response.Status.CONFLICT, e.getMessage());
         }
@@ -94,8 +103,10 @@ public class HandoffResource {
     @Produces("text/x-shellscript")
     @RolesAllowed(Roles.OPERATOR)
     public Response script(@PathParam("kitId") String kitId) {
-        return handoffs.kit(kitId).map(k -> Response.ok(k.script, "text/x-shellscript")
-                .header("Content-Disposition", "attachment; filename=\"onboard-" + k.site + ".sh\"").build())
+        return handoffs.kit(kitId)
+                .map(k -> Response.ok(k.script, "text/x-shellscript")
+                        .header("Content-Disposition", "attachment; filename=\"onboard-" + k.site + ".sh\"")
+                        .build())
                 .orElseGet(() -> notFound(kitId));
     }
 
@@ -104,8 +115,10 @@ public class HandoffResource {
     @Produces("text/csv")
     @RolesAllowed(Roles.OPERATOR)
     public Response inventory(@PathParam("kitId") String kitId) {
-        return handoffs.kit(kitId).map(k -> Response.ok(k.inventory, "text/csv")
-                .header("Content-Disposition", "attachment; filename=\"inventory-" + k.site + ".csv\"").build())
+        return handoffs.kit(kitId)
+                .map(k -> Response.ok(k.inventory, "text/csv")
+                        .header("Content-Disposition", "attachment; filename=\"inventory-" + k.site + ".csv\"")
+                        .build())
                 .orElseGet(() -> notFound(kitId));
     }
 

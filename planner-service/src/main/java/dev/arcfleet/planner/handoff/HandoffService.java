@@ -19,7 +19,6 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -60,12 +59,18 @@ public class HandoffService {
     /** Makes the site's kit from every DIRECT_AGENT plan of the site that awaits one; NoKit when there is none. */
     @Transactional
     public HandoffKitEntity make(String site, String who) {
-        String principal = config.servicePrincipalId().filter(s -> !s.isBlank()).orElseThrow(() -> new NoKit(
-                "no onboarding service principal is configured (planner.handoff.service-principal-id): a kit names it"));
+        String principal = config.servicePrincipalId()
+                .filter(s -> !s.isBlank())
+                .orElseThrow(
+                        () -> new NoKit(
+                                "no onboarding service principal is configured (planner.handoff.service-principal-id): a kit names it"));
         // locked in plan id order, as every writer of plans locks them; the kit lists them by target
-        List<PlanEntity> plans = new ArrayList<>(PlanEntity.<PlanEntity>find("route = ?1 and state = ?2 order by planId",
-                Route.DIRECT_AGENT.name(), PlanState.AWAITING_HANDOFF)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list());
+        List<PlanEntity> plans = new ArrayList<>(PlanEntity.<PlanEntity>find(
+                        "route = ?1 and state = ?2 order by planId",
+                        Route.DIRECT_AGENT.name(),
+                        PlanState.AWAITING_HANDOFF)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .list());
         plans.sort(Comparator.comparing((PlanEntity p) -> p.targetId));
         List<PlanEntity> ofSite = new ArrayList<>();
         List<HandoffKit.Entry> entries = new ArrayList<>();
@@ -73,8 +78,14 @@ public class HandoffService {
             Map<String, String> p = parameters(plan);
             if (site.equals(p.get("site"))) {
                 ofSite.add(plan);
-                entries.add(new HandoffKit.Entry(plan.planId, p.get("nodeId"), p.get("hostname"), p.get("site"),
-                        p.get("clusterId"), p.get("osFamily"), p.get("resourceName")));
+                entries.add(new HandoffKit.Entry(
+                        plan.planId,
+                        p.get("nodeId"),
+                        p.get("hostname"),
+                        p.get("site"),
+                        p.get("clusterId"),
+                        p.get("osFamily"),
+                        p.get("resourceName")));
             }
         }
         if (ofSite.isEmpty()) {
@@ -87,8 +98,19 @@ public class HandoffService {
         kit.createdBy = who;
         kit.createdAt = now;
         kit.nodes = ofSite.size();
-        kit.script = HandoffKit.script(kit.kitId, site, now, who, new HandoffKit.Settings(config.tenantId(),
-                config.subscriptionId(), config.resourceGroup(), config.location(), config.cloud(), principal), entries);
+        kit.script = HandoffKit.script(
+                kit.kitId,
+                site,
+                now,
+                who,
+                new HandoffKit.Settings(
+                        config.tenantId(),
+                        config.subscriptionId(),
+                        config.resourceGroup(),
+                        config.location(),
+                        config.cloud(),
+                        principal),
+                entries);
         kit.inventory = HandoffKit.inventory(entries);
         kit.persist();
         String detail = "handed off in kit " + kit.kitId + " for site " + site + ", made by " + who
@@ -98,10 +120,20 @@ public class HandoffService {
             planning.copy(changes.plan(plan.planId), plan, now);
             plan.handoffKit = kit.kitId;
             String nodeId = parameters(plan).get("nodeId");
-            StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), plan.correlationId, now,
-                    StatusType.HANDED_OFF, nodeId, plan.planId, Route.DIRECT_AGENT,
-                    new Target(TargetKind.valueOf(plan.targetKind), plan.targetId), "handoff", null,
-                    plan.executionSequence, detail, null);
+            StatusEvent event = new StatusEvent(
+                    UUID.randomUUID().toString(),
+                    plan.correlationId,
+                    now,
+                    StatusType.HANDED_OFF,
+                    nodeId,
+                    plan.planId,
+                    Route.DIRECT_AGENT,
+                    new Target(TargetKind.valueOf(plan.targetKind), plan.targetId),
+                    "handoff",
+                    null,
+                    plan.executionSequence,
+                    detail,
+                    null);
             outbox.publish(Topics.STATUS, plan.targetId, EventTypes.STATUS, event.eventId(), plan.correlationId, event);
         }
         Log.infof("hand-off kit %s for site %s: %d nodes, made by %s", kit.kitId, site, kit.nodes, who);
@@ -110,7 +142,8 @@ public class HandoffService {
 
     /** Kits made, newest first, of one site or of all. */
     public List<HandoffKitEntity> kits(String site) {
-        return site == null ? HandoffKitEntity.<HandoffKitEntity>list("order by createdAt desc")
+        return site == null
+                ? HandoffKitEntity.<HandoffKitEntity>list("order by createdAt desc")
                 : HandoffKitEntity.<HandoffKitEntity>list("site = ?1 order by createdAt desc", site);
     }
 
@@ -121,8 +154,8 @@ public class HandoffService {
     /** DIRECT_AGENT plans awaiting a kit, by site ("(none)" for nodes registered without one). */
     public Map<String, Integer> awaiting() {
         Map<String, Integer> bySite = new TreeMap<>();
-        for (PlanEntity plan : PlanEntity.<PlanEntity>list("route = ?1 and state = ?2", Route.DIRECT_AGENT.name(),
-                PlanState.AWAITING_HANDOFF)) {
+        for (PlanEntity plan : PlanEntity.<PlanEntity>list(
+                "route = ?1 and state = ?2", Route.DIRECT_AGENT.name(), PlanState.AWAITING_HANDOFF)) {
             bySite.merge(parameters(plan).getOrDefault("site", "(none)"), 1, Integer::sum);
         }
         return bySite;
@@ -130,8 +163,7 @@ public class HandoffService {
 
     private Map<String, String> parameters(PlanEntity plan) {
         try {
-            return mapper.readValue(plan.parameters, new TypeReference<Map<String, String>>() {
-            });
+            return mapper.readValue(plan.parameters, new TypeReference<Map<String, String>>() {});
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored parameters of plan " + plan.planId + " are unreadable", e);
         }

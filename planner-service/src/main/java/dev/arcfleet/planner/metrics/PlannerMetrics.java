@@ -4,7 +4,6 @@ import dev.arcfleet.contracts.Decision;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.time.Instant;
 
@@ -30,8 +29,13 @@ public class PlannerMetrics {
     }
 
     public void decided(Decision decision, Instant observedAt, Instant committedAt) {
-        registry.counter("fleet.decisions", "route", decision.route().name(), "degraded",
-                Boolean.toString(decision.degraded())).increment();
+        registry.counter(
+                        "fleet.decisions",
+                        "route",
+                        decision.route().name(),
+                        "degraded",
+                        Boolean.toString(decision.degraded()))
+                .increment();
         if (observedAt != null && !committedAt.isBefore(observedAt)) {
             latency.record(Duration.between(observedAt, committedAt));
         }

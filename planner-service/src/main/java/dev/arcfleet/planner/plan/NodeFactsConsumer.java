@@ -1,38 +1,37 @@
 package dev.arcfleet.planner.plan;
 
-import dev.arcfleet.support.log.LogSafe;
-import dev.arcfleet.support.retry.RetryPolicy;
 import dev.arcfleet.contracts.Channels;
-import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Decision;
+import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.NodeRetired;
 import dev.arcfleet.planner.config.PolicyProvider;
 import dev.arcfleet.planner.metrics.PlannerMetrics;
 import dev.arcfleet.support.db.DatabaseFailures;
 import dev.arcfleet.support.inbox.DeadLetters;
-import dev.arcfleet.support.log.Correlation;
 import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;
 import dev.arcfleet.support.inbox.PoisonRecordException;
 import dev.arcfleet.support.inbox.ProcessedEvents;
+import dev.arcfleet.support.log.Correlation;
+import dev.arcfleet.support.log.LogSafe;
+import dev.arcfleet.support.retry.RetryPolicy;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * {@code fleet.nodes} in batches (up to {@code max.poll.records}), in partition order: unusable records are
@@ -46,6 +45,7 @@ import java.util.stream.Collectors;
 public class NodeFactsConsumer {
     /** A failure other than an unavailable database: retried with backoff (0.5 s, 1 s, 2 s, 4 s, 8 s), then the channel fails. */
     static final int STORE_ATTEMPTS = 6;
+
     static final RetryPolicy STORE_RETRY = RetryPolicy.exponential(Duration.ofMillis(500), Duration.ofSeconds(8))
             .withMaxAttempts(STORE_ATTEMPTS);
 
@@ -56,11 +56,15 @@ public class NodeFactsConsumer {
     private final MutinyEmitter<String> deadLetters;
     private final PlannerMetrics metrics;
 
-    private record Decided(Decision decision, Instant observedAt) {
-    }
+    private record Decided(Decision decision, Instant observedAt) {}
 
-    public NodeFactsConsumer(PlanningService planning, PolicyProvider policies, ProcessedEvents processed, JsonReader json,
-            @Channel("nodes-dlq") MutinyEmitter<String> deadLetters, PlannerMetrics metrics) {
+    public NodeFactsConsumer(
+            PlanningService planning,
+            PolicyProvider policies,
+            ProcessedEvents processed,
+            JsonReader json,
+            @Channel("nodes-dlq") MutinyEmitter<String> deadLetters,
+            PlannerMetrics metrics) {
         this.planning = planning;
         this.policies = policies;
         this.processed = processed;
@@ -70,8 +74,7 @@ public class NodeFactsConsumer {
     }
 
     /** One usable event of the batch. */
-    private record Usable(IncomingEvent event, NodeFacts facts, NodeRetired retired) {
-    }
+    private record Usable(IncomingEvent event, NodeFacts facts, NodeRetired retired) {}
 
     @Incoming(Channels.NODES_IN)
     @Blocking
@@ -85,19 +88,28 @@ public class NodeFactsConsumer {
             try {
                 List<Decided> decided = new ArrayList<>();
                 QuarkusTransaction.requiringNew().run(() -> {
-                    Set<String> firstTime = processed.markFirstTime(marks,
-                            usable.stream().map(u -> u.event().id()).toList());
-                    List<NodeFacts> fresh = usable.stream().filter(u -> u.facts() != null && firstTime.contains(u.event().id()))
-                            .map(Usable::facts).toList();
+                    Set<String> firstTime = processed.markFirstTime(
+                            marks, usable.stream().map(u -> u.event().id()).toList());
+                    List<NodeFacts> fresh = usable.stream()
+                            .filter(u -> u.facts() != null
+                                    && firstTime.contains(u.event().id()))
+                            .map(Usable::facts)
+                            .toList();
                     PlanningService.Lookups lookups = planning.lookups(
                             fresh.stream().map(NodeFacts::nodeId).collect(Collectors.toSet()),
-                            fresh.stream().map(NodeFacts::clusterId).filter(Objects::nonNull).collect(Collectors.toSet()));
+                            fresh.stream()
+                                    .map(NodeFacts::clusterId)
+                                    .filter(Objects::nonNull)
+                                    .collect(Collectors.toSet()));
                     for (Usable u : usable) {
                         if (!firstTime.remove(u.event().id())) {
                             continue;
                         }
-                        String correlationId = u.event().correlationId() != null ? u.event().correlationId()
-                                : u.facts() != null ? u.facts().correlationId() : u.retired().correlationId();
+                        String correlationId = u.event().correlationId() != null
+                                ? u.event().correlationId()
+                                : u.facts() != null
+                                        ? u.facts().correlationId()
+                                        : u.retired().correlationId();
                         try (Correlation.Scope ignored = Correlation.open(correlationId)) {
                             if (u.facts() != null) {
                                 Decision decision = planning.onFacts(u.facts(), correlationId, lookups);
@@ -120,8 +132,9 @@ public class NodeFactsConsumer {
                     throw e;
                 }
                 long backoffMs = STORE_RETRY.delay(attempt).toMillis();
-                Log.warnf("deciding %d node events failed (attempt %d of %d), retrying in %d ms: %s", usable.size(), attempt,
-                        STORE_ATTEMPTS, backoffMs, LogSafe.of(e.getMessage()));
+                Log.warnf(
+                        "deciding %d node events failed (attempt %d of %d), retrying in %d ms: %s",
+                        usable.size(), attempt, STORE_ATTEMPTS, backoffMs, LogSafe.of(e.getMessage()));
                 if (!RetryPolicy.park(Duration.ofMillis(backoffMs))) {
                     throw e;
                 }
@@ -134,8 +147,12 @@ public class NodeFactsConsumer {
         String type = event.requireType(EventTypes.NODE_STREAM);
         if (EventTypes.NODE_FACTS.equals(type)) {
             NodeFacts facts = json.read(event, NodeFacts.class);
-            if (facts.nodeId() == null || facts.factsHash() == null || facts.os() == null || facts.deviceClass() == null) {
-                throw new PoisonRecordException("node facts " + event.id() + " lack nodeId, factsHash, os or deviceClass");
+            if (facts.nodeId() == null
+                    || facts.factsHash() == null
+                    || facts.os() == null
+                    || facts.deviceClass() == null) {
+                throw new PoisonRecordException(
+                        "node facts " + event.id() + " lack nodeId, factsHash, os or deviceClass");
             }
             return new Usable(event, facts, null);
         }

@@ -9,7 +9,6 @@ import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.planner.decide.Policy;
 import dev.arcfleet.planner.handoff.HandoffKit;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,15 +34,18 @@ public final class PlanBook {
      * IoT Operations needs (docs/azure-contract.md, "IoT Operations").
      */
     public static final Set<Capability> CLUSTER_PLAN_CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            Capability.POLICY, Capability.GITOPS, Capability.MONITOR, Capability.DEFENDER, Capability.INVENTORY,
+            Capability.POLICY,
+            Capability.GITOPS,
+            Capability.MONITOR,
+            Capability.DEFENDER,
+            Capability.INVENTORY,
             Capability.EDGE_DATA));
     /** The execution state a plan's dependents wait for. */
     public static final String SUCCEEDED = "SUCCEEDED";
     /** The execution state the offboarding of a plan's dependency waits for: this plan was offboarded first. */
     public static final String OFFBOARDED = "OFFBOARDED";
 
-    private PlanBook() {
-    }
+    private PlanBook() {}
 
     /** The prefix of an approval made by a policy approval rule: {@code rule:<name>}. */
     public static final String BY_RULE = "rule:";
@@ -52,17 +54,28 @@ public final class PlanBook {
      * The approval ({@code approved}) or rejection of one revision of a plan: by whom ({@code rule:<name>} for a policy
      * approval rule, else the caller's token identity), when, and why (a rejection's reason).
      */
-    public record Approval(boolean approved, String revision, String by, Instant at, String reason) {
-    }
+    public record Approval(boolean approved, String revision, String by, Instant at, String reason) {}
 
     /**
      * A plan as stored: its content, where it stands, what the executor last reported, how many nodes point at it, and
      * the last approval or rejection (null: none yet).
      */
-    public record Plan(String planId, Route route, Target target, Set<Capability> capabilities,
-            Map<String, String> parameters, String dependsOn, String policyVersion, String revision,
-            String publishedRevision, PlanState state, String executionState, long executionSequence,
-            String executionDetail, int members, Approval approval) {
+    public record Plan(
+            String planId,
+            Route route,
+            Target target,
+            Set<Capability> capabilities,
+            Map<String, String> parameters,
+            String dependsOn,
+            String policyVersion,
+            String revision,
+            String publishedRevision,
+            PlanState state,
+            String executionState,
+            long executionSequence,
+            String executionDetail,
+            int members,
+            Approval approval) {
         public Plan {
             Set<Capability> caps = EnumSet.noneOf(Capability.class);
             caps.addAll(capabilities);
@@ -72,8 +85,22 @@ public final class PlanBook {
 
         /** A plan not stored yet: no content, no revision, no member. */
         public static Plan fresh(Route route, Target target) {
-            return new Plan(PlanIds.planId(route, target), route, target, Set.of(), Map.of(), null, null, null, null,
-                    PlanState.PUBLISHED, null, 0, null, 0, null);
+            return new Plan(
+                    PlanIds.planId(route, target),
+                    route,
+                    target,
+                    Set.of(),
+                    Map.of(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    PlanState.PUBLISHED,
+                    null,
+                    0,
+                    null,
+                    0,
+                    null);
         }
 
         /** A companion VM or DIRECT_AGENT plan: one node's, its content is that node's current one. */
@@ -81,10 +108,30 @@ public final class PlanBook {
             return route == Route.COMPANION_VM || route == Route.DIRECT_AGENT;
         }
 
-        Plan withContent(Set<Capability> caps, Map<String, String> params, String dependsOnId, String policy,
-                String rev, String published, PlanState newState) {
-            return new Plan(planId, route, target, caps, params, dependsOnId, policy, rev, published, newState,
-                    executionState, executionSequence, executionDetail, members, approval);
+        Plan withContent(
+                Set<Capability> caps,
+                Map<String, String> params,
+                String dependsOnId,
+                String policy,
+                String rev,
+                String published,
+                PlanState newState) {
+            return new Plan(
+                    planId,
+                    route,
+                    target,
+                    caps,
+                    params,
+                    dependsOnId,
+                    policy,
+                    rev,
+                    published,
+                    newState,
+                    executionState,
+                    executionSequence,
+                    executionDetail,
+                    members,
+                    approval);
         }
 
         Plan withState(String published, PlanState newState) {
@@ -92,18 +139,59 @@ public final class PlanBook {
         }
 
         Plan withMembers(int count, PlanState newState) {
-            return new Plan(planId, route, target, capabilities, parameters, dependsOn, policyVersion, revision,
-                    publishedRevision, newState, executionState, executionSequence, executionDetail, count, approval);
+            return new Plan(
+                    planId,
+                    route,
+                    target,
+                    capabilities,
+                    parameters,
+                    dependsOn,
+                    policyVersion,
+                    revision,
+                    publishedRevision,
+                    newState,
+                    executionState,
+                    executionSequence,
+                    executionDetail,
+                    count,
+                    approval);
         }
 
         Plan withExecution(String newExecutionState, long sequence, String detail) {
-            return new Plan(planId, route, target, capabilities, parameters, dependsOn, policyVersion, revision,
-                    publishedRevision, state, newExecutionState, sequence, detail, members, approval);
+            return new Plan(
+                    planId,
+                    route,
+                    target,
+                    capabilities,
+                    parameters,
+                    dependsOn,
+                    policyVersion,
+                    revision,
+                    publishedRevision,
+                    state,
+                    newExecutionState,
+                    sequence,
+                    detail,
+                    members,
+                    approval);
         }
 
         Plan withApproval(Approval newApproval, PlanState newState) {
-            return new Plan(planId, route, target, capabilities, parameters, dependsOn, policyVersion, revision,
-                    publishedRevision, newState, executionState, executionSequence, executionDetail, members,
+            return new Plan(
+                    planId,
+                    route,
+                    target,
+                    capabilities,
+                    parameters,
+                    dependsOn,
+                    policyVersion,
+                    revision,
+                    publishedRevision,
+                    newState,
+                    executionState,
+                    executionSequence,
+                    executionDetail,
+                    members,
                     newApproval);
         }
 
@@ -124,8 +212,7 @@ public final class PlanBook {
     }
 
     /** A plan to publish on its route's plan topic, naming these nodes (none when a waiting plan is released). */
-    public record Publication(Plan plan, List<String> nodeIds) {
-    }
+    public record Publication(Plan plan, List<String> nodeIds) {}
 
     /**
      * A plan's own status event: SUPERSEDED when its last node left, FAILED when the plan it waits for failed,
@@ -138,8 +225,7 @@ public final class PlanBook {
     }
 
     /** A node leaving one plan for another; either is null when the node had none or has none any more. */
-    public record Move(String nodeId, String fromPlanId, String toPlanId) {
-    }
+    public record Move(String nodeId, String fromPlanId, String toPlanId) {}
 
     /**
      * What must change. {@code decision}: the decision with its plan ids (null for a retirement or a status event);
@@ -147,8 +233,13 @@ public final class PlanBook {
      * AWAITING_APPROVAL, APPROVED and REJECTED events), {@code publications} and {@code notices}: the events to write,
      * in this order.
      */
-    public record Changes(Decision decision, Move move, List<Plan> plans, List<Publication> publications,
-            List<Notice> notices, List<Notice> approvals) {
+    public record Changes(
+            Decision decision,
+            Move move,
+            List<Plan> plans,
+            List<Publication> publications,
+            List<Notice> notices,
+            List<Notice> approvals) {
         public Changes {
             plans = List.copyOf(plans);
             publications = List.copyOf(publications);
@@ -171,12 +262,18 @@ public final class PlanBook {
 
         /** The plans superseded: no node points at them any more. */
         public List<Plan> superseded() {
-            return notices.stream().filter(n -> n.type() == StatusType.SUPERSEDED).map(Notice::plan).toList();
+            return notices.stream()
+                    .filter(n -> n.type() == StatusType.SUPERSEDED)
+                    .map(Notice::plan)
+                    .toList();
         }
 
         /** The plan touched with this id, in its new state, or null. */
         public Plan plan(String planId) {
-            return plans.stream().filter(p -> p.planId().equals(planId)).findFirst().orElse(null);
+            return plans.stream()
+                    .filter(p -> p.planId().equals(planId))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -201,13 +298,30 @@ public final class PlanBook {
     public static Decision withPlanIds(Decision d) {
         List<String> ids = new ArrayList<>(plansOf(d).keySet());
         String planId = ids.isEmpty() ? null : ids.remove(ids.size() - 1);
-        return new Decision(d.nodeId(), d.route(), d.target(), d.degraded(), d.reasons(), d.rationale(), d.capabilities(),
-                d.rejected(), planId, List.copyOf(ids), d.policyVersion(), d.factsHash(), d.decidedAt());
+        return new Decision(
+                d.nodeId(),
+                d.route(),
+                d.target(),
+                d.degraded(),
+                d.reasons(),
+                d.rationale(),
+                d.capabilities(),
+                d.rejected(),
+                planId,
+                List.copyOf(ids),
+                d.policyVersion(),
+                d.factsHash(),
+                d.decidedAt());
     }
 
     /** As {@link #decide(Decision, NodeFacts, String, Map, List, Instant)}, every plan approved automatically. */
     public static Changes decide(Decision decision, NodeFacts facts, String previousPlanId, Map<String, Plan> current) {
-        return decide(decision, facts, previousPlanId, current, List.of(Policy.AUTO_APPROVE_ALL),
+        return decide(
+                decision,
+                facts,
+                previousPlanId,
+                current,
+                List.of(Policy.AUTO_APPROVE_ALL),
                 decision.decidedAt() == null ? Instant.EPOCH : decision.decidedAt());
     }
 
@@ -217,8 +331,13 @@ public final class PlanBook {
      * {@code approvalRules}: the policy's, matched (first match wins) against this node for a revision not approved
      * yet; {@code now}: when an approval they make is recorded.
      */
-    public static Changes decide(Decision decision, NodeFacts facts, String previousPlanId, Map<String, Plan> current,
-            List<Policy.ApprovalRule> approvalRules, Instant now) {
+    public static Changes decide(
+            Decision decision,
+            NodeFacts facts,
+            String previousPlanId,
+            Map<String, Plan> current,
+            List<Policy.ApprovalRule> approvalRules,
+            Instant now) {
         return decide(decision, facts, previousPlanId, current, approvalRules, now, plan -> false);
     }
 
@@ -226,30 +345,71 @@ public final class PlanBook {
      * As {@link #decide(Decision, NodeFacts, String, Map, List, Instant)}; {@code heldByRollout} says which approved
      * plans a rollout holds: they go to AWAITING_ROLLOUT instead of being published.
      */
-    public static Changes decide(Decision decision, NodeFacts facts, String previousPlanId, Map<String, Plan> current,
-            List<Policy.ApprovalRule> approvalRules, Instant now, Predicate<Plan> heldByRollout) {
+    public static Changes decide(
+            Decision decision,
+            NodeFacts facts,
+            String previousPlanId,
+            Map<String, Plan> current,
+            List<Policy.ApprovalRule> approvalRules,
+            Instant now,
+            Predicate<Plan> heldByRollout) {
         Book book = new Book(current, facts, approvalRules, now, heldByRollout);
         Decision planned = withPlanIds(decision);
         String nodeId = facts.nodeId();
         String policy = decision.policyVersion();
-        Set<Capability> provided = decision.capabilities() == null || decision.capabilities().provided() == null
-                ? EnumSet.noneOf(Capability.class) : toSet(decision.capabilities().provided());
+        Set<Capability> provided =
+                decision.capabilities() == null || decision.capabilities().provided() == null
+                        ? EnumSet.noneOf(Capability.class)
+                        : toSet(decision.capabilities().provided());
         switch (decision.route()) {
-            case ARC_K8S -> book.ensure(Route.ARC_K8S, decision.target(), clusterCapabilities(provided),
-                    clusterParameters(facts), null, policy, nodeId);
+            case ARC_K8S ->
+                book.ensure(
+                        Route.ARC_K8S,
+                        decision.target(),
+                        clusterCapabilities(provided),
+                        clusterParameters(facts),
+                        null,
+                        policy,
+                        nodeId);
             case IOT_OPERATIONS -> {
-                Target cluster = new Target(TargetKind.CLUSTER, decision.target().id());
-                Plan arc = book.ensure(Route.ARC_K8S, cluster, clusterCapabilities(provided), clusterParameters(facts),
-                        null, policy, nodeId);
-                book.ensure(Route.IOT_OPERATIONS, decision.target(), EnumSet.of(Capability.EDGE_DATA),
-                        clusterParameters(facts), arc, policy, nodeId);
+                Target cluster =
+                        new Target(TargetKind.CLUSTER, decision.target().id());
+                Plan arc = book.ensure(
+                        Route.ARC_K8S,
+                        cluster,
+                        clusterCapabilities(provided),
+                        clusterParameters(facts),
+                        null,
+                        policy,
+                        nodeId);
+                book.ensure(
+                        Route.IOT_OPERATIONS,
+                        decision.target(),
+                        EnumSet.of(Capability.EDGE_DATA),
+                        clusterParameters(facts),
+                        arc,
+                        policy,
+                        nodeId);
             }
-            case DIRECT_AGENT -> book.ensure(Route.DIRECT_AGENT, decision.target(), provided,
-                    HandoffKit.parameters(facts), null, policy, nodeId);
-            case COMPANION_VM -> book.ensure(Route.COMPANION_VM, decision.target(), provided, companionParameters(facts),
-                    null, policy, nodeId);
-            case BLOCKED -> {
-            }
+            case DIRECT_AGENT ->
+                book.ensure(
+                        Route.DIRECT_AGENT,
+                        decision.target(),
+                        provided,
+                        HandoffKit.parameters(facts),
+                        null,
+                        policy,
+                        nodeId);
+            case COMPANION_VM ->
+                book.ensure(
+                        Route.COMPANION_VM,
+                        decision.target(),
+                        provided,
+                        companionParameters(facts),
+                        null,
+                        policy,
+                        nodeId);
+            case BLOCKED -> {}
         }
         Move move = book.move(nodeId, previousPlanId, planned.planId());
         return book.changes(planned, move);
@@ -264,8 +424,15 @@ public final class PlanBook {
      * offboarding revision passes the approval gate as an onboarding's does ({@code facts}: the node's last facts, for
      * the approval rules).
      */
-    public static Changes retire(String nodeId, String planId, Map<String, Plan> current, String clusterId,
-            boolean lastOfCluster, NodeFacts facts, List<Policy.ApprovalRule> approvalRules, Instant now) {
+    public static Changes retire(
+            String nodeId,
+            String planId,
+            Map<String, Plan> current,
+            String clusterId,
+            boolean lastOfCluster,
+            NodeFacts facts,
+            List<Policy.ApprovalRule> approvalRules,
+            Instant now) {
         Book book = new Book(current, facts, approvalRules, now, plan -> false); // rollouts hold onboardings only
         Move move = book.move(nodeId, planId, null);
         Plan own = planId == null ? null : book.get(planId);
@@ -293,8 +460,10 @@ public final class PlanBook {
      * DIRECT_AGENT plan, nor one never approved or never released), and no offboarding of it was made yet.
      */
     public static boolean offboardable(Plan plan) {
-        return plan.route() != Route.DIRECT_AGENT && plan.publishedRevision() != null
-                && !PlanIds.offboarding(plan.publishedRevision()) && !PlanIds.offboarding(plan.revision());
+        return plan.route() != Route.DIRECT_AGENT
+                && plan.publishedRevision() != null
+                && !PlanIds.offboarding(plan.publishedRevision())
+                && !PlanIds.offboarding(plan.revision());
     }
 
     /**
@@ -305,7 +474,7 @@ public final class PlanBook {
     public static boolean actsOnDependents(Plan plan, StatusType type) {
         return plan.route() == Route.ARC_K8S && (type == StatusType.SUCCEEDED || type == StatusType.FAILED)
                 || plan.route() == Route.IOT_OPERATIONS
-                && (type == StatusType.OFFBOARDED || type == StatusType.OFFBOARD_FAILED);
+                        && (type == StatusType.OFFBOARDED || type == StatusType.OFFBOARD_FAILED);
     }
 
     /**
@@ -334,7 +503,12 @@ public final class PlanBook {
      * As {@link #onStatus(Plan, StatusType, long, String, List)}; a dependent the Arc plan's success would release
      * that {@code heldByRollout} holds goes to AWAITING_ROLLOUT instead, for its rollout's batch.
      */
-    public static Changes onStatus(Plan plan, StatusType type, long sequence, String detail, List<Plan> dependents,
+    public static Changes onStatus(
+            Plan plan,
+            StatusType type,
+            long sequence,
+            String detail,
+            List<Plan> dependents,
             Predicate<Plan> heldByRollout) {
         if (sequence <= plan.executionSequence()) {
             return Changes.none();
@@ -367,14 +541,23 @@ public final class PlanBook {
                     plans.add(released);
                     publications.add(new Publication(released, List.of()));
                 } else if (type == StatusType.OFFBOARD_FAILED) {
-                    notices.add(new Notice(dependent, StatusType.OFFBOARD_FAILED, "held: the Arc-enabled Kubernetes"
-                            + " offboarding waits for the IoT Operations offboarding " + plan.planId() + " of cluster "
-                            + plan.target().id() + ", which failed: " + detail + "; it starts once a retry of that"
-                            + " offboarding succeeds"));
+                    notices.add(new Notice(
+                            dependent,
+                            StatusType.OFFBOARD_FAILED,
+                            "held: the Arc-enabled Kubernetes"
+                                    + " offboarding waits for the IoT Operations offboarding " + plan.planId()
+                                    + " of cluster "
+                                    + plan.target().id() + ", which failed: " + detail
+                                    + "; it starts once a retry of that"
+                                    + " offboarding succeeds"));
                 } else {
-                    notices.add(new Notice(dependent, StatusType.FAILED, "waits for the Arc-enabled Kubernetes plan "
-                            + plan.planId() + " of cluster " + plan.target().id() + ", which failed: " + detail
-                            + "; it starts once that plan succeeds"));
+                    notices.add(new Notice(
+                            dependent,
+                            StatusType.FAILED,
+                            "waits for the Arc-enabled Kubernetes plan "
+                                    + plan.planId() + " of cluster "
+                                    + plan.target().id() + ", which failed: " + detail
+                                    + "; it starts once that plan succeeds"));
                 }
             }
         }
@@ -416,9 +599,16 @@ public final class PlanBook {
             after = approved.published();
             publications.add(new Publication(after, after.ownNodes()));
         }
-        Notice notice = new Notice(after, StatusType.APPROVED, "revision " + plan.revision() + " approved by " + by
-                + (after.state() == PlanState.WAITING ? "; it waits for plan " + dependency.planId()
-                : after.state() == PlanState.AWAITING_ROLLOUT ? "; a rollout releases it with its batch" : ""), by);
+        Notice notice = new Notice(
+                after,
+                StatusType.APPROVED,
+                "revision " + plan.revision() + " approved by " + by
+                        + (after.state() == PlanState.WAITING
+                                ? "; it waits for plan " + dependency.planId()
+                                : after.state() == PlanState.AWAITING_ROLLOUT
+                                        ? "; a rollout releases it with its batch"
+                                        : ""),
+                by);
         List<Notice> approvals = new ArrayList<>(List.of(notice));
         if (after.state() == PlanState.AWAITING_ROLLOUT) {
             approvals.add(heldNotice(after));
@@ -428,8 +618,10 @@ public final class PlanBook {
 
     /** The AWAITING_ROLLOUT event of an approved plan a rollout holds. */
     static Notice heldNotice(Plan plan) {
-        return new Notice(plan, StatusType.AWAITING_ROLLOUT, "revision " + plan.revision()
-                + " is approved; a running rollout holds it until it releases its batch");
+        return new Notice(
+                plan,
+                StatusType.AWAITING_ROLLOUT,
+                "revision " + plan.revision() + " is approved; a running rollout holds it until it releases its batch");
     }
 
     /**
@@ -441,8 +633,12 @@ public final class PlanBook {
             return Changes.none();
         }
         Plan rejected = plan.withApproval(new Approval(false, plan.revision(), by, at, reason), PlanState.REJECTED);
-        Notice notice = new Notice(rejected, StatusType.REJECTED, "revision " + plan.revision() + " rejected by " + by
-                + (reason == null || reason.isBlank() ? "" : ": " + reason), by);
+        Notice notice = new Notice(
+                rejected,
+                StatusType.REJECTED,
+                "revision " + plan.revision() + " rejected by " + by
+                        + (reason == null || reason.isBlank() ? "" : ": " + reason),
+                by);
         return new Changes(null, null, List.of(rejected), List.of(), List.of(), List.of(notice));
     }
 
@@ -455,12 +651,16 @@ public final class PlanBook {
             return Changes.none();
         }
         if (!dependencyDone(plan, dependency)) {
-            return new Changes(null, null, List.of(plan.withState(plan.publishedRevision(), PlanState.WAITING)),
-                    List.of(), List.of());
+            return new Changes(
+                    null,
+                    null,
+                    List.of(plan.withState(plan.publishedRevision(), PlanState.WAITING)),
+                    List.of(),
+                    List.of());
         }
         Plan released = plan.published();
-        return new Changes(null, null, List.of(released), List.of(new Publication(released, released.ownNodes())),
-                List.of());
+        return new Changes(
+                null, null, List.of(released), List.of(new Publication(released, released.ownNodes())), List.of());
     }
 
     /**
@@ -471,9 +671,13 @@ public final class PlanBook {
         if (plan.route() != Route.DIRECT_AGENT || plan.state() != PlanState.AWAITING_HANDOFF) {
             return Changes.none();
         }
-        Plan handedOff = plan.published().withExecution(StatusType.HANDED_OFF.name(), plan.executionSequence() + 1,
-                detail);
-        return new Changes(null, null, List.of(handedOff), List.of(),
+        Plan handedOff =
+                plan.published().withExecution(StatusType.HANDED_OFF.name(), plan.executionSequence() + 1, detail);
+        return new Changes(
+                null,
+                null,
+                List.of(handedOff),
+                List.of(),
                 List.of(new Notice(handedOff, StatusType.HANDED_OFF, detail)));
     }
 
@@ -504,14 +708,19 @@ public final class PlanBook {
             if (!clusterIds.isEmpty() && !clusterIds.contains(clusterOf(plan))) {
                 return false;
             }
-            return labels.isEmpty() || nodeLabels.stream().anyMatch(l -> l != null
-                    && labels.entrySet().stream().allMatch(e -> e.getValue().equals(l.get(e.getKey()))));
+            return labels.isEmpty()
+                    || nodeLabels.stream()
+                            .anyMatch(l -> l != null
+                                    && labels.entrySet().stream()
+                                            .allMatch(e -> e.getValue().equals(l.get(e.getKey()))));
         }
     }
 
     /** The cluster a plan is for: a cluster plan's target, else its clusterId parameter (null for a lone host). */
     public static String clusterOf(Plan plan) {
-        return plan.target().kind() == TargetKind.CLUSTER ? plan.target().id() : plan.parameters().get("clusterId");
+        return plan.target().kind() == TargetKind.CLUSTER
+                ? plan.target().id()
+                : plan.parameters().get("clusterId");
     }
 
     /** The plans of one call, as they change. */
@@ -526,7 +735,11 @@ public final class PlanBook {
         private final List<Notice> approvals = new ArrayList<>();
         private final Predicate<Plan> heldByRollout;
 
-        Book(Map<String, Plan> current, NodeFacts facts, List<Policy.ApprovalRule> approvalRules, Instant now,
+        Book(
+                Map<String, Plan> current,
+                NodeFacts facts,
+                List<Policy.ApprovalRule> approvalRules,
+                Instant now,
                 Predicate<Plan> heldByRollout) {
             this.heldByRollout = heldByRollout;
             this.current = current;
@@ -550,8 +763,14 @@ public final class PlanBook {
          * new or it was superseded; a DIRECT_AGENT plan awaits a hand-off kit instead. A revision to release must be
          * approved first ({@link #gate}); an approved one whose dependency has not succeeded waits.
          */
-        Plan ensure(Route route, Target target, Set<Capability> capabilities, Map<String, String> parameters,
-                Plan dependsOn, String policy, String nodeId) {
+        Plan ensure(
+                Route route,
+                Target target,
+                Set<Capability> capabilities,
+                Map<String, String> parameters,
+                Plan dependsOn,
+                String policy,
+                String nodeId) {
             String planId = PlanIds.planId(route, target);
             Plan plan = get(planId);
             if (plan == null) {
@@ -566,8 +785,8 @@ public final class PlanBook {
             }
             caps.addAll(capabilities);
             parameters.forEach(params::putIfAbsent);
-            String revision = PlanIds.onboardRevision(PlanIds.revision(route, target, caps, params),
-                    plan.publishedRevision());
+            String revision =
+                    PlanIds.onboardRevision(PlanIds.revision(route, target, caps, params), plan.publishedRevision());
             boolean newWork = !revision.equals(plan.publishedRevision()) || plan.state() == PlanState.SUPERSEDED;
             boolean awaited = plan.state() == PlanState.AWAITING_APPROVAL && revision.equals(plan.revision());
             boolean heldAlready = plan.state() == PlanState.AWAITING_ROLLOUT && revision.equals(plan.revision());
@@ -584,8 +803,14 @@ public final class PlanBook {
             } else {
                 release = waits ? !revision.equals(plan.publishedRevision()) : newWork;
             }
-            plan = plan.withContent(caps, params, dependsOn == null ? null : dependsOn.planId(), policy, revision,
-                    plan.publishedRevision(), state);
+            plan = plan.withContent(
+                    caps,
+                    params,
+                    dependsOn == null ? null : dependsOn.planId(),
+                    policy,
+                    revision,
+                    plan.publishedRevision(),
+                    state);
             if (release) {
                 plan = gate(plan, awaited);
                 if (plan.approved()) {
@@ -620,20 +845,31 @@ public final class PlanBook {
             if (approval != null && plan.revision().equals(approval.revision())) {
                 return approval.approved() ? plan : plan.withState(plan.publishedRevision(), PlanState.REJECTED);
             }
-            Policy.ApprovalRule rule = approvalRules.stream().filter(r -> r.matches(plan.route(), facts)).findFirst()
+            Policy.ApprovalRule rule = approvalRules.stream()
+                    .filter(r -> r.matches(plan.route(), facts))
+                    .findFirst()
                     .orElse(null);
             if (rule != null && rule.approve() == Policy.Approve.AUTO) {
                 String by = BY_RULE + rule.name();
                 Plan approved = plan.withApproval(new Approval(true, plan.revision(), by, now, null), plan.state());
-                approvals.add(new Notice(approved, StatusType.APPROVED, "revision " + plan.revision()
-                        + " approved by policy approval rule '" + rule.name() + "'", by));
+                approvals.add(new Notice(
+                        approved,
+                        StatusType.APPROVED,
+                        "revision " + plan.revision() + " approved by policy approval rule '" + rule.name() + "'",
+                        by));
                 return approved;
             }
             Plan awaiting = plan.withState(plan.publishedRevision(), PlanState.AWAITING_APPROVAL);
             if (!awaited) {
-                approvals.add(new Notice(awaiting, StatusType.AWAITING_APPROVAL, "revision " + plan.revision()
-                        + " awaits an operator's approval: " + (rule == null ? "no approval rule of the policy matches"
-                        : "policy approval rule '" + rule.name() + "' asks for manual approval"), null));
+                approvals.add(new Notice(
+                        awaiting,
+                        StatusType.AWAITING_APPROVAL,
+                        "revision " + plan.revision()
+                                + " awaits an operator's approval: "
+                                + (rule == null
+                                        ? "no approval rule of the policy matches"
+                                        : "policy approval rule '" + rule.name() + "' asks for manual approval"),
+                        null));
             }
             return awaiting;
         }
@@ -649,8 +885,14 @@ public final class PlanBook {
                 return;
             }
             String dependsOn = after == null ? plan.dependsOn() : after.planId();
-            Plan off = plan.withContent(plan.capabilities(), plan.parameters(), dependsOn, plan.policyVersion(),
-                    PlanIds.offboardRevision(plan.publishedRevision()), plan.publishedRevision(), plan.state());
+            Plan off = plan.withContent(
+                    plan.capabilities(),
+                    plan.parameters(),
+                    dependsOn,
+                    plan.policyVersion(),
+                    PlanIds.offboardRevision(plan.publishedRevision()),
+                    plan.publishedRevision(),
+                    plan.state());
             off = gate(off, false);
             if (off.approved()) {
                 if (!dependencyDone(off, after)) {
@@ -678,8 +920,10 @@ public final class PlanBook {
                 if (members == 0 && old.target().kind() == TargetKind.NODE) {
                     Plan superseded = old.withMembers(0, PlanState.SUPERSEDED);
                     put(superseded);
-                    notices.add(new Notice(superseded, StatusType.SUPERSEDED, "superseded: its node's route changed"
-                            + (to == null ? "" : " (now plan " + to + ")")));
+                    notices.add(new Notice(
+                            superseded,
+                            StatusType.SUPERSEDED,
+                            "superseded: its node's route changed" + (to == null ? "" : " (now plan " + to + ")")));
                 } else {
                     put(old.withMembers(members, old.state()));
                 }

@@ -3,7 +3,6 @@ package dev.arcfleet.planner.plan;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.Target;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,8 +18,7 @@ import java.util.UUID;
  * {@code fleet.nodes} finds every plan it would create already there.
  */
 public final class PlanIds {
-    private PlanIds() {
-    }
+    private PlanIds() {}
 
     /** One plan per route and target: a name-based UUID of both. */
     public static String planId(Route route, Target target) {
@@ -29,12 +27,18 @@ public final class PlanIds {
     }
 
     /** A short hash of what the executor needs to do: a new revision means there is new work. */
-    public static String revision(Route route, Target target, Collection<Capability> capabilities,
-            Map<String, String> parameters) {
-        StringBuilder content = new StringBuilder(route.name()).append('|').append(target.id()).append('|')
-                .append(new TreeSet<>(capabilities)).append('|').append(new TreeMap<>(parameters));
+    public static String revision(
+            Route route, Target target, Collection<Capability> capabilities, Map<String, String> parameters) {
+        StringBuilder content = new StringBuilder(route.name())
+                .append('|')
+                .append(target.id())
+                .append('|')
+                .append(new TreeSet<>(capabilities))
+                .append('|')
+                .append(new TreeMap<>(parameters));
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(content.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(content.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
@@ -67,8 +71,8 @@ public final class PlanIds {
         if (revision == null) {
             return 0;
         }
-        String onboarded = offboarding(revision) ? revision.substring(0, revision.length() - OFFBOARD.length())
-                : revision;
+        String onboarded =
+                offboarding(revision) ? revision.substring(0, revision.length() - OFFBOARD.length()) : revision;
         int at = onboarded.lastIndexOf("-g");
         return at < 0 ? 0 : Integer.parseInt(onboarded.substring(at + 2));
     }

@@ -22,7 +22,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,21 +50,30 @@ public class PlanResource {
     private static final Set<String> SELECTOR_FIELDS = Set.of("site", "route", "labels", "clusterIds");
 
     /** The last approval or rejection of a plan: of which revision, by whom, when, why. */
-    public record ApprovalView(String decision, String revision, String by, Instant at, String reason) {
-    }
+    public record ApprovalView(String decision, String revision, String by, Instant at, String reason) {}
 
     /** A plan as listed. */
-    public record PlanView(String planId, String route, Target target, String state, String revision,
-            String publishedRevision, String site, String clusterId, int members, String dependsOn,
-            String executionState, String policyVersion, Instant updatedAt, ApprovalView approval, PlanAction action) {
-    }
+    public record PlanView(
+            String planId,
+            String route,
+            Target target,
+            String state,
+            String revision,
+            String publishedRevision,
+            String site,
+            String clusterId,
+            int members,
+            String dependsOn,
+            String executionState,
+            String policyVersion,
+            Instant updatedAt,
+            ApprovalView approval,
+            PlanAction action) {}
 
-    public record PlanList(int count, List<PlanView> plans) {
-    }
+    public record PlanList(int count, List<PlanView> plans) {}
 
     /** What a selector approval did: how many plans it approved, and which. */
-    public record Approved(int approved, List<String> planIds) {
-    }
+    public record Approved(int approved, List<String> planIds) {}
 
     private final PlanningService planning;
 
@@ -74,8 +82,11 @@ public class PlanResource {
     }
 
     @GET
-    public Response list(@QueryParam("state") String state, @QueryParam("site") String site,
-            @QueryParam("route") String route, @QueryParam("action") String action,
+    public Response list(
+            @QueryParam("state") String state,
+            @QueryParam("site") String site,
+            @QueryParam("route") String route,
+            @QueryParam("action") String action,
             @QueryParam("limit") @DefaultValue("500") int limit) {
         List<FieldError> errors = new ArrayList<>();
         PlanState planState = enumValue(PlanState.class, "state", state, errors);
@@ -90,7 +101,9 @@ public class PlanResource {
         if (!errors.isEmpty()) {
             return ApiError.badRequest(errors);
         }
-        List<PlanView> plans = planning.plans(planState, site, planRoute, planAction, limit).stream().map(this::view).toList();
+        List<PlanView> plans = planning.plans(planState, site, planRoute, planAction, limit).stream()
+                .map(this::view)
+                .toList();
         return Response.ok(new PlanList(plans.size(), plans)).build();
     }
 
@@ -139,17 +152,20 @@ public class PlanResource {
             });
             JsonNode r = body.get("reason");
             if (r != null && !r.isNull()) {
-                if (!r.isTextual() || r.asText().length() > MAX_REASON
+                if (!r.isTextual()
+                        || r.asText().length() > MAX_REASON
                         || r.asText().chars().anyMatch(Character::isISOControl)) {
-                    errors.add(new FieldError("reason", "must be text of at most " + MAX_REASON
-                            + " characters without control characters"));
+                    errors.add(new FieldError(
+                            "reason",
+                            "must be text of at most " + MAX_REASON + " characters without control characters"));
                 } else {
                     reason = r.asText().strip();
                 }
             }
         }
         if (reason == null || reason.isEmpty()) {
-            if (errors.stream().noneMatch(e -> e.field().equals("reason") || e.field().equals("body"))) {
+            if (errors.stream()
+                    .noneMatch(e -> e.field().equals("reason") || e.field().equals("body"))) {
                 errors.add(new FieldError("reason", "required: why the plan is rejected (recorded and shown)"));
             }
         }
@@ -170,8 +186,8 @@ public class PlanResource {
     @RolesAllowed(Roles.OPERATOR)
     public Response approveAll(JsonNode body, @Context SecurityIdentity caller) {
         if (body == null || !body.isObject()) {
-            return ApiError.badRequest(List.of(new FieldError("body",
-                    "must be a selector object with at least one of " + List.copyOf(SELECTOR_FIELDS))));
+            return ApiError.badRequest(List.of(new FieldError(
+                    "body", "must be a selector object with at least one of " + List.copyOf(SELECTOR_FIELDS))));
         }
         List<FieldError> errors = new ArrayList<>();
         body.fieldNames().forEachRemaining(n -> {
@@ -203,10 +219,13 @@ public class PlanResource {
                 errors.add(new FieldError("labels", "must be an object of label to value"));
             } else {
                 l.fields().forEachRemaining(e -> {
-                    if (!LABEL_KEY.matcher(e.getKey()).matches() || !e.getValue().isTextual()
+                    if (!LABEL_KEY.matcher(e.getKey()).matches()
+                            || !e.getValue().isTextual()
                             || !LABEL_VALUE.matcher(e.getValue().asText()).matches()) {
-                        errors.add(new FieldError("labels", "each key must match " + LABEL_KEY.pattern()
-                                + " and each value be text matching " + LABEL_VALUE.pattern()));
+                        errors.add(new FieldError(
+                                "labels",
+                                "each key must match " + LABEL_KEY.pattern() + " and each value be text matching "
+                                        + LABEL_VALUE.pattern()));
                     } else {
                         labels.put(e.getKey(), e.getValue().asText());
                     }
@@ -217,8 +236,8 @@ public class PlanResource {
         JsonNode c = body.get("clusterIds");
         if (c != null && !c.isNull()) {
             if (!c.isArray() || c.size() > MAX_CLUSTER_IDS) {
-                errors.add(new FieldError("clusterIds", "must be an array of at most " + MAX_CLUSTER_IDS
-                        + " cluster ids"));
+                errors.add(new FieldError(
+                        "clusterIds", "must be an array of at most " + MAX_CLUSTER_IDS + " cluster ids"));
             } else {
                 for (JsonNode id : c) {
                     if (!id.isTextual() || !Ids.CLUSTER_ID.matcher(id.asText()).matches()) {
@@ -231,25 +250,42 @@ public class PlanResource {
         }
         PlanBook.Selector selector = new PlanBook.Selector(site, route, labels, clusterIds);
         if (errors.isEmpty() && selector.empty()) {
-            errors.add(new FieldError("body", "name at least one of clusterIds, labels, route, site (approving every"
-                    + " plan at once is not a selector)"));
+            errors.add(new FieldError(
+                    "body",
+                    "name at least one of clusterIds, labels, route, site (approving every"
+                            + " plan at once is not a selector)"));
         }
         if (!errors.isEmpty()) {
             return ApiError.badRequest(errors);
         }
         List<String> approved = planning.approveAll(selector, who(caller)).stream()
-                .map(p -> p.planId).toList();
+                .map(p -> p.planId)
+                .toList();
         return Response.ok(new Approved(approved.size(), approved)).build();
     }
 
     private PlanView view(PlanEntity p) {
         PlanBook.Plan plan = planning.asPlan(p);
         PlanBook.Approval a = plan.approval();
-        return new PlanView(p.planId, p.route, new Target(TargetKind.valueOf(p.targetKind), p.targetId), p.state.name(),
-                p.revision, p.publishedRevision, plan.parameters().get("site"), PlanBook.clusterOf(plan), p.members,
-                p.dependsOn, p.executionState, p.policyVersion, p.updatedAt,
-                a == null ? null : new ApprovalView(a.approved() ? "APPROVED" : "REJECTED", a.revision(), a.by(), a.at(),
-                        a.reason()), PlanIds.offboarding(p.revision) ? PlanAction.OFFBOARD : PlanAction.ONBOARD);
+        return new PlanView(
+                p.planId,
+                p.route,
+                new Target(TargetKind.valueOf(p.targetKind), p.targetId),
+                p.state.name(),
+                p.revision,
+                p.publishedRevision,
+                plan.parameters().get("site"),
+                PlanBook.clusterOf(plan),
+                p.members,
+                p.dependsOn,
+                p.executionState,
+                p.policyVersion,
+                p.updatedAt,
+                a == null
+                        ? null
+                        : new ApprovalView(
+                                a.approved() ? "APPROVED" : "REJECTED", a.revision(), a.by(), a.at(), a.reason()),
+                PlanIds.offboarding(p.revision) ? PlanAction.OFFBOARD : PlanAction.ONBOARD);
     }
 
     private static <E extends Enum<E>> E enumValue(Class<E> type, String field, String value, List<FieldError> errors) {

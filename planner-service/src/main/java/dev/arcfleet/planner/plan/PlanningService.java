@@ -1,6 +1,5 @@
 package dev.arcfleet.planner.plan;
 
-import dev.arcfleet.support.log.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,22 +20,22 @@ import dev.arcfleet.planner.config.PolicyProvider;
 import dev.arcfleet.planner.decide.DecisionEngine;
 import dev.arcfleet.planner.decide.Policy;
 import dev.arcfleet.planner.rollout.RolloutGate;
+import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.support.outbox.Outbox;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -57,8 +56,8 @@ public class PlanningService {
     private final ObjectMapper mapper;
     private final RolloutGate rollouts;
 
-    public PlanningService(DecisionEngine engine, PolicyProvider policies, Outbox outbox, ObjectMapper mapper,
-            RolloutGate rollouts) {
+    public PlanningService(
+            DecisionEngine engine, PolicyProvider policies, Outbox outbox, ObjectMapper mapper, RolloutGate rollouts) {
         this.rollouts = rollouts;
         this.engine = engine;
         this.policies = policies;
@@ -106,7 +105,9 @@ public class PlanningService {
         targets.addAll(clusterIds);
         if (!targets.isEmpty()) {
             PlanEntity.<PlanEntity>find("targetId in ?1 order by planId", targets)
-                    .withLock(LockModeType.PESSIMISTIC_WRITE).list().forEach(lookups::add);
+                    .withLock(LockModeType.PESSIMISTIC_WRITE)
+                    .list()
+                    .forEach(lookups::add);
             lookups.targetsRead.addAll(targets);
         }
         return lookups;
@@ -123,19 +124,25 @@ public class PlanningService {
     public Decision onFacts(NodeFacts facts, String correlationId, Lookups lookups) {
         Policy policy = policies.current();
         NodeDecisionEntity stored = lookups.decision(facts.nodeId());
-        if (stored != null && !stored.retired && stored.factsHash.equals(facts.factsHash())
+        if (stored != null
+                && !stored.retired
+                && stored.factsHash.equals(facts.factsHash())
                 && stored.policyVersion.equals(policy.version())) {
-            Log.debugf("node %s unchanged (facts %s, policy %s): nothing to do", LogSafe.of(facts.nodeId()),
-                    LogSafe.of(facts.factsHash()),
-                    policy.version());
+            Log.debugf(
+                    "node %s unchanged (facts %s, policy %s): nothing to do",
+                    LogSafe.of(facts.nodeId()), LogSafe.of(facts.factsHash()), policy.version());
             return null;
         }
         // PostgreSQL keeps microseconds (rounding), Instant.now() has nanoseconds: compare both at microseconds.
-        Instant observed = facts.observedAt() == null ? null : facts.observedAt().truncatedTo(ChronoUnit.MICROS);
-        if (stored != null && stored.observedAt != null && observed != null
+        Instant observed =
+                facts.observedAt() == null ? null : facts.observedAt().truncatedTo(ChronoUnit.MICROS);
+        if (stored != null
+                && stored.observedAt != null
+                && observed != null
                 && observed.isBefore(stored.observedAt.truncatedTo(ChronoUnit.MICROS))) {
-            Log.debugf("node %s: facts observed %s are older than those decided on (%s): ignored", LogSafe.of(facts.nodeId()),
-                    facts.observedAt(), stored.observedAt);
+            Log.debugf(
+                    "node %s: facts observed %s are older than those decided on (%s): ignored",
+                    LogSafe.of(facts.nodeId()), facts.observedAt(), stored.observedAt);
             return null;
         }
         Instant now = Instant.now();
@@ -155,7 +162,13 @@ public class PlanningService {
                 current.put(previousPlan, toPlan(plan));
             }
         }
-        PlanBook.Changes changes = PlanBook.decide(decided, facts, previousPlan, current, policy.approvalRules(), now,
+        PlanBook.Changes changes = PlanBook.decide(
+                decided,
+                facts,
+                previousPlan,
+                current,
+                policy.approvalRules(),
+                now,
                 rollouts.held(p -> List.of(facts.labels() == null ? Map.of() : facts.labels())));
         Decision decision = changes.decision();
         write(changes, correlationId, true, now, lookups);
@@ -182,13 +195,20 @@ public class PlanningService {
         }
         notify(changes, correlationId);
         if (previous != null && sameOutcome(previous, decision)) {
-            // New facts or policy, same judgement: the node keeps its state (a SUCCEEDED node does not go back to PLANNED).
+            // New facts or policy, same judgement: the node keeps its state (a SUCCEEDED node does not go back to
+            // PLANNED).
             Log.debugf("node %s re-decided under policy %s: unchanged", LogSafe.of(facts.nodeId()), policy.version());
             return null;
         }
         publishDecision(decision, correlationId, now);
-        Log.debugf("node %s -> %s %s %s (plan %s, policy %s) correlation %s", LogSafe.of(facts.nodeId()), decision.route(),
-                decision.target().kind(), LogSafe.of(decision.target().id()), decision.planId(), policy.version(),
+        Log.debugf(
+                "node %s -> %s %s %s (plan %s, policy %s) correlation %s",
+                LogSafe.of(facts.nodeId()),
+                decision.route(),
+                decision.target().kind(),
+                LogSafe.of(decision.target().id()),
+                decision.planId(),
+                policy.version(),
                 LogSafe.of(correlationId));
         return decision;
     }
@@ -202,8 +222,10 @@ public class PlanningService {
         stored.retired = true;
         // the cluster's last active node takes the cluster's plans with it
         String clusterId = stored.clusterId;
-        boolean lastOfCluster = clusterId != null && NodeDecisionEntity.count(
-                "clusterId = ?1 and retired = false and nodeId <> ?2", clusterId, stored.nodeId) == 0;
+        boolean lastOfCluster = clusterId != null
+                && NodeDecisionEntity.count(
+                                "clusterId = ?1 and retired = false and nodeId <> ?2", clusterId, stored.nodeId)
+                        == 0;
         Set<String> planIds = new java.util.TreeSet<>();
         if (stored.planId != null) {
             planIds.add(stored.planId);
@@ -217,18 +239,30 @@ public class PlanningService {
         Lookups lookups = new Lookups();
         if (!planIds.isEmpty()) {
             for (PlanEntity plan : PlanEntity.<PlanEntity>find("planId in ?1 order by planId", planIds)
-                    .withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
+                    .withLock(LockModeType.PESSIMISTIC_WRITE)
+                    .list()) {
                 current.put(plan.planId, toPlan(plan));
                 lookups.add(plan);
             }
         }
         Policy policy = policies.current();
         Instant now = Instant.now();
-        PlanBook.Changes changes = PlanBook.retire(retired.nodeId(), stored.planId, current, clusterId, lastOfCluster,
-                readFacts(stored.facts), policy.approvalRules(), now);
+        PlanBook.Changes changes = PlanBook.retire(
+                retired.nodeId(),
+                stored.planId,
+                current,
+                clusterId,
+                lastOfCluster,
+                readFacts(stored.facts),
+                policy.approvalRules(),
+                now);
         for (PlanBook.Publication offboarding : changes.publications()) {
-            Log.infof("node %s retired (%s): offboarding %s plan %s", LogSafe.of(retired.nodeId()),
-                    LogSafe.of(retired.reason()), offboarding.plan().route(), offboarding.plan().planId());
+            Log.infof(
+                    "node %s retired (%s): offboarding %s plan %s",
+                    LogSafe.of(retired.nodeId()),
+                    LogSafe.of(retired.reason()),
+                    offboarding.plan().route(),
+                    offboarding.plan().planId());
         }
         write(changes, retired.correlationId(), true, now, lookups);
         notify(changes, retired.correlationId());
@@ -252,20 +286,33 @@ public class PlanningService {
             return;
         }
         // the plan and the plans waiting for it, locked in plan id order (as every writer of plans locks them)
-        List<PlanEntity> locked = PlanEntity.<PlanEntity>find("planId = ?1 or (dependsOn = ?1 and state = ?2) order by planId",
-                event.planId(), PlanState.WAITING).withLock(LockModeType.PESSIMISTIC_WRITE).list();
-        PlanEntity entity = locked.stream().filter(p -> p.planId.equals(event.planId())).findFirst().orElse(null);
+        List<PlanEntity> locked = PlanEntity.<PlanEntity>find(
+                        "planId = ?1 or (dependsOn = ?1 and state = ?2) order by planId",
+                        event.planId(),
+                        PlanState.WAITING)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .list();
+        PlanEntity entity = locked.stream()
+                .filter(p -> p.planId.equals(event.planId()))
+                .findFirst()
+                .orElse(null);
         if (entity == null) {
             return;
         }
         PlanBook.Plan plan = toPlan(entity);
-        List<PlanBook.Plan> dependents = !PlanBook.actsOnDependents(plan, event.type()) ? List.of()
+        List<PlanBook.Plan> dependents = !PlanBook.actsOnDependents(plan, event.type())
+                ? List.of()
                 : locked.stream().filter(p -> p != entity).map(this::toPlan).toList();
-        PlanBook.Changes changes = PlanBook.onStatus(plan, event.type(), event.sequence(), event.detail(), dependents,
-                rollouts.held(this::nodeLabels));
+        PlanBook.Changes changes = PlanBook.onStatus(
+                plan, event.type(), event.sequence(), event.detail(), dependents, rollouts.held(this::nodeLabels));
         for (PlanBook.Publication released : changes.publications()) {
-            Log.infof("%s plan %s %s: releasing %s plan %s", plan.route(), plan.planId(), event.type(),
-                    released.plan().route(), released.plan().planId());
+            Log.infof(
+                    "%s plan %s %s: releasing %s plan %s",
+                    plan.route(),
+                    plan.planId(),
+                    event.type(),
+                    released.plan().route(),
+                    released.plan().planId());
         }
         write(changes, event.correlationId(), false, Instant.now(), new Lookups());
         notify(changes, event.correlationId());
@@ -301,11 +348,15 @@ public class PlanningService {
         }
         query.append(" order by updatedAt desc, planId");
         if (site == null) {
-            return PlanEntity.<PlanEntity>find(query.toString(), params.toArray()).page(0, limit).list();
+            return PlanEntity.<PlanEntity>find(query.toString(), params.toArray())
+                    .page(0, limit)
+                    .list();
         }
         // the site is a parameter inside the plan's JSON: filtered here, over rows streamed rather than all held
         try (java.util.stream.Stream<PlanEntity> plans = PlanEntity.stream(query.toString(), params.toArray())) {
-            return plans.filter(plan -> site.equals(readMap(plan.parameters).get("site"))).limit(limit).toList();
+            return plans.filter(plan -> site.equals(readMap(plan.parameters).get("site")))
+                    .limit(limit)
+                    .toList();
         }
     }
 
@@ -365,7 +416,8 @@ public class PlanningService {
             query.append(" and route = ?").append(params.size());
         }
         List<PlanEntity> candidates = PlanEntity.<PlanEntity>find(query + " order by planId", params.toArray())
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .list();
         Instant now = Instant.now();
         java.util.function.Predicate<PlanBook.Plan> held = rollouts.held(this::nodeLabels);
         List<PlanEntity> approved = new ArrayList<>();
@@ -385,7 +437,8 @@ public class PlanningService {
     @Transactional(Transactional.TxType.MANDATORY)
     public List<PlanBook.Plan> heldPlans() {
         return PlanEntity.<PlanEntity>list("state = ?1 order by planId", PlanState.AWAITING_ROLLOUT).stream()
-                .map(this::toPlan).toList();
+                .map(this::toPlan)
+                .toList();
     }
 
     /**
@@ -399,7 +452,8 @@ public class PlanningService {
             return released;
         }
         List<PlanEntity> locked = PlanEntity.<PlanEntity>find("planId in ?1 order by planId", planIds)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .list();
         for (PlanEntity entity : locked) {
             PlanBook.Plan plan = toPlan(entity);
             if (plan.state() == PlanState.AWAITING_ROLLOUT) {
@@ -417,7 +471,9 @@ public class PlanningService {
     /** The labels of the plan's nodes: those deciding for it, and for a cluster plan the cluster's nodes. */
     public List<Map<String, String>> nodeLabels(PlanBook.Plan plan) {
         List<NodeDecisionEntity> nodes = plan.target().kind() == TargetKind.CLUSTER
-                ? NodeDecisionEntity.list("retired = false and (planId = ?1 or clusterId = ?2)", plan.planId(),
+                ? NodeDecisionEntity.list(
+                        "retired = false and (planId = ?1 or clusterId = ?2)",
+                        plan.planId(),
                         plan.target().id())
                 : NodeDecisionEntity.list("retired = false and planId = ?1", plan.planId());
         List<Map<String, String>> labels = new ArrayList<>();
@@ -426,7 +482,8 @@ public class PlanningService {
                 NodeFacts facts = mapper.readValue(node.facts, NodeFacts.class);
                 labels.add(facts.labels() == null ? Map.of() : facts.labels());
             } catch (JsonProcessingException e) {
-                throw new IllegalStateException("stored facts of node " + LogSafe.of(node.nodeId) + " are unreadable", e);
+                throw new IllegalStateException(
+                        "stored facts of node " + LogSafe.of(node.nodeId) + " are unreadable", e);
             }
         }
         return labels;
@@ -517,51 +574,120 @@ public class PlanningService {
     }
 
     private PlanBook.Plan toPlan(PlanEntity e) {
-        PlanBook.Approval approval = e.approvalState == null ? null : new PlanBook.Approval(
-                "APPROVED".equals(e.approvalState), e.approvalRevision, e.approvalBy, e.approvalAt, e.approvalReason);
-        return new PlanBook.Plan(e.planId, Route.valueOf(e.route), new Target(TargetKind.valueOf(e.targetKind), e.targetId),
-                parseCapabilities(e.capabilities), readMap(e.parameters), e.dependsOn, e.policyVersion, e.revision,
-                e.publishedRevision, e.state, e.executionState, e.executionSequence, e.executionDetail, e.members,
+        PlanBook.Approval approval = e.approvalState == null
+                ? null
+                : new PlanBook.Approval(
+                        "APPROVED".equals(e.approvalState),
+                        e.approvalRevision,
+                        e.approvalBy,
+                        e.approvalAt,
+                        e.approvalReason);
+        return new PlanBook.Plan(
+                e.planId,
+                Route.valueOf(e.route),
+                new Target(TargetKind.valueOf(e.targetKind), e.targetId),
+                parseCapabilities(e.capabilities),
+                readMap(e.parameters),
+                e.dependsOn,
+                e.policyVersion,
+                e.revision,
+                e.publishedRevision,
+                e.state,
+                e.executionState,
+                e.executionSequence,
+                e.executionDetail,
+                e.members,
                 approval);
     }
 
     private void publishPlan(PlanBook.Plan plan, List<String> nodeIds, String correlationId) {
-        OnboardingPlan event = new OnboardingPlan(UUID.randomUUID().toString(), correlationId, Instant.now(), plan.planId(),
-                plan.revision(), plan.route(), plan.target(), nodeIds, List.copyOf(plan.capabilities()),
-                plan.dependsOn() == null ? List.of() : List.of(plan.dependsOn()), null, plan.policyVersion(),
+        OnboardingPlan event = new OnboardingPlan(
+                UUID.randomUUID().toString(),
+                correlationId,
+                Instant.now(),
+                plan.planId(),
+                plan.revision(),
+                plan.route(),
+                plan.target(),
+                nodeIds,
+                List.copyOf(plan.capabilities()),
+                plan.dependsOn() == null ? List.of() : List.of(plan.dependsOn()),
+                null,
+                plan.policyVersion(),
                 new LinkedHashMap<>(plan.parameters()));
         if (PlanIds.offboarding(plan.revision())) {
             event = event.toOffboard(event.eventId(), plan.revision(), event.occurredAt());
         }
-        outbox.publish(Topics.planTopic(event.route()), plan.target().id(), EventTypes.PLAN_CREATED, event.eventId(),
-                correlationId, event);
-        Log.debugf("published %s plan %s revision %s for %s correlation %s", plan.route(), plan.planId(), plan.revision(),
-                LogSafe.of(plan.target().id()), LogSafe.of(correlationId));
+        outbox.publish(
+                Topics.planTopic(event.route()),
+                plan.target().id(),
+                EventTypes.PLAN_CREATED,
+                event.eventId(),
+                correlationId,
+                event);
+        Log.debugf(
+                "published %s plan %s revision %s for %s correlation %s",
+                plan.route(),
+                plan.planId(),
+                plan.revision(),
+                LogSafe.of(plan.target().id()),
+                LogSafe.of(correlationId));
     }
 
     private void publishDecision(Decision d, String correlationId, Instant now) {
         StatusType type = d.route() == Route.BLOCKED ? StatusType.BLOCKED : StatusType.PLANNED;
-        String detail = d.rationale() == null || d.rationale().isEmpty() ? d.route().name()
+        String detail = d.rationale() == null || d.rationale().isEmpty()
+                ? d.route().name()
                 : d.rationale().get(d.rationale().size() - 1);
-        StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), correlationId, now, type, d.nodeId(), d.planId(),
-                d.route(), d.target(), null, null, 0, detail, d);
+        StatusEvent event = new StatusEvent(
+                UUID.randomUUID().toString(),
+                correlationId,
+                now,
+                type,
+                d.nodeId(),
+                d.planId(),
+                d.route(),
+                d.target(),
+                null,
+                null,
+                0,
+                detail,
+                d);
         outbox.publish(Topics.STATUS, d.nodeId(), EventTypes.STATUS, event.eventId(), correlationId, event);
     }
 
-    private void publishPlanStatus(PlanBook.Plan plan, StatusType type, String detail, String actor,
-            String correlationId) {
-        StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), correlationId, Instant.now(), type, null,
-                plan.planId(), plan.route(), plan.target(), null, null, 0, detail, null, actor);
+    private void publishPlanStatus(
+            PlanBook.Plan plan, StatusType type, String detail, String actor, String correlationId) {
+        StatusEvent event = new StatusEvent(
+                UUID.randomUUID().toString(),
+                correlationId,
+                Instant.now(),
+                type,
+                null,
+                plan.planId(),
+                plan.route(),
+                plan.target(),
+                null,
+                null,
+                0,
+                detail,
+                null,
+                actor);
         outbox.publish(Topics.STATUS, plan.target().id(), EventTypes.STATUS, event.eventId(), correlationId, event);
     }
 
     /** Same route, target, degradation, reasons, capabilities and plan: nothing for anyone downstream to do. */
     static boolean sameOutcome(Decision a, Decision b) {
-        return a.route() == b.route() && Objects.equals(a.target(), b.target()) && a.degraded() == b.degraded()
-                && Objects.equals(a.reasons(), b.reasons()) && Objects.equals(a.planId(), b.planId())
+        return a.route() == b.route()
+                && Objects.equals(a.target(), b.target())
+                && a.degraded() == b.degraded()
+                && Objects.equals(a.reasons(), b.reasons())
+                && Objects.equals(a.planId(), b.planId())
                 && Objects.equals(a.dependsOn(), b.dependsOn())
-                && toSet(a.capabilities().provided()).equals(toSet(b.capabilities().provided()))
-                && toSet(a.capabilities().missing()).equals(toSet(b.capabilities().missing()));
+                && toSet(a.capabilities().provided())
+                        .equals(toSet(b.capabilities().provided()))
+                && toSet(a.capabilities().missing())
+                        .equals(toSet(b.capabilities().missing()));
     }
 
     private Decision readDecision(String json) {
@@ -579,15 +705,17 @@ public class PlanningService {
     private static Set<Capability> parseCapabilities(String csv) {
         Set<Capability> set = EnumSet.noneOf(Capability.class);
         if (csv != null && !csv.isBlank()) {
-            Arrays.stream(csv.split(",")).map(String::trim).map(Capability::valueOf).forEach(set::add);
+            Arrays.stream(csv.split(","))
+                    .map(String::trim)
+                    .map(Capability::valueOf)
+                    .forEach(set::add);
         }
         return set;
     }
 
     private Map<String, String> readMap(String json) {
         try {
-            return new LinkedHashMap<>(mapper.readValue(json, new TypeReference<Map<String, String>>() {
-            }));
+            return new LinkedHashMap<>(mapper.readValue(json, new TypeReference<Map<String, String>>() {}));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored plan parameters are not readable", e);
         }

@@ -13,13 +13,12 @@ import dev.arcfleet.support.inbox.ProcessedEvents;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-
-import java.util.List;
-import java.util.Set;
 
 /**
  * The planner listens to executor progress to start IoT Operations plans after their cluster's Arc plan (and offboard an
@@ -38,10 +37,13 @@ public class StatusConsumer {
     private final JsonReader json;
     private final MutinyEmitter<String> deadLetters;
 
-    private record Usable(IncomingEvent event, StatusEvent status) {
-    }
+    private record Usable(IncomingEvent event, StatusEvent status) {}
 
-    public StatusConsumer(PlanningService planning, RolloutService rollouts, ProcessedEvents processed, JsonReader json,
+    public StatusConsumer(
+            PlanningService planning,
+            RolloutService rollouts,
+            ProcessedEvents processed,
+            JsonReader json,
             @Channel("status-dlq") MutinyEmitter<String> deadLetters) {
         this.planning = planning;
         this.rollouts = rollouts;
@@ -54,13 +56,15 @@ public class StatusConsumer {
     @Blocking
     public void consume(ConsumerRecords<String, String> batch) {
         List<Usable> plans = DeadLetters.readBatch(batch, this::read, deadLetters, "status event").stream()
-                .filter(u -> u.status().planId() != null && u.status().nodeId() == null).toList();
+                .filter(u -> u.status().planId() != null && u.status().nodeId() == null)
+                .toList();
         if (plans.isEmpty()) {
             return;
         }
         // a database that is away is waited for, never taken for poison
         DatabaseFailures.retryWhileUnavailable(plans.size() + " plan status events", () -> {
-            Set<String> firstTime = processed.markFirstTime("status", plans.stream().map(u -> u.event().id()).toList());
+            Set<String> firstTime = processed.markFirstTime(
+                    "status", plans.stream().map(u -> u.event().id()).toList());
             for (Usable u : plans) {
                 if (firstTime.remove(u.event().id())) {
                     planning.onStatus(u.status());

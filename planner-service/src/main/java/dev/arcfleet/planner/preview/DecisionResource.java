@@ -13,7 +13,6 @@ import dev.arcfleet.planner.config.PolicyException;
 import dev.arcfleet.planner.decide.Policy;
 import dev.arcfleet.support.rest.ApiError;
 import jakarta.ws.rs.Consumes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -21,10 +20,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Decisions without side effects (docs/contracts.md#decision). {@code preview}: an array (or one object) of NodeFacts
@@ -47,10 +46,14 @@ public class DecisionResource {
     /** The most known nodes one what-if decides again ({@code planner.decisions.what-if-max-nodes}). */
     private final long maxWhatIfNodes;
 
-    public DecisionResource(PreviewService previews, RegistrationValidator validator, FactsNormalizer normalizer,
+    public DecisionResource(
+            PreviewService previews,
+            RegistrationValidator validator,
+            FactsNormalizer normalizer,
             ObjectMapper mapper,
             @ConfigProperty(name = "planner.decisions.preview-max-items", defaultValue = "10000") int maxPreview,
-            @ConfigProperty(name = "planner.decisions.what-if-max-nodes", defaultValue = "100000") long maxWhatIfNodes) {
+            @ConfigProperty(name = "planner.decisions.what-if-max-nodes", defaultValue = "100000")
+                    long maxWhatIfNodes) {
         this.previews = previews;
         this.validator = validator;
         this.normalizer = normalizer;
@@ -63,8 +66,8 @@ public class DecisionResource {
     @Path("/preview")
     public Response preview(JsonNode body) {
         if (body == null || !(body.isArray() || body.isObject())) {
-            return ApiError.badRequest(List.of(new FieldError("body",
-                    "must be a NodeFacts or Registration object, or an array of them")));
+            return ApiError.badRequest(
+                    List.of(new FieldError("body", "must be a NodeFacts or Registration object, or an array of them")));
         }
         List<JsonNode> items = new ArrayList<>();
         if (body.isArray()) {
@@ -73,8 +76,10 @@ public class DecisionResource {
             items.add(body);
         }
         if (items.size() > maxPreview) {
-            return ApiError.response(Response.Status.REQUEST_ENTITY_TOO_LARGE, items.size() + " items: at most "
-                    + maxPreview + " per preview (planner.decisions.preview-max-items); send them in smaller arrays");
+            return ApiError.response(
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    items.size() + " items: at most " + maxPreview
+                            + " per preview (planner.decisions.preview-max-items); send them in smaller arrays");
         }
         List<FieldError> errors = new ArrayList<>();
         List<NodeFacts> facts = new ArrayList<>();
@@ -85,7 +90,9 @@ public class DecisionResource {
             if (item.hasNonNull("deviceId")) {
                 Validated v = validator.validate(item);
                 if (!v.valid()) {
-                    v.errors().forEach(e -> errors.add(new FieldError(at + (at.isEmpty() ? "" : ".") + e.field(), e.message())));
+                    v.errors()
+                            .forEach(e -> errors.add(
+                                    new FieldError(at + (at.isEmpty() ? "" : ".") + e.field(), e.message())));
                     continue;
                 }
                 facts.add(normalizer.normalize(v.registration(), FactsSource.REGISTRATION, now, null, null));
@@ -98,11 +105,12 @@ public class DecisionResource {
                     }
                     facts.add(f.factsHash() == null ? FactsNormalizer.withHash(f) : f);
                 } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-                    errors.add(new FieldError(at.isEmpty() ? "body" : at, "is not NodeFacts: " + firstLine(e.getMessage())));
+                    errors.add(new FieldError(
+                            at.isEmpty() ? "body" : at, "is not NodeFacts: " + firstLine(e.getMessage())));
                 }
             } else {
-                errors.add(new FieldError(at.isEmpty() ? "body" : at,
-                        "needs deviceId (a Registration) or nodeId (NodeFacts)"));
+                errors.add(new FieldError(
+                        at.isEmpty() ? "body" : at, "needs deviceId (a Registration) or nodeId (NodeFacts)"));
             }
         }
         if (!errors.isEmpty()) {
@@ -121,21 +129,25 @@ public class DecisionResource {
         try {
             proposed = PolicyDocument.parse(policyDocument);
         } catch (PolicyException e) {
-            return ApiError.badRequest(e.errors().stream().map(DecisionResource::toFieldError).toList());
+            return ApiError.badRequest(
+                    e.errors().stream().map(DecisionResource::toFieldError).toList());
         }
         long known = previews.knownNodes();
         if (known > maxWhatIfNodes) {
             // each what-if decides every known node again: a fleet beyond the cap is not re-decided per request
-            return ApiError.response(Response.Status.REQUEST_ENTITY_TOO_LARGE, "the planner knows " + known
-                    + " nodes, and a what-if decides at most " + maxWhatIfNodes
-                    + " per call (planner.decisions.what-if-max-nodes); nothing was evaluated");
+            return ApiError.response(
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    "the planner knows " + known
+                            + " nodes, and a what-if decides at most " + maxWhatIfNodes
+                            + " per call (planner.decisions.what-if-max-nodes); nothing was evaluated");
         }
         return Response.ok(previews.whatIf(proposed, limit)).build();
     }
 
     private static FieldError toFieldError(String message) {
         int colon = message.indexOf(": ");
-        return colon < 0 ? new FieldError("policy", message)
+        return colon < 0
+                ? new FieldError("policy", message)
                 : new FieldError(message.substring(0, colon), message.substring(colon + 2));
     }
 

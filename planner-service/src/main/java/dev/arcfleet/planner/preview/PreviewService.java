@@ -14,7 +14,6 @@ import dev.arcfleet.planner.plan.PlanBook;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,8 @@ public class PreviewService {
     private final ObjectMapper mapper;
     private final EntityManager entityManager;
 
-    public PreviewService(DecisionEngine engine, PolicyProvider policies, ObjectMapper mapper, EntityManager entityManager) {
+    public PreviewService(
+            DecisionEngine engine, PolicyProvider policies, ObjectMapper mapper, EntityManager entityManager) {
         this.engine = engine;
         this.policies = policies;
         this.mapper = mapper;
@@ -47,33 +47,45 @@ public class PreviewService {
     public List<Decision> preview(List<NodeFacts> facts) {
         Policy policy = policies.current();
         Instant now = Instant.now();
-        return facts.stream().map(f -> PlanBook.withPlanIds(engine.decide(f, policy, now))).toList();
+        return facts.stream()
+                .map(f -> PlanBook.withPlanIds(engine.decide(f, policy, now)))
+                .toList();
     }
 
     /** How many nodes a what-if would decide again: the known, not retired ones. */
     @Transactional
     public long knownNodes() {
-        return entityManager.createQuery("select count(n) from NodeDecisionEntity n where n.retired = false", Long.class)
+        return entityManager
+                .createQuery("select count(n) from NodeDecisionEntity n where n.retired = false", Long.class)
                 .getSingleResult();
     }
 
     /** One node whose decision would change. */
-    public record Change(String nodeId, Outcome from, Outcome to, List<String> rationale) {
-    }
+    public record Change(String nodeId, Outcome from, Outcome to, List<String> rationale) {}
 
-    public record Outcome(String route, Target target, boolean degraded, List<Capability> missing, List<String> reasons) {
+    public record Outcome(
+            String route, Target target, boolean degraded, List<Capability> missing, List<String> reasons) {
         static Outcome of(Decision d) {
-            return new Outcome(d.route().name(), d.target(), d.degraded(),
-                    d.capabilities() == null ? List.of() : d.capabilities().missing(), d.reasons());
+            return new Outcome(
+                    d.route().name(),
+                    d.target(),
+                    d.degraded(),
+                    d.capabilities() == null ? List.of() : d.capabilities().missing(),
+                    d.reasons());
         }
     }
 
-    public record Transition(String from, String to, int nodes) {
-    }
+    public record Transition(String from, String to, int nodes) {}
 
-    public record WhatIf(String currentPolicy, String proposedPolicy, int nodes, int changed, int routeChanged,
-            List<Transition> transitions, List<Change> changes, boolean truncated) {
-    }
+    public record WhatIf(
+            String currentPolicy,
+            String proposedPolicy,
+            int nodes,
+            int changed,
+            int routeChanged,
+            List<Transition> transitions,
+            List<Change> changes,
+            boolean truncated) {}
 
     /**
      * Every known (not retired) node decided again under {@code proposed}, compared with its stored decision: route,
@@ -91,9 +103,13 @@ public class PreviewService {
         int routeChanged = 0;
         String after = "";
         while (true) {
-            List<NodeDecisionEntity> page = entityManager.createQuery(
-                    "from NodeDecisionEntity where retired = false and nodeId > :after order by nodeId", NodeDecisionEntity.class)
-                    .setParameter("after", after).setMaxResults(PAGE).getResultList();
+            List<NodeDecisionEntity> page = entityManager
+                    .createQuery(
+                            "from NodeDecisionEntity where retired = false and nodeId > :after order by nodeId",
+                            NodeDecisionEntity.class)
+                    .setParameter("after", after)
+                    .setMaxResults(PAGE)
+                    .getResultList();
             if (page.isEmpty()) {
                 break;
             }
@@ -118,16 +134,28 @@ public class PreviewService {
             after = page.get(page.size() - 1).nodeId;
             entityManager.clear();
         }
-        List<Transition> byRoute = transitions.entrySet().stream().map(e -> {
-            String[] parts = e.getKey().split("->");
-            return new Transition(parts[0], parts[1], e.getValue());
-        }).sorted((a, b) -> Integer.compare(b.nodes(), a.nodes())).toList();
-        return new WhatIf(policies.current().version(), proposed.version(), nodes, changed, routeChanged, byRoute, changes,
+        List<Transition> byRoute = transitions.entrySet().stream()
+                .map(e -> {
+                    String[] parts = e.getKey().split("->");
+                    return new Transition(parts[0], parts[1], e.getValue());
+                })
+                .sorted((a, b) -> Integer.compare(b.nodes(), a.nodes()))
+                .toList();
+        return new WhatIf(
+                policies.current().version(),
+                proposed.version(),
+                nodes,
+                changed,
+                routeChanged,
+                byRoute,
+                changes,
                 changed > changes.size());
     }
 
     private static boolean sameOutcome(Outcome a, Outcome b) {
-        return a.route().equals(b.route()) && Objects.equals(a.target(), b.target()) && a.degraded() == b.degraded()
+        return a.route().equals(b.route())
+                && Objects.equals(a.target(), b.target())
+                && a.degraded() == b.degraded()
                 && Objects.equals(new java.util.HashSet<>(a.missing()), new java.util.HashSet<>(b.missing()))
                 && Objects.equals(a.reasons(), b.reasons());
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.planner.plan.PlanBook;
 import dev.arcfleet.planner.plan.PlanState;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,8 @@ import java.util.function.Predicate;
  */
 @ApplicationScoped
 public class RolloutGate {
-    static final List<String> HOLDING = List.of(Rollouts.State.ACTIVE.name(), Rollouts.State.SOAKING.name(),
-            Rollouts.State.SUSPENDED.name());
+    static final List<String> HOLDING =
+            List.of(Rollouts.State.ACTIVE.name(), Rollouts.State.SOAKING.name(), Rollouts.State.SUSPENDED.name());
 
     private final ObjectMapper mapper;
 
@@ -35,21 +34,29 @@ public class RolloutGate {
             @Override
             public boolean test(PlanBook.Plan plan) {
                 if (holding == null) {
-                    holding = RolloutEntity.<RolloutEntity>list("state in ?1 order by createdAt, rolloutId", HOLDING)
-                            .stream().map(RolloutGate.this::rollout).toList();
+                    holding =
+                            RolloutEntity.<RolloutEntity>list("state in ?1 order by createdAt, rolloutId", HOLDING)
+                                    .stream()
+                                    .map(RolloutGate.this::rollout)
+                                    .toList();
                 }
                 if (holding.isEmpty() && plan.state() != PlanState.AWAITING_ROLLOUT) {
                     return false;
                 }
-                List<String> releasedBy = RolloutPlanEntity.<RolloutPlanEntity>list(
-                        "planId = ?1 and releasedAt is not null", plan.planId()).stream().map(m -> m.rolloutId).toList();
+                List<String> releasedBy =
+                        RolloutPlanEntity.<RolloutPlanEntity>list(
+                                        "planId = ?1 and releasedAt is not null", plan.planId())
+                                .stream()
+                                .map(m -> m.rolloutId)
+                                .toList();
                 boolean releasedByHolding = holding.stream().anyMatch(r -> releasedBy.contains(r.id()));
                 if (plan.state() == PlanState.AWAITING_ROLLOUT && !releasedByHolding) {
                     return true;
                 }
                 for (Rollouts.Rollout r : holding) {
-                    if (!releasedBy.contains(r.id()) && Rollouts.holds(r, plan,
-                            r.spec().selector().labels().isEmpty() ? List.of() : labels.apply(plan))) {
+                    if (!releasedBy.contains(r.id())
+                            && Rollouts.holds(
+                                    r, plan, r.spec().selector().labels().isEmpty() ? List.of() : labels.apply(plan))) {
                         return true;
                     }
                 }
@@ -60,8 +67,14 @@ public class RolloutGate {
 
     /** The stored rollout as the rules see it. */
     public Rollouts.Rollout rollout(RolloutEntity e) {
-        return new Rollouts.Rollout(e.rolloutId, spec(e.spec), Rollouts.State.valueOf(e.state), e.batch, e.soakUntil,
-                e.reason, e.resumedBatch);
+        return new Rollouts.Rollout(
+                e.rolloutId,
+                spec(e.spec),
+                Rollouts.State.valueOf(e.state),
+                e.batch,
+                e.soakUntil,
+                e.reason,
+                e.resumedBatch);
     }
 
     Rollouts.Spec spec(String json) {

@@ -6,7 +6,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
-
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
@@ -19,14 +18,18 @@ public class RolloutPlanEntity extends PanacheEntityBase {
     @Id
     @Column(name = "rollout_id")
     public String rolloutId;
+
     @Id
     @Column(name = "plan_id")
     public String planId;
+
     public int batch;
+
     @Column(name = "released_at")
     public Instant releasedAt;
     /** SUCCEEDED, FAILED or TIMED_OUT (null: not finished). */
     public String outcome;
+
     @Column(columnDefinition = "text")
     public String detail;
 

@@ -18,7 +18,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,29 +42,52 @@ public class RolloutResource {
     static final Pattern ROLLOUT_ID = Pattern.compile("ro-[0-9a-f-]{36}");
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._/-]{1,253}");
     private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9._-]{0,63}");
-    private static final Set<String> FIELDS = Set.of("name", "selector", "batches", "successThreshold", "soakSeconds",
-            "progressDeadlineSeconds", "maxConcurrent");
+    private static final Set<String> FIELDS = Set.of(
+            "name",
+            "selector",
+            "batches",
+            "successThreshold",
+            "soakSeconds",
+            "progressDeadlineSeconds",
+            "maxConcurrent");
     private static final Set<String> SELECTOR_FIELDS = Set.of("site", "route", "labels", "clusterIds");
     private static final Set<String> BATCH_FIELDS = Set.of("count", "percent", "selector", "threshold");
 
     /** A failed or timed out plan of a batch, with the executor's reason. */
-    public record FailureView(String planId, String outcome, String reason) {
-    }
+    public record FailureView(String planId, String outcome, String reason) {}
 
     /** One batch: its plans, released, succeeded, failed, timed out, running; its threshold and failed plans. */
-    public record BatchView(int batch, int threshold, int plans, int released, int succeeded, int failed, int timedOut,
-            int running, List<FailureView> failures) {
-    }
+    public record BatchView(
+            int batch,
+            int threshold,
+            int plans,
+            int released,
+            int succeeded,
+            int failed,
+            int timedOut,
+            int running,
+            List<FailureView> failures) {}
 
     /** A rollout as shown: its state, current batch (0: none yet), why it is suspended, its batches so far. */
-    public record RolloutView(String rolloutId, String name, String state, int currentBatch, int batchCount,
-            String reason, BatchView current, List<BatchView> batches, Rollouts.Spec spec, String createdBy,
-            Instant createdAt, String resumedBy, Instant resumedAt, String abortedBy, Instant abortedAt,
-            Instant updatedAt) {
-    }
+    public record RolloutView(
+            String rolloutId,
+            String name,
+            String state,
+            int currentBatch,
+            int batchCount,
+            String reason,
+            BatchView current,
+            List<BatchView> batches,
+            Rollouts.Spec spec,
+            String createdBy,
+            Instant createdAt,
+            String resumedBy,
+            Instant resumedAt,
+            String abortedBy,
+            Instant abortedAt,
+            Instant updatedAt) {}
 
-    public record RolloutList(int count, List<RolloutView> rollouts) {
-    }
+    public record RolloutList(int count, List<RolloutView> rollouts) {}
 
     private final RolloutService rollouts;
 
@@ -75,7 +97,8 @@ public class RolloutResource {
 
     @GET
     public Response list() {
-        List<RolloutView> views = rollouts.list().stream().map(RolloutResource::view).toList();
+        List<RolloutView> views =
+                rollouts.list().stream().map(RolloutResource::view).toList();
         return Response.ok(new RolloutList(views.size(), views)).build();
     }
 
@@ -99,13 +122,16 @@ public class RolloutResource {
         List<FieldError> errors = new ArrayList<>();
         body.fieldNames().forEachRemaining(n -> {
             if (!FIELDS.contains(n)) {
-                errors.add(new FieldError(n, "unknown field (known: " + FIELDS.stream().sorted().toList() + ")"));
+                errors.add(new FieldError(
+                        n, "unknown field (known: " + FIELDS.stream().sorted().toList() + ")"));
             }
         });
         String name = null;
         JsonNode n = body.get("name");
         if (n != null && !n.isNull()) {
-            if (!n.isTextual() || n.asText().isBlank() || n.asText().length() > 200
+            if (!n.isTextual()
+                    || n.asText().isBlank()
+                    || n.asText().length() > 200
                     || n.asText().chars().anyMatch(Character::isISOControl)) {
                 errors.add(new FieldError("name", "must be text of 1 to 200 characters without control characters"));
             } else {
@@ -115,7 +141,8 @@ public class RolloutResource {
         PlanBook.Selector selector = selector(body.get("selector"), "selector", errors);
         if (selector == null || selector.empty()) {
             if (errors.stream().noneMatch(e -> e.field().startsWith("selector"))) {
-                errors.add(new FieldError("selector", "required: name at least one of clusterIds, labels, route, site"));
+                errors.add(
+                        new FieldError("selector", "required: name at least one of clusterIds, labels, route, site"));
             }
         }
         List<Rollouts.Batch> batches = new ArrayList<>();
@@ -141,7 +168,8 @@ public class RolloutResource {
         }
         Rollouts.Spec spec = new Rollouts.Spec(selector, batches, threshold, soak, deadline, concurrency);
         return Response.status(Response.Status.CREATED)
-                .entity(view(rollouts.create(name, spec, who(caller)))).build();
+                .entity(view(rollouts.create(name, spec, who(caller))))
+                .build();
     }
 
     @POST
@@ -153,7 +181,9 @@ public class RolloutResource {
         }
         try {
             RolloutService.Loaded loaded = rollouts.resume(rolloutId, who(caller));
-            return loaded == null ? notFound(rolloutId) : Response.ok(view(loaded)).build();
+            return loaded == null
+                    ? notFound(rolloutId)
+                    : Response.ok(view(loaded)).build();
         } catch (RolloutService.NotApplicable e) {
             return ApiError.response(Response.Status.CONFLICT, e.getMessage());
         }
@@ -168,7 +198,9 @@ public class RolloutResource {
         }
         try {
             RolloutService.Loaded loaded = rollouts.abort(rolloutId, who(caller));
-            return loaded == null ? notFound(rolloutId) : Response.ok(view(loaded)).build();
+            return loaded == null
+                    ? notFound(rolloutId)
+                    : Response.ok(view(loaded)).build();
         } catch (RolloutService.NotApplicable e) {
             return ApiError.response(Response.Status.CONFLICT, e.getMessage());
         }
@@ -180,13 +212,36 @@ public class RolloutResource {
         List<BatchView> batches = new ArrayList<>();
         for (int number = 1; number <= r.batch(); number++) {
             Rollouts.Counts c = Rollouts.counts(loaded.members(), number);
-            batches.add(new BatchView(number, r.spec().thresholdOf(number), c.plans(), c.released(), c.succeeded(),
-                    c.failed(), c.timedOut(), c.running(), Rollouts.failures(loaded.members(), number).stream()
-                    .map(m -> new FailureView(m.planId(), m.outcome().name(), m.detail())).toList()));
+            batches.add(new BatchView(
+                    number,
+                    r.spec().thresholdOf(number),
+                    c.plans(),
+                    c.released(),
+                    c.succeeded(),
+                    c.failed(),
+                    c.timedOut(),
+                    c.running(),
+                    Rollouts.failures(loaded.members(), number).stream()
+                            .map(m -> new FailureView(m.planId(), m.outcome().name(), m.detail()))
+                            .toList()));
         }
-        return new RolloutView(e.rolloutId, e.name, e.state, r.batch(), r.spec().batchCount(), e.reason,
-                batches.isEmpty() ? null : batches.get(batches.size() - 1), batches, r.spec(), e.createdBy, e.createdAt,
-                e.resumedBy, e.resumedAt, e.abortedBy, e.abortedAt, e.updatedAt);
+        return new RolloutView(
+                e.rolloutId,
+                e.name,
+                e.state,
+                r.batch(),
+                r.spec().batchCount(),
+                e.reason,
+                batches.isEmpty() ? null : batches.get(batches.size() - 1),
+                batches,
+                r.spec(),
+                e.createdBy,
+                e.createdAt,
+                e.resumedBy,
+                e.resumedAt,
+                e.abortedBy,
+                e.abortedAt,
+                e.updatedAt);
     }
 
     private static Rollouts.Batch batch(JsonNode node, String at, List<FieldError> errors) {
@@ -197,7 +252,8 @@ public class RolloutResource {
         int before = errors.size();
         node.fieldNames().forEachRemaining(f -> {
             if (!BATCH_FIELDS.contains(f)) {
-                errors.add(new FieldError(at + "." + f, "unknown field (known: [count, percent, selector, threshold])"));
+                errors.add(
+                        new FieldError(at + "." + f, "unknown field (known: [count, percent, selector, threshold])"));
             }
         });
         boolean hasCount = node.hasNonNull("count");
@@ -208,18 +264,19 @@ public class RolloutResource {
         Integer count = hasCount ? (int) number(node, "count", at + ".count", 1, 1_000_000, 0, errors) : null;
         Integer percent = hasPercent ? (int) number(node, "percent", at + ".percent", 1, 100, 0, errors) : null;
         Integer threshold = node.hasNonNull("threshold")
-                ? (int) number(node, "threshold", at + ".threshold", 0, 100, 0, errors) : null;
+                ? (int) number(node, "threshold", at + ".threshold", 0, 100, 0, errors)
+                : null;
         PlanBook.Selector selector = selector(node.get("selector"), at + ".selector", errors);
         return errors.size() == before ? new Rollouts.Batch(count, percent, selector, threshold) : null;
     }
 
-    private static long number(JsonNode body, String field, long min, long max, long otherwise,
-            List<FieldError> errors) {
+    private static long number(
+            JsonNode body, String field, long min, long max, long otherwise, List<FieldError> errors) {
         return number(body, field, field, min, max, otherwise, errors);
     }
 
-    private static long number(JsonNode body, String field, String at, long min, long max, long otherwise,
-            List<FieldError> errors) {
+    private static long number(
+            JsonNode body, String field, String at, long min, long max, long otherwise, List<FieldError> errors) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             return otherwise;
@@ -274,11 +331,14 @@ public class RolloutResource {
                 errors.add(new FieldError(at + ".labels", "must be an object of label to value"));
             } else {
                 l.fields().forEachRemaining(e -> {
-                    if (!LABEL_KEY.matcher(e.getKey()).matches() || !e.getValue().isTextual()
+                    if (!LABEL_KEY.matcher(e.getKey()).matches()
+                            || !e.getValue().isTextual()
                             || !LABEL_VALUE.matcher(e.getValue().asText()).matches()) {
                         if (errors.stream().noneMatch(x -> x.field().equals(at + ".labels"))) {
-                            errors.add(new FieldError(at + ".labels", "each key must match " + LABEL_KEY.pattern()
-                                    + " and each value be text matching " + LABEL_VALUE.pattern()));
+                            errors.add(new FieldError(
+                                    at + ".labels",
+                                    "each key must match " + LABEL_KEY.pattern() + " and each value be text matching "
+                                            + LABEL_VALUE.pattern()));
                         }
                     } else {
                         labels.put(e.getKey(), e.getValue().asText());
@@ -290,8 +350,8 @@ public class RolloutResource {
         JsonNode c = node.get("clusterIds");
         if (c != null && !c.isNull()) {
             if (!c.isArray() || c.size() > MAX_CLUSTER_IDS) {
-                errors.add(new FieldError(at + ".clusterIds", "must be an array of at most " + MAX_CLUSTER_IDS
-                        + " cluster ids"));
+                errors.add(new FieldError(
+                        at + ".clusterIds", "must be an array of at most " + MAX_CLUSTER_IDS + " cluster ids"));
             } else {
                 for (JsonNode id : c) {
                     if (!id.isTextual() || !Ids.CLUSTER_ID.matcher(id.asText()).matches()) {

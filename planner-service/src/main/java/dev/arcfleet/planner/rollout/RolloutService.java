@@ -15,7 +15,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -55,8 +54,7 @@ public class RolloutService {
     }
 
     /** A rollout with its members, as read. */
-    public record Loaded(RolloutEntity entity, Rollouts.Rollout rollout, List<Rollouts.Member> members) {
-    }
+    public record Loaded(RolloutEntity entity, Rollouts.Rollout rollout, List<Rollouts.Member> members) {}
 
     @Transactional
     public Loaded create(String name, Rollouts.Spec spec, String by) {
@@ -78,7 +76,8 @@ public class RolloutService {
     @Transactional
     public List<Loaded> list() {
         return RolloutEntity.<RolloutEntity>list("order by createdAt desc, rolloutId").stream()
-                .map(e -> new Loaded(e, gate.rollout(e), members(e.rolloutId))).toList();
+                .map(e -> new Loaded(e, gate.rollout(e), members(e.rolloutId)))
+                .toList();
     }
 
     @Transactional
@@ -133,34 +132,49 @@ public class RolloutService {
     /** Records the executor's outcome (SUCCEEDED, FAILED) of a plan a rollout released; in the consumer's transaction. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void onStatus(StatusEvent event) {
-        if (event.planId() == null || event.nodeId() != null
+        if (event.planId() == null
+                || event.nodeId() != null
                 || event.type() != StatusType.SUCCEEDED && event.type() != StatusType.FAILED) {
             return;
         }
-        for (RolloutPlanEntity m : RolloutPlanEntity.<RolloutPlanEntity>find("planId = ?1 and releasedAt is not null",
-                event.planId()).withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
-            Rollouts.Member changed = Rollouts.onOutcome(member(m), event.type() == StatusType.SUCCEEDED,
-                    event.detail());
+        for (RolloutPlanEntity m : RolloutPlanEntity.<RolloutPlanEntity>find(
+                        "planId = ?1 and releasedAt is not null", event.planId())
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .list()) {
+            Rollouts.Member changed =
+                    Rollouts.onOutcome(member(m), event.type() == StatusType.SUCCEEDED, event.detail());
             if (changed != null) {
                 m.outcome = changed.outcome().name();
                 m.detail = changed.detail();
                 // the rollout row is not written here (the timer locks it before its members): only its counts changed
                 RolloutEntity e = RolloutEntity.findById(m.rolloutId);
                 if (e != null) {
-                    outbox.publish(Topics.ROLLOUTS, e.rolloutId, EventTypes.ROLLOUT_STATE, UUID.randomUUID().toString(),
-                            e.rolloutId, state(e, members(m.rolloutId), now()));
+                    outbox.publish(
+                            Topics.ROLLOUTS,
+                            e.rolloutId,
+                            EventTypes.ROLLOUT_STATE,
+                            UUID.randomUUID().toString(),
+                            e.rolloutId,
+                            state(e, members(m.rolloutId), now()));
                 }
             }
         }
     }
 
     /** The timer: advances every rollout that holds plans, one transaction each. */
-    @Scheduled(every = "${planner.rollouts.tick:5s}", delayed = "${planner.rollouts.tick:5s}",
+    @Scheduled(
+            every = "${planner.rollouts.tick:5s}",
+            delayed = "${planner.rollouts.tick:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
-        List<String> ids = QuarkusTransaction.requiringNew().call(() -> RolloutEntity.<RolloutEntity>list(
-                "state in ?1 order by createdAt, rolloutId", RolloutGate.HOLDING).stream().map(e -> e.rolloutId).toList());
+        List<String> ids = QuarkusTransaction.requiringNew()
+                .call(() ->
+                        RolloutEntity.<RolloutEntity>list(
+                                        "state in ?1 order by createdAt, rolloutId", RolloutGate.HOLDING)
+                                .stream()
+                                .map(e -> e.rolloutId)
+                                .toList());
         for (String id : ids) {
             QuarkusTransaction.requiringNew().run(() -> advance(id));
         }
@@ -179,8 +193,10 @@ public class RolloutService {
         }
         Map<String, RolloutPlanEntity> rows = new HashMap<>();
         List<Rollouts.Member> members = new ArrayList<>();
-        for (RolloutPlanEntity m : RolloutPlanEntity.<RolloutPlanEntity>find("rolloutId = ?1 order by planId", rolloutId)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list()) {
+        for (RolloutPlanEntity m : RolloutPlanEntity.<RolloutPlanEntity>find(
+                        "rolloutId = ?1 order by planId", rolloutId)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .list()) {
             rows.put(m.planId, m);
             members.add(member(m));
         }
@@ -212,13 +228,22 @@ public class RolloutService {
             copy(step.rollout(), e);
             publish(e, members(rolloutId));
             if (step.rollout().state() != r.state() || step.rollout().batch() != r.batch()) {
-                Log.infof("rollout %s: %s batch %d -> %s batch %d%s", rolloutId, r.state(), r.batch(),
-                        step.rollout().state(), step.rollout().batch(),
-                        step.rollout().reason() == null ? "" : " (" + step.rollout().reason() + ")");
+                Log.infof(
+                        "rollout %s: %s batch %d -> %s batch %d%s",
+                        rolloutId,
+                        r.state(),
+                        r.batch(),
+                        step.rollout().state(),
+                        step.rollout().batch(),
+                        step.rollout().reason() == null
+                                ? ""
+                                : " (" + step.rollout().reason() + ")");
             }
         }
         if (!released.isEmpty()) {
-            Log.infof("rollout %s released %d plans of batch %d", rolloutId, released.size(), step.rollout().batch());
+            Log.infof(
+                    "rollout %s released %d plans of batch %d",
+                    rolloutId, released.size(), step.rollout().batch());
         }
     }
 
@@ -229,10 +254,17 @@ public class RolloutService {
             return List.of();
         }
         Set<String> claimed = new HashSet<>(RolloutPlanEntity.<RolloutPlanEntity>list(
-                "releasedAt is null and rolloutId <> ?1 and rolloutId in (select r.rolloutId from RolloutEntity r"
-                        + " where r.state in ?2)", r.id(), RolloutGate.HOLDING).stream().map(m -> m.planId).toList());
-        boolean labels = !r.spec().selector().labels().isEmpty() || r.spec().batches().stream()
-                .anyMatch(b -> b.selector() != null && !b.selector().labels().isEmpty());
+                        "releasedAt is null and rolloutId <> ?1 and rolloutId in (select r.rolloutId from RolloutEntity r"
+                                + " where r.state in ?2)",
+                        r.id(),
+                        RolloutGate.HOLDING)
+                .stream()
+                .map(m -> m.planId)
+                .toList());
+        boolean labels = !r.spec().selector().labels().isEmpty()
+                || r.spec().batches().stream()
+                        .anyMatch(b ->
+                                b.selector() != null && !b.selector().labels().isEmpty());
         List<Rollouts.Candidate> candidates = new ArrayList<>();
         for (PlanBook.Plan plan : plans) {
             if (claimed.contains(plan.planId())) {
@@ -252,12 +284,30 @@ public class RolloutService {
         List<RolloutState.Batch> batches = new ArrayList<>();
         for (int number = 1; number <= r.batch(); number++) {
             Rollouts.Counts c = Rollouts.counts(members, number);
-            batches.add(new RolloutState.Batch(number, r.spec().thresholdOf(number), c.plans(), c.released(),
-                    c.succeeded(), c.failed(), c.timedOut(), c.running(), Rollouts.failures(members, number).stream()
-                    .map(m -> new RolloutState.Failure(m.planId(), m.outcome().name(), m.detail())).toList()));
+            batches.add(new RolloutState.Batch(
+                    number,
+                    r.spec().thresholdOf(number),
+                    c.plans(),
+                    c.released(),
+                    c.succeeded(),
+                    c.failed(),
+                    c.timedOut(),
+                    c.running(),
+                    Rollouts.failures(members, number).stream()
+                            .map(m -> new RolloutState.Failure(
+                                    m.planId(), m.outcome().name(), m.detail()))
+                            .toList()));
         }
-        return new RolloutState(UUID.randomUUID().toString(), e.rolloutId, e.name, e.state, r.batch(),
-                r.spec().batchCount(), e.reason, batches, updatedAt);
+        return new RolloutState(
+                UUID.randomUUID().toString(),
+                e.rolloutId,
+                e.name,
+                e.state,
+                r.batch(),
+                r.spec().batchCount(),
+                e.reason,
+                batches,
+                updatedAt);
     }
 
     private void publish(RolloutEntity e, List<Rollouts.Member> members) {
@@ -267,12 +317,17 @@ public class RolloutService {
 
     private List<Rollouts.Member> members(String rolloutId) {
         return RolloutPlanEntity.<RolloutPlanEntity>list("rolloutId = ?1 order by batch, planId", rolloutId).stream()
-                .map(RolloutService::member).toList();
+                .map(RolloutService::member)
+                .toList();
     }
 
     private static Rollouts.Member member(RolloutPlanEntity m) {
-        return new Rollouts.Member(m.planId, m.batch, m.releasedAt,
-                m.outcome == null ? null : Rollouts.Outcome.valueOf(m.outcome), m.detail);
+        return new Rollouts.Member(
+                m.planId,
+                m.batch,
+                m.releasedAt,
+                m.outcome == null ? null : Rollouts.Outcome.valueOf(m.outcome),
+                m.detail);
     }
 
     private static void copy(Rollouts.Rollout r, RolloutEntity e) {

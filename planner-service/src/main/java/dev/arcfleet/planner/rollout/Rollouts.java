@@ -1,7 +1,6 @@
 package dev.arcfleet.planner.rollout;
 
 import dev.arcfleet.planner.plan.PlanBook;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,8 +17,7 @@ import java.util.Set;
  * members and the plans held for rollouts, calls these rules and writes back what they return.
  */
 public final class Rollouts {
-    private Rollouts() {
-    }
+    private Rollouts() {}
 
     public enum State {
         /** Releasing the current batch (or, at batch 0, waiting for its first held plan). */
@@ -38,19 +36,25 @@ public final class Rollouts {
     }
 
     public enum Outcome {
-        SUCCEEDED, FAILED, TIMED_OUT
+        SUCCEEDED,
+        FAILED,
+        TIMED_OUT
     }
 
     /** One listed batch: {@code count} plans or {@code percent} of the rollout's plans; its own selector and threshold. */
-    public record Batch(Integer count, Integer percent, PlanBook.Selector selector, Integer threshold) {
-    }
+    public record Batch(Integer count, Integer percent, PlanBook.Selector selector, Integer threshold) {}
 
     /**
      * What an operator asked for: the plans ({@code selector}), the listed batches (the plans left after them form the
      * last batch), the success threshold in percent, the soak and progress deadline in seconds, the concurrency cap.
      */
-    public record Spec(PlanBook.Selector selector, List<Batch> batches, int threshold, long soakSeconds,
-            long deadlineSeconds, int maxConcurrent) {
+    public record Spec(
+            PlanBook.Selector selector,
+            List<Batch> batches,
+            int threshold,
+            long soakSeconds,
+            long deadlineSeconds,
+            int maxConcurrent) {
         public Spec {
             batches = List.copyOf(batches);
         }
@@ -71,8 +75,8 @@ public final class Rollouts {
      * A rollout: its state, the current batch (1-based; 0 before the first), when soaking ends, why it is suspended,
      * and the batch an operator resumed (its threshold no longer suspends it; 0 when none).
      */
-    public record Rollout(String id, Spec spec, State state, int batch, Instant soakUntil, String reason,
-            int resumedBatch) {
+    public record Rollout(
+            String id, Spec spec, State state, int batch, Instant soakUntil, String reason, int resumedBatch) {
         Rollout with(State newState, int newBatch, Instant newSoakUntil, String newReason) {
             return new Rollout(id, spec, newState, newBatch, newSoakUntil, newReason, resumedBatch);
         }
@@ -94,8 +98,7 @@ public final class Rollouts {
     }
 
     /** A plan held for a rollout, with the labels of its nodes (for label selectors). */
-    public record Candidate(PlanBook.Plan plan, Collection<Map<String, String>> labels) {
-    }
+    public record Candidate(PlanBook.Plan plan, Collection<Map<String, String>> labels) {}
 
     /** A batch's counts: its plans, released, succeeded, failed, timed out, running. */
     public record Counts(int batch, int plans, int released, int succeeded, int failed, int timedOut, int running) {
@@ -158,9 +161,11 @@ public final class Rollouts {
         List<Member> changed = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             Member m = all.get(i);
-            if (m.running() && !m.releasedAt().plusSeconds(spec.deadlineSeconds()).isAfter(now)) {
-                Member late = m.finished(Outcome.TIMED_OUT, "no outcome within the progress deadline of "
-                        + spec.deadlineSeconds() + " s");
+            if (m.running()
+                    && !m.releasedAt().plusSeconds(spec.deadlineSeconds()).isAfter(now)) {
+                Member late = m.finished(
+                        Outcome.TIMED_OUT,
+                        "no outcome within the progress deadline of " + spec.deadlineSeconds() + " s");
                 all.set(i, late);
                 changed.add(late);
             }
@@ -174,7 +179,8 @@ public final class Rollouts {
                 return new Step(r.with(State.SUSPENDED, r.batch(), null, suspension(c, threshold)), changed, release);
             }
             if (c.finished()) {
-                r = r.batch() >= spec.batchCount() ? r.with(State.COMPLETED, r.batch(), null, null)
+                r = r.batch() >= spec.batchCount()
+                        ? r.with(State.COMPLETED, r.batch(), null, null)
                         : r.with(State.SOAKING, r.batch(), now.plusSeconds(spec.soakSeconds()), null);
             }
         }
@@ -183,10 +189,15 @@ public final class Rollouts {
         }
         if (r.state() == State.ACTIVE && r.batch() > 0) {
             int current = r.batch();
-            int room = spec.maxConcurrent() - (int) all.stream().filter(m -> m.batch() == current && m.running())
-                    .count();
-            List<Member> waiting = all.stream().filter(m -> m.batch() == current && m.releasedAt() == null)
-                    .sorted(Comparator.comparing(Member::planId)).limit(Math.max(0, room)).toList();
+            int room = spec.maxConcurrent()
+                    - (int) all.stream()
+                            .filter(m -> m.batch() == current && m.running())
+                            .count();
+            List<Member> waiting = all.stream()
+                    .filter(m -> m.batch() == current && m.releasedAt() == null)
+                    .sorted(Comparator.comparing(Member::planId))
+                    .limit(Math.max(0, room))
+                    .toList();
             for (Member m : waiting) {
                 Member out = m.released(now);
                 replace(changed, out);
@@ -201,17 +212,23 @@ public final class Rollouts {
         Spec spec = r.spec();
         Set<String> taken = new HashSet<>();
         all.forEach(m -> taken.add(m.planId()));
-        List<Candidate> free = held.stream().filter(c -> !taken.contains(c.plan().planId()))
-                .sorted(Comparator.comparing(c -> c.plan().planId())).toList();
+        List<Candidate> free = held.stream()
+                .filter(c -> !taken.contains(c.plan().planId()))
+                .sorted(Comparator.comparing(c -> c.plan().planId()))
+                .toList();
         int total = all.size() + free.size();
         for (int number = r.batch() + 1; number <= spec.batchCount(); number++) {
             List<Candidate> pick;
             if (number <= spec.batches().size()) {
                 Batch batch = spec.batches().get(number - 1);
-                List<Candidate> eligible = batch.selector() == null || batch.selector().empty() ? free
-                        : free.stream().filter(c -> batch.selector().selects(c.plan(), c.labels())).toList();
-                int size = batch.count() != null ? batch.count()
-                        : (int) Math.ceil(batch.percent() * (double) total / 100);
+                List<Candidate> eligible =
+                        batch.selector() == null || batch.selector().empty()
+                                ? free
+                                : free.stream()
+                                        .filter(c -> batch.selector().selects(c.plan(), c.labels()))
+                                        .toList();
+                int size =
+                        batch.count() != null ? batch.count() : (int) Math.ceil(batch.percent() * (double) total / 100);
                 pick = eligible.subList(0, Math.min(size, eligible.size()));
             } else {
                 pick = free;
@@ -240,8 +257,10 @@ public final class Rollouts {
 
     /** The failed and timed out plans of batch {@code number}, in plan id order. */
     public static List<Member> failures(Collection<Member> members, int number) {
-        return members.stream().filter(m -> m.batch() == number && (m.outcome() == Outcome.FAILED
-                || m.outcome() == Outcome.TIMED_OUT)).sorted(Comparator.comparing(Member::planId)).toList();
+        return members.stream()
+                .filter(m -> m.batch() == number && (m.outcome() == Outcome.FAILED || m.outcome() == Outcome.TIMED_OUT))
+                .sorted(Comparator.comparing(Member::planId))
+                .toList();
     }
 
     /** An operator resumed a SUSPENDED rollout: its current batch no longer suspends it; others change nothing. */

@@ -9,7 +9,6 @@ import dev.arcfleet.contracts.Mutability;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.OsIdentity;
 import dev.arcfleet.contracts.Virtualization;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +40,13 @@ public final class Facts {
 
     public static Facts flatcar() {
         Facts f = new Facts();
-        f.osRelease = Map.of("ID", "flatcar", "VERSION_ID", "4081.2.0",
-                "PRETTY_NAME", "Flatcar Container Linux by Kinvolk 4081.2.0 (Oklo)");
+        f.osRelease = Map.of(
+                "ID",
+                "flatcar",
+                "VERSION_ID",
+                "4081.2.0",
+                "PRETTY_NAME",
+                "Flatcar Container Linux by Kinvolk 4081.2.0 (Oklo)");
         f.osImage = "Flatcar Container Linux by Kinvolk 4081.2.0 (Oklo)";
         f.kernel = "6.6.60-flatcar";
         f.os = new OsIdentity("flatcar", "4081.2.0", Mutability.IMMUTABLE, List.of("os-release ID=flatcar"));
@@ -65,7 +69,8 @@ public final class Facts {
         f.osRelease = Map.of("ID", "rhel", "VERSION_ID", "9.4", "PRETTY_NAME", "Red Hat Enterprise Linux 9.4 (Plow)");
         f.osImage = "Red Hat Enterprise Linux 9.4 (Plow)";
         f.kernel = "5.14.0-427.13.1.el9_4.x86_64";
-        f.os = new OsIdentity("bootc", "9.4", Mutability.IMMUTABLE, List.of("host ostreeBooted=true", "os-release ID=rhel"));
+        f.os = new OsIdentity(
+                "bootc", "9.4", Mutability.IMMUTABLE, List.of("host ostreeBooted=true", "os-release ID=rhel"));
         f.host = new HostFacts("x86_64", 8, 16384L, false, true, "dnf");
         return f;
     }
@@ -131,8 +136,13 @@ public final class Facts {
     }
 
     public Facts host(String arch, Integer cores, Long memoryMiB) {
-        host = new HostFacts(arch, cores, memoryMiB, host == null ? null : host.readOnlyUsr(),
-                host == null ? null : host.ostreeBooted(), host == null ? null : host.packageManager());
+        host = new HostFacts(
+                arch,
+                cores,
+                memoryMiB,
+                host == null ? null : host.readOnlyUsr(),
+                host == null ? null : host.ostreeBooted(),
+                host == null ? null : host.packageManager());
         return this;
     }
 
@@ -167,8 +177,25 @@ public final class Facts {
     }
 
     public NodeFacts build() {
-        return new NodeFacts("evt-" + nodeId, "corr-" + nodeId, Instant.parse("2026-11-23T10:00:00Z"), nodeId, nodeId, site,
-                deviceClass, osRelease, osImage, kernel, host, cluster, virtualization, capabilities, labels,
-                FactsSource.REGISTRATION, Instant.parse("2026-11-23T10:00:00Z"), os, "hash-" + nodeId);
+        return new NodeFacts(
+                "evt-" + nodeId,
+                "corr-" + nodeId,
+                Instant.parse("2026-11-23T10:00:00Z"),
+                nodeId,
+                nodeId,
+                site,
+                deviceClass,
+                osRelease,
+                osImage,
+                kernel,
+                host,
+                cluster,
+                virtualization,
+                capabilities,
+                labels,
+                FactsSource.REGISTRATION,
+                Instant.parse("2026-11-23T10:00:00Z"),
+                os,
+                "hash-" + nodeId);
     }
 }

@@ -1,19 +1,18 @@
 package dev.arcfleet.planner.decide;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.DeviceClass;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.planner.config.PolicyDocument;
 import dev.arcfleet.planner.config.PolicyException;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.Test;
 
 class PolicyDocumentTest {
 
@@ -41,7 +40,8 @@ class PolicyDocumentTest {
     void theVersionChangesWithTheContentEvenWhenTheNameStays() {
         Policy a = PolicyDocument.parse("{\"version\":\"v1\",\"companionVm\":{\"minCpuCores\":4}}");
         Policy b = PolicyDocument.parse("{\"version\":\"v1\",\"companionVm\":{\"minCpuCores\":6}}");
-        Policy a2 = PolicyDocument.parse("{\"companionVm\":{\"minCpuCores\":4},\"version\":\"v1\",\"description\":\"same\"}");
+        Policy a2 = PolicyDocument.parse(
+                "{\"companionVm\":{\"minCpuCores\":4},\"version\":\"v1\",\"description\":\"same\"}");
         assertThat(a.version()).isNotEqualTo(b.version());
         assertThat(a.version()).isEqualTo(a2.version());
         assertThat(b.companionVm().minCpuCores()).isEqualTo(6);
@@ -56,7 +56,8 @@ class PolicyDocumentTest {
         assertThat(p.defaultsFor(DeviceClass.SERVER)).containsExactly(Capability.DEFENDER);
         assertThat(p.defaultsFor(DeviceClass.EDGE_GATEWAY)).contains(Capability.EDGE_DATA);
         Policy.RouteRule rule = p.routeRules().get(0);
-        assertThat(rule.matches("lab", java.util.Map.of("tier", "test", "x", "y"))).isTrue();
+        assertThat(rule.matches("lab", java.util.Map.of("tier", "test", "x", "y")))
+                .isTrue();
         assertThat(rule.matches("lab", java.util.Map.of("tier", "prod"))).isFalse();
         assertThat(rule.matches("ghent", java.util.Map.of("tier", "test"))).isFalse();
         assertThat(rule.denies(Route.DIRECT_AGENT)).isTrue();
@@ -81,15 +82,20 @@ class PolicyDocumentTest {
         NodeFacts labTalos = Facts.talos().site("lab").build();
         assertThat(p.approvalFor(Route.ARC_K8S, labTalos).name()).isEqualTo("lab talos");
         assertThat(p.approvalFor(Route.IOT_OPERATIONS, labTalos)).isNull();
-        assertThat(p.approvalFor(Route.ARC_K8S, Facts.flatcar().site("lab").build())).isNull();
-        NodeFacts canaryGateway = Facts.flatcar().labels(Map.of("ring", "canary")).build();
+        assertThat(p.approvalFor(Route.ARC_K8S, Facts.flatcar().site("lab").build()))
+                .isNull();
+        NodeFacts canaryGateway =
+                Facts.flatcar().labels(Map.of("ring", "canary")).build();
         assertThat(canaryGateway.deviceClass()).isNotEqualTo(DeviceClass.EDGE_GATEWAY);
         assertThat(p.approvalFor(Route.ARC_K8S, canaryGateway).name()).isEqualTo("canary");
-        NodeFacts gateway = Facts.flatcar().deviceClass(DeviceClass.EDGE_GATEWAY).labels(Map.of("ring", "canary"))
+        NodeFacts gateway = Facts.flatcar()
+                .deviceClass(DeviceClass.EDGE_GATEWAY)
+                .labels(Map.of("ring", "canary"))
                 .build();
         assertThat(p.approvalFor(Route.IOT_OPERATIONS, gateway).approve()).isEqualTo(Policy.Approve.MANUAL);
         assertThat(p.approvalFor(Route.COMPANION_VM, Facts.talos().build())).isNull();
-        assertThat(PolicyDocument.parse("{\"approval\":{\"rules\":[]}}").approvalRules()).isEmpty();
+        assertThat(PolicyDocument.parse("{\"approval\":{\"rules\":[]}}").approvalRules())
+                .isEmpty();
     }
 
     @Test
@@ -100,7 +106,8 @@ class PolicyDocumentTest {
                   {"name":"a","match":{"route":"DIRECT_AGENT","colour":"red"},"approve":"SOMETIMES"},
                   {"name":"a","match":{"deviceClass":"TOASTER","site":7},"approve":"MANUAL","why":"x"},
                   {"name":"b"}]}}"""));
-        assertThat(e.errors()).hasSize(10)
+        assertThat(e.errors())
+                .hasSize(10)
                 .anySatisfy(m -> assertThat(m).startsWith("approval.when: unknown field"))
                 .anySatisfy(m -> assertThat(m).startsWith("approval.rules[0].name: required"))
                 .anySatisfy(m -> assertThat(m).startsWith("approval.rules[1].match.route: only executable"))
@@ -112,7 +119,8 @@ class PolicyDocumentTest {
                 .anySatisfy(m -> assertThat(m).startsWith("approval.rules[2].why: unknown field"))
                 .anySatisfy(m -> assertThat(m).startsWith("approval.rules[3].approve: required"));
         assertThat(catchThrowableOfType(PolicyException.class, () -> PolicyDocument.parse("{\"approval\":[]}"))
-                .errors()).containsExactly("approval: must be an object with a rules array");
+                        .errors())
+                .containsExactly("approval: must be an object with a rules array");
     }
 
     @Test
@@ -121,7 +129,9 @@ class PolicyDocumentTest {
                 {"version":"v3","colour":"blue","deviceClassDefaults":{"TOASTER":["POLICY"],"SERVER":["WIFI"]},
                  "companionVm":{"minCpuCores":0},"iotOperations":{"architectures":[]},
                  "routeRules":[{"site":"x"},{"deny":["BLOCKED"]},{"allow":["TELEPORT"]}]}"""));
-        assertThat(e.errors()).hasSize(8).anySatisfy(m -> assertThat(m).startsWith("colour: unknown field"))
+        assertThat(e.errors())
+                .hasSize(8)
+                .anySatisfy(m -> assertThat(m).startsWith("colour: unknown field"))
                 .anySatisfy(m -> assertThat(m).startsWith("deviceClassDefaults.TOASTER"))
                 .anySatisfy(m -> assertThat(m).startsWith("deviceClassDefaults.SERVER: 'WIFI'"))
                 .anySatisfy(m -> assertThat(m).startsWith("companionVm.minCpuCores"))
@@ -129,7 +139,9 @@ class PolicyDocumentTest {
                 .anySatisfy(m -> assertThat(m).startsWith("routeRules[0]: needs a non-empty allow or deny"))
                 .anySatisfy(m -> assertThat(m).startsWith("routeRules[1]: BLOCKED"))
                 .anySatisfy(m -> assertThat(m).startsWith("routeRules[2].allow: 'TELEPORT'"));
-        assertThat(catchThrowableOfType(PolicyException.class, () -> PolicyDocument.parse("{not json")).errors())
-                .singleElement().satisfies(m -> assertThat(m).startsWith("policy: not valid JSON"));
+        assertThat(catchThrowableOfType(PolicyException.class, () -> PolicyDocument.parse("{not json"))
+                        .errors())
+                .singleElement()
+                .satisfies(m -> assertThat(m).startsWith("policy: not valid JSON"));
     }
 }

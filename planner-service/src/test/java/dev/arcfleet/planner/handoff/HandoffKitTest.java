@@ -1,10 +1,10 @@
 package dev.arcfleet.planner.handoff;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,18 +14,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The kit as a site runs it: the script executed by bash with a stand-in azcmagent that keeps what it was given. */
 class HandoffKitTest {
-    static final HandoffKit.Settings SETTINGS = new HandoffKit.Settings("tenant-1", "sub-1", "arc-fleet", "westeurope",
-            "AzureCloud", "sp-app-id");
+    static final HandoffKit.Settings SETTINGS =
+            new HandoffKit.Settings("tenant-1", "sub-1", "arc-fleet", "westeurope", "AzureCloud", "sp-app-id");
     static final String SECRET = "s3cr\"et\\with~odd.chars";
 
     static final List<HandoffKit.Entry> ENTRIES = List.of(
-            new HandoffKit.Entry("plan-1", "lyon-db-01", "lyon-db-01.example.net", "lyon", null, "ubuntu", "lyon-db-01"),
+            new HandoffKit.Entry(
+                    "plan-1", "lyon-db-01", "lyon-db-01.example.net", "lyon", null, "ubuntu", "lyon-db-01"),
             new HandoffKit.Entry("plan-2", "lyon/app,2", "app-2", "lyon", "lyon-k3s", "debian", "app-2"));
 
     @Test
@@ -34,7 +34,8 @@ class HandoffKitTest {
         String a = HandoffKit.machineName("a:b", "site/a:b");
         String b = HandoffKit.machineName("a/b", "site/a/b");
         assertThat(a).isNotEqualTo(b).matches(HandoffKit.MACHINE_NAME);
-        assertThat(HandoffKit.machineName("x".repeat(80), "n1")).matches(HandoffKit.MACHINE_NAME)
+        assertThat(HandoffKit.machineName("x".repeat(80), "n1"))
+                .matches(HandoffKit.MACHINE_NAME)
                 .isNotEqualTo(HandoffKit.machineName("x".repeat(80), "n2"));
     }
 
@@ -49,8 +50,13 @@ class HandoffKitTest {
     void theScriptHoldsNoSecretAndRefusesValuesItCannotQuote() {
         String script = HandoffKit.script("kit-1", "lyon", Instant.EPOCH, "ops", SETTINGS, ENTRIES);
         assertThat(script).contains("SERVICE_PRINCIPAL_ID='sp-app-id'").doesNotContain(SECRET);
-        assertThatThrownBy(() -> HandoffKit.script("kit-1", "lyon", Instant.EPOCH, "ops", SETTINGS,
-                List.of(new HandoffKit.Entry("p", "n", "h'; rm -rf /; '", "lyon", null, null, "h"))))
+        assertThatThrownBy(() -> HandoffKit.script(
+                        "kit-1",
+                        "lyon",
+                        Instant.EPOCH,
+                        "ops",
+                        SETTINGS,
+                        List.of(new HandoffKit.Entry("p", "n", "h'; rm -rf /; '", "lyon", null, null, "h"))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> HandoffKit.script("kit-1", "lyon", Instant.EPOCH, "ops\nrm -rf /", SETTINGS, ENTRIES))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -68,11 +74,13 @@ class HandoffKitTest {
         assertThat(config.get("service-principal-secret").asText()).isEqualTo(SECRET);
         assertThat(config.get("service-principal-id").asText()).isEqualTo("sp-app-id");
         assertThat(config.get("resource-name").asText()).isEqualTo("app-2");
-        assertThat(config.get("tags").asText()).isEqualTo("arcfleet.dev/node=lyon/app_2,arcfleet.dev/site=lyon,"
-                + "arcfleet.dev/cluster=lyon-k3s");
+        assertThat(config.get("tags").asText())
+                .isEqualTo("arcfleet.dev/node=lyon/app_2,arcfleet.dev/site=lyon," + "arcfleet.dev/cluster=lyon-k3s");
         assertThat(config.get("correlation-id").asText()).isEqualTo("kit-1");
         assertThat(Files.readString(dir.resolve("seen-mode"))).startsWith("600");
-        assertThat(Files.readString(dir.resolve("seen-args"))).doesNotContain(SECRET).startsWith("connect --config ");
+        assertThat(Files.readString(dir.resolve("seen-args")))
+                .doesNotContain(SECRET)
+                .startsWith("connect --config ");
         Path used = Path.of(Files.readString(dir.resolve("seen-args")).trim().substring("connect --config ".length()));
         assertThat(used).doesNotExist();
     }
@@ -89,8 +97,7 @@ class HandoffKitTest {
         assertThat(dir.resolve("seen-args")).doesNotExist();
     }
 
-    record Result(int exit, String output) {
-    }
+    record Result(int exit, String output) {}
 
     private static Result run(Path dir, Path bin, String host, Path secret) throws IOException, InterruptedException {
         Path script = dir.resolve("onboard.sh");

@@ -1,6 +1,9 @@
 package dev.arcfleet.planner.plan;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -25,12 +28,6 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -41,10 +38,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Approval on the real broker and database, under a policy that approves only site {@code lab-auto} automatically:
@@ -52,9 +50,12 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @TestProfile(ApprovalFlowTest.ManualPolicy.class)
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "planner_approval"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "planner_approval"))
 class ApprovalFlowTest {
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     static final String AUTO_SITE = "lab-auto";
 
@@ -82,8 +83,8 @@ class ApprovalFlowTest {
     @BeforeEach
     void connect() {
         kafka = ServiceKafkaTest.companion();
-        plans = kafka.consumeStrings().fromTopics(Topics.PLANS_ARC_K8S, Topics.PLANS_COMPANION_VM,
-                Topics.PLANS_IOT_OPERATIONS);
+        plans = kafka.consumeStrings()
+                .fromTopics(Topics.PLANS_ARC_K8S, Topics.PLANS_COMPANION_VM, Topics.PLANS_IOT_OPERATIONS);
         status = kafka.consumeStrings().fromTopics(Topics.STATUS);
     }
 
@@ -112,23 +113,37 @@ class ApprovalFlowTest {
         String p3 = PlanIds.planId(Route.ARC_K8S, new Target(TargetKind.CLUSTER, c3));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(planStatus(StatusType.AWAITING_APPROVAL, p1, p2, p3)).extracting(StatusEvent::planId)
+            assertThat(planStatus(StatusType.AWAITING_APPROVAL, p1, p2, p3))
+                    .extracting(StatusEvent::planId)
                     .containsExactlyInAnyOrder(p1, p2, p3);
-            assertThat(given().queryParam("state", "AWAITING_APPROVAL").get("/api/v1/plans").jsonPath()
-                    .getList("plans.planId", String.class)).contains(p1, p2, p3);
+            assertThat(given().queryParam("state", "AWAITING_APPROVAL")
+                            .get("/api/v1/plans")
+                            .jsonPath()
+                            .getList("plans.planId", String.class))
+                    .contains(p1, p2, p3);
         });
-        assertThat(planStatus(StatusType.AWAITING_APPROVAL, p1)).singleElement()
+        assertThat(planStatus(StatusType.AWAITING_APPROVAL, p1))
+                .singleElement()
                 .satisfies(e -> assertThat(e.detail()).contains("no approval rule of the policy matches"));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(published(c1, c2, c3)).isEmpty());
-        assertThat(given().queryParam("state", "AWAITING_APPROVAL").queryParam("site", ghent)
-                .queryParam("route", "ARC_K8S").get("/api/v1/plans").jsonPath().getList("plans.planId", String.class))
+        assertThat(given().queryParam("state", "AWAITING_APPROVAL")
+                        .queryParam("site", ghent)
+                        .queryParam("route", "ARC_K8S")
+                        .get("/api/v1/plans")
+                        .jsonPath()
+                        .getList("plans.planId", String.class))
                 .containsExactlyInAnyOrder(p1, p3);
 
         // one selector: the ghent plans of cluster c1 only
         JsonPath approved = given().contentType(ContentType.JSON)
                 .body("{\"site\": \"" + ghent + "\", \"clusterIds\": [\"" + c1 + "\", \"" + c2 + "\"]}")
-                .post("/api/v1/plans/approve").then().statusCode(200).extract().jsonPath();
+                .post("/api/v1/plans/approve")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(approved.getInt("approved")).isEqualTo(1);
         assertThat(approved.getList("planIds", String.class)).containsExactly(p1);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -138,7 +153,8 @@ class ApprovalFlowTest {
                 assertThat(e.detail()).contains("approved by auth-disabled");
             });
         });
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(published(c2, c3)).isEmpty());
 
         // the approval is in the database, read again in a transaction of its own
@@ -148,7 +164,11 @@ class ApprovalFlowTest {
         assertThat(stored.approvalBy).isEqualTo("auth-disabled");
         assertThat(stored.approvalRevision).isEqualTo(stored.revision).isEqualTo(stored.publishedRevision);
         assertThat(stored.approvalAt).isNotNull();
-        JsonPath view = given().get("/api/v1/plans/" + p1).then().statusCode(200).extract().jsonPath();
+        JsonPath view = given().get("/api/v1/plans/" + p1)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(view.getString("approval.by")).isEqualTo("auth-disabled");
         assertThat(view.getString("approval.decision")).isEqualTo("APPROVED");
         assertThat(view.getString("state")).isEqualTo("PUBLISHED");
@@ -160,21 +180,34 @@ class ApprovalFlowTest {
             assertThat(published(c1)).hasSize(1);
             assertThat(planStatus(StatusType.AWAITING_APPROVAL, p1)).hasSize(1);
         });
-        assertThat(given().get("/api/v1/plans/" + p1).jsonPath().getString("state")).isEqualTo("PUBLISHED");
+        assertThat(given().get("/api/v1/plans/" + p1).jsonPath().getString("state"))
+                .isEqualTo("PUBLISHED");
         // approving a published plan is refused, saying why
-        assertThat(given().post("/api/v1/plans/" + p1 + "/approve").then().statusCode(409).extract().jsonPath()
-                .getString("message")).contains("PUBLISHED");
+        assertThat(given().post("/api/v1/plans/" + p1 + "/approve")
+                        .then()
+                        .statusCode(409)
+                        .extract()
+                        .jsonPath()
+                        .getString("message"))
+                .contains("PUBLISHED");
 
         // a new revision of the approved plan awaits approval again
         send(talos(c1 + "/cp-2", c1, ghent, List.of(Capability.DEFENDER), "a2-defender"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(planStatus(StatusType.AWAITING_APPROVAL, p1))
-                .hasSize(2));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() ->
+                        assertThat(planStatus(StatusType.AWAITING_APPROVAL, p1)).hasSize(2));
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(published(c1)).hasSize(1));
-        given().post("/api/v1/plans/" + p1 + "/approve").then().statusCode(200).body("state",
-                org.hamcrest.Matchers.equalTo("PUBLISHED"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(published(c1)).hasSize(2)
-                .last().satisfies(r -> assertThat(r.value()).contains("DEFENDER")));
+        given().post("/api/v1/plans/" + p1 + "/approve")
+                .then()
+                .statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("PUBLISHED"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(published(c1))
+                        .hasSize(2)
+                        .last()
+                        .satisfies(r -> assertThat(r.value()).contains("DEFENDER")));
     }
 
     @Test
@@ -191,31 +224,47 @@ class ApprovalFlowTest {
         // the lab cluster is approved by its rule at once
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(published(lab)).hasSize(1);
-            assertThat(planStatus(StatusType.APPROVED, labPlan)).singleElement()
+            assertThat(planStatus(StatusType.APPROVED, labPlan))
+                    .singleElement()
                     .satisfies(e -> assertThat(e.actor()).isEqualTo("rule:lab is automatic"));
             assertThat(planStatus(StatusType.AWAITING_APPROVAL, p)).hasSize(1);
         });
         assertThat(planStatus(StatusType.AWAITING_APPROVAL, labPlan)).isEmpty();
 
-        given().contentType(ContentType.JSON).body("{\"reason\": \"change freeze until Monday\"}")
-                .post("/api/v1/plans/" + p + "/reject").then().statusCode(200)
+        given().contentType(ContentType.JSON)
+                .body("{\"reason\": \"change freeze until Monday\"}")
+                .post("/api/v1/plans/" + p + "/reject")
+                .then()
+                .statusCode(200)
                 .body("state", org.hamcrest.Matchers.equalTo("REJECTED"))
                 .body("approval.reason", org.hamcrest.Matchers.equalTo("change freeze until Monday"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(planStatus(StatusType.REJECTED, p))
-                .singleElement().satisfies(e -> {
-                    assertThat(e.actor()).isEqualTo("auth-disabled");
-                    assertThat(e.detail()).contains("change freeze until Monday");
-                }));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(planStatus(StatusType.REJECTED, p))
+                        .singleElement()
+                        .satisfies(e -> {
+                            assertThat(e.actor()).isEqualTo("auth-disabled");
+                            assertThat(e.detail()).contains("change freeze until Monday");
+                        }));
         // a selector approves only plans awaiting approval; a replay keeps the rejection
-        assertThat(given().contentType(ContentType.JSON).body("{\"clusterIds\": [\"" + c + "\"]}")
-                .post("/api/v1/plans/approve").then().statusCode(200).extract().jsonPath().getInt("approved")).isZero();
+        assertThat(given().contentType(ContentType.JSON)
+                        .body("{\"clusterIds\": [\"" + c + "\"]}")
+                        .post("/api/v1/plans/approve")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getInt("approved"))
+                .isZero();
         send(withNewEventId(facts));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(published(c)).isEmpty());
-        assertThat(given().get("/api/v1/plans/" + p).jsonPath().getString("state")).isEqualTo("REJECTED");
+        assertThat(given().get("/api/v1/plans/" + p).jsonPath().getString("state"))
+                .isEqualTo("REJECTED");
 
         given().post("/api/v1/plans/" + p + "/approve").then().statusCode(200);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(published(c)).hasSize(1));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(published(c)).hasSize(1));
     }
 
     @Test
@@ -225,57 +274,151 @@ class ApprovalFlowTest {
         String arc = PlanIds.planId(Route.ARC_K8S, new Target(TargetKind.CLUSTER, c));
         String iot = PlanIds.planId(Route.IOT_OPERATIONS, new Target(TargetKind.CLUSTER, c));
         send(PlanningFlowTest.flatcarGateway(c + "/gw-1", c, "g1"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(planStatus(StatusType.AWAITING_APPROVAL,
-                arc, iot)).hasSize(2));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(planStatus(StatusType.AWAITING_APPROVAL, arc, iot))
+                        .hasSize(2));
 
-        given().post("/api/v1/plans/" + iot + "/approve").then().statusCode(200)
+        given().post("/api/v1/plans/" + iot + "/approve")
+                .then()
+                .statusCode(200)
                 .body("state", org.hamcrest.Matchers.equalTo("WAITING"));
-        given().contentType(ContentType.JSON).body("{\"route\": \"ARC_K8S\", \"clusterIds\": [\"" + c + "\"]}")
-                .post("/api/v1/plans/approve").then().statusCode(200).body("planIds", org.hamcrest.Matchers.contains(arc));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(published(c)).extracting(ConsumerRecord::topic)
-                .containsExactly(Topics.PLANS_ARC_K8S));
-        StatusEvent succeeded = new StatusEvent(UUID.randomUUID().toString(), "corr", Instant.now(), StatusType.SUCCEEDED,
-                null, arc, Route.ARC_K8S, new Target(TargetKind.CLUSTER, c), null, null, 5, "connected", null);
-        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.STATUS, c, JSON.writeValueAsString(succeeded));
+        given().contentType(ContentType.JSON)
+                .body("{\"route\": \"ARC_K8S\", \"clusterIds\": [\"" + c + "\"]}")
+                .post("/api/v1/plans/approve")
+                .then()
+                .statusCode(200)
+                .body("planIds", org.hamcrest.Matchers.contains(arc));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(published(c))
+                        .extracting(ConsumerRecord::topic)
+                        .containsExactly(Topics.PLANS_ARC_K8S));
+        StatusEvent succeeded = new StatusEvent(
+                UUID.randomUUID().toString(),
+                "corr",
+                Instant.now(),
+                StatusType.SUCCEEDED,
+                null,
+                arc,
+                Route.ARC_K8S,
+                new Target(TargetKind.CLUSTER, c),
+                null,
+                null,
+                5,
+                "connected",
+                null);
+        ProducerRecord<String, String> record =
+                new ProducerRecord<>(Topics.STATUS, c, JSON.writeValueAsString(succeeded));
         record.headers().add(EventTypes.CE_ID, succeeded.eventId().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventTypes.CE_TYPE, EventTypes.STATUS.getBytes(StandardCharsets.UTF_8));
         kafka.produceStrings().fromRecords(record).awaitCompletion();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(published(c)).extracting(ConsumerRecord::topic)
-                .containsExactly(Topics.PLANS_ARC_K8S, Topics.PLANS_IOT_OPERATIONS));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(published(c))
+                        .extracting(ConsumerRecord::topic)
+                        .containsExactly(Topics.PLANS_ARC_K8S, Topics.PLANS_IOT_OPERATIONS));
     }
 
     @Test
     void badRequestsNameEveryBadField() {
-        assertThat(given().contentType(ContentType.JSON).body("{}").post("/api/v1/plans/approve").then().statusCode(400)
-                .extract().jsonPath().getList("errors.field", String.class)).containsExactly("body");
         assertThat(given().contentType(ContentType.JSON)
-                .body("{\"site\": \"a b\", \"route\": \"TELEPORT\", \"clusterIds\": \"c1\", \"labels\": [1], \"x\": 1}")
-                .post("/api/v1/plans/approve").then().statusCode(400).extract().jsonPath()
-                .getList("errors.field", String.class)).containsExactlyInAnyOrder("site", "route", "clusterIds", "labels", "x");
-        assertThat(given().contentType(ContentType.JSON).body("{}").post("/api/v1/plans/some-plan/reject").then()
-                .statusCode(400).extract().jsonPath().getList("errors.field", String.class)).containsExactly("reason");
-        assertThat(given().contentType(ContentType.JSON).body("{\"reason\": \"a\\u0000b\"}")
-                .post("/api/v1/plans/some-plan/reject").then().statusCode(400).extract().jsonPath()
-                .getList("errors.field", String.class)).containsExactly("reason");
-        assertThat(given().queryParam("state", "SOMEWHERE").queryParam("route", "X").queryParam("site", "a\nb")
-                .get("/api/v1/plans").then().statusCode(400).extract().jsonPath().getList("errors.field", String.class))
+                        .body("{}")
+                        .post("/api/v1/plans/approve")
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .jsonPath()
+                        .getList("errors.field", String.class))
+                .containsExactly("body");
+        assertThat(given().contentType(ContentType.JSON)
+                        .body(
+                                "{\"site\": \"a b\", \"route\": \"TELEPORT\", \"clusterIds\": \"c1\", \"labels\": [1], \"x\": 1}")
+                        .post("/api/v1/plans/approve")
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .jsonPath()
+                        .getList("errors.field", String.class))
+                .containsExactlyInAnyOrder("site", "route", "clusterIds", "labels", "x");
+        assertThat(given().contentType(ContentType.JSON)
+                        .body("{}")
+                        .post("/api/v1/plans/some-plan/reject")
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .jsonPath()
+                        .getList("errors.field", String.class))
+                .containsExactly("reason");
+        assertThat(given().contentType(ContentType.JSON)
+                        .body("{\"reason\": \"a\\u0000b\"}")
+                        .post("/api/v1/plans/some-plan/reject")
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .jsonPath()
+                        .getList("errors.field", String.class))
+                .containsExactly("reason");
+        assertThat(given().queryParam("state", "SOMEWHERE")
+                        .queryParam("route", "X")
+                        .queryParam("site", "a\nb")
+                        .get("/api/v1/plans")
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .jsonPath()
+                        .getList("errors.field", String.class))
                 .containsExactlyInAnyOrder("state", "route", "site");
         given().post("/api/v1/plans/no-such-plan/approve").then().statusCode(404);
-        given().contentType(ContentType.JSON).body("{\"reason\": \"no\"}").post("/api/v1/plans/no-such-plan/reject")
-                .then().statusCode(404);
+        given().contentType(ContentType.JSON)
+                .body("{\"reason\": \"no\"}")
+                .post("/api/v1/plans/no-such-plan/reject")
+                .then()
+                .statusCode(404);
     }
 
     static NodeFacts talos(String nodeId, String cluster, String site, List<Capability> capabilities, String hash) {
         NodeFacts f = PlanningFlowTest.talosInCluster(nodeId, cluster, capabilities, hash);
-        return new NodeFacts(f.eventId(), f.correlationId(), f.occurredAt(), f.nodeId(), f.hostname(), site,
-                f.deviceClass(), f.osRelease(), f.osImage(), f.kernelVersion(), f.host(), f.cluster(), f.virtualization(),
-                f.requiredCapabilities(), f.labels(), f.source(), f.observedAt(), f.os(), f.factsHash());
+        return new NodeFacts(
+                f.eventId(),
+                f.correlationId(),
+                f.occurredAt(),
+                f.nodeId(),
+                f.hostname(),
+                site,
+                f.deviceClass(),
+                f.osRelease(),
+                f.osImage(),
+                f.kernelVersion(),
+                f.host(),
+                f.cluster(),
+                f.virtualization(),
+                f.requiredCapabilities(),
+                f.labels(),
+                f.source(),
+                f.observedAt(),
+                f.os(),
+                f.factsHash());
     }
 
     private static NodeFacts withNewEventId(NodeFacts f) {
-        return new NodeFacts(UUID.randomUUID().toString(), f.correlationId(), Instant.now(), f.nodeId(), f.hostname(),
-                f.site(), f.deviceClass(), f.osRelease(), f.osImage(), f.kernelVersion(), f.host(), f.cluster(),
-                f.virtualization(), f.requiredCapabilities(), f.labels(), f.source(), f.observedAt(), f.os(), f.factsHash());
+        return new NodeFacts(
+                UUID.randomUUID().toString(),
+                f.correlationId(),
+                Instant.now(),
+                f.nodeId(),
+                f.hostname(),
+                f.site(),
+                f.deviceClass(),
+                f.osRelease(),
+                f.osImage(),
+                f.kernelVersion(),
+                f.host(),
+                f.cluster(),
+                f.virtualization(),
+                f.requiredCapabilities(),
+                f.labels(),
+                f.source(),
+                f.observedAt(),
+                f.os(),
+                f.factsHash());
     }
 
     private List<ConsumerRecord<String, String>> published(String... clusters) {
@@ -285,8 +428,10 @@ class ApprovalFlowTest {
 
     private List<StatusEvent> planStatus(StatusType type, String... planIds) {
         List<String> ids = List.of(planIds);
-        return status.getRecords().stream().map(r -> read(r.value())).filter(e -> e != null && e.type() == type
-                && e.nodeId() == null && ids.contains(e.planId())).toList();
+        return status.getRecords().stream()
+                .map(r -> read(r.value()))
+                .filter(e -> e != null && e.type() == type && e.nodeId() == null && ids.contains(e.planId()))
+                .toList();
     }
 
     private static StatusEvent read(String json) {
@@ -299,8 +444,8 @@ class ApprovalFlowTest {
 
     private void send(NodeFacts facts) {
         try {
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.NODES, facts.clusterId(),
-                    JSON.writeValueAsString(facts));
+            ProducerRecord<String, String> record =
+                    new ProducerRecord<>(Topics.NODES, facts.clusterId(), JSON.writeValueAsString(facts));
             record.headers().add(EventTypes.CE_ID, facts.eventId().getBytes(StandardCharsets.UTF_8));
             record.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
             kafka.produceStrings().fromRecords(record).awaitCompletion();

@@ -1,5 +1,10 @@
 package dev.arcfleet.planner.plan;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.NodeFacts;
@@ -16,19 +21,13 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
 
 /**
  * Retirements on {@code fleet.nodes} against the real broker and database: the cluster's Arc plan is offboarded with
@@ -37,7 +36,9 @@ import static org.awaitility.Awaitility.await;
  * ordered (one key), so a plan seen after a retirement proves the retirements before it were handled.
  */
 @QuarkusTest
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "planner_test"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "planner_test"))
 class OffboardingFlowTest extends ServiceKafkaTest {
 
     @Test
@@ -48,27 +49,36 @@ class OffboardingFlowTest extends ServiceKafkaTest {
         NodeFacts n2 = PlanningFlowTest.talosInCluster(cluster + "/worker-1", cluster, List.of(), "o2");
         sendFacts(n1);
         sendFacts(n2);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(1));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(1));
         JsonNode onboarding = plansFor(plans, cluster).get(0);
 
         // one of two nodes retired: nothing; the last one: the cluster's offboarding, same plan id, on the same topic
         sendRetired(n2.nodeId(), cluster);
         sendRetired(n1.nodeId(), cluster);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(2));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(2));
         JsonNode offboarding = plansFor(plans, cluster).get(1);
         assertThat(offboarding.get("action").asText()).isEqualTo("OFFBOARD");
-        assertThat(offboarding.get("planId").asText()).isEqualTo(onboarding.get("planId").asText());
-        assertThat(offboarding.get("revision").asText()).isEqualTo(onboarding.get("revision").asText() + "-offboard");
+        assertThat(offboarding.get("planId").asText())
+                .isEqualTo(onboarding.get("planId").asText());
+        assertThat(offboarding.get("revision").asText())
+                .isEqualTo(onboarding.get("revision").asText() + "-offboard");
 
         // a replayed retirement publishes nothing; the node registered again is onboarded from scratch
         sendRetired(n1.nodeId(), cluster);
         sendFacts(PlanningFlowTest.talosInCluster(n1.nodeId(), cluster, List.of(), "o1"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(3));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(3));
         JsonNode again = plansFor(plans, cluster).get(2);
-        assertThat(again.get("action").isNull() || "ONBOARD".equals(again.get("action").asText())).isTrue();
-        assertThat(again.get("revision").asText()).isEqualTo(onboarding.get("revision").asText() + "-g1");
+        assertThat(again.get("action").isNull()
+                        || "ONBOARD".equals(again.get("action").asText()))
+                .isTrue();
+        assertThat(again.get("revision").asText())
+                .isEqualTo(onboarding.get("revision").asText() + "-g1");
         assertThat(again.get("nodeIds").toString()).contains(n1.nodeId());
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(3));
         plans.close();
     }
@@ -81,52 +91,78 @@ class OffboardingFlowTest extends ServiceKafkaTest {
         ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS);
         NodeFacts gateway = PlanningFlowTest.flatcarGateway(cluster + "/gw-1", cluster, "g1");
         sendFacts(gateway);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(arcPlans, cluster)).hasSize(1));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(plansFor(arcPlans, cluster)).hasSize(1));
         String arcPlanId = plansFor(arcPlans, cluster).get(0).get("planId").asText();
         String arcOnboarded = plansFor(arcPlans, cluster).get(0).get("revision").asText();
         // the executor's part: Arc succeeded, so IoT Operations is released
         sendStatus(StatusType.SUCCEEDED, arcPlanId, Route.ARC_K8S, cluster, 7, "all steps succeeded");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(iotPlans, cluster)).hasSize(1));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(plansFor(iotPlans, cluster)).hasSize(1));
         String iotPlanId = plansFor(iotPlans, cluster).get(0).get("planId").asText();
 
         // the last node retired: IoT Operations is offboarded, Arc is held
         sendRetired(gateway.nodeId(), cluster);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(iotPlans, cluster)).hasSize(2));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(plansFor(iotPlans, cluster)).hasSize(2));
         assertThat(plansFor(iotPlans, cluster).get(1).get("action").asText()).isEqualTo("OFFBOARD");
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(plansFor(arcPlans, cluster)).hasSize(1));
         // the plans API shows each plan's action; Arc's offboarding waits for IoT Operations
-        given().get("/api/v1/plans/" + arcPlanId).then().statusCode(200).body("action", equalTo("OFFBOARD"))
-                .body("state", equalTo("WAITING")).body("dependsOn", equalTo(iotPlanId));
-        given().get("/api/v1/plans/" + iotPlanId).then().statusCode(200).body("action", equalTo("OFFBOARD"))
+        given().get("/api/v1/plans/" + arcPlanId)
+                .then()
+                .statusCode(200)
+                .body("action", equalTo("OFFBOARD"))
+                .body("state", equalTo("WAITING"))
+                .body("dependsOn", equalTo(iotPlanId));
+        given().get("/api/v1/plans/" + iotPlanId)
+                .then()
+                .statusCode(200)
+                .body("action", equalTo("OFFBOARD"))
                 .body("state", equalTo("PUBLISHED"));
-        assertThat(given().queryParam("action", "OFFBOARD").get("/api/v1/plans").jsonPath()
-                .getList("plans.planId", String.class)).contains(arcPlanId, iotPlanId);
-        assertThat(given().queryParam("action", "OFFBOARD").queryParam("route", "ARC_K8S").get("/api/v1/plans")
-                .jsonPath().getList("plans.action", String.class)).isNotEmpty().containsOnly("OFFBOARD");
-        assertThat(given().queryParam("action", "ONBOARD").get("/api/v1/plans").jsonPath()
-                .getList("plans.planId", String.class)).doesNotContain(arcPlanId, iotPlanId);
+        assertThat(given().queryParam("action", "OFFBOARD")
+                        .get("/api/v1/plans")
+                        .jsonPath()
+                        .getList("plans.planId", String.class))
+                .contains(arcPlanId, iotPlanId);
+        assertThat(given().queryParam("action", "OFFBOARD")
+                        .queryParam("route", "ARC_K8S")
+                        .get("/api/v1/plans")
+                        .jsonPath()
+                        .getList("plans.action", String.class))
+                .isNotEmpty()
+                .containsOnly("OFFBOARD");
+        assertThat(given().queryParam("action", "ONBOARD")
+                        .get("/api/v1/plans")
+                        .jsonPath()
+                        .getList("plans.planId", String.class))
+                .doesNotContain(arcPlanId, iotPlanId);
         given().queryParam("action", "DELETE").get("/api/v1/plans").then().statusCode(400);
 
         // IoT Operations' offboarding failed: Arc stays held, and says why
         sendStatus(StatusType.OFFBOARDING, iotPlanId, Route.IOT_OPERATIONS, cluster, 8, "started");
         sendStatus(StatusType.OFFBOARD_FAILED, iotPlanId, Route.IOT_OPERATIONS, cluster, 9, "instance delete refused");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(statusFor(status, cluster)).anySatisfy(e -> {
-            assertThat(e.get("planId").asText()).isEqualTo(arcPlanId);
-            assertThat(e.get("type").asText()).isEqualTo("OFFBOARD_FAILED");
-            assertThat(e.get("detail").asText()).contains("held", iotPlanId, "instance delete refused");
-        }));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(statusFor(status, cluster)).anySatisfy(e -> {
+                    assertThat(e.get("planId").asText()).isEqualTo(arcPlanId);
+                    assertThat(e.get("type").asText()).isEqualTo("OFFBOARD_FAILED");
+                    assertThat(e.get("detail").asText()).contains("held", iotPlanId, "instance delete refused");
+                }));
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(plansFor(arcPlans, cluster)).hasSize(1));
 
         // a retry of it succeeded: Arc's offboarding goes out, once
         sendStatus(StatusType.OFFBOARDED, iotPlanId, Route.IOT_OPERATIONS, cluster, 12, "all steps removed");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(arcPlans, cluster)).hasSize(2));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(plansFor(arcPlans, cluster)).hasSize(2));
         JsonNode offboarding = plansFor(arcPlans, cluster).get(1);
         assertThat(offboarding.get("action").asText()).isEqualTo("OFFBOARD");
         assertThat(offboarding.get("revision").asText()).isEqualTo(arcOnboarded + "-offboard");
         sendStatus(StatusType.OFFBOARDED, iotPlanId, Route.IOT_OPERATIONS, cluster, 13, "replayed");
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(plansFor(arcPlans, cluster)).hasSize(2));
         arcPlans.close();
         iotPlans.close();
@@ -138,11 +174,23 @@ class OffboardingFlowTest extends ServiceKafkaTest {
     }
 
     private void sendStatus(StatusType type, String planId, Route route, String cluster, long sequence, String detail) {
-        StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), "corr-" + cluster, Instant.now(), type, null,
-                planId, route, new Target(TargetKind.CLUSTER, cluster), null, null, sequence, detail, null);
+        StatusEvent event = new StatusEvent(
+                UUID.randomUUID().toString(),
+                "corr-" + cluster,
+                Instant.now(),
+                type,
+                null,
+                planId,
+                route,
+                new Target(TargetKind.CLUSTER, cluster),
+                null,
+                null,
+                sequence,
+                detail,
+                null);
         try {
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.STATUS, cluster,
-                    JSON.writeValueAsString(event));
+            ProducerRecord<String, String> record =
+                    new ProducerRecord<>(Topics.STATUS, cluster, JSON.writeValueAsString(event));
             record.headers().add(EventTypes.CE_ID, event.eventId().getBytes(StandardCharsets.UTF_8));
             record.headers().add(EventTypes.CE_TYPE, EventTypes.STATUS.getBytes(StandardCharsets.UTF_8));
             kafka.produceStrings().fromRecords(record).awaitCompletion();
@@ -152,13 +200,16 @@ class OffboardingFlowTest extends ServiceKafkaTest {
     }
 
     private List<JsonNode> plansFor(ConsumerTask<String, String> task, String cluster) {
-        return task.getRecords().stream().filter(r -> cluster.equals(r.key())).map(r -> {
-            try {
-                return JSON.readTree(r.value());
-            } catch (Exception e) {
-                throw new AssertionError(r.value(), e);
-            }
-        }).toList();
+        return task.getRecords().stream()
+                .filter(r -> cluster.equals(r.key()))
+                .map(r -> {
+                    try {
+                        return JSON.readTree(r.value());
+                    } catch (Exception e) {
+                        throw new AssertionError(r.value(), e);
+                    }
+                })
+                .toList();
     }
 
     private void sendFacts(NodeFacts facts) {
@@ -167,13 +218,17 @@ class OffboardingFlowTest extends ServiceKafkaTest {
 
     private void sendRetired(String nodeId, String cluster) {
         String eventId = UUID.randomUUID().toString();
-        send(cluster, eventId, EventTypes.NODE_RETIRED,
+        send(
+                cluster,
+                eventId,
+                EventTypes.NODE_RETIRED,
                 new NodeRetired(eventId, "corr-" + nodeId, Instant.now(), nodeId, cluster, "deleted"));
     }
 
     private void send(String key, String eventId, String type, Object event) {
         try {
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.NODES, key, JSON.writeValueAsString(event));
+            ProducerRecord<String, String> record =
+                    new ProducerRecord<>(Topics.NODES, key, JSON.writeValueAsString(event));
             record.headers().add(EventTypes.CE_ID, eventId.getBytes(StandardCharsets.UTF_8));
             record.headers().add(EventTypes.CE_TYPE, type.getBytes(StandardCharsets.UTF_8));
             kafka.produceStrings().fromRecords(record).awaitCompletion();

@@ -1,5 +1,16 @@
 package dev.arcfleet.planner.plan;
 
+import static dev.arcfleet.contracts.Capability.DEFENDER;
+import static dev.arcfleet.contracts.Capability.EDGE_DATA;
+import static dev.arcfleet.contracts.Capability.EXTENSIONS;
+import static dev.arcfleet.contracts.Capability.GITOPS;
+import static dev.arcfleet.contracts.Capability.GUEST_CONFIGURATION;
+import static dev.arcfleet.contracts.Capability.INVENTORY;
+import static dev.arcfleet.contracts.Capability.MACHINE_IDENTITY;
+import static dev.arcfleet.contracts.Capability.MONITOR;
+import static dev.arcfleet.contracts.Capability.POLICY;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.CapabilitySet;
 import dev.arcfleet.contracts.Decision;
@@ -13,23 +24,11 @@ import dev.arcfleet.planner.decide.Policy;
 import dev.arcfleet.planner.plan.PlanBook.Changes;
 import dev.arcfleet.planner.plan.PlanBook.Notice;
 import dev.arcfleet.planner.plan.PlanBook.Plan;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static dev.arcfleet.contracts.Capability.DEFENDER;
-import static dev.arcfleet.contracts.Capability.EDGE_DATA;
-import static dev.arcfleet.contracts.Capability.EXTENSIONS;
-import static dev.arcfleet.contracts.Capability.GITOPS;
-import static dev.arcfleet.contracts.Capability.GUEST_CONFIGURATION;
-import static dev.arcfleet.contracts.Capability.INVENTORY;
-import static dev.arcfleet.contracts.Capability.MACHINE_IDENTITY;
-import static dev.arcfleet.contracts.Capability.MONITOR;
-import static dev.arcfleet.contracts.Capability.POLICY;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The plan rules one by one, over plain values: {@link #store} plays the plan table, {@link #decide} the planner
@@ -46,16 +45,23 @@ class PlanBookTest {
     @Test
     void aClusterPlanMergesItsNodesCapabilitiesAndKeepsEachParametersFirstValue() {
         Changes first = decide(Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY, MONITOR, EXTENSIONS);
-        Changes second = decide(Route.ARC_K8S, CLUSTER, node("ghent-line3/n2", "ghent-annex"), GITOPS, DEFENDER, INVENTORY);
+        Changes second =
+                decide(Route.ARC_K8S, CLUSTER, node("ghent-line3/n2", "ghent-annex"), GITOPS, DEFENDER, INVENTORY);
 
         Plan arc = store.get(ARC);
         assertThat(arc.capabilities()).containsExactlyInAnyOrder(POLICY, MONITOR, GITOPS, DEFENDER, INVENTORY);
         assertThat(arc.capabilities()).doesNotContain(EXTENSIONS);
-        assertThat(arc.parameters()).containsEntry("clusterId", "ghent-line3").containsEntry("distribution", "k3s")
+        assertThat(arc.parameters())
+                .containsEntry("clusterId", "ghent-line3")
+                .containsEntry("distribution", "k3s")
                 .containsEntry("site", "ghent");
         assertThat(arc.members()).isEqualTo(2);
-        assertThat(first.decision().planId()).isEqualTo(ARC).isEqualTo(second.decision().planId());
-        assertThat(first.publications()).singleElement().satisfies(p -> assertThat(p.nodeIds()).containsExactly("ghent-line3/n1"));
+        assertThat(first.decision().planId())
+                .isEqualTo(ARC)
+                .isEqualTo(second.decision().planId());
+        assertThat(first.publications())
+                .singleElement()
+                .satisfies(p -> assertThat(p.nodeIds()).containsExactly("ghent-line3/n1"));
         assertThat(second.publications()).singleElement().satisfies(p -> {
             assertThat(p.plan().revision()).isNotEqualTo(first.plan(ARC).revision());
             assertThat(p.nodeIds()).containsExactly("ghent-line3/n2");
@@ -92,7 +98,8 @@ class PlanBookTest {
 
     @Test
     void anIotOperationsPlanWaitsForItsClustersArcPlanWhichCarriesEdgeData() {
-        Changes changes = decide(Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-07", "ghent"), POLICY, MONITOR, EDGE_DATA);
+        Changes changes =
+                decide(Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-07", "ghent"), POLICY, MONITOR, EDGE_DATA);
 
         assertThat(changes.decision().planId()).isEqualTo(IOT);
         assertThat(changes.decision().dependsOn()).containsExactly(ARC);
@@ -127,7 +134,8 @@ class PlanBookTest {
         });
         assertThat(store.get(IOT).state()).isEqualTo(PlanState.PUBLISHED);
         // once the Arc plan succeeded, the next IoT node's revision goes out at once
-        Changes next = decide(Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-08", "ghent-annex"), EDGE_DATA, POLICY);
+        Changes next =
+                decide(Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-08", "ghent-annex"), EDGE_DATA, POLICY);
         assertThat(next.waiting()).isEmpty();
         assertThat(next.publications()).extracting(p -> p.plan().planId()).containsExactly(ARC);
     }
@@ -148,7 +156,8 @@ class PlanBookTest {
         assertThat(store.get(IOT).state()).isEqualTo(PlanState.WAITING);
         // a retry that succeeds still releases it
         assertThat(status(ARC, StatusType.SUCCEEDED, 9, "connected").publications())
-                .extracting(p -> p.plan().planId()).containsExactly(IOT);
+                .extracting(p -> p.plan().planId())
+                .containsExactly(IOT);
     }
 
     @Test
@@ -170,7 +179,9 @@ class PlanBookTest {
         String vm = PlanIds.planId(Route.COMPANION_VM, node);
         NodeFacts facts = node("ghent-line3/n1", "ghent");
         decide(Route.COMPANION_VM, node, facts, EXTENSIONS, GUEST_CONFIGURATION, MACHINE_IDENTITY);
-        assertThat(store.get(vm).parameters()).containsEntry("hostNode", "n1").containsEntry("nodeId", "ghent-line3/n1");
+        assertThat(store.get(vm).parameters())
+                .containsEntry("hostNode", "n1")
+                .containsEntry("nodeId", "ghent-line3/n1");
 
         Changes moved = decide(Route.ARC_K8S, CLUSTER, facts, POLICY);
 
@@ -204,7 +215,9 @@ class PlanBookTest {
 
         assertThat(retired.move()).isEqualTo(new PlanBook.Move("ghent-line3/n1", vm, null));
         assertThat(retired.superseded()).extracting(Plan::planId).containsExactly(vm);
-        assertThat(retired.notices()).singleElement().satisfies(n -> assertThat(n.detail()).doesNotContain("now plan"));
+        assertThat(retired.notices())
+                .singleElement()
+                .satisfies(n -> assertThat(n.detail()).doesNotContain("now plan"));
         assertThat(retired.plan(vm).members()).isZero();
     }
 
@@ -257,7 +270,8 @@ class PlanBookTest {
         retire(n1, true, List.of(Policy.AUTO_APPROVE_ALL));
         assertThat(store.get(ARC).state()).isEqualTo(PlanState.WAITING);
 
-        assertThat(status(IOT, StatusType.OFFBOARDING, 5, "started").publications()).isEmpty();
+        assertThat(status(IOT, StatusType.OFFBOARDING, 5, "started").publications())
+                .isEmpty();
         Changes failed = status(IOT, StatusType.OFFBOARD_FAILED, 6, "az iot ops delete: 409 Conflict");
         assertThat(failed.publications()).isEmpty();
         assertThat(failed.notices()).singleElement().satisfies(n -> {
@@ -268,8 +282,10 @@ class PlanBookTest {
         assertThat(store.get(ARC).state()).isEqualTo(PlanState.WAITING);
         assertThat(store.get(IOT).executionState()).isEqualTo("OFFBOARD_FAILED");
         // an Arc event, or an old IoT event replayed, releases nothing
-        assertThat(status(IOT, StatusType.OFFBOARDED, 4, "stale").publications()).isEmpty();
-        assertThat(PlanBook.actsOnDependents(store.get(ARC), StatusType.OFFBOARDED)).isFalse();
+        assertThat(status(IOT, StatusType.OFFBOARDED, 4, "stale").publications())
+                .isEmpty();
+        assertThat(PlanBook.actsOnDependents(store.get(ARC), StatusType.OFFBOARDED))
+                .isFalse();
 
         Changes retried = status(IOT, StatusType.OFFBOARDED, 9, "removed on retry");
         assertThat(retried.publications()).singleElement().satisfies(p -> {
@@ -277,7 +293,8 @@ class PlanBookTest {
             assertThat(PlanIds.offboarding(p.plan().revision())).isTrue();
         });
         // a replay of the release publishes nothing more
-        assertThat(status(IOT, StatusType.OFFBOARDED, 10, "again").publications()).isEmpty();
+        assertThat(status(IOT, StatusType.OFFBOARDED, 10, "again").publications())
+                .isEmpty();
     }
 
     @Test
@@ -292,7 +309,9 @@ class PlanBookTest {
         Changes approved = PlanBook.approve(store.get(ARC), "ops", NOW, store.get(IOT));
         assertThat(approved.publications()).isEmpty();
         assertThat(approved.plan(ARC).state()).isEqualTo(PlanState.WAITING);
-        assertThat(approved.approvals()).singleElement().satisfies(n -> assertThat(n.detail()).contains("waits for plan " + IOT));
+        assertThat(approved.approvals())
+                .singleElement()
+                .satisfies(n -> assertThat(n.detail()).contains("waits for plan " + IOT));
 
         // IoT Operations never went to an executor (it waits for Arc): Arc is offboarded at once
         store.clear();
@@ -325,13 +344,21 @@ class PlanBookTest {
         store.clear();
         nodePlans.clear();
         decide(List.of(MANUAL_ALL), Route.ARC_K8S, CLUSTER, facts, POLICY);
-        assertThat(retire(facts, true, List.of(Policy.AUTO_APPROVE_ALL)).publications()).isEmpty();
+        assertThat(retire(facts, true, List.of(Policy.AUTO_APPROVE_ALL)).publications())
+                .isEmpty();
         // a hand-off kit's plan is not the executor's either
         Target db = new Target(TargetKind.NODE, "db-01");
         NodeFacts dbFacts = Facts.ubuntu().id("db-01").build();
         decide(Route.DIRECT_AGENT, db, dbFacts, EXTENSIONS);
-        Changes direct = PlanBook.retire("db-01", PlanIds.planId(Route.DIRECT_AGENT, db), Map.copyOf(store), null, true,
-                dbFacts, List.of(Policy.AUTO_APPROVE_ALL), NOW);
+        Changes direct = PlanBook.retire(
+                "db-01",
+                PlanIds.planId(Route.DIRECT_AGENT, db),
+                Map.copyOf(store),
+                null,
+                true,
+                dbFacts,
+                List.of(Policy.AUTO_APPROVE_ALL),
+                NOW);
         assertThat(direct.publications()).isEmpty();
     }
 
@@ -343,12 +370,15 @@ class PlanBookTest {
         Changes held = retire(facts, true, List.of(MANUAL_ALL));
         assertThat(held.publications()).isEmpty();
         assertThat(held.plan(ARC).state()).isEqualTo(PlanState.AWAITING_APPROVAL);
-        assertThat(held.approvals()).singleElement().satisfies(n -> assertThat(n.type())
-                .isEqualTo(StatusType.AWAITING_APPROVAL));
+        assertThat(held.approvals())
+                .singleElement()
+                .satisfies(n -> assertThat(n.type()).isEqualTo(StatusType.AWAITING_APPROVAL));
 
         Changes approved = PlanBook.approve(store.get(ARC), "ops", NOW, null);
-        assertThat(approved.publications()).singleElement().satisfies(p ->
-                assertThat(PlanIds.offboarding(p.plan().revision())).isTrue());
+        assertThat(approved.publications())
+                .singleElement()
+                .satisfies(p ->
+                        assertThat(PlanIds.offboarding(p.plan().revision())).isTrue());
     }
 
     @Test
@@ -374,7 +404,8 @@ class PlanBookTest {
         retire(facts, true, List.of(Policy.AUTO_APPROVE_ALL));
         nodePlans.remove(facts.nodeId());
         assertThat(store.get(ARC).publishedRevision()).endsWith("-g1-offboard");
-        assertThat(decide(Route.ARC_K8S, CLUSTER, facts, POLICY).publications()).singleElement()
+        assertThat(decide(Route.ARC_K8S, CLUSTER, facts, POLICY).publications())
+                .singleElement()
                 .satisfies(p -> assertThat(p.plan().revision()).endsWith("-g2"));
     }
 
@@ -398,7 +429,9 @@ class PlanBookTest {
         assertThat(first.decision().planId()).isEqualTo(direct);
         assertThat(first.publications()).isEmpty();
         assertThat(first.plan(direct).state()).isEqualTo(PlanState.AWAITING_HANDOFF);
-        assertThat(first.plan(direct).parameters()).containsEntry("nodeId", "db-01").containsEntry("hostname", "db-01")
+        assertThat(first.plan(direct).parameters())
+                .containsEntry("nodeId", "db-01")
+                .containsEntry("hostname", "db-01")
                 .containsKey("resourceName");
         // a kit took it; the same content stays handed off
         Changes kit = PlanBook.handOff(store.get(direct), "in kit k1");
@@ -415,11 +448,17 @@ class PlanBookTest {
         });
         // a plan no longer awaiting a kit is not handed off twice
         assertThat(PlanBook.handOff(handedOff, "in kit k2").plans()).isEmpty();
-        assertThat(decide(Route.DIRECT_AGENT, node, facts, EXTENSIONS, MACHINE_IDENTITY).plan(direct).state())
+        assertThat(decide(Route.DIRECT_AGENT, node, facts, EXTENSIONS, MACHINE_IDENTITY)
+                        .plan(direct)
+                        .state())
                 .isEqualTo(PlanState.PUBLISHED);
 
-        Changes renamed = decide(Route.DIRECT_AGENT, node, Facts.ubuntu().id("db-01").site("ghent-annex").build(),
-                EXTENSIONS, MACHINE_IDENTITY);
+        Changes renamed = decide(
+                Route.DIRECT_AGENT,
+                node,
+                Facts.ubuntu().id("db-01").site("ghent-annex").build(),
+                EXTENSIONS,
+                MACHINE_IDENTITY);
         assertThat(renamed.plan(direct).state()).isEqualTo(PlanState.AWAITING_HANDOFF);
         assertThat(renamed.plan(direct).revision()).isNotEqualTo(handedOff.revision());
         assertThat(renamed.publications()).isEmpty();
@@ -446,21 +485,24 @@ class PlanBookTest {
     @Test
     void previewsAttachTheSamePlanIdsAsThePlanner() {
         Decision iot = decision("gw-07", Route.IOT_OPERATIONS, CLUSTER, EDGE_DATA);
-        Decision planned = PlanBook.decide(iot, node("ghent-line3/gw-07", "ghent"), null, Map.of()).decision();
+        Decision planned = PlanBook.decide(iot, node("ghent-line3/gw-07", "ghent"), null, Map.of())
+                .decision();
 
         assertThat(PlanBook.withPlanIds(iot)).isEqualTo(planned);
         assertThat(PlanBook.plansOf(iot)).containsExactly(Map.entry(ARC, CLUSTER), Map.entry(IOT, CLUSTER));
         Target db = new Target(TargetKind.NODE, "db-01");
-        assertThat(PlanBook.withPlanIds(decision("db-01", Route.DIRECT_AGENT, db)).planId())
+        assertThat(PlanBook.withPlanIds(decision("db-01", Route.DIRECT_AGENT, db))
+                        .planId())
                 .isEqualTo(PlanIds.planId(Route.DIRECT_AGENT, db));
-        assertThat(PlanBook.withPlanIds(decision("db-01", Route.BLOCKED, db)).planId()).isNull();
+        assertThat(PlanBook.withPlanIds(decision("db-01", Route.BLOCKED, db)).planId())
+                .isNull();
     }
 
     static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
-    static final Policy.ApprovalRule MANUAL_ALL = new Policy.ApprovalRule("manual", null, Map.of(), null, null, null,
-            Policy.Approve.MANUAL);
-    static final Policy.ApprovalRule AUTO_LAB = new Policy.ApprovalRule("lab", "lab", Map.of(), null, null, null,
-            Policy.Approve.AUTO);
+    static final Policy.ApprovalRule MANUAL_ALL =
+            new Policy.ApprovalRule("manual", null, Map.of(), null, null, null, Policy.Approve.MANUAL);
+    static final Policy.ApprovalRule AUTO_LAB =
+            new Policy.ApprovalRule("lab", "lab", Map.of(), null, null, null, Policy.Approve.AUTO);
 
     @Test
     void underAManualPolicyAnExecutablePlanAwaitsApprovalAndIsPublishedOnceApproved() {
@@ -492,8 +534,8 @@ class PlanBookTest {
             assertThat(n.type()).isEqualTo(StatusType.APPROVED);
             assertThat(n.actor()).isEqualTo("alice");
         });
-        assertThat(store.get(ARC).approval()).isEqualTo(new PlanBook.Approval(true, store.get(ARC).revision(), "alice",
-                NOW, null));
+        assertThat(store.get(ARC).approval())
+                .isEqualTo(new PlanBook.Approval(true, store.get(ARC).revision(), "alice", NOW, null));
         // approving again changes nothing
         assertThat(PlanBook.approve(store.get(ARC), "bob", NOW, null).plans()).isEmpty();
         // a replay keeps it approved and publishes nothing
@@ -510,18 +552,25 @@ class PlanBookTest {
         store(PlanBook.approve(store.get(ARC), "alice", NOW, null));
         String approvedRevision = store.get(ARC).revision();
 
-        Changes grown = decide(List.of(MANUAL_ALL), Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY,
-                GITOPS);
+        Changes grown =
+                decide(List.of(MANUAL_ALL), Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY, GITOPS);
         assertThat(grown.publications()).isEmpty();
         assertThat(grown.plan(ARC).state()).isEqualTo(PlanState.AWAITING_APPROVAL);
         assertThat(grown.plan(ARC).publishedRevision()).isEqualTo(approvedRevision);
         assertThat(grown.approvals()).extracting(PlanBook.Notice::type).containsExactly(StatusType.AWAITING_APPROVAL);
 
         // the same growth from a lab node: the lab rule approves it at once, recorded with its name
-        Changes lab = decide(List.of(AUTO_LAB, MANUAL_ALL), Route.ARC_K8S, CLUSTER, node("ghent-line3/n3", "lab"),
-                POLICY, GITOPS, DEFENDER);
-        assertThat(lab.publications()).singleElement().satisfies(p -> assertThat(p.plan().capabilities())
-                .contains(DEFENDER));
+        Changes lab = decide(
+                List.of(AUTO_LAB, MANUAL_ALL),
+                Route.ARC_K8S,
+                CLUSTER,
+                node("ghent-line3/n3", "lab"),
+                POLICY,
+                GITOPS,
+                DEFENDER);
+        assertThat(lab.publications())
+                .singleElement()
+                .satisfies(p -> assertThat(p.plan().capabilities()).contains(DEFENDER));
         assertThat(lab.approvals()).singleElement().satisfies(n -> {
             assertThat(n.type()).isEqualTo(StatusType.APPROVED);
             assertThat(n.actor()).isEqualTo("rule:lab");
@@ -546,8 +595,8 @@ class PlanBookTest {
             assertThat(n.actor()).isEqualTo("alice");
             assertThat(n.detail()).contains("change freeze");
         });
-        assertThat(store.get(vm).approval()).isEqualTo(new PlanBook.Approval(false, store.get(vm).revision(), "alice",
-                NOW, "change freeze"));
+        assertThat(store.get(vm).approval())
+                .isEqualTo(new PlanBook.Approval(false, store.get(vm).revision(), "alice", NOW, "change freeze"));
         assertThat(PlanBook.reject(store.get(vm), "bob", NOW, "again").plans()).isEmpty();
         // a replay, even under a policy approving everything, keeps the rejection of this revision
         Changes replay = decide(List.of(Policy.AUTO_APPROVE_ALL), Route.COMPANION_VM, node, facts, EXTENSIONS);
@@ -574,22 +623,34 @@ class PlanBookTest {
         store(iot);
         assertThat(iot.publications()).isEmpty();
         assertThat(store.get(IOT).state()).isEqualTo(PlanState.WAITING);
-        assertThat(iot.approvals()).singleElement().satisfies(n -> assertThat(n.detail()).contains("waits for plan " + ARC));
+        assertThat(iot.approvals())
+                .singleElement()
+                .satisfies(n -> assertThat(n.detail()).contains("waits for plan " + ARC));
         // the Arc plan succeeding does nothing to a plan still awaiting approval; approved, it goes out
         Changes arc = PlanBook.approve(store.get(ARC), "alice", NOW, null);
         store(arc);
         assertThat(arc.publications()).extracting(p -> p.plan().planId()).containsExactly(ARC);
         assertThat(status(ARC, StatusType.SUCCEEDED, 4, "connected").publications())
-                .extracting(p -> p.plan().planId()).containsExactly(IOT);
+                .extracting(p -> p.plan().planId())
+                .containsExactly(IOT);
         // an approved plan still waiting can be rejected; then even its dependency's success does not release it
-        decide(List.of(MANUAL_ALL), Route.IOT_OPERATIONS, new Target(TargetKind.CLUSTER, "linz"),
-                Facts.flatcar().id("linz/gw-1").site("linz").cluster("linz", "k3s").build(), EDGE_DATA);
+        decide(
+                List.of(MANUAL_ALL),
+                Route.IOT_OPERATIONS,
+                new Target(TargetKind.CLUSTER, "linz"),
+                Facts.flatcar()
+                        .id("linz/gw-1")
+                        .site("linz")
+                        .cluster("linz", "k3s")
+                        .build(),
+                EDGE_DATA);
         String linzArc = PlanIds.planId(Route.ARC_K8S, new Target(TargetKind.CLUSTER, "linz"));
         String linzIot = PlanIds.planId(Route.IOT_OPERATIONS, new Target(TargetKind.CLUSTER, "linz"));
         store(PlanBook.approve(store.get(linzIot), "alice", NOW, store.get(linzArc)));
         store(PlanBook.reject(store.get(linzIot), "bob", NOW, "not this quarter"));
         store(PlanBook.approve(store.get(linzArc), "alice", NOW, null));
-        assertThat(status(linzArc, StatusType.SUCCEEDED, 2, "connected").publications()).isEmpty();
+        assertThat(status(linzArc, StatusType.SUCCEEDED, 2, "connected").publications())
+                .isEmpty();
         assertThat(store.get(linzIot).state()).isEqualTo(PlanState.REJECTED);
     }
 
@@ -597,7 +658,11 @@ class PlanBookTest {
     void aDirectAgentPlanNeedsNoApproval() {
         Target node = new Target(TargetKind.NODE, "db-01");
         String direct = PlanIds.planId(Route.DIRECT_AGENT, node);
-        Changes first = decide(List.of(MANUAL_ALL), Route.DIRECT_AGENT, node, Facts.ubuntu().id("db-01").build(),
+        Changes first = decide(
+                List.of(MANUAL_ALL),
+                Route.DIRECT_AGENT,
+                node,
+                Facts.ubuntu().id("db-01").build(),
                 EXTENSIONS);
         assertThat(first.plan(direct).state()).isEqualTo(PlanState.AWAITING_HANDOFF);
         assertThat(first.approvals()).isEmpty();
@@ -611,36 +676,58 @@ class PlanBookTest {
         Plan arc = store.get(ARC);
         Map<String, String> prod = Map.of("tier", "prod", "zone", "a");
 
-        assertThat(new PlanBook.Selector("ghent", null, null, null).selects(arc, List.of())).isTrue();
-        assertThat(new PlanBook.Selector("lyon", null, null, null).selects(arc, List.of())).isFalse();
-        assertThat(new PlanBook.Selector(null, Route.ARC_K8S, null, java.util.Set.of("ghent-line3")).selects(arc,
-                List.of())).isTrue();
-        assertThat(new PlanBook.Selector(null, Route.COMPANION_VM, null, null).selects(arc, List.of())).isFalse();
-        assertThat(new PlanBook.Selector(null, null, null, java.util.Set.of("linz")).selects(arc, List.of())).isFalse();
-        assertThat(new PlanBook.Selector(null, null, Map.of("tier", "prod"), null).selects(arc,
-                List.of(Map.of(), prod))).isTrue();
-        assertThat(new PlanBook.Selector(null, null, Map.of("tier", "prod", "zone", "b"), null).selects(arc,
-                List.of(prod))).isFalse();
-        assertThat(new PlanBook.Selector(null, null, Map.of("tier", "prod"), null).selects(arc, List.of())).isFalse();
-        assertThat(new PlanBook.Selector(null, null, Map.of(), java.util.Set.of()).empty()).isTrue();
+        assertThat(new PlanBook.Selector("ghent", null, null, null).selects(arc, List.of()))
+                .isTrue();
+        assertThat(new PlanBook.Selector("lyon", null, null, null).selects(arc, List.of()))
+                .isFalse();
+        assertThat(new PlanBook.Selector(null, Route.ARC_K8S, null, java.util.Set.of("ghent-line3"))
+                        .selects(arc, List.of()))
+                .isTrue();
+        assertThat(new PlanBook.Selector(null, Route.COMPANION_VM, null, null).selects(arc, List.of()))
+                .isFalse();
+        assertThat(new PlanBook.Selector(null, null, null, java.util.Set.of("linz")).selects(arc, List.of()))
+                .isFalse();
+        assertThat(new PlanBook.Selector(null, null, Map.of("tier", "prod"), null)
+                        .selects(arc, List.of(Map.of(), prod)))
+                .isTrue();
+        assertThat(new PlanBook.Selector(null, null, Map.of("tier", "prod", "zone", "b"), null)
+                        .selects(arc, List.of(prod)))
+                .isFalse();
+        assertThat(new PlanBook.Selector(null, null, Map.of("tier", "prod"), null).selects(arc, List.of()))
+                .isFalse();
+        assertThat(new PlanBook.Selector(null, null, Map.of(), java.util.Set.of()).empty())
+                .isTrue();
     }
 
     @Test
     void aPlanARolloutHoldsAwaitsItsBatchAndSaysSoOnce() {
         NodeFacts n1 = node("ghent-line3/n1", "ghent");
-        Changes held = PlanBook.decide(decision(n1.nodeId(), Route.ARC_K8S, CLUSTER, POLICY), n1, null,
-                Map.copyOf(store), List.of(Policy.AUTO_APPROVE_ALL), NOW, p -> true);
+        Changes held = PlanBook.decide(
+                decision(n1.nodeId(), Route.ARC_K8S, CLUSTER, POLICY),
+                n1,
+                null,
+                Map.copyOf(store),
+                List.of(Policy.AUTO_APPROVE_ALL),
+                NOW,
+                p -> true);
         store(held);
 
         assertThat(held.publications()).isEmpty();
         assertThat(held.plan(ARC).state()).isEqualTo(PlanState.AWAITING_ROLLOUT);
-        assertThat(held.approvals()).extracting(Notice::type)
+        assertThat(held.approvals())
+                .extracting(Notice::type)
                 .containsExactly(StatusType.APPROVED, StatusType.AWAITING_ROLLOUT);
         assertThat(held.approvals().get(1).detail()).contains(held.plan(ARC).revision(), "rollout");
         // a second node with nothing new: still held, reported once
         NodeFacts n2 = node("ghent-line3/n2", "ghent");
-        Changes again = PlanBook.decide(decision(n2.nodeId(), Route.ARC_K8S, CLUSTER, POLICY), n2, null,
-                Map.copyOf(store), List.of(Policy.AUTO_APPROVE_ALL), NOW, p -> true);
+        Changes again = PlanBook.decide(
+                decision(n2.nodeId(), Route.ARC_K8S, CLUSTER, POLICY),
+                n2,
+                null,
+                Map.copyOf(store),
+                List.of(Policy.AUTO_APPROVE_ALL),
+                NOW,
+                p -> true);
         assertThat(again.publications()).isEmpty();
         assertThat(again.approvals()).isEmpty();
         assertThat(again.plan(ARC).state()).isEqualTo(PlanState.AWAITING_ROLLOUT);
@@ -654,7 +741,8 @@ class PlanBookTest {
 
         assertThat(approved.publications()).isEmpty();
         assertThat(approved.plan(ARC).state()).isEqualTo(PlanState.AWAITING_ROLLOUT);
-        assertThat(approved.approvals()).extracting(Notice::type)
+        assertThat(approved.approvals())
+                .extracting(Notice::type)
                 .containsExactly(StatusType.APPROVED, StatusType.AWAITING_ROLLOUT);
     }
 
@@ -662,9 +750,15 @@ class PlanBookTest {
     void anIotPlanTheArcPlansSuccessWouldReleaseIsHeldWhenARolloutHoldsIt() {
         decide(Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-07", "ghent"), EDGE_DATA);
         status(ARC, StatusType.STARTED, 1, "connecting");
-        List<Plan> dependents = store.values().stream().filter(p -> ARC.equals(p.dependsOn())).toList();
+        List<Plan> dependents =
+                store.values().stream().filter(p -> ARC.equals(p.dependsOn())).toList();
 
-        Changes succeeded = PlanBook.onStatus(store.get(ARC), StatusType.SUCCEEDED, 7, "connected", dependents,
+        Changes succeeded = PlanBook.onStatus(
+                store.get(ARC),
+                StatusType.SUCCEEDED,
+                7,
+                "connected",
+                dependents,
                 p -> p.planId().equals(IOT));
         store(succeeded);
 
@@ -677,7 +771,8 @@ class PlanBookTest {
         });
         // the rollout's batch then releases it, and it goes out as the Arc plan's success would have sent it
         Changes released = PlanBook.releaseFromRollout(store.get(IOT), store.get(ARC));
-        assertThat(released.publications()).singleElement()
+        assertThat(released.publications())
+                .singleElement()
                 .satisfies(p -> assertThat(p.plan().state()).isEqualTo(PlanState.PUBLISHED));
     }
 
@@ -685,10 +780,11 @@ class PlanBookTest {
         changes.plans().forEach(p -> store.put(p.planId(), p));
     }
 
-    private Changes decide(List<Policy.ApprovalRule> rules, Route route, Target target, NodeFacts facts,
-            Capability... provided) {
+    private Changes decide(
+            List<Policy.ApprovalRule> rules, Route route, Target target, NodeFacts facts, Capability... provided) {
         Decision decision = decision(facts.nodeId(), route, target, provided);
-        Changes changes = PlanBook.decide(decision, facts, nodePlans.get(facts.nodeId()), Map.copyOf(store), rules, NOW);
+        Changes changes =
+                PlanBook.decide(decision, facts, nodePlans.get(facts.nodeId()), Map.copyOf(store), rules, NOW);
         store(changes);
         nodePlans.put(facts.nodeId(), changes.decision().planId());
         return changes;
@@ -703,14 +799,23 @@ class PlanBookTest {
     }
 
     private Changes retire(NodeFacts facts, boolean lastOfCluster, List<Policy.ApprovalRule> rules) {
-        Changes changes = PlanBook.retire(facts.nodeId(), nodePlans.get(facts.nodeId()), Map.copyOf(store),
-                facts.clusterId(), lastOfCluster, facts, rules, NOW);
+        Changes changes = PlanBook.retire(
+                facts.nodeId(),
+                nodePlans.get(facts.nodeId()),
+                Map.copyOf(store),
+                facts.clusterId(),
+                lastOfCluster,
+                facts,
+                rules,
+                NOW);
         store(changes);
         return changes;
     }
 
     private Changes status(String planId, StatusType type, long sequence, String detail) {
-        List<Plan> dependents = store.values().stream().filter(p -> planId.equals(p.dependsOn())).toList();
+        List<Plan> dependents = store.values().stream()
+                .filter(p -> planId.equals(p.dependsOn()))
+                .toList();
         Changes changes = PlanBook.onStatus(store.get(planId), type, sequence, detail, dependents);
         changes.plans().forEach(p -> store.put(p.planId(), p));
         return changes;
@@ -721,8 +826,19 @@ class PlanBookTest {
     }
 
     private static Decision decision(String nodeId, Route route, Target target, Capability... provided) {
-        return new Decision(nodeId, route, target, false, List.of(), List.of("test"),
-                new CapabilitySet(List.of(provided), List.of()), List.of(), null, List.of(), "policy-1", "hash-" + nodeId,
+        return new Decision(
+                nodeId,
+                route,
+                target,
+                false,
+                List.of(),
+                List.of("test"),
+                new CapabilitySet(List.of(provided), List.of()),
+                List.of(),
+                null,
+                List.of(),
+                "policy-1",
+                "hash-" + nodeId,
                 Instant.parse("2026-11-23T10:00:00Z"));
     }
 }

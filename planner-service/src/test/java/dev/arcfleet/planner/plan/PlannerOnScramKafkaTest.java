@@ -1,5 +1,9 @@
 package dev.arcfleet.planner.plan;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -11,33 +15,30 @@ import dev.arcfleet.testsupport.ScramKafka;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /** The planner on a broker that authenticates (SASL/SCRAM) and authorizes as every deployment's does, as fleet-planner. */
 @QuarkusTest
 @TestProfile(PlannerOnScramKafkaTest.Scram.class)
 class PlannerOnScramKafkaTest {
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     public static class Scram implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(FleetInfraResource.class,
+            return List.of(new TestResourceEntry(
+                    FleetInfraResource.class,
                     Map.of("database", "planner_scram", "kafka.auth", "scram", "kafka.user", "fleet-planner")));
         }
 
@@ -56,7 +57,8 @@ class PlannerOnScramKafkaTest {
         ScramKafka kafka = ScramKafka.get();
         String cluster = "scram-" + UUID.randomUUID().toString().substring(0, 8);
         NodeFacts facts = PlanningFlowTest.talosInCluster(cluster + "/cp-1", cluster, List.of(), "s1");
-        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.NODES, facts.clusterId(), JSON.writeValueAsString(facts));
+        ProducerRecord<String, String> record =
+                new ProducerRecord<>(Topics.NODES, facts.clusterId(), JSON.writeValueAsString(facts));
         record.headers().add(EventTypes.CE_ID, facts.eventId().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
         kafka.produceAs("fleet-inventory", record);
@@ -72,7 +74,9 @@ class PlannerOnScramKafkaTest {
         ScramKafka kafka = ScramKafka.get();
         for (String topic : List.of(Topics.NODES, Topics.REGISTRATIONS)) {
             assertThatThrownBy(() -> kafka.produceAs("fleet-planner", new ProducerRecord<>(topic, "k", "{}")))
-                    .as(topic).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class);
+                    .as(topic)
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
         }
     }
 }

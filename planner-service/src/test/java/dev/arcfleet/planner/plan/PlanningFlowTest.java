@@ -1,5 +1,8 @@
 package dev.arcfleet.planner.plan;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.ClusterRef;
@@ -18,44 +21,71 @@ import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.contracts.Virtualization;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
 import dev.arcfleet.testsupport.PoisonRecords;
+import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "planner_test"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "planner_test"))
 class PlanningFlowTest extends ServiceKafkaTest {
     static NodeFacts talosInCluster(String nodeId, String cluster, List<Capability> capabilities, String hash) {
-        return new NodeFacts(UUID.randomUUID().toString(), "corr-" + nodeId, Instant.now(), nodeId, nodeId, "ghent",
-                DeviceClass.SERVER, Map.of("ID", "talos", "VERSION_ID", "v1.8.2"), "Talos (v1.8.2)", "6.6.58-talos",
-                new HostFacts("amd64", 4, 8192L, true, false, "none"), new ClusterRef(cluster, "talos"),
-                new Virtualization(false, false, false), capabilities, Map.of(), FactsSource.REGISTRATION, Instant.now(),
-                new OsIdentity("talos", "v1.8.2", Mutability.IMMUTABLE, List.of("os-release ID=talos")), hash);
+        return new NodeFacts(
+                UUID.randomUUID().toString(),
+                "corr-" + nodeId,
+                Instant.now(),
+                nodeId,
+                nodeId,
+                "ghent",
+                DeviceClass.SERVER,
+                Map.of("ID", "talos", "VERSION_ID", "v1.8.2"),
+                "Talos (v1.8.2)",
+                "6.6.58-talos",
+                new HostFacts("amd64", 4, 8192L, true, false, "none"),
+                new ClusterRef(cluster, "talos"),
+                new Virtualization(false, false, false),
+                capabilities,
+                Map.of(),
+                FactsSource.REGISTRATION,
+                Instant.now(),
+                new OsIdentity("talos", "v1.8.2", Mutability.IMMUTABLE, List.of("os-release ID=talos")),
+                hash);
     }
 
     static NodeFacts flatcarGateway(String nodeId, String cluster, String hash) {
-        return new NodeFacts(UUID.randomUUID().toString(), "corr-" + nodeId, Instant.now(), nodeId, nodeId, "ghent",
-                DeviceClass.EDGE_GATEWAY, Map.of("ID", "flatcar", "VERSION_ID", "4081.2.0"),
-                "Flatcar Container Linux by Kinvolk 4081.2.0 (Oklo)", "6.6.60-flatcar",
-                new HostFacts("amd64", 8, 16384L, true, false, "none"), new ClusterRef(cluster, "k3s"),
-                new Virtualization(false, false, false), List.of(), Map.of(), FactsSource.REGISTRATION, Instant.now(),
-                new OsIdentity("flatcar", "4081.2.0", Mutability.IMMUTABLE, List.of("os-release ID=flatcar")), hash);
+        return new NodeFacts(
+                UUID.randomUUID().toString(),
+                "corr-" + nodeId,
+                Instant.now(),
+                nodeId,
+                nodeId,
+                "ghent",
+                DeviceClass.EDGE_GATEWAY,
+                Map.of("ID", "flatcar", "VERSION_ID", "4081.2.0"),
+                "Flatcar Container Linux by Kinvolk 4081.2.0 (Oklo)",
+                "6.6.60-flatcar",
+                new HostFacts("amd64", 8, 16384L, true, false, "none"),
+                new ClusterRef(cluster, "k3s"),
+                new Virtualization(false, false, false),
+                List.of(),
+                Map.of(),
+                FactsSource.REGISTRATION,
+                Instant.now(),
+                new OsIdentity("flatcar", "4081.2.0", Mutability.IMMUTABLE, List.of("os-release ID=flatcar")),
+                hash);
     }
 
     @Test
@@ -70,28 +100,37 @@ class PlanningFlowTest extends ServiceKafkaTest {
         nodes.forEach(this::send);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(decisionsFor(status, cluster)).hasSize(3)
+            assertThat(decisionsFor(status, cluster))
+                    .hasSize(3)
                     .allSatisfy(e -> assertThat(e.decision().route()).isEqualTo(Route.ARC_K8S));
             assertThat(plansFor(plans, cluster)).hasSize(1);
         });
         JsonNode plan = JSON.readTree(plansFor(plans, cluster).get(0).value());
         assertThat(plan.get("target").get("id").asText()).isEqualTo(cluster);
-        assertThat(decisionsFor(status, cluster)).extracting(e -> e.decision().planId())
+        assertThat(decisionsFor(status, cluster))
+                .extracting(e -> e.decision().planId())
                 .containsOnly(plan.get("planId").asText());
 
         // A replay: the same facts again, as new events (a consumer-group reset past the processed-event marks).
         nodes.forEach(n -> send(withNewEventId(n)));
         send(talosInCluster(cluster + "/worker-3", cluster, List.of(), "h4"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decisionsFor(status, cluster)).hasSize(4));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(decisionsFor(status, cluster)).hasSize(4));
         assertThat(plansFor(plans, cluster)).hasSize(1);
-        assertThat(decisionsFor(status, cluster)).extracting(StatusEvent::nodeId).doesNotHaveDuplicates();
+        assertThat(decisionsFor(status, cluster))
+                .extracting(StatusEvent::nodeId)
+                .doesNotHaveDuplicates();
 
         // One more capability for the cluster: a new revision of the same plan.
         send(talosInCluster(cluster + "/worker-1", cluster, List.of(Capability.DEFENDER), "h2-defender"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(2));
-        List<JsonNode> revisions = plansFor(plans, cluster).stream().map(r -> read(r.value())).toList();
-        assertThat(revisions.get(1).get("planId").asText()).isEqualTo(revisions.get(0).get("planId").asText());
-        assertThat(revisions.get(1).get("revision").asText()).isNotEqualTo(revisions.get(0).get("revision").asText());
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(2));
+        List<JsonNode> revisions =
+                plansFor(plans, cluster).stream().map(r -> read(r.value())).toList();
+        assertThat(revisions.get(1).get("planId").asText())
+                .isEqualTo(revisions.get(0).get("planId").asText());
+        assertThat(revisions.get(1).get("revision").asText())
+                .isNotEqualTo(revisions.get(0).get("revision").asText());
         assertThat(revisions.get(1).get("capabilities").toString()).contains("DEFENDER");
         plans.close();
         status.close();
@@ -107,19 +146,38 @@ class PlanningFlowTest extends ServiceKafkaTest {
         send(flatcarGateway(cluster + "/gw-1", cluster, "g1"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(plansFor(arcPlans, cluster)).hasSize(1);
-            assertThat(decisionsFor(status, cluster)).singleElement()
+            assertThat(decisionsFor(status, cluster))
+                    .singleElement()
                     .satisfies(e -> assertThat(e.decision().route()).isEqualTo(Route.IOT_OPERATIONS));
         });
         StatusEvent decided = decisionsFor(status, cluster).get(0);
-        String arcPlanId = read(plansFor(arcPlans, cluster).get(0).value()).get("planId").asText();
+        String arcPlanId =
+                read(plansFor(arcPlans, cluster).get(0).value()).get("planId").asText();
         assertThat(decided.decision().dependsOn()).containsExactly(arcPlanId);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(plansFor(iotPlans, cluster)).isEmpty());
 
-        sendStatus(new StatusEvent(UUID.randomUUID().toString(), "corr", Instant.now(), StatusType.SUCCEEDED, null, arcPlanId,
-                Route.ARC_K8S, new Target(TargetKind.CLUSTER, cluster), null, null, 7, "all steps succeeded", null));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(plansFor(iotPlans, cluster)).singleElement()
-                .satisfies(r -> assertThat(read(r.value()).get("dependsOn").toString()).contains(arcPlanId)));
+        sendStatus(new StatusEvent(
+                UUID.randomUUID().toString(),
+                "corr",
+                Instant.now(),
+                StatusType.SUCCEEDED,
+                null,
+                arcPlanId,
+                Route.ARC_K8S,
+                new Target(TargetKind.CLUSTER, cluster),
+                null,
+                null,
+                7,
+                "all steps succeeded",
+                null));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(plansFor(iotPlans, cluster))
+                        .singleElement()
+                        .satisfies(
+                                r -> assertThat(read(r.value()).get("dependsOn").toString())
+                                        .contains(arcPlanId)));
         arcPlans.close();
         iotPlans.close();
         status.close();
@@ -131,15 +189,19 @@ class PlanningFlowTest extends ServiceKafkaTest {
         String key = "poison-" + UUID.randomUUID().toString().substring(0, 8);
         ConsumerTask<String, String> nodesDlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.NODES));
         ConsumerTask<String, String> statusDlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.STATUS));
-        kafka.produceStrings().fromRecords(
-                PoisonRecords.of(Topics.NODES, key, "dev.arcfleet.node.facts.v9", "{}"),
-                PoisonRecords.of(Topics.STATUS, key, EventTypes.STATUS, "[1, 2"),
-                PoisonRecords.of(Topics.STATUS, key, "dev.arcfleet.onboarding.status.v9", "{}"),
-                PoisonRecords.of(Topics.STATUS, key, EventTypes.STATUS, "{\"eventId\": \"x\"}")).awaitCompletion();
+        kafka.produceStrings()
+                .fromRecords(
+                        PoisonRecords.of(Topics.NODES, key, "dev.arcfleet.node.facts.v9", "{}"),
+                        PoisonRecords.of(Topics.STATUS, key, EventTypes.STATUS, "[1, 2"),
+                        PoisonRecords.of(Topics.STATUS, key, "dev.arcfleet.onboarding.status.v9", "{}"),
+                        PoisonRecords.of(Topics.STATUS, key, EventTypes.STATUS, "{\"eventId\": \"x\"}"))
+                .awaitCompletion();
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(reasons(nodesDlq, key)).singleElement().asString().contains("v9");
-            assertThat(reasons(statusDlq, key)).hasSize(3).anySatisfy(r -> assertThat(r).contains("v9"))
+            assertThat(reasons(statusDlq, key))
+                    .hasSize(3)
+                    .anySatisfy(r -> assertThat(r).contains("v9"))
                     .allSatisfy(r -> assertThat(r).isNotBlank());
         });
         nodesDlq.close();
@@ -147,8 +209,11 @@ class PlanningFlowTest extends ServiceKafkaTest {
     }
 
     private static List<String> reasons(ConsumerTask<String, String> dlq, String key) {
-        return dlq.getRecords().stream().filter(r -> key.equals(r.key()))
-                .map(r -> new String(r.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8)).toList();
+        return dlq.getRecords().stream()
+                .filter(r -> key.equals(r.key()))
+                .map(r ->
+                        new String(r.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     @Test
@@ -159,21 +224,27 @@ class PlanningFlowTest extends ServiceKafkaTest {
         ProducerRecord<String, String> garbage = new ProducerRecord<>(Topics.NODES, cluster, "{not json");
         garbage.headers().add(EventTypes.CE_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
         garbage.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
-        ProducerRecord<String, String> noOs = new ProducerRecord<>(Topics.NODES, cluster,
-                "{\"nodeId\": \"" + cluster + "/x\", \"factsHash\": \"h\"}");
+        ProducerRecord<String, String> noOs = new ProducerRecord<>(
+                Topics.NODES, cluster, "{\"nodeId\": \"" + cluster + "/x\", \"factsHash\": \"h\"}");
         noOs.headers().add(EventTypes.CE_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
         noOs.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
         kafka.produceStrings().fromRecords(garbage, noOs).awaitCompletion();
         send(talosInCluster(cluster + "/cp-1", cluster, List.of(), "d1"));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(dlq.getRecords()).filteredOn(r -> cluster.equals(r.key())).hasSize(2)
-                    .allSatisfy(r -> assertThat(new String(r.headers().lastHeader("dead-letter-reason").value(),
-                            StandardCharsets.UTF_8)).isNotBlank());
-            assertThat(decisionsFor(status, cluster)).singleElement()
+            assertThat(dlq.getRecords())
+                    .filteredOn(r -> cluster.equals(r.key()))
+                    .hasSize(2)
+                    .allSatisfy(r -> assertThat(new String(
+                                    r.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                            .isNotBlank());
+            assertThat(decisionsFor(status, cluster))
+                    .singleElement()
                     .satisfies(e -> assertThat(e.decision().route()).isEqualTo(Route.ARC_K8S));
         });
-        assertThat(dlq.getRecords()).filteredOn(r -> cluster.equals(r.key())).extracting(ConsumerRecord::value)
+        assertThat(dlq.getRecords())
+                .filteredOn(r -> cluster.equals(r.key()))
+                .extracting(ConsumerRecord::value)
                 .containsExactlyInAnyOrder("{not json", noOs.value());
         dlq.close();
         status.close();
@@ -186,27 +257,50 @@ class PlanningFlowTest extends ServiceKafkaTest {
         // 999 ns past a microsecond: PostgreSQL rounds it up when it stores the observation time.
         Instant observed = Instant.parse("2026-11-24T10:00:00.123456999Z");
         NodeFacts first = withObservedAt(talosInCluster(cluster + "/n-1", cluster, List.of(), "c1"), observed);
-        NodeFacts changed = withObservedAt(talosInCluster(cluster + "/n-1", cluster, List.of(Capability.DEFENDER), "c2"),
-                observed);
+        NodeFacts changed =
+                withObservedAt(talosInCluster(cluster + "/n-1", cluster, List.of(Capability.DEFENDER), "c2"), observed);
         send(first);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decisionsFor(status, cluster)).hasSize(1));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(decisionsFor(status, cluster)).hasSize(1));
         send(changed);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(decisionsFor(status, cluster)).hasSize(2)
-                .last().satisfies(e -> assertThat(e.decision().factsHash()).isEqualTo("c2")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(decisionsFor(status, cluster))
+                        .hasSize(2)
+                        .last()
+                        .satisfies(e -> assertThat(e.decision().factsHash()).isEqualTo("c2")));
         status.close();
     }
 
     private static NodeFacts withObservedAt(NodeFacts f, Instant observedAt) {
-        return new NodeFacts(f.eventId(), f.correlationId(), f.occurredAt(), f.nodeId(), f.hostname(), f.site(),
-                f.deviceClass(), f.osRelease(), f.osImage(), f.kernelVersion(), f.host(), f.cluster(), f.virtualization(),
-                f.requiredCapabilities(), f.labels(), f.source(), observedAt, f.os(), f.factsHash());
+        return new NodeFacts(
+                f.eventId(),
+                f.correlationId(),
+                f.occurredAt(),
+                f.nodeId(),
+                f.hostname(),
+                f.site(),
+                f.deviceClass(),
+                f.osRelease(),
+                f.osImage(),
+                f.kernelVersion(),
+                f.host(),
+                f.cluster(),
+                f.virtualization(),
+                f.requiredCapabilities(),
+                f.labels(),
+                f.source(),
+                observedAt,
+                f.os(),
+                f.factsHash());
     }
 
     private List<StatusEvent> decisionsFor(ConsumerTask<String, String> task, String cluster) {
         // decisions are keyed by node id; other tests' records (poison among them) are not read
-        return task.getRecords().stream().filter(r -> r.key() != null && r.key().startsWith(cluster + "/"))
+        return task.getRecords().stream()
+                .filter(r -> r.key() != null && r.key().startsWith(cluster + "/"))
                 .map(r -> readStatus(r.value()))
-                .filter(e -> e.decision() != null && e.nodeId() != null && e.nodeId().startsWith(cluster + "/"))
+                .filter(e ->
+                        e.decision() != null && e.nodeId() != null && e.nodeId().startsWith(cluster + "/"))
                 .toList();
     }
 
@@ -215,15 +309,32 @@ class PlanningFlowTest extends ServiceKafkaTest {
     }
 
     private static NodeFacts withNewEventId(NodeFacts f) {
-        return new NodeFacts(UUID.randomUUID().toString(), f.correlationId(), Instant.now(), f.nodeId(), f.hostname(),
-                f.site(), f.deviceClass(), f.osRelease(), f.osImage(), f.kernelVersion(), f.host(), f.cluster(),
-                f.virtualization(), f.requiredCapabilities(), f.labels(), f.source(), f.observedAt(), f.os(), f.factsHash());
+        return new NodeFacts(
+                UUID.randomUUID().toString(),
+                f.correlationId(),
+                Instant.now(),
+                f.nodeId(),
+                f.hostname(),
+                f.site(),
+                f.deviceClass(),
+                f.osRelease(),
+                f.osImage(),
+                f.kernelVersion(),
+                f.host(),
+                f.cluster(),
+                f.virtualization(),
+                f.requiredCapabilities(),
+                f.labels(),
+                f.source(),
+                f.observedAt(),
+                f.os(),
+                f.factsHash());
     }
 
     private void send(NodeFacts facts) {
         try {
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.NODES, facts.clusterId(),
-                    JSON.writeValueAsString(facts));
+            ProducerRecord<String, String> record =
+                    new ProducerRecord<>(Topics.NODES, facts.clusterId(), JSON.writeValueAsString(facts));
             record.headers().add(EventTypes.CE_ID, facts.eventId().getBytes(StandardCharsets.UTF_8));
             record.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
             kafka.produceStrings().fromRecords(record).awaitCompletion();
@@ -233,8 +344,8 @@ class PlanningFlowTest extends ServiceKafkaTest {
     }
 
     private void sendStatus(StatusEvent event) throws Exception {
-        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.STATUS, event.target().id(),
-                JSON.writeValueAsString(event));
+        ProducerRecord<String, String> record =
+                new ProducerRecord<>(Topics.STATUS, event.target().id(), JSON.writeValueAsString(event));
         record.headers().add(EventTypes.CE_ID, event.eventId().getBytes(StandardCharsets.UTF_8));
         record.headers().add(EventTypes.CE_TYPE, EventTypes.STATUS.getBytes(StandardCharsets.UTF_8));
         kafka.produceStrings().fromRecords(record).awaitCompletion();

@@ -1,8 +1,13 @@
 package dev.arcfleet.planner.plan;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.RolloutState;
 import dev.arcfleet.contracts.Route;
@@ -11,25 +16,17 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
-import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
 import dev.arcfleet.testsupport.StatusRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,10 +37,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Rollouts on the real broker and database. Plans wait for approval (the manual policy), so the whole fleet is held
@@ -52,11 +50,15 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @TestProfile(RolloutFlowTest.Profile.class)
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "planner_rollouts"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "planner_rollouts"))
 class RolloutFlowTest {
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    static final String REHEARSAL = "dry-run rehearsal: rehearsed failure (target %s matches executor.dry-run.fail-targets)";
+    static final String REHEARSAL =
+            "dry-run rehearsal: rehearsed failure (target %s matches executor.dry-run.fail-targets)";
 
     public static class Profile extends ApprovalFlowTest.ManualPolicy {
         @Override
@@ -90,17 +92,24 @@ class RolloutFlowTest {
         String site = "waves-" + run;
         prefix = site;
         List<String> clusters = fleet(site, 30);
-        List<String> planIds = clusters.stream().map(RolloutFlowTest::planId).sorted().toList();
+        List<String> planIds =
+                clusters.stream().map(RolloutFlowTest::planId).sorted().toList();
         // batches take held plans in plan id order: batch 2 is the 11th to 20th; two of them are rehearsed to fail
         Set<String> failing = Set.of(planIds.get(10), planIds.get(11));
         // until it suspends, the successes of batch 2 are held back: its first failure must find them still running
         Set<String> heldBack = new HashSet<>(planIds.subList(10, 20));
         heldBack.removeAll(failing);
 
-        JsonPath created = given().contentType(ContentType.JSON).body("""
+        JsonPath created = given().contentType(ContentType.JSON)
+                .body("""
                 {"name": "ghent in waves", "selector": {"site": "%s"}, "batches": [{"count": 10}, {"percent": 33, "threshold": 100}],
                  "successThreshold": 90, "soakSeconds": 0, "progressDeadlineSeconds": 600, "maxConcurrent": 5}
-                """.formatted(site)).post("/api/v1/rollouts").then().statusCode(201).extract().jsonPath();
+                """.formatted(site))
+                .post("/api/v1/rollouts")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
         String id = created.getString("rolloutId");
         assertThat(created.getString("state")).isEqualTo("ACTIVE");
         assertThat(created.getInt("batchCount")).isEqualTo(3);
@@ -133,14 +142,20 @@ class RolloutFlowTest {
         assertThat(suspended.getInt("batches[0].threshold")).isEqualTo(90);
         assertThat(suspended.getList("current.failures.planId", String.class))
                 .containsExactlyInAnyOrderElementsOf(failing);
-        assertThat(suspended.getList("current.failures.reason", String.class)).allSatisfy(reason ->
-                assertThat(reason).startsWith("dry-run rehearsal: rehearsed failure"));
+        assertThat(suspended.getList("current.failures.reason", String.class))
+                .allSatisfy(reason -> assertThat(reason).startsWith("dry-run rehearsal: rehearsed failure"));
 
-        JsonPath resumed = given().post("/api/v1/rollouts/" + id + "/resume").then().statusCode(200).extract().jsonPath();
+        JsonPath resumed = given().post("/api/v1/rollouts/" + id + "/resume")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(resumed.getString("state")).isEqualTo("ACTIVE");
         assertThat(resumed.getString("resumedBy")).isEqualTo("auth-disabled");
-        given().post("/api/v1/rollouts/" + id + "/resume").then().statusCode(200).body("resumedAt",
-                org.hamcrest.Matchers.equalTo(resumed.getString("resumedAt")));
+        given().post("/api/v1/rollouts/" + id + "/resume")
+                .then()
+                .statusCode(200)
+                .body("resumedAt", org.hamcrest.Matchers.equalTo(resumed.getString("resumedAt")));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             answer(failing);
             assertThat(rollout(id).getString("state")).isEqualTo("COMPLETED");
@@ -160,35 +175,59 @@ class RolloutFlowTest {
         String site = "abort-" + run;
         prefix = site;
         List<String> clusters = fleet(site, 12);
-        String id = given().contentType(ContentType.JSON).body("""
+        String id = given().contentType(ContentType.JSON)
+                .body("""
                 {"selector": {"site": "%s", "route": "ARC_K8S"}, "batches": [{"count": 4}], "soakSeconds": 3600}
-                """.formatted(site)).post("/api/v1/rollouts").then().statusCode(201).extract().jsonPath()
+                """.formatted(site))
+                .post("/api/v1/rollouts")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
                 .getString("rolloutId");
         approveSite(site, 12);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             answer(Set.of());
             assertThat(rollout(id).getString("state")).isEqualTo("SOAKING");
         });
-        JsonPath aborted = given().post("/api/v1/rollouts/" + id + "/abort").then().statusCode(200).extract().jsonPath();
+        JsonPath aborted = given().post("/api/v1/rollouts/" + id + "/abort")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(aborted.getString("state")).isEqualTo("ABORTED");
         assertThat(aborted.getString("abortedBy")).isEqualTo("auth-disabled");
-        given().post("/api/v1/rollouts/" + id + "/abort").then().statusCode(200)
+        given().post("/api/v1/rollouts/" + id + "/abort")
+                .then()
+                .statusCode(200)
                 .body("abortedAt", org.hamcrest.Matchers.equalTo(aborted.getString("abortedAt")));
         given().post("/api/v1/rollouts/" + id + "/resume").then().statusCode(409);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(released(clusters)).hasSize(4));
-        assertThat(given().queryParam("state", "AWAITING_ROLLOUT").queryParam("site", site).get("/api/v1/plans")
-                .jsonPath().getInt("count")).isEqualTo(8);
-        assertThat(given().get("/api/v1/rollouts").jsonPath().getList("rollouts.rolloutId", String.class)).contains(id);
+        assertThat(given().queryParam("state", "AWAITING_ROLLOUT")
+                        .queryParam("site", site)
+                        .get("/api/v1/plans")
+                        .jsonPath()
+                        .getInt("count"))
+                .isEqualTo(8);
+        assertThat(given().get("/api/v1/rollouts").jsonPath().getList("rollouts.rolloutId", String.class))
+                .contains(id);
 
         // the rollout's state went out on onboarding.rollouts as it changed, keyed by its id, the last one ABORTED
         try (ConsumerTask<String, String> states = kafka.consumeStrings().fromTopics(Topics.ROLLOUTS)) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 List<ConsumerRecord<String, String>> ours = states.getRecords().stream()
-                        .filter(r -> id.equals(r.key())).toList();
+                        .filter(r -> id.equals(r.key()))
+                        .toList();
                 assertThat(ours).hasSizeGreaterThanOrEqualTo(3);
-                assertThat(new String(ours.get(0).headers().lastHeader(EventTypes.CE_TYPE).value(),
-                        StandardCharsets.UTF_8)).isEqualTo(EventTypes.ROLLOUT_STATE);
+                assertThat(new String(
+                                ours.get(0)
+                                        .headers()
+                                        .lastHeader(EventTypes.CE_TYPE)
+                                        .value(),
+                                StandardCharsets.UTF_8))
+                        .isEqualTo(EventTypes.ROLLOUT_STATE);
                 RolloutState last = JSON.readValue(ours.get(ours.size() - 1).value(), RolloutState.class);
                 assertThat(last.state()).isEqualTo("ABORTED");
                 assertThat(last.currentBatch()).isEqualTo(1);
@@ -197,15 +236,24 @@ class RolloutFlowTest {
                     assertThat(b.released()).isEqualTo(4);
                     assertThat(b.succeeded()).isEqualTo(4);
                 });
-                assertThat(JSON.readValue(ours.get(0).value(), RolloutState.class).state()).isEqualTo("ACTIVE");
+                assertThat(JSON.readValue(ours.get(0).value(), RolloutState.class)
+                                .state())
+                        .isEqualTo("ACTIVE");
             });
         }
         // each plan held for it was reported AWAITING_ROLLOUT once, for the inventory to show on its nodes
         try (ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS)) {
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(status.getRecords().stream()
-                    .map(r -> read(r.value())).filter(e -> e.type() == StatusType.AWAITING_ROLLOUT)
-                    .map(StatusEvent::planId).filter(p -> clusters.stream().map(RolloutFlowTest::planId)
-                            .anyMatch(p::equals)).toList()).hasSize(12).doesNotHaveDuplicates());
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(status.getRecords().stream()
+                                    .map(r -> read(r.value()))
+                                    .filter(e -> e.type() == StatusType.AWAITING_ROLLOUT)
+                                    .map(StatusEvent::planId)
+                                    .filter(p -> clusters.stream()
+                                            .map(RolloutFlowTest::planId)
+                                            .anyMatch(p::equals))
+                                    .toList())
+                            .hasSize(12)
+                            .doesNotHaveDuplicates());
         }
     }
 
@@ -219,19 +267,43 @@ class RolloutFlowTest {
 
     @Test
     void badRolloutsNameEveryBadField() {
-        assertThat(given().contentType(ContentType.JSON).body("""
+        assertThat(given().contentType(ContentType.JSON)
+                        .body("""
                 {"selector": {"site": "a b", "planet": "x"}, "batches": [{"count": 0}, {"count": 1, "percent": 5}, 3],
                  "successThreshold": 101, "soakSeconds": -1, "progressDeadlineSeconds": 0, "maxConcurrent": "many",
                  "colour": "blue"}
-                """).post("/api/v1/rollouts").then().statusCode(400).extract().jsonPath()
-                .getList("errors.field", String.class)).containsExactlyInAnyOrder("selector.site", "selector.planet",
-                "batches[0].count", "batches[1]", "batches[2]", "successThreshold", "soakSeconds",
-                "progressDeadlineSeconds", "maxConcurrent", "colour");
-        assertThat(given().contentType(ContentType.JSON).body("{}").post("/api/v1/rollouts").then().statusCode(400)
-                .extract().jsonPath().getList("errors.field", String.class)).containsExactly("selector");
+                """)
+                        .post("/api/v1/rollouts")
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .jsonPath()
+                        .getList("errors.field", String.class))
+                .containsExactlyInAnyOrder(
+                        "selector.site",
+                        "selector.planet",
+                        "batches[0].count",
+                        "batches[1]",
+                        "batches[2]",
+                        "successThreshold",
+                        "soakSeconds",
+                        "progressDeadlineSeconds",
+                        "maxConcurrent",
+                        "colour");
+        assertThat(given().contentType(ContentType.JSON)
+                        .body("{}")
+                        .post("/api/v1/rollouts")
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .jsonPath()
+                        .getList("errors.field", String.class))
+                .containsExactly("selector");
         given().get("/api/v1/rollouts/nope").then().statusCode(400);
         given().get("/api/v1/rollouts/ro-" + UUID.randomUUID()).then().statusCode(404);
-        given().post("/api/v1/rollouts/ro-" + UUID.randomUUID() + "/resume").then().statusCode(404);
+        given().post("/api/v1/rollouts/ro-" + UUID.randomUUID() + "/resume")
+                .then()
+                .statusCode(404);
     }
 
     int maxRunningSeen;
@@ -257,12 +329,23 @@ class RolloutFlowTest {
         for (String cluster : toAnswer) {
             String planId = planId(cluster);
             boolean fails = failing.contains(planId);
-            StatusEvent event = new StatusEvent(UUID.randomUUID().toString(), "corr", Instant.now(),
-                    fails ? StatusType.FAILED : StatusType.SUCCEEDED, null, planId, Route.ARC_K8S,
-                    new Target(TargetKind.CLUSTER, cluster), null, null, 5,
-                    fails ? REHEARSAL.formatted(cluster) : "connected", null);
+            StatusEvent event = new StatusEvent(
+                    UUID.randomUUID().toString(),
+                    "corr",
+                    Instant.now(),
+                    fails ? StatusType.FAILED : StatusType.SUCCEEDED,
+                    null,
+                    planId,
+                    Route.ARC_K8S,
+                    new Target(TargetKind.CLUSTER, cluster),
+                    null,
+                    null,
+                    5,
+                    fails ? REHEARSAL.formatted(cluster) : "connected",
+                    null);
             try {
-                kafka.produceStrings().fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event)))
+                kafka.produceStrings()
+                        .fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event)))
                         .awaitCompletion();
             } catch (Exception e) {
                 throw new AssertionError(e);
@@ -278,15 +361,23 @@ class RolloutFlowTest {
             clusters.add(c);
             send(ApprovalFlowTest.talos(c + "/cp-1", c, site, List.of(), "h" + i));
         }
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(given()
-                .queryParam("state", "AWAITING_APPROVAL").queryParam("site", site).get("/api/v1/plans").jsonPath()
-                .getInt("count")).isEqualTo(size));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(given().queryParam("state", "AWAITING_APPROVAL")
+                                .queryParam("site", site)
+                                .get("/api/v1/plans")
+                                .jsonPath()
+                                .getInt("count"))
+                        .isEqualTo(size));
         return clusters;
     }
 
     private void approveSite(String site, int size) {
-        given().contentType(ContentType.JSON).body("{\"site\": \"" + site + "\"}").post("/api/v1/plans/approve")
-                .then().statusCode(200).body("approved", org.hamcrest.Matchers.equalTo(size));
+        given().contentType(ContentType.JSON)
+                .body("{\"site\": \"" + site + "\"}")
+                .post("/api/v1/plans/approve")
+                .then()
+                .statusCode(200)
+                .body("approved", org.hamcrest.Matchers.equalTo(size));
     }
 
     private static String planId(String cluster) {
@@ -294,7 +385,11 @@ class RolloutFlowTest {
     }
 
     private JsonPath rollout(String id) {
-        return given().get("/api/v1/rollouts/" + id).then().statusCode(200).extract().jsonPath();
+        return given().get("/api/v1/rollouts/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     private List<ConsumerRecord<String, String>> released() {
@@ -302,7 +397,9 @@ class RolloutFlowTest {
     }
 
     private List<ConsumerRecord<String, String>> released(List<String> clusters) {
-        return plans.getRecords().stream().filter(r -> clusters.contains(r.key())).toList();
+        return plans.getRecords().stream()
+                .filter(r -> clusters.contains(r.key()))
+                .toList();
     }
 
     /** The site of the running test: its clusters' ids start with it. */
@@ -314,8 +411,8 @@ class RolloutFlowTest {
 
     private void send(NodeFacts facts) {
         try {
-            ProducerRecord<String, String> record = new ProducerRecord<>(Topics.NODES, facts.clusterId(),
-                    JSON.writeValueAsString(facts));
+            ProducerRecord<String, String> record =
+                    new ProducerRecord<>(Topics.NODES, facts.clusterId(), JSON.writeValueAsString(facts));
             record.headers().add(EventTypes.CE_ID, facts.eventId().getBytes(StandardCharsets.UTF_8));
             record.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
             kafka.produceStrings().fromRecords(record).awaitCompletion();

@@ -9,12 +9,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 
 /**
  * 500 malformed or hostile requests against the planner's API (previews of mutated registrations and facts, what-if
@@ -22,7 +21,9 @@ import java.util.function.Supplier;
  * from a fixed seed. Each is answered below 500, every 4xx with a JSON message, and the planner stays ready.
  */
 @QuarkusTest
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "planner_test"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "planner_test"))
 class HostileRequestsTest {
     static final int REQUESTS = 500;
     static final long SEED = 20261126L;
@@ -35,24 +36,47 @@ class HostileRequestsTest {
 
     @Test
     void fiveHundredHostileRequestsAllGetA4xxWithAMessageOrAreAnswered() throws Exception {
-        hostile.assertAllRefusedCleanly(base.toString(), "planner", REQUESTS, this::next,
-                "the mix reached validation (400) and routing (404/415)", 400, 404, 415);
+        hostile.assertAllRefusedCleanly(
+                base.toString(),
+                "planner",
+                REQUESTS,
+                this::next,
+                "the mix reached validation (400) and routing (404/415)",
+                400,
+                404,
+                415);
     }
 
     private Attempt next(int i) {
         List<Supplier<Attempt>> kinds = List.of(
                 () -> Attempt.json("POST", "/api/v1/decisions/preview", hostile.mutate(registration())),
-                () -> Attempt.json("POST", "/api/v1/decisions/preview", hostile.mutatedBulk(HostileRequestsTest::registration)),
-                () -> new Attempt("POST", "/api/v1/decisions/preview", "application/json", hostile.brokenJson(registration().toString())),
-                () -> new Attempt("POST", "/api/v1/decisions/preview", hostile.contentType(),
+                () -> Attempt.json(
+                        "POST", "/api/v1/decisions/preview", hostile.mutatedBulk(HostileRequestsTest::registration)),
+                () -> new Attempt(
+                        "POST",
+                        "/api/v1/decisions/preview",
+                        "application/json",
+                        hostile.brokenJson(registration().toString())),
+                () -> new Attempt(
+                        "POST",
+                        "/api/v1/decisions/preview",
+                        hostile.contentType(),
                         registration().toString().getBytes(StandardCharsets.UTF_8)),
                 () -> new Attempt("POST", "/api/v1/decisions/preview", "application/json", hostile.deepNesting()),
                 () -> new Attempt("POST", "/api/v1/decisions/preview", "application/json", hostile.randomBytes()),
-                () -> Attempt.json("POST", "/api/v1/decisions/what-if?" + hostile.query("limit"), hostile.mutate(policy())),
-                () -> new Attempt("POST", "/api/v1/decisions/what-if", "application/json", hostile.brokenJson(policy().toString())),
+                () -> Attempt.json(
+                        "POST", "/api/v1/decisions/what-if?" + hostile.query("limit"), hostile.mutate(policy())),
+                () -> new Attempt(
+                        "POST",
+                        "/api/v1/decisions/what-if",
+                        "application/json",
+                        hostile.brokenJson(policy().toString())),
                 () -> new Attempt("POST", "/api/v1/decisions/what-if", "application/json", hostile.deepNesting()),
-                () -> new Attempt(hostile.pick("GET", "PUT", "DELETE", "POST"), "/api/v1/decisions/" + hostile.weirdPath(),
-                        "application/json", hostile.brokenJson(policy().toString())));
+                () -> new Attempt(
+                        hostile.pick("GET", "PUT", "DELETE", "POST"),
+                        "/api/v1/decisions/" + hostile.weirdPath(),
+                        "application/json",
+                        hostile.brokenJson(policy().toString())));
         return kinds.get(i % kinds.size()).get();
     }
 
@@ -63,7 +87,11 @@ class HostileRequestsTest {
         r.put("deviceClass", "EDGE_GATEWAY");
         r.put("osImage", "Flatcar Container Linux by Kinvolk 4081.2.0 (Oklo)");
         r.putObject("osRelease").put("ID", "flatcar").put("VERSION_ID", "4081.2.0");
-        r.putObject("host").put("architecture", "amd64").put("cpuCores", 8).put("memoryMiB", 16384).put("readOnlyUsr", true);
+        r.putObject("host")
+                .put("architecture", "amd64")
+                .put("cpuCores", 8)
+                .put("memoryMiB", 16384)
+                .put("readOnlyUsr", true);
         r.putObject("cluster").put("id", "ghent-line3").put("distribution", "k3s");
         r.putArray("requiredCapabilities").add("POLICY").add("MONITOR");
         return r;

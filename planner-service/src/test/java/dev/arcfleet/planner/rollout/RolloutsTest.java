@@ -1,5 +1,7 @@
 package dev.arcfleet.planner.rollout;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
@@ -11,16 +13,13 @@ import dev.arcfleet.planner.rollout.Rollouts.Rollout;
 import dev.arcfleet.planner.rollout.Rollouts.Spec;
 import dev.arcfleet.planner.rollout.Rollouts.State;
 import dev.arcfleet.planner.rollout.Rollouts.Step;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RolloutsTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -28,13 +27,29 @@ class RolloutsTest {
 
     static Candidate plan(String cluster, String site) {
         PlanBook.Plan p = PlanBook.Plan.fresh(Route.ARC_K8S, new Target(TargetKind.CLUSTER, cluster));
-        p = new PlanBook.Plan(p.planId(), p.route(), p.target(), Set.of(), Map.of("site", site, "clusterId", cluster),
-                null, "p", "r1", null, dev.arcfleet.planner.plan.PlanState.AWAITING_ROLLOUT, null, 0, null, 1, null);
+        p = new PlanBook.Plan(
+                p.planId(),
+                p.route(),
+                p.target(),
+                Set.of(),
+                Map.of("site", site, "clusterId", cluster),
+                null,
+                "p",
+                "r1",
+                null,
+                dev.arcfleet.planner.plan.PlanState.AWAITING_ROLLOUT,
+                null,
+                0,
+                null,
+                1,
+                null);
         return new Candidate(p, List.of());
     }
 
     static List<Candidate> fleet(int size) {
-        return IntStream.range(0, size).mapToObj(i -> plan("c" + (100 + i), "ghent")).toList();
+        return IntStream.range(0, size)
+                .mapToObj(i -> plan("c" + (100 + i), "ghent"))
+                .toList();
     }
 
     static Rollout rollout(Spec spec) {
@@ -52,20 +67,30 @@ class RolloutsTest {
     }
 
     static List<Member> finish(List<Member> members, Set<String> failing) {
-        return members.stream().map(m -> m.releasedAt() == null || m.outcome() != null ? m
-                : Rollouts.onOutcome(m, !failing.contains(m.planId()), failing.contains(m.planId()) ? "boom" : "ok"))
+        return members.stream()
+                .map(m -> m.releasedAt() == null || m.outcome() != null
+                        ? m
+                        : Rollouts.onOutcome(
+                                m, !failing.contains(m.planId()), failing.contains(m.planId()) ? "boom" : "ok"))
                 .toList();
     }
 
     @Test
     void batchesFormInPlanIdOrderReleaseUnderTheCapAndSoakBetween() {
         List<Candidate> held = fleet(30);
-        Spec spec = new Spec(SITE, List.of(new Rollouts.Batch(10, null, null, null),
-                new Rollouts.Batch(null, 33, null, null)), 100, 60, 600, 4);
+        Spec spec = new Spec(
+                SITE,
+                List.of(new Rollouts.Batch(10, null, null, null), new Rollouts.Batch(null, 33, null, null)),
+                100,
+                60,
+                600,
+                4);
         Step s = Rollouts.advance(rollout(spec), List.of(), held, T0);
         assertThat(s.rollout().state()).isEqualTo(State.ACTIVE);
         assertThat(s.rollout().batch()).isEqualTo(1);
-        assertThat(s.changed()).hasSize(10).allSatisfy(m -> assertThat(m.batch()).isEqualTo(1));
+        assertThat(s.changed())
+                .hasSize(10)
+                .allSatisfy(m -> assertThat(m.batch()).isEqualTo(1));
         assertThat(s.release()).hasSize(4).isSorted();
         List<Member> members = merge(List.of(), s);
 
@@ -81,7 +106,9 @@ class RolloutsTest {
         Step soak = Rollouts.advance(r, members, held, T0);
         assertThat(soak.rollout().state()).isEqualTo(State.SOAKING);
         assertThat(soak.rollout().soakUntil()).isEqualTo(T0.plusSeconds(60));
-        assertThat(Rollouts.advance(soak.rollout(), members, held, T0.plusSeconds(59)).rollout().state())
+        assertThat(Rollouts.advance(soak.rollout(), members, held, T0.plusSeconds(59))
+                        .rollout()
+                        .state())
                 .isEqualTo(State.SOAKING);
         Step second = Rollouts.advance(soak.rollout(), members, held, T0.plusSeconds(60));
         assertThat(second.rollout().batch()).isEqualTo(2);
@@ -99,7 +126,8 @@ class RolloutsTest {
         members = finish(members, Set.of(first));
         Step next = Rollouts.advance(s.rollout(), members, held, T0);
         assertThat(next.rollout().state()).isEqualTo(State.ACTIVE);
-        assertThat(next.rollout().batch()).as("one failure of 5 still reaches 80%; no soak: batch 2 starts at once")
+        assertThat(next.rollout().batch())
+                .as("one failure of 5 still reaches 80%; no soak: batch 2 starts at once")
                 .isEqualTo(2);
         members = merge(members, next);
         List<String> batch2 = next.release();
@@ -107,18 +135,22 @@ class RolloutsTest {
         members = finish(members, Set.of(batch2.get(0)));
         Step suspended = Rollouts.advance(next.rollout(), members, held, T0);
         assertThat(suspended.rollout().state()).isEqualTo(State.SUSPENDED);
-        assertThat(suspended.rollout().reason()).isEqualTo("batch 2 fell below its success threshold of 100%: "
-                + "4 succeeded, 1 failed, 0 timed out of 5 plans");
+        assertThat(suspended.rollout().reason())
+                .isEqualTo("batch 2 fell below its success threshold of 100%: "
+                        + "4 succeeded, 1 failed, 0 timed out of 5 plans");
         assertThat(suspended.release()).isEmpty();
         assertThat(Rollouts.failures(members, 2)).extracting(Member::planId).containsExactly(batch2.get(0));
-        assertThat(Rollouts.advance(suspended.rollout(), members, held, T0.plusSeconds(5)).rollout())
+        assertThat(Rollouts.advance(suspended.rollout(), members, held, T0.plusSeconds(5))
+                        .rollout())
                 .isEqualTo(suspended.rollout());
 
         Rollout resumed = Rollouts.resume(suspended.rollout());
         assertThat(resumed.state()).isEqualTo(State.ACTIVE);
         assertThat(Rollouts.resume(resumed)).as("idempotent").isEqualTo(resumed);
         Step done = Rollouts.advance(resumed, members, held, T0);
-        assertThat(done.rollout().state()).as("the remainder was the last batch").isEqualTo(State.COMPLETED);
+        assertThat(done.rollout().state())
+                .as("the remainder was the last batch")
+                .isEqualTo(State.COMPLETED);
     }
 
     @Test
@@ -128,16 +160,23 @@ class RolloutsTest {
         Step s = Rollouts.advance(rollout(spec), List.of(), held, T0);
         List<Member> members = merge(List.of(), s);
         Step late = Rollouts.advance(s.rollout(), members, held, T0.plusSeconds(600));
-        assertThat(late.changed()).filteredOn(m -> m.outcome() == Outcome.TIMED_OUT).singleElement()
+        assertThat(late.changed())
+                .filteredOn(m -> m.outcome() == Outcome.TIMED_OUT)
+                .singleElement()
                 .satisfies(m -> assertThat(m.detail()).contains("progress deadline of 600 s"));
-        assertThat(late.rollout().state()).as("1 of 2 may still succeed: 50% reachable").isEqualTo(State.ACTIVE);
+        assertThat(late.rollout().state())
+                .as("1 of 2 may still succeed: 50% reachable")
+                .isEqualTo(State.ACTIVE);
         assertThat(late.release()).hasSize(1);
 
         Rollout aborted = Rollouts.abort(late.rollout());
         assertThat(aborted.state()).isEqualTo(State.ABORTED);
         assertThat(Rollouts.abort(aborted)).isEqualTo(aborted);
-        assertThat(Rollouts.advance(aborted, merge(members, late), held, T0.plusSeconds(700)).release()).isEmpty();
-        assertThat(Rollouts.abortable(new Rollout("x", spec, State.COMPLETED, 2, null, null, 0))).isFalse();
+        assertThat(Rollouts.advance(aborted, merge(members, late), held, T0.plusSeconds(700))
+                        .release())
+                .isEmpty();
+        assertThat(Rollouts.abortable(new Rollout("x", spec, State.COMPLETED, 2, null, null, 0)))
+                .isFalse();
     }
 
     @Test
@@ -146,10 +185,13 @@ class RolloutsTest {
         Rollout r = rollout(spec);
         assertThat(Rollouts.holds(r, plan("c1", "ghent").plan(), List.of())).isTrue();
         assertThat(Rollouts.holds(r, plan("c1", "lyon").plan(), List.of())).isFalse();
-        assertThat(Rollouts.holds(Rollouts.abort(r), plan("c1", "ghent").plan(), List.of())).isFalse();
+        assertThat(Rollouts.holds(Rollouts.abort(r), plan("c1", "ghent").plan(), List.of()))
+                .isFalse();
         Step waiting = Rollouts.advance(r, List.of(), List.of(), T0);
         assertThat(waiting.rollout()).isEqualTo(r);
-        assertThat(Rollouts.onOutcome(new Member("p", 1, null, null, null), true, "ok")).as("not released").isNull();
+        assertThat(Rollouts.onOutcome(new Member("p", 1, null, null, null), true, "ok"))
+                .as("not released")
+                .isNull();
         Member failed = new Member("p", 1, T0, Outcome.FAILED, "boom");
         assertThat(Rollouts.onOutcome(failed, true, "retried").outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(Rollouts.onOutcome(failed, false, "again")).isNull();

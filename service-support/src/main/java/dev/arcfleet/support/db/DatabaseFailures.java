@@ -1,12 +1,10 @@
 package dev.arcfleet.support.db;
 
-import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.support.inbox.PoisonRecordException;
+import dev.arcfleet.support.log.LogSafe;
+import dev.arcfleet.support.retry.RetryPolicy;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-
-import dev.arcfleet.support.retry.RetryPolicy;
-
 import java.time.Duration;
 
 /**
@@ -17,10 +15,10 @@ import java.time.Duration;
  */
 public final class DatabaseFailures {
     /** While the database is away: 500 ms doubling to 10 s, for as long as it takes. */
-    public static final RetryPolicy OUTAGE_RETRY = RetryPolicy.exponential(Duration.ofMillis(500), Duration.ofSeconds(10));
+    public static final RetryPolicy OUTAGE_RETRY =
+            RetryPolicy.exponential(Duration.ofMillis(500), Duration.ofSeconds(10));
 
-    private DatabaseFailures() {
-    }
+    private DatabaseFailures() {}
 
     public static boolean unavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -31,18 +29,23 @@ public final class DatabaseFailures {
             }
             // the commit itself failed (the connection died under it): the transaction manager reports it without the
             // SQL cause; nothing was committed, so applying the record again is safe
-            if (t instanceof jakarta.transaction.RollbackException || t instanceof jakarta.transaction.SystemException
+            if (t instanceof jakarta.transaction.RollbackException
+                    || t instanceof jakarta.transaction.SystemException
                     || t instanceof jakarta.transaction.HeuristicMixedException
                     || t instanceof jakarta.transaction.HeuristicRollbackException) {
                 return true;
             }
-            if (t instanceof org.hibernate.exception.JDBCConnectionException || t instanceof java.net.ConnectException
+            if (t instanceof org.hibernate.exception.JDBCConnectionException
+                    || t instanceof java.net.ConnectException
                     || t instanceof java.sql.SQLTransientConnectionException) {
                 return true;
             }
-            if (t instanceof java.sql.SQLException sql && (sql.getSQLState() != null && sql.getSQLState().startsWith("08")
-                    || "57P01".equals(sql.getSQLState()) || "57P02".equals(sql.getSQLState())
-                    || "57P03".equals(sql.getSQLState()) || String.valueOf(sql.getMessage()).contains("Acquisition timeout"))) {
+            if (t instanceof java.sql.SQLException sql
+                    && (sql.getSQLState() != null && sql.getSQLState().startsWith("08")
+                            || "57P01".equals(sql.getSQLState())
+                            || "57P02".equals(sql.getSQLState())
+                            || "57P03".equals(sql.getSQLState())
+                            || String.valueOf(sql.getMessage()).contains("Acquisition timeout"))) {
                 return true;
             }
         }
@@ -67,7 +70,8 @@ public final class DatabaseFailures {
                 return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
             }
             for (Throwable suppressed : t.getSuppressed()) {
-                if (suppressed instanceof java.sql.SQLException || suppressed.getCause() instanceof java.sql.SQLException) {
+                if (suppressed instanceof java.sql.SQLException
+                        || suppressed.getCause() instanceof java.sql.SQLException) {
                     return recordsOwnFault(suppressed);
                 }
             }
@@ -94,8 +98,9 @@ public final class DatabaseFailures {
                     throw e;
                 }
                 Duration backoff = OUTAGE_RETRY.delay(attempt);
-                Log.warnf("%s: the database is unavailable (attempt %d), trying again in %d ms: %s", LogSafe.of(what), attempt,
-                        backoff.toMillis(), LogSafe.of(e.getMessage()));
+                Log.warnf(
+                        "%s: the database is unavailable (attempt %d), trying again in %d ms: %s",
+                        LogSafe.of(what), attempt, backoff.toMillis(), LogSafe.of(e.getMessage()));
                 if (!RetryPolicy.park(backoff)) {
                     throw e;
                 }

@@ -2,12 +2,11 @@ package dev.arcfleet.support.inbox;
 
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.support.log.LogSafe;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * A consumed Kafka record read as a binary-mode CloudEvent. {@code id} falls back to topic-partition-offset for
@@ -35,8 +34,9 @@ public record IncomingEvent(String topic, String key, String id, String type, St
         }
         String type = header(record, EventTypes.CE_TYPE);
         if (type != null && (type.length() > MAX_TYPE || LogSafe.hasUnsafe(type))) {
-            throw new PoisonRecordException("record " + where + ": the " + EventTypes.CE_TYPE + " header must be at most "
-                    + MAX_TYPE + " characters without control characters, got " + type.length() + ": " + LogSafe.of(type, 64));
+            throw new PoisonRecordException("record " + where + ": the " + EventTypes.CE_TYPE
+                    + " header must be at most " + MAX_TYPE + " characters without control characters, got "
+                    + type.length() + ": " + LogSafe.of(type, 64));
         }
         String correlationId = header(record, EventTypes.CE_CORRELATION_ID);
         if (correlationId != null) {
@@ -61,8 +61,8 @@ public record IncomingEvent(String topic, String key, String id, String type, St
             throw new PoisonRecordException("record on " + topic + " has no ce_type header; expected one of " + known);
         }
         if (!known.contains(type)) {
-            throw new PoisonRecordException("unknown event type " + LogSafe.of(type, 64) + " on " + topic
-                    + "; this consumer reads " + known);
+            throw new PoisonRecordException(
+                    "unknown event type " + LogSafe.of(type, 64) + " on " + topic + "; this consumer reads " + known);
         }
         if (payload == null || payload.isBlank()) {
             throw new PoisonRecordException("record " + id + " on " + topic + " has an empty value");

@@ -1,9 +1,8 @@
 package dev.arcfleet.support.inbox;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 /** Reads an event's JSON value; a value that does not parse is a poison record, named with its id. */
 @ApplicationScoped
@@ -22,8 +21,10 @@ public class JsonReader {
             }
             return value;
         } catch (JsonProcessingException e) {
-            throw new PoisonRecordException("record " + event.id() + " on " + event.topic() + " is not a valid "
-                    + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+            throw new PoisonRecordException(
+                    "record " + event.id() + " on " + event.topic() + " is not a valid " + type.getSimpleName() + ": "
+                            + e.getOriginalMessage(),
+                    e);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.arcfleet.support.inbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +20,8 @@ public class ProcessedEvents {
     /** Marks the event processed by this consumer; false when it already was (a redelivery or a replay). */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean markFirstTime(String consumer, String eventId) {
-        int inserted = entityManager.createNativeQuery("""
+        int inserted = entityManager
+                .createNativeQuery("""
                 insert into processed_event (consumer, event_id, processed_at) values (:consumer, :eventId, now())
                 on conflict do nothing""")
                 .setParameter("consumer", consumer)
@@ -40,7 +40,8 @@ public class ProcessedEvents {
         if (eventIds.isEmpty()) {
             return Set.of();
         }
-        List<Object> fresh = entityManager.createNativeQuery("""
+        List<Object> fresh = entityManager
+                .createNativeQuery("""
                 insert into processed_event (consumer, event_id, processed_at)
                 select :consumer, id, now() from unnest(cast(:ids as varchar[])) as ids(id)
                 on conflict do nothing
@@ -62,7 +63,8 @@ public class ProcessedEvents {
         if (eventIds.isEmpty()) {
             return;
         }
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 delete from processed_event where consumer = :consumer and event_id = any(cast(:ids as varchar[]))""")
                 .setParameter("consumer", consumer)
                 .setParameter("ids", eventIds.stream().distinct().toArray(String[]::new))

@@ -17,8 +17,7 @@ public record ClusterAccess(Mode mode, String path, SecretRef secret) {
         KUBECONFIG_SECRET
     }
 
-    public record SecretRef(String namespace, String name, String key) {
-    }
+    public record SecretRef(String namespace, String name, String key) {}
 
     public static ClusterAccess inCluster() {
         return new ClusterAccess(Mode.IN_CLUSTER, null, null);
@@ -37,7 +36,8 @@ public record ClusterAccess(Mode mode, String path, SecretRef secret) {
         return switch (mode) {
             case IN_CLUSTER -> "the service's own cluster";
             case KUBECONFIG_FILE -> "kubeconfig file " + path;
-            case KUBECONFIG_SECRET -> "kubeconfig in secret " + secret.namespace() + "/" + secret.name() + " key " + secret.key();
+            case KUBECONFIG_SECRET ->
+                "kubeconfig in secret " + secret.namespace() + "/" + secret.name() + " key " + secret.key();
         };
     }
 }

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -61,7 +60,8 @@ public final class ClusterClientFactory {
                     + sources.directorySetting() + ")");
         }
         try {
-            return KubeconfigRules.read(sources.directory(), sources.directorySetting(), access.path(), sources.maxBytes());
+            return KubeconfigRules.read(
+                    sources.directory(), sources.directorySetting(), access.path(), sources.maxBytes());
         } catch (NoSuchFileException e) {
             throw new ClusterAccessException(access.describe() + " cannot be read (no such file)", null);
         } catch (IOException | SecurityException e) {
@@ -77,7 +77,10 @@ public final class ClusterClientFactory {
         }
         Secret secret;
         try {
-            secret = own.secrets().inNamespace(ref.namespace()).withName(ref.name()).get();
+            secret = own.secrets()
+                    .inNamespace(ref.namespace())
+                    .withName(ref.name())
+                    .get();
         } catch (KubernetesClientException e) {
             throw new ClusterAccessException(access.describe() + " cannot be read: HTTP " + e.getCode(), e);
         }
@@ -107,7 +110,8 @@ public final class ClusterClientFactory {
     }
 
     private ClusterAccessException tooLarge(ClusterAccess access) {
-        return new ClusterAccessException(access.describe() + " is refused: larger than " + sources.maxBytes() + " bytes");
+        return new ClusterAccessException(
+                access.describe() + " is refused: larger than " + sources.maxBytes() + " bytes");
     }
 
     private KubernetesClient build(ClusterAccess access, String kubeconfig) {
@@ -115,7 +119,10 @@ public final class ClusterClientFactory {
         try {
             parsed = own.getKubernetesSerialization().unmarshal(kubeconfig, Map.class);
         } catch (RuntimeException e) {
-            throw new ClusterAccessException(access.describe() + " is not a usable kubeconfig (" + e.getClass().getSimpleName() + ")", null);
+            throw new ClusterAccessException(
+                    access.describe() + " is not a usable kubeconfig ("
+                            + e.getClass().getSimpleName() + ")",
+                    null);
         }
         List<String> problems = parsed == null ? List.of("it is empty") : KubeconfigRules.contentProblems(parsed);
         if (!problems.isEmpty()) {
@@ -127,12 +134,16 @@ public final class ClusterClientFactory {
             config = Config.fromKubeconfig(kubeconfig);
         } catch (RuntimeException e) {
             // the parser's message may quote the kubeconfig: name the reference only
-            throw new ClusterAccessException(access.describe() + " is not a usable kubeconfig (" + e.getClass().getSimpleName() + ")", null);
+            throw new ClusterAccessException(
+                    access.describe() + " is not a usable kubeconfig ("
+                            + e.getClass().getSimpleName() + ")",
+                    null);
         }
         if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
             throw new ClusterAccessException(access.describe() + " names no API server");
         }
-        KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config)
+        KubernetesClientBuilder builder = new KubernetesClientBuilder()
+                .withConfig(config)
                 .withKubernetesSerialization(own.getKubernetesSerialization());
         if (httpClients != null) {
             builder.withHttpClientFactory(httpClients);

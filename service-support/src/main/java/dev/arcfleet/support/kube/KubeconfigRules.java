@@ -21,13 +21,12 @@ import java.util.Set;
  */
 public final class KubeconfigRules {
     /** Keys of a kubeconfig's {@code users[].user} that run code or read files. */
-    static final Set<String> USER_KEYS_REFUSED = Set.of("exec", "auth-provider", "tokenFile", "client-certificate",
-            "client-key");
+    static final Set<String> USER_KEYS_REFUSED =
+            Set.of("exec", "auth-provider", "tokenFile", "client-certificate", "client-key");
     /** Keys of {@code clusters[].cluster} that read files. */
     static final Set<String> CLUSTER_KEYS_REFUSED = Set.of("certificate-authority");
 
-    private KubeconfigRules() {
-    }
+    private KubeconfigRules() {}
 
     /**
      * Why a path is refused, or null: it must be absolute and lie inside {@code dir}, without {@code ..}.
@@ -41,7 +40,8 @@ public final class KubeconfigRules {
         if (!p.normalize().equals(p) || path.contains("/../") || path.endsWith("/..")) {
             return "must not contain '.' or '..' segments";
         }
-        if (!p.startsWith(dir.toAbsolutePath().normalize()) || p.equals(dir.toAbsolutePath().normalize())) {
+        if (!p.startsWith(dir.toAbsolutePath().normalize())
+                || p.equals(dir.toAbsolutePath().normalize())) {
             return "must be a file inside " + dir + " (" + dirSetting + "), where kubeconfigs are mounted";
         }
         return null;
@@ -82,7 +82,8 @@ public final class KubeconfigRules {
         for (Map<?, ?> user : entries(kubeconfig.get("users"), "user")) {
             for (Object key : user.keySet()) {
                 if (USER_KEYS_REFUSED.contains(String.valueOf(key))) {
-                    problems.add("users[].user." + key + " is not accepted (only inline token or client certificate data)");
+                    problems.add(
+                            "users[].user." + key + " is not accepted (only inline token or client certificate data)");
                 }
             }
         }

@@ -13,8 +13,12 @@ import java.util.List;
  * @param secretNamespacesSetting the setting that configures {@code secretNamespaces}
  * @param maxBytes the largest kubeconfig read, from a file or a Secret
  */
-public record KubeconfigSources(Path directory, String directorySetting, List<String> secretNamespaces,
-        String secretNamespacesSetting, int maxBytes) {
+public record KubeconfigSources(
+        Path directory,
+        String directorySetting,
+        List<String> secretNamespaces,
+        String secretNamespacesSetting,
+        int maxBytes) {
     public KubeconfigSources {
         secretNamespaces = List.copyOf(secretNamespaces);
         if (maxBytes < 1) {

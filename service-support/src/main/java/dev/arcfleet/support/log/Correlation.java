@@ -10,8 +10,7 @@ import org.jboss.logging.MDC;
 public final class Correlation {
     public static final String MDC_KEY = "correlationId";
 
-    private Correlation() {
-    }
+    private Correlation() {}
 
     /** Sets the id (made {@link LogSafe}) until the returned scope closes, then puts back what was there (nothing, or an outer id). */
     public static Scope open(String correlationId) {

@@ -11,8 +11,7 @@ public final class LogSafe {
     /** The most characters of one value a log line carries. */
     public static final int MAX_LENGTH = 2048;
 
-    private LogSafe() {
-    }
+    private LogSafe() {}
 
     /** {@code value}'s text made safe for a log line, clipped at {@link #MAX_LENGTH}; {@code "null"} for null. */
     public static String of(Object value) {
@@ -48,7 +47,10 @@ public final class LogSafe {
     }
 
     static boolean unsafe(char c) {
-        return Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c >= '\u202a' && c <= '\u202e'
+        return Character.isISOControl(c)
+                || c == '\u2028'
+                || c == '\u2029'
+                || c >= '\u202a' && c <= '\u202e'
                 || c >= '\u2066' && c <= '\u2069';
     }
 }

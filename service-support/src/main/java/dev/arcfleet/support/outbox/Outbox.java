@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.support.tx.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 
 /**
@@ -52,7 +51,8 @@ public class Outbox {
         try {
             return mapper.writeValueAsString(event);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("event " + event.getClass().getSimpleName() + " cannot be written as JSON", e);
+            throw new IllegalArgumentException(
+                    "event " + event.getClass().getSimpleName() + " cannot be written as JSON", e);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.arcfleet.support.outbox;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 @ConfigMapping(prefix = "fleet.outbox")

@@ -8,7 +8,6 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 
 /** One event waiting to be relayed to Kafka. Never leaves the service: the relay maps it to a Kafka record. */

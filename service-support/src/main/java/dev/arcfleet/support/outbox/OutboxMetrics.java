@@ -25,9 +25,11 @@ public class OutboxMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("fleet.outbox.backlog", this, OutboxMetrics::backlog)
-                .description("outbox events not yet relayed to Kafka").register(registry);
+                .description("outbox events not yet relayed to Kafka")
+                .register(registry);
         FunctionCounter.builder("fleet.outbox.relayed", this, OutboxMetrics::relayed)
-                .description("outbox events relayed to Kafka by this instance").register(registry);
+                .description("outbox events relayed to Kafka by this instance")
+                .register(registry);
     }
 
     private double backlog() {

@@ -2,33 +2,32 @@ package dev.arcfleet.support.outbox;
 
 import dev.arcfleet.contracts.Channels;
 import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.support.retry.RetryPolicy;
+import dev.arcfleet.support.worker.ManagedWorker;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import dev.arcfleet.support.retry.RetryPolicy;
-import dev.arcfleet.support.worker.ManagedWorker;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Relays committed outbox rows to Kafka in id order, as CloudEvents in binary mode, and deletes them once the broker
@@ -48,15 +47,21 @@ public class OutboxRelay {
     private final AtomicLong relayed = new AtomicLong();
     /** Sends not yet acknowledged or not yet followed by the delete of their row, by event id. */
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+
     private volatile boolean paused;
     private final ManagedWorker worker;
 
-    public OutboxRelay(@Channel(Channels.OUTBOX_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-            Emitter<String> emitter, EntityManager entityManager, OutboxConfig config) {
+    public OutboxRelay(
+            @Channel(Channels.OUTBOX_OUT) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
+                    Emitter<String> emitter,
+            EntityManager entityManager,
+            OutboxConfig config) {
         this.emitter = emitter;
         this.entityManager = entityManager;
         this.config = config;
-        this.worker = ManagedWorker.named("outbox-relay").idleWait(config.pollInterval()).onFailure(BATCH_RETRY)
+        this.worker = ManagedWorker.named("outbox-relay")
+                .idleWait(config.pollInterval())
+                .onFailure(BATCH_RETRY)
                 .build(this::relayOnce);
     }
 
@@ -99,8 +104,11 @@ public class OutboxRelay {
 
     /** Rows committed and not yet relayed. */
     public long backlog() {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
-                .createNativeQuery("select count(*) from outbox_event").getSingleResult()).longValue());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager
+                                .createNativeQuery("select count(*) from outbox_event")
+                                .getSingleResult())
+                        .longValue());
     }
 
     /** One turn of the worker: true when it relayed something (then it looks again at once). */
@@ -126,10 +134,12 @@ public class OutboxRelay {
             // below. That plan reads the whole bloated heap on every batch (7,600 pages per batch in one bench stack,
             // ten times the index's cost); the primary key's index finds the oldest live rows whatever the statistics
             // say. So this transaction plans without sequential or bitmap scans.
-            Object[] lockAndPlan = (Object[]) entityManager.createNativeQuery("""
+            Object[] lockAndPlan = (Object[]) entityManager
+                    .createNativeQuery("""
                     select pg_try_advisory_xact_lock(:key), set_config('enable_seqscan', 'off', true),
                            set_config('enable_bitmapscan', 'off', true)""")
-                    .setParameter("key", ADVISORY_LOCK_KEY).getSingleResult();
+                    .setParameter("key", ADVISORY_LOCK_KEY)
+                    .getSingleResult();
             if (!Boolean.TRUE.equals(lockAndPlan[0])) {
                 return List.<String>of();
             }
@@ -154,7 +164,8 @@ public class OutboxRelay {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
                     .get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
             // one statement text for every batch size (an "in" list is planned anew for each length)
-            entityManager.createNativeQuery("delete from outbox_event where id = any(cast(:ids as bigint[]))")
+            entityManager
+                    .createNativeQuery("delete from outbox_event where id = any(cast(:ids as bigint[]))")
                     .setParameter("ids", batch.stream().map(r -> r.id).toArray(Long[]::new))
                     .executeUpdate();
             relayed.addAndGet(batch.size());
@@ -182,7 +193,9 @@ public class OutboxRelay {
                 .withHeaders(headers)
                 .build();
         CompletableFuture<Void> ack = new CompletableFuture<>();
-        emitter.send(Message.of(row.payload, Metadata.of(metadata),
+        emitter.send(Message.of(
+                row.payload,
+                Metadata.of(metadata),
                 () -> {
                     ack.complete(null);
                     return CompletableFuture.completedFuture(null);

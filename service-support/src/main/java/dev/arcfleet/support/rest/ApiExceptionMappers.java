@@ -9,7 +9,6 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-
 /**
  * Every error a client causes gets the same body as the services' own 4xx ({@link ApiError}: status and a message a
  * person can act on), never a bare status or a stack trace: unreadable JSON (bad syntax, too deep, too long), a
@@ -22,8 +21,11 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response unreadableJson(JacksonException e) {
         JsonLocation at = e.getLocation();
-        String where = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        return ApiError.response(Response.Status.BAD_REQUEST, "the body is not readable JSON" + where + ": " + firstLine(e.getOriginalMessage()));
+        String where =
+                at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return ApiError.response(
+                Response.Status.BAD_REQUEST,
+                "the body is not readable JSON" + where + ": " + firstLine(e.getOriginalMessage()));
     }
 
     @ServerExceptionMapper
@@ -42,7 +44,10 @@ public class ApiExceptionMappers {
             case 406 -> "cannot answer in the media type asked for (Accept); this API answers application/json";
             case 413 -> "the body is larger than this endpoint takes";
             case 415 -> "unsupported content type; send application/json (see the API's documentation for uploads)";
-            default -> e.getMessage() == null || e.getMessage().isBlank() ? "the request is not valid" : firstLine(e.getMessage());
+            default ->
+                e.getMessage() == null || e.getMessage().isBlank()
+                        ? "the request is not valid"
+                        : firstLine(e.getMessage());
         };
         return ApiError.response(status, message);
     }
@@ -55,9 +60,10 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response persistence(PersistenceException e) {
         if (DatabaseFailures.unavailable(e)) {
-            Log.warnf("request refused while the database is unavailable: %s", firstLine(String.valueOf(e.getMessage())));
-            return ApiError.retryLater(503, "the database is unavailable; nothing of this request was stored, send it again",
-                    5);
+            Log.warnf(
+                    "request refused while the database is unavailable: %s", firstLine(String.valueOf(e.getMessage())));
+            return ApiError.retryLater(
+                    503, "the database is unavailable; nothing of this request was stored, send it again", 5);
         }
         Log.errorf(e, "request failed on the database");
         return ApiError.response(Response.Status.INTERNAL_SERVER_ERROR, "the service failed to answer; see its log");

@@ -2,10 +2,9 @@ package dev.arcfleet.support.rest;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-
 import java.util.List;
 import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Refuses, before any resource runs, a URL whose decoded path or query holds a NUL character: no id or filter
@@ -17,10 +16,13 @@ public class RequestGuards {
         if (request.getUriInfo().getPath().indexOf('\0') >= 0) {
             return ApiError.response(Response.Status.BAD_REQUEST, "the path holds a NUL character (%00)");
         }
-        for (Map.Entry<String, List<String>> parameter : request.getUriInfo().getQueryParameters().entrySet()) {
-            if (parameter.getKey().indexOf('\0') >= 0 || parameter.getValue().stream().anyMatch(v -> v.indexOf('\0') >= 0)) {
-                return ApiError.response(Response.Status.BAD_REQUEST, "query parameter " + parameter.getKey().replace('\0', '?')
-                        + " holds a NUL character (%00)");
+        for (Map.Entry<String, List<String>> parameter :
+                request.getUriInfo().getQueryParameters().entrySet()) {
+            if (parameter.getKey().indexOf('\0') >= 0
+                    || parameter.getValue().stream().anyMatch(v -> v.indexOf('\0') >= 0)) {
+                return ApiError.response(
+                        Response.Status.BAD_REQUEST,
+                        "query parameter " + parameter.getKey().replace('\0', '?') + " holds a NUL character (%00)");
             }
         }
         return null;

@@ -24,8 +24,8 @@ public final class RetryPolicy {
     /** Null: {@link ThreadLocalRandom} of the calling thread. */
     private final RandomGenerator random;
 
-    private RetryPolicy(Duration initial, double multiplier, Duration max, int maxAttempts, double jitter,
-            RandomGenerator random) {
+    private RetryPolicy(
+            Duration initial, double multiplier, Duration max, int maxAttempts, double jitter, RandomGenerator random) {
         if (initial.isNegative() || max.compareTo(initial) < 0) {
             throw new IllegalArgumentException("need 0 <= initial <= max, got " + initial + " and " + max);
         }

@@ -2,7 +2,6 @@ package dev.arcfleet.support.security;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.util.Optional;
 
 @ConfigMapping(prefix = "fleet.auth")

@@ -13,7 +13,6 @@ import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Set;
 
 /**
@@ -34,11 +33,16 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
         if (!config.enabled()) {
-            return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
-                    .setPrincipal(new QuarkusPrincipal("auth-disabled")).addRoles(Roles.granted(Roles.ADMIN)).build());
+            return Uni.createFrom()
+                    .item(QuarkusSecurityIdentity.builder()
+                            .setPrincipal(new QuarkusPrincipal("auth-disabled"))
+                            .addRoles(Roles.granted(Roles.ADMIN))
+                            .build());
         }
         String header = context.request().getHeader("Authorization");
-        if (header == null || header.length() <= PREFIX.length() || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+        if (header == null
+                || header.length() <= PREFIX.length()
+                || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             return Uni.createFrom().optional(java.util.Optional.empty());
         }
         String token = header.substring(PREFIX.length()).trim();
@@ -48,7 +52,8 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
-        return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"arc-fleet-onboarding\""));
+        return Uni.createFrom()
+                .item(new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"arc-fleet-onboarding\""));
     }
 
     @Override

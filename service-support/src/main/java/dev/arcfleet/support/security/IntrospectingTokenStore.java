@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
-
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import jakarta.inject.Inject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -29,16 +28,17 @@ import java.util.Optional;
 public class IntrospectingTokenStore implements TokenStore {
     static final int MAX_CACHED = 10_000;
 
-    private record Answer(Optional<TokenGrant> grant, Instant until) {
-    }
+    private record Answer(Optional<TokenGrant> grant, Instant until) {}
 
     private final Optional<URI> endpoint;
     private final Duration ttl;
     /** What this service presents to the introspection endpoint (fleet.auth.service-token-file). */
     private final Optional<String> serviceToken;
+
     private final ObjectMapper mapper;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     /** Access-ordered, so the eldest entry is the one used longest ago; guarded by itself. */
     private final LinkedHashMap<String, Answer> cache;
 
@@ -91,26 +91,32 @@ public class IntrospectingTokenStore implements TokenStore {
     private Optional<TokenGrant> ask(String token) {
         try {
             String body = mapper.writeValueAsString(Map.of("token", token));
-            HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint.get()).timeout(Duration.ofSeconds(5))
+            HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint.get())
+                    .timeout(Duration.ofSeconds(5))
                     .header("Content-Type", "application/json");
             // inventory answers introspection only to the services (their shared service token) and to admins
             serviceToken.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
-            HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            HttpRequest request =
+                    builder.POST(HttpRequest.BodyPublishers.ofString(body)).build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new TokenCheckUnavailableException("the token check at " + endpoint.get() + " answered HTTP "
-                        + response.statusCode(), null);
+                throw new TokenCheckUnavailableException(
+                        "the token check at " + endpoint.get() + " answered HTTP " + response.statusCode(), null);
             }
             JsonNode answer = mapper.readTree(response.body());
             if (!answer.path("active").asBoolean(false)) {
                 return Optional.empty();
             }
             JsonNode site = answer.get("site");
-            return Optional.of(new TokenGrant(answer.path("name").asText("token"), answer.path("role").asText(),
+            return Optional.of(new TokenGrant(
+                    answer.path("name").asText("token"),
+                    answer.path("role").asText(),
                     site == null || site.isNull() ? null : site.asText()));
         } catch (IOException e) {
-            throw new TokenCheckUnavailableException("the token check at " + endpoint.get() + " cannot be reached: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw new TokenCheckUnavailableException(
+                    "the token check at " + endpoint.get() + " cannot be reached: "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TokenCheckUnavailableException("interrupted while checking a token", e);
@@ -119,9 +125,11 @@ public class IntrospectingTokenStore implements TokenStore {
 
     private static String readToken(String file) {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of(file), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return java.nio.file.Files.readString(java.nio.file.Path.of(file), java.nio.charset.StandardCharsets.UTF_8)
+                    .trim();
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("fleet.auth.service-token-file " + file + " cannot be read: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "fleet.auth.service-token-file " + file + " cannot be read: " + e.getMessage(), e);
         }
     }
 }

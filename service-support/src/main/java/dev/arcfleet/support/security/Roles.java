@@ -17,8 +17,7 @@ public final class Roles {
     /** The identity attribute naming the site a registrar token is bound to. */
     public static final String SITE_ATTRIBUTE = "fleet.site";
 
-    private Roles() {
-    }
+    private Roles() {}
 
     public static Set<String> granted(String role) {
         return switch (role) {

@@ -37,6 +37,8 @@ public class SecurityErrors {
 
     private static Response challenge(String message) {
         Response error = ApiError.response(Response.Status.UNAUTHORIZED, message);
-        return Response.fromResponse(error).header("WWW-Authenticate", "Bearer realm=\"arc-fleet-onboarding\"").build();
+        return Response.fromResponse(error)
+                .header("WWW-Authenticate", "Bearer realm=\"arc-fleet-onboarding\"")
+                .build();
     }
 }

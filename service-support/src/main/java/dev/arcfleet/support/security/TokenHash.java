@@ -11,8 +11,7 @@ import java.util.HexFormat;
 public final class TokenHash {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TokenHash() {
-    }
+    private TokenHash() {}
 
     public static String newToken() {
         byte[] bytes = new byte[32];
@@ -22,7 +21,8 @@ public final class TokenHash {
 
     public static String of(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }

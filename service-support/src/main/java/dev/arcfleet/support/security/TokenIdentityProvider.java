@@ -10,7 +10,6 @@ import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,13 +33,18 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
 
     public TokenIdentityProvider(AuthConfig config, TokenStore store) {
         this.store = store;
-        this.adminHash = config.adminTokenFile().map(TokenIdentityProvider::readAdminHash).orElse(null);
-        this.serviceHash = config.serviceTokenFile().map(TokenIdentityProvider::readAdminHash).orElse(null);
+        this.adminHash = config.adminTokenFile()
+                .map(TokenIdentityProvider::readAdminHash)
+                .orElse(null);
+        this.serviceHash = config.serviceTokenFile()
+                .map(TokenIdentityProvider::readAdminHash)
+                .orElse(null);
     }
 
     private static byte[] readAdminHash(String file) {
         try {
-            String token = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+            String token =
+                    Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
             if (token.length() < 24) {
                 throw new IllegalStateException("the token in " + file + " is shorter than 24 characters");
             }
@@ -56,7 +60,8 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(
+            TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         String token = request.getToken().getToken();
         if (isBootstrapAdmin(token)) {
             return Uni.createFrom().item(identity(BOOTSTRAP_ADMIN));
@@ -72,21 +77,25 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
 
     /** What the token grants, if anything; may block (the store is asked). */
     public Optional<TokenGrant> grantOf(String token) {
-        return isBootstrapAdmin(token) ? Optional.of(BOOTSTRAP_ADMIN)
+        return isBootstrapAdmin(token)
+                ? Optional.of(BOOTSTRAP_ADMIN)
                 : isServiceToken(token) ? Optional.of(SERVICE) : store.lookup(token);
     }
 
     private boolean isBootstrapAdmin(String token) {
-        return adminHash != null && MessageDigest.isEqual(adminHash, TokenHash.of(token).getBytes(StandardCharsets.US_ASCII));
+        return adminHash != null
+                && MessageDigest.isEqual(adminHash, TokenHash.of(token).getBytes(StandardCharsets.US_ASCII));
     }
 
     private boolean isServiceToken(String token) {
-        return serviceHash != null && MessageDigest.isEqual(serviceHash, TokenHash.of(token).getBytes(StandardCharsets.US_ASCII));
+        return serviceHash != null
+                && MessageDigest.isEqual(serviceHash, TokenHash.of(token).getBytes(StandardCharsets.US_ASCII));
     }
 
     private static SecurityIdentity identity(TokenGrant grant) {
         QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder()
-                .setPrincipal(new QuarkusPrincipal(grant.name())).addRoles(Roles.granted(grant.role()));
+                .setPrincipal(new QuarkusPrincipal(grant.name()))
+                .addRoles(Roles.granted(grant.role()));
         if (grant.site() != null) {
             builder.addAttribute(Roles.SITE_ATTRIBUTE, grant.site());
         }

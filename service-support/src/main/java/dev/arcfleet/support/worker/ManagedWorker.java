@@ -2,7 +2,6 @@ package dev.arcfleet.support.worker;
 
 import dev.arcfleet.support.retry.RetryPolicy;
 import io.quarkus.logging.Log;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +45,7 @@ public final class ManagedWorker implements Executor {
     private final Condition signal = lock.newCondition();
     /** Incremented by every wake-up; a thread waits only while it has not changed since its turn began. */
     private final AtomicLong wakeUps = new AtomicLong();
+
     private volatile int waiting;
     private final AtomicLong failures = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
@@ -113,7 +113,8 @@ public final class ManagedWorker implements Executor {
         }
         List<Thread> alive = started.stream().filter(Thread::isAlive).toList();
         if (!alive.isEmpty()) {
-            Log.warnf("worker %s: %d thread(s) still busy %s after being asked to stop", name, alive.size(), stopTimeout);
+            Log.warnf(
+                    "worker %s: %d thread(s) still busy %s after being asked to stop", name, alive.size(), stopTimeout);
         }
         return alive.isEmpty();
     }
@@ -169,13 +170,20 @@ public final class ManagedWorker implements Executor {
                 this.failures.incrementAndGet();
                 Duration delay = onFailure.delay(failures);
                 if (running) {
-                    Log.warnf(e, "worker %s failed (%d in a row); running again in %d ms", name, failures, delay.toMillis());
+                    Log.warnf(
+                            e,
+                            "worker %s failed (%d in a row); running again in %d ms",
+                            name,
+                            failures,
+                            delay.toMillis());
                     await(Long.MIN_VALUE, delay);
                 }
             }
         }
         if (running) {
-            Log.warnf("worker %s: thread %s interrupted, it ends", name, Thread.currentThread().getName());
+            Log.warnf(
+                    "worker %s: thread %s interrupted, it ends",
+                    name, Thread.currentThread().getName());
         }
     }
 

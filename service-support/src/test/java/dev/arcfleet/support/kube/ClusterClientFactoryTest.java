@@ -1,16 +1,14 @@
 package dev.arcfleet.support.kube;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +17,10 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClusterClientFactoryTest {
     static final String TOKEN = "token-that-must-never-show";
@@ -29,18 +28,22 @@ class ClusterClientFactoryTest {
 
     @TempDir
     Path dir;
+
     private KubernetesMockServer server;
     private KubernetesClient own;
     private ClusterClientFactory factory;
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
         server.init();
         own = server.createClient();
-        factory = new ClusterClientFactory(own, new KubeconfigSources(dir, "svc.kubeconfig-dir", List.of("arc-fleet"),
-                "svc.kubeconfig-secret-namespaces", MAX), null);
+        factory = new ClusterClientFactory(
+                own,
+                new KubeconfigSources(
+                        dir, "svc.kubeconfig-dir", List.of("arc-fleet"), "svc.kubeconfig-secret-namespaces", MAX),
+                null);
     }
 
     @AfterEach
@@ -109,7 +112,8 @@ class ClusterClientFactoryTest {
                         + " (only inline token or client certificate data)");
         assertThat(marker).as("the exec plugin never ran").doesNotExist();
         assertThatThrownBy(() -> factory.connect(ClusterAccess.file(files.toString())))
-                .isInstanceOf(ClusterAccessException.class).hasMessageContaining("users[].user.tokenFile is not accepted");
+                .isInstanceOf(ClusterAccessException.class)
+                .hasMessageContaining("users[].user.tokenFile is not accepted");
     }
 
     @Test
@@ -121,44 +125,64 @@ class ClusterClientFactoryTest {
         Files.writeString(big, inline("https://k:6443") + "#".repeat(MAX));
         Path folder = Files.createDirectory(dir.resolve("folder"));
         Map<Path, String> expected = Map.of(
-                outside, "is refused: the path must be a file inside " + dir + " (svc.kubeconfig-dir)",
-                link, "is refused: the file lies outside " + dir + " once its links are followed",
-                big, "is refused: larger than " + MAX + " bytes",
-                folder, "is refused: not a regular file",
-                dir.resolve("missing"), "cannot be read (no such file)");
-        expected.forEach((path, message) -> assertThatThrownBy(() -> factory.connect(ClusterAccess.file(path.toString())))
-                .as(path.toString()).isInstanceOf(ClusterAccessException.class).hasMessageContaining(message));
-        ClusterClientFactory withoutDirectory = new ClusterClientFactory(own, new KubeconfigSources(null,
-                "svc.kubeconfig-dir", List.of(), "svc.kubeconfig-secret-namespaces", MAX), null);
+                outside,
+                "is refused: the path must be a file inside " + dir + " (svc.kubeconfig-dir)",
+                link,
+                "is refused: the file lies outside " + dir + " once its links are followed",
+                big,
+                "is refused: larger than " + MAX + " bytes",
+                folder,
+                "is refused: not a regular file",
+                dir.resolve("missing"),
+                "cannot be read (no such file)");
+        expected.forEach(
+                (path, message) -> assertThatThrownBy(() -> factory.connect(ClusterAccess.file(path.toString())))
+                        .as(path.toString())
+                        .isInstanceOf(ClusterAccessException.class)
+                        .hasMessageContaining(message));
+        ClusterClientFactory withoutDirectory = new ClusterClientFactory(
+                own,
+                new KubeconfigSources(null, "svc.kubeconfig-dir", List.of(), "svc.kubeconfig-secret-namespaces", MAX),
+                null);
         Path good = dir.resolve("good");
         Files.writeString(good, inline("https://k:6443"));
         assertThatThrownBy(() -> withoutDirectory.connect(ClusterAccess.file(good.toString())))
-                .isInstanceOf(ClusterAccessException.class).hasMessageContaining("no kubeconfig directory is configured");
+                .isInstanceOf(ClusterAccessException.class)
+                .hasMessageContaining("no kubeconfig directory is configured");
     }
 
     @Test
     void aSecretOnlyInAnAllowedNamespaceReadWithTheServicesOwnClient() {
         secret("arc-fleet", "edge-2", Map.of("kubeconfig", inline("https://edge-2.example:6443")));
         secret("arc-fleet", "big", Map.of("kubeconfig", inline("https://k:6443") + "#".repeat(MAX)));
-        secret("arc-fleet", "plugged", Map.of("kubeconfig", kubeconfig("https://k:6443",
-                "auth-provider: {name: gcp}")));
+        secret(
+                "arc-fleet",
+                "plugged",
+                Map.of("kubeconfig", kubeconfig("https://k:6443", "auth-provider: {name: gcp}")));
         secret("kube-system", "admin", Map.of("kubeconfig", inline("https://k:6443")));
 
-        try (ClusterClientFactory.Connection connection = factory.connect(ClusterAccess.secret("arc-fleet", "edge-2",
-                "kubeconfig"))) {
+        try (ClusterClientFactory.Connection connection =
+                factory.connect(ClusterAccess.secret("arc-fleet", "edge-2", "kubeconfig"))) {
             assertThat(connection.owned()).isTrue();
             assertThat(connection.client().getMasterUrl().toString()).startsWith("https://edge-2.example:6443");
         }
         Map<ClusterAccess, String> expected = Map.of(
                 ClusterAccess.secret("kube-system", "admin", "kubeconfig"),
                 "is refused: kubeconfig Secrets are read only in [arc-fleet] (svc.kubeconfig-secret-namespaces)",
-                ClusterAccess.secret("arc-fleet", "big", "kubeconfig"), "is refused: larger than " + MAX + " bytes",
-                ClusterAccess.secret("arc-fleet", "plugged", "kubeconfig"), "users[].user.auth-provider is not accepted",
-                ClusterAccess.secret("arc-fleet", "edge-2", "other"), "secret arc-fleet/edge-2 has no key other",
-                ClusterAccess.secret("arc-fleet", "missing", "kubeconfig"), "secret arc-fleet/missing does not exist");
-        expected.forEach((access, message) -> assertThatThrownBy(() -> factory.connect(access)).as(access.describe())
-                .isInstanceOf(ClusterAccessException.class).hasMessageContaining(message)
-                .message().doesNotContain(TOKEN));
+                ClusterAccess.secret("arc-fleet", "big", "kubeconfig"),
+                "is refused: larger than " + MAX + " bytes",
+                ClusterAccess.secret("arc-fleet", "plugged", "kubeconfig"),
+                "users[].user.auth-provider is not accepted",
+                ClusterAccess.secret("arc-fleet", "edge-2", "other"),
+                "secret arc-fleet/edge-2 has no key other",
+                ClusterAccess.secret("arc-fleet", "missing", "kubeconfig"),
+                "secret arc-fleet/missing does not exist");
+        expected.forEach((access, message) -> assertThatThrownBy(() -> factory.connect(access))
+                .as(access.describe())
+                .isInstanceOf(ClusterAccessException.class)
+                .hasMessageContaining(message)
+                .message()
+                .doesNotContain(TOKEN));
     }
 
     @Test
@@ -173,7 +197,15 @@ class ClusterClientFactoryTest {
     private void secret(String namespace, String name, Map<String, String> data) {
         Map<String, String> encoded = new HashMap<>();
         data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
-        own.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
-                .withNamespace(namespace).endMetadata().withData(encoded).build()).create();
+        own.secrets()
+                .inNamespace(namespace)
+                .resource(new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(namespace)
+                        .endMetadata()
+                        .withData(encoded)
+                        .build())
+                .create();
     }
 }

@@ -1,9 +1,9 @@
 package dev.arcfleet.support.log;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.jboss.logging.MDC;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** A value from outside written to a log line stays on that line and cannot steer a terminal. */
 class LogSafeTest {
@@ -20,7 +20,9 @@ class LogSafeTest {
         assertThat(LogSafe.of("line\u2028para\u2029bidi\u202eend")).isEqualTo("line\\u2028para\\u2029bidi\\u202eend");
         for (char c = 0; c < 0xa0; c++) {
             if (c < 0x20 || c >= 0x7f) {
-                assertThat(LogSafe.of("x" + c + "y")).as("U+%04x", (int) c).hasSize(8)
+                assertThat(LogSafe.of("x" + c + "y"))
+                        .as("U+%04x", (int) c)
+                        .hasSize(8)
                         .doesNotContain(String.valueOf(c));
             }
         }
@@ -38,7 +40,10 @@ class LogSafeTest {
     void aHugeValueIsClippedWithItsLengthSaid() {
         String huge = "a".repeat(100_000);
         String safe = LogSafe.of(huge);
-        assertThat(safe).hasSizeLessThan(LogSafe.MAX_LENGTH + 40).startsWith("a".repeat(100)).endsWith("(100000 characters)");
+        assertThat(safe)
+                .hasSizeLessThan(LogSafe.MAX_LENGTH + 40)
+                .startsWith("a".repeat(100))
+                .endsWith("(100000 characters)");
     }
 
     @Test
@@ -53,8 +58,13 @@ class LogSafeTest {
     void controlCharactersAreEscapedSoNoLineCanBeForged() {
         String forged = "node-1\r\n2026-12-02 10:00:00,000 INFO  [dev.arc] admin token accepted\u0000\u202e";
         String safe = LogSafe.of(forged);
-        assertThat(safe).doesNotContain("\n").doesNotContain("\r").doesNotContain("\u0000").doesNotContain("\u202e")
-                .startsWith("node-1\\u000d\\u000a2026").endsWith("\\u0000\\u202e");
+        assertThat(safe)
+                .doesNotContain("\n")
+                .doesNotContain("\r")
+                .doesNotContain("\u0000")
+                .doesNotContain("\u202e")
+                .startsWith("node-1\\u000d\\u000a2026")
+                .endsWith("\\u0000\\u202e");
         assertThat(LogSafe.hasUnsafe(forged)).isTrue();
         assertThat(LogSafe.hasUnsafe("ghent-line3/worker-1")).isFalse();
     }

@@ -1,5 +1,9 @@
 package dev.arcfleet.support.outbox;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -7,6 +11,13 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -22,25 +33,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The outbox and its relay against a real PostgreSQL and a real KRaft broker: events reach Kafka once each, in the
  * order they were committed, as CloudEvents; a batch not acknowledged in time is retried without loss, duplicates
  * or reordering; a rolled-back event is never sent; the relay stops cleanly. Each test writes to a topic of its own.
  */
 @QuarkusTest
-@QuarkusTestResource(value = FleetInfraResource.class, initArgs = @ResourceArg(name = "database", value = "support_test"))
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "support_test"))
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OutboxRelayTest {
     private static final String TYPE = "dev.arcfleet.test.happened";
@@ -51,8 +52,7 @@ class OutboxRelayTest {
     @Inject
     OutboxRelay relay;
 
-    private record Sent(String topic, String key, String eventId, String payload) {
-    }
+    private record Sent(String topic, String key, String eventId, String payload) {}
 
     private static String bootstrap() {
         return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
@@ -60,21 +60,27 @@ class OutboxRelayTest {
 
     private Sent publish(String topic, String key, String payload) {
         Sent sent = new Sent(topic, key, UUID.randomUUID().toString(), payload);
-        QuarkusTransaction.requiringNew().run(() -> outbox.publishJson(topic, key, TYPE, sent.eventId(), "corr-" + key,
-                sent.payload()));
+        QuarkusTransaction.requiringNew()
+                .run(() -> outbox.publishJson(topic, key, TYPE, sent.eventId(), "corr-" + key, sent.payload()));
         return sent;
     }
 
     /** Every record of the topic so far, reading until {@code expected} have come and then a little longer. */
     private static List<ConsumerRecord<String, String>> readAll(String topic, int expected) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed");
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -93,12 +99,17 @@ class OutboxRelayTest {
     }
 
     private static List<String> idsOfKey(Collection<ConsumerRecord<String, String>> records, String key) {
-        return records.stream().filter(r -> key.equals(r.key())).map(r -> header(r, EventTypes.CE_ID)).toList();
+        return records.stream()
+                .filter(r -> key.equals(r.key()))
+                .map(r -> header(r, EventTypes.CE_ID))
+                .toList();
     }
 
     private static void createTopic(String topic, Map<String, String> configs) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(configs))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(configs)))
+                    .all()
+                    .get();
         }
     }
 
@@ -124,19 +135,25 @@ class OutboxRelayTest {
         // a rolled-back event is never sent
         String rolledBack = UUID.randomUUID().toString();
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
-            outbox.publishJson(topic, "node-0", TYPE, rolledBack, null, "{}");
-            throw new IllegalStateException("the state change failed");
-        })).isInstanceOf(IllegalStateException.class);
+                    outbox.publishJson(topic, "node-0", TYPE, rolledBack, null, "{}");
+                    throw new IllegalStateException("the state change failed");
+                }))
+                .isInstanceOf(IllegalStateException.class);
 
         List<ConsumerRecord<String, String>> records = readAll(topic, sent.size());
         assertThat(records).hasSize(sent.size());
         for (String key : List.of("node-0", "node-1", "node-2")) {
-            assertThat(idsOfKey(records, key)).containsExactlyElementsOf(
-                    sent.stream().filter(s -> s.key().equals(key)).map(Sent::eventId).toList());
+            assertThat(idsOfKey(records, key))
+                    .containsExactlyElementsOf(sent.stream()
+                            .filter(s -> s.key().equals(key))
+                            .map(Sent::eventId)
+                            .toList());
         }
         assertThat(records).noneMatch(r -> rolledBack.equals(header(r, EventTypes.CE_ID)));
         ConsumerRecord<String, String> first = records.stream()
-                .filter(r -> sent.get(0).eventId().equals(header(r, EventTypes.CE_ID))).findFirst().orElseThrow();
+                .filter(r -> sent.get(0).eventId().equals(header(r, EventTypes.CE_ID)))
+                .findFirst()
+                .orElseThrow();
         assertThat(first.value()).isEqualTo("{\"n\": 0}");
         assertThat(header(first, EventTypes.CE_SPECVERSION)).isEqualTo("1.0");
         assertThat(header(first, EventTypes.CE_TYPE)).isEqualTo(TYPE);
@@ -163,22 +180,29 @@ class OutboxRelayTest {
         List<ConsumerRecord<String, String>> records = readAll(topic, sent.size());
         assertThat(records).hasSize(sent.size());
         for (String key : List.of("node-0", "node-1")) {
-            assertThat(idsOfKey(records, key)).containsExactlyElementsOf(
-                    sent.stream().filter(s -> s.key().equals(key)).map(Sent::eventId).toList());
+            assertThat(idsOfKey(records, key))
+                    .containsExactlyElementsOf(sent.stream()
+                            .filter(s -> s.key().equals(key))
+                            .map(Sent::eventId)
+                            .toList());
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> relay.backlog() == 0);
         assertThat(relay.relayedCount()).isEqualTo(relayedBefore + sent.size());
-        assertThat(relay.failedBatches()).as("batches failed and were tried again").isGreaterThan(failedBefore);
+        assertThat(relay.failedBatches())
+                .as("batches failed and were tried again")
+                .isGreaterThan(failedBefore);
     }
 
     @Test
     @Order(3)
     void stopsCleanlyAndLeavesLaterEventsInTheOutbox() throws Exception {
-        assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().equals("outbox-relay"));
+        assertThat(Thread.getAllStackTraces().keySet())
+                .anyMatch(t -> t.getName().equals("outbox-relay"));
         long start = System.nanoTime();
         relay.stop(null);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("outbox-relay"));
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.getName().equals("outbox-relay"));
 
         String topic = "relay-stopped-" + UUID.randomUUID();
         createTopic(topic, Map.of());

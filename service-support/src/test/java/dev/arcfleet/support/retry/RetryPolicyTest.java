@@ -1,13 +1,12 @@
 package dev.arcfleet.support.retry;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
     private static final RetryPolicy OUTBOX = RetryPolicy.exponential(Duration.ofMillis(100), Duration.ofSeconds(10));
@@ -30,7 +29,8 @@ class RetryPolicyTest {
 
     @Test
     void anAttemptLimitAllowsThatManyAttemptsInAll() {
-        RetryPolicy six = RetryPolicy.exponential(Duration.ofMillis(500), Duration.ofSeconds(8)).withMaxAttempts(6);
+        RetryPolicy six = RetryPolicy.exponential(Duration.ofMillis(500), Duration.ofSeconds(8))
+                .withMaxAttempts(6);
         assertThat(six.allowsRetryAfter(5)).isTrue();
         assertThat(six.allowsRetryAfter(6)).isFalse();
         assertThat(six.delay(5)).isEqualTo(Duration.ofSeconds(8));
@@ -40,7 +40,8 @@ class RetryPolicyTest {
     @Test
     void jitterStaysBetweenHalfAndAllOfTheDelayAndCoversThatRange() {
         // the executor's step backoff: 1 s doubling to 2 min, between half and all of the delay
-        RetryPolicy steps = RetryPolicy.exponential(Duration.ofSeconds(1), Duration.ofMinutes(2)).withJitter(0.5)
+        RetryPolicy steps = RetryPolicy.exponential(Duration.ofSeconds(1), Duration.ofMinutes(2))
+                .withJitter(0.5)
                 .withRandom(new SplittableRandom(42));
         Duration lowest = Duration.ofDays(1);
         Duration highest = Duration.ZERO;

@@ -1,5 +1,7 @@
 package dev.arcfleet.support.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -10,16 +12,13 @@ import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The header parsing of the mechanism, with a routing context that answers only what the mechanism asks. */
 class BearerTokenMechanismTest {
@@ -28,7 +27,10 @@ class BearerTokenMechanismTest {
         @Override
         public Uni<SecurityIdentity> authenticate(AuthenticationRequest request) {
             presented.add(((TokenAuthenticationRequest) request).getToken().getToken());
-            return Uni.createFrom().item(QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal("t")).build());
+            return Uni.createFrom()
+                    .item(QuarkusSecurityIdentity.builder()
+                            .setPrincipal(new QuarkusPrincipal("t"))
+                            .build());
         }
 
         @Override
@@ -38,16 +40,20 @@ class BearerTokenMechanismTest {
     };
 
     private static RoutingContext contextWith(String authorization) {
-        HttpServerRequest request = (HttpServerRequest) Proxy.newProxyInstance(BearerTokenMechanismTest.class.getClassLoader(),
-                new Class<?>[] {HttpServerRequest.class}, (proxy, method, args) -> {
+        HttpServerRequest request = (HttpServerRequest) Proxy.newProxyInstance(
+                BearerTokenMechanismTest.class.getClassLoader(),
+                new Class<?>[] {HttpServerRequest.class},
+                (proxy, method, args) -> {
                     if (method.getName().equals("getHeader") && "Authorization".equals(String.valueOf(args[0]))) {
                         return authorization;
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
         Map<String, Object> data = new HashMap<>();
-        return (RoutingContext) Proxy.newProxyInstance(BearerTokenMechanismTest.class.getClassLoader(),
-                new Class<?>[] {RoutingContext.class}, (proxy, method, args) -> switch (method.getName()) {
+        return (RoutingContext) Proxy.newProxyInstance(
+                BearerTokenMechanismTest.class.getClassLoader(),
+                new Class<?>[] {RoutingContext.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "request" -> request;
                     case "put" -> {
                         data.put((String) args[0], args[1]);
@@ -59,10 +65,12 @@ class BearerTokenMechanismTest {
     }
 
     private Optional<SecurityIdentity> authenticate(boolean enabled, String header) {
-        TestAuthConfig config = new TestAuthConfig(enabled, Optional.empty(), Optional.empty(), Optional.empty(),
-                java.time.Duration.ofSeconds(30));
-        return Optional.ofNullable(new BearerTokenMechanism(config).authenticate(contextWith(header), identities)
-                .await().indefinitely());
+        TestAuthConfig config = new TestAuthConfig(
+                enabled, Optional.empty(), Optional.empty(), Optional.empty(), java.time.Duration.ofSeconds(30));
+        return Optional.ofNullable(new BearerTokenMechanism(config)
+                .authenticate(contextWith(header), identities)
+                .await()
+                .indefinitely());
     }
 
     @Test
@@ -91,8 +99,11 @@ class BearerTokenMechanismTest {
 
     @Test
     void theChallengeAsksForABearerToken() {
-        ChallengeData challenge = new BearerTokenMechanism(TestAuthConfig.enabledWith(Optional.empty(), Optional.empty()))
-                .getChallenge(contextWith(null)).await().indefinitely();
+        ChallengeData challenge = new BearerTokenMechanism(
+                        TestAuthConfig.enabledWith(Optional.empty(), Optional.empty()))
+                .getChallenge(contextWith(null))
+                .await()
+                .indefinitely();
         assertThat(challenge.status).isEqualTo(401);
         assertThat(challenge.getHeaders()).containsEntry("WWW-Authenticate", "Bearer realm=\"arc-fleet-onboarding\"");
     }

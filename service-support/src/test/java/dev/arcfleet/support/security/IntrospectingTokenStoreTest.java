@@ -1,11 +1,9 @@
 package dev.arcfleet.support.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -14,8 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The introspection cache against a real HTTP endpoint (a JDK server answering like inventory's introspection): a
@@ -34,13 +33,15 @@ class IntrospectingTokenStoreTest {
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/v1/tokens/introspect", exchange -> {
-            String token = json.readTree(exchange.getRequestBody()).path("token").asText();
+            String token =
+                    json.readTree(exchange.getRequestBody()).path("token").asText();
             synchronized (asked) {
                 asked.add(token);
                 authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             }
             byte[] body = ("{\"active\": " + token.startsWith("good") + ", \"name\": \"" + token
-                    + "\", \"role\": \"reader\"}").getBytes(StandardCharsets.UTF_8);
+                            + "\", \"role\": \"reader\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -131,7 +132,8 @@ class IntrospectingTokenStoreTest {
         });
         IntrospectingTokenStore store = store(10);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.lookup("good-a"))
-                .isInstanceOf(TokenCheckUnavailableException.class).hasMessageContaining("HTTP 500")
+                .isInstanceOf(TokenCheckUnavailableException.class)
+                .hasMessageContaining("HTTP 500")
                 .hasMessageNotContaining("good-a");
     }
 
@@ -143,15 +145,16 @@ class IntrospectingTokenStoreTest {
         store.lookup("good-a");
         store.lookup("bad-b");
         synchronized (asked) {
-            assertThat(authorizations).containsExactly("Bearer afo_service-token-for-the-test",
-                    "Bearer afo_service-token-for-the-test");
+            assertThat(authorizations)
+                    .containsExactly("Bearer afo_service-token-for-the-test", "Bearer afo_service-token-for-the-test");
         }
     }
 
     @Test
     void aFullCacheForgetsTheLeastRecentlyUsedTokenOnly() {
         IntrospectingTokenStore store = store(3);
-        assertThat(store.lookup("good-a")).hasValueSatisfying(g -> assertThat(g.name()).isEqualTo("good-a"));
+        assertThat(store.lookup("good-a"))
+                .hasValueSatisfying(g -> assertThat(g.name()).isEqualTo("good-a"));
         store.lookup("good-b");
         store.lookup("good-c");
         store.lookup("good-a");

@@ -1,11 +1,10 @@
 package dev.arcfleet.support.security;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class TokenHashTest {
     @Test
@@ -27,7 +26,8 @@ class TokenHashTest {
         for (int i = 0; i < 1_000; i++) {
             String token = TokenHash.newToken();
             assertThat(token).matches("afo_[A-Za-z0-9_-]{43}");
-            assertThat(java.util.Base64.getUrlDecoder().decode(token.substring(4))).hasSize(32);
+            assertThat(java.util.Base64.getUrlDecoder().decode(token.substring(4)))
+                    .hasSize(32);
             seen.add(token);
         }
         assertThat(seen).hasSize(1_000);

@@ -1,26 +1,28 @@
 package dev.arcfleet.support.tx;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.arjuna.ats.arjuna.common.CoordinatorEnvironmentBean;
 import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
-import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import com.arjuna.ats.internal.jta.transaction.arjunacore.TransactionSynchronizationRegistryImple;
+import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import jakarta.transaction.TransactionManager;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Against Narayana's real transaction manager and synchronization registry (the ones Quarkus uses), without Quarkus. */
 class AfterCommitTest {
     static {
         // Narayana's stores under target/, and no status listener port: these transactions have no resources to recover
-        String dir = java.nio.file.Path.of("target", "narayana").toAbsolutePath().toString();
+        String dir =
+                java.nio.file.Path.of("target", "narayana").toAbsolutePath().toString();
         for (String store : new String[] {null, "communicationStore", "stateStore"}) {
-            (store == null ? BeanPopulator.getDefaultInstance(ObjectStoreEnvironmentBean.class)
-                    : BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, store)).setObjectStoreDir(dir);
+            (store == null
+                            ? BeanPopulator.getDefaultInstance(ObjectStoreEnvironmentBean.class)
+                            : BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, store))
+                    .setObjectStoreDir(dir);
         }
         BeanPopulator.getDefaultInstance(CoordinatorEnvironmentBean.class).setTransactionStatusManagerEnable(false);
     }

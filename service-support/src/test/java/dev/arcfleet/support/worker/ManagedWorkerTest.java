@@ -1,9 +1,10 @@
 package dev.arcfleet.support.worker;
 
-import dev.arcfleet.support.retry.RetryPolicy;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.arcfleet.support.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,10 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class ManagedWorkerTest {
     private final List<ManagedWorker> workers = new ArrayList<>();
@@ -33,17 +32,22 @@ class ManagedWorkerTest {
     }
 
     private static List<Thread> threadsNamed(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(prefix))
+                .toList();
     }
 
     @Test
     void runsOnNamedDaemonThreadsAndStopsThemAll() {
         Set<String> names = ConcurrentHashMap.newKeySet();
-        ManagedWorker worker = track(ManagedWorker.named("test-pool").threads(3).idleWait(Duration.ofMinutes(5)).build(() -> {
-            names.add(Thread.currentThread().getName());
-            assertThat(Thread.currentThread().isDaemon()).isTrue();
-            return false;
-        }));
+        ManagedWorker worker = track(ManagedWorker.named("test-pool")
+                .threads(3)
+                .idleWait(Duration.ofMinutes(5))
+                .build(() -> {
+                    names.add(Thread.currentThread().getName());
+                    assertThat(Thread.currentThread().isDaemon()).isTrue();
+                    return false;
+                }));
         worker.start();
         await().until(() -> names.size() == 3);
         assertThat(names).containsExactlyInAnyOrder("test-pool-0", "test-pool-1", "test-pool-2");
@@ -60,10 +64,11 @@ class ManagedWorkerTest {
     @Test
     void aWakeUpEndsTheIdleWait() {
         AtomicInteger turns = new AtomicInteger();
-        ManagedWorker worker = track(ManagedWorker.named("test-wake").idleWait(Duration.ofMinutes(5)).build(() -> {
-            turns.incrementAndGet();
-            return false;
-        }));
+        ManagedWorker worker = track(
+                ManagedWorker.named("test-wake").idleWait(Duration.ofMinutes(5)).build(() -> {
+                    turns.incrementAndGet();
+                    return false;
+                }));
         worker.start();
         await().until(() -> turns.get() == 1);
         for (int i = 2; i <= 5; i++) {
@@ -79,13 +84,14 @@ class ManagedWorkerTest {
         CountDownLatch inFirstTurn = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger turns = new AtomicInteger();
-        ManagedWorker worker = track(ManagedWorker.named("test-busy").idleWait(Duration.ofMinutes(5)).build(() -> {
-            if (turns.incrementAndGet() == 1) {
-                inFirstTurn.countDown();
-                release.await();
-            }
-            return false;
-        }));
+        ManagedWorker worker = track(
+                ManagedWorker.named("test-busy").idleWait(Duration.ofMinutes(5)).build(() -> {
+                    if (turns.incrementAndGet() == 1) {
+                        inFirstTurn.countDown();
+                        release.await();
+                    }
+                    return false;
+                }));
         worker.start();
         assertThat(inFirstTurn.await(30, TimeUnit.SECONDS)).isTrue();
         worker.wakeUp();
@@ -96,7 +102,8 @@ class ManagedWorkerTest {
     @Test
     void aBodyWithWorkRunsAgainAtOnce() {
         AtomicInteger left = new AtomicInteger(100);
-        ManagedWorker worker = track(ManagedWorker.named("test-busy-loop").idleWait(Duration.ofMinutes(5))
+        ManagedWorker worker = track(ManagedWorker.named("test-busy-loop")
+                .idleWait(Duration.ofMinutes(5))
                 .build(() -> left.getAndUpdate(n -> Math.max(0, n - 1)) > 0));
         worker.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> left.get() == 0);
@@ -107,7 +114,9 @@ class ManagedWorkerTest {
         List<Long> failedAt = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger turns = new AtomicInteger();
         RetryPolicy backoff = RetryPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(400));
-        ManagedWorker worker = track(ManagedWorker.named("test-fail").idleWait(Duration.ofMinutes(5)).onFailure(backoff)
+        ManagedWorker worker = track(ManagedWorker.named("test-fail")
+                .idleWait(Duration.ofMinutes(5))
+                .onFailure(backoff)
                 .build(() -> {
                     if (turns.incrementAndGet() <= 4) {
                         failedAt.add(System.nanoTime());
@@ -119,20 +128,23 @@ class ManagedWorkerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> turns.get() == 6);
         // waits of at least 50, 100 and 200 ms between the four failures
         for (int i = 1; i < 4; i++) {
-            assertThat(Duration.ofNanos(failedAt.get(i) - failedAt.get(i - 1))).isGreaterThanOrEqualTo(backoff.delay(i));
+            assertThat(Duration.ofNanos(failedAt.get(i) - failedAt.get(i - 1)))
+                    .isGreaterThanOrEqualTo(backoff.delay(i));
         }
     }
 
     @Test
     void aFailureBackoffIsNotCutShortByAWakeUpButIsByStop() {
         AtomicInteger turns = new AtomicInteger();
-        ManagedWorker worker = track(ManagedWorker.named("test-backoff").onFailure(
-                RetryPolicy.exponential(Duration.ofMinutes(5), Duration.ofMinutes(5))).build(() -> {
+        ManagedWorker worker = track(ManagedWorker.named("test-backoff")
+                .onFailure(RetryPolicy.exponential(Duration.ofMinutes(5), Duration.ofMinutes(5)))
+                .build(() -> {
                     turns.incrementAndGet();
                     throw new IllegalStateException("always");
                 }));
         worker.start();
-        await().until(() -> turns.get() == 1 && threadsNamed("test-backoff").get(0).getState() == Thread.State.TIMED_WAITING);
+        await().until(() ->
+                turns.get() == 1 && threadsNamed("test-backoff").get(0).getState() == Thread.State.TIMED_WAITING);
         worker.wakeUp();
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> turns.get() == 1);
         assertThat(worker.stop()).isTrue();
@@ -144,25 +156,30 @@ class ManagedWorkerTest {
         CountDownLatch inTurn = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
         AtomicInteger finished = new AtomicInteger();
-        ManagedWorker patient = track(ManagedWorker.named("test-patient").stopTimeout(Duration.ofMillis(200)).build(() -> {
-            inTurn.countDown();
-            finish.await();
-            finished.incrementAndGet();
-            return false;
-        }));
+        ManagedWorker patient = track(ManagedWorker.named("test-patient")
+                .stopTimeout(Duration.ofMillis(200))
+                .build(() -> {
+                    inTurn.countDown();
+                    finish.await();
+                    finished.incrementAndGet();
+                    return false;
+                }));
         patient.start();
         assertThat(inTurn.await(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(patient.stop()).as("the turn is still running after the stop timeout").isFalse();
+        assertThat(patient.stop())
+                .as("the turn is still running after the stop timeout")
+                .isFalse();
         finish.countDown();
         await().until(() -> threadsNamed("test-patient").isEmpty());
         assertThat(finished).hasValue(1);
 
         CountDownLatch blocked = new CountDownLatch(1);
-        ManagedWorker interrupting = track(ManagedWorker.named("test-interrupting").interruptOnStop(true).build(() -> {
-            blocked.countDown();
-            new CountDownLatch(1).await();
-            return false;
-        }));
+        ManagedWorker interrupting = track(
+                ManagedWorker.named("test-interrupting").interruptOnStop(true).build(() -> {
+                    blocked.countDown();
+                    new CountDownLatch(1).await();
+                    return false;
+                }));
         interrupting.start();
         assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(interrupting.stop()).isTrue();

@@ -3,7 +3,6 @@ package dev.arcfleet.testsupport.arm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,8 +61,10 @@ import java.util.regex.Pattern;
  */
 public final class ArmEmulator implements AutoCloseable {
     private static final Pattern SUBSCRIPTION = Pattern.compile("(?i)^/subscriptions/([^/]+)");
-    private static final Pattern RESOURCE_GROUP = Pattern.compile("(?i)^/subscriptions/([^/]+)/resourcegroups/([^/]+)$");
-    private static final Pattern IN_GROUP = Pattern.compile("(?i)^(/subscriptions/[^/]+/resourcegroups/[^/]+)/providers/.+");
+    private static final Pattern RESOURCE_GROUP =
+            Pattern.compile("(?i)^/subscriptions/([^/]+)/resourcegroups/([^/]+)$");
+    private static final Pattern IN_GROUP =
+            Pattern.compile("(?i)^(/subscriptions/[^/]+/resourcegroups/[^/]+)/providers/.+");
     private static final Pattern PROVIDER = Pattern.compile("(?i)^/subscriptions/([^/]+)/providers/([^/]+)$");
     /** A resource group's resources of one type: {@code GET} lists them, a page at a time ({@code value}, {@code nextLink}). */
     /**
@@ -71,12 +72,14 @@ public final class ArmEmulator implements AutoCloseable {
      * ({@code MachineExtensions_List}: {@code GET .../machines/{m}/extensions}); an odd number of segments after the
      * provider namespace, where a resource id has an even number.
      */
-    private static final Pattern COLLECTION = Pattern.compile(
-            "(?i)^(/subscriptions/[^/]+/resourcegroups/[^/]+/providers/[^/]+/[^/]+(?:/[^/]+/[^/]+)*)$");
-    private static final Pattern OPERATION = Pattern.compile("(?i)^/subscriptions/([^/]+)/providers/arcfleet\\.emulator/operations/([^/]+)$");
+    private static final Pattern COLLECTION =
+            Pattern.compile("(?i)^(/subscriptions/[^/]+/resourcegroups/[^/]+/providers/[^/]+/[^/]+(?:/[^/]+/[^/]+)*)$");
+
+    private static final Pattern OPERATION =
+            Pattern.compile("(?i)^/subscriptions/([^/]+)/providers/arcfleet\\.emulator/operations/([^/]+)$");
     /** A {@code Location} poll URL of a DELETE: 202 while it runs, then 200 (ARM RPC async-api-reference.md). */
-    private static final Pattern OPERATION_RESULT = Pattern.compile(
-            "(?i)^/subscriptions/([^/]+)/providers/arcfleet\\.emulator/operationResults/([^/]+)$");
+    private static final Pattern OPERATION_RESULT =
+            Pattern.compile("(?i)^/subscriptions/([^/]+)/providers/arcfleet\\.emulator/operationResults/([^/]+)$");
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<String, Stored> resources = new ConcurrentHashMap<>();
@@ -89,6 +92,7 @@ public final class ArmEmulator implements AutoCloseable {
     private final Set<String> deleting = ConcurrentHashMap.newKeySet();
     /** Buckets by subscription, principal ({@code *}: the subscription-wide one) and kind. */
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+
     private final Map<Kind, double[]> limits = new java.util.EnumMap<>(Kind.class);
     private final Map<String, String> principals = new ConcurrentHashMap<>();
     private final Map<Kind, java.util.concurrent.ConcurrentSkipListMap<Long, AtomicInteger>> perSecond =
@@ -96,11 +100,13 @@ public final class ArmEmulator implements AutoCloseable {
     private final Map<Kind, AtomicInteger> throttledByKind = new java.util.EnumMap<>(Kind.class);
     /** Until when every call of a kind answers 429 whatever the buckets hold (an incident on ARM's side). */
     private final Map<Kind, java.time.Instant> incidents = new ConcurrentHashMap<>();
+
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<Pattern> failingProvisioning = new CopyOnWriteArrayList<>();
     private final Set<String> unregisteredProviders = ConcurrentHashMap.newKeySet();
     /** Resource id patterns whose writes answer with a poll URL on another base (a host that is not ARM). */
     private final Map<Pattern, String> foreignPollBases = new ConcurrentHashMap<>();
+
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger writes = new AtomicInteger();
     private final AtomicInteger throttled = new AtomicInteger();
@@ -115,7 +121,9 @@ public final class ArmEmulator implements AutoCloseable {
 
     /** ARM's operation kinds, each throttled by its own buckets. */
     public enum Kind {
-        READ, WRITE, DELETE;
+        READ,
+        WRITE,
+        DELETE;
 
         static Kind of(String method) {
             return switch (method) {
@@ -131,11 +139,9 @@ public final class ArmEmulator implements AutoCloseable {
     }
 
     /** A request the emulator received (method, path as sent, body as text). */
-    public record Recorded(String method, String path, String authorization, String body) {
-    }
+    public record Recorded(String method, String path, String authorization, String body) {}
 
-    private record Fault(String method, Pattern path, int status, Duration stall, AtomicInteger remaining) {
-    }
+    private record Fault(String method, Pattern path, int status, Duration stall, AtomicInteger remaining) {}
 
     private static final class Stored {
         final String id;
@@ -144,13 +150,19 @@ public final class ArmEmulator implements AutoCloseable {
         final boolean fails;
         /** When a long-running DELETE of this resource completes (0: none under way), and its operation id. */
         final long deletedAt;
+
         final String deleteOperation;
 
         Stored(String id, Map<String, Object> body, long readyAt, boolean fails) {
             this(id, body, readyAt, fails, 0, null);
         }
 
-        private Stored(String id, Map<String, Object> body, long readyAt, boolean fails, long deletedAt,
+        private Stored(
+                String id,
+                Map<String, Object> body,
+                long readyAt,
+                boolean fails,
+                long deletedAt,
                 String deleteOperation) {
             this.id = id;
             this.body = body;
@@ -165,8 +177,7 @@ public final class ArmEmulator implements AutoCloseable {
         }
     }
 
-    private record Operation(String resourceKey, long doneAt, boolean delete, boolean fails) {
-    }
+    private record Operation(String resourceKey, long doneAt, boolean delete, boolean fails) {}
 
     public ArmEmulator() {
         this(200, 10, Duration.ofMillis(300));
@@ -269,13 +280,18 @@ public final class ArmEmulator implements AutoCloseable {
 
     /** The next {@code times} calls of {@code method} whose path matches {@code pathRegex} answer {@code status}. */
     public void failNext(String method, String pathRegex, int status, int times) {
-        faults.add(new Fault(method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), status, Duration.ZERO,
+        faults.add(new Fault(
+                method,
+                Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE),
+                status,
+                Duration.ZERO,
                 new AtomicInteger(times)));
     }
 
     /** The next {@code times} matching calls stall for {@code stall} before being answered normally (client timeouts). */
     public void stallNext(String method, String pathRegex, Duration stall, int times) {
-        faults.add(new Fault(method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, stall, new AtomicInteger(times)));
+        faults.add(new Fault(
+                method, Pattern.compile(pathRegex, Pattern.CASE_INSENSITIVE), 0, stall, new AtomicInteger(times)));
     }
 
     /**
@@ -315,7 +331,8 @@ public final class ArmEmulator implements AutoCloseable {
             throw new IllegalArgumentException("no resource " + resourceId);
         }
         synchronized (stored) {
-            ((Map<String, Object>) stored.body.computeIfAbsent("properties", k -> new LinkedHashMap<>())).put(name, value);
+            ((Map<String, Object>) stored.body.computeIfAbsent("properties", k -> new LinkedHashMap<>()))
+                    .put(name, value);
         }
     }
 
@@ -343,7 +360,11 @@ public final class ArmEmulator implements AutoCloseable {
     public List<String> resourceIds(String idRegex) {
         Pattern pattern = Pattern.compile(idRegex, Pattern.CASE_INSENSITIVE);
         reap();
-        return resources.values().stream().map(s -> s.id).filter(id -> pattern.matcher(id).find()).sorted().toList();
+        return resources.values().stream()
+                .map(s -> s.id)
+                .filter(id -> pattern.matcher(id).find())
+                .sorted()
+                .toList();
     }
 
     /** How many times a PUT created this resource (1 when idempotent; more means it was created twice). */
@@ -380,8 +401,10 @@ public final class ArmEmulator implements AutoCloseable {
 
     /** How many DELETEs ARM received for resources of this type (e.g. {@code Microsoft.Kubernetes/connectedClusters}). */
     public int deletesOfType(String type) {
-        return deletes.entrySet().stream().filter(e -> typeOf(e.getKey()).equalsIgnoreCase(type))
-                .mapToInt(e -> e.getValue().get()).sum();
+        return deletes.entrySet().stream()
+                .filter(e -> typeOf(e.getKey()).equalsIgnoreCase(type))
+                .mapToInt(e -> e.getValue().get())
+                .sum();
     }
 
     /**
@@ -430,7 +453,8 @@ public final class ArmEmulator implements AutoCloseable {
             URI uri = exchange.getRequestURI();
             // "//subscriptions/..." (the SDK's {$host}/{resourceId} with a leading-slash id) parses as an authority
             String rawPath = uri.getScheme() == null && uri.getAuthority() != null
-                    ? "/" + uri.getAuthority() + uri.getPath() : uri.getPath();
+                    ? "/" + uri.getAuthority() + uri.getPath()
+                    : uri.getPath();
             String path = normalize(rawPath);
             String query = exchange.getRequestURI().getQuery();
             String body;
@@ -460,8 +484,10 @@ public final class ArmEmulator implements AutoCloseable {
             return error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
         }
         if (query == null || !query.contains("api-version=")) {
-            return error(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required "
-                    + "for all requests.");
+            return error(
+                    400,
+                    "MissingApiVersionParameter",
+                    "The api-version query parameter (?api-version=) is required " + "for all requests.");
         }
         Matcher subscription = SUBSCRIPTION.matcher(path);
         if (!subscription.find()) {
@@ -469,10 +495,13 @@ public final class ArmEmulator implements AutoCloseable {
         }
         String subscriptionId = subscription.group(1).toLowerCase(Locale.ROOT);
         for (Fault fault : faults) {
-            if (fault.method().equals(method) && fault.path().matcher(path).find()
+            if (fault.method().equals(method)
+                    && fault.path().matcher(path).find()
                     && fault.remaining().getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
                 if (fault.stall().isZero()) {
-                    return error(fault.status(), fault.status() >= 500 ? "InternalServerError" : "InjectedFault",
+                    return error(
+                            fault.status(),
+                            fault.status() >= 500 ? "InternalServerError" : "InjectedFault",
                             "injected fault " + fault.status());
                 }
                 LockSupport.parkNanos(fault.stall().toNanos());
@@ -480,22 +509,30 @@ public final class ArmEmulator implements AutoCloseable {
         }
         reap();
         Kind kind = Kind.of(method);
-        String principal = principals.getOrDefault(authorization.substring("Bearer ".length()).trim(),
+        String principal = principals.getOrDefault(
+                authorization.substring("Bearer ".length()).trim(),
                 "token#" + Integer.toHexString(authorization.hashCode()));
         long[] remaining = new long[1];
         java.time.Instant incident = incidents.get(kind);
         Duration wait = incident != null && incident.isAfter(java.time.Instant.now())
-                ? Duration.between(java.time.Instant.now(), incident) : take(subscriptionId, principal, kind, remaining);
+                ? Duration.between(java.time.Instant.now(), incident)
+                : take(subscriptionId, principal, kind, remaining);
         if (!wait.isZero()) {
             throttled.incrementAndGet();
             throttledByKind.get(kind).incrementAndGet();
             String kindName = kind.name().charAt(0) + kind.name().substring(1).toLowerCase(Locale.ROOT);
-            return error(429, "TooManyRequests", "The request is being throttled as the limit has been reached for "
-                    + "operation type - " + kindName + ". For more information, see https://aka.ms/armthrottling")
+            return error(
+                            429,
+                            "TooManyRequests",
+                            "The request is being throttled as the limit has been reached for " + "operation type - "
+                                    + kindName + ". For more information, see https://aka.ms/armthrottling")
                     .header("Retry-After", retryAfter(wait))
                     .header("x-ms-ratelimit-remaining-subscription-" + kind.header(), "0");
         }
-        perSecond.get(kind).computeIfAbsent(System.currentTimeMillis() / 1000, k -> new AtomicInteger()).incrementAndGet();
+        perSecond
+                .get(kind)
+                .computeIfAbsent(System.currentTimeMillis() / 1000, k -> new AtomicInteger())
+                .incrementAndGet();
         if (kind != Kind.READ) {
             writes.incrementAndGet();
         }
@@ -516,9 +553,17 @@ public final class ArmEmulator implements AutoCloseable {
         }
         Matcher provider = PROVIDER.matcher(path);
         if (provider.matches() && "GET".equals(method)) {
-            boolean registered = !unregisteredProviders.contains(provider.group(2).toLowerCase(Locale.ROOT));
-            return Answer.of(200, Map.of("id", path, "namespace", provider.group(2),
-                    "registrationState", registered ? "Registered" : "NotRegistered"));
+            boolean registered =
+                    !unregisteredProviders.contains(provider.group(2).toLowerCase(Locale.ROOT));
+            return Answer.of(
+                    200,
+                    Map.of(
+                            "id",
+                            path,
+                            "namespace",
+                            provider.group(2),
+                            "registrationState",
+                            registered ? "Registered" : "NotRegistered"));
         }
         String apiVersion = query.replaceAll(".*api-version=([^&]+).*", "$1");
         Matcher collection = COLLECTION.matcher(normalize(path));
@@ -527,9 +572,14 @@ public final class ArmEmulator implements AutoCloseable {
         }
         java.util.Set<String> versions = ArmSchemas.apiVersions(typeOf(path));
         if (versions != null && !versions.contains(apiVersion)) {
-            return error(400, "NoRegisteredProviderFound", "No registered resource provider found for location 'westeurope'"
-                    + " and API version '" + apiVersion + "' for type '" + typeOf(path).substring(typeOf(path).indexOf('/') + 1)
-                    + "'. The supported api-versions are '" + String.join(", ", new java.util.TreeSet<>(versions)) + "'.");
+            return error(
+                    400,
+                    "NoRegisteredProviderFound",
+                    "No registered resource provider found for location 'westeurope'"
+                            + " and API version '" + apiVersion + "' for type '"
+                            + typeOf(path).substring(typeOf(path).indexOf('/') + 1)
+                            + "'. The supported api-versions are '"
+                            + String.join(", ", new java.util.TreeSet<>(versions)) + "'.");
         }
         return switch (method) {
             case "GET" -> get(path);
@@ -544,7 +594,9 @@ public final class ArmEmulator implements AutoCloseable {
         if (!retryAfterAsDate) {
             return Long.toString(Math.max(1, (long) Math.ceil(wait.toMillis() / 1000.0)));
         }
-        java.time.Instant at = java.time.Instant.now().plus(wait).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        java.time.Instant at = java.time.Instant.now()
+                .plus(wait)
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                 .plusSeconds(1);
         return java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
                 .format(at.atZone(java.time.ZoneOffset.UTC));
@@ -556,10 +608,10 @@ public final class ArmEmulator implements AutoCloseable {
      */
     private synchronized Duration take(String subscriptionId, String principal, Kind kind, long[] remaining) {
         double[] limit = limits.get(kind);
-        Bucket own = buckets.computeIfAbsent(subscriptionId + "|" + principal + "|" + kind,
-                k -> new Bucket(limit[0], limit[1]));
-        Bucket all = buckets.computeIfAbsent(subscriptionId + "|*|" + kind,
-                k -> new Bucket(limit[0] * ceilingFactor, limit[1] * ceilingFactor));
+        Bucket own = buckets.computeIfAbsent(
+                subscriptionId + "|" + principal + "|" + kind, k -> new Bucket(limit[0], limit[1]));
+        Bucket all = buckets.computeIfAbsent(
+                subscriptionId + "|*|" + kind, k -> new Bucket(limit[0] * ceilingFactor, limit[1] * ceilingFactor));
         Duration ownWait = own.waitForOne();
         Duration allWait = all.waitForOne();
         if (!ownWait.isZero() || !allWait.isZero()) {
@@ -580,8 +632,11 @@ public final class ArmEmulator implements AutoCloseable {
         String type = typeOf(collectionPath + "/x");
         java.util.Set<String> versions = ArmSchemas.apiVersions(type);
         if (versions != null && !versions.contains(apiVersion)) {
-            return error(400, "NoRegisteredProviderFound", "No registered resource provider found for API version '"
-                    + apiVersion + "' for type '" + type + "'.");
+            return error(
+                    400,
+                    "NoRegisteredProviderFound",
+                    "No registered resource provider found for API version '" + apiVersion + "' for type '" + type
+                            + "'.");
         }
         if (!collectionPath.matches("(?i)^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/[^/]+/[^/]+$")) {
             // a resource's children: ARM answers 404 when the resource itself is not there
@@ -591,8 +646,10 @@ public final class ArmEmulator implements AutoCloseable {
             }
         }
         String prefix = key(collectionPath) + "/";
-        List<String> ids = resources.keySet().stream().filter(k -> k.startsWith(prefix)
-                && k.indexOf('/', prefix.length()) < 0).sorted().toList();
+        List<String> ids = resources.keySet().stream()
+                .filter(k -> k.startsWith(prefix) && k.indexOf('/', prefix.length()) < 0)
+                .sorted()
+                .toList();
         int from = 0;
         Matcher skip = Pattern.compile("(?:^|&)\\$skiptoken=(\\d+)").matcher(query);
         if (skip.find()) {
@@ -608,8 +665,10 @@ public final class ArmEmulator implements AutoCloseable {
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("value", value);
         if (from + listPageSize < ids.size()) {
-            page.put("nextLink", endpoint() + collectionPath + "?api-version=" + apiVersion + "&$skiptoken="
-                    + (from + listPageSize));
+            page.put(
+                    "nextLink",
+                    endpoint() + collectionPath + "?api-version=" + apiVersion + "&$skiptoken="
+                            + (from + listPageSize));
         }
         return Answer.of(200, page);
     }
@@ -628,38 +687,61 @@ public final class ArmEmulator implements AutoCloseable {
         try {
             parsed = body.isBlank() ? null : mapper.readValue(body, Map.class);
         } catch (IOException e) {
-            return error(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: "
-                    + e.getMessage());
+            return error(
+                    400,
+                    "InvalidRequestContent",
+                    "The request content was invalid and could not be deserialized: " + e.getMessage());
         }
         if (parsed == null) {
             return error(400, "InvalidRequestContent", "The request content is empty.");
         }
         String namespace = providerNamespace(path);
         if (namespace != null && unregisteredProviders.contains(namespace.toLowerCase(Locale.ROOT))) {
-            return error(409, "MissingSubscriptionRegistration", "The subscription is not registered to use namespace '"
-                    + namespace + "'. See https://aka.ms/rps-not-found for how to register subscriptions.");
+            return error(
+                    409,
+                    "MissingSubscriptionRegistration",
+                    "The subscription is not registered to use namespace '" + namespace
+                            + "'. See https://aka.ms/rps-not-found for how to register subscriptions.");
         }
         String type = typeOf(path);
         if (!ArmSchemas.known(type)) {
-            return error(400, "NoRegisteredProviderFound", "No registered resource provider found for type '" + type + "'.");
+            return error(
+                    400, "NoRegisteredProviderFound", "No registered resource provider found for type '" + type + "'.");
         }
-        List<ArmSchemas.Violation> violations = ArmSchemas.validate(type, path.substring(path.lastIndexOf('/') + 1), parsed);
+        List<ArmSchemas.Violation> violations =
+                ArmSchemas.validate(type, path.substring(path.lastIndexOf('/') + 1), parsed);
         if (!violations.isEmpty()) {
             List<Map<String, Object>> details = new ArrayList<>();
             for (ArmSchemas.Violation v : violations) {
                 details.add(Map.of("code", v.code(), "target", v.target(), "message", v.message()));
             }
             rejected.incrementAndGet();
-            return Answer.of(400, Map.of("error", Map.of("code", "InvalidRequestContent",
-                    "message", "The request content was invalid: " + violations.get(0).message()
-                            + (violations.size() > 1 ? " (and " + (violations.size() - 1) + " more)" : ""),
-                    "target", violations.get(0).target(), "details", details)));
+            return Answer.of(
+                    400,
+                    Map.of(
+                            "error",
+                            Map.of(
+                                    "code",
+                                    "InvalidRequestContent",
+                                    "message",
+                                    "The request content was invalid: "
+                                            + violations.get(0).message()
+                                            + (violations.size() > 1
+                                                    ? " (and " + (violations.size() - 1) + " more)"
+                                                    : ""),
+                                    "target",
+                                    violations.get(0).target(),
+                                    "details",
+                                    details)));
         }
         if (type.equalsIgnoreCase("Microsoft.Authorization/roleAssignments")) {
             Object principal = ((Map<?, ?>) parsed.getOrDefault("properties", Map.of())).get("principalId");
             if (!knownPrincipal(String.valueOf(principal))) {
-                return error(400, "PrincipalNotFound", "Principal " + principal + " does not exist in the directory "
-                        + "00000000-0000-0000-0000-00000000feed.");
+                return error(
+                        400,
+                        "PrincipalNotFound",
+                        "Principal " + principal + " does not exist in the directory "
+                                + "00000000-0000-0000-0000-00000000feed.");
             }
         }
         Matcher group = RESOURCE_GROUP.matcher(path);
@@ -712,10 +794,13 @@ public final class ArmEmulator implements AutoCloseable {
         }
         if (typeOf(path).equalsIgnoreCase("Microsoft.OperationalInsights/workspaces")) {
             // the workspace id agents report with, assigned by Azure (read-only customerId in Workspaces.json)
-            props.put("customerId", UUID.nameUUIDFromBytes(("workspace " + key(path)).getBytes(StandardCharsets.UTF_8))
-                    .toString());
+            props.put(
+                    "customerId",
+                    UUID.nameUUIDFromBytes(("workspace " + key(path)).getBytes(StandardCharsets.UTF_8))
+                            .toString());
         }
-        boolean fails = failingProvisioning.stream().anyMatch(p -> p.matcher(path).find());
+        boolean fails =
+                failingProvisioning.stream().anyMatch(p -> p.matcher(path).find());
         long readyAt = clock.getAsLong() + provisioningLatency.toNanos();
         resources.put(key(path), new Stored(path, copy, readyAt, fails));
         creations.computeIfAbsent(key(path), k -> new AtomicInteger()).incrementAndGet();
@@ -745,8 +830,10 @@ public final class ArmEmulator implements AutoCloseable {
             // a type no source was read for: the generic answer, gone at once
             removeWithChildren(key);
             String operationId = UUID.randomUUID().toString();
-            operations.put(operationId, new Operation(key, clock.getAsLong() + provisioningLatency.toNanos(), true, false));
-            return Answer.of(202, null).header("Location", operationUrl(path, "operationResults", operationId, query))
+            operations.put(
+                    operationId, new Operation(key, clock.getAsLong() + provisioningLatency.toNanos(), true, false));
+            return Answer.of(202, null)
+                    .header("Location", operationUrl(path, "operationResults", operationId, query))
                     .header("Retry-After", "1");
         }
         if (rule.style() == ArmDeletes.Style.SYNC) {
@@ -804,8 +891,13 @@ public final class ArmEmulator implements AutoCloseable {
         status.put("name", operationId);
         status.put("status", !done ? "InProgress" : op.fails() ? "Failed" : "Succeeded");
         if (done && op.fails()) {
-            status.put("error", Map.of("code", "ResourceDeploymentFailure",
-                    "message", "The resource provisioning operation did not complete (injected failure)."));
+            status.put(
+                    "error",
+                    Map.of(
+                            "code",
+                            "ResourceDeploymentFailure",
+                            "message",
+                            "The resource provisioning operation did not complete (injected failure)."));
         }
         return Answer.of(200, status);
     }
@@ -817,7 +909,9 @@ public final class ArmEmulator implements AutoCloseable {
             return error(404, "OperationNotFound", "operation " + operationId + " not found");
         }
         if (clock.getAsLong() < op.doneAt()) {
-            return Answer.of(202, null).header("Location", endpoint() + path + "?" + query).header("Retry-After", "1");
+            return Answer.of(202, null)
+                    .header("Location", endpoint() + path + "?" + query)
+                    .header("Retry-After", "1");
         }
         return Answer.of(200, null);
     }
@@ -825,7 +919,8 @@ public final class ArmEmulator implements AutoCloseable {
     /** Whether a principal id is one of the system-assigned identities this emulator gave a resource. */
     private boolean knownPrincipal(String principalId) {
         for (Stored stored : resources.values()) {
-            if (stored.body.get("identity") instanceof Map<?, ?> identity && principalId.equals(identity.get("principalId"))) {
+            if (stored.body.get("identity") instanceof Map<?, ?> identity
+                    && principalId.equals(identity.get("principalId"))) {
                 return true;
             }
         }
@@ -835,8 +930,12 @@ public final class ArmEmulator implements AutoCloseable {
     private Answer missingParent(String path) {
         Matcher inGroup = IN_GROUP.matcher(path);
         if (inGroup.matches() && !resources.containsKey(key(inGroup.group(1)))) {
-            return error(404, "ResourceGroupNotFound", "Resource group '" + inGroup.group(1).substring(
-                    inGroup.group(1).lastIndexOf('/') + 1) + "' could not be found.");
+            return error(
+                    404,
+                    "ResourceGroupNotFound",
+                    "Resource group '"
+                            + inGroup.group(1).substring(inGroup.group(1).lastIndexOf('/') + 1)
+                            + "' could not be found.");
         }
         String lower = path.toLowerCase(Locale.ROOT);
         int first = lower.indexOf("/providers/");
@@ -848,12 +947,16 @@ public final class ArmEmulator implements AutoCloseable {
             // a child type (instances/x/brokers/y): its parent is the id without the last type and name
             parent = path.substring(0, path.lastIndexOf('/', path.lastIndexOf('/') - 1));
             if (parent.toLowerCase(Locale.ROOT).endsWith("/blobservices/default")) {
-                parent = parent.substring(0, parent.length() - "/blobServices/default".length()); // implicit, always there
+                parent = parent.substring(
+                        0, parent.length() - "/blobServices/default".length()); // implicit, always there
             }
         }
         if (parent != null && !resources.containsKey(key(parent))) {
-            return error(404, "ParentResourceNotFound", "Can not perform requested operation on nested resource. "
-                    + "Parent resource '" + parent + "' not found.");
+            return error(
+                    404,
+                    "ParentResourceNotFound",
+                    "Can not perform requested operation on nested resource. " + "Parent resource '" + parent
+                            + "' not found.");
         }
         return null;
     }
@@ -863,16 +966,22 @@ public final class ArmEmulator implements AutoCloseable {
         if (missingParent != null) {
             return missingParent;
         }
-        return error(404, "ResourceNotFound", "The Resource '" + typeOf(path) + "/" + path.substring(path.lastIndexOf('/') + 1)
-                + "' under resource group was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
+        return error(
+                404,
+                "ResourceNotFound",
+                "The Resource '" + typeOf(path) + "/" + path.substring(path.lastIndexOf('/') + 1)
+                        + "' under resource group was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
     }
 
     private String operationUrl(String path, String kind, String operationId, String query) {
         Matcher subscription = SUBSCRIPTION.matcher(path);
         subscription.find();
         String apiVersion = query.replaceAll(".*api-version=([^&]+).*", "$1");
-        String base = foreignPollBases.entrySet().stream().filter(e -> e.getKey().matcher(path).find())
-                .map(Map.Entry::getValue).findFirst().orElse(endpoint());
+        String base = foreignPollBases.entrySet().stream()
+                .filter(e -> e.getKey().matcher(path).find())
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(endpoint());
         return base + "/subscriptions/" + subscription.group(1) + "/providers/arcfleet.emulator/" + kind + "/"
                 + operationId + "?api-version=" + apiVersion;
     }
@@ -907,8 +1016,10 @@ public final class ArmEmulator implements AutoCloseable {
         if (body.get("identity") instanceof Map<?, ?> identity && "SystemAssigned".equals(identity.get("type"))) {
             Map<String, Object> withPrincipal = new LinkedHashMap<>();
             withPrincipal.put("type", "SystemAssigned");
-            withPrincipal.put("principalId", UUID.nameUUIDFromBytes(id.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8))
-                    .toString());
+            withPrincipal.put(
+                    "principalId",
+                    UUID.nameUUIDFromBytes(id.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8))
+                            .toString());
             withPrincipal.put("tenantId", "00000000-0000-0000-0000-00000000feed");
             body.put("identity", withPrincipal);
         }

@@ -3,7 +3,6 @@ package dev.arcfleet.testsupport.arm;
 import dev.arcfleet.testsupport.LocalKafka;
 import dev.arcfleet.testsupport.LocalPostgres;
 import dev.arcfleet.testsupport.kube.MockClusters;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,11 +12,15 @@ import java.util.Map;
  * bearer token from a file) and mock clusters (kubeconfigs in a folder); callers add what their run needs.
  */
 public final class LiveExecutorEnvironment {
-    private LiveExecutorEnvironment() {
-    }
+    private LiveExecutorEnvironment() {}
 
-    public static Map<String, String> of(ArmEmulator arm, MockClusters clusters, String database, String subscriptionId,
-            String resourceGroup, Path tokenFile) {
+    public static Map<String, String> of(
+            ArmEmulator arm,
+            MockClusters clusters,
+            String database,
+            String subscriptionId,
+            String resourceGroup,
+            Path tokenFile) {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", LocalKafka.bootstrapServers());
         env.put("QUARKUS_DATASOURCE_JDBC_URL", LocalPostgres.database(database));

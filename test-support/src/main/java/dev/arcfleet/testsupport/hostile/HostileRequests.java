@@ -1,11 +1,12 @@
 package dev.arcfleet.testsupport.hostile;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -22,8 +23,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Malformed and hostile HTTP requests from a fixed seed, so a failure reproduces: values of the wrong kind anywhere in
@@ -42,16 +41,17 @@ public final class HostileRequests {
 
         String describe() {
             String text = body == null ? "" : new String(body, 0, Math.min(body.length, 120), StandardCharsets.UTF_8);
-            return method + " " + path + " [" + contentType + ", " + (body == null ? 0 : body.length) + " bytes] " + text;
+            return method + " " + path + " [" + contentType + ", " + (body == null ? 0 : body.length) + " bytes] "
+                    + text;
         }
     }
 
     /** Answers counted by status, and the ones that broke the rule (5xx, or 4xx without a message). */
-    public record Report(Map<Integer, Integer> byStatus, List<String> failures) {
-    }
+    public record Report(Map<Integer, Integer> byStatus, List<String> failures) {}
 
     private final Random random;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public HostileRequests(long seed) {
         this.random = new Random(seed);
@@ -67,19 +67,24 @@ public final class HostileRequests {
         String root = base.replaceAll("/$", "");
         for (int i = 0; i < count; i++) {
             Attempt attempt = attempts.apply(i);
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(root + attempt.path())).timeout(Duration.ofSeconds(60));
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(URI.create(root + attempt.path())).timeout(Duration.ofSeconds(60));
             if (attempt.contentType() != null) {
                 request.header("Content-Type", attempt.contentType());
             }
-            request.method(attempt.method(), attempt.body() == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(attempt.body()));
+            request.method(
+                    attempt.method(),
+                    attempt.body() == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(attempt.body()));
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             byStatus.merge(status, 1, Integer::sum);
             if (status >= 500) {
                 failures.add(status + " for #" + i + " " + attempt.describe() + " -> " + response.body());
             } else if (status >= 400 && !hasMessage(response.body())) {
-                failures.add(status + " without a JSON message for #" + i + " " + attempt.describe() + " -> " + response.body());
+                failures.add(status + " without a JSON message for #" + i + " " + attempt.describe() + " -> "
+                        + response.body());
             }
         }
         return new Report(byStatus, failures);
@@ -90,11 +95,14 @@ public final class HostileRequests {
      * {@code base} (the answers by status printed under {@code name}), none answered 5xx or 4xx without a message, the
      * mix reached each of {@code statuses} ({@code reached} says which checks those are), and the service still ready.
      */
-    public void assertAllRefusedCleanly(String base, String name, int count, IntFunction<Attempt> attempts,
-                                        String reached, Integer... statuses) throws IOException, InterruptedException {
+    public void assertAllRefusedCleanly(
+            String base, String name, int count, IntFunction<Attempt> attempts, String reached, Integer... statuses)
+            throws IOException, InterruptedException {
         Report report = send(base, count, attempts);
         System.out.printf("%s hostile requests: %d sent, answers by status %s%n", name, count, report.byStatus());
-        assertThat(report.failures()).as("answers that were 5xx or carried no message").isEmpty();
+        assertThat(report.failures())
+                .as("answers that were 5xx or carried no message")
+                .isEmpty();
         assertThat(report.byStatus().keySet()).as(reached).contains(statuses);
         assertThat(readiness(base)).as("still healthy after all of it").isEqualTo(200);
     }
@@ -116,14 +124,19 @@ public final class HostileRequests {
 
     /** The service still answers its readiness check after the barrage. */
     public int readiness(String base) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base.replaceAll("/$", "") + "/q/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(base.replaceAll("/$", "") + "/q/health/ready"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     private static boolean hasMessage(String body) {
         try {
             JsonNode json = JSON.readTree(body);
-            return json != null && json.hasNonNull("message") && !json.get("message").asText().isBlank();
+            return json != null
+                    && json.hasNonNull("message")
+                    && !json.get("message").asText().isBlank();
         } catch (IOException e) {
             return false;
         }
@@ -182,7 +195,8 @@ public final class HostileRequests {
 
     public byte[] deepNesting() {
         int depth = 1000 + random.nextInt(20_000);
-        return ("[".repeat(depth) + "]".repeat(random.nextBoolean() ? depth : depth / 2)).getBytes(StandardCharsets.UTF_8);
+        return ("[".repeat(depth) + "]".repeat(random.nextBoolean() ? depth : depth / 2))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     public byte[] randomBytes() {
@@ -192,8 +206,14 @@ public final class HostileRequests {
     }
 
     public String contentType() {
-        return pick("text/plain", "application/xml", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded",
-                "application/json; charset=ebcdic", "*/*", "image/png");
+        return pick(
+                "text/plain",
+                "application/xml",
+                "multipart/form-data; boundary=x",
+                "application/x-www-form-urlencoded",
+                "application/json; charset=ebcdic",
+                "*/*",
+                "image/png");
     }
 
     /** Some of the named parameters, each with a hostile value. */
@@ -201,16 +221,41 @@ public final class HostileRequests {
         StringBuilder q = new StringBuilder();
         for (String name : names) {
             if (random.nextBoolean()) {
-                q.append(name).append('=').append(URLEncoder.encode(pick("-1", "0", "abc", "99999999999999999999", "%", "",
-                        "' or 1=1 --", "x".repeat(5000), "\u0000", "1e9", "SUCCEEDED", "site"), StandardCharsets.UTF_8)).append('&');
+                q.append(name)
+                        .append('=')
+                        .append(URLEncoder.encode(
+                                pick(
+                                        "-1",
+                                        "0",
+                                        "abc",
+                                        "99999999999999999999",
+                                        "%",
+                                        "",
+                                        "' or 1=1 --",
+                                        "x".repeat(5000),
+                                        "\u0000",
+                                        "1e9",
+                                        "SUCCEEDED",
+                                        "site"),
+                                StandardCharsets.UTF_8))
+                        .append('&');
             }
         }
         return q.toString();
     }
 
     public String weirdPath() {
-        return pick("..%2F..%2Fetc%2Fpasswd", "%00", "a%2Fb%2Fc", "x".repeat(3000), "%E2%80%AE", "node%20with%20space",
-                "%25", "a/b/c/d/e/f", "%3Cscript%3E", "%2E%2E");
+        return pick(
+                "..%2F..%2Fetc%2Fpasswd",
+                "%00",
+                "a%2Fb%2Fc",
+                "x".repeat(3000),
+                "%E2%80%AE",
+                "node%20with%20space",
+                "%25",
+                "a/b/c/d/e/f",
+                "%3Cscript%3E",
+                "%2E%2E");
     }
 
     public String pick(String... options) {

@@ -3,7 +3,6 @@ package dev.arcfleet.testsupport.kube;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,7 +37,8 @@ public final class FleetSimulator implements AutoCloseable {
     public static final String COMPANION_NAMESPACE = "arc-companions";
     private static final Pattern CONFIG = Pattern.compile("azcmagent, connect, --config, ([^\\]\\s,]+)");
     private static final Pattern MOUNT_SERIAL = Pattern.compile("-name \\\\?\"\\*([A-Za-z0-9_.+-]+)\\\\?\"");
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final ArmEmulator arm;
     private final MockClusters clusters;
@@ -98,7 +98,8 @@ public final class FleetSimulator implements AutoCloseable {
     private void tickSafely() {
         Set<String> awaitingAgents = awaitingAgents();
         for (String clusterId : clusters.clusterIds()) {
-            boolean agents = !connected.contains(clusterId) && (awaitingAgents == null || awaitingAgents.contains(clusterId));
+            boolean agents =
+                    !connected.contains(clusterId) && (awaitingAgents == null || awaitingAgents.contains(clusterId));
             if (!agents && !companionVms) {
                 continue;
             }
@@ -119,7 +120,8 @@ public final class FleetSimulator implements AutoCloseable {
         Set<String> ids = new HashSet<>();
         for (String id : arm.resourceIds("/providers/Microsoft\\.Kubernetes/connectedClusters/[^/]+$")) {
             Map<String, Object> resource = arm.resource(id).orElse(null);
-            if (resource == null || !"Succeeded".equals(path(resource, "properties", "provisioningState"))
+            if (resource == null
+                    || !"Succeeded".equals(path(resource, "properties", "provisioningState"))
                     || "Connected".equals(path(resource, "properties", "connectivityStatus"))) {
                 continue;
             }
@@ -135,14 +137,18 @@ public final class FleetSimulator implements AutoCloseable {
     private void tick(String clusterId, KubernetesClient client, boolean agents) {
         if (companionVms) {
             GenericKubernetesResource uninstall = client.genericKubernetesResources("batch/v1", "Job")
-                    .inNamespace(RELEASE_NAMESPACE).withName(UNINSTALL_JOB).get();
+                    .inNamespace(RELEASE_NAMESPACE)
+                    .withName(UNINSTALL_JOB)
+                    .get();
             if (uninstall != null && !succeeded(uninstall) && uninstallChart(clusterId, client, uninstall)) {
                 connected.remove(clusterId);
             }
         }
         if (agents) {
-            GenericKubernetesResource job = client.genericKubernetesResources("batch/v1", "Job").inNamespace(RELEASE_NAMESPACE)
-                    .withName(INSTALL_JOB).get();
+            GenericKubernetesResource job = client.genericKubernetesResources("batch/v1", "Job")
+                    .inNamespace(RELEASE_NAMESPACE)
+                    .withName(INSTALL_JOB)
+                    .get();
             if (job != null && runChart(clusterId, client, job)) {
                 connected.add(clusterId);
             }
@@ -151,7 +157,9 @@ public final class FleetSimulator implements AutoCloseable {
             return;
         }
         for (GenericKubernetesResource vm : client.genericKubernetesResources(MockClusters.VIRTUAL_MACHINES)
-                .inNamespace(COMPANION_NAMESPACE).list().getItems()) {
+                .inNamespace(COMPANION_NAMESPACE)
+                .list()
+                .getItems()) {
             runVm(client, vm);
         }
     }
@@ -196,8 +204,8 @@ public final class FleetSimulator implements AutoCloseable {
         if (succeeded(job)) {
             return connectedAlready(client);
         }
-        List<Map<String, Object>> containers = (List<Map<String, Object>>) path(job.getAdditionalProperties().get("spec"),
-                "template", "spec", "containers");
+        List<Map<String, Object>> containers = (List<Map<String, Object>>)
+                path(job.getAdditionalProperties().get("spec"), "template", "spec", "containers");
         List<Object> args = (List<Object>) containers.get(0).get("args");
         Map<String, String> values = new LinkedHashMap<>();
         String version = null;
@@ -216,30 +224,42 @@ public final class FleetSimulator implements AutoCloseable {
             problems.put(clusterId, "the private key is a Helm value, in the Job's spec");
             return false;
         }
-        String installer = String.valueOf(path(job.getAdditionalProperties().get("spec"), "template", "spec",
-                "serviceAccountName"));
-        if (client.serviceAccounts().inNamespace(RELEASE_NAMESPACE).withName(installer).get() == null
-                || client.rbac().clusterRoleBindings().list().getItems().stream().noneMatch(b -> b.getSubjects() != null
-                        && b.getSubjects().stream().anyMatch(subject -> installer.equals(subject.getName())))) {
+        String installer = String.valueOf(
+                path(job.getAdditionalProperties().get("spec"), "template", "spec", "serviceAccountName"));
+        if (client.serviceAccounts()
+                                .inNamespace(RELEASE_NAMESPACE)
+                                .withName(installer)
+                                .get()
+                        == null
+                || client.rbac().clusterRoleBindings().list().getItems().stream()
+                        .noneMatch(b -> b.getSubjects() != null
+                                && b.getSubjects().stream().anyMatch(subject -> installer.equals(subject.getName())))) {
             problems.put(clusterId, "helm: the install Job's service account " + installer + " has no rights");
             return false;
         }
-        GenericKubernetesResource namespace = client.genericKubernetesResources("v1", "Namespace").withName(AGENT_NAMESPACE)
+        GenericKubernetesResource namespace = client.genericKubernetesResources("v1", "Namespace")
+                .withName(AGENT_NAMESPACE)
                 .get();
         if (namespace != null && !ownedByRelease(namespace)) {
-            problems.put(clusterId, "helm: Namespace \"azure-arc\" exists and cannot be imported into the current release:"
-                    + " invalid ownership metadata");
+            problems.put(
+                    clusterId,
+                    "helm: Namespace \"azure-arc\" exists and cannot be imported into the current release:"
+                            + " invalid ownership metadata");
             return false;
         }
-        GenericKubernetesResource keySecret = client.genericKubernetesResources("v1", "Secret").inNamespace(AGENT_NAMESPACE)
-                .withName(KEY_SECRET).get();
+        GenericKubernetesResource keySecret = client.genericKubernetesResources("v1", "Secret")
+                .inNamespace(AGENT_NAMESPACE)
+                .withName(KEY_SECRET)
+                .get();
         if (keySecret == null) {
             problems.put(clusterId, "agents: no Secret azure-arc/" + KEY_SECRET + " to read the private key from");
             return false;
         }
         if (!ownedByRelease(keySecret)) {
-            problems.put(clusterId, "helm: Secret azure-arc/" + KEY_SECRET + " exists and cannot be imported into the"
-                    + " current release: invalid ownership metadata");
+            problems.put(
+                    clusterId,
+                    "helm: Secret azure-arc/" + KEY_SECRET + " exists and cannot be imported into the"
+                            + " current release: invalid ownership metadata");
             return false;
         }
         String id = "/subscriptions/" + values.get("global.subscriptionId") + "/resourceGroups/"
@@ -255,18 +275,23 @@ public final class FleetSimulator implements AutoCloseable {
             problems.put(id, "agent key Secret holds no PKCS#1 RSA private key");
             return false;
         }
-        BigInteger registered = Pkcs1.publicKeyModulus(String.valueOf(path(resource.get(), "properties",
-                "agentPublicKeyCertificate")));
+        BigInteger registered =
+                Pkcs1.publicKeyModulus(String.valueOf(path(resource.get(), "properties", "agentPublicKeyCertificate")));
         if (!modulus.equals(registered)) {
             // the agents sign with the Secret's key; Azure only accepts the key registered on the connected cluster
-            problems.put(id, "the agent key in the cluster does not match the connected cluster's agentPublicKeyCertificate");
+            problems.put(
+                    id,
+                    "the agent key in the cluster does not match the connected cluster's agentPublicKeyCertificate");
             return false;
         }
         writeClusterConfig(client, values);
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("succeeded", 1);
         job.getAdditionalProperties().put("status", status);
-        client.genericKubernetesResources("batch/v1", "Job").inNamespace(RELEASE_NAMESPACE).resource(job).updateStatus();
+        client.genericKubernetesResources("batch/v1", "Job")
+                .inNamespace(RELEASE_NAMESPACE)
+                .resource(job)
+                .updateStatus();
         arm.setProperty(id, "connectivityStatus", "Connected");
         arm.setProperty(id, "agentVersion", version);
         arm.setProperty(id, "kubernetesVersion", "1.31.2");
@@ -281,24 +306,33 @@ public final class FleetSimulator implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     private boolean uninstallChart(String clusterId, KubernetesClient client, GenericKubernetesResource job) {
-        List<Map<String, Object>> containers = (List<Map<String, Object>>) path(job.getAdditionalProperties().get("spec"),
-                "template", "spec", "containers");
+        List<Map<String, Object>> containers = (List<Map<String, Object>>)
+                path(job.getAdditionalProperties().get("spec"), "template", "spec", "containers");
         List<Object> args = (List<Object>) containers.get(0).get("args");
         if (args.size() < 2 || !"uninstall".equals(args.get(0)) || !"azure-arc".equals(args.get(1))) {
             problems.put(clusterId, "helm: the uninstall Job does not run helm uninstall azure-arc: " + args);
             return false;
         }
-        String account = String.valueOf(path(job.getAdditionalProperties().get("spec"), "template", "spec",
-                "serviceAccountName"));
-        if (client.serviceAccounts().inNamespace(RELEASE_NAMESPACE).withName(account).get() == null
-                || client.rbac().clusterRoleBindings().list().getItems().stream().noneMatch(b -> b.getSubjects() != null
-                        && b.getSubjects().stream().anyMatch(subject -> account.equals(subject.getName())))) {
+        String account = String.valueOf(
+                path(job.getAdditionalProperties().get("spec"), "template", "spec", "serviceAccountName"));
+        if (client.serviceAccounts()
+                                .inNamespace(RELEASE_NAMESPACE)
+                                .withName(account)
+                                .get()
+                        == null
+                || client.rbac().clusterRoleBindings().list().getItems().stream()
+                        .noneMatch(b -> b.getSubjects() != null
+                                && b.getSubjects().stream().anyMatch(subject -> account.equals(subject.getName())))) {
             problems.put(clusterId, "helm: the uninstall Job's service account " + account + " has no rights");
             return false;
         }
-        client.configMaps().inNamespace(AGENT_NAMESPACE).withName("azure-clusterconfig").delete();
+        client.configMaps()
+                .inNamespace(AGENT_NAMESPACE)
+                .withName("azure-clusterconfig")
+                .delete();
         client.secrets().inNamespace(AGENT_NAMESPACE).withName(KEY_SECRET).delete();
-        GenericKubernetesResource namespace = client.genericKubernetesResources("v1", "Namespace").withName(AGENT_NAMESPACE)
+        GenericKubernetesResource namespace = client.genericKubernetesResources("v1", "Namespace")
+                .withName(AGENT_NAMESPACE)
                 .get();
         if (namespace != null && ownedByRelease(namespace)) {
             client.namespaces().withName(AGENT_NAMESPACE).delete();
@@ -306,7 +340,10 @@ public final class FleetSimulator implements AutoCloseable {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("succeeded", 1);
         job.getAdditionalProperties().put("status", status);
-        client.genericKubernetesResources("batch/v1", "Job").inNamespace(RELEASE_NAMESPACE).resource(job).updateStatus();
+        client.genericKubernetesResources("batch/v1", "Job")
+                .inNamespace(RELEASE_NAMESPACE)
+                .resource(job)
+                .updateStatus();
         uninstalls.computeIfAbsent(clusterId, k -> new AtomicInteger()).incrementAndGet();
         return true;
     }
@@ -323,13 +360,19 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     private static boolean connectedAlready(KubernetesClient client) {
-        return client.configMaps().inNamespace(AGENT_NAMESPACE).withName("azure-clusterconfig").get() != null;
+        return client.configMaps()
+                        .inNamespace(AGENT_NAMESPACE)
+                        .withName("azure-clusterconfig")
+                        .get()
+                != null;
     }
 
     private static boolean ownedByRelease(GenericKubernetesResource object) {
         Map<String, String> labels = object.getMetadata().getLabels();
         Map<String, String> annotations = object.getMetadata().getAnnotations();
-        return labels != null && "Helm".equals(labels.get("app.kubernetes.io/managed-by")) && annotations != null
+        return labels != null
+                && "Helm".equals(labels.get("app.kubernetes.io/managed-by"))
+                && annotations != null
                 && "azure-arc".equals(annotations.get("meta.helm.sh/release-name"))
                 && RELEASE_NAMESPACE.equals(annotations.get("meta.helm.sh/release-namespace"));
     }
@@ -342,13 +385,28 @@ public final class FleetSimulator implements AutoCloseable {
         data.put("AZURE_SUBSCRIPTION_ID", values.get("global.subscriptionId"));
         data.put("AZURE_REGION", values.get("global.location"));
         data.put("AZURE_ENVIRONMENT", values.getOrDefault("global.azureEnvironment", "AZUREPUBLICCLOUD"));
-        if (client.genericKubernetesResources("v1", "Namespace").withName(AGENT_NAMESPACE).get() == null) {
-            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-                    .withName(AGENT_NAMESPACE).endMetadata().build()).create();
+        if (client.genericKubernetesResources("v1", "Namespace")
+                        .withName(AGENT_NAMESPACE)
+                        .get()
+                == null) {
+            client.namespaces()
+                    .resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(AGENT_NAMESPACE)
+                            .endMetadata()
+                            .build())
+                    .create();
         }
-        client.configMaps().inNamespace(AGENT_NAMESPACE).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                .withNewMetadata().withName("azure-clusterconfig").withNamespace(AGENT_NAMESPACE).endMetadata()
-                .withData(data).build()).createOr(existing -> existing.update());
+        client.configMaps()
+                .inNamespace(AGENT_NAMESPACE)
+                .resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("azure-clusterconfig")
+                        .withNamespace(AGENT_NAMESPACE)
+                        .endMetadata()
+                        .withData(data)
+                        .build())
+                .createOr(existing -> existing.update());
     }
 
     /**
@@ -359,21 +417,26 @@ public final class FleetSimulator implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private void runVm(KubernetesClient client, GenericKubernetesResource vm) {
         String name = vm.getMetadata().getName();
-        Map<String, Object> template = (Map<String, Object>) path(vm.getAdditionalProperties(), "spec", "template", "spec");
+        Map<String, Object> template =
+                (Map<String, Object>) path(vm.getAdditionalProperties(), "spec", "template", "spec");
         List<Map<String, Object>> volumes = (List<Map<String, Object>>) template.get("volumes");
         List<Map<String, Object>> disks = (List<Map<String, Object>>) path(template, "domain", "devices", "disks");
         Set<String> diskNames = new HashSet<>();
         disks.forEach(d -> diskNames.add(String.valueOf(d.get("name"))));
         for (Map<String, Object> volume : volumes) {
             if (!diskNames.contains(String.valueOf(volume.get("name")))) {
-                problems.put(name, "KubeVirt: volume " + volume.get("name") + " has no disk, filesystem or matching device");
+                problems.put(
+                        name, "KubeVirt: volume " + volume.get("name") + " has no disk, filesystem or matching device");
                 return;
             }
         }
         Object hostname = path(template, "nodeSelector", "kubernetes.io/hostname");
-        boolean schedulable = hostname != null && client.nodes().list().getItems().stream().anyMatch(n ->
-                hostname.equals(n.getMetadata().getName()) || n.getMetadata().getLabels() != null
-                        && hostname.equals(n.getMetadata().getLabels().get("kubernetes.io/hostname")));
+        boolean schedulable = hostname != null
+                && client.nodes().list().getItems().stream()
+                        .anyMatch(n -> hostname.equals(n.getMetadata().getName())
+                                || n.getMetadata().getLabels() != null
+                                        && hostname.equals(
+                                                n.getMetadata().getLabels().get("kubernetes.io/hostname")));
         if (!schedulable) {
             setVmStatus(client, vm, false, "ErrorUnschedulable");
             return;
@@ -393,7 +456,8 @@ public final class FleetSimulator implements AutoCloseable {
             }
             Object secretName = path(volume, "secret", "secretName");
             if (secretName != null) {
-                disks.stream().filter(d -> volume.get("name").equals(d.get("name")) && d.get("serial") != null)
+                disks.stream()
+                        .filter(d -> volume.get("name").equals(d.get("name")) && d.get("serial") != null)
                         .forEach(d -> secretDisks.put(d.get("serial").toString(), secretName.toString()));
             }
         }
@@ -409,8 +473,12 @@ public final class FleetSimulator implements AutoCloseable {
         }
         String file = config.group(1).substring(config.group(1).lastIndexOf('/') + 1);
         String json = secretValue(client, COMPANION_NAMESPACE, secretDisks.get(mount.group(1)), file);
-        if (json == null && client.secrets().inNamespace(COMPANION_NAMESPACE).withName(secretDisks.get(mount.group(1)))
-                .get() == null) {
+        if (json == null
+                && client.secrets()
+                                .inNamespace(COMPANION_NAMESPACE)
+                                .withName(secretDisks.get(mount.group(1)))
+                                .get()
+                        == null) {
             // KubeVirt cannot start a VMI whose Secret volume is missing: the VM stays not ready
             setVmStatus(client, vm, false, "CreateContainerConfigError");
             return;
@@ -424,14 +492,16 @@ public final class FleetSimulator implements AutoCloseable {
             problems.put(name, "azcmagent: " + file + " is not JSON: " + e.getMessage());
             return;
         }
-        if (settings == null || settings.get("service-principal-secret") == null
+        if (settings == null
+                || settings.get("service-principal-secret") == null
                 || settings.get("service-principal-secret").toString().startsWith("${")) {
             problems.put(name, "azcmagent: no real service principal secret in " + file);
             return;
         }
         onboardingSettings.put(name, Map.copyOf(settings));
-        String id = "/subscriptions/" + settings.get("subscription-id") + "/resourceGroups/" + settings.get("resource-group")
-                + "/providers/Microsoft.HybridCompute/machines/" + settings.get("resource-name");
+        String id = "/subscriptions/" + settings.get("subscription-id") + "/resourceGroups/"
+                + settings.get("resource-group") + "/providers/Microsoft.HybridCompute/machines/"
+                + settings.get("resource-name");
         if (arm.resource(id).isEmpty()) {
             Map<String, Object> properties = new LinkedHashMap<>();
             properties.put("status", "Connected");
@@ -443,12 +513,22 @@ public final class FleetSimulator implements AutoCloseable {
                     tags.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
                 }
             }
-            arm.seed(id, Map.of("location", String.valueOf(settings.get("location")), "kind", "", "properties", properties,
-                    "tags", tags));
+            arm.seed(
+                    id,
+                    Map.of(
+                            "location",
+                            String.valueOf(settings.get("location")),
+                            "kind",
+                            "",
+                            "properties",
+                            properties,
+                            "tags",
+                            tags));
         }
     }
 
-    private static void setVmStatus(KubernetesClient client, GenericKubernetesResource vm, boolean ready, String printable) {
+    private static void setVmStatus(
+            KubernetesClient client, GenericKubernetesResource vm, boolean ready, String printable) {
         if (Boolean.valueOf(ready).equals(path(vm.getAdditionalProperties(), "status", "ready"))
                 && printable.equals(path(vm.getAdditionalProperties(), "status", "printableStatus"))) {
             return;
@@ -457,13 +537,17 @@ public final class FleetSimulator implements AutoCloseable {
         status.put("ready", ready);
         status.put("printableStatus", printable);
         vm.getAdditionalProperties().put("status", status);
-        client.genericKubernetesResources(MockClusters.VIRTUAL_MACHINES).inNamespace(COMPANION_NAMESPACE).resource(vm)
+        client.genericKubernetesResources(MockClusters.VIRTUAL_MACHINES)
+                .inNamespace(COMPANION_NAMESPACE)
+                .resource(vm)
                 .updateStatus();
     }
 
     private static String secretValue(KubernetesClient client, String namespace, String name, String key) {
-        GenericKubernetesResource secret = client.genericKubernetesResources("v1", "Secret").inNamespace(namespace)
-                .withName(name).get();
+        GenericKubernetesResource secret = client.genericKubernetesResources("v1", "Secret")
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
         if (secret == null) {
             return null;
         }

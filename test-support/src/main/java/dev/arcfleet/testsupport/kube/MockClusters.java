@@ -9,7 +9,6 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,11 +32,16 @@ import java.util.logging.Logger;
  */
 public final class MockClusters implements AutoCloseable {
     public static final CustomResourceDefinitionContext VIRTUAL_MACHINES = new CustomResourceDefinitionContext.Builder()
-            .withGroup("kubevirt.io").withVersion("v1").withKind("VirtualMachine").withPlural("virtualmachines")
-            .withScope("Namespaced").build();
+            .withGroup("kubevirt.io")
+            .withVersion("v1")
+            .withKind("VirtualMachine")
+            .withPlural("virtualmachines")
+            .withScope("Namespaced")
+            .build();
 
     /** The namespaces a new cluster has. */
-    public static final List<String> INITIAL_NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+    public static final List<String> INITIAL_NAMESPACES =
+            List.of("default", "kube-system", "kube-public", "kube-node-lease");
 
     /** The mock servers log every request through JUL at INFO; held here so the level sticks. */
     private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
@@ -48,7 +52,9 @@ public final class MockClusters implements AutoCloseable {
     private final Map<String, StrictKubernetesDispatcher> dispatchers = new LinkedHashMap<>();
     private final Set<String> withKubeVirt = new HashSet<>();
     /** One Vert.x for every client here: a thousand clusters must not mean a thousand event loop groups. */
-    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+    private final Vertx vertx =
+            Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+
     private final VertxHttpClientFactory httpClients = new VertxHttpClientFactory(vertx);
 
     private MockClusters(Path kubeconfigDir) {
@@ -63,8 +69,8 @@ public final class MockClusters implements AutoCloseable {
     /** The clusters in {@code withoutKubeVirt} do not serve {@code kubevirt.io} (404, as a cluster without KubeVirt). */
     public static MockClusters start(Path kubeconfigDir, List<String> clusterIds, Set<String> withoutKubeVirt) {
         if (!clusterIds.containsAll(withoutKubeVirt)) {
-            throw new IllegalArgumentException("clusters without KubeVirt " + withoutKubeVirt + " are not all among "
-                    + clusterIds);
+            throw new IllegalArgumentException(
+                    "clusters without KubeVirt " + withoutKubeVirt + " are not all among " + clusterIds);
         }
         MOCK_SERVER_LOG.setLevel(Level.WARNING);
         MockClusters clusters = new MockClusters(kubeconfigDir);
@@ -72,11 +78,11 @@ public final class MockClusters implements AutoCloseable {
             Files.createDirectories(kubeconfigDir);
             for (String id : clusterIds) {
                 boolean kubeVirt = !withoutKubeVirt.contains(id);
-                StrictKubernetesDispatcher dispatcher = new StrictKubernetesDispatcher(kubeVirt ? List.of(VIRTUAL_MACHINES)
-                        : List.of());
+                StrictKubernetesDispatcher dispatcher =
+                        new StrictKubernetesDispatcher(kubeVirt ? List.of(VIRTUAL_MACHINES) : List.of());
                 clusters.dispatchers.put(id, dispatcher);
-                KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                        dispatcher, false);
+                KubernetesMockServer server = new KubernetesMockServer(
+                        new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
                 server.init();
                 clusters.servers.put(id, server);
                 KubernetesClient client = server.createClient(clusters.httpClients);
@@ -85,14 +91,21 @@ public final class MockClusters implements AutoCloseable {
                     clusters.withKubeVirt.add(id);
                 }
                 for (String namespace : INITIAL_NAMESPACES) {
-                    client.namespaces().resource(new NamespaceBuilder()
-                            .withNewMetadata().withName(namespace).addToLabels("kubernetes.io/metadata.name", namespace)
-                            .endMetadata()
-                            .withNewStatus().withPhase("Active").endStatus()
-                            .build()).create();
+                    client.namespaces()
+                            .resource(new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName(namespace)
+                                    .addToLabels("kubernetes.io/metadata.name", namespace)
+                                    .endMetadata()
+                                    .withNewStatus()
+                                    .withPhase("Active")
+                                    .endStatus()
+                                    .build())
+                            .create();
                 }
-                Files.writeString(kubeconfigDir.resolve(id), kubeconfig(id, "http://" + server.getHostName() + ":"
-                        + server.getPort()));
+                Files.writeString(
+                        kubeconfigDir.resolve(id),
+                        kubeconfig(id, "http://" + server.getHostName() + ":" + server.getPort()));
             }
         } catch (IOException e) {
             clusters.close();
@@ -140,8 +153,14 @@ public final class MockClusters implements AutoCloseable {
     public void addNode(String clusterId, String nodeName) {
         KubernetesClient c = client(clusterId);
         if (c.nodes().withName(nodeName).get() == null) {
-            c.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(nodeName)
-                    .addToLabels("kubernetes.io/hostname", nodeName).endMetadata().build()).create();
+            c.nodes()
+                    .resource(new io.fabric8.kubernetes.api.model.NodeBuilder()
+                            .withNewMetadata()
+                            .withName(nodeName)
+                            .addToLabels("kubernetes.io/hostname", nodeName)
+                            .endMetadata()
+                            .build())
+                    .create();
         }
     }
 

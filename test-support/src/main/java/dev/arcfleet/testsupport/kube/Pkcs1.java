@@ -16,11 +16,11 @@ import java.util.Base64;
  */
 final class Pkcs1 {
     /** DER of the AlgorithmIdentifier rsaEncryption (1.2.840.113549.1.1.1) with NULL parameters. */
-    private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7,
-            0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+    private static final byte[] RSA_ALGORITHM = {
+        0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00
+    };
 
-    private Pkcs1() {
-    }
+    private Pkcs1() {}
 
     /** The modulus of a PKCS#1 PEM private key, or null when it is not one. */
     static BigInteger privateKeyModulus(String pem) {
@@ -36,7 +36,8 @@ final class Pkcs1 {
         try {
             byte[] pkcs1 = Base64.getMimeDecoder().decode(text.substring(begin.length(), text.length() - end.length()));
             byte[] pkcs8 = der(0x30, concat(new byte[] {0x02, 0x01, 0x00}, RSA_ALGORITHM, der(0x04, pkcs1)));
-            return ((RSAPrivateKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8))).getModulus();
+            return ((RSAPrivateKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8)))
+                    .getModulus();
         } catch (Exception e) {
             return null;
         }
@@ -47,7 +48,8 @@ final class Pkcs1 {
         try {
             byte[] pkcs1 = Base64.getDecoder().decode(base64);
             byte[] spki = der(0x30, concat(RSA_ALGORITHM, der(0x03, concat(new byte[] {0x00}, pkcs1))));
-            return ((RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki))).getModulus();
+            return ((RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki)))
+                    .getModulus();
         } catch (Exception e) {
             return null;
         }

@@ -14,7 +14,6 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatch;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,19 +59,41 @@ import java.util.concurrent.locks.ReentrantLock;
 public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
     /** The built-in group versions an API server serves here and their resources ({@code kubectl api-resources}). */
     public static final Map<String, Set<String>> BUILT_IN = Map.of(
-            "v1", Set.of("bindings", "componentstatuses", "configmaps", "endpoints", "events", "limitranges", "namespaces",
-                    "nodes", "persistentvolumeclaims", "persistentvolumes", "pods", "podtemplates",
-                    "replicationcontrollers", "resourcequotas", "secrets", "serviceaccounts", "services"),
+            "v1",
+                    Set.of(
+                            "bindings",
+                            "componentstatuses",
+                            "configmaps",
+                            "endpoints",
+                            "events",
+                            "limitranges",
+                            "namespaces",
+                            "nodes",
+                            "persistentvolumeclaims",
+                            "persistentvolumes",
+                            "pods",
+                            "podtemplates",
+                            "replicationcontrollers",
+                            "resourcequotas",
+                            "secrets",
+                            "serviceaccounts",
+                            "services"),
             "apps/v1", Set.of("controllerrevisions", "daemonsets", "deployments", "replicasets", "statefulsets"),
             "batch/v1", Set.of("cronjobs", "jobs"),
             "rbac.authorization.k8s.io/v1", Set.of("clusterrolebindings", "clusterroles", "rolebindings", "roles"),
             "apiextensions.k8s.io/v1", Set.of("customresourcedefinitions"),
             "coordination.k8s.io/v1", Set.of("leases"),
-            "networking.k8s.io/v1", Set.of("ingressclasses", "ingresses", "networkpolicies", "ipaddresses",
-                    "servicecidrs"),
+            "networking.k8s.io/v1",
+                    Set.of("ingressclasses", "ingresses", "networkpolicies", "ipaddresses", "servicecidrs"),
             "policy/v1", Set.of("poddisruptionbudgets"),
-            "storage.k8s.io/v1", Set.of("csidrivers", "csinodes", "csistoragecapacities", "storageclasses",
-                    "volumeattachments", "volumeattributesclasses"));
+            "storage.k8s.io/v1",
+                    Set.of(
+                            "csidrivers",
+                            "csinodes",
+                            "csistoragecapacities",
+                            "storageclasses",
+                            "volumeattachments",
+                            "volumeattributesclasses"));
 
     /** What {@code NamespaceLifecycle} never lets go. */
     static final Set<String> IMMORTAL_NAMESPACES = Set.of("default", "kube-system", "kube-public");
@@ -87,7 +108,8 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
      */
     private final ReentrantLock writes = new ReentrantLock();
     /** Requests other than GET received (creates, updates, patches, deletes), whatever they answered. */
-    private final java.util.concurrent.atomic.AtomicInteger writeRequests = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger writeRequests =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** Serves the built-in groups and these custom resources (more can be told with {@link #expectCustomResource}). */
     public StrictKubernetesDispatcher(List<CustomResourceDefinitionContext> customResources) {
@@ -164,10 +186,18 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
                 return request;
             }
             ObjectNode data = secret.get("data") instanceof ObjectNode existing ? existing : secret.putObject("data");
-            stringData.fields().forEachRemaining(e -> data.put(e.getKey(), java.util.Base64.getEncoder().encodeToString(
-                    e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
+            stringData
+                    .fields()
+                    .forEachRemaining(e -> data.put(
+                            e.getKey(),
+                            java.util.Base64.getEncoder()
+                                    .encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
             secret.remove("stringData");
-            return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(),
+            return new RecordedRequest(
+                    request.getHttpVersion(),
+                    request.method(),
+                    request.getPath(),
+                    request.getHeaders(),
                     new Buffer(JSON.writeValueAsBytes(secret)));
         } catch (java.io.IOException e) {
             return request;
@@ -189,9 +219,13 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
         ApiPath target = ApiPath.parse(path);
         if (target != null && target.isNamespace()) {
             if (IMMORTAL_NAMESPACES.contains(target.name())) {
-                ObjectNode details = JSON.createObjectNode().put("name", target.name()).put("kind", "namespaces");
-                return status(403, "Forbidden", "namespaces \"" + target.name()
-                        + "\" is forbidden: this namespace may not be deleted", details);
+                ObjectNode details =
+                        JSON.createObjectNode().put("name", target.name()).put("kind", "namespaces");
+                return status(
+                        403,
+                        "Forbidden",
+                        "namespaces \"" + target.name() + "\" is forbidden: this namespace may not be deleted",
+                        details);
             }
             if (namespaceExists(target.name())) {
                 deleteContents(target.name());
@@ -206,7 +240,8 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
         if (target == null || target.namespace() == null || namespaceExists(target.namespace())) {
             return null;
         }
-        ObjectNode details = JSON.createObjectNode().put("name", target.namespace()).put("kind", "namespaces");
+        ObjectNode details =
+                JSON.createObjectNode().put("name", target.namespace()).put("kind", "namespaces");
         return status(404, "NotFound", "namespaces \"" + target.namespace() + "\" not found", details);
     }
 
@@ -217,8 +252,12 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
     // --- rule 2: a Job's template and selector are immutable ---
 
     private MockResponse refuseImmutableJobChange(ApiPath target, RecordedRequest request, boolean patch) {
-        if (target == null || !"batch".equals(target.group()) || !"v1".equals(target.version())
-                || !"jobs".equals(target.resource()) || target.name() == null || target.subresource() != null) {
+        if (target == null
+                || !"batch".equals(target.group())
+                || !"v1".equals(target.version())
+                || !"jobs".equals(target.resource())
+                || target.name() == null
+                || target.subresource() != null) {
             return null;
         }
         MockResponse stored = handleGet(target.objectPath());
@@ -239,10 +278,12 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
         }
         List<String[]> invalid = new ArrayList<>(); // field, value
         JsonNode newSelector = selector(updated.path("spec").path("selector"));
-        if (!newSelector.isMissingNode() && !newSelector.equals(selector(current.path("spec").path("selector")))) {
+        if (!newSelector.isMissingNode()
+                && !newSelector.equals(selector(current.path("spec").path("selector")))) {
             invalid.add(new String[] {"spec.selector", "v1.LabelSelector{...}"});
         }
-        if (!template(updated.path("spec").path("template")).equals(template(current.path("spec").path("template")))) {
+        if (!template(updated.path("spec").path("template"))
+                .equals(template(current.path("spec").path("template")))) {
             invalid.add(new String[] {"spec.template", "core.PodTemplateSpec{...}"});
         }
         if (invalid.isEmpty()) {
@@ -252,19 +293,30 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
         List<String> errors = new ArrayList<>();
         for (String[] field : invalid) {
             String message = "Invalid value: " + field[1] + ": field is immutable";
-            causes.addObject().put("reason", "FieldValueInvalid").put("message", message).put("field", field[0]);
+            causes.addObject()
+                    .put("reason", "FieldValueInvalid")
+                    .put("message", message)
+                    .put("field", field[0]);
             errors.add(field[0] + ": " + message);
         }
         String listed = errors.size() == 1 ? errors.get(0) : "[" + String.join(", ", errors) + "]";
-        ObjectNode details = JSON.createObjectNode().put("name", target.name()).put("group", "batch").put("kind", "Job");
+        ObjectNode details = JSON.createObjectNode()
+                .put("name", target.name())
+                .put("group", "batch")
+                .put("kind", "Job");
         details.set("causes", causes);
         return status(422, "Invalid", "Job.batch \"" + target.name() + "\" is invalid: " + listed, details);
     }
 
     /** The Job as the mock's patch handler will make it (JSON patch or its merge); null for a patch type it refuses. */
-    private JsonNode patched(JsonNode current, String body, String contentType) throws KubernetesCrudDispatcherException {
-        String subtype = contentType == null ? "json-patch+json"
-                : contentType.replaceFirst(";.*", "").replaceFirst("^[^/]*/", "").trim();
+    private JsonNode patched(JsonNode current, String body, String contentType)
+            throws KubernetesCrudDispatcherException {
+        String subtype = contentType == null
+                ? "json-patch+json"
+                : contentType
+                        .replaceFirst(";.*", "")
+                        .replaceFirst("^[^/]*/", "")
+                        .trim();
         if (subtype.equals("json-patch+json")) {
             JsonNode patch = asNode(body);
             return JsonPatch.apply(patch, withParents(current.deepCopy(), patch));
@@ -278,7 +330,8 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
     /** Like the mock's patch handler: the objects on the way to each patched path exist. */
     private static JsonNode withParents(JsonNode resource, JsonNode patch) {
         for (JsonNode operation : patch) {
-            String[] steps = operation.path("path").asText().replaceAll("^/", "").split("/");
+            String[] steps =
+                    operation.path("path").asText().replaceAll("^/", "").split("/");
             JsonNode node = resource;
             for (int i = 0; i < steps.length - 1; i++) {
                 if (node.get(steps[i]) == null && node.isObject()) {
@@ -350,9 +403,10 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
         if (target.group().isEmpty()) {
             return false; // /api/<not v1>
         }
-        return customResources.stream().anyMatch(c -> c.getGroup().equals(target.group())
-                && c.getVersion().equals(target.version())
-                && (target.resource() == null || c.getPlural().equals(target.resource())))
+        return customResources.stream()
+                        .anyMatch(c -> c.getGroup().equals(target.group())
+                                && c.getVersion().equals(target.version())
+                                && (target.resource() == null || c.getPlural().equals(target.resource())))
                 || installedCustomResource(target.group(), target.version(), target.resource());
     }
 
@@ -366,14 +420,17 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
             for (JsonNode crd : JSON.readTree(utf8(response.getBody())).path("items")) {
                 JsonNode spec = crd.path("spec");
                 if (!group.equals(spec.path("group").asText())
-                        || plural != null && !plural.equals(spec.path("names").path("plural").asText())) {
+                        || plural != null
+                                && !plural.equals(
+                                        spec.path("names").path("plural").asText())) {
                     continue;
                 }
                 if (version == null) {
                     return true;
                 }
                 for (JsonNode served : spec.path("versions")) {
-                    if (version.equals(served.path("name").asText()) && served.path("served").asBoolean(true)) {
+                    if (version.equals(served.path("name").asText())
+                            && served.path("served").asBoolean(true)) {
                         return true;
                     }
                 }
@@ -395,8 +452,8 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
                 String name = value(key, "name");
                 if (namespace.equals(value(key, "namespace")) && version != null && plural != null && name != null) {
                     String api = value(key, "api");
-                    paths.add((api == null ? "/api/" + version : "/apis/" + api + "/" + version)
-                            + "/namespaces/" + namespace + "/" + plural + "/" + name);
+                    paths.add((api == null ? "/api/" + version : "/apis/" + api + "/" + version) + "/namespaces/"
+                            + namespace + "/" + plural + "/" + name);
                 }
             }
         }
@@ -405,15 +462,21 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
 
     private static String value(AttributeSet key, String name) {
         Attribute attribute = key.getAttribute(name);
-        return attribute == null || attribute.getValues().isEmpty() ? null : attribute.getValues().get(0).toString();
+        return attribute == null || attribute.getValues().isEmpty()
+                ? null
+                : attribute.getValues().get(0).toString();
     }
 
     // --- Status bodies ---
 
     /** An object that is not there, worded like the API server ({@code jobs.batch "x" not found}). */
     private static MockResponse withNotFoundStatus(MockResponse response, ApiPath target) {
-        if (response == null || response.code() != 404 || response.getBody() != null && response.getBody().size() > 0
-                || target == null || target.resource() == null || target.name() == null) {
+        if (response == null
+                || response.code() != 404
+                || response.getBody() != null && response.getBody().size() > 0
+                || target == null
+                || target.resource() == null
+                || target.name() == null) {
             return response;
         }
         String resource = target.group().isEmpty() ? target.resource() : target.resource() + "." + target.group();
@@ -432,7 +495,9 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
         status.put("status", "Failure").put("message", message).put("reason", reason);
         status.set("details", details);
         status.put("code", code);
-        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+        return new MockResponse()
+                .setResponseCode(code)
+                .setHeader("Content-Type", "application/json")
                 .setBody(status.toString());
     }
 
@@ -452,7 +517,9 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
                 return null;
             }
             int query = path.indexOf('?');
-            String[] segments = (query < 0 ? path : path.substring(0, query)).replaceAll("^/+|/+$", "").split("/+");
+            String[] segments = (query < 0 ? path : path.substring(0, query))
+                    .replaceAll("^/+|/+$", "")
+                    .split("/+");
             int rest;
             String group;
             String version;
@@ -474,13 +541,26 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
             if (n == 0) {
                 return new ApiPath(group, version, null, null, null, null);
             }
-            boolean namespaced = segments[rest].equals("namespaces") && n >= 3
-                    && !(group.isEmpty() && n == 3 && Set.of("status", "finalize").contains(segments[rest + 2]));
+            boolean namespaced = segments[rest].equals("namespaces")
+                    && n >= 3
+                    && !(group.isEmpty()
+                            && n == 3
+                            && Set.of("status", "finalize").contains(segments[rest + 2]));
             if (namespaced) {
-                return new ApiPath(group, version, segments[rest + 1], segments[rest + 2],
-                        n > 3 ? segments[rest + 3] : null, n > 4 ? segments[rest + 4] : null);
+                return new ApiPath(
+                        group,
+                        version,
+                        segments[rest + 1],
+                        segments[rest + 2],
+                        n > 3 ? segments[rest + 3] : null,
+                        n > 4 ? segments[rest + 4] : null);
             }
-            return new ApiPath(group, version, null, segments[rest], n > 1 ? segments[rest + 1] : null,
+            return new ApiPath(
+                    group,
+                    version,
+                    null,
+                    segments[rest],
+                    n > 1 ? segments[rest + 1] : null,
                     n > 2 ? segments[rest + 2] : null);
         }
 
@@ -489,8 +569,12 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
         }
 
         boolean isNamespace() {
-            return group.isEmpty() && "v1".equals(version) && namespace == null && "namespaces".equals(resource)
-                    && name != null && subresource == null;
+            return group.isEmpty()
+                    && "v1".equals(version)
+                    && namespace == null
+                    && "namespaces".equals(resource)
+                    && name != null
+                    && subresource == null;
         }
 
         String objectPath() {

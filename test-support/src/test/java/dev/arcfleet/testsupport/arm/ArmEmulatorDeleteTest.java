@@ -1,11 +1,10 @@
 package dev.arcfleet.testsupport.arm;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,9 +13,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** DELETE per resource type, over HTTP, as ARM answers it (docs/offboarding-sources.md, "What the ARM emulator encodes"). */
 class ArmEmulatorDeleteTest {
@@ -55,21 +54,26 @@ class ArmEmulatorDeleteTest {
     void aMachinesExtensionsAreListedAndAMissingMachinesListIsNotFound() throws Exception {
         arm.seed(MACHINE, Map.of("location", "westeurope", "properties", Map.of("status", "Connected")));
         arm.seed(MACHINE + "/extensions/MDE.Linux", Map.of("location", "westeurope", "properties", Map.of()));
-        arm.seed(MACHINE + "/extensions/AzureMonitorLinuxAgent", Map.of("location", "westeurope", "properties", Map.of()));
+        arm.seed(
+                MACHINE + "/extensions/AzureMonitorLinuxAgent",
+                Map.of("location", "westeurope", "properties", Map.of()));
         HttpResponse<String> list = send("GET", MACHINE + "/extensions?api-version=" + MACHINE_API);
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(mapper.readTree(list.body()).path("value").findValuesAsText("name"))
                 .containsExactlyInAnyOrder("MDE.Linux", "AzureMonitorLinuxAgent");
-        HttpResponse<String> missing = send("GET", RG + "/providers/Microsoft.HybridCompute/machines/vm-gone/extensions"
-                + "?api-version=" + MACHINE_API);
+        HttpResponse<String> missing = send(
+                "GET",
+                RG + "/providers/Microsoft.HybridCompute/machines/vm-gone/extensions" + "?api-version=" + MACHINE_API);
         assertThat(missing.statusCode()).isEqualTo(404);
-        assertThat(mapper.readTree(missing.body()).path("error").path("code").asText()).isEqualTo("ParentResourceNotFound");
+        assertThat(mapper.readTree(missing.body()).path("error").path("code").asText())
+                .isEqualTo("ParentResourceNotFound");
     }
 
     @Test
     void connectedClusterDeleteRunsLongAndTakesTheClustersChildResourcesWithIt() throws Exception {
-        arm.seed(CLUSTER + EXTENSIONS + "azure-iot-operations", Map.of("properties", Map.of("extensionType",
-                "microsoft.iotoperations")));
+        arm.seed(
+                CLUSTER + EXTENSIONS + "azure-iot-operations",
+                Map.of("properties", Map.of("extensionType", "microsoft.iotoperations")));
         arm.seed(CLUSTER + FLUX + "baseline", Map.of("properties", Map.of()));
         arm.seed(OTHER_CLUSTER + EXTENSIONS + "azure-iot-operations", Map.of("properties", Map.of()));
 
@@ -81,9 +85,12 @@ class ArmEmulatorDeleteTest {
         String location = accepted.headers().firstValue("Location").orElseThrow();
         assertThat(status).startsWith(arm.endpoint());
         assertThat(location).startsWith(arm.endpoint());
-        assertThat(json(send("GET", CLUSTER + "?api-version=" + CLUSTER_API)).at("/properties/provisioningState").asText())
+        assertThat(json(send("GET", CLUSTER + "?api-version=" + CLUSTER_API))
+                        .at("/properties/provisioningState")
+                        .asText())
                 .isEqualTo("Deleting");
-        assertThat(send("GET", CLUSTER + EXTENSIONS + "azure-iot-operations?api-version=" + EXTENSION_API).statusCode())
+        assertThat(send("GET", CLUSTER + EXTENSIONS + "azure-iot-operations?api-version=" + EXTENSION_API)
+                        .statusCode())
                 .isEqualTo(200);
         assertThat(json(send("GET", status)).path("status").asText()).isEqualTo("InProgress");
         assertThat(send("GET", location).statusCode()).isEqualTo(202);
@@ -94,27 +101,40 @@ class ArmEmulatorDeleteTest {
         HttpResponse<String> gone = send("GET", CLUSTER + "?api-version=" + CLUSTER_API);
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(json(gone).at("/error/code").asText()).isEqualTo("ResourceNotFound");
-        assertThat(send("GET", CLUSTER + EXTENSIONS + "azure-iot-operations?api-version=" + EXTENSION_API).statusCode())
+        assertThat(send("GET", CLUSTER + EXTENSIONS + "azure-iot-operations?api-version=" + EXTENSION_API)
+                        .statusCode())
                 .isEqualTo(404);
-        assertThat(send("GET", CLUSTER + FLUX + "baseline?api-version=2023-05-01").statusCode()).isEqualTo(404);
+        assertThat(send("GET", CLUSTER + FLUX + "baseline?api-version=2023-05-01")
+                        .statusCode())
+                .isEqualTo(404);
         assertThat(arm.resourceIds("connectedClusters/plant-7")).isEmpty();
-        assertThat(arm.resource(OTHER_CLUSTER + EXTENSIONS + "azure-iot-operations")).isPresent();
+        assertThat(arm.resource(OTHER_CLUSTER + EXTENSIONS + "azure-iot-operations"))
+                .isPresent();
         assertThat(arm.deletes(CLUSTER)).isEqualTo(1);
         assertThat(arm.forcedDeletes(CLUSTER)).isEqualTo(1);
         assertThat(arm.deletesOfType("Microsoft.Kubernetes/connectedClusters")).isEqualTo(1);
-        assertThat(arm.deletesOfType("Microsoft.KubernetesConfiguration/extensions")).isZero();
+        assertThat(arm.deletesOfType("Microsoft.KubernetesConfiguration/extensions"))
+                .isZero();
     }
 
     @Test
     void aDeleteRepeatedWhileOneRunsAnswersTheSameOperationAndAPutIsRefused() throws Exception {
         HttpResponse<String> first = send("DELETE", CLUSTER + "?api-version=" + CLUSTER_API);
         HttpResponse<String> again = send("DELETE", CLUSTER + "?api-version=" + CLUSTER_API);
-        HttpResponse<String> put = send("PUT", CLUSTER + "?api-version=" + CLUSTER_API, mapper.writeValueAsString(Map.of(
-                "location", "westeurope", "identity", Map.of("type", "SystemAssigned"),
-                "properties", Map.of("agentPublicKeyCertificate", Base64.getEncoder().encodeToString(new byte[] {1, 2})))));
+        HttpResponse<String> put = send(
+                "PUT",
+                CLUSTER + "?api-version=" + CLUSTER_API,
+                mapper.writeValueAsString(Map.of(
+                        "location",
+                        "westeurope",
+                        "identity",
+                        Map.of("type", "SystemAssigned"),
+                        "properties",
+                        Map.of("agentPublicKeyCertificate", Base64.getEncoder().encodeToString(new byte[] {1, 2})))));
 
         assertThat(again.statusCode()).isEqualTo(202);
-        assertThat(again.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+        assertThat(again.headers().firstValue("Location"))
+                .isEqualTo(first.headers().firstValue("Location"));
         assertThat(put.statusCode()).isEqualTo(409);
         assertThat(json(put).at("/error/code").asText()).isEqualTo("AnotherOperationInProgress");
         assertThat(arm.deletes(CLUSTER)).isEqualTo(2);
@@ -126,21 +146,28 @@ class ArmEmulatorDeleteTest {
         String extension = CLUSTER + EXTENSIONS + "azure-secret-store";
         arm.seed(extension, Map.of("properties", Map.of("extensionType", "microsoft.azure.secretstore")));
 
-        HttpResponse<String> accepted = send("DELETE", extension + "?api-version=" + EXTENSION_API + "&forceDelete=true");
+        HttpResponse<String> accepted =
+                send("DELETE", extension + "?api-version=" + EXTENSION_API + "&forceDelete=true");
 
         assertThat(accepted.statusCode()).isEqualTo(202);
         String status = accepted.headers().firstValue("Azure-AsyncOperation").orElseThrow();
-        assertThat(json(send("GET", extension + "?api-version=" + EXTENSION_API)).at("/properties/provisioningState")
-                .asText()).isEqualTo("Deleting");
-        await().atMost(Duration.ofSeconds(20)).until(() -> "Succeeded".equals(json(send("GET", status)).path("status")
-                .asText()));
+        assertThat(json(send("GET", extension + "?api-version=" + EXTENSION_API))
+                        .at("/properties/provisioningState")
+                        .asText())
+                .isEqualTo("Deleting");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "Succeeded"
+                        .equals(json(send("GET", status)).path("status").asText()));
         HttpResponse<String> gone = send("GET", extension + "?api-version=" + EXTENSION_API);
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(json(gone).at("/error/code").asText()).isEqualTo("ResourceNotFound");
-        assertThat(json(send("GET", CLUSTER + "?api-version=" + CLUSTER_API)).at("/properties/provisioningState").asText())
+        assertThat(json(send("GET", CLUSTER + "?api-version=" + CLUSTER_API))
+                        .at("/properties/provisioningState")
+                        .asText())
                 .isEqualTo("Succeeded");
         assertThat(arm.forcedDeletes(extension)).isEqualTo(1);
-        assertThat(arm.deletesOfType("Microsoft.KubernetesConfiguration/extensions")).isEqualTo(1);
+        assertThat(arm.deletesOfType("Microsoft.KubernetesConfiguration/extensions"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -152,11 +179,14 @@ class ArmEmulatorDeleteTest {
         HttpResponse<String> extensionDelete = send("DELETE", extension + "?api-version=" + MACHINE_API);
 
         assertThat(extensionDelete.statusCode()).isEqualTo(202);
-        String status = extensionDelete.headers().firstValue("Azure-AsyncOperation").orElseThrow();
+        String status =
+                extensionDelete.headers().firstValue("Azure-AsyncOperation").orElseThrow();
         assertThat(extensionDelete.headers().firstValue("Location")).isPresent();
-        await().atMost(Duration.ofSeconds(20)).until(() -> "Succeeded".equals(json(send("GET", status)).path("status")
-                .asText()));
-        assertThat(send("GET", extension + "?api-version=" + MACHINE_API).statusCode()).isEqualTo(404);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "Succeeded"
+                        .equals(json(send("GET", status)).path("status").asText()));
+        assertThat(send("GET", extension + "?api-version=" + MACHINE_API).statusCode())
+                .isEqualTo(404);
 
         HttpResponse<String> machineDelete = send("DELETE", MACHINE + "?api-version=" + MACHINE_API);
 
@@ -166,10 +196,12 @@ class ArmEmulatorDeleteTest {
         HttpResponse<String> gone = send("GET", MACHINE + "?api-version=" + MACHINE_API);
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(json(gone).at("/error/code").asText()).isEqualTo("ResourceNotFound");
-        assertThat(send("DELETE", MACHINE + "?api-version=" + MACHINE_API).statusCode()).isEqualTo(204);
+        assertThat(send("DELETE", MACHINE + "?api-version=" + MACHINE_API).statusCode())
+                .isEqualTo(204);
         assertThat(arm.deletes(MACHINE)).isEqualTo(2);
         assertThat(arm.deletesOfType("Microsoft.HybridCompute/machines")).isEqualTo(2);
-        assertThat(arm.deletesOfType("Microsoft.HybridCompute/machines/extensions")).isEqualTo(1);
+        assertThat(arm.deletesOfType("Microsoft.HybridCompute/machines/extensions"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -196,25 +228,43 @@ class ArmEmulatorDeleteTest {
     @Test
     void customLocationDeleteRunsLongAndIsNotRefusedWhileResourcesUseIt() throws Exception {
         // no source found that ARM refuses this (docs/offboarding-sources.md): the emulator stays permissive
-        arm.seed(CUSTOM_LOCATION, Map.of("location", "westeurope", "properties", Map.of("hostResourceId", CLUSTER,
-                "hostType", "Kubernetes")));
-        arm.seed(INSTANCE, Map.of("location", "westeurope",
-                "extendedLocation", Map.of("name", CUSTOM_LOCATION, "type", "CustomLocation")));
+        arm.seed(
+                CUSTOM_LOCATION,
+                Map.of(
+                        "location",
+                        "westeurope",
+                        "properties",
+                        Map.of("hostResourceId", CLUSTER, "hostType", "Kubernetes")));
+        arm.seed(
+                INSTANCE,
+                Map.of(
+                        "location",
+                        "westeurope",
+                        "extendedLocation",
+                        Map.of("name", CUSTOM_LOCATION, "type", "CustomLocation")));
 
         HttpResponse<String> accepted = send("DELETE", CUSTOM_LOCATION + "?api-version=2021-08-31-preview");
 
         assertThat(accepted.statusCode()).isEqualTo(202);
         String status = accepted.headers().firstValue("Azure-AsyncOperation").orElseThrow();
-        await().atMost(Duration.ofSeconds(20)).until(() -> "Succeeded".equals(json(send("GET", status)).path("status")
-                .asText()));
-        assertThat(send("GET", CUSTOM_LOCATION + "?api-version=2021-08-31-preview").statusCode()).isEqualTo(404);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "Succeeded"
+                        .equals(json(send("GET", status)).path("status").asText()));
+        assertThat(send("GET", CUSTOM_LOCATION + "?api-version=2021-08-31-preview")
+                        .statusCode())
+                .isEqualTo(404);
         assertThat(arm.resource(INSTANCE)).isPresent();
     }
 
     @Test
     void aConnectedClusterHostingACustomLocationIsNotRefusedEither() throws Exception {
-        arm.seed(CUSTOM_LOCATION, Map.of("location", "westeurope", "properties", Map.of("hostResourceId", CLUSTER,
-                "hostType", "Kubernetes")));
+        arm.seed(
+                CUSTOM_LOCATION,
+                Map.of(
+                        "location",
+                        "westeurope",
+                        "properties",
+                        Map.of("hostResourceId", CLUSTER, "hostType", "Kubernetes")));
 
         HttpResponse<String> accepted = send("DELETE", CLUSTER + "?api-version=" + CLUSTER_API);
 
@@ -228,15 +278,21 @@ class ArmEmulatorDeleteTest {
     @Test
     void otherTypesKeepTheGenericDeleteGoneAtOnceWithALocationToPoll() throws Exception {
         arm.seed(CUSTOM_LOCATION, Map.of("location", "westeurope"));
-        arm.seed(INSTANCE, Map.of("location", "westeurope",
-                "extendedLocation", Map.of("name", CUSTOM_LOCATION, "type", "CustomLocation")));
+        arm.seed(
+                INSTANCE,
+                Map.of(
+                        "location",
+                        "westeurope",
+                        "extendedLocation",
+                        Map.of("name", CUSTOM_LOCATION, "type", "CustomLocation")));
 
         HttpResponse<String> accepted = send("DELETE", INSTANCE + "?api-version=2025-04-01");
 
         assertThat(accepted.statusCode()).isEqualTo(202);
         assertThat(accepted.headers().firstValue("Azure-AsyncOperation")).isEmpty();
         String location = accepted.headers().firstValue("Location").orElseThrow();
-        assertThat(send("GET", INSTANCE + "?api-version=2025-04-01").statusCode()).isEqualTo(404);
+        assertThat(send("GET", INSTANCE + "?api-version=2025-04-01").statusCode())
+                .isEqualTo(404);
         await().atMost(Duration.ofSeconds(20)).until(() -> send("GET", location).statusCode() == 200);
         assertThat(arm.deletesOfType("Microsoft.IoTOperations/instances")).isEqualTo(1);
     }
@@ -245,12 +301,14 @@ class ArmEmulatorDeleteTest {
         return send(method, pathOrUrl, null);
     }
 
-    private HttpResponse<String> send(String method, String pathOrUrl, String body) throws IOException,
-            InterruptedException {
+    private HttpResponse<String> send(String method, String pathOrUrl, String body)
+            throws IOException, InterruptedException {
         String url = pathOrUrl.startsWith("http") ? pathOrUrl : arm.endpoint() + pathOrUrl;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer emulator-test-token")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

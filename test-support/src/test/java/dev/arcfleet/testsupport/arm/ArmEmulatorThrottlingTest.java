@@ -1,8 +1,6 @@
 package dev.arcfleet.testsupport.arm;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,8 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** ARM's throttling as the emulator keeps it: per principal and kind, under the subscription's ceiling. */
 class ArmEmulatorThrottlingTest {
@@ -35,11 +34,13 @@ class ArmEmulatorThrottlingTest {
     }
 
     private HttpResponse<String> call(String method, String token, String group) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(arm.endpoint() + SUB + "/resourceGroups/" + group
-                + "?api-version=2024-11-01")).header("Authorization", "Bearer " + token);
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(arm.endpoint() + SUB + "/resourceGroups/" + group + "?api-version=2024-11-01"))
+                .header("Authorization", "Bearer " + token);
         request = switch (method) {
-            case "PUT" -> request.PUT(HttpRequest.BodyPublishers.ofString("{\"location\":\"westeurope\"}"))
-                    .header("Content-Type", "application/json");
+            case "PUT" ->
+                request.PUT(HttpRequest.BodyPublishers.ofString("{\"location\":\"westeurope\"}"))
+                        .header("Content-Type", "application/json");
             case "DELETE" -> request.DELETE();
             default -> request.GET();
         };
@@ -53,11 +54,16 @@ class ArmEmulatorThrottlingTest {
         assertThat(call("PUT", "other-token-of-app-1", "b").statusCode()).isEqualTo(201);
         HttpResponse<String> throttled = call("PUT", "token-of-app-1", "c");
         assertThat(throttled.statusCode()).isEqualTo(429);
-        assertThat(Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow())).isGreaterThan(90);
+        assertThat(Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow()))
+                .isGreaterThan(90);
         assertThat(throttled.body()).contains("operation type - Write");
-        assertThat(call("PUT", "token-of-app-2", "c").statusCode()).as("another principal").isEqualTo(201);
+        assertThat(call("PUT", "token-of-app-2", "c").statusCode())
+                .as("another principal")
+                .isEqualTo(201);
         assertThat(arm.throttled(ArmEmulator.Kind.WRITE)).isEqualTo(1);
-        assertThat(arm.passedPerSecond(ArmEmulator.Kind.WRITE).values().stream().mapToInt(Integer::intValue).sum())
+        assertThat(arm.passedPerSecond(ArmEmulator.Kind.WRITE).values().stream()
+                        .mapToInt(Integer::intValue)
+                        .sum())
                 .isEqualTo(3);
     }
 
@@ -68,7 +74,9 @@ class ArmEmulatorThrottlingTest {
         assertThat(call("PUT", "token-of-app-1", "a").statusCode()).isEqualTo(201);
         assertThat(call("PUT", "token-of-app-1", "b").statusCode()).isEqualTo(201);
         assertThat(call("PUT", "token-of-app-2", "c").statusCode()).isEqualTo(201);
-        assertThat(call("PUT", "token-of-app-2", "d").statusCode()).as("app-2's own bucket has one left").isEqualTo(429);
+        assertThat(call("PUT", "token-of-app-2", "d").statusCode())
+                .as("app-2's own bucket has one left")
+                .isEqualTo(429);
     }
 
     @Test
@@ -78,10 +86,12 @@ class ArmEmulatorThrottlingTest {
         assertThat(call("GET", "token-of-app-1", "a").statusCode()).isEqualTo(404);
         HttpResponse<String> read = call("GET", "token-of-app-1", "a");
         assertThat(read.statusCode()).isEqualTo(429);
-        assertThat(read.headers().firstValue("x-ms-ratelimit-remaining-subscription-reads")).hasValue("0");
+        assertThat(read.headers().firstValue("x-ms-ratelimit-remaining-subscription-reads"))
+                .hasValue("0");
         HttpResponse<String> write = call("PUT", "token-of-app-1", "a");
         assertThat(write.statusCode()).as("reads never drain writes").isEqualTo(201);
-        assertThat(write.headers().firstValue("x-ms-ratelimit-remaining-subscription-writes")).hasValue("199");
+        assertThat(write.headers().firstValue("x-ms-ratelimit-remaining-subscription-writes"))
+                .hasValue("199");
         assertThat(call("DELETE", "token-of-app-1", "a").statusCode()).isIn(200, 202);
         assertThat(call("DELETE", "token-of-app-1", "b").statusCode()).isEqualTo(429);
         assertThat(arm.throttled(ArmEmulator.Kind.READ)).isEqualTo(1);
@@ -98,8 +108,11 @@ class ArmEmulatorThrottlingTest {
         assertThat(throttled.statusCode()).isEqualTo(429);
         String date = throttled.headers().firstValue("Retry-After").orElseThrow();
         assertThat(date).matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
-        Instant at = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        Instant at =
+                ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
         assertThat(at).isAfterOrEqualTo(asked.plusSeconds(3).minusMillis(100)).isBefore(asked.plusSeconds(5));
-        assertThat(call("GET", "token-of-app-1", "a").statusCode()).as("reads are not in the incident").isEqualTo(404);
+        assertThat(call("GET", "token-of-app-1", "a").statusCode())
+                .as("reads are not in the incident")
+                .isEqualTo(404);
     }
 }

@@ -22,8 +22,7 @@ public final class AgentKeys {
     private static final String PEM_BEGIN = "-----BEGIN RSA PRIVATE KEY-----";
     private static final String PEM_END = "-----END RSA PRIVATE KEY-----";
 
-    private AgentKeys() {
-    }
+    private AgentKeys() {}
 
     public record Encoded(String publicKeyBase64, String privateKeyPem) {
         @Override
@@ -38,11 +37,18 @@ public final class AgentKeys {
             generator.initialize(4096);
             KeyPair pair = generator.generateKeyPair();
             RSAPrivateCrtKey key = (RSAPrivateCrtKey) pair.getPrivate();
-            byte[] pkcs1 = sequence(List.of(BigInteger.ZERO, key.getModulus(), key.getPublicExponent(),
-                    key.getPrivateExponent(), key.getPrimeP(), key.getPrimeQ(), key.getPrimeExponentP(),
-                    key.getPrimeExponentQ(), key.getCrtCoefficient()));
-            String pem = PEM_BEGIN + "\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs1) + "\n" + PEM_END
-                    + "\n";
+            byte[] pkcs1 = sequence(List.of(
+                    BigInteger.ZERO,
+                    key.getModulus(),
+                    key.getPublicExponent(),
+                    key.getPrivateExponent(),
+                    key.getPrimeP(),
+                    key.getPrimeQ(),
+                    key.getPrimeExponentP(),
+                    key.getPrimeExponentQ(),
+                    key.getCrtCoefficient()));
+            String pem = PEM_BEGIN + "\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs1) + "\n" + PEM_END + "\n";
             return new Encoded(publicKeyOf(key.getModulus(), key.getPublicExponent()), pem);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("RSA is part of every JRE", e);
@@ -55,7 +61,8 @@ public final class AgentKeys {
         if (!body.startsWith(PEM_BEGIN) || !body.endsWith(PEM_END)) {
             throw new IllegalArgumentException("not a PKCS#1 RSA private key PEM");
         }
-        byte[] der = Base64.getMimeDecoder().decode(body.substring(PEM_BEGIN.length(), body.length() - PEM_END.length()));
+        byte[] der =
+                Base64.getMimeDecoder().decode(body.substring(PEM_BEGIN.length(), body.length() - PEM_END.length()));
         List<BigInteger> fields = readSequenceOfIntegers(der);
         if (fields.size() < 3) {
             throw new IllegalArgumentException("PKCS#1 RSA private key has " + fields.size() + " fields");

@@ -4,7 +4,6 @@ import dev.arcfleet.executor.route.ArcConnection;
 import dev.arcfleet.executor.route.PlaceholderNotReady;
 import dev.arcfleet.executor.route.RoutePlaceholders;
 import dev.arcfleet.executor.route.StepValues;
-
 import java.util.Map;
 
 /**
@@ -37,6 +36,8 @@ public final class ArcK8sPlaceholders implements RoutePlaceholders {
 
     @Override
     public String inSecret(String placeholder, StepValues values) {
-        return ArcK8sSteps.AGENT_PRIVATE_KEY.equals(placeholder) ? AgentKeys.generate().privateKeyPem() : null;
+        return ArcK8sSteps.AGENT_PRIVATE_KEY.equals(placeholder)
+                ? AgentKeys.generate().privateKeyPem()
+                : null;
     }
 }

@@ -3,7 +3,6 @@ package dev.arcfleet.executor.route.arck8s;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
-import dev.arcfleet.executor.route.RoutePlaceholders;
 import dev.arcfleet.executor.route.ApiVersions;
 import dev.arcfleet.executor.route.ArcConnection;
 import dev.arcfleet.executor.route.ArmRequest;
@@ -11,10 +10,10 @@ import dev.arcfleet.executor.route.AzureTarget;
 import dev.arcfleet.executor.route.KubeAction;
 import dev.arcfleet.executor.route.KubeObject;
 import dev.arcfleet.executor.route.Names;
+import dev.arcfleet.executor.route.RoutePlaceholders;
 import dev.arcfleet.executor.route.RouteSteps;
 import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.executor.route.WaitFor;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,9 +35,11 @@ public class ArcK8sSteps implements RouteSteps {
     public static final String AGENT_PRIVATE_KEY = "${agentPrivateKey}";
     /** Where {@code az connectedk8s connect} puts the key for agents 1.35.3 and later, and where the chart reads it. */
     public static final String AGENT_KEY_SECRET = "azure-arc-connect-privatekey";
+
     public static final String AGENT_KEY_FIELD = "privateKey";
     /** The Helm release's namespace; the agents themselves run in {@link ArcConnection#NAMESPACE}. */
     public static final String RELEASE_NAMESPACE = "azure-arc-release";
+
     public static final String RELEASE = "azure-arc";
     public static final String INSTALLER = "arc-agent-installer";
     public static final String INSTALL_JOB = "arc-agent-install";
@@ -46,9 +47,11 @@ public class ArcK8sSteps implements RouteSteps {
     public static final String UNINSTALL_JOB = "arc-agent-uninstall";
     /** The lowest agent version that reads its key from {@link #AGENT_KEY_SECRET} (older ones take it as a Helm value). */
     public static final String MIN_AGENT_VERSION = "1.35.3";
+
     public static final Duration CONNECT_TIMEOUT = Duration.ofMinutes(15);
     /** {@code az connectedk8s connect}'s default onboarding timeout (1,200 s), plus the Job's start. */
     public static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(25);
+
     public static final int INSTALL_JOB_TTL_SECONDS = 3600;
 
     private final Agents agents;
@@ -60,14 +63,21 @@ public class ArcK8sSteps implements RouteSteps {
      * latest), the Helm image of the install Job, the Azure cloud name the chart takes, the tenant, and the object id of
      * the Custom Locations service principal in that tenant (needed only on clusters that host IoT Operations).
      */
-    public record Agents(String chart, String version, String installerImage, String azureEnvironment, String tenantId,
+    public record Agents(
+            String chart,
+            String version,
+            String installerImage,
+            String azureEnvironment,
+            String tenantId,
             String customLocationsObjectId) {
         public Agents {
             if (version == null || version.isBlank()) {
-                throw new IllegalArgumentException("the Arc agents' chart version must be pinned (executor.agents.chart-version)");
+                throw new IllegalArgumentException(
+                        "the Arc agents' chart version must be pinned (executor.agents.chart-version)");
             }
             if (compareVersions(version, MIN_AGENT_VERSION) < 0) {
-                throw new IllegalArgumentException("Arc agents " + version + " read their private key from a Helm value, "
+                throw new IllegalArgumentException("Arc agents " + version
+                        + " read their private key from a Helm value, "
                         + "which would put it in the install Job's spec; pin " + MIN_AGENT_VERSION + " or later");
             }
         }
@@ -105,19 +115,24 @@ public class ArcK8sSteps implements RouteSteps {
     public List<StepSpec> steps(OnboardingPlan plan, AzureTarget azure) {
         String clusterId = plan.target().id();
         String ccId = connectedClusterId(azure, clusterId);
-        ArcConnection connection = new ArcConnection(azure.subscriptionId(), azure.resourceGroup(),
-                connectedClusterName(clusterId));
+        ArcConnection connection =
+                new ArcConnection(azure.subscriptionId(), azure.resourceGroup(), connectedClusterName(clusterId));
         Map<String, String> params = plan.parameters() == null ? Map.of() : plan.parameters();
         String distribution = params.getOrDefault("distribution", "generic");
         String infrastructure = params.getOrDefault("infrastructure", "generic");
         boolean iot = hostsIotOperations(plan);
         List<StepSpec> steps = new ArrayList<>();
         // the cluster is looked at before anything is written: one connected elsewhere is refused untouched
-        steps.add(StepSpec.kube("ensure-namespaces", namespace(RELEASE_NAMESPACE, false),
-                namespace(ArcConnection.NAMESPACE, true)).unlessConnected(connection));
+        steps.add(StepSpec.kube(
+                        "ensure-namespaces",
+                        namespace(RELEASE_NAMESPACE, false),
+                        namespace(ArcConnection.NAMESPACE, true))
+                .unlessConnected(connection));
         steps.add(StepSpec.kube("ensure-agent-key-secret", agentKeySecret()).unlessConnected(connection));
-        steps.add(StepSpec.arm("ensure-resource-group",
-                ArmRequest.put(azure.resourceGroupId(), ApiVersions.RESOURCE_GROUPS, Map.of("location", azure.location()))));
+        steps.add(StepSpec.arm(
+                "ensure-resource-group",
+                ArmRequest.put(
+                        azure.resourceGroupId(), ApiVersions.RESOURCE_GROUPS, Map.of("location", azure.location()))));
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("agentPublicKeyCertificate", AGENT_PUBLIC_KEY);
         properties.put("distribution", distribution);
@@ -126,26 +141,55 @@ public class ArcK8sSteps implements RouteSteps {
             properties.put("oidcIssuerProfile", Map.of("enabled", true));
             properties.put("securityProfile", Map.of("workloadIdentity", Map.of("enabled", true)));
         }
-        steps.add(StepSpec.arm("put-connected-cluster", ArmRequest.put(ccId, ApiVersions.CONNECTED_CLUSTERS, Map.of(
-                "location", azure.location(),
-                "identity", Map.of("type", "SystemAssigned"),
-                "tags", Map.of("arcfleet.dev/cluster", clusterId, "arcfleet.dev/plan", plan.planId()),
-                "properties", properties))));
-        if (iot && (agents.customLocationsObjectId() == null || agents.customLocationsObjectId().isBlank())) {
-            steps.add(StepSpec.refused("install-arc-agents", "cluster " + clusterId + " hosts IoT Operations, which needs"
-                    + " custom locations, and executor.agents.custom-locations-object-id is not set (az ad sp show --id"
-                    + " bc313c14-388c-4e7d-a58e-70017303ee3b --query id -o tsv gives it)"));
+        steps.add(StepSpec.arm(
+                "put-connected-cluster",
+                ArmRequest.put(
+                        ccId,
+                        ApiVersions.CONNECTED_CLUSTERS,
+                        Map.of(
+                                "location", azure.location(),
+                                "identity", Map.of("type", "SystemAssigned"),
+                                "tags", Map.of("arcfleet.dev/cluster", clusterId, "arcfleet.dev/plan", plan.planId()),
+                                "properties", properties))));
+        if (iot
+                && (agents.customLocationsObjectId() == null
+                        || agents.customLocationsObjectId().isBlank())) {
+            steps.add(StepSpec.refused(
+                    "install-arc-agents",
+                    "cluster " + clusterId + " hosts IoT Operations, which needs"
+                            + " custom locations, and executor.agents.custom-locations-object-id is not set (az ad sp show --id"
+                            + " bc313c14-388c-4e7d-a58e-70017303ee3b --query id -o tsv gives it)"));
         } else {
-            steps.add(new StepSpec("install-arc-agents", List.of(), installerObjects(azure, connection.resourceName(),
-                    distribution, infrastructure, iot), null).unlessConnected(connection));
+            steps.add(new StepSpec(
+                            "install-arc-agents",
+                            List.of(),
+                            installerObjects(azure, connection.resourceName(), distribution, infrastructure, iot),
+                            null)
+                    .unlessConnected(connection));
         }
-        steps.add(StepSpec.await("await-agents-installed", WaitFor.kube("batch/v1", RELEASE_NAMESPACE, "Job", INSTALL_JOB,
-                "status.succeeded", "1", INSTALL_TIMEOUT).absentMeansDone()));
-        steps.add(StepSpec.kube("revoke-installer-rights",
+        steps.add(StepSpec.await(
+                "await-agents-installed",
+                WaitFor.kube(
+                                "batch/v1",
+                                RELEASE_NAMESPACE,
+                                "Job",
+                                INSTALL_JOB,
+                                "status.succeeded",
+                                "1",
+                                INSTALL_TIMEOUT)
+                        .absentMeansDone()));
+        steps.add(StepSpec.kube(
+                "revoke-installer-rights",
                 KubeObject.delete("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", null, INSTALLER),
                 KubeObject.delete("v1", "ServiceAccount", RELEASE_NAMESPACE, INSTALLER)));
-        steps.add(StepSpec.await("await-connected",
-                WaitFor.arm(ccId, ApiVersions.CONNECTED_CLUSTERS, "properties.connectivityStatus", "Connected", CONNECT_TIMEOUT)));
+        steps.add(StepSpec.await(
+                "await-connected",
+                WaitFor.arm(
+                        ccId,
+                        ApiVersions.CONNECTED_CLUSTERS,
+                        "properties.connectivityStatus",
+                        "Connected",
+                        CONNECT_TIMEOUT)));
         for (Capability capability : plan.capabilities() == null ? List.<Capability>of() : plan.capabilities()) {
             for (StepSpec step : Extensions.steps(capability, ccId, azure, workspaceId)) {
                 if (steps.stream().noneMatch(s -> s.name().equals(step.name()))) {
@@ -169,10 +213,11 @@ public class ArcK8sSteps implements RouteSteps {
     public List<StepSpec> offboardingSteps(OnboardingPlan plan, AzureTarget azure) {
         String clusterId = plan.target().id();
         String ccId = connectedClusterId(azure, clusterId);
-        ArcConnection connection = new ArcConnection(azure.subscriptionId(), azure.resourceGroup(),
-                connectedClusterName(clusterId));
+        ArcConnection connection =
+                new ArcConnection(azure.subscriptionId(), azure.resourceGroup(), connectedClusterName(clusterId));
         List<StepSpec> steps = new ArrayList<>();
-        steps.add(new StepSpec("require-agents-of-this-cluster", List.of(), List.of(), null).ifConnectedHere(connection));
+        steps.add(
+                new StepSpec("require-agents-of-this-cluster", List.of(), List.of(), null).ifConnectedHere(connection));
         List<Capability> capabilities = new ArrayList<>(plan.capabilities() == null ? List.of() : plan.capabilities());
         java.util.Collections.reverse(capabilities);
         for (Capability capability : capabilities) {
@@ -183,13 +228,25 @@ public class ArcK8sSteps implements RouteSteps {
             }
         }
         steps.add(StepSpec.arm("delete-connected-cluster", ArmRequest.delete(ccId, ApiVersions.CONNECTED_CLUSTERS)));
-        steps.add(new StepSpec("uninstall-arc-agents", List.of(), uninstallerObjects(), null).ifConnectedHere(connection));
-        steps.add(StepSpec.await("await-agents-uninstalled", WaitFor.kube("batch/v1", RELEASE_NAMESPACE, "Job",
-                UNINSTALL_JOB, "status.succeeded", "1", INSTALL_TIMEOUT).absentMeansDone()));
-        steps.add(StepSpec.kube("revoke-uninstaller-rights",
+        steps.add(new StepSpec("uninstall-arc-agents", List.of(), uninstallerObjects(), null)
+                .ifConnectedHere(connection));
+        steps.add(StepSpec.await(
+                "await-agents-uninstalled",
+                WaitFor.kube(
+                                "batch/v1",
+                                RELEASE_NAMESPACE,
+                                "Job",
+                                UNINSTALL_JOB,
+                                "status.succeeded",
+                                "1",
+                                INSTALL_TIMEOUT)
+                        .absentMeansDone()));
+        steps.add(StepSpec.kube(
+                "revoke-uninstaller-rights",
                 KubeObject.delete("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", null, INSTALLER),
                 KubeObject.delete("v1", "ServiceAccount", RELEASE_NAMESPACE, INSTALLER)));
-        steps.add(StepSpec.kube("delete-agent-namespaces",
+        steps.add(StepSpec.kube(
+                "delete-agent-namespaces",
                 KubeObject.delete("v1", "Namespace", null, ArcConnection.NAMESPACE),
                 KubeObject.delete("v1", "Namespace", null, RELEASE_NAMESPACE)));
         return steps;
@@ -202,14 +259,22 @@ public class ArcK8sSteps implements RouteSteps {
         if (ownedByRelease) {
             metadata.putAll(helmOwnership());
         }
-        return new KubeObject("v1", "Namespace", null, name, Map.of("apiVersion", "v1", "kind", "Namespace",
-                "metadata", metadata), false);
+        return new KubeObject(
+                "v1",
+                "Namespace",
+                null,
+                name,
+                Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", metadata),
+                false);
     }
 
     /** The labels and annotations by which Helm adopts an object it did not create into the {@code azure-arc} release. */
     static Map<String, Object> helmOwnership() {
-        return Map.of("labels", Map.of("app.kubernetes.io/managed-by", "Helm"),
-                "annotations", Map.of("meta.helm.sh/release-name", RELEASE, "meta.helm.sh/release-namespace", RELEASE_NAMESPACE));
+        return Map.of(
+                "labels",
+                Map.of("app.kubernetes.io/managed-by", "Helm"),
+                "annotations",
+                Map.of("meta.helm.sh/release-name", RELEASE, "meta.helm.sh/release-namespace", RELEASE_NAMESPACE));
     }
 
     private static KubeObject agentKeySecret() {
@@ -218,11 +283,18 @@ public class ArcK8sSteps implements RouteSteps {
         metadata.put("namespace", ArcConnection.NAMESPACE);
         metadata.putAll(helmOwnership());
         Map<String, Object> manifest = Map.of(
-                "apiVersion", "v1", "kind", "Secret",
-                "metadata", metadata,
-                "type", "Opaque",
-                "stringData", Map.of(AGENT_KEY_FIELD, AGENT_PRIVATE_KEY));
-        return new KubeObject("v1", "Secret", ArcConnection.NAMESPACE, AGENT_KEY_SECRET, manifest, true, KubeAction.CREATE_ONLY);
+                "apiVersion",
+                "v1",
+                "kind",
+                "Secret",
+                "metadata",
+                metadata,
+                "type",
+                "Opaque",
+                "stringData",
+                Map.of(AGENT_KEY_FIELD, AGENT_PRIVATE_KEY));
+        return new KubeObject(
+                "v1", "Secret", ArcConnection.NAMESPACE, AGENT_KEY_SECRET, manifest, true, KubeAction.CREATE_ONLY);
     }
 
     /**
@@ -231,7 +303,8 @@ public class ArcK8sSteps implements RouteSteps {
      * them (a ',' would start another value, a leading '{' a list), so a value from a plan is one string and nothing more;
      * the two switches with {@code --set}.
      */
-    List<String> helmValues(AzureTarget azure, String resourceName, String distribution, String infrastructure, boolean iot) {
+    List<String> helmValues(
+            AzureTarget azure, String resourceName, String distribution, String infrastructure, boolean iot) {
         List<String> values = new ArrayList<>();
         string(values, "global.subscriptionId", azure.subscriptionId());
         string(values, "global.resourceGroupName", azure.resourceGroup());
@@ -269,36 +342,84 @@ public class ArcK8sSteps implements RouteSteps {
         return out.toString();
     }
 
-    private List<KubeObject> installerObjects(AzureTarget azure, String resourceName, String distribution,
-            String infrastructure, boolean iot) {
-        List<String> args = new ArrayList<>(List.of("upgrade", "--install", RELEASE, agents.chart(), "--version",
-                agents.version(), "--namespace", RELEASE_NAMESPACE, "--create-namespace", "--wait", "--timeout", "1200s"));
+    private List<KubeObject> installerObjects(
+            AzureTarget azure, String resourceName, String distribution, String infrastructure, boolean iot) {
+        List<String> args = new ArrayList<>(List.of(
+                "upgrade",
+                "--install",
+                RELEASE,
+                agents.chart(),
+                "--version",
+                agents.version(),
+                "--namespace",
+                RELEASE_NAMESPACE,
+                "--create-namespace",
+                "--wait",
+                "--timeout",
+                "1200s"));
         args.addAll(helmValues(azure, resourceName, distribution, infrastructure, iot));
         return helmJob(INSTALL_JOB, args);
     }
 
     /** {@code helm uninstall azure-arc}, as {@code az connectedk8s delete} runs {@code helm delete azure-arc}. */
     private List<KubeObject> uninstallerObjects() {
-        return helmJob(UNINSTALL_JOB, List.of("uninstall", RELEASE, "--namespace", RELEASE_NAMESPACE, "--wait",
-                "--timeout", "1200s", "--ignore-not-found"));
+        return helmJob(
+                UNINSTALL_JOB,
+                List.of(
+                        "uninstall",
+                        RELEASE,
+                        "--namespace",
+                        RELEASE_NAMESPACE,
+                        "--wait",
+                        "--timeout",
+                        "1200s",
+                        "--ignore-not-found"));
     }
 
     /** The installer's account, its cluster-admin binding, and a Job running Helm with {@code args} under that account. */
     private List<KubeObject> helmJob(String jobName, List<String> args) {
-        Map<String, Object> account = Map.of("apiVersion", "v1", "kind", "ServiceAccount",
-                "metadata", Map.of("name", INSTALLER, "namespace", RELEASE_NAMESPACE));
-        Map<String, Object> binding = Map.of("apiVersion", "rbac.authorization.k8s.io/v1", "kind", "ClusterRoleBinding",
-                "metadata", Map.of("name", INSTALLER),
-                "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", "cluster-admin"),
-                "subjects", List.of(Map.of("kind", "ServiceAccount", "name", INSTALLER, "namespace", RELEASE_NAMESPACE)));
+        Map<String, Object> account = Map.of(
+                "apiVersion",
+                "v1",
+                "kind",
+                "ServiceAccount",
+                "metadata",
+                Map.of("name", INSTALLER, "namespace", RELEASE_NAMESPACE));
+        Map<String, Object> binding = Map.of(
+                "apiVersion",
+                "rbac.authorization.k8s.io/v1",
+                "kind",
+                "ClusterRoleBinding",
+                "metadata",
+                Map.of("name", INSTALLER),
+                "roleRef",
+                Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "ClusterRole", "name", "cluster-admin"),
+                "subjects",
+                List.of(Map.of("kind", "ServiceAccount", "name", INSTALLER, "namespace", RELEASE_NAMESPACE)));
         Map<String, Object> container = Map.of("name", "helm", "image", agents.installerImage(), "args", args);
-        Map<String, Object> job = Map.of("apiVersion", "batch/v1", "kind", "Job",
-                "metadata", Map.of("name", jobName, "namespace", RELEASE_NAMESPACE),
-                "spec", Map.of("backoffLimit", 3, "ttlSecondsAfterFinished", INSTALL_JOB_TTL_SECONDS,
-                        "template", Map.of("spec", Map.of(
-                                "serviceAccountName", INSTALLER,
-                                "restartPolicy", "Never",
-                                "containers", List.of(container)))));
+        Map<String, Object> job = Map.of(
+                "apiVersion",
+                "batch/v1",
+                "kind",
+                "Job",
+                "metadata",
+                Map.of("name", jobName, "namespace", RELEASE_NAMESPACE),
+                "spec",
+                Map.of(
+                        "backoffLimit",
+                        3,
+                        "ttlSecondsAfterFinished",
+                        INSTALL_JOB_TTL_SECONDS,
+                        "template",
+                        Map.of(
+                                "spec",
+                                Map.of(
+                                        "serviceAccountName",
+                                        INSTALLER,
+                                        "restartPolicy",
+                                        "Never",
+                                        "containers",
+                                        List.of(container)))));
         return List.of(
                 new KubeObject("v1", "ServiceAccount", RELEASE_NAMESPACE, INSTALLER, account, false),
                 new KubeObject("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", null, INSTALLER, binding, false),

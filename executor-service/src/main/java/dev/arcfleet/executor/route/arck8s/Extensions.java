@@ -7,7 +7,6 @@ import dev.arcfleet.executor.route.AzureTarget;
 import dev.arcfleet.executor.route.Names;
 import dev.arcfleet.executor.route.Placeholders;
 import dev.arcfleet.executor.route.StepSpec;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,41 +25,70 @@ public final class Extensions {
     public static final String MONITOR_NAME = "azuremonitor-containers";
 
     /** One extension: its resource name, type, release train, pinned version (null: auto-upgrade minor versions). */
-    public record Extension(String name, String type, String releaseTrain, String version, boolean identity,
-            String releaseNamespace, Map<String, String> settings, Map<String, String> protectedSettings) {
-    }
+    public record Extension(
+            String name,
+            String type,
+            String releaseTrain,
+            String version,
+            boolean identity,
+            String releaseNamespace,
+            Map<String, String> settings,
+            Map<String, String> protectedSettings) {}
 
-    private Extensions() {
-    }
+    private Extensions() {}
 
     /** The extension that provides a capability on a connected cluster, or null when the connected cluster itself does. */
     public static Extension forCapability(Capability capability, String workspaceId) {
         return switch (capability) {
             case GITOPS -> new Extension("flux", "microsoft.flux", "Stable", null, true, null, Map.of(), Map.of());
-            case POLICY -> new Extension("azurepolicy", "microsoft.policyinsights", "Stable", null, true, null, Map.of(),
-                    Map.of());
-            case MONITOR -> new Extension(MONITOR_NAME, MONITOR_TYPE, "Stable", null, true, "azuremonitor-containers",
-                    Map.of("logAnalyticsWorkspaceResourceID", workspaceId, "amalogs.useAADAuth", "true"),
-                    workspaceKeys(workspaceId));
-            case DEFENDER -> new Extension("microsoft.azuredefender.kubernetes", "microsoft.azuredefender.kubernetes",
-                    "Stable", null, true, "mdc",
-                    Map.of("logAnalyticsWorkspaceResourceID", workspaceId, "amalogs.useAADAuth", "true"),
-                    workspaceKeys(workspaceId));
+            case POLICY ->
+                new Extension(
+                        "azurepolicy", "microsoft.policyinsights", "Stable", null, true, null, Map.of(), Map.of());
+            case MONITOR ->
+                new Extension(
+                        MONITOR_NAME,
+                        MONITOR_TYPE,
+                        "Stable",
+                        null,
+                        true,
+                        "azuremonitor-containers",
+                        Map.of("logAnalyticsWorkspaceResourceID", workspaceId, "amalogs.useAADAuth", "true"),
+                        workspaceKeys(workspaceId));
+            case DEFENDER ->
+                new Extension(
+                        "microsoft.azuredefender.kubernetes",
+                        "microsoft.azuredefender.kubernetes",
+                        "Stable",
+                        null,
+                        true,
+                        "mdc",
+                        Map.of("logAnalyticsWorkspaceResourceID", workspaceId, "amalogs.useAADAuth", "true"),
+                        workspaceKeys(workspaceId));
             default -> null;
         };
     }
 
     /** With AAD authentication the agents need the workspace's customer id only; the key is the CLI's "<not_used>". */
     private static Map<String, String> workspaceKeys(String workspaceId) {
-        String customerId = Placeholders.arm(workspaceId, ApiVersions.LOG_ANALYTICS_WORKSPACES, "properties.customerId");
-        return Map.of("omsagent.secret.wsid", customerId, "amalogs.secret.wsid", customerId,
-                "omsagent.secret.key", "<not_used>", "amalogs.secret.key", "<not_used>");
+        String customerId =
+                Placeholders.arm(workspaceId, ApiVersions.LOG_ANALYTICS_WORKSPACES, "properties.customerId");
+        return Map.of(
+                "omsagent.secret.wsid",
+                customerId,
+                "amalogs.secret.wsid",
+                customerId,
+                "omsagent.secret.key",
+                "<not_used>",
+                "amalogs.secret.key",
+                "<not_used>");
     }
 
     /** The workspace a capability's extension reports to: the configured one, else one per region in the target group. */
     public static String workspaceId(AzureTarget azure, String configured) {
-        return configured != null && !configured.isBlank() ? configured
-                : azure.providerResourceId("Microsoft.OperationalInsights", "workspaces", "arc-fleet-" + azure.location());
+        return configured != null && !configured.isBlank()
+                ? configured
+                : azure.providerResourceId(
+                        "Microsoft.OperationalInsights", "workspaces", "arc-fleet-" + azure.location());
     }
 
     public static String extensionId(String connectedClusterId, String name) {
@@ -98,19 +126,22 @@ public final class Extensions {
      * (a long-running DELETE, as {@code az k8s-extension delete}), then container insights' rule association and rule.
      * A workspace is kept: it is shared by every cluster of the region in the target group (or configured).
      */
-    public static List<StepSpec> offboardingSteps(Capability capability, String connectedClusterId, AzureTarget azure,
-            String configuredWorkspaceId) {
+    public static List<StepSpec> offboardingSteps(
+            Capability capability, String connectedClusterId, AzureTarget azure, String configuredWorkspaceId) {
         Extension extension = forCapability(capability, workspaceId(azure, configuredWorkspaceId));
         if (extension == null) {
             return List.of();
         }
         List<StepSpec> steps = new ArrayList<>();
-        steps.add(StepSpec.arm("delete-extension-" + Names.slug(extension.name(), 50),
+        steps.add(StepSpec.arm(
+                "delete-extension-" + Names.slug(extension.name(), 50),
                 ArmRequest.delete(extensionId(connectedClusterId, extension.name()), ApiVersions.CLUSTER_EXTENSIONS)));
         if (capability == Capability.MONITOR) {
-            steps.add(StepSpec.arm("delete-monitor-data-collection-rule-association",
+            steps.add(StepSpec.arm(
+                    "delete-monitor-data-collection-rule-association",
                     ArmRequest.delete(ruleAssociationId(connectedClusterId), ApiVersions.DATA_COLLECTION_RULES)));
-            steps.add(StepSpec.arm("delete-monitor-data-collection-rule",
+            steps.add(StepSpec.arm(
+                    "delete-monitor-data-collection-rule",
                     ArmRequest.delete(ruleId(connectedClusterId, azure), ApiVersions.DATA_COLLECTION_RULES)));
         }
         return steps;
@@ -119,12 +150,13 @@ public final class Extensions {
     static String ruleId(String connectedClusterId, AzureTarget azure) {
         String clusterName = connectedClusterId.substring(connectedClusterId.lastIndexOf('/') + 1);
         String ruleName = "MSCI-" + azure.location() + "-" + clusterName;
-        return azure.providerResourceId("Microsoft.Insights", "dataCollectionRules",
-                ruleName.substring(0, Math.min(64, ruleName.length())));
+        return azure.providerResourceId(
+                "Microsoft.Insights", "dataCollectionRules", ruleName.substring(0, Math.min(64, ruleName.length())));
     }
 
     static String ruleAssociationId(String connectedClusterId) {
-        return connectedClusterId + "/providers/Microsoft.Insights/dataCollectionRuleAssociations/ContainerInsightsExtension";
+        return connectedClusterId
+                + "/providers/Microsoft.Insights/dataCollectionRuleAssociations/ContainerInsightsExtension";
     }
 
     /**
@@ -132,8 +164,8 @@ public final class Extensions {
      * container insights and Defender, the workspace (unless configured), and for container insights its data
      * collection rule and association.
      */
-    public static List<StepSpec> steps(Capability capability, String connectedClusterId, AzureTarget azure,
-            String configuredWorkspaceId) {
+    public static List<StepSpec> steps(
+            Capability capability, String connectedClusterId, AzureTarget azure, String configuredWorkspaceId) {
         String workspace = workspaceId(azure, configuredWorkspaceId);
         Extension extension = forCapability(capability, workspace);
         if (extension == null) {
@@ -142,25 +174,70 @@ public final class Extensions {
         List<StepSpec> steps = new ArrayList<>();
         boolean needsWorkspace = capability == Capability.MONITOR || capability == Capability.DEFENDER;
         if (needsWorkspace && (configuredWorkspaceId == null || configuredWorkspaceId.isBlank())) {
-            steps.add(StepSpec.arm("ensure-log-analytics-workspace", ArmRequest.put(workspace,
-                    ApiVersions.LOG_ANALYTICS_WORKSPACES, Map.of("location", azure.location(),
-                            "properties", Map.of("sku", Map.of("name", "PerGB2018"), "retentionInDays", 30)))));
+            steps.add(StepSpec.arm(
+                    "ensure-log-analytics-workspace",
+                    ArmRequest.put(
+                            workspace,
+                            ApiVersions.LOG_ANALYTICS_WORKSPACES,
+                            Map.of(
+                                    "location",
+                                    azure.location(),
+                                    "properties",
+                                    Map.of("sku", Map.of("name", "PerGB2018"), "retentionInDays", 30)))));
         }
         if (capability == Capability.MONITOR) {
             String ruleId = ruleId(connectedClusterId, azure);
             List<String> streams = List.of("Microsoft-ContainerInsights-Group-Default");
-            steps.add(StepSpec.arm("monitor-data-collection-rule", ArmRequest.put(ruleId, ApiVersions.DATA_COLLECTION_RULES,
-                    Map.of("location", azure.location(), "kind", "Linux", "properties", Map.of(
-                            "dataSources", Map.of("extensions", List.of(Map.of("name", "ContainerInsightsExtension",
-                                    "streams", streams, "extensionName", "ContainerInsights",
-                                    "extensionSettings", Map.of("dataCollectionSettings", Map.of())))),
-                            "dataFlows", List.of(Map.of("streams", streams, "destinations", List.of("la-workspace"))),
-                            "destinations", Map.of("logAnalytics", List.of(Map.of("workspaceResourceId", workspace,
-                                    "name", "la-workspace"))))))));
-            steps.add(StepSpec.arm("monitor-data-collection-rule-association", ArmRequest.put(
-                    ruleAssociationId(connectedClusterId), ApiVersions.DATA_COLLECTION_RULES, Map.of("properties", Map.of(
-                            "dataCollectionRuleId", ruleId,
-                            "description", "routes monitoring data to a Log Analytics workspace")))));
+            steps.add(StepSpec.arm(
+                    "monitor-data-collection-rule",
+                    ArmRequest.put(
+                            ruleId,
+                            ApiVersions.DATA_COLLECTION_RULES,
+                            Map.of(
+                                    "location",
+                                    azure.location(),
+                                    "kind",
+                                    "Linux",
+                                    "properties",
+                                    Map.of(
+                                            "dataSources",
+                                                    Map.of(
+                                                            "extensions",
+                                                            List.of(Map.of(
+                                                                    "name",
+                                                                    "ContainerInsightsExtension",
+                                                                    "streams",
+                                                                    streams,
+                                                                    "extensionName",
+                                                                    "ContainerInsights",
+                                                                    "extensionSettings",
+                                                                    Map.of("dataCollectionSettings", Map.of())))),
+                                            "dataFlows",
+                                                    List.of(Map.of(
+                                                            "streams",
+                                                            streams,
+                                                            "destinations",
+                                                            List.of("la-workspace"))),
+                                            "destinations",
+                                                    Map.of(
+                                                            "logAnalytics",
+                                                            List.of(Map.of(
+                                                                    "workspaceResourceId",
+                                                                    workspace,
+                                                                    "name",
+                                                                    "la-workspace"))))))));
+            steps.add(StepSpec.arm(
+                    "monitor-data-collection-rule-association",
+                    ArmRequest.put(
+                            ruleAssociationId(connectedClusterId),
+                            ApiVersions.DATA_COLLECTION_RULES,
+                            Map.of(
+                                    "properties",
+                                    Map.of(
+                                            "dataCollectionRuleId",
+                                            ruleId,
+                                            "description",
+                                            "routes monitoring data to a Log Analytics workspace")))));
         }
         steps.add(StepSpec.arm("extension-" + Names.slug(extension.name(), 50), put(connectedClusterId, extension)));
         return steps;

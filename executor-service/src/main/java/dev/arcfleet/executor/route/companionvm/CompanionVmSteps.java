@@ -3,18 +3,17 @@ package dev.arcfleet.executor.route.companionvm;
 import dev.arcfleet.contracts.Ids;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
-import dev.arcfleet.executor.route.RoutePlaceholders;
 import dev.arcfleet.executor.route.ApiVersions;
 import dev.arcfleet.executor.route.ArmRequest;
 import dev.arcfleet.executor.route.AzureTarget;
 import dev.arcfleet.executor.route.KubeObject;
 import dev.arcfleet.executor.route.Names;
 import dev.arcfleet.executor.route.Placeholders;
+import dev.arcfleet.executor.route.RoutePlaceholders;
 import dev.arcfleet.executor.route.RouteSteps;
 import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.executor.route.WaitFor;
 import dev.arcfleet.support.log.LogSafe;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,15 +31,18 @@ public class CompanionVmSteps implements RouteSteps {
     public static final String NAMESPACE = "arc-companions";
     /** Filled at execution time from the onboarding service principal's mounted file; never recorded. */
     public static final String SP_CLIENT_ID = "${onboardingClientId}";
+
     public static final String SP_CLIENT_SECRET = "${onboardingClientSecret}";
     public static final String SP_TENANT_ID = "${onboardingTenantId}";
     /** The serial of the disk that carries the onboarding Secret (at most 20 characters, as virtio disks keep). */
     public static final String ONBOARDING_DISK_SERIAL = "ARCONBOARDING";
+
     public static final String CONFIG_FILE = "azcmagent.json";
     public static final Duration VM_READY_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration MACHINE_CONNECTED_TIMEOUT = Duration.ofMinutes(15);
     /** The user data of every companion VM: constant, so nothing a plan says can reach a shell. */
-    public static final String USER_DATA = String.join("\n",
+    public static final String USER_DATA = String.join(
+            "\n",
             "#cloud-config",
             "runcmd:",
             "  - [mkdir, -p, /run/arc-onboarding]",
@@ -88,29 +90,60 @@ public class CompanionVmSteps implements RouteSteps {
         String machineId = azure.providerResourceId("Microsoft.HybridCompute", "machines", vm);
         if (!Ids.valid(Ids.LABEL_VALUE, hostNode)) {
             // it would stand in the VM's kubernetes.io/hostname node selector: a label value, or nothing
-            return List.of(StepSpec.refused("require-host-node", "hostNode " + quoted(hostNode) + " is not a Kubernetes"
-                    + " node name that fits a label value (at most 63 of A-Za-z0-9._-, beginning and ending with a letter"
-                    + " or digit); no VM can be pinned to it"));
+            return List.of(StepSpec.refused(
+                    "require-host-node",
+                    "hostNode " + quoted(hostNode) + " is not a Kubernetes"
+                            + " node name that fits a label value (at most 63 of A-Za-z0-9._-, beginning and ending with a letter"
+                            + " or digit); no VM can be pinned to it"));
         }
         return List.of(
-                StepSpec.await("require-host-node", WaitFor.kube("v1", null, "Node", hostNode, "metadata.name", hostNode,
-                        operatorCheckTimeout).withHint("cluster " + params.getOrDefault("clusterId", "?") + " has no node "
-                        + hostNode + ", so no VM can be pinned to it; register the node under its Kubernetes node name")),
-                StepSpec.arm("ensure-resource-group",
-                        ArmRequest.put(azure.resourceGroupId(), ApiVersions.RESOURCE_GROUPS, Map.of("location", azure.location()))),
-                StepSpec.kube("ensure-namespace", new KubeObject("v1", "Namespace", null, NAMESPACE,
-                        Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", NAMESPACE)), false)),
-                StepSpec.kube("ensure-onboarding-secret", cloudInitSecret(vm), onboardingSecret(vm, nodeId, params, azure)),
+                StepSpec.await(
+                        "require-host-node",
+                        WaitFor.kube("v1", null, "Node", hostNode, "metadata.name", hostNode, operatorCheckTimeout)
+                                .withHint(
+                                        "cluster " + params.getOrDefault("clusterId", "?") + " has no node " + hostNode
+                                                + ", so no VM can be pinned to it; register the node under its Kubernetes node name")),
+                StepSpec.arm(
+                        "ensure-resource-group",
+                        ArmRequest.put(
+                                azure.resourceGroupId(),
+                                ApiVersions.RESOURCE_GROUPS,
+                                Map.of("location", azure.location()))),
+                StepSpec.kube(
+                        "ensure-namespace",
+                        new KubeObject(
+                                "v1",
+                                "Namespace",
+                                null,
+                                NAMESPACE,
+                                Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", NAMESPACE)),
+                                false)),
+                StepSpec.kube(
+                        "ensure-onboarding-secret", cloudInitSecret(vm), onboardingSecret(vm, nodeId, params, azure)),
                 StepSpec.kube("apply-companion-vm", virtualMachine(vm, hostNode)),
-                StepSpec.await("await-vm-ready",
-                        WaitFor.kube("kubevirt.io/v1", NAMESPACE, "VirtualMachine", vm, "status.ready", "true", VM_READY_TIMEOUT)),
-                StepSpec.await("await-machine-connected",
-                        WaitFor.arm(machineId, ApiVersions.HYBRID_MACHINES, "properties.status", "Connected",
+                StepSpec.await(
+                        "await-vm-ready",
+                        WaitFor.kube(
+                                "kubevirt.io/v1",
+                                NAMESPACE,
+                                "VirtualMachine",
+                                vm,
+                                "status.ready",
+                                "true",
+                                VM_READY_TIMEOUT)),
+                StepSpec.await(
+                        "await-machine-connected",
+                        WaitFor.arm(
+                                machineId,
+                                ApiVersions.HYBRID_MACHINES,
+                                "properties.status",
+                                "Connected",
                                 MACHINE_CONNECTED_TIMEOUT)),
                 // The machine has its own identity now: the principal's secret leaves the cluster. A running guest
                 // keeps its disks; a restart finds the Secret missing, is not ready, and the reconciler runs these
                 // steps again from ensure-onboarding-secret.
-                StepSpec.kube("remove-onboarding-secret", KubeObject.delete("v1", "Secret", NAMESPACE, vm + "-onboarding")));
+                StepSpec.kube(
+                        "remove-onboarding-secret", KubeObject.delete("v1", "Secret", NAMESPACE, vm + "-onboarding")));
     }
 
     /**
@@ -125,22 +158,34 @@ public class CompanionVmSteps implements RouteSteps {
         String vm = vmName(plan.target().id());
         String machineId = azure.providerResourceId("Microsoft.HybridCompute", "machines", vm);
         return List.of(
-                StepSpec.arm("delete-machine-extensions", ArmRequest.deleteEach(machineId + "/extensions",
-                        ApiVersions.HYBRID_MACHINES)),
+                StepSpec.arm(
+                        "delete-machine-extensions",
+                        ArmRequest.deleteEach(machineId + "/extensions", ApiVersions.HYBRID_MACHINES)),
                 StepSpec.arm("delete-arc-machine", ArmRequest.delete(machineId, ApiVersions.HYBRID_MACHINES)),
-                StepSpec.kube("delete-companion-vm", KubeObject.delete("kubevirt.io/v1", "VirtualMachine", NAMESPACE, vm)),
-                StepSpec.await("await-vm-deleted", WaitFor.kubeGone("kubevirt.io/v1", NAMESPACE, "VirtualMachine", vm,
-                        VM_READY_TIMEOUT)),
-                StepSpec.kube("delete-companion-secrets", KubeObject.delete("v1", "Secret", NAMESPACE, vm + "-cloudinit"),
+                StepSpec.kube(
+                        "delete-companion-vm", KubeObject.delete("kubevirt.io/v1", "VirtualMachine", NAMESPACE, vm)),
+                StepSpec.await(
+                        "await-vm-deleted",
+                        WaitFor.kubeGone("kubevirt.io/v1", NAMESPACE, "VirtualMachine", vm, VM_READY_TIMEOUT)),
+                StepSpec.kube(
+                        "delete-companion-secrets",
+                        KubeObject.delete("v1", "Secret", NAMESPACE, vm + "-cloudinit"),
                         KubeObject.delete("v1", "Secret", NAMESPACE, vm + "-onboarding")));
     }
 
     private static KubeObject cloudInitSecret(String vm) {
         String name = vm + "-cloudinit";
-        Map<String, Object> manifest = Map.of("apiVersion", "v1", "kind", "Secret",
-                "metadata", Map.of("name", name, "namespace", NAMESPACE),
-                "type", "Opaque",
-                "stringData", Map.of("userdata", USER_DATA));
+        Map<String, Object> manifest = Map.of(
+                "apiVersion",
+                "v1",
+                "kind",
+                "Secret",
+                "metadata",
+                Map.of("name", name, "namespace", NAMESPACE),
+                "type",
+                "Opaque",
+                "stringData",
+                Map.of("userdata", USER_DATA));
         return new KubeObject("v1", "Secret", NAMESPACE, name, manifest, false);
     }
 
@@ -155,11 +200,19 @@ public class CompanionVmSteps implements RouteSteps {
         config.put("service-principal-id", SP_CLIENT_ID);
         config.put("service-principal-secret", SP_CLIENT_SECRET);
         config.put("cloud", "AzureCloud");
-        config.put("tags", "arcfleet.dev/host=" + tagValue(nodeId)
-                + (params.containsKey("clusterId") ? ",arcfleet.dev/cluster=" + tagValue(params.get("clusterId")) : ""));
+        config.put(
+                "tags",
+                "arcfleet.dev/host=" + tagValue(nodeId)
+                        + (params.containsKey("clusterId")
+                                ? ",arcfleet.dev/cluster=" + tagValue(params.get("clusterId"))
+                                : ""));
         StringBuilder json = new StringBuilder("{");
-        config.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append('"').append(k).append("\":\"")
-                .append(v.startsWith("${") ? v : Placeholders.jsonEscapedText(v)).append('"'));
+        config.forEach((k, v) -> json.append(json.length() > 1 ? "," : "")
+                .append('"')
+                .append(k)
+                .append("\":\"")
+                .append(v.startsWith("${") ? v : Placeholders.jsonEscapedText(v))
+                .append('"'));
         return json.append('}').toString();
     }
 
@@ -176,13 +229,20 @@ public class CompanionVmSteps implements RouteSteps {
         return "'" + LogSafe.of(clipped) + "'";
     }
 
-    private static KubeObject onboardingSecret(String vm, String nodeId, Map<String, String> params, AzureTarget azure) {
+    private static KubeObject onboardingSecret(
+            String vm, String nodeId, Map<String, String> params, AzureTarget azure) {
         String name = vm + "-onboarding";
         Map<String, Object> manifest = Map.of(
-                "apiVersion", "v1", "kind", "Secret",
-                "metadata", Map.of("name", name, "namespace", NAMESPACE),
-                "type", "Opaque",
-                "stringData", Map.of(CONFIG_FILE, azcmagentConfig(vm, nodeId, params, azure)));
+                "apiVersion",
+                "v1",
+                "kind",
+                "Secret",
+                "metadata",
+                Map.of("name", name, "namespace", NAMESPACE),
+                "type",
+                "Opaque",
+                "stringData",
+                Map.of(CONFIG_FILE, azcmagentConfig(vm, nodeId, params, azure)));
         return new KubeObject("v1", "Secret", NAMESPACE, name, manifest, true);
     }
 
@@ -190,27 +250,62 @@ public class CompanionVmSteps implements RouteSteps {
         Map<String, Object> domain = Map.of(
                 "cpu", Map.of("cores", vmCores),
                 "memory", Map.of("guest", vmMemoryMiB + "Mi"),
-                "devices", Map.of("disks", List.of(
-                        Map.of("name", "root", "disk", Map.of("bus", "virtio")),
-                        Map.of("name", "cloudinit", "disk", Map.of("bus", "virtio")),
-                        Map.of("name", "onboarding", "disk", Map.of("bus", "virtio"), "serial", ONBOARDING_DISK_SERIAL))));
+                "devices",
+                        Map.of(
+                                "disks",
+                                List.of(
+                                        Map.of("name", "root", "disk", Map.of("bus", "virtio")),
+                                        Map.of("name", "cloudinit", "disk", Map.of("bus", "virtio")),
+                                        Map.of(
+                                                "name",
+                                                "onboarding",
+                                                "disk",
+                                                Map.of("bus", "virtio"),
+                                                "serial",
+                                                ONBOARDING_DISK_SERIAL))));
         Map<String, Object> manifest = Map.of(
-                "apiVersion", "kubevirt.io/v1", "kind", "VirtualMachine",
-                "metadata", Map.of("name", vm, "namespace", NAMESPACE,
-                        "labels", Map.of("app.kubernetes.io/managed-by", "arc-fleet-onboarding")),
-                "spec", Map.of(
-                        "runStrategy", "Always",
-                        "template", Map.of(
+                "apiVersion",
+                "kubevirt.io/v1",
+                "kind",
+                "VirtualMachine",
+                "metadata",
+                Map.of(
+                        "name",
+                        vm,
+                        "namespace",
+                        NAMESPACE,
+                        "labels",
+                        Map.of("app.kubernetes.io/managed-by", "arc-fleet-onboarding")),
+                "spec",
+                Map.of(
+                        "runStrategy",
+                        "Always",
+                        "template",
+                        Map.of(
                                 "metadata", Map.of("labels", Map.of("arcfleet.dev/companion", vm)),
-                                "spec", Map.of(
-                                        "nodeSelector", Map.of("kubernetes.io/hostname", hostNode),
-                                        "domain", domain,
-                                        "volumes", List.of(
-                                                Map.of("name", "root", "containerDisk", Map.of("image", containerDiskImage)),
-                                                Map.of("name", "cloudinit", "cloudInitNoCloud",
-                                                        Map.of("secretRef", Map.of("name", vm + "-cloudinit"))),
-                                                Map.of("name", "onboarding", "secret",
-                                                        Map.of("secretName", vm + "-onboarding")))))));
+                                "spec",
+                                        Map.of(
+                                                "nodeSelector", Map.of("kubernetes.io/hostname", hostNode),
+                                                "domain", domain,
+                                                "volumes",
+                                                        List.of(
+                                                                Map.of(
+                                                                        "name",
+                                                                        "root",
+                                                                        "containerDisk",
+                                                                        Map.of("image", containerDiskImage)),
+                                                                Map.of(
+                                                                        "name",
+                                                                        "cloudinit",
+                                                                        "cloudInitNoCloud",
+                                                                        Map.of(
+                                                                                "secretRef",
+                                                                                Map.of("name", vm + "-cloudinit"))),
+                                                                Map.of(
+                                                                        "name",
+                                                                        "onboarding",
+                                                                        "secret",
+                                                                        Map.of("secretName", vm + "-onboarding")))))));
         return new KubeObject("kubevirt.io/v1", "VirtualMachine", NAMESPACE, vm, manifest, false);
     }
 }

@@ -49,8 +49,9 @@ public final class IngestThroughput {
         HttpClient http = HttpClient.newHttpClient();
         double[] rest = new double[rounds];
         double[] kafka = new double[rounds];
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-                KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+        try (Admin admin =
+                        Admin.create(BenchKafka.config(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)));
+                KafkaProducer<String, String> producer = new KafkaProducer<>(BenchKafka.config(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                         bootstrap,
                         ProducerConfig.ACKS_CONFIG,
@@ -62,7 +63,7 @@ public final class IngestThroughput {
                         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
                         StringSerializer.class.getName(),
                         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                        StringSerializer.class.getName()))) {
+                        StringSerializer.class.getName())))) {
             for (int r = 0; r < rounds; r++) {
                 String run = UUID.randomUUID().toString().substring(0, 8);
                 long start = System.nanoTime();

@@ -61,7 +61,8 @@ public final class PipelineBench {
         int seconds = Integer.parseInt(args[4]);
         Path state = Path.of(args[5]);
         ObjectNode result = JSON.createObjectNode();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin =
+                Admin.create(BenchKafka.config(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)))) {
             int partitions = admin.describeTopics(List.of(Topics.REGISTRATIONS))
                     .allTopicNames()
                     .get()
@@ -331,7 +332,7 @@ public final class PipelineBench {
     }
 
     static KafkaProducer<String, String> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(
+        return new KafkaProducer<>(BenchKafka.config(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
                 ProducerConfig.ACKS_CONFIG,
@@ -343,11 +344,11 @@ public final class PipelineBench {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
                 StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class.getName()));
+                StringSerializer.class.getName())));
     }
 
     static KafkaConsumer<String, String> consumerAtEnd(String bootstrap, String... topics) {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(BenchKafka.config(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
@@ -355,7 +356,7 @@ public final class PipelineBench {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
                 StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class.getName()));
+                StringDeserializer.class.getName())));
         List<TopicPartition> partitions = Arrays.stream(topics)
                 .flatMap(topic -> consumer.partitionsFor(topic).stream())
                 .map(p -> new TopicPartition(p.topic(), p.partition()))

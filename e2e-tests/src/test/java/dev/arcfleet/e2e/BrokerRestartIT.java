@@ -49,7 +49,7 @@ class BrokerRestartIT {
     void everyAcknowledgedRegistrationIsDecidedOnceAcrossABrokerKill() throws Exception {
         Path root =
                 Path.of(System.getProperty("fleet.root", "..")).toAbsolutePath().normalize();
-        Path logs = root.resolve("e2e-tests/target/e2e-logs");
+        Path logs = Pipeline.logDir(root);
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<ServiceProcess> services = new ArrayList<>();
         try (KafkaNode kafka = KafkaNode.startForTest(root, root.resolve("e2e-tests/target/kafka-restart-" + run))) {

@@ -47,7 +47,7 @@ class DatabaseRestartIT {
     void servicesRecoverFromADatabaseRestartAndLoseNothing() throws Exception {
         Path root =
                 Path.of(System.getProperty("fleet.root", "..")).toAbsolutePath().normalize();
-        Path logs = root.resolve("e2e-tests/target/e2e-logs");
+        Path logs = Pipeline.logDir(root);
         String run = UUID.randomUUID().toString().substring(0, 8);
         String bootstrap = LocalKafka.bootstrapServers();
         List<String> topics = new ArrayList<>(Topics.MAIN);

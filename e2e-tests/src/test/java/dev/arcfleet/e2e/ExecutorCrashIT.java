@@ -226,8 +226,7 @@ class ExecutorCrashIT {
     private ServiceProcess executor(Map<String, String> env) {
         Path root =
                 Path.of(System.getProperty("fleet.root", "..")).toAbsolutePath().normalize();
-        ServiceProcess p = ServiceProcess.start(
-                        root, "executor-service", env, root.resolve("e2e-tests/target/e2e-logs"))
+        ServiceProcess p = ServiceProcess.start(root, "executor-service", env, Pipeline.logDir(root))
                 .awaitReady(Duration.ofSeconds(90));
         resources.add(p);
         return p;

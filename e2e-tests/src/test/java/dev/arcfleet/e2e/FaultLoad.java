@@ -86,8 +86,7 @@ final class FaultLoad {
                     LocalAdminToken.ENV,
                     LocalAdminToken.file()));
             env.putAll(kafkaEnv.apply(service));
-            services.add(
-                    ServiceProcess.start(root, service + "-service", env, root.resolve("e2e-tests/target/e2e-logs")));
+            services.add(ServiceProcess.start(root, service + "-service", env, Pipeline.logDir(root)));
         }
         services.forEach(s -> s.awaitReady(Duration.ofSeconds(90)));
         return services;

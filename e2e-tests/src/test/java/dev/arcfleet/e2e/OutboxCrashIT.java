@@ -65,8 +65,7 @@ class OutboxCrashIT {
     ServiceProcess inventory(boolean relay) {
         Path root =
                 Path.of(System.getProperty("fleet.root", "..")).toAbsolutePath().normalize();
-        ServiceProcess p = ServiceProcess.start(
-                        root, "inventory-service", env(relay), root.resolve("e2e-tests/target/e2e-logs"))
+        ServiceProcess p = ServiceProcess.start(root, "inventory-service", env(relay), Pipeline.logDir(root))
                 .awaitReady(Duration.ofSeconds(90));
         started.add(p);
         return p;

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * The three packaged services as processes on the test JVM's KRaft broker and PostgreSQL, each with its own database
- * ({@code <service>_<suffix>}), the executor in dry-run. Logs under {@code e2e-tests/target/e2e-logs}.
+ * ({@code <service>_<suffix>}), the executor in dry-run. Logs under {@link #logDir}.
  */
 final class Pipeline implements AutoCloseable {
     static final List<String> SERVICE_NAMES = List.of("inventory", "planner", "executor");
@@ -28,7 +28,15 @@ final class Pipeline implements AutoCloseable {
 
     private Pipeline() {
         root = Path.of(System.getProperty("fleet.root", "..")).toAbsolutePath().normalize();
-        logs = root.resolve("e2e-tests/target/e2e-logs");
+        logs = Pipeline.logDir(root);
+    }
+
+    /**
+     * Where this test JVM's services write their logs: {@code e2e-tests/target/e2e-logs/fork-N}, N being failsafe's
+     * fork number, so two test classes running at once never write into one file.
+     */
+    static Path logDir(Path root) {
+        return root.resolve("e2e-tests/target/e2e-logs").resolve("fork-" + System.getProperty("e2e.fork", "1"));
     }
 
     static Pipeline start(String databaseSuffix) {

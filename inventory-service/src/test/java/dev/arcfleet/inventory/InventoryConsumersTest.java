@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.CapabilitySet;
 import dev.arcfleet.contracts.Decision;
 import dev.arcfleet.contracts.EventTypes;
@@ -16,7 +15,6 @@ import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
 import dev.arcfleet.testsupport.StatusRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -34,7 +32,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "inventory_test"))
-class InventoryConsumersTest extends ServiceKafkaTest {
+class InventoryConsumersTest extends InventoryKafkaTest {
     @Test
     void deadLettersABadRegistrationWithItsReasonAndKeepsConsuming() {
         String bad = "bad-" + UUID.randomUUID();
@@ -77,28 +75,10 @@ class InventoryConsumersTest extends ServiceKafkaTest {
     @Test
     void projectsDecisionsAndPlanProgressIgnoringDuplicatesAndLateEvents() throws Exception {
         String node = "lyon/talos-" + UUID.randomUUID();
-        given().contentType("application/json")
-                .body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\","
-                        + " \"cluster\": {\"id\": \"lyon\"}}")
-                .post("/api/v1/registrations")
-                .then()
-                .statusCode(200);
+        register(node, null, TALOS, "lyon");
         String planId = UUID.randomUUID().toString();
         Target cluster = new Target(TargetKind.CLUSTER, "lyon");
-        Decision decision = new Decision(
-                node,
-                Route.ARC_K8S,
-                cluster,
-                false,
-                List.of(),
-                List.of("in a Kubernetes cluster"),
-                new CapabilitySet(List.of(Capability.POLICY), List.of()),
-                List.of(),
-                planId,
-                List.of(),
-                "p1",
-                "h1",
-                Instant.now());
+        Decision decision = arcDecision(node, planId, cluster);
 
         StatusEvent planned = event(StatusType.PLANNED, node, planId, cluster, 0, decision);
         StatusEvent started = event(StatusType.STARTED, null, planId, cluster, 1, null);
@@ -246,33 +226,21 @@ class InventoryConsumersTest extends ServiceKafkaTest {
     void aNodeWhosePlanAwaitsApprovalShowsItAndWhoApprovedOrRejectedItAndWhen() throws Exception {
         String cluster = "graz-" + UUID.randomUUID().toString().substring(0, 8);
         String node = cluster + "/cp-1";
-        given().contentType("application/json")
-                .body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\"," + " \"cluster\": {\"id\": \""
-                        + cluster + "\"}}")
-                .post("/api/v1/registrations")
-                .then()
-                .statusCode(200);
+        register(node, null, TALOS, cluster);
         String planId = UUID.randomUUID().toString();
         Target target = new Target(TargetKind.CLUSTER, cluster);
-        Decision decision = new Decision(
-                node,
-                Route.ARC_K8S,
-                target,
-                false,
-                List.of(),
-                List.of("in a Kubernetes cluster"),
-                new CapabilitySet(List.of(Capability.POLICY), List.of()),
-                List.of(),
-                planId,
-                List.of(),
-                "p1",
-                "h1",
-                Instant.now());
+        Decision decision = arcDecision(node, planId, target);
         // PostgreSQL keeps microseconds: whole milliseconds read back as sent
         Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         send(event(StatusType.PLANNED, node, planId, target, 0, decision));
-        send(approval(
-                StatusType.AWAITING_APPROVAL, planId, target, null, t0, "revision r1 awaits an operator's approval"));
+        send(planEvent(
+                StatusType.AWAITING_APPROVAL,
+                planId,
+                target,
+                null,
+                t0,
+                0,
+                "revision r1 awaits an operator's approval"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             given().get("/api/v1/nodes/" + node)
                     .then()
@@ -292,7 +260,8 @@ class InventoryConsumersTest extends ServiceKafkaTest {
                     .containsExactly(node);
         });
 
-        send(approval(StatusType.REJECTED, planId, target, "alice", t0.plusSeconds(1), "rejected by alice: freeze"));
+        send(planEvent(
+                StatusType.REJECTED, planId, target, "alice", t0.plusSeconds(1), 0, "rejected by alice: freeze"));
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> given().get("/api/v1/nodes/" + node)
                         .then()
@@ -303,9 +272,9 @@ class InventoryConsumersTest extends ServiceKafkaTest {
                 .doesNotContain(planId);
 
         Instant approvedAt = t0.plusSeconds(2);
-        send(approval(StatusType.APPROVED, planId, target, "bob", approvedAt, "approved by bob"));
+        send(planEvent(StatusType.APPROVED, planId, target, "bob", approvedAt, 0, "approved by bob"));
         // a late event older than the approval changes nothing
-        send(approval(StatusType.AWAITING_APPROVAL, planId, target, null, t0.plusMillis(500), "late"));
+        send(planEvent(StatusType.AWAITING_APPROVAL, planId, target, null, t0.plusMillis(500), 0, "late"));
         send(event(StatusType.STARTED, null, planId, target, 1, null));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             io.restassured.path.json.JsonPath page =
@@ -317,25 +286,6 @@ class InventoryConsumersTest extends ServiceKafkaTest {
             assertThat(given().get("/api/v1/timelines/" + node).jsonPath().getList("events.type", String.class))
                     .contains("AWAITING_APPROVAL", "REJECTED", "APPROVED", "STARTED");
         });
-    }
-
-    private static StatusEvent approval(
-            StatusType type, String planId, Target target, String actor, Instant at, String detail) {
-        return new StatusEvent(
-                UUID.randomUUID().toString(),
-                "corr",
-                at,
-                type,
-                null,
-                planId,
-                Route.ARC_K8S,
-                target,
-                null,
-                null,
-                0,
-                detail,
-                null,
-                actor);
     }
 
     private static ProducerRecord<String, String> decided(String node, Route route, Target target, Instant decidedAt)
@@ -384,34 +334,5 @@ class InventoryConsumersTest extends ServiceKafkaTest {
                         .anySatisfy(
                                 r -> assertThat(header(r, "dead-letter-reason")).contains("status.v9")));
         dlq.close();
-    }
-
-    private static StatusEvent event(
-            StatusType type, String nodeId, String planId, Target target, long sequence, Decision decision) {
-        return new StatusEvent(
-                UUID.randomUUID().toString(),
-                "corr",
-                Instant.now(),
-                type,
-                nodeId,
-                planId,
-                Route.ARC_K8S,
-                target,
-                null,
-                null,
-                sequence,
-                type.name(),
-                decision);
-    }
-
-    private void send(StatusEvent event) throws Exception {
-        kafka.produceStrings()
-                .fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event)))
-                .awaitCompletion();
-    }
-
-    private static String header(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

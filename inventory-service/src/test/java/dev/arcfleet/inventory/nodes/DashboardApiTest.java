@@ -15,9 +15,8 @@ import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.inventory.InventoryKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
-import dev.arcfleet.testsupport.StatusRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -44,7 +43,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "inventory_test"))
-class DashboardApiTest extends ServiceKafkaTest {
+class DashboardApiTest extends InventoryKafkaTest {
     @TestHTTPResource("/api/v1/live")
     URL live;
 
@@ -322,47 +321,5 @@ class DashboardApiTest extends ServiceKafkaTest {
                 .contains("fleet_registrations_total{outcome=\"ACCEPTED\",source=\"REGISTRATION\"}")
                 .contains("fleet_registrations_total{outcome=\"REJECTED\",source=\"REGISTRATION\"}")
                 .contains("fleet_outbox_backlog");
-    }
-
-    private static void register(String deviceId, String site, String osImage, String clusterId) {
-        String cluster = clusterId == null ? "" : ", \"cluster\": {\"id\": \"" + clusterId + "\"}";
-        given().contentType("application/json")
-                .body("{\"deviceId\": \"" + deviceId + "\", \"hostname\": \"host-" + deviceId + "\", \"site\": \""
-                        + site + "\", \"osImage\": \"" + osImage + "\"" + cluster + "}")
-                .post("/api/v1/registrations")
-                .then()
-                .statusCode(200);
-    }
-
-    private static StatusEvent event(
-            StatusType type,
-            String nodeId,
-            String planId,
-            Target target,
-            long sequence,
-            String step,
-            String detail,
-            Decision decision,
-            Instant at) {
-        return new StatusEvent(
-                UUID.randomUUID().toString(),
-                "corr-" + planId,
-                at,
-                type,
-                nodeId,
-                planId,
-                Route.ARC_K8S,
-                target,
-                step,
-                step == null ? null : 1,
-                sequence,
-                detail,
-                decision);
-    }
-
-    private void send(StatusEvent event) throws Exception {
-        kafka.produceStrings()
-                .fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event)))
-                .awaitCompletion();
     }
 }

@@ -12,14 +12,12 @@ import dev.arcfleet.contracts.CapabilitySet;
 import dev.arcfleet.contracts.Decision;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Route;
-import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.inventory.InventoryKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
-import dev.arcfleet.testsupport.StatusRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,7 +40,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "inventory_test"))
-class RetirementTest extends ServiceKafkaTest {
+class RetirementTest extends InventoryKafkaTest {
 
     @Test
     void operatorsRetireNodesOnceAndTheClustersOffboardingShowsOnItsNodesAndInTheSummary() throws Exception {
@@ -50,13 +48,13 @@ class RetirementTest extends ServiceKafkaTest {
         String n1 = cluster + "/cp-1";
         String n2 = cluster + "/worker-1";
         ConsumerTask<String, String> nodes = kafka.consumeStrings().fromTopics(Topics.NODES);
-        register(n1, cluster);
-        register(n2, cluster);
+        register(n1, "ghent", TALOS, cluster);
+        register(n2, "ghent", TALOS, cluster);
         String planId = UUID.randomUUID().toString();
         Target target = new Target(TargetKind.CLUSTER, cluster);
         Instant t0 = Instant.now();
-        send(event(StatusType.PLANNED, n1, planId, target, 0, decision(n1, planId, target), t0));
-        send(event(StatusType.PLANNED, n2, planId, target, 0, decision(n2, planId, target), t0));
+        send(event(StatusType.PLANNED, n1, planId, target, 0, arcDecision(n1, planId, target), t0));
+        send(event(StatusType.PLANNED, n2, planId, target, 0, arcDecision(n2, planId, target), t0));
         send(event(StatusType.STARTED, null, planId, target, 1, null, t0.plusMillis(10)));
         send(event(StatusType.SUCCEEDED, null, planId, target, 2, null, t0.plusMillis(20)));
         await().atMost(Duration.ofSeconds(30))
@@ -122,7 +120,7 @@ class RetirementTest extends ServiceKafkaTest {
 
         // registered again: active and PENDING at once (not its plan's OFFBOARDED), and its facts go to the planner
         // again
-        register(n1, cluster);
+        register(n1, "ghent", TALOS, cluster);
         given().get("/api/v1/nodes/" + n1)
                 .then()
                 .statusCode(200)
@@ -140,7 +138,7 @@ class RetirementTest extends ServiceKafkaTest {
                 .body("total", equalTo(1))
                 .body("items.nodeId", equalTo(List.of(n1)));
         // the planner decides again for the same plan: PLANNED, until the executor reports on the new onboarding
-        send(event(StatusType.PLANNED, n1, planId, target, 0, decision(n1, planId, target), t0.plusMillis(60)));
+        send(event(StatusType.PLANNED, n1, planId, target, 0, arcDecision(n1, planId, target), t0.plusMillis(60)));
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> given().get("/api/v1/nodes/" + n1)
                         .then()
@@ -201,7 +199,7 @@ class RetirementTest extends ServiceKafkaTest {
 
     @Test
     void withTheStaleThresholdOffNoNodeIsStaleAndAStaleRetirementIsRefused() {
-        register("off-" + UUID.randomUUID().toString().substring(0, 8), null);
+        register("off-" + UUID.randomUUID().toString().substring(0, 8), "ghent", TALOS, null);
         given().get("/api/v1/nodes/stale")
                 .then()
                 .statusCode(200)
@@ -225,7 +223,7 @@ class RetirementTest extends ServiceKafkaTest {
     @Test
     void aFailedOffboardingShowsOnTheRetiredNodeAndNeedsAttention() throws Exception {
         String node = "vm-" + UUID.randomUUID().toString().substring(0, 8);
-        register(node, null);
+        register(node, "ghent", TALOS, null);
         String planId = UUID.randomUUID().toString();
         Target target = new Target(TargetKind.NODE, node);
         Instant t0 = Instant.now();
@@ -281,64 +279,5 @@ class RetirementTest extends ServiceKafkaTest {
     private static String type(ConsumerRecord<String, String> r) {
         var h = r.headers().lastHeader(EventTypes.CE_TYPE);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private static void register(String deviceId, String clusterId) {
-        String cluster = clusterId == null ? "" : ", \"cluster\": {\"id\": \"" + clusterId + "\"}";
-        given().contentType("application/json")
-                .body("{\"deviceId\": \"" + deviceId + "\", \"hostname\": \"host-"
-                        + deviceId.replace('/', '-') + "\", \"site\": \"ghent\", \"osImage\": \"Talos (v1.8.2)\""
-                        + cluster
-                        + "}")
-                .post("/api/v1/registrations")
-                .then()
-                .statusCode(200);
-    }
-
-    private static Decision decision(String nodeId, String planId, Target target) {
-        return new Decision(
-                nodeId,
-                Route.ARC_K8S,
-                target,
-                false,
-                List.of(),
-                List.of("in a Kubernetes cluster"),
-                new CapabilitySet(List.of(Capability.POLICY), List.of()),
-                List.of(),
-                planId,
-                List.of(),
-                "p1",
-                "h1",
-                Instant.now());
-    }
-
-    private static StatusEvent event(
-            StatusType type,
-            String nodeId,
-            String planId,
-            Target target,
-            long sequence,
-            Decision decision,
-            Instant at) {
-        return new StatusEvent(
-                UUID.randomUUID().toString(),
-                "corr-" + planId,
-                at,
-                type,
-                nodeId,
-                planId,
-                Route.ARC_K8S,
-                target,
-                null,
-                null,
-                sequence,
-                type.name().toLowerCase(),
-                decision);
-    }
-
-    private void send(StatusEvent event) throws Exception {
-        kafka.produceStrings()
-                .fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event)))
-                .awaitCompletion();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.arcfleet.inventory.InventoryKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "inventory_stale"))
-class StaleNodesTest {
+class StaleNodesTest extends InventoryKafkaTest {
     static final Duration AFTER = Duration.ofSeconds(5);
 
     public static class StaleAfterFiveSeconds implements QuarkusTestProfile {
@@ -56,8 +57,8 @@ class StaleNodesTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String quiet = "quiet-" + run;
         String chatty = "chatty-" + run;
-        register(quiet, "c-" + run);
-        register(chatty, null);
+        register(quiet, "ghent", TALOS, "c-" + run);
+        register(chatty, "ghent", TALOS, null);
         Instant registered = Instant.now();
         Instant chattyFirstSeen = lastSeenAt(chatty);
         assertThat(chattyFirstSeen).isNotNull();
@@ -71,7 +72,7 @@ class StaleNodesTest {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> Instant.now().isAfter(registered.plus(AFTER).plusMillis(500)));
         // unchanged facts: no write of their own, the time waits for a flush
-        register(chatty, null);
+        register(chatty, "ghent", TALOS, null);
         assertThat(lastSeen.pending()).isGreaterThanOrEqualTo(1);
         assertThat(lastSeenAt(chatty)).isEqualTo(chattyFirstSeen);
 
@@ -99,7 +100,7 @@ class StaleNodesTest {
         given().get("/api/v1/nodes/" + quiet).then().statusCode(200).body("retired", equalTo(false));
 
         // seen again just before: the retirement flushes first, so only the listed node goes
-        register(chatty, null);
+        register(chatty, "ghent", TALOS, null);
         given().contentType("application/json")
                 .body("{\"stale\": true}")
                 .post("/api/v1/nodes/retire")
@@ -119,14 +120,14 @@ class StaleNodesTest {
                 .body("retired", equalTo(0));
 
         // registered again, a retired node is seen again and is no longer stale
-        register(quiet, "c-" + run);
+        register(quiet, "ghent", TALOS, "c-" + run);
         assertThat(lastSeenAt(quiet)).isAfter(registered.plus(AFTER));
     }
 
     @Test
     void aFlushKeepsTheLaterTimeAndIgnoresUnknownNodes() throws Exception {
         String node = "flush-" + UUID.randomUUID().toString().substring(0, 8);
-        register(node, null);
+        register(node, "ghent", TALOS, null);
         Instant stored = lastSeenAt(node);
         lastSeen.seen(node, stored.minusSeconds(60));
         lastSeen.seen("unknown-" + node, Instant.now());
@@ -140,16 +141,6 @@ class StaleNodesTest {
         assertThat(lastSeen.flush()).isZero();
         // retired, so the other test's stale listing holds its own nodes only
         given().post("/api/v1/nodes/" + node + "/retire").then().statusCode(200).body("retired", equalTo(1));
-    }
-
-    private static void register(String deviceId, String clusterId) {
-        String cluster = clusterId == null ? "" : ", \"cluster\": {\"id\": \"" + clusterId + "\"}";
-        given().contentType("application/json")
-                .body("{\"deviceId\": \"" + deviceId + "\", \"hostname\": \"host-" + deviceId
-                        + "\", \"site\": \"ghent\", \"osImage\": \"Talos (v1.8.2)\"" + cluster + "}")
-                .post("/api/v1/registrations")
-                .then()
-                .statusCode(200);
     }
 
     private Instant lastSeenAt(String nodeId) throws SQLException {

@@ -4,32 +4,24 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.arcfleet.contracts.Capability;
-import dev.arcfleet.contracts.CapabilitySet;
 import dev.arcfleet.contracts.Decision;
-import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.RolloutState;
-import dev.arcfleet.contracts.Route;
-import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.inventory.InventoryKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
-import dev.arcfleet.testsupport.StatusRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /** A plan held for a rollout on its nodes, and the rollouts panel's API over {@code onboarding.rollouts}. */
@@ -37,50 +29,19 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "inventory_test"))
-class RolloutsDashboardTest extends ServiceKafkaTest {
+class RolloutsDashboardTest extends InventoryKafkaTest {
     @Test
     void aPlanHeldForARolloutShowsAwaitingRolloutOnItsNodesUntilItStarts() throws Exception {
         String cluster = "wave-" + UUID.randomUUID().toString().substring(0, 8);
         String node = cluster + "/cp-1";
-        given().contentType("application/json")
-                .body("{\"deviceId\": \"" + node + "\", \"osImage\": \"Talos (v1.8.2)\"," + " \"cluster\": {\"id\": \""
-                        + cluster + "\"}}")
-                .post("/api/v1/registrations")
-                .then()
-                .statusCode(200);
+        register(node, null, TALOS, cluster);
         String planId = UUID.randomUUID().toString();
         Target target = new Target(TargetKind.CLUSTER, cluster);
-        Decision decision = new Decision(
-                node,
-                Route.ARC_K8S,
-                target,
-                false,
-                List.of(),
-                List.of("in a Kubernetes cluster"),
-                new CapabilitySet(List.of(Capability.POLICY), List.of()),
-                List.of(),
-                planId,
-                List.of(),
-                "p1",
-                "h1",
-                Instant.now());
+        Decision decision = arcDecision(node, planId, target);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        send(new StatusEvent(
-                UUID.randomUUID().toString(),
-                "corr",
-                t0,
-                StatusType.PLANNED,
-                node,
-                planId,
-                Route.ARC_K8S,
-                target,
-                null,
-                null,
-                0,
-                "planned",
-                decision));
-        send(plan(StatusType.APPROVED, planId, target, "rule:all", t0.plusMillis(1), 0, "approved"));
-        send(plan(StatusType.AWAITING_ROLLOUT, planId, target, null, t0.plusMillis(2), 0, "held for a rollout"));
+        send(event(StatusType.PLANNED, node, planId, target, 0, decision, t0));
+        send(planEvent(StatusType.APPROVED, planId, target, "rule:all", t0.plusMillis(1), 0, "approved"));
+        send(planEvent(StatusType.AWAITING_ROLLOUT, planId, target, null, t0.plusMillis(2), 0, "held for a rollout"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonPath page = given().get("/api/v1/nodes/" + node).jsonPath();
             assertThat(page.getString("onboarding.state")).isEqualTo("AWAITING_ROLLOUT");
@@ -95,7 +56,7 @@ class RolloutsDashboardTest extends ServiceKafkaTest {
                     .containsExactly(node);
         });
         // the rollout releases it: its execution starts, and the node shows that
-        send(plan(StatusType.STARTED, planId, target, null, t0.plusSeconds(1), 1, "connecting"));
+        send(planEvent(StatusType.STARTED, planId, target, null, t0.plusSeconds(1), 1, "connecting"));
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(
                                 given().get("/api/v1/nodes/" + node).jsonPath().getString("onboarding.state"))
@@ -196,38 +157,5 @@ class RolloutsDashboardTest extends ServiceKafkaTest {
             assertThat(r.getString("rollouts[" + i + "].abortCommand")).isNull();
         });
         dlq.close();
-    }
-
-    private static StatusEvent plan(
-            StatusType type, String planId, Target target, String actor, Instant at, long sequence, String detail) {
-        return new StatusEvent(
-                UUID.randomUUID().toString(),
-                "corr",
-                at,
-                type,
-                null,
-                planId,
-                Route.ARC_K8S,
-                target,
-                null,
-                null,
-                sequence,
-                detail,
-                null,
-                actor);
-    }
-
-    private void send(StatusEvent event) throws Exception {
-        kafka.produceStrings()
-                .fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event)))
-                .awaitCompletion();
-    }
-
-    private void send(RolloutState state) throws Exception {
-        ProducerRecord<String, String> record =
-                new ProducerRecord<>(Topics.ROLLOUTS, state.rolloutId(), JSON.writeValueAsString(state));
-        record.headers().add(EventTypes.CE_ID, state.eventId().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventTypes.CE_TYPE, EventTypes.ROLLOUT_STATE.getBytes(StandardCharsets.UTF_8));
-        kafka.produceStrings().fromRecords(record).awaitCompletion();
     }
 }

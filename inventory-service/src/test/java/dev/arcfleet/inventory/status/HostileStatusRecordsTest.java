@@ -14,14 +14,13 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.inventory.InventoryKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
 import dev.arcfleet.testsupport.StatusRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +41,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "inventory_hostile"))
-class HostileStatusRecordsTest extends ServiceKafkaTest {
+class HostileStatusRecordsTest extends InventoryKafkaTest {
     @Test
     void forgedAndOversizeStatusEventsAreDeadLetteredAloneAndTheRestApplied() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -244,10 +242,5 @@ class HostileStatusRecordsTest extends ServiceKafkaTest {
 
     private static ProducerRecord<String, String> rekey(ProducerRecord<String, String> r, String key) {
         return new ProducerRecord<>(r.topic(), null, key, r.value(), r.headers());
-    }
-
-    private static String header(ConsumerRecord<String, String> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

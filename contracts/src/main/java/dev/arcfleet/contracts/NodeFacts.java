@@ -33,4 +33,100 @@ public record NodeFacts(
     public String clusterId() {
         return cluster == null ? null : cluster.id();
     }
+
+    /** The same facts as another event: {@code eventId}, occurred at {@code occurredAt}. */
+    public NodeFacts asEvent(String eventId, Instant occurredAt) {
+        return new NodeFacts(
+                eventId,
+                correlationId,
+                occurredAt,
+                nodeId,
+                hostname,
+                site,
+                deviceClass,
+                osRelease,
+                osImage,
+                kernelVersion,
+                host,
+                cluster,
+                virtualization,
+                requiredCapabilities,
+                labels,
+                source,
+                observedAt,
+                os,
+                factsHash);
+    }
+
+    /** These facts at another site. */
+    public NodeFacts withSite(String site) {
+        return new NodeFacts(
+                eventId,
+                correlationId,
+                occurredAt,
+                nodeId,
+                hostname,
+                site,
+                deviceClass,
+                osRelease,
+                osImage,
+                kernelVersion,
+                host,
+                cluster,
+                virtualization,
+                requiredCapabilities,
+                labels,
+                source,
+                observedAt,
+                os,
+                factsHash);
+    }
+
+    /** These facts as observed at {@code observedAt}. */
+    public NodeFacts withObservedAt(Instant observedAt) {
+        return new NodeFacts(
+                eventId,
+                correlationId,
+                occurredAt,
+                nodeId,
+                hostname,
+                site,
+                deviceClass,
+                osRelease,
+                osImage,
+                kernelVersion,
+                host,
+                cluster,
+                virtualization,
+                requiredCapabilities,
+                labels,
+                source,
+                observedAt,
+                os,
+                factsHash);
+    }
+
+    /** These facts with their hash. */
+    public NodeFacts withFactsHash(String factsHash) {
+        return new NodeFacts(
+                eventId,
+                correlationId,
+                occurredAt,
+                nodeId,
+                hostname,
+                site,
+                deviceClass,
+                osRelease,
+                osImage,
+                kernelVersion,
+                host,
+                cluster,
+                virtualization,
+                requiredCapabilities,
+                labels,
+                source,
+                observedAt,
+                os,
+                factsHash);
+    }
 }

@@ -100,27 +100,7 @@ public class FactsNormalizer {
         facts.put("requiredCapabilities", f.requiredCapabilities());
         facts.put("labels", f.labels());
         facts.put("os", f.os());
-        String hash = sha256(canonicalJson(facts));
-        return new NodeFacts(
-                f.eventId(),
-                f.correlationId(),
-                f.occurredAt(),
-                f.nodeId(),
-                f.hostname(),
-                f.site(),
-                f.deviceClass(),
-                f.osRelease(),
-                f.osImage(),
-                f.kernelVersion(),
-                f.host(),
-                f.cluster(),
-                f.virtualization(),
-                f.requiredCapabilities(),
-                f.labels(),
-                f.source(),
-                f.observedAt(),
-                f.os(),
-                hash);
+        return f.withFactsHash(sha256(canonicalJson(facts)));
     }
 
     static Map<String, String> osRelease(Map<String, String> raw) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.arcfleet.contracts.DeviceClass;
-import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.HostFacts;
 import dev.arcfleet.contracts.Mutability;
@@ -17,6 +16,7 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.contracts.Virtualization;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.NodeRecords;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -24,13 +24,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /** DIRECT_AGENT nodes end in their site's hand-off kit, on the real broker and database. */
@@ -213,10 +211,8 @@ class HandoffFlowTest extends ServiceKafkaTest {
     }
 
     private void send(NodeFacts facts) throws Exception {
-        ProducerRecord<String, String> record =
-                new ProducerRecord<>(Topics.NODES, facts.nodeId(), JSON.writeValueAsString(facts));
-        record.headers().add(EventTypes.CE_ID, facts.eventId().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
-        kafka.produceStrings().fromRecords(record).awaitCompletion();
+        kafka.produceStrings()
+                .fromRecords(NodeRecords.of(facts, JSON.writeValueAsString(facts)))
+                .awaitCompletion();
     }
 }

@@ -17,6 +17,7 @@ import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.NodeRecords;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -174,7 +175,7 @@ class ApprovalFlowTest {
         assertThat(view.getString("state")).isEqualTo("PUBLISHED");
 
         // a replay of fleet.nodes does not re-open it, nor publish it again
-        send(withNewEventId(c1Node));
+        send(c1Node.asEvent(UUID.randomUUID().toString(), Instant.now()));
         send(talos(c1 + "/cp-2", c1, ghent, List.of(), "a2"));
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).untilAsserted(() -> {
             assertThat(published(c1)).hasSize(1);
@@ -255,7 +256,7 @@ class ApprovalFlowTest {
                         .jsonPath()
                         .getInt("approved"))
                 .isZero();
-        send(withNewEventId(facts));
+        send(facts.asEvent(UUID.randomUUID().toString(), Instant.now()));
         await().during(Duration.ofSeconds(2))
                 .atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(published(c)).isEmpty());
@@ -375,50 +376,8 @@ class ApprovalFlowTest {
     }
 
     static NodeFacts talos(String nodeId, String cluster, String site, List<Capability> capabilities, String hash) {
-        NodeFacts f = PlanningFlowTest.talosInCluster(nodeId, cluster, capabilities, hash);
-        return new NodeFacts(
-                f.eventId(),
-                f.correlationId(),
-                f.occurredAt(),
-                f.nodeId(),
-                f.hostname(),
-                site,
-                f.deviceClass(),
-                f.osRelease(),
-                f.osImage(),
-                f.kernelVersion(),
-                f.host(),
-                f.cluster(),
-                f.virtualization(),
-                f.requiredCapabilities(),
-                f.labels(),
-                f.source(),
-                f.observedAt(),
-                f.os(),
-                f.factsHash());
-    }
-
-    private static NodeFacts withNewEventId(NodeFacts f) {
-        return new NodeFacts(
-                UUID.randomUUID().toString(),
-                f.correlationId(),
-                Instant.now(),
-                f.nodeId(),
-                f.hostname(),
-                f.site(),
-                f.deviceClass(),
-                f.osRelease(),
-                f.osImage(),
-                f.kernelVersion(),
-                f.host(),
-                f.cluster(),
-                f.virtualization(),
-                f.requiredCapabilities(),
-                f.labels(),
-                f.source(),
-                f.observedAt(),
-                f.os(),
-                f.factsHash());
+        return PlanningFlowTest.talosInCluster(nodeId, cluster, capabilities, hash)
+                .withSite(site);
     }
 
     private List<ConsumerRecord<String, String>> published(String... clusters) {
@@ -444,11 +403,9 @@ class ApprovalFlowTest {
 
     private void send(NodeFacts facts) {
         try {
-            ProducerRecord<String, String> record =
-                    new ProducerRecord<>(Topics.NODES, facts.clusterId(), JSON.writeValueAsString(facts));
-            record.headers().add(EventTypes.CE_ID, facts.eventId().getBytes(StandardCharsets.UTF_8));
-            record.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
-            kafka.produceStrings().fromRecords(record).awaitCompletion();
+            kafka.produceStrings()
+                    .fromRecords(NodeRecords.of(facts, JSON.writeValueAsString(facts)))
+                    .awaitCompletion();
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -16,6 +16,7 @@ import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.NodeRecords;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -227,11 +228,9 @@ class OffboardingFlowTest extends ServiceKafkaTest {
 
     private void send(String key, String eventId, String type, Object event) {
         try {
-            ProducerRecord<String, String> record =
-                    new ProducerRecord<>(Topics.NODES, key, JSON.writeValueAsString(event));
-            record.headers().add(EventTypes.CE_ID, eventId.getBytes(StandardCharsets.UTF_8));
-            record.headers().add(EventTypes.CE_TYPE, type.getBytes(StandardCharsets.UTF_8));
-            kafka.produceStrings().fromRecords(record).awaitCompletion();
+            kafka.produceStrings()
+                    .fromRecords(NodeRecords.of(key, eventId, type, JSON.writeValueAsString(event)))
+                    .awaitCompletion();
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -21,6 +21,7 @@ import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.contracts.Virtualization;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.NodeRecords;
 import dev.arcfleet.testsupport.PoisonRecords;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -112,7 +113,7 @@ class PlanningFlowTest extends ServiceKafkaTest {
                 .containsOnly(plan.get("planId").asText());
 
         // A replay: the same facts again, as new events (a consumer-group reset past the processed-event marks).
-        nodes.forEach(n -> send(withNewEventId(n)));
+        nodes.forEach(n -> send(n.asEvent(UUID.randomUUID().toString(), Instant.now())));
         send(talosInCluster(cluster + "/worker-3", cluster, List.of(), "h4"));
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(decisionsFor(status, cluster)).hasSize(4));
@@ -256,9 +257,10 @@ class PlanningFlowTest extends ServiceKafkaTest {
         ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS);
         // 999 ns past a microsecond: PostgreSQL rounds it up when it stores the observation time.
         Instant observed = Instant.parse("2026-11-24T10:00:00.123456999Z");
-        NodeFacts first = withObservedAt(talosInCluster(cluster + "/n-1", cluster, List.of(), "c1"), observed);
-        NodeFacts changed =
-                withObservedAt(talosInCluster(cluster + "/n-1", cluster, List.of(Capability.DEFENDER), "c2"), observed);
+        NodeFacts first =
+                talosInCluster(cluster + "/n-1", cluster, List.of(), "c1").withObservedAt(observed);
+        NodeFacts changed = talosInCluster(cluster + "/n-1", cluster, List.of(Capability.DEFENDER), "c2")
+                .withObservedAt(observed);
         send(first);
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(decisionsFor(status, cluster)).hasSize(1));
@@ -269,29 +271,6 @@ class PlanningFlowTest extends ServiceKafkaTest {
                         .last()
                         .satisfies(e -> assertThat(e.decision().factsHash()).isEqualTo("c2")));
         status.close();
-    }
-
-    private static NodeFacts withObservedAt(NodeFacts f, Instant observedAt) {
-        return new NodeFacts(
-                f.eventId(),
-                f.correlationId(),
-                f.occurredAt(),
-                f.nodeId(),
-                f.hostname(),
-                f.site(),
-                f.deviceClass(),
-                f.osRelease(),
-                f.osImage(),
-                f.kernelVersion(),
-                f.host(),
-                f.cluster(),
-                f.virtualization(),
-                f.requiredCapabilities(),
-                f.labels(),
-                f.source(),
-                observedAt,
-                f.os(),
-                f.factsHash());
     }
 
     private List<StatusEvent> decisionsFor(ConsumerTask<String, String> task, String cluster) {
@@ -306,41 +285,6 @@ class PlanningFlowTest extends ServiceKafkaTest {
 
     private static List<ConsumerRecord<String, String>> plansFor(ConsumerTask<String, String> task, String cluster) {
         return task.getRecords().stream().filter(r -> cluster.equals(r.key())).toList();
-    }
-
-    private static NodeFacts withNewEventId(NodeFacts f) {
-        return new NodeFacts(
-                UUID.randomUUID().toString(),
-                f.correlationId(),
-                Instant.now(),
-                f.nodeId(),
-                f.hostname(),
-                f.site(),
-                f.deviceClass(),
-                f.osRelease(),
-                f.osImage(),
-                f.kernelVersion(),
-                f.host(),
-                f.cluster(),
-                f.virtualization(),
-                f.requiredCapabilities(),
-                f.labels(),
-                f.source(),
-                f.observedAt(),
-                f.os(),
-                f.factsHash());
-    }
-
-    private void send(NodeFacts facts) {
-        try {
-            ProducerRecord<String, String> record =
-                    new ProducerRecord<>(Topics.NODES, facts.clusterId(), JSON.writeValueAsString(facts));
-            record.headers().add(EventTypes.CE_ID, facts.eventId().getBytes(StandardCharsets.UTF_8));
-            record.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
-            kafka.produceStrings().fromRecords(record).awaitCompletion();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 
     private void sendStatus(StatusEvent event) throws Exception {
@@ -364,6 +308,16 @@ class PlanningFlowTest extends ServiceKafkaTest {
             return JSON.readValue(json, StatusEvent.class);
         } catch (Exception e) {
             throw new AssertionError(json, e);
+        }
+    }
+
+    private void send(NodeFacts facts) {
+        try {
+            kafka.produceStrings()
+                    .fromRecords(NodeRecords.of(facts, JSON.writeValueAsString(facts)))
+                    .awaitCompletion();
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 }

@@ -8,12 +8,12 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 
-import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.planner.decide.Facts;
 import dev.arcfleet.planner.plan.NodeDecisionEntity;
 import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.NodeRecords;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -22,12 +22,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -196,13 +194,9 @@ class DecisionResourceTest extends ServiceKafkaTest {
 
     private void send(NodeFacts facts) {
         try {
-            ProducerRecord<String, String> record = new ProducerRecord<>(
-                    Topics.NODES,
-                    facts.clusterId() != null ? facts.clusterId() : facts.nodeId(),
-                    JSON.writeValueAsString(facts));
-            record.headers().add(EventTypes.CE_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-            record.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
-            kafka.produceStrings().fromRecords(record).awaitCompletion();
+            kafka.produceStrings()
+                    .fromRecords(NodeRecords.of(facts, JSON.writeValueAsString(facts)))
+                    .awaitCompletion();
         } catch (Exception e) {
             throw new AssertionError(e);
         }

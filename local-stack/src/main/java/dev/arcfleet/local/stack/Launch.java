@@ -65,13 +65,32 @@ public final class Launch {
         }
     }
 
+    /**
+     * A port nothing listens on now, for a process started next. It is drawn at random below Linux's default range of
+     * ephemeral ports (32768-60999): a port the kernel just handed out and took back (a {@code ServerSocket(0)}) can be
+     * given to one of the many outgoing Kafka and database connections before the child process binds it, which
+     * showed as "Port ... seems to be in use" on a busy machine. Falls back to the kernel's choice.
+     */
     public static int freePort() {
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = random.nextInt(LOW_PORTS_FROM, LOW_PORTS_TO);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
+    private static final int LOW_PORTS_FROM = 20000;
+    private static final int LOW_PORTS_TO = 32000;
 
     /**
      * Waits until {@code ready} holds, checking every 200 ms; fails when the process ends first or the time is up,

@@ -128,9 +128,7 @@ public class RegistrationConsumer {
         for (Good g : good) {
             String nodeId = g.registration().deviceId().trim();
             if (!inFullPath.contains(nodeId)) {
-                String hash = normalizer
-                        .normalize(g.registration(), FactsSource.REGISTRATION, now, g.eventId(), null)
-                        .factsHash();
+                String hash = hashOf(g);
                 if (knownFacts.unchanged(nodeId, hash)) {
                     lastSeen.seen(nodeId, now);
                     continue;
@@ -183,6 +181,17 @@ public class RegistrationConsumer {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** The facts hash the registration normalizes to; null when it does not normalize (the full path says why). */
+    private String hashOf(Good g) {
+        try {
+            return normalizer
+                    .normalize(g.registration(), FactsSource.REGISTRATION, Instant.EPOCH, g.eventId(), null)
+                    .factsHash();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -75,22 +75,55 @@ public final class PipelineBench {
                         .get();
             }
         }
+        List<Long> stack = stackPids(state);
         double[] raw = new double[rounds];
         double[] pipeline = new double[rounds];
+        double[] heartbeats = new double[rounds];
+        double[] rawCpu = new double[rounds];
+        double[] pipelineCpu = new double[rounds];
+        double[] heartbeatCpu = new double[rounds];
+        ArrayNode roundsJson = JSON.createArrayNode();
         for (int r = 0; r < rounds; r++) {
-            raw[r] = rawRound(bootstrap, n);
-            pipeline[r] = pipelineRound(bootstrap, n);
+            Round rawRound = measured(stack, n, () -> rawRound(bootstrap, n));
+            String prefix = "pipe-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+            Round pipelineRound = measured(stack, n, () -> pipelineRound(bootstrap, n, prefix));
+            // the same registrations again: unchanged facts, a steady fleet's heartbeats
+            Round heartbeatRound = measured(stack, n, () -> heartbeatRound(bootstrap, n, prefix));
+            raw[r] = rawRound.perSecond();
+            pipeline[r] = pipelineRound.perSecond();
+            heartbeats[r] = heartbeatRound.perSecond();
+            rawCpu[r] = rawRound.cpuMsPerRecord();
+            pipelineCpu[r] = pipelineRound.cpuMsPerRecord();
+            heartbeatCpu[r] = heartbeatRound.cpuMsPerRecord();
+            roundsJson
+                    .addObject()
+                    .put("raw_kafka_records_per_s", Math.round(raw[r]))
+                    .put("pipeline_records_per_s", Math.round(pipeline[r]))
+                    .put("heartbeat_records_per_s", Math.round(heartbeats[r]))
+                    .put("raw_cpu_ms_per_record", round3(rawCpu[r]))
+                    .put("cpu_ms_per_registration", round3(pipelineCpu[r]))
+                    .put("cpu_ms_per_heartbeat", round3(heartbeatCpu[r]));
             System.out.printf(
-                    "round %d: raw Kafka %,.0f records/s, pipeline to PLANNED %,.0f registrations/s (N=%d)%n",
-                    r + 1, raw[r], pipeline[r], n);
+                    "round %d: raw Kafka %,.0f records/s (%.3f CPU ms each), pipeline to PLANNED %,.0f registrations/s"
+                            + " (%.3f CPU ms each), heartbeats %,.0f/s (%.3f CPU ms each) (N=%d)%n",
+                    r + 1, raw[r], rawCpu[r], pipeline[r], pipelineCpu[r], heartbeats[r], heartbeatCpu[r], n);
         }
         Arrays.sort(raw);
         Arrays.sort(pipeline);
+        Arrays.sort(heartbeats);
         result.put("n", n);
         result.put("rounds", rounds);
         result.put("raw_kafka_records_per_s", Math.round(raw[rounds / 2]));
         result.put("pipeline_records_per_s", Math.round(pipeline[rounds / 2]));
         result.put("ratio", Math.round(pipeline[rounds / 2] / raw[rounds / 2] * 1000) / 1000.0);
+        result.put("heartbeat_records_per_s", Math.round(heartbeats[rounds / 2]));
+        result.put("heartbeat_ratio", Math.round(heartbeats[rounds / 2] / raw[rounds / 2] * 1000) / 1000.0);
+        // CPU of every process of the stack (services, PostgreSQL with its backends, Kafka) over the round, per record
+        result.put("raw_cpu_ms_per_record", round3(medianOf(rawCpu)));
+        result.put("cpu_ms_per_registration", round3(medianOf(pipelineCpu)));
+        result.put("cpu_ms_per_heartbeat", round3(medianOf(heartbeatCpu)));
+        result.put("cpu_processes", stack.size());
+        result.set("throughput_rounds", roundsJson);
         // as many latency runs as throughput rounds: the percentiles reported are the medians over the runs, the
         // hops those of the run with the median p99
         List<LatencyRun> runs = new ArrayList<>();
@@ -139,6 +172,84 @@ public final class PipelineBench {
         System.exit(0);
     }
 
+    /** A round's records per second and the stack's CPU milliseconds per record over it. */
+    record Round(double perSecond, double cpuMsPerRecord) {}
+
+    interface Rate {
+        double run() throws Exception;
+    }
+
+    static Round measured(List<Long> stack, int n, Rate round) throws Exception {
+        double before = ProcessStats.treeCpuSeconds(stack);
+        double perSecond = round.run();
+        double after = ProcessStats.treeCpuSeconds(stack);
+        return new Round(perSecond, stack.isEmpty() ? -1 : (after - before) * 1000 / n);
+    }
+
+    /** The local stack's processes whose pid files exist: services, Kafka, PostgreSQL (its postmaster). */
+    static List<Long> stackPids(Path state) {
+        List<Long> pids = new ArrayList<>();
+        for (String name : List.of("inventory", "planner", "executor", "kafka", "postgres", "postmaster")) {
+            Path file = state.resolve("pids").resolve(name + ".pid");
+            try {
+                String first = Files.readString(file).trim().split("\\s+")[0];
+                pids.add(Long.parseLong(first));
+            } catch (IOException | NumberFormatException e) {
+                // not started by this stack (an outside PostgreSQL): not counted
+            }
+        }
+        return pids;
+    }
+
+    static double medianOf(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    static double round3(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    /**
+     * The N registrations of a pipeline round sent again unchanged (heartbeats), then one new registration per
+     * partition of {@code fleet.registrations} behind them: registrations/s until every one of those is published on
+     * {@code fleet.nodes}, by when the heartbeats before them on their partition were all consumed.
+     */
+    static double heartbeatRound(String bootstrap, int n, String prefix) throws Exception {
+        String markerPrefix = "hb-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        try (KafkaConsumer<String, String> nodes = consumerAtEnd(bootstrap, Topics.NODES);
+                KafkaProducer<String, String> producer = producer(bootstrap)) {
+            int partitions = producer.partitionsFor(Topics.REGISTRATIONS).size();
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                ObjectNode reg = IngestThroughput.registration(prefix + i, i);
+                producer.send(new ProducerRecord<>(
+                        Topics.REGISTRATIONS, reg.get("deviceId").asText(), reg.toString()));
+            }
+            for (int p = 0; p < partitions; p++) {
+                ObjectNode reg = IngestThroughput.registration(markerPrefix + p, 0);
+                producer.send(new ProducerRecord<>(
+                        Topics.REGISTRATIONS, p, reg.get("deviceId").asText(), reg.toString()));
+            }
+            producer.flush();
+            Set<String> seen = new HashSet<>();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+            while (seen.size() < partitions && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> rec : nodes.poll(Duration.ofMillis(100))) {
+                    String nodeId = nodeIdOf(rec.value(), markerPrefix);
+                    if (nodeId != null) {
+                        seen.add(nodeId);
+                    }
+                }
+            }
+            if (seen.size() < partitions) {
+                throw new IllegalStateException("the heartbeats were not consumed in 30 min");
+            }
+            return (n + partitions) / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
     /** N records produced and consumed concurrently with plain clients: records/s until the last one is consumed. */
     static double rawRound(String bootstrap, int n) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -169,9 +280,7 @@ public final class PipelineBench {
     }
 
     /** N registrations into fleet.registrations: registrations/s until the last one's PLANNED or BLOCKED is seen. */
-    static double pipelineRound(String bootstrap, int n) throws Exception {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        String prefix = "pipe-" + run + "-";
+    static double pipelineRound(String bootstrap, int n, String prefix) throws Exception {
         try (KafkaConsumer<String, String> status = consumerAtEnd(bootstrap, Topics.STATUS);
                 KafkaProducer<String, String> producer = producer(bootstrap)) {
             long start = System.nanoTime();

@@ -1,5 +1,7 @@
 package dev.arcfleet.inventory.kube;
 
+import dev.arcfleet.inventory.nodes.KnownFacts;
+import dev.arcfleet.support.tx.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -11,9 +13,13 @@ import java.util.Optional;
 @ApplicationScoped
 public class ClusterStore {
     private final EntityManager entityManager;
+    private final KnownFacts knownFacts;
+    private final AfterCommit afterCommit;
 
-    public ClusterStore(EntityManager entityManager) {
+    public ClusterStore(EntityManager entityManager, KnownFacts knownFacts, AfterCommit afterCommit) {
         this.entityManager = entityManager;
+        this.knownFacts = knownFacts;
+        this.afterCommit = afterCommit;
     }
 
     /**
@@ -26,6 +32,8 @@ public class ClusterStore {
             return false;
         }
         entityManager.persist(ClusterEntity.from(spec, now));
+        // a registered cluster's site decides who may register its nodes: heartbeats pass the rules again
+        afterCommit.run(knownFacts::clear);
         return true;
     }
 
@@ -48,6 +56,7 @@ public class ClusterStore {
     /** Forgets a cluster; false when it was not registered. */
     @Transactional
     public boolean delete(String id) {
+        afterCommit.run(knownFacts::clear);
         return entityManager
                         .createQuery("delete from ClusterEntity where clusterId = :id")
                         .setParameter("id", id)

@@ -8,8 +8,11 @@ import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.FieldError;
 import dev.arcfleet.contracts.Registration;
+import dev.arcfleet.facts.normalize.FactsNormalizer;
 import dev.arcfleet.facts.normalize.RegistrationValidator;
 import dev.arcfleet.facts.normalize.Validated;
+import dev.arcfleet.inventory.nodes.KnownFacts;
+import dev.arcfleet.inventory.nodes.LastSeen;
 import dev.arcfleet.support.db.DatabaseFailures;
 import dev.arcfleet.support.inbox.DeadLetters;
 import dev.arcfleet.support.inbox.IncomingEvent;
@@ -23,7 +26,9 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -64,6 +69,9 @@ public class RegistrationConsumer {
     private final ObjectMapper mapper;
     private final MutinyEmitter<String> deadLetters;
     private final RegistrationMetrics metrics;
+    private final FactsNormalizer normalizer;
+    private final KnownFacts knownFacts;
+    private final LastSeen lastSeen;
 
     public RegistrationConsumer(
             RegistrationValidator validator,
@@ -71,8 +79,14 @@ public class RegistrationConsumer {
             ProcessedEvents processed,
             ObjectMapper mapper,
             @Channel(DLQ_CHANNEL) MutinyEmitter<String> deadLetters,
-            RegistrationMetrics metrics) {
+            RegistrationMetrics metrics,
+            FactsNormalizer normalizer,
+            KnownFacts knownFacts,
+            LastSeen lastSeen) {
         this.metrics = metrics;
+        this.normalizer = normalizer;
+        this.knownFacts = knownFacts;
+        this.lastSeen = lastSeen;
         this.validator = validator;
         this.registrations = registrations;
         this.processed = processed;
@@ -92,9 +106,42 @@ public class RegistrationConsumer {
         if (good.size() < batch.count()) {
             metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", batch.count() - good.size());
         }
-        if (!good.isEmpty()) {
-            store(good);
+        List<Good> changed = withoutHeartbeats(good);
+        if (!changed.isEmpty()) {
+            store(changed);
         }
+    }
+
+    /**
+     * Answers the registrations whose facts are those stored for their node ({@link KnownFacts}) with a last-seen time
+     * and nothing else: no transaction, no processed mark (seeing one again changes nothing), no event. Returns the
+     * others, in order, for the full path; once a node has a registration there, its later ones in the batch follow
+     * it, so a change and a change back are both stored.
+     */
+    private List<Good> withoutHeartbeats(List<Good> good) {
+        if (good.isEmpty() || knownFacts.size() == 0) {
+            return good;
+        }
+        Instant now = Instant.now();
+        List<Good> rest = new ArrayList<>(good.size());
+        Set<String> inFullPath = new HashSet<>();
+        for (Good g : good) {
+            String nodeId = g.registration().deviceId().trim();
+            if (!inFullPath.contains(nodeId)) {
+                String hash = hashOf(g);
+                if (knownFacts.unchanged(nodeId, hash)) {
+                    lastSeen.seen(nodeId, now);
+                    continue;
+                }
+                inFullPath.add(nodeId);
+            }
+            rest.add(g);
+        }
+        if (rest.size() < good.size()) {
+            metrics.count(
+                    FactsSource.REGISTRATION.name(), RegistrationOutcome.UNCHANGED.name(), good.size() - rest.size());
+        }
+        return rest;
     }
 
     /** Stores the records in one transaction; when that fails for a record's own reasons, finds that record. */
@@ -134,6 +181,17 @@ public class RegistrationConsumer {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** The facts hash the registration normalizes to; null when it does not normalize (the full path says why). */
+    private String hashOf(Good g) {
+        try {
+            return normalizer
+                    .normalize(g.registration(), FactsSource.REGISTRATION, Instant.EPOCH, g.eventId(), null)
+                    .factsHash();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -12,11 +12,13 @@ import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.facts.normalize.FactsNormalizer;
 import dev.arcfleet.inventory.live.LiveEvent;
 import dev.arcfleet.inventory.live.LiveEvents;
+import dev.arcfleet.inventory.nodes.KnownFacts;
 import dev.arcfleet.inventory.nodes.LastSeen;
 import dev.arcfleet.inventory.nodes.NodeEntity;
 import dev.arcfleet.support.log.Correlation;
 import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.support.outbox.Outbox;
+import dev.arcfleet.support.tx.AfterCommit;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -46,6 +48,8 @@ public class RegistrationService {
     private final LiveEvents live;
     private final RegistrationMetrics metrics;
     private final LastSeen lastSeen;
+    private final KnownFacts knownFacts;
+    private final AfterCommit afterCommit;
 
     public RegistrationService(
             FactsNormalizer normalizer,
@@ -54,8 +58,12 @@ public class RegistrationService {
             EntityManager entityManager,
             LiveEvents live,
             RegistrationMetrics metrics,
-            LastSeen lastSeen) {
+            LastSeen lastSeen,
+            KnownFacts knownFacts,
+            AfterCommit afterCommit) {
         this.lastSeen = lastSeen;
+        this.knownFacts = knownFacts;
+        this.afterCommit = afterCommit;
         this.normalizer = normalizer;
         this.outbox = outbox;
         this.mapper = mapper;
@@ -72,15 +80,18 @@ public class RegistrationService {
     @Transactional
     public List<Registered> register(List<Registration> registrations, FactsSource source, Registrant registrant) {
         Instant now = Instant.now();
+        long readGeneration = knownFacts.generation();
         Map<String, NodeEntity> known = load(
                 registrations.stream().map(r -> r.deviceId().trim()).distinct().toList());
         Ownership ownership = new Ownership(entityManager, registrant, source, now);
         List<Registered> outcomes = new ArrayList<>(registrations.size());
+        Map<String, String> written = new HashMap<>();
         for (Registration registration : registrations) {
             String correlationId = UUID.randomUUID().toString();
             // each node's log lines carry its own correlation id
             try (Correlation.Scope ignored = Correlation.open(correlationId)) {
-                outcomes.add(registerOne(registration, source, correlationId, known, ownership, now));
+                outcomes.add(registerOne(
+                        registration, source, correlationId, known, ownership, now, readGeneration, written));
             }
         }
         // written here, not at commit: a value PostgreSQL refuses fails inside the transaction with its SQL cause,
@@ -88,6 +99,11 @@ public class RegistrationService {
         // tells a consumer the records are at fault (at commit it would be a bare RollbackException, taken for an
         // outage)
         entityManager.flush();
+        if (!written.isEmpty()) {
+            // taken while this transaction holds the written rows: a later writer of a node takes a later one
+            long generation = knownFacts.generation();
+            afterCommit.run(() -> written.forEach((nodeId, hash) -> knownFacts.stored(nodeId, hash, generation)));
+        }
         for (RegistrationOutcome outcome : RegistrationOutcome.values()) {
             // a refusal is a rejection to whoever reads the metric
             metrics.count(
@@ -104,7 +120,9 @@ public class RegistrationService {
             String correlationId,
             Map<String, NodeEntity> known,
             Ownership ownership,
-            Instant now) {
+            Instant now,
+            long readGeneration,
+            Map<String, String> written) {
         NodeFacts facts = normalizer.normalize(
                 registration, source, now, UUID.randomUUID().toString(), correlationId);
         List<FieldError> misfits = NodeColumns.misfits(facts);
@@ -125,6 +143,7 @@ public class RegistrationService {
         if (node != null && !node.retired && node.factsHash.equals(facts.factsHash())) {
             // no write of its own: the time joins the next batched flush
             lastSeen.seen(node.nodeId, now);
+            knownFacts.observed(node.nodeId, node.factsHash, readGeneration);
             return Registered.UNCHANGED;
         }
         // the stored facts and the published event are the same text, written once
@@ -143,6 +162,7 @@ public class RegistrationService {
             }
             apply(node, facts, json, now);
         }
+        written.put(node.nodeId, node.factsHash);
         outbox.publishJson(
                 Topics.NODES,
                 facts.clusterId() != null ? facts.clusterId() : facts.nodeId(),
@@ -191,6 +211,11 @@ public class RegistrationService {
                 Log.debugf("node %s retired (%s), correlation %s", node.nodeId, reason, correlationId);
                 retired.add(node.nodeId);
             }
+        }
+        if (!retired.isEmpty()) {
+            // the rows are locked (above): a later writer of a node takes a later generation
+            long generation = knownFacts.generation();
+            afterCommit.run(() -> retired.forEach(nodeId -> knownFacts.stored(nodeId, null, generation)));
         }
         return retired;
     }

@@ -20,11 +20,14 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -36,7 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The outbox and its relay against a real PostgreSQL and a real KRaft broker: events reach Kafka once each, in the
  * order they were committed, as CloudEvents; a batch not acknowledged in time is retried without loss, duplicates
- * or reordering; a rolled-back event is never sent; the relay stops cleanly. Each test writes to a topic of its own.
+ * or reordering; sends the broker refuses for a while keep their per-key order; a rolled-back event is never sent;
+ * the relay stops cleanly. Each test writes to a topic of its own.
  */
 @QuarkusTest
 @QuarkusTestResource(
@@ -195,6 +199,72 @@ class OutboxRelayTest {
 
     @Test
     @Order(3)
+    void keepsPerKeyOrderWhileTheBrokerRefusesSendsAndAfter() throws Exception {
+        // The producer's settings that per-key order rests on (service-support's defaults): an idempotent producer
+        // with at most 5 requests in flight, which never gives up on a record for a transient failure.
+        var config = ConfigProvider.getConfig();
+        String channel = "mp.messaging.outgoing.outbox-out.";
+        assertThat(config.getValue(channel + "enable.idempotence", Boolean.class))
+                .isTrue();
+        assertThat(config.getValue(channel + "acks", String.class)).isEqualTo("all");
+        assertThat(config.getValue(channel + "max.in.flight.requests.per.connection", Integer.class))
+                .isBetween(1, 5);
+        assertThat(config.getValue(channel + "delivery.timeout.ms", Integer.class))
+                .isEqualTo(Integer.MAX_VALUE);
+        assertThat(config.getValue(channel + "max.block.ms", Long.class)).isEqualTo((long) Integer.MAX_VALUE);
+
+        // A real refusal by the broker: while the topic takes no record larger than 1 byte, every send fails
+        // (RECORD_TOO_LARGE, which the producer does not retry) and the relay sends its rows again, in id order.
+        String topic = "relay-refused-" + UUID.randomUUID();
+        createTopic(topic, Map.of("max.message.bytes", "1"));
+        long relayedBefore = relay.relayedCount();
+        long failedBefore = relay.failedBatches();
+        List<Sent> sent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            sent.add(publish(topic, "node-" + (i % 2), "{\"n\": " + i + "}"));
+        }
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName()))) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> relay.failedBatches() >= failedBefore + 3);
+            assertThat(consumer.endOffsets(List.of(partition)).get(partition))
+                    .as("nothing written while refused")
+                    .isZero();
+        }
+        // more events of the same keys while the earlier ones are still refused
+        for (int i = 10; i < 20; i++) {
+            sent.add(publish(topic, "node-" + (i % 2), "{\"n\": " + i + "}"));
+        }
+        assertThat(relay.backlog()).isGreaterThanOrEqualTo(sent.size());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            admin.incrementalAlterConfigs(Map.of(
+                            new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                            List.of(new AlterConfigOp(
+                                    new ConfigEntry("max.message.bytes", "1048588"), AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get();
+        }
+
+        List<ConsumerRecord<String, String>> records = readAll(topic, sent.size());
+        assertThat(records).hasSize(sent.size());
+        for (String key : List.of("node-0", "node-1")) {
+            assertThat(idsOfKey(records, key))
+                    .containsExactlyElementsOf(sent.stream()
+                            .filter(s -> s.key().equals(key))
+                            .map(Sent::eventId)
+                            .toList());
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> relay.backlog() == 0);
+        assertThat(relay.relayedCount()).isEqualTo(relayedBefore + sent.size());
+    }
+
+    @Test
+    @Order(4)
     void stopsCleanlyAndLeavesLaterEventsInTheOutbox() throws Exception {
         assertThat(Thread.getAllStackTraces().keySet())
                 .anyMatch(t -> t.getName().equals("outbox-relay"));

@@ -1,0 +1,131 @@
+package dev.arcfleet.inventory.nodes;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * A bounded in-memory view of node id to the facts hash stored for the node (the first 128 bits of its SHA-256), so
+ * that an unchanged registration (a heartbeat) is answered without reading the database. Filled lazily: by a
+ * registration that read the node and found it unchanged ({@link #observed}), and after commit by every write of a
+ * node's facts or retirement ({@link #stored}). An absent entry only means "read the database".
+ *
+ * <p>Every entry carries a generation. Writes of one node serialize on its row: a writer takes its {@link #generation()}
+ * while it holds the row, so a later write of the node has a later generation and a late callback of an earlier one
+ * never replaces it. A fill takes its generation before its read and only adds an absent entry, which any write then
+ * replaces (the fill's read may predate the write's commit). An entry removed (by
+ * {@link #clear} or to stay within {@code inventory.known-facts.max-nodes}) may have been newer than what a late
+ * callback or a fill brings: an absent entry is added by a write only above every removed entry's generation, by a fill
+ * only when nothing was removed since its read began.
+ * A retired node's entry says "not active": its next registration takes the full path.
+ */
+@ApplicationScoped
+public class KnownFacts {
+    /** The stored hash of a node, or {@code active == false} for a node whose registrations take the full path. */
+    private record Entry(long high, long low, boolean active, long generation, boolean filled) {}
+
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong generations = new AtomicLong();
+    /** The highest generation of any entry removed so far: a write at or below it may be older than one removed. */
+    private final AtomicLong removedUpTo = new AtomicLong();
+    /** The generation issued when an entry was last removed: a fill from a read that began before may be stale. */
+    private final AtomicLong lastRemoval = new AtomicLong();
+
+    private final int maxNodes;
+
+    public KnownFacts(@ConfigProperty(name = "inventory.known-facts.max-nodes", defaultValue = "250000") int maxNodes) {
+        this.maxNodes = maxNodes;
+    }
+
+    /** True when the node is known active with exactly this facts hash. */
+    public boolean unchanged(String nodeId, String factsHash) {
+        Entry entry = entries.get(nodeId);
+        if (entry == null || !entry.active()) {
+            return false;
+        }
+        long[] hash = parse(factsHash);
+        return hash != null && hash[0] == entry.high() && hash[1] == entry.low();
+    }
+
+    /** A generation: taken by a writer while it holds the node's row, by a fill before its read. */
+    public long generation() {
+        return generations.incrementAndGet();
+    }
+
+    /** A read that began at {@code generation} found the node active with this hash: remembered when absent. */
+    public void observed(String nodeId, String factsHash, long generation) {
+        long[] hash = parse(factsHash);
+        if (hash != null) {
+            put(nodeId, new Entry(hash[0], hash[1], true, generation, true));
+        }
+    }
+
+    /** After commit: the node's facts hash is now {@code factsHash} ({@code null}: retired). */
+    public void stored(String nodeId, String factsHash, long generation) {
+        long[] hash = factsHash == null ? null : parse(factsHash);
+        put(
+                nodeId,
+                hash == null
+                        ? new Entry(0, 0, false, generation, false)
+                        : new Entry(hash[0], hash[1], true, generation, false));
+    }
+
+    private void put(String nodeId, Entry entry) {
+        if (!entries.containsKey(nodeId) && entries.size() >= maxNodes) {
+            makeRoom();
+        }
+        entries.compute(nodeId, (id, old) -> {
+            if (old == null) {
+                long after = entry.filled() ? lastRemoval.get() : removedUpTo.get();
+                return entry.generation() > after ? entry : null;
+            }
+            if (entry.filled()) {
+                return old;
+            }
+            // a write replaces a fill (whose read may predate the write's commit) and any earlier write
+            return old.filled() || old.generation() < entry.generation() ? entry : old;
+        });
+    }
+
+    /** Removes about a hundredth of the entries (whichever come first), so that a full view keeps taking new ones. */
+    private synchronized void makeRoom() {
+        int toRemove = Math.max(1, maxNodes / 100);
+        lastRemoval.accumulateAndGet(generations.incrementAndGet(), Math::max);
+        Iterator<Map.Entry<String, Entry>> candidates = entries.entrySet().iterator();
+        for (int i = 0; i < toRemove && candidates.hasNext(); i++) {
+            Map.Entry<String, Entry> candidate = candidates.next();
+            // raised before the entry goes, so no late write can slip into the gap
+            removedUpTo.accumulateAndGet(candidate.getValue().generation(), Math::max);
+            entries.remove(candidate.getKey(), candidate.getValue());
+        }
+    }
+
+    /** Forgets every entry (cluster ownership changed: registrations pass the ownership rules again). */
+    public void clear() {
+        long now = generations.incrementAndGet();
+        lastRemoval.accumulateAndGet(now, Math::max);
+        removedUpTo.accumulateAndGet(now, Math::max);
+        entries.clear();
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    /** The first 128 bits of a 64-digit hex hash, or null for anything else (then nothing is remembered). */
+    static long[] parse(String factsHash) {
+        if (factsHash == null || factsHash.length() != 64) {
+            return null;
+        }
+        try {
+            return new long[] {
+                Long.parseUnsignedLong(factsHash, 0, 16, 16), Long.parseUnsignedLong(factsHash, 16, 32, 16)
+            };
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

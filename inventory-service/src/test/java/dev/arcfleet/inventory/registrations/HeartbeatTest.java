@@ -1,0 +1,158 @@
+package dev.arcfleet.inventory.registrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.inventory.nodes.KnownFacts;
+import dev.arcfleet.inventory.nodes.LastSeen;
+import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.testsupport.KafkaFixture;
+import dev.arcfleet.testsupport.PoisonRecords;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Heartbeats on {@code fleet.registrations}: a registration whose facts are those stored for its node is answered
+ * from memory ({@link KnownFacts}): no event, no processed mark, no write to the node but its coalesced last-seen
+ * time. A changed registration after many heartbeats, and a change back, still take the full path and are published.
+ */
+@QuarkusTest
+@QuarkusTestResource(
+        value = FleetInfraResource.class,
+        initArgs = @ResourceArg(name = "database", value = "inventory_heartbeat"))
+class HeartbeatTest {
+    static final int HEARTBEATS = 200;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    KnownFacts knownFacts;
+
+    @Inject
+    LastSeen lastSeen;
+
+    static String registration(String deviceId, String hostname) {
+        return "{\"deviceId\": \"" + deviceId + "\", \"site\": \"hb\", \"hostname\": \"" + hostname + "\","
+                + " \"osImage\": \"Talos (v1.8.2)\"}";
+    }
+
+    /** A registration record keyed {@code partitionKey}: records of one key are consumed in the order sent. */
+    static ProducerRecord<String, String> record(String partitionKey, String deviceId, String hostname) {
+        return PoisonRecords.of(
+                Topics.REGISTRATIONS,
+                partitionKey,
+                EventTypes.REGISTRATION_SUBMITTED,
+                registration(deviceId, hostname));
+    }
+
+    static String eventId(ProducerRecord<String, String> record) {
+        return new String(
+                record.headers().lastHeader(EventTypes.CE_ID).value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The fleet.nodes events published for a node (keyed by node id: these nodes are in no cluster). */
+    static List<String> hostnamesPublished(KafkaFixture kafka, String nodeId) throws Exception {
+        List<String> hostnames = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : kafka.readAll(Topics.NODES)) {
+            if (nodeId.equals(r.key())) {
+                hostnames.add(r.value().replaceAll(".*\"hostname\":\"([^\"]*)\".*", "$1"));
+            }
+        }
+        return hostnames;
+    }
+
+    long count(String sql, Object... args) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    String nodeRow(String nodeId) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "select facts_hash, updated_at, observed_at, correlation_id from node where node_id = ?")) {
+            s.setString(1, nodeId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next()
+                        ? rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4)
+                        : null;
+            }
+        }
+    }
+
+    @Test
+    void unchangedRegistrationsCostNoEventNoMarkAndNoWriteAndAChangeStillFlows() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String node = "hb-node-" + run;
+        String marker = "hb-marker-" + run;
+        try (KafkaFixture kafka = new KafkaFixture(bootstrap)) {
+            kafka.send(record(node, node, "a"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> hostnamesPublished(kafka, node).size() == 1 && knownFacts.size() > 0);
+            String stored = nodeRow(node);
+
+            List<String> heartbeatIds = new ArrayList<>();
+            for (int i = 0; i < HEARTBEATS; i++) {
+                ProducerRecord<String, String> heartbeat = record(node, node, "a");
+                heartbeatIds.add(eventId(heartbeat));
+                kafka.send(heartbeat);
+            }
+            // a first registration of another node behind them, on the same partition: once it is stored, every
+            // heartbeat before it was consumed
+            ProducerRecord<String, String> behind = record(node, marker, "m");
+            kafka.send(behind);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> hostnamesPublished(kafka, marker).size() == 1);
+
+            assertThat(hostnamesPublished(kafka, node))
+                    .as("no event for a heartbeat")
+                    .containsExactly("a");
+            assertThat(nodeRow(node)).as("the node's row is not written").isEqualTo(stored);
+            assertThat(count("select count(*) from processed_event where event_id = any(?)", (Object)
+                            heartbeatIds.toArray(String[]::new)))
+                    .as("no processed mark for a heartbeat")
+                    .isZero();
+            assertThat(count("select count(*) from processed_event where event_id = ?", eventId(behind)))
+                    .isEqualTo(1);
+            // the time it was seen is all that changes, in the next batched flush
+            lastSeen.flush();
+            assertThat(count("select count(*) from node where node_id = ? and last_seen_at > updated_at", node))
+                    .isEqualTo(1);
+
+            // a change after many heartbeats flows, and so does a change back right behind it
+            kafka.send(record(node, node, "b"));
+            kafka.send(record(node, node, "a"));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(
+                            () -> assertThat(hostnamesPublished(kafka, node)).containsExactly("a", "b", "a"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !stored.equals(nodeRow(node)));
+        }
+    }
+}

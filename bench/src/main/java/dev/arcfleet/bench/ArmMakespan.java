@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * latency, one mock API server per cluster, agents simulated. Reports the makespan (first plan published to last plan
  * SUCCEEDED) against the lower bound the budget allows: the writes beyond the burst over the refill rate, plus the
  * longest chain of operation latencies (the connected cluster, then each extension in turn), the 429 count and the
- * executor's peak RSS. Brings its own KRaft broker and PostgreSQL, like the tests.
+ * executor's peak RSS. Brings its own KRaft broker and PostgreSQL, like the tests. With {@code -Dbench.replicas=N}
+ * (default 1) N executor processes share the database, the consumer group and so the one write budget; CPU is then
+ * their sum and the peak RSS the largest of them.
  *
  * <p>Usage: {@code ArmMakespan clusters extensions burst writesPerSecond latencyMs [out.json]}
  */
@@ -68,7 +71,7 @@ public final class ArmMakespan {
         try {
             // measured before the run, on an otherwise quiet JVM
             double keygen = keygenSeconds();
-            result = run(clusters, extensions, burst, rate, latency, keygen);
+            result = run(clusters, extensions, burst, rate, latency, keygen, Integer.getInteger("bench.replicas", 1));
         } catch (Exception | Error e) {
             e.printStackTrace();
             System.exit(1);
@@ -82,7 +85,8 @@ public final class ArmMakespan {
         System.exit(0);
     }
 
-    static ObjectNode run(int clusterCount, int extensions, int burst, double rate, Duration latency, double keygen)
+    static ObjectNode run(
+            int clusterCount, int extensions, int burst, double rate, Duration latency, double keygen, int replicas)
             throws Exception {
         Path root =
                 Path.of(System.getProperty("fleet.root", ".")).toAbsolutePath().normalize();
@@ -115,16 +119,22 @@ public final class ArmMakespan {
             env.put("MP_MESSAGING_INCOMING_PLANS_ARC_K8S_IN_DEAD_LETTER_QUEUE_TOPIC", Topics.deadLetter(planTopic));
             env.put("MP_MESSAGING_INCOMING_PLANS_COMPANION_VM_IN_ENABLED", "false");
             env.put("MP_MESSAGING_INCOMING_PLANS_IOT_OPERATIONS_IN_ENABLED", "false");
-            try (ServiceProcess executor = ServiceProcess.start(
-                                    root, "executor-service", env, root.resolve("bench/target/logs"))
-                            .awaitReady(Duration.ofSeconds(120));
-                    KafkaConsumer<String, String> status = statusConsumer()) {
+            List<ServiceProcess> executors = new ArrayList<>();
+            try (KafkaConsumer<String, String> status = statusConsumer()) {
+                List<ServiceProcess> launched = IntStream.range(0, replicas)
+                        .mapToObj(i ->
+                                ServiceProcess.start(root, "executor-service", env, root.resolve("bench/target/logs")))
+                        .toList();
+                executors.addAll(launched);
+                for (ServiceProcess executor : launched) {
+                    executor.awaitReady(Duration.ofSeconds(120L * replicas));
+                }
                 List<OnboardingPlan> plans =
                         ids.stream().map(id -> plan(id, extensions)).toList();
                 Set<String> pending =
                         new HashSet<>(plans.stream().map(OnboardingPlan::planId).toList());
                 int failed = 0;
-                double executorCpuBefore = ProcessStats.cpuSeconds(executor.pid());
+                double executorCpuBefore = cpuSeconds(executors);
                 double benchCpuBefore =
                         ProcessStats.cpuSeconds(ProcessHandle.current().pid());
                 long start = System.nanoTime();
@@ -144,10 +154,11 @@ public final class ArmMakespan {
                     }
                 }
                 double makespan = (last - start) / 1e9;
-                double executorCpu = ProcessStats.cpuSeconds(executor.pid()) - executorCpuBefore;
+                double executorCpu = cpuSeconds(executors) - executorCpuBefore;
                 double benchCpu =
                         ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - benchCpuBefore;
                 ObjectNode result = JSON.createObjectNode();
+                result.put("executors", replicas);
                 result.put("clusters", clusterCount);
                 result.put("extensions_per_cluster", extensions);
                 result.put("write_burst", burst);
@@ -175,10 +186,24 @@ public final class ArmMakespan {
                 result.put(
                         "created_twice",
                         arm.creations().values().stream().filter(n -> n > 1).count());
-                result.put("executor_peak_rss_mib", ProcessStats.peakRssMib(executor.pid()));
+                long peakRss = 0;
+                for (ServiceProcess executor : executors) {
+                    peakRss = Math.max(peakRss, ProcessStats.peakRssMib(executor.pid()));
+                }
+                result.put("executor_peak_rss_mib", peakRss);
                 return result;
+            } finally {
+                executors.forEach(ServiceProcess::close);
             }
         }
+    }
+
+    private static double cpuSeconds(List<ServiceProcess> executors) {
+        double sum = 0;
+        for (ServiceProcess executor : executors) {
+            sum += ProcessStats.cpuSeconds(executor.pid());
+        }
+        return sum;
     }
 
     /** Writes beyond the burst over the refill rate, plus the chain: connected cluster then each extension in turn. */

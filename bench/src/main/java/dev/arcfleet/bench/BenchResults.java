@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * Merges the benchmarks' JSON outputs into one results file with the machine and the command:
  * {@code BenchResults out.json mode command part.json...}. Several makespan runs (parts with {@code arm_makespan_s})
- * are reported as the run with the median makespan, plus every run's makespan, ratio and count of 429s.
+ * are reported as the run with the median makespan, plus every run's makespan, ratio and count of 429s. Runs with
+ * several executor processes ({@code executors} above 1) stand beside that median run in {@code arm_makespan_replicas},
+ * one entry per executor count.
  */
 public final class BenchResults {
     private BenchResults() {}
@@ -29,9 +31,12 @@ public final class BenchResults {
         machine.put("java", System.getProperty("java.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         List<ObjectNode> makespans = new ArrayList<>();
+        List<ObjectNode> replicated = new ArrayList<>();
         for (int i = 3; i < args.length; i++) {
             ObjectNode part = (ObjectNode) json.readTree(Files.readString(Path.of(args[i])));
-            if (part.has("arm_makespan_s")) {
+            if (part.has("arm_makespan_s") && part.path("executors").asInt(1) > 1) {
+                replicated.add(part);
+            } else if (part.has("arm_makespan_s")) {
                 makespans.add(part);
             } else {
                 result.setAll(part);
@@ -50,9 +55,41 @@ public final class BenchResults {
                     .put("throttled_429", m.get("throttled_429").asLong())
                     .put("plans_failed", m.get("plans_failed").asLong()));
         }
+        if (!replicated.isEmpty()) {
+            ArrayNode side = result.putArray("arm_makespan_replicas");
+            if (!makespans.isEmpty()) {
+                side.add(replicaEntry(result));
+            }
+            replicated.stream()
+                    .sorted(Comparator.comparingInt(m -> m.get("executors").asInt()))
+                    .forEach(m -> side.add(replicaEntry(m)));
+        }
         Path out = Path.of(args[0]);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, json.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
         System.out.println(Files.readString(out));
+    }
+
+    /** One executor count's makespan run, as {@code arm_makespan_replicas} lists it. */
+    private static ObjectNode replicaEntry(ObjectNode run) {
+        ObjectNode entry = new ObjectMapper().createObjectNode();
+        entry.put("executors", run.path("executors").asInt(1));
+        for (String field : List.of(
+                "clusters",
+                "arm_makespan_s",
+                "arm_lower_bound_s",
+                "makespan_to_bound",
+                "makespan_to_max_floor",
+                "executor_cpu_s",
+                "executor_peak_rss_mib",
+                "throttled_429",
+                "plans_failed",
+                "plans_unfinished",
+                "created_twice")) {
+            if (run.has(field)) {
+                entry.set(field, run.get(field));
+            }
+        }
+        return entry;
     }
 }

@@ -4,26 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
-import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.local.stack.ServiceProcess;
-import dev.arcfleet.testsupport.LocalKafka;
-import dev.arcfleet.testsupport.PlanRecords;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
-import dev.arcfleet.testsupport.arm.LiveExecutorEnvironment;
 import dev.arcfleet.testsupport.kube.FleetSimulator;
 import dev.arcfleet.testsupport.kube.MockClusters;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,10 +33,6 @@ import org.junit.jupiter.api.Test;
  * connected cluster and machine was deleted once, and nothing of them is left in ARM or in the clusters.
  */
 class ExecutorCrashIT {
-    static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    static final HttpClient HTTP = HttpClient.newHttpClient();
     static final String SUBSCRIPTION = "3b6e9c1d-7a44-4f0e-8d2c-5e1f0a9b7c63";
     static final int CLUSTERS = 10;
 
@@ -73,33 +55,28 @@ class ExecutorCrashIT {
         MockClusters clusters = keep(MockClusters.start(dir.resolve("kubeconfigs"), clusterIds));
         clusterIds.forEach(cluster -> clusters.addNode(cluster, "worker-1"));
         FleetSimulator simulator = keep(new FleetSimulator(arm, clusters).start());
-        Map<String, String> env = env(arm, clusters, dir, run);
-        LocalKafka.createTopics(List.of(
-                Topics.PLANS_ARC_K8S,
-                Topics.PLANS_COMPANION_VM,
-                Topics.PLANS_IOT_OPERATIONS,
-                Topics.STATUS,
-                Topics.deadLetter(Topics.PLANS_ARC_K8S),
-                Topics.deadLetter(Topics.PLANS_COMPANION_VM),
-                Topics.deadLetter(Topics.PLANS_IOT_OPERATIONS)));
+        Map<String, String> env = LiveExecutors.env(arm, clusters, dir, "executor_crash", SUBSCRIPTION, run);
+        LiveExecutors.createTopics();
 
         List<OnboardingPlan> plans = new ArrayList<>();
         for (String cluster : clusterIds) {
-            plans.add(plan(
+            plans.add(LiveExecutors.plan(
                     Route.ARC_K8S,
                     new Target(TargetKind.CLUSTER, cluster),
                     List.of(Capability.MONITOR, Capability.GITOPS),
-                    Map.of("distribution", "talos")));
+                    Map.of("distribution", "talos"),
+                    "crash-test"));
             String node = cluster + "/worker-1";
-            plans.add(plan(
+            plans.add(LiveExecutors.plan(
                     Route.COMPANION_VM,
                     new Target(TargetKind.NODE, node),
                     List.of(Capability.EXTENSIONS),
-                    Map.of("clusterId", cluster, "hostNode", "worker-1")));
+                    Map.of("clusterId", cluster, "hostNode", "worker-1"),
+                    "crash-test"));
         }
 
         ServiceProcess executor = executor(env);
-        publish(plans);
+        LiveExecutors.publish(plans);
         // Kill once some steps are done and others are mid-way (PUTs sent, provisioning under way)...
         await().atMost(Duration.ofSeconds(90)).until(() -> arm.writes() >= 8);
         executor.kill();
@@ -116,7 +93,7 @@ class ExecutorCrashIT {
                 .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> {
                     for (OnboardingPlan plan : plans) {
-                        JsonNode view = execution(last, plan.planId());
+                        JsonNode view = LiveExecutors.execution(last, plan.planId());
                         assertThat(view.path("state").asText())
                                 .as(plan.target().id() + ": " + view + "\nsimulator: " + simulator.problems())
                                 .isEqualTo("SUCCEEDED");
@@ -142,7 +119,10 @@ class ExecutorCrashIT {
                     .isPresent();
         }
         for (OnboardingPlan plan : plans) {
-            assertThat(execution(last, plan.planId()).path("revisions").size()).isEqualTo(1);
+            assertThat(LiveExecutors.execution(last, plan.planId())
+                            .path("revisions")
+                            .size())
+                    .isEqualTo(1);
         }
         // one agent key per cluster: a key regenerated after a crash would no longer match the connected cluster's
         assertThat(simulator.problems()).isEmpty();
@@ -166,7 +146,7 @@ class ExecutorCrashIT {
         List<OnboardingPlan> offboardings = plans.stream()
                 .map(plan -> plan.toOffboard(UUID.randomUUID().toString(), "r1-offboard", Instant.now()))
                 .toList();
-        publish(offboardings);
+        LiveExecutors.publish(offboardings);
         await().atMost(Duration.ofSeconds(90)).until(() -> deletes(arm, connected) + deletes(arm, machines) >= 3);
         last.kill();
         int deletesAtKill = deletes(arm, connected) + deletes(arm, machines);
@@ -175,7 +155,7 @@ class ExecutorCrashIT {
                 .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> {
                     for (OnboardingPlan plan : offboardings) {
-                        JsonNode view = execution(restarted, plan.planId());
+                        JsonNode view = LiveExecutors.execution(restarted, plan.planId());
                         assertThat(view.path("action").asText())
                                 .as(plan.target().id() + ": " + view)
                                 .isEqualTo("OFFBOARD");
@@ -224,72 +204,7 @@ class ExecutorCrashIT {
     }
 
     private ServiceProcess executor(Map<String, String> env) {
-        Path root =
-                Path.of(System.getProperty("fleet.root", "..")).toAbsolutePath().normalize();
-        ServiceProcess p = ServiceProcess.start(root, "executor-service", env, Pipeline.logDir(root))
-                .awaitReady(Duration.ofSeconds(90));
-        resources.add(p);
-        return p;
-    }
-
-    private static Map<String, String> env(ArmEmulator arm, MockClusters clusters, Path dir, String run)
-            throws Exception {
-        Path token = Files.writeString(dir.resolve("arm-token"), "crash-token-" + UUID.randomUUID());
-        Path principal = Files.writeString(
-                dir.resolve("principal.json"),
-                "{\"tenantId\":\"t-1\",\"clientId\":\"c-1\"," + "\"clientSecret\":\"s-" + UUID.randomUUID() + "\"}");
-        Map<String, String> env = LiveExecutorEnvironment.of(arm, clusters, "executor_crash", SUBSCRIPTION, run, token);
-        env.put("EXECUTOR_WORKERS", "8");
-        // a killed worker's lease must expire before another instance takes its execution over
-        env.put("EXECUTOR_LEASE", "4s");
-        env.put("EXECUTOR_AZURE_POLL_INTERVAL", "300ms");
-        env.put("EXECUTOR_ONBOARDING_PRINCIPAL_FILE", principal.toString());
-        return env;
-    }
-
-    private static OnboardingPlan plan(
-            Route route, Target target, List<Capability> capabilities, Map<String, String> parameters) {
-        return new OnboardingPlan(
-                UUID.randomUUID().toString(),
-                "corr-" + UUID.randomUUID(),
-                Instant.now(),
-                UUID.randomUUID().toString(),
-                "r1",
-                route,
-                target,
-                List.of(target.id()),
-                capabilities,
-                List.of(),
-                null,
-                "crash-test",
-                parameters);
-    }
-
-    private static void publish(List<OnboardingPlan> plans) throws Exception {
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                LocalKafka.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
-            for (OnboardingPlan plan : plans) {
-                String topic = plan.route() == Route.ARC_K8S ? Topics.PLANS_ARC_K8S : Topics.PLANS_COMPANION_VM;
-                producer.send(PlanRecords.of(topic, plan, JSON.writeValueAsString(plan)))
-                        .get();
-            }
-        }
-    }
-
-    private static JsonNode execution(ServiceProcess executor, String planId) throws Exception {
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create(executor.baseUrl() + "/api/v1/executions/" + planId))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() == 200
-                ? JSON.readTree(r.body())
-                : JSON.createObjectNode().put("status", r.statusCode());
+        return keep(LiveExecutors.start(env));
     }
 
     /**

@@ -1,12 +1,14 @@
 package dev.arcfleet.executor.engine;
 
+/** SUPERSEDED: a newer revision of the plan (same action) replaced it, and it stopped at a step boundary. */
 public enum ExecutionState {
     PENDING,
     RUNNING,
     SUCCEEDED,
-    FAILED;
+    FAILED,
+    SUPERSEDED;
 
     public boolean finished() {
-        return this == SUCCEEDED || this == FAILED;
+        return this == SUCCEEDED || this == FAILED || this == SUPERSEDED;
     }
 }

@@ -137,6 +137,60 @@ public final class StepTransitions {
     }
 
     /**
+     * Whether an unfinished execution is between two steps: not started yet, or its current step not running and
+     * waiting on no ARM operation (its last attempt was throttled or failed with nothing in flight). A newer revision of
+     * the plan stops an execution only there.
+     */
+    public static boolean atStepBoundary(ExecutionSnapshot execution) {
+        if (execution.state().finished()) {
+            return false;
+        }
+        return execution.state() == ExecutionState.PENDING
+                || execution.step().state() == StepState.PENDING
+                        && execution.step().operation() == null;
+    }
+
+    /**
+     * Stops an execution at a step boundary ({@link #atStepBoundary}) for {@code revision}, the newer revision of its
+     * plan that replaced it: SUPERSEDED before its current step, which stays as it was.
+     */
+    public Transition stopSuperseded(ExecutionSnapshot execution, String revision, Instant now) {
+        if (!atStepBoundary(execution)) {
+            throw new IllegalStateException("an execution " + execution.state() + " in step "
+                    + execution.step().name() + " is not at a step boundary");
+        }
+        String reason = "superseded by revision " + revision + " before step "
+                + execution.step().name();
+        return new Transition(
+                execution.ended(ExecutionState.SUPERSEDED, now, reason),
+                List.of(new StatusChange(StatusType.SUPERSEDED, execution.step().name(), reason)));
+    }
+
+    /**
+     * As {@link #afterOutcome(ExecutionSnapshot, StepOutcome, Instant)} for an execution that {@code supersededBy} (a
+     * newer revision of its plan, or null) replaces: when the outcome leaves it at a step boundary (its step succeeded,
+     * the last one included, or was throttled or failed with nothing in flight) it ends there SUPERSEDED instead of
+     * running on or reporting SUCCEEDED; a step still in flight finishes first, and a FAILED end stays FAILED.
+     */
+    public Transition afterOutcome(ExecutionSnapshot execution, StepOutcome outcome, Instant now, String supersededBy) {
+        Transition transition = afterOutcome(execution, outcome, now);
+        ExecutionSnapshot next = transition.next();
+        boolean stepDone = outcome.kind() == StepOutcome.Kind.SUCCEEDED;
+        if (supersededBy == null || !(stepDone || atStepBoundary(next))) {
+            return transition;
+        }
+        List<StatusChange> events = new ArrayList<>(transition.events());
+        if (next.state() == ExecutionState.SUCCEEDED) {
+            events.remove(events.size() - 1);
+        }
+        String name = execution.step().name();
+        String reason = "superseded by revision " + supersededBy
+                + (stepDone ? " after step " + name : " at step " + name + ", with nothing in flight");
+        events.add(new StatusChange(StatusType.SUPERSEDED, name, reason));
+        return new Transition(next.ended(ExecutionState.SUPERSEDED, now, reason), events);
+    }
+
+    /**
      * The status an execution reports: an offboarding execution's STARTED, SUCCEEDED and FAILED are OFFBOARDING,
      * OFFBOARDED and OFFBOARD_FAILED; every other type is the same for both.
      */

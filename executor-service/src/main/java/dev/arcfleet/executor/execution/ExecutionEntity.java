@@ -79,6 +79,10 @@ public class ExecutionEntity extends PanacheEntityBase {
     @Column(name = "finished_at")
     public Instant finishedAt;
 
+    /** The newer revision of the plan (same action) that replaces this one at its next step boundary, or null. */
+    @Column(name = "superseded_by")
+    public String supersededBy;
+
     @OneToMany(mappedBy = "execution", cascade = CascadeType.ALL, orphanRemoval = true)
     @OrderBy("idx")
     public List<ExecutionStepEntity> steps = new ArrayList<>();

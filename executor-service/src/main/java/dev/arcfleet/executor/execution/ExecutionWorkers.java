@@ -175,25 +175,58 @@ public class ExecutionWorkers {
     /**
      * Claims the due execution that is furthest along (then the longest due): finishing what was started keeps the
      * ARM write budget busy while new executions still generate their keys, instead of every execution doing step one
-     * before any does step two.
+     * before any does step two. An execution is not claimed while an older one of its plan is unfinished (no two
+     * revisions of a plan run at once); one that a newer revision replaced and that sits at a step boundary (its
+     * worker died after a step, say) is stopped there instead of claimed.
      */
     private Claim claim() {
-        @SuppressWarnings("unchecked")
-        List<String> ids = entityManager.createNativeQuery("""
-                select execution_id from execution
-                where state in ('PENDING', 'RUNNING') and next_run_at <= now()
-                  and (lease_until is null or lease_until < now())
-                order by current_step desc, next_run_at limit 1 for update skip locked""").getResultList();
-        if (ids.isEmpty()) {
-            return null;
+        while (true) {
+            @SuppressWarnings("unchecked")
+            List<String> ids = entityManager.createNativeQuery("""
+                    select e.execution_id from execution e
+                    where e.state in ('PENDING', 'RUNNING') and e.next_run_at <= now()
+                      and (e.lease_until is null or e.lease_until < now())
+                      and not exists (select 1 from execution o where o.plan_id = e.plan_id
+                          and o.state in ('PENDING', 'RUNNING') and o.created_at < e.created_at)
+                    order by e.current_step desc, e.next_run_at limit 1 for update of e skip locked""").getResultList();
+            if (ids.isEmpty()) {
+                return null;
+            }
+            ExecutionEntity execution = entityManager.find(ExecutionEntity.class, ids.get(0));
+            if (execution.supersededBy != null && StepTransitions.atStepBoundary(execution.snapshot())) {
+                stopSuperseded(execution);
+                continue;
+            }
+            return claim(execution);
         }
-        ExecutionEntity execution = entityManager.find(ExecutionEntity.class, ids.get(0));
+    }
+
+    private void stopSuperseded(ExecutionEntity execution) {
+        Instant now = Instant.now();
+        ExecutionSnapshot before = execution.snapshot();
+        Transition transition = transitions.stopSuperseded(before, execution.supersededBy, now);
+        execution.take(before, transition.next());
+        execution.leaseUntil = null;
+        execution.updatedAt = now;
+        status.publish(execution, transition.events());
+        entityManager.flush();
+        Log.infof(
+                "plan %s revision %s %s correlation %s",
+                LogSafe.of(execution.planId),
+                LogSafe.of(execution.revision),
+                execution.failureReason,
+                LogSafe.of(execution.correlationId));
+    }
+
+    private Claim claim(ExecutionEntity execution) {
         Instant now = Instant.now();
         execution.leaseUntil = now.plus(config.lease());
         execution.updatedAt = now;
         boolean started = execution.state == ExecutionState.PENDING;
         if (started) {
             execution.state = ExecutionState.RUNNING;
+            // an older revision may have reported after this one was accepted: its events stay before this one's
+            execution.sequence = Math.max(execution.sequence, lastSequenceOf(execution.planId));
             status.publish(
                     execution,
                     StatusType.STARTED,
@@ -220,6 +253,14 @@ public class ExecutionWorkers {
                 started);
     }
 
+    private long lastSequenceOf(String planId) {
+        Number last = (Number) entityManager
+                .createNativeQuery("select max(sequence) from execution where plan_id = :planId")
+                .setParameter("planId", planId)
+                .getSingleResult();
+        return last == null ? 0 : last.longValue();
+    }
+
     private Completed complete(Claim claim, StepOutcome outcome) {
         ExecutionEntity execution =
                 entityManager.find(ExecutionEntity.class, claim.executionId(), LockModeType.PESSIMISTIC_WRITE);
@@ -243,10 +284,17 @@ public class ExecutionWorkers {
         execution.leaseUntil = null;
         execution.updatedAt = now;
         ExecutionSnapshot before = execution.snapshot();
-        Transition transition = transitions.afterOutcome(before, outcome, now);
+        Transition transition = transitions.afterOutcome(before, outcome, now, execution.supersededBy);
         execution.take(before, transition.next());
         status.publish(execution, transition.events());
-        if (execution.state == ExecutionState.SUCCEEDED) {
+        if (execution.state == ExecutionState.SUPERSEDED) {
+            Log.infof(
+                    "plan %s revision %s %s correlation %s",
+                    LogSafe.of(execution.planId),
+                    LogSafe.of(execution.revision),
+                    execution.failureReason,
+                    LogSafe.of(execution.correlationId));
+        } else if (execution.state == ExecutionState.SUCCEEDED) {
             Log.infof(
                     "plan %s succeeded correlation %s",
                     LogSafe.of(execution.planId), LogSafe.of(execution.correlationId));

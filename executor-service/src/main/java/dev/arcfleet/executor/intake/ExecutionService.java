@@ -66,6 +66,7 @@ public class ExecutionService {
         Instant now = Instant.now();
         PlanAction action = plan.offboarding() ? PlanAction.OFFBOARD : PlanAction.ONBOARD;
         supersedeOtherAction(plan, action, now);
+        supersedeOlderRevisions(plan, action, now);
         ExecutionEntity execution = new ExecutionEntity();
         execution.executionId = id;
         execution.planId = plan.planId();
@@ -136,6 +137,46 @@ public class ExecutionService {
             Log.infof(
                     "plan %s revision %s %s correlation %s",
                     LogSafe.of(other.planId), LogSafe.of(other.revision), reason, LogSafe.of(other.correlationId));
+        }
+    }
+
+    /**
+     * Marks the plan's unfinished executions of the same action as replaced by this revision; one at a step boundary
+     * and held by no worker stops now (SUPERSEDED), one in a step stops when that step ends ({@link ExecutionWorkers}).
+     * The new execution is not claimed before every older one ended. Rows locked as in {@link #supersedeOtherAction}.
+     */
+    private void supersedeOlderRevisions(OnboardingPlan plan, PlanAction action, Instant now) {
+        List<ExecutionEntity> older = entityManager
+                .createQuery(
+                        "select e from ExecutionEntity e where e.planId = :planId and e.action = :action"
+                                + " and e.state in :unfinished",
+                        ExecutionEntity.class)
+                .setParameter("planId", plan.planId())
+                .setParameter("action", action)
+                .setParameter("unfinished", List.of(ExecutionState.PENDING, ExecutionState.RUNNING))
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList();
+        for (ExecutionEntity old : older) {
+            old.supersededBy = plan.revision();
+            old.updatedAt = now;
+            boolean held = old.leaseUntil != null && old.leaseUntil.isAfter(now);
+            ExecutionSnapshot before = old.snapshot();
+            if (held || !StepTransitions.atStepBoundary(before)) {
+                Log.infof(
+                        "plan %s revision %s stops at its next step boundary: revision %s replaces it",
+                        LogSafe.of(old.planId), LogSafe.of(old.revision), LogSafe.of(plan.revision()));
+                continue;
+            }
+            Transition transition = transitions.stopSuperseded(before, plan.revision(), now);
+            old.take(before, transition.next());
+            old.leaseUntil = null;
+            status.publish(old, transition.events());
+            Log.infof(
+                    "plan %s revision %s %s correlation %s",
+                    LogSafe.of(old.planId),
+                    LogSafe.of(old.revision),
+                    transition.next().failureReason(),
+                    LogSafe.of(old.correlationId));
         }
     }
 

@@ -324,6 +324,105 @@ class StepTransitionsTest {
         assertThatThrownBy(() -> lowest.supersede(ended, "again", NOW)).isInstanceOf(IllegalStateException.class);
     }
 
+    static ExecutionSnapshot between(int currentStep, int stepCount, String operation) {
+        ExecutionSnapshot running = running(currentStep, stepCount, 1, operation);
+        return running.with(running.step().withState(StepState.PENDING, null));
+    }
+
+    @Test
+    void aStepBoundaryIsBeforeTheFirstStepOrAtAStepWithNothingRunningOrInFlight() {
+        ExecutionSnapshot pending = new ExecutionSnapshot(
+                ExecutionState.PENDING,
+                0,
+                4,
+                0,
+                EARLIER,
+                null,
+                null,
+                new ExecutionSnapshot.Step("step-0", StepState.PENDING, null, null, null, null));
+        assertThat(StepTransitions.atStepBoundary(pending)).isTrue();
+        assertThat(StepTransitions.atStepBoundary(between(2, 4, null))).isTrue();
+        assertThat(StepTransitions.atStepBoundary(between(2, 4, "rid https://poll")))
+                .as("a retry that polls an ARM operation again")
+                .isFalse();
+        assertThat(StepTransitions.atStepBoundary(running(2, 4, 0, null)))
+                .as("a step running or waiting")
+                .isFalse();
+        ExecutionSnapshot ended = lowest.afterOutcome(running(3, 4, 0, null), StepOutcome.succeeded("d", "{}"), NOW)
+                .next();
+        assertThat(StepTransitions.atStepBoundary(ended)).isFalse();
+    }
+
+    @Test
+    void aReplacedExecutionStopsBeforeItsStepAsSupersededAndNowhereElse() {
+        Transition t = lowest.stopSuperseded(between(2, 4, null), "r2", NOW);
+
+        assertThat(t.next().state()).isEqualTo(ExecutionState.SUPERSEDED);
+        assertThat(t.next().state().finished()).isTrue();
+        assertThat(t.next().currentStep()).isEqualTo(2);
+        assertThat(t.next().finishedAt()).isEqualTo(NOW);
+        assertThat(t.next().step().state()).as("the step it stopped before").isEqualTo(StepState.PENDING);
+        assertThat(t.next().failureReason()).isEqualTo("superseded by revision r2 before step step-2");
+        assertThat(t.events())
+                .containsExactly(new StatusChange(
+                        StatusType.SUPERSEDED, "step-2", "superseded by revision r2 before step step-2"));
+        assertThatThrownBy(() -> lowest.stopSuperseded(running(2, 4, 0, "op"), "r2", NOW))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(StepTransitions.retryable(ExecutionState.SUPERSEDED)).isFalse();
+        assertThat(StepTransitions.cancellable(ExecutionState.SUPERSEDED)).isFalse();
+    }
+
+    @Test
+    void aReplacedExecutionWhoseStepSucceedsStopsAfterItEvenAfterTheLastStep() {
+        Transition mid = lowest.afterOutcome(running(1, 4, 0, "op"), StepOutcome.succeeded("done", "{}"), NOW, "r2");
+        assertThat(mid.next().state()).isEqualTo(ExecutionState.SUPERSEDED);
+        assertThat(mid.next().currentStep()).isEqualTo(2);
+        assertThat(mid.next().step().state()).isEqualTo(StepState.SUCCEEDED);
+        assertThat(mid.events())
+                .containsExactly(
+                        new StatusChange(StatusType.STEP_SUCCEEDED, "step-1", "done"),
+                        new StatusChange(
+                                StatusType.SUPERSEDED, "step-1", "superseded by revision r2 after step step-1"));
+
+        Transition last = lowest.afterOutcome(running(3, 4, 0, null), StepOutcome.succeeded("done", "{}"), NOW, "r2");
+        assertThat(last.next().state())
+                .as("not SUCCEEDED: the newer revision's run decides")
+                .isEqualTo(ExecutionState.SUPERSEDED);
+        assertThat(last.events())
+                .extracting(StatusChange::type)
+                .containsExactly(StatusType.STEP_SUCCEEDED, StatusType.SUPERSEDED);
+    }
+
+    @Test
+    void aReplacedExecutionFinishesAStepInFlightFirstAndStopsWhenNothingIsInFlight() {
+        Transition waiting = lowest.afterOutcome(
+                running(1, 4, 0, null),
+                StepOutcome.waitingOn("rid https://poll", "accepted", Duration.ofSeconds(2)),
+                NOW,
+                "r2");
+        assertThat(waiting.next().state()).isEqualTo(ExecutionState.RUNNING);
+        assertThat(waiting.events()).isEmpty();
+
+        Transition pollFailed = lowest.afterOutcome(
+                running(1, 4, 0, "rid https://poll"), StepOutcome.retry("503", Duration.ZERO), NOW, "r2");
+        assertThat(pollFailed.next().state())
+                .as("the operation is polled again")
+                .isEqualTo(ExecutionState.RUNNING);
+
+        Transition throttled = lowest.afterOutcome(
+                running(1, 4, 0, null), StepOutcome.throttled("429", Duration.ofSeconds(3)), NOW, "r2");
+        assertThat(throttled.next().state()).isEqualTo(ExecutionState.SUPERSEDED);
+        assertThat(throttled.events())
+                .extracting(StatusChange::type)
+                .containsExactly(StatusType.RETRYING, StatusType.SUPERSEDED);
+
+        Transition failed = lowest.afterOutcome(running(1, 4, 0, null), StepOutcome.failed("bad"), NOW, "r2");
+        assertThat(failed.next().state()).isEqualTo(ExecutionState.FAILED);
+
+        Transition alone = lowest.afterOutcome(running(1, 4, 0, "op"), StepOutcome.succeeded("done", "{}"), NOW, null);
+        assertThat(alone.next().state()).isEqualTo(ExecutionState.RUNNING);
+    }
+
     @Test
     void anOffboardingReportsItsStartAndEndAsSuchAndEverythingElseAsOnboardingDoes() {
         assertThat(StepTransitions.reported(StatusType.STARTED, true)).isEqualTo(StatusType.OFFBOARDING);

@@ -608,6 +608,160 @@ class LiveExecutionTest extends LiveExecutorTest {
     }
 
     @Test
+    void aRevisionDuringARunningExecutionStopsItAtAStepBoundaryAndAdoptsWhatItCreated() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        arm.provisioningLatency(Duration.ofMillis(1500));
+        try {
+            OnboardingPlan first = clusterPlan(Route.ARC_K8S, "revised-edge", List.of(Capability.GITOPS));
+            send(Topics.PLANS_ARC_K8S, first);
+            String planId = first.planId();
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> events(planId).stream()
+                            .anyMatch(e ->
+                                    e.type() == StatusType.STEP_SUCCEEDED && "put-connected-cluster".equals(e.step())));
+            OnboardingPlan second = new OnboardingPlan(
+                    UUID.randomUUID().toString(),
+                    first.correlationId(),
+                    Instant.now(),
+                    planId,
+                    "r2",
+                    first.route(),
+                    first.target(),
+                    first.nodeIds(),
+                    List.of(Capability.GITOPS, Capability.MONITOR),
+                    first.dependsOn(),
+                    null,
+                    first.policyVersion(),
+                    first.parameters());
+            send(Topics.PLANS_ARC_K8S, second);
+
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> types(planId).contains(StatusType.SUCCEEDED));
+            JsonPath view = executionView(planId);
+            assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
+            assertThat(view.getList("revisions", String.class)).containsExactlyInAnyOrder("r1", "r2");
+
+            // revision 1 ended SUPERSEDED between two steps: every step before it done, every step after untouched
+            List<Object[]> executions = executionRows(planId);
+            assertThat(executions).hasSize(2);
+            Object[] r1 = executions.get(0);
+            Object[] r2 = executions.get(1);
+            assertThat(r1[0]).isEqualTo("r1");
+            assertThat(r1[1]).isEqualTo("SUPERSEDED");
+            assertThat(r1[2]).isEqualTo("r2");
+            int stoppedAt = ((Number) r1[3]).intValue();
+            List<Object[]> r1Steps = stepRows(planId + ":r1");
+            assertThat(stoppedAt).as("mid-way").isBetween(4, r1Steps.size() - 1);
+            for (Object[] step : r1Steps) {
+                int idx = ((Number) step[0]).intValue();
+                assertThat(step[2]).as("r1 step %s", step[1]).isEqualTo(idx < stoppedAt ? "SUCCEEDED" : "PENDING");
+                if (idx >= stoppedAt) {
+                    assertThat(step[3])
+                            .as("r1 step %s was never started", step[1])
+                            .isNull();
+                }
+            }
+            assertThat(r2[0]).isEqualTo("r2");
+            assertThat(r2[1]).isEqualTo("SUCCEEDED");
+            // no two revisions at once: revision 2's first step began after revision 1 ended
+            Instant r1Ended = (Instant) r1[4];
+            Instant r2Began = (Instant) stepRows(planId + ":r2").get(0)[3];
+            assertThat(r2Began).isAfterOrEqualTo(r1Ended);
+            // ... and its events, in the order the topic carries them, are revision 1's then revision 2's
+            List<dev.arcfleet.contracts.StatusEvent> events = events(planId);
+            assertThat(events)
+                    .extracting(dev.arcfleet.contracts.StatusEvent::sequence)
+                    .isSorted()
+                    .doesNotHaveDuplicates();
+            List<StatusType> types = types(planId);
+            int superseded = types.indexOf(StatusType.SUPERSEDED);
+            assertThat(types).filteredOn(t -> t == StatusType.SUPERSEDED).hasSize(1);
+            assertThat(types).filteredOn(t -> t == StatusType.STARTED).hasSize(2);
+            assertThat(types.subList(0, superseded))
+                    .startsWith(StatusType.STARTED)
+                    .doesNotContain(StatusType.SUCCEEDED, StatusType.FAILED)
+                    .filteredOn(t -> t == StatusType.STARTED)
+                    .hasSize(1);
+            assertThat(types.subList(superseded + 1, types.size()))
+                    .startsWith(StatusType.STARTED)
+                    .endsWith(StatusType.SUCCEEDED);
+
+            // revision 2 adopted what revision 1 created: each resource PUT-created once, nothing deleted
+            String cc = fleet.connectedClusterId("revised-edge");
+            assertThat(view.getString("steps.find { it.name == 'put-connected-cluster' }.record.actions[0].result"))
+                    .isEqualTo("present");
+            List<String> ids = arm.resourceIds("connectedClusters/revised-edge");
+            assertThat(ids).contains(cc).hasSizeGreaterThanOrEqualTo(3);
+            for (String id : ids) {
+                assertThat(arm.creations(id)).as(id).isEqualTo(1);
+                assertThat(arm.deletes(id)).as(id).isZero();
+            }
+            assertThat(arm.resourceIds("connectedClusters/revised-edge/providers/Microsoft.KubernetesConfiguration/"
+                            + "extensions/"))
+                    .hasSize(2);
+            assertThat(fleet.clusters()
+                            .client("revised-edge")
+                            .secrets()
+                            .inNamespace("azure-arc")
+                            .list()
+                            .getItems())
+                    .filteredOn(s -> s.getMetadata().getName().equals("azure-arc-connect-privatekey"))
+                    .hasSize(1);
+        } finally {
+            arm.provisioningLatency(Duration.ofMillis(400));
+        }
+    }
+
+    /** The plan's executions, oldest first: revision, state, superseded_by, current_step, finished_at. */
+    private List<Object[]> executionRows(String planId) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = entityManager
+                    .createNativeQuery("""
+                            select revision, state, superseded_by, current_step, finished_at from execution
+                            where plan_id = :planId order by created_at""")
+                    .setParameter("planId", planId)
+                    .getResultList();
+            return rows.stream()
+                    .map(r -> new Object[] {r[0], r[1], r[2], r[3], toInstant(r[4])})
+                    .toList();
+        });
+    }
+
+    /** An execution's steps in order: idx, name, state, started_at. */
+    private List<Object[]> stepRows(String executionId) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = entityManager
+                    .createNativeQuery("""
+                            select idx, name, state, started_at from execution_step
+                            where execution_id = :id order by idx""")
+                    .setParameter("id", executionId)
+                    .getResultList();
+            return rows.stream()
+                    .map(r -> new Object[] {r[0], r[1], r[2], toInstant(r[3])})
+                    .toList();
+        });
+    }
+
+    private static Instant toInstant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant();
+        }
+        throw new IllegalStateException("not a timestamp: " + value.getClass());
+    }
+
+    @Test
     void underA429StormEveryPlanStillSucceedsAndNothingIsCreatedTwice() throws Exception {
         ArmEmulator arm = fleet.arm();
         int throttledBefore = arm.throttled();

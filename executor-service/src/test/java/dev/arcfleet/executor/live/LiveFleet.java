@@ -46,7 +46,8 @@ public record LiveFleet(
             "off-vm",
             "off-iot",
             "off-crash",
-            "off-stuck");
+            "off-stuck",
+            "revised-edge");
 
     public String resourceGroupId() {
         return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + RESOURCE_GROUP;

@@ -205,9 +205,16 @@ public final class PlanBook {
             return perNode() && parameters.get("nodeId") != null ? List.of(parameters.get("nodeId")) : List.of();
         }
 
-        /** Published: the revision goes out on the route's plan topic. */
+        /**
+         * Published: the revision goes out on the route's plan topic. A new revision's execution starts afresh: what
+         * the executor reported of the previous one no longer says anything of it (its sequence stays, to order the
+         * reports).
+         */
         Plan published() {
-            return withState(revision, PlanState.PUBLISHED);
+            Plan published = withState(revision, PlanState.PUBLISHED);
+            return revision.equals(publishedRevision)
+                    ? published
+                    : published.withExecution(null, executionSequence, null);
         }
     }
 

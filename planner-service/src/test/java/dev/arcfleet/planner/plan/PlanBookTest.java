@@ -298,6 +298,37 @@ class PlanBookTest {
     }
 
     @Test
+    void aNewRevisionsExecutionStartsAfreshSoAnOldOffboardedReleasesNothing() {
+        NodeFacts n1 = node("ghent-line3/n1", "ghent");
+        decide(Route.IOT_OPERATIONS, CLUSTER, n1, POLICY, EDGE_DATA);
+        status(ARC, StatusType.SUCCEEDED, 1, "done");
+        retire(n1, true, List.of(Policy.AUTO_APPROVE_ALL));
+        status(IOT, StatusType.OFFBOARDED, 5, "removed");
+        status(ARC, StatusType.OFFBOARDED, 6, "removed");
+
+        // the cluster comes back: Arc is onboarded again, and its success releases IoT Operations' new onboarding
+        decide(Route.IOT_OPERATIONS, CLUSTER, n1, POLICY, EDGE_DATA);
+        assertThat(store.get(ARC).executionState())
+                .as("Arc's new revision has not run")
+                .isNull();
+        assertThat(store.get(IOT).state()).isEqualTo(PlanState.WAITING);
+        status(ARC, StatusType.SUCCEEDED, 9, "done again");
+        assertThat(store.get(IOT).state()).isEqualTo(PlanState.PUBLISHED);
+        assertThat(store.get(IOT).executionState())
+                .as("the OFFBOARDED of its previous revision says nothing of the new one")
+                .isNull();
+        assertThat(store.get(IOT).executionSequence()).isEqualTo(5);
+
+        // retired again before the executor reported on IoT's new onboarding: Arc's offboarding waits for IoT's
+        Changes again = retire(n1, true, List.of(Policy.AUTO_APPROVE_ALL));
+        assertThat(again.publications()).extracting(p -> p.plan().planId()).containsExactly(IOT);
+        assertThat(store.get(ARC).state()).isEqualTo(PlanState.WAITING);
+        assertThat(status(IOT, StatusType.OFFBOARDED, 12, "removed again").publications())
+                .extracting(p -> p.plan().planId())
+                .containsExactly(ARC);
+    }
+
+    @Test
     void arcOffboardingApprovedByAnOperatorWaitsForIotOperationsAndNotWithoutAnIotOffboarding() {
         NodeFacts n1 = node("ghent-line3/n1", "ghent");
         decide(Route.IOT_OPERATIONS, CLUSTER, n1, POLICY, EDGE_DATA);

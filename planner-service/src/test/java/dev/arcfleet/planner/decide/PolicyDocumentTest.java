@@ -144,4 +144,30 @@ class PolicyDocumentTest {
                 .singleElement()
                 .satisfies(m -> assertThat(m).startsWith("policy: not valid JSON"));
     }
+
+    @Test
+    void readsTheRolloutDefaultAndNamesEveryBadField() {
+        assertThat(PolicyDocument.parse("{\"version\":\"v1\"}").rolloutDefault())
+                .isEqualTo(Policy.RolloutDefault.RELEASE);
+        assertThat(Policy.defaults("x").rolloutDefault()).isEqualTo(Policy.RolloutDefault.RELEASE);
+        assertThat(PolicyDocument.parse("{\"rollouts\":{\"default\":\"hold\"}}").rolloutDefault())
+                .isEqualTo(Policy.RolloutDefault.HOLD);
+        assertThat(PolicyDocument.parse("{\"rollouts\":{\"default\":\"release\"}}")
+                        .rolloutDefault())
+                .isEqualTo(Policy.RolloutDefault.RELEASE);
+        assertThat(PolicyDocument.parse("{\"rollouts\":{\"default\":\"hold\"}}").version())
+                .as("a new default is a new policy version")
+                .isNotEqualTo(PolicyDocument.parse("{}").version());
+        assertThat(catchThrowableOfType(
+                                PolicyException.class,
+                                () -> PolicyDocument.parse("{\"rollouts\":{\"default\":\"later\",\"when\":1}}"))
+                        .errors())
+                .containsExactlyInAnyOrder(
+                        "rollouts.default: must be one of [release, hold]",
+                        "rollouts.when: unknown field (known: [default])");
+        assertThat(catchThrowableOfType(PolicyException.class, () -> PolicyDocument.parse("{\"rollouts\":\"hold\"}"))
+                        .errors())
+                .singleElement()
+                .satisfies(m -> assertThat(m).startsWith("rollouts: must be an object"));
+    }
 }

@@ -33,6 +33,8 @@ class PolicyDocumentTest {
             assertThat(r.approve()).isEqualTo(Policy.Approve.AUTO);
             assertThat(r.matches(Route.COMPANION_VM, Facts.ubuntu().build())).isTrue();
         });
+        // nothing waits for an operator or a rollout: bin/fleet-local demo runs as before
+        assertThat(bundled.rolloutDefault()).isEqualTo(Policy.RolloutDefault.RELEASE);
         assertThat(bundled.version()).startsWith("seed-2026-11+").hasSize("seed-2026-11+".length() + 8);
     }
 

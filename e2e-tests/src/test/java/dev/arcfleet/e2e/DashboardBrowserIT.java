@@ -40,7 +40,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The dashboard as a person uses it, in headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
  * driven by Selenium): the counts it shows match the API, a node registered meanwhile appears live without a reload,
- * and its node page explains the decision and fills its timeline as the executor works.
+ * its node page explains the decision and fills its timeline as the executor works, and a plan awaiting approval and a
+ * rollout's state and batch appear and change live.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
@@ -49,6 +50,8 @@ class DashboardBrowserIT {
     static final Duration UI_WAIT = Duration.ofSeconds(60);
     static final String LIVE_NODE =
             "browser-live-" + UUID.randomUUID().toString().substring(0, 8) + "/talos-cp-1";
+    /** The site whose plans the policy holds for an operator's approval; every other site is approved automatically. */
+    static final String MANUAL_SITE = "audit";
 
     static Pipeline pipeline;
     static WebDriver browser;
@@ -56,7 +59,14 @@ class DashboardBrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        pipeline = Pipeline.start("browser");
+        Path policy = Files.createTempFile("browser-policy", ".json");
+        Files.writeString(policy, """
+                {"version": "browser", "approval": {"rules": [
+                  {"name": "audit by hand", "match": {"site": "%s"}, "approve": "MANUAL"},
+                  {"name": "the rest", "match": {}, "approve": "AUTO"}]}}""".formatted(MANUAL_SITE));
+        pipeline = Pipeline.start(
+                "browser",
+                Map.of("planner", Map.of("FLEET_POLICY_FILE", policy.toString(), "PLANNER_ROLLOUTS_TICK", "1s")));
         base = pipeline.inventory().baseUrl();
         String fleet = """
                 [
@@ -185,6 +195,65 @@ class DashboardBrowserIT {
         Path shot = pipeline.root.resolve("e2e-tests/target/dashboard.png");
         Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         System.out.println("dashboard screenshot: " + shot);
+    }
+
+    @Test
+    @Order(4)
+    void aPlanAwaitingApprovalAndARolloutsStateAndBatchAppearLive() throws Exception {
+        browser.get(base + "/");
+        awaitLoaded();
+        ui().until(() -> text("#live-status").equals("live"));
+        ((JavascriptExecutor) browser).executeScript("window.__sameDocument = true;");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+
+        // a plan the policy holds for approval is listed with the command that approves it
+        String audited = "browser-audit-" + run;
+        assertThat(post("/api/v1/registrations", talos(audited, MANUAL_SITE)).statusCode())
+                .isEqualTo(200);
+        ui().untilAsserted(() -> {
+            JsonNode approvals = api("/api/v1/fleet/approvals");
+            JsonNode plan = approvals.get("plans").get(0);
+            assertThat(plan.get("targetId").asText()).isEqualTo(audited);
+            assertThat(text("#approvals-count"))
+                    .isEqualTo(approvals.get("count").asText());
+            assertThat(text("#approvals li[data-plan='" + plan.get("planId").asText() + "'] code"))
+                    .isEqualTo("bin/fleet-local approve " + plan.get("planId").asText());
+        });
+
+        // a rollout: waiting for its first plan, then its one batch released and succeeded
+        String cluster = "browser-wave-" + run;
+        HttpResponse<String> created = HTTP.send(
+                HttpRequest.newBuilder(URI.create(pipeline.planner().baseUrl() + "/api/v1/rollouts"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", LocalAdminToken.header())
+                        .POST(HttpRequest.BodyPublishers.ofString("""
+                                {"name": "browser wave", "selector": {"clusterIds": ["%s"]}, "soakSeconds": 0}""".formatted(cluster)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = JSON.readTree(created.body()).get("rolloutId").asText();
+        String row = "#rollouts li[data-rollout='" + id + "']";
+        ui().untilAsserted(() -> {
+            assertThat(text(row + " .state")).isEqualTo("ACTIVE");
+            assertThat(text(row)).contains("browser wave", "batch 0 of 1", "bin/fleet-local rollouts abort " + id);
+        });
+        assertThat(post("/api/v1/registrations", talos(cluster, "ghent")).statusCode())
+                .isEqualTo(200);
+        ui().untilAsserted(() -> {
+            assertThat(text(row + " .state")).isEqualTo("COMPLETED");
+            assertThat(text(row)).contains("batch 1 of 1: 1/1 released, 1 succeeded, 0 failed");
+            assertThat(text(row)).doesNotContain("bin/fleet-local rollouts abort");
+        });
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument === true;"))
+                .as("the page was not reloaded")
+                .isEqualTo(true);
+    }
+
+    private static String talos(String cluster, String site) {
+        return """
+                {"deviceId": "%s/talos-cp-1", "hostname": "talos-cp-1", "site": "%s", "deviceClass": "SERVER",
+                 "osImage": "Talos (v1.8.2)", "host": {"architecture": "amd64", "cpuCores": 4, "memoryMiB": 8192,
+                 "readOnlyUsr": true, "packageManager": "none"}, "cluster": {"id": "%s", "distribution": "talos"}}""".formatted(cluster, site, cluster);
     }
 
     /** Debian's chromium and its chromedriver, headless, with the flags this closed network needs. */

@@ -40,6 +40,11 @@ final class Pipeline implements AutoCloseable {
     }
 
     static Pipeline start(String databaseSuffix) {
+        return start(databaseSuffix, Map.of());
+    }
+
+    /** As {@link #start(String)}, with {@code extraEnv} (service short name to variables) added to a service's. */
+    static Pipeline start(String databaseSuffix, Map<String, Map<String, String>> extraEnv) {
         Pipeline pipeline = new Pipeline();
         String bootstrap = LocalKafka.bootstrapServers();
         List<String> topics = new ArrayList<>(Topics.MAIN);
@@ -75,16 +80,26 @@ final class Pipeline implements AutoCloseable {
                 // planner and executor check tokens with inventory, which starts first
                 env.put("FLEET_AUTH_INTROSPECTION_URL", pipeline.inventory().baseUrl() + "/api/v1/tokens/introspect");
             }
+            env.putAll(extraEnv.getOrDefault(service, Map.of()));
             pipeline.env.put(service, Map.copyOf(env));
             pipeline.services.add(ServiceProcess.start(
                     pipeline.root, service + "-service", pipeline.env.get(service), pipeline.logs));
         }
-        pipeline.services.forEach(s -> s.awaitReady(Duration.ofSeconds(90)));
+        try {
+            pipeline.services.forEach(s -> s.awaitReady(Duration.ofSeconds(90)));
+        } catch (RuntimeException e) {
+            pipeline.close(); // a service that did not come up must not leave the others running
+            throw e;
+        }
         return pipeline;
     }
 
     ServiceProcess inventory() {
         return services.get(0);
+    }
+
+    ServiceProcess planner() {
+        return services.get(1);
     }
 
     @Override

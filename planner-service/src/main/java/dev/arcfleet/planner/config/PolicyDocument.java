@@ -48,7 +48,8 @@ public final class PolicyDocument {
                 "companionVm",
                 "iotOperations",
                 "routeRules",
-                "approval");
+                "approval",
+                "rollouts");
         doc.fieldNames().forEachRemaining(n -> {
             if (!known.contains(n)) {
                 errors.add(
@@ -146,10 +147,40 @@ public final class PolicyDocument {
             }
         }
         List<Policy.ApprovalRule> approvals = approvalRules(doc.get("approval"), errors);
+        Policy.RolloutDefault rolloutDefault = rolloutDefault(doc.get("rollouts"), errors);
         if (!errors.isEmpty()) {
             throw new PolicyException(errors);
         }
-        return new Policy(declared + "+" + contentHash(doc), defaults, vm, iot, rules, approvals);
+        return new Policy(declared + "+" + contentHash(doc), defaults, vm, iot, rules, approvals, rolloutDefault);
+    }
+
+    /**
+     * The {@code rollouts} section: {@code {"default": "release" | "hold"}}, what becomes of an approved plan no running
+     * rollout selects. Absent: {@code release}.
+     */
+    private static Policy.RolloutDefault rolloutDefault(JsonNode section, List<String> errors) {
+        if (section == null || section.isNull()) {
+            return Policy.RolloutDefault.RELEASE;
+        }
+        if (!section.isObject()) {
+            errors.add("rollouts: must be an object such as {\"default\": \"hold\"}");
+            return Policy.RolloutDefault.RELEASE;
+        }
+        section.fieldNames().forEachRemaining(n -> {
+            if (!n.equals("default")) {
+                errors.add("rollouts." + n + ": unknown field (known: [default])");
+            }
+        });
+        JsonNode d = section.get("default");
+        if (d == null || d.isNull()) {
+            return Policy.RolloutDefault.RELEASE;
+        }
+        List<String> allowed = List.of("release", "hold");
+        if (!d.isTextual() || !allowed.contains(d.asText().trim().toLowerCase(Locale.ROOT))) {
+            errors.add("rollouts.default: must be one of " + allowed);
+            return Policy.RolloutDefault.RELEASE;
+        }
+        return Policy.RolloutDefault.valueOf(d.asText().trim().toUpperCase(Locale.ROOT));
     }
 
     /** Executable routes: the plans an approval rule can match. */

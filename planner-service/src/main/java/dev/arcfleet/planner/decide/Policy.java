@@ -14,7 +14,7 @@ import java.util.Set;
  * The planner's configuration (docs/architecture.md#policy): what each device class needs by default, how big a
  * host must be to carry a companion VM, what IoT Operations needs, which routes sites or labels allow or deny, and
  * which executable plans are approved automatically ({@code approvalRules}, first match wins; none matching: an
- * operator approves). {@code version} is recorded on every decision; {@link PolicyDocument} derives it from the declared name and the
+ * operator approves), and what happens to an approved plan no rollout selects ({@code rolloutDefault}). {@code version} is recorded on every decision; {@link PolicyDocument} derives it from the declared name and the
  * content, so a changed policy always has a new version.
  */
 public record Policy(
@@ -23,7 +23,8 @@ public record Policy(
         HostSize companionVm,
         IotOperations iotOperations,
         List<RouteRule> routeRules,
-        List<ApprovalRule> approvalRules) {
+        List<ApprovalRule> approvalRules,
+        RolloutDefault rolloutDefault) {
 
     /** The rule a policy without an approval section has: every executable plan is approved automatically. */
     public static final ApprovalRule AUTO_APPROVE_ALL =
@@ -39,12 +40,41 @@ public record Policy(
         this(version, deviceClassDefaults, companionVm, iotOperations, routeRules, List.of(AUTO_APPROVE_ALL));
     }
 
+    /** A policy whose approved plans no rollout selects are released at once. */
+    public Policy(
+            String version,
+            Map<DeviceClass, Set<Capability>> deviceClassDefaults,
+            HostSize companionVm,
+            IotOperations iotOperations,
+            List<RouteRule> routeRules,
+            List<ApprovalRule> approvalRules) {
+        this(
+                version,
+                deviceClassDefaults,
+                companionVm,
+                iotOperations,
+                routeRules,
+                approvalRules,
+                RolloutDefault.RELEASE);
+    }
+
     public Policy {
         EnumMap<DeviceClass, Set<Capability>> defaults = new EnumMap<>(DeviceClass.class);
         deviceClassDefaults.forEach((k, v) -> defaults.put(k, v.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(v))));
         deviceClassDefaults = Map.copyOf(defaults);
         routeRules = List.copyOf(routeRules);
         approvalRules = List.copyOf(approvalRules);
+        rolloutDefault = rolloutDefault == null ? RolloutDefault.RELEASE : rolloutDefault;
+    }
+
+    /**
+     * What becomes of an approved onboarding that no running rollout selects ({@code rollouts.default} of the policy
+     * file): {@code RELEASE} publishes it at once; {@code HOLD} keeps it AWAITING_ROLLOUT until a rollout selects it,
+     * unless a revision of the plan was published before or a rollout released it (those are never held by default).
+     */
+    public enum RolloutDefault {
+        RELEASE,
+        HOLD
     }
 
     /** What an approval rule does with the plans it matches. */

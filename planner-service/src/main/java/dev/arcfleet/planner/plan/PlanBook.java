@@ -623,12 +623,14 @@ public final class PlanBook {
         return new Changes(null, null, List.of(after), publications, List.of(), approvals);
     }
 
-    /** The AWAITING_ROLLOUT event of an approved plan a rollout holds. */
+    /** The AWAITING_ROLLOUT event of an approved plan held for a rollout. */
     static Notice heldNotice(Plan plan) {
         return new Notice(
                 plan,
                 StatusType.AWAITING_ROLLOUT,
-                "revision " + plan.revision() + " is approved; a running rollout holds it until it releases its batch");
+                "revision " + plan.revision()
+                        + " is approved; a rollout releases it with its batch (held for a running rollout,"
+                        + " or by the policy's rollouts.default until one selects it)");
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.arcfleet.planner.rollout;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.planner.config.PolicyProvider;
+import dev.arcfleet.planner.decide.Policy;
 import dev.arcfleet.planner.plan.PlanBook;
 import dev.arcfleet.planner.plan.PlanState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,8 +14,9 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The rollout gate on the release path: an approved plan is held (AWAITING_ROLLOUT) when a rollout that holds plans
- * selects it and has not released it yet, or when it is held already and no such rollout released it.
+ * The rollout gate on the release path ({@link Rollouts#gate}): an approved plan is held (AWAITING_ROLLOUT) when a
+ * rollout that holds plans selects it and has not released it yet, when it is held already and no such rollout released
+ * it, or by the policy's {@code rollouts.default} HOLD.
  */
 @ApplicationScoped
 public class RolloutGate {
@@ -21,13 +24,19 @@ public class RolloutGate {
             List.of(Rollouts.State.ACTIVE.name(), Rollouts.State.SOAKING.name(), Rollouts.State.SUSPENDED.name());
 
     private final ObjectMapper mapper;
+    private final PolicyProvider policies;
 
-    public RolloutGate(ObjectMapper mapper) {
+    public RolloutGate(ObjectMapper mapper, PolicyProvider policies) {
         this.mapper = mapper;
+        this.policies = policies;
     }
 
-    /** Which plans a rollout holds; {@code labels}: the labels of a plan's nodes, asked only for label selectors. */
+    /**
+     * Which approved plans the gate holds ({@link Rollouts#gate}): for a running rollout, or by the policy's
+     * {@code rollouts.default}; {@code labels}: the labels of a plan's nodes, asked only for label selectors.
+     */
     public Predicate<PlanBook.Plan> held(Function<PlanBook.Plan, Collection<Map<String, String>>> labels) {
+        Policy.RolloutDefault unmatched = policies.current().rolloutDefault();
         return new Predicate<>() {
             private List<Rollouts.Rollout> holding;
 
@@ -40,7 +49,9 @@ public class RolloutGate {
                                     .map(RolloutGate.this::rollout)
                                     .toList();
                 }
-                if (holding.isEmpty() && plan.state() != PlanState.AWAITING_ROLLOUT) {
+                if (holding.isEmpty()
+                        && plan.state() != PlanState.AWAITING_ROLLOUT
+                        && !Rollouts.heldByDefault(plan, List.of(), unmatched)) {
                     return false;
                 }
                 List<String> releasedBy =
@@ -49,18 +60,7 @@ public class RolloutGate {
                                 .stream()
                                 .map(m -> m.rolloutId)
                                 .toList();
-                boolean releasedByHolding = holding.stream().anyMatch(r -> releasedBy.contains(r.id()));
-                if (plan.state() == PlanState.AWAITING_ROLLOUT && !releasedByHolding) {
-                    return true;
-                }
-                for (Rollouts.Rollout r : holding) {
-                    if (!releasedBy.contains(r.id())
-                            && Rollouts.holds(
-                                    r, plan, r.spec().selector().labels().isEmpty() ? List.of() : labels.apply(plan))) {
-                        return true;
-                    }
-                }
-                return false;
+                return Rollouts.gate(plan, holding, releasedBy, labels, unmatched);
             }
         };
     }

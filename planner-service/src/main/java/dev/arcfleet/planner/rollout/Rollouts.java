@@ -1,6 +1,8 @@
 package dev.arcfleet.planner.rollout;
 
+import dev.arcfleet.planner.decide.Policy;
 import dev.arcfleet.planner.plan.PlanBook;
+import dev.arcfleet.planner.plan.PlanState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The rollout rules, as plain values in and out: which held plans form the next batch, which of a batch's plans to
@@ -144,6 +147,42 @@ public final class Rollouts {
     /** True when the rollout holds this plan (a plan not yet one of its members that its selector selects). */
     public static boolean holds(Rollout rollout, PlanBook.Plan plan, Collection<Map<String, String>> labels) {
         return rollout.state().holds() && rollout.spec().selector().selects(plan, labels);
+    }
+
+    /**
+     * The rollout gate of an approved plan on its release path: held (AWAITING_ROLLOUT) when a rollout of
+     * {@code holding} (those that hold plans) selects it and has not released it, or when it is held already and none
+     * of them released it. Else, under the policy's {@code rollouts.default} HOLD, it is held when it was never
+     * published and no rollout ever released it ({@code releasedBy}: the ids of the rollouts that released it), so a
+     * plan once released is never held again by the default. {@code labels}: its nodes' labels, asked for label
+     * selectors only.
+     */
+    public static boolean gate(
+            PlanBook.Plan plan,
+            List<Rollout> holding,
+            Collection<String> releasedBy,
+            Function<PlanBook.Plan, Collection<Map<String, String>>> labels,
+            Policy.RolloutDefault unmatched) {
+        boolean releasedByHolding = holding.stream().anyMatch(r -> releasedBy.contains(r.id()));
+        if (plan.state() == PlanState.AWAITING_ROLLOUT && !releasedByHolding) {
+            return true;
+        }
+        for (Rollout r : holding) {
+            if (!releasedBy.contains(r.id())
+                    && holds(r, plan, r.spec().selector().labels().isEmpty() ? List.of() : labels.apply(plan))) {
+                return true;
+            }
+        }
+        return heldByDefault(plan, releasedBy, unmatched);
+    }
+
+    /**
+     * True when the policy's default holds a plan no running rollout selects: HOLD, and the plan was never published
+     * and never released by a rollout.
+     */
+    public static boolean heldByDefault(
+            PlanBook.Plan plan, Collection<String> releasedBy, Policy.RolloutDefault unmatched) {
+        return unmatched == Policy.RolloutDefault.HOLD && plan.publishedRevision() == null && releasedBy.isEmpty();
     }
 
     /**

@@ -33,6 +33,8 @@ class PolicyDocumentTest {
             assertThat(r.approve()).isEqualTo(Policy.Approve.AUTO);
             assertThat(r.matches(Route.COMPANION_VM, Facts.ubuntu().build())).isTrue();
         });
+        // nothing waits for an operator or a rollout: bin/fleet-local demo runs as before
+        assertThat(bundled.rolloutDefault()).isEqualTo(Policy.RolloutDefault.RELEASE);
         assertThat(bundled.version()).startsWith("seed-2026-11+").hasSize("seed-2026-11+".length() + 8);
     }
 
@@ -143,5 +145,31 @@ class PolicyDocumentTest {
                         .errors())
                 .singleElement()
                 .satisfies(m -> assertThat(m).startsWith("policy: not valid JSON"));
+    }
+
+    @Test
+    void readsTheRolloutDefaultAndNamesEveryBadField() {
+        assertThat(PolicyDocument.parse("{\"version\":\"v1\"}").rolloutDefault())
+                .isEqualTo(Policy.RolloutDefault.RELEASE);
+        assertThat(Policy.defaults("x").rolloutDefault()).isEqualTo(Policy.RolloutDefault.RELEASE);
+        assertThat(PolicyDocument.parse("{\"rollouts\":{\"default\":\"hold\"}}").rolloutDefault())
+                .isEqualTo(Policy.RolloutDefault.HOLD);
+        assertThat(PolicyDocument.parse("{\"rollouts\":{\"default\":\"release\"}}")
+                        .rolloutDefault())
+                .isEqualTo(Policy.RolloutDefault.RELEASE);
+        assertThat(PolicyDocument.parse("{\"rollouts\":{\"default\":\"hold\"}}").version())
+                .as("a new default is a new policy version")
+                .isNotEqualTo(PolicyDocument.parse("{}").version());
+        assertThat(catchThrowableOfType(
+                                PolicyException.class,
+                                () -> PolicyDocument.parse("{\"rollouts\":{\"default\":\"later\",\"when\":1}}"))
+                        .errors())
+                .containsExactlyInAnyOrder(
+                        "rollouts.default: must be one of [release, hold]",
+                        "rollouts.when: unknown field (known: [default])");
+        assertThat(catchThrowableOfType(PolicyException.class, () -> PolicyDocument.parse("{\"rollouts\":\"hold\"}"))
+                        .errors())
+                .singleElement()
+                .satisfies(m -> assertThat(m).startsWith("rollouts: must be an object"));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.planner.decide.Policy;
 import dev.arcfleet.planner.plan.PlanBook;
 import dev.arcfleet.planner.rollout.Rollouts.Candidate;
 import dev.arcfleet.planner.rollout.Rollouts.Member;
@@ -195,5 +196,110 @@ class RolloutsTest {
         Member failed = new Member("p", 1, T0, Outcome.FAILED, "boom");
         assertThat(Rollouts.onOutcome(failed, true, "retried").outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(Rollouts.onOutcome(failed, false, "again")).isNull();
+    }
+
+    /** The plan as stored after it was published (its revision r1 went out). */
+    static PlanBook.Plan published(PlanBook.Plan p, String revision) {
+        return new PlanBook.Plan(
+                p.planId(),
+                p.route(),
+                p.target(),
+                p.capabilities(),
+                p.parameters(),
+                p.dependsOn(),
+                p.policyVersion(),
+                revision,
+                "r1",
+                dev.arcfleet.planner.plan.PlanState.PUBLISHED,
+                null,
+                0,
+                null,
+                1,
+                null);
+    }
+
+    @Test
+    void underTheReleaseDefaultOnlyARunningRolloutHoldsAPlan() {
+        Rollout ghent = rollout(new Spec(SITE, List.of(), 100, 0, 600, 5));
+        PlanBook.Plan lyon = published(plan("c1", "lyon").plan(), "r1");
+        PlanBook.Plan fresh = new PlanBook.Plan(
+                lyon.planId(),
+                lyon.route(),
+                lyon.target(),
+                Set.of(),
+                lyon.parameters(),
+                null,
+                "p",
+                "r1",
+                null,
+                dev.arcfleet.planner.plan.PlanState.PUBLISHED,
+                null,
+                0,
+                null,
+                1,
+                null);
+        assertThat(Rollouts.gate(fresh, List.of(ghent), List.of(), p -> List.of(), Policy.RolloutDefault.RELEASE))
+                .as("no rollout selects it")
+                .isFalse();
+        PlanBook.Plan ghentPlan = published(plan("c2", "ghent").plan(), "r2");
+        assertThat(Rollouts.gate(ghentPlan, List.of(ghent), List.of(), p -> List.of(), Policy.RolloutDefault.RELEASE))
+                .isTrue();
+        assertThat(Rollouts.gate(
+                        ghentPlan, List.of(ghent), List.of("ro-1"), p -> List.of(), Policy.RolloutDefault.RELEASE))
+                .as("released by that rollout already")
+                .isFalse();
+        // a plan held already stays held until a running rollout releases it (an aborted rollout's leftovers)
+        assertThat(Rollouts.gate(
+                        plan("c3", "lyon").plan(), List.of(), List.of(), p -> List.of(), Policy.RolloutDefault.RELEASE))
+                .isTrue();
+    }
+
+    @Test
+    void underTheHoldDefaultAPlanNeverReleasedWaitsForARolloutAndAReleasedOneIsNeverHeldAgain() {
+        Policy.RolloutDefault hold = Policy.RolloutDefault.HOLD;
+        PlanBook.Plan lyon = plan("c1", "lyon").plan();
+        PlanBook.Plan neverPublished = new PlanBook.Plan(
+                lyon.planId(),
+                lyon.route(),
+                lyon.target(),
+                Set.of(),
+                lyon.parameters(),
+                null,
+                "p",
+                "r1",
+                null,
+                dev.arcfleet.planner.plan.PlanState.PUBLISHED,
+                null,
+                0,
+                null,
+                1,
+                null);
+        // no rollout at all, or only one for another site: held by the default
+        assertThat(Rollouts.gate(neverPublished, List.of(), List.of(), p -> List.of(), hold))
+                .isTrue();
+        assertThat(Rollouts.gate(
+                        neverPublished,
+                        List.of(rollout(new Spec(SITE, List.of(), 100, 0, 600, 5))),
+                        List.of(),
+                        p -> List.of(),
+                        hold))
+                .isTrue();
+        assertThat(Rollouts.gate(neverPublished, List.of(), List.of(), p -> List.of(), Policy.RolloutDefault.RELEASE))
+                .isFalse();
+        // a new revision of a plan published before goes out at once, as under RELEASE
+        assertThat(Rollouts.gate(published(lyon, "r2"), List.of(), List.of(), p -> List.of(), hold))
+                .isFalse();
+        // released by a rollout (now COMPLETED, so not holding) but not published yet (an IoT plan waiting for its
+        // Arc plan): the default does not hold it again when the Arc plan's success releases it
+        assertThat(Rollouts.gate(neverPublished, List.of(), List.of("ro-done"), p -> List.of(), hold))
+                .isFalse();
+        assertThat(Rollouts.heldByDefault(neverPublished, List.of(), hold)).isTrue();
+        assertThat(Rollouts.heldByDefault(neverPublished, List.of("ro-done"), hold))
+                .isFalse();
+        // a rollout created later takes a plan the default holds into its batches, as any held plan
+        Rollout lyonWaves =
+                rollout(new Spec(new PlanBook.Selector("lyon", null, null, null), List.of(), 100, 0, 600, 5));
+        Step first = Rollouts.advance(lyonWaves, List.of(), List.of(plan("c1", "lyon")), T0);
+        assertThat(first.release()).containsExactly(lyon.planId());
     }
 }

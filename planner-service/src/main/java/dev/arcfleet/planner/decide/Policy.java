@@ -1,5 +1,6 @@
 package dev.arcfleet.planner.decide;
 
+import dev.arcfleet.contracts.AzureTarget;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.DeviceClass;
 import dev.arcfleet.contracts.NodeFacts;
@@ -14,7 +15,8 @@ import java.util.Set;
  * The planner's configuration (docs/architecture.md#policy): what each device class needs by default, how big a
  * host must be to carry a companion VM, what IoT Operations needs, which routes sites or labels allow or deny, and
  * which executable plans are approved automatically ({@code approvalRules}, first match wins; none matching: an
- * operator approves). {@code version} is recorded on every decision; {@link PolicyDocument} derives it from the declared name and the
+ * operator approves), and which Azure target a node's plans go to ({@code targetRules}, first match wins; none
+ * matching: the executor's default target). {@code version} is recorded on every decision; {@link PolicyDocument} derives it from the declared name and the
  * content, so a changed policy always has a new version.
  */
 public record Policy(
@@ -23,11 +25,23 @@ public record Policy(
         HostSize companionVm,
         IotOperations iotOperations,
         List<RouteRule> routeRules,
-        List<ApprovalRule> approvalRules) {
+        List<ApprovalRule> approvalRules,
+        List<TargetRule> targetRules) {
 
     /** The rule a policy without an approval section has: every executable plan is approved automatically. */
     public static final ApprovalRule AUTO_APPROVE_ALL =
             new ApprovalRule("auto-approve-all", null, Map.of(), null, null, null, Approve.AUTO);
+
+    /** A policy without target rules: every plan goes to the executor's default Azure target. */
+    public Policy(
+            String version,
+            Map<DeviceClass, Set<Capability>> deviceClassDefaults,
+            HostSize companionVm,
+            IotOperations iotOperations,
+            List<RouteRule> routeRules,
+            List<ApprovalRule> approvalRules) {
+        this(version, deviceClassDefaults, companionVm, iotOperations, routeRules, approvalRules, List.of());
+    }
 
     /** A policy without approval rules: every executable plan is approved automatically. */
     public Policy(
@@ -45,6 +59,7 @@ public record Policy(
         deviceClassDefaults = Map.copyOf(defaults);
         routeRules = List.copyOf(routeRules);
         approvalRules = List.copyOf(approvalRules);
+        targetRules = targetRules == null ? List.of() : List.copyOf(targetRules);
     }
 
     /** What an approval rule does with the plans it matches. */
@@ -104,6 +119,42 @@ public record Policy(
     public ApprovalRule approvalFor(Route route, NodeFacts facts) {
         return approvalRules.stream()
                 .filter(r -> r.matches(route, facts))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * Sends the plans of nodes matching every field given (null or empty: any) to {@code target}: {@code site},
+     * {@code labels} (each one) and {@code clusterId} (the node's cluster).
+     */
+    public record TargetRule(
+            String name, String site, Map<String, String> labels, String clusterId, AzureTarget target) {
+        public TargetRule {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+        }
+
+        public boolean matches(NodeFacts facts) {
+            if (site != null && !site.equals(facts.site())) {
+                return false;
+            }
+            if (clusterId != null && !clusterId.equals(facts.clusterId())) {
+                return false;
+            }
+            for (Map.Entry<String, String> e : labels.entrySet()) {
+                if (facts.labels() == null
+                        || !e.getValue().equals(facts.labels().get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The Azure target of the first target rule matching the node; null (the executor's default) when none does. */
+    public AzureTarget azureTargetFor(NodeFacts facts) {
+        return targetRules.stream()
+                .filter(r -> r.matches(facts))
+                .map(TargetRule::target)
                 .findFirst()
                 .orElse(null);
     }

@@ -11,6 +11,8 @@ import java.util.Map;
  * is executed again, idempotently. {@code parameters} carries what the executor needs (cluster distribution, host node, site...).
  * {@code action}: {@link PlanAction#OFFBOARD} marks a plan that removes what the plan with the same {@code planId}
  * built (a new revision of it); null or absent means {@link PlanAction#ONBOARD}, so older records keep their meaning.
+ * {@code azureTarget}: the subscription, resource group, region and credentials the policy chose for the plan; null or
+ * absent means the executor's default target ({@code executor.azure.*}).
  */
 public record OnboardingPlan(
         String eventId,
@@ -26,7 +28,42 @@ public record OnboardingPlan(
         String supersedes,
         String policyVersion,
         Map<String, String> parameters,
-        PlanAction action) {
+        PlanAction action,
+        AzureTarget azureTarget) {
+
+    /** A plan for the executor's default Azure target. */
+    public OnboardingPlan(
+            String eventId,
+            String correlationId,
+            Instant occurredAt,
+            String planId,
+            String revision,
+            Route route,
+            Target target,
+            List<String> nodeIds,
+            List<Capability> capabilities,
+            List<String> dependsOn,
+            String supersedes,
+            String policyVersion,
+            Map<String, String> parameters,
+            PlanAction action) {
+        this(
+                eventId,
+                correlationId,
+                occurredAt,
+                planId,
+                revision,
+                route,
+                target,
+                nodeIds,
+                capabilities,
+                dependsOn,
+                supersedes,
+                policyVersion,
+                parameters,
+                action,
+                null);
+    }
 
     /** An onboarding plan (no action: {@link PlanAction#ONBOARD}), as every plan was before offboarding existed. */
     public OnboardingPlan(
@@ -57,7 +94,28 @@ public record OnboardingPlan(
                 supersedes,
                 policyVersion,
                 parameters,
+                null,
                 null);
+    }
+
+    /** This plan with its Azure target (null: the executor's default). */
+    public OnboardingPlan withAzureTarget(AzureTarget newTarget) {
+        return new OnboardingPlan(
+                eventId,
+                correlationId,
+                occurredAt,
+                planId,
+                revision,
+                route,
+                target,
+                nodeIds,
+                capabilities,
+                dependsOn,
+                supersedes,
+                policyVersion,
+                parameters,
+                action,
+                newTarget);
     }
 
     /** True when the plan removes what its onboarding built. */
@@ -66,9 +124,9 @@ public record OnboardingPlan(
     }
 
     /**
-     * The offboarding plan of this onboarding plan: the same plan id, route, target, capabilities and parameters (what
-     * was built is what is removed), a new event id and the given revision, published on the same topic and key so
-     * that it is ordered after the onboarding.
+     * The offboarding plan of this onboarding plan: the same plan id, route, target, Azure target, capabilities and
+     * parameters (what was built is what is removed), a new event id and the given revision, published on the same
+     * topic and key so that it is ordered after the onboarding.
      */
     public OnboardingPlan toOffboard(String newEventId, String newRevision, Instant at) {
         return new OnboardingPlan(
@@ -85,6 +143,7 @@ public record OnboardingPlan(
                 null,
                 policyVersion,
                 parameters,
-                PlanAction.OFFBOARD);
+                PlanAction.OFFBOARD,
+                azureTarget);
     }
 }

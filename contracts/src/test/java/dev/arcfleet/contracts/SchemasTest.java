@@ -104,4 +104,23 @@ class SchemasTest {
         assertThat(json).contains("\"action\":\"OFFBOARD\"").doesNotContain("\"offboarding\"");
         assertThat(mapper.readValue(json, OnboardingPlan.class)).isEqualTo(off);
     }
+
+    @Test
+    void aPlanWithoutAnAzureTargetGoesToTheDefaultAndOneWithItKeepsItWhenOffboarded() throws Exception {
+        ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
+        OnboardingPlan old = mapper.readValue(
+                "{\"eventId\":\"e1\",\"planId\":\"p1\",\"revision\":\"r1\","
+                        + "\"route\":\"ARC_K8S\",\"target\":{\"kind\":\"CLUSTER\",\"id\":\"c1\"}}",
+                OnboardingPlan.class);
+        assertThat(old.azureTarget()).isNull();
+        AzureTarget eu = new AzureTarget("eu", "sub-eu", "rg-eu", "westeurope", List.of("eu-a", "eu-b"));
+        OnboardingPlan placed = old.withAzureTarget(eu);
+        String json = mapper.writeValueAsString(placed);
+        assertThat(json)
+                .contains("\"azureTarget\":{\"name\":\"eu\",\"subscriptionId\":\"sub-eu\"")
+                .contains("\"credentials\":[\"eu-a\",\"eu-b\"]");
+        assertThat(mapper.readValue(json, OnboardingPlan.class)).isEqualTo(placed);
+        assertThat(placed.toOffboard("e2", "r1-offboard", null).azureTarget()).isEqualTo(eu);
+        assertThat(new AzureTarget("x", "s", "g", "l", null).credentials()).isEmpty();
+    }
 }

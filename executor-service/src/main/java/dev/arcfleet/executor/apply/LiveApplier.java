@@ -3,6 +3,8 @@ package dev.arcfleet.executor.apply;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.AzureTarget;
+import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.executor.azure.ArmAccepted;
 import dev.arcfleet.executor.azure.ArmBudget;
@@ -11,6 +13,7 @@ import dev.arcfleet.executor.azure.ArmDesired;
 import dev.arcfleet.executor.azure.ArmException;
 import dev.arcfleet.executor.azure.ArmOperation;
 import dev.arcfleet.executor.azure.ArmResource;
+import dev.arcfleet.executor.azure.AzureClients;
 import dev.arcfleet.executor.azure.BudgetedArmClient;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.config.ExecutorMode;
@@ -58,8 +61,9 @@ public class LiveApplier implements StepApplier {
     /** Marks a remembered operation URL as that of an update of an existing resource (recorded as "updated"). */
     static final String UPDATE = "~";
 
-    private final ArmClient arm;
-    private final ArmBudget.Account budget;
+    /** The ARM client of a plan, spending its subscription's and principal's budget. */
+    private final Function<OnboardingPlan, BudgetedArmClient> arms;
+
     private final ClusterClients clusters;
     private final KubeApplier kube = new KubeApplier();
     private final ObjectMapper mapper;
@@ -68,6 +72,8 @@ public class LiveApplier implements StepApplier {
     private final Function<Route, RoutePlaceholders> placeholders;
 
     /**
+     * Every plan through one ARM client.
+     *
      * @param budget       the ARM budget of the subscription and principal {@code arm} acts as, shared by every replica
      * @param placeholders each route's own placeholders
      */
@@ -78,19 +84,43 @@ public class LiveApplier implements StepApplier {
             ObjectMapper mapper,
             ExecutorConfig config,
             Function<Route, RoutePlaceholders> placeholders) {
+        this(fixed(new BudgetedArmClient(arm, budget)), clusters, mapper, config, placeholders);
+    }
+
+    /**
+     * Each plan through the ARM client of its Azure target and credential ({@code ArmAccounts#forPlan}), which may
+     * throw {@link AzureClients.CredentialProblem}: the plan then fails with that reason.
+     */
+    public LiveApplier(
+            Function<OnboardingPlan, BudgetedArmClient> arms,
+            ClusterClients clusters,
+            ObjectMapper mapper,
+            ExecutorConfig config,
+            Function<Route, RoutePlaceholders> placeholders) {
         this.placeholders = placeholders;
-        this.arm = new BudgetedArmClient(arm, budget);
-        this.budget = budget;
+        this.arms = arms;
         this.clusters = clusters;
         this.mapper = mapper;
         this.config = config;
         this.poll = config.azure().pollInterval();
     }
 
+    private static Function<OnboardingPlan, BudgetedArmClient> fixed(BudgetedArmClient arm) {
+        return plan -> arm;
+    }
+
     @Override
     public StepOutcome apply(StepContext context) {
+        BudgetedArmClient arm;
         try {
-            return applyStep(context);
+            arm = arms.apply(context.plan());
+        } catch (AzureClients.CredentialProblem e) {
+            AzureTarget target = context.plan().azureTarget();
+            return StepOutcome.failed("Azure target " + (target == null ? "(default)" : "'" + target.name() + "'")
+                    + ": " + e.getMessage());
+        }
+        try {
+            return applyStep(arm, context);
         } catch (BudgetedArmClient.Wait e) {
             return StepOutcome.waitingOn(context.operation(), e.getMessage(), e.after());
         } catch (ArmException e) {
@@ -116,7 +146,7 @@ public class LiveApplier implements StepApplier {
         }
     }
 
-    private StepOutcome applyStep(StepContext context) {
+    private StepOutcome applyStep(BudgetedArmClient arm, StepContext context) {
         List<Map<String, Object>> record = new ArrayList<>();
         Duration elapsed = Duration.between(
                 context.stepStartedAt() == null ? Instant.now() : context.stepStartedAt(), Instant.now());
@@ -150,8 +180,8 @@ public class LiveApplier implements StepApplier {
         for (ArmRequest request : context.step().arm()) {
             if (request.deletes()) {
                 StepOutcome pending = ArmRequest.DELETE_EACH.equals(request.method())
-                        ? deleteEach(context, request, record)
-                        : delete(context, request.resourceId(), request.apiVersion(), record);
+                        ? deleteEach(arm, context, request, record)
+                        : delete(arm, context, request.resourceId(), request.apiVersion(), record);
                 if (pending != null) {
                     return pending;
                 }
@@ -197,7 +227,7 @@ public class LiveApplier implements StepApplier {
             }
             String reservation = RESERVED + request.resourceId();
             if (!reservation.equals(operation)) {
-                Duration wait = budget.reserve(ArmBudget.Kind.WRITE);
+                Duration wait = arm.budget().reserve(ArmBudget.Kind.WRITE);
                 if (!wait.isZero()) {
                     return StepOutcome.waitingOn(
                             reservation,
@@ -209,7 +239,7 @@ public class LiveApplier implements StepApplier {
             ArmAccepted accepted = arm.put(
                     request.resourceId(),
                     request.apiVersion(),
-                    resolveArmBody(context, request.body(), current.orElse(null)));
+                    resolveArmBody(arm, context, request.body(), current.orElse(null)));
             if (accepted.done()) {
                 record.add(Map.of("arm", request.resourceId(), "result", update ? "updated" : "created"));
                 continue;
@@ -244,7 +274,7 @@ public class LiveApplier implements StepApplier {
         }
         WaitFor waitFor = context.step().waitFor();
         if (waitFor != null) {
-            Object value = waitFor.kubernetes() ? kubeProperty(client, waitFor) : armProperty(waitFor);
+            Object value = waitFor.kubernetes() ? kubeProperty(client, waitFor) : armProperty(arm, waitFor);
             if (value == ABSENT && waitFor.absentIsDone()) {
                 record.add(Map.of("waitFor", waitFor.resource(), "result", "absent"));
             } else if (waitFor.expectedValue() == null) {
@@ -293,7 +323,11 @@ public class LiveApplier implements StepApplier {
      * sending the DELETE again) until the resource is gone. Null when it is gone; else the outcome to return now.
      */
     private StepOutcome delete(
-            StepContext context, String resourceId, String apiVersion, List<Map<String, Object>> record) {
+            BudgetedArmClient arm,
+            StepContext context,
+            String resourceId,
+            String apiVersion,
+            List<Map<String, Object>> record) {
         String operation = context.operation();
         boolean sent = false;
         Duration elapsed = Duration.between(
@@ -327,7 +361,7 @@ public class LiveApplier implements StepApplier {
         }
         String reservation = RESERVED + resourceId;
         if (!reservation.equals(operation)) {
-            Duration wait = budget.reserve(ArmBudget.Kind.DELETE);
+            Duration wait = arm.budget().reserve(ArmBudget.Kind.DELETE);
             if (!wait.isZero()) {
                 return StepOutcome.waitingOn(
                         reservation,
@@ -347,12 +381,13 @@ public class LiveApplier implements StepApplier {
     }
 
     /** Lists the collection and makes sure each resource in it is gone, one at a time (see {@link #delete}). */
-    private StepOutcome deleteEach(StepContext context, ArmRequest request, List<Map<String, Object>> record) {
+    private StepOutcome deleteEach(
+            BudgetedArmClient arm, StepContext context, ArmRequest request, List<Map<String, Object>> record) {
         String operation = context.operation();
         if (operation != null && !operation.startsWith(RESERVED)) {
             // a DELETE under way in this collection: finish it first
             String resourceId = operation.substring(0, operation.indexOf(' '));
-            StepOutcome pending = delete(context, resourceId, request.apiVersion(), record);
+            StepOutcome pending = delete(arm, context, resourceId, request.apiVersion(), record);
             if (pending != null) {
                 return pending;
             }
@@ -370,7 +405,7 @@ public class LiveApplier implements StepApplier {
             StepContext fresh = operation != null && operation.equals(RESERVED + member.id())
                     ? context
                     : new StepContext(context.plan(), context.step(), context.attempt(), context.stepStartedAt(), null);
-            StepOutcome pending = delete(fresh, member.id(), request.apiVersion(), record);
+            StepOutcome pending = delete(arm, fresh, member.id(), request.apiVersion(), record);
             if (pending != null) {
                 return pending;
             }
@@ -395,7 +430,7 @@ public class LiveApplier implements StepApplier {
         return data;
     }
 
-    private Object armProperty(WaitFor waitFor) {
+    private Object armProperty(ArmClient arm, WaitFor waitFor) {
         return arm.get(waitFor.resource(), waitFor.apiVersion())
                 .map(r -> r.property(waitFor.propertyPath()))
                 .orElse(ABSENT);
@@ -423,7 +458,8 @@ public class LiveApplier implements StepApplier {
      * workspace's customer id, an identity's principal id), read with a GET, and the route's own
      * ({@link RoutePlaceholders#inArmBody}).
      */
-    private Map<String, Object> resolveArmBody(StepContext context, Map<String, Object> body, ArmResource current) {
+    private Map<String, Object> resolveArmBody(
+            ArmClient arm, StepContext context, Map<String, Object> body, ArmResource current) {
         if (body == null || !json(body).contains("${")) {
             return body;
         }

@@ -27,7 +27,10 @@ import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 
-/** Builds the ARM client and the shared ARM budget from {@code executor.azure.*}. Secrets stay in memory only. */
+/**
+ * Builds the ARM clients and the shared ARM budget from {@code executor.azure.*}: the default credential's, and one per
+ * named credential ({@code executor.azure.credentials.<name>}) and subscription. Secrets stay in memory only.
+ */
 @ApplicationScoped
 public class AzureClients {
     private final ExecutorConfig.Azure config;
@@ -70,13 +73,54 @@ public class AzureClients {
         return environment != null && !environment.isBlank() ? environment.trim() : config.credential();
     }
 
+    /**
+     * A named credential this executor cannot act with: none is configured under that name, or its configuration is
+     * incomplete. The message names the setting, never a secret.
+     */
+    public static final class CredentialProblem extends RuntimeException {
+        CredentialProblem(String message) {
+            super(message, null, false, false);
+        }
+
+        static CredentialProblem unknown(String name) {
+            return new CredentialProblem("credential '" + name + "' is not configured in this executor"
+                    + " (executor.azure.credentials." + name + ".*)");
+        }
+    }
+
+    /** Whether this executor has the named credential. */
+    public boolean hasCredential(String name) {
+        return config.credentials().containsKey(name);
+    }
+
+    /**
+     * The principal ARM counts the named credential's calls against: its {@code client-id}, else its name (a token
+     * file's). Null: the default credential's ({@link #principal()}).
+     */
+    public String principal(String credential) {
+        if (credential == null) {
+            return principal();
+        }
+        ExecutorConfig.NamedCredential named = named(credential);
+        return named.clientId().filter(id -> !id.isBlank()).map(String::trim).orElse(credential);
+    }
+
     /** Created on first use, so dry-run deployments never need Azure credentials. */
     public ArmClient armClient() {
+        return armClient(null, config.subscriptionId());
+    }
+
+    /**
+     * An ARM client acting with the named credential (null: the default one) in {@code subscriptionId} (resource groups
+     * and provider registrations are read in it).
+     */
+    public ArmClient armClient(String credential, String subscriptionId) {
+        TokenCredential token = credential == null ? credential() : credential(credential, named(credential));
         String endpoint = config.endpoint().endsWith("/") ? config.endpoint() : config.endpoint() + "/";
         Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
         endpoints.put("resourceManagerEndpointUrl", endpoint);
         AzureEnvironment environment = new AzureEnvironment(endpoints);
-        AzureProfile profile = new AzureProfile(config.tenantId().orElse(null), config.subscriptionId(), environment);
+        AzureProfile profile = new AzureProfile(config.tenantId().orElse(null), subscriptionId, environment);
         ArmEndpoint origin = new ArmEndpoint(endpoint);
         HttpPipeline pipeline = new HttpPipelineBuilder()
                 .httpClient(new VertxHttpClientBuilder()
@@ -85,7 +129,7 @@ public class AzureClients {
                         .build())
                 .policies(
                         new UserAgentPolicy("arc-fleet-onboarding"),
-                        new BearerTokenPolicy(credential(), scope(), origin),
+                        new BearerTokenPolicy(token, scope(), origin),
                         new ArmCallMetrics(registry))
                 .build();
         return new SdkArmClient(pipeline, profile, origin);
@@ -116,6 +160,32 @@ public class AzureClients {
                 throw new IllegalStateException("executor.azure.credential must be default, service-principal-file or "
                         + "token-file, got " + config.credential());
         };
+    }
+
+    private ExecutorConfig.NamedCredential named(String name) {
+        ExecutorConfig.NamedCredential named = config.credentials().get(name);
+        if (named == null) {
+            throw CredentialProblem.unknown(name);
+        }
+        return named;
+    }
+
+    private TokenCredential credential(String name, ExecutorConfig.NamedCredential named) {
+        if (named.tokenFile().isPresent()) {
+            Path file = named.tokenFile().get();
+            return request -> reactor.core.publisher.Mono.fromCallable(() -> new AccessToken(
+                    Files.readString(file).trim(), OffsetDateTime.now().plusMinutes(30)));
+        }
+        String tenant = named.tenantId().or(config::tenantId).orElse(null);
+        if (tenant == null || named.clientId().isEmpty() || named.clientSecret().isEmpty()) {
+            throw new CredentialProblem("executor.azure.credentials." + name + " needs tenant-id (or"
+                    + " executor.azure.tenant-id), client-id and client-secret, or token-file");
+        }
+        return new ClientSecretCredentialBuilder()
+                .tenantId(tenant)
+                .clientId(named.clientId().get())
+                .clientSecret(named.clientSecret().get())
+                .build();
     }
 
     private Path requireFile() {

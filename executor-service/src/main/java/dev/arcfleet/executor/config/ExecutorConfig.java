@@ -5,6 +5,7 @@ import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 @ConfigMapping(prefix = "executor")
@@ -83,6 +84,22 @@ public interface ExecutorConfig {
     /** Mounted JSON file ({@code tenantId}, {@code clientId}, {@code clientSecret}) of the service principal companion VMs connect with. */
     Optional<Path> onboardingPrincipalFile();
 
+    /**
+     * A credential a plan's Azure target names: a service principal ({@code client-id}, {@code client-secret}, and
+     * {@code tenant-id} unless {@code executor.azure.tenant-id} is the one), or a bearer token read from
+     * {@code token-file} (the local ARM emulator).
+     */
+    interface NamedCredential {
+        Optional<String> tenantId();
+
+        /** The application (client) id; also the principal ARM counts this credential's calls against. */
+        Optional<String> clientId();
+
+        Optional<String> clientSecret();
+
+        Optional<Path> tokenFile();
+    }
+
     interface Azure {
         /** Subscription that receives the Arc resources. */
         @WithDefault("00000000-0000-0000-0000-000000000000")
@@ -119,6 +136,12 @@ public interface ExecutorConfig {
          * {@code clientId} of the service principal file, else {@code AZURE_CLIENT_ID}, else the credential's name.
          */
         Optional<String> clientId();
+
+        /**
+         * Named credentials that plans' Azure targets name ({@code executor.azure.credentials.<name>.*}; names are
+         * lower-case letters and digits). Secrets come from configuration or the environment only.
+         */
+        Map<String, NamedCredential> credentials();
 
         /** ARM writes (PUT) allowed at once per subscription and principal, shared by every replica (ARM: 200). */
         @WithDefault("200")

@@ -7,8 +7,7 @@ import dev.arcfleet.executor.apply.DryRunApplier;
 import dev.arcfleet.executor.apply.LiveApplier;
 import dev.arcfleet.executor.apply.StepApplier;
 import dev.arcfleet.executor.apply.StepContext;
-import dev.arcfleet.executor.azure.ArmBudget;
-import dev.arcfleet.executor.azure.AzureClients;
+import dev.arcfleet.executor.azure.ArmAccounts;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.engine.ExecutionSnapshot;
 import dev.arcfleet.executor.engine.ExecutionState;
@@ -52,8 +51,7 @@ public class ExecutionWorkers {
     private final StepPlans stepPlans;
     private final ObjectMapper mapper;
     private final AfterCommit afterCommit;
-    private final AzureClients azure;
-    private final ArmBudget armBudget;
+    private final ArmAccounts armAccounts;
     private final ClusterClients clusters;
     private final ExecutorMetrics metrics;
     private final StepTransitions transitions = StepTransitions.withRandomJitter();
@@ -67,13 +65,11 @@ public class ExecutionWorkers {
             StepPlans stepPlans,
             ObjectMapper mapper,
             AfterCommit afterCommit,
-            AzureClients azure,
-            ArmBudget armBudget,
+            ArmAccounts armAccounts,
             ClusterClients clusters,
             ExecutorMetrics metrics) {
         this.metrics = metrics;
-        this.azure = azure;
-        this.armBudget = armBudget;
+        this.armAccounts = armAccounts;
         this.clusters = clusters;
         this.config = config;
         this.entityManager = entityManager;
@@ -99,14 +95,7 @@ public class ExecutionWorkers {
                                 .map(java.util.regex.Pattern::compile)
                                 .orElse(null),
                         config.dryRun().failReason());
-            case LIVE ->
-                new LiveApplier(
-                        azure.armClient(),
-                        armBudget.account(config.azure().subscriptionId(), azure.principal()),
-                        clusters,
-                        mapper,
-                        config,
-                        stepPlans::placeholdersOf);
+            case LIVE -> new LiveApplier(armAccounts::forPlan, clusters, mapper, config, stepPlans::placeholdersOf);
         };
         pool.start();
         Log.infof("executor started in %s mode with %d workers", config.mode().value(), config.workers());

@@ -15,7 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** The steps of a plan, by route, with this deployment's Azure target and images. */
+/** The steps of a plan, by route, with the plan's Azure target (else this deployment's default) and images. */
 @ApplicationScoped
 public class StepPlans {
     private final Map<Route, RouteSteps> routes = new EnumMap<>(Route.class);
@@ -59,6 +59,14 @@ public class StepPlans {
         if (steps == null) {
             throw new IllegalArgumentException("no executor for route " + plan.route());
         }
-        return steps.stepsFor(plan, azure);
+        return steps.stepsFor(plan, azureTargetOf(plan));
+    }
+
+    /** Where the plan's resources go: its Azure target, or this deployment's default ({@code executor.azure.*}). */
+    public AzureTarget azureTargetOf(OnboardingPlan plan) {
+        dev.arcfleet.contracts.AzureTarget target = plan.azureTarget();
+        return target == null
+                ? azure
+                : new AzureTarget(target.subscriptionId(), target.resourceGroup(), target.location());
     }
 }

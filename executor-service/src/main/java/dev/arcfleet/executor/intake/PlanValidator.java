@@ -1,5 +1,6 @@
 package dev.arcfleet.executor.intake;
 
+import dev.arcfleet.contracts.AzureTarget;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Ids;
@@ -31,6 +32,15 @@ public final class PlanValidator {
     static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,63}");
     /** A parameter this executor does not read: still a short, plain value. */
     static final Pattern OTHER_VALUE = Pattern.compile("[A-Za-z0-9._:/@+-]{0,253}");
+
+    /** An Azure target's parts, which go into ARM resource ids: a subscription GUID, a resource group, a region. */
+    static final Pattern SUBSCRIPTION_ID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
+
+    static final Pattern RESOURCE_GROUP = Pattern.compile("[-\\w.()]{0,89}[-\\w()]");
+    static final Pattern LOCATION = Pattern.compile("[a-z][a-z0-9]{1,39}");
+    static final Pattern TARGET_NAME = Pattern.compile("[A-Za-z0-9][\\w.-]{0,62}");
+    /** A credential's name, as {@code executor.azure.credentials.<name>} holds it. */
+    static final Pattern CREDENTIAL = Pattern.compile("[a-z0-9]{1,32}");
 
     static final Pattern POLICY_VERSION = Pattern.compile("[A-Za-z0-9._:+-]{1,64}");
     /** The parameters a route reads, each with the shape it must have. */
@@ -98,6 +108,14 @@ public final class PlanValidator {
         list("dependsOn", plan.dependsOn(), Ids.PLAN_ID, 16, errors);
         if (plan.capabilities() != null && plan.capabilities().stream().anyMatch(c -> c == null)) {
             errors.add("capabilities must each be one of " + List.of(Capability.values()));
+        }
+        AzureTarget azure = plan.azureTarget();
+        if (azure != null) {
+            id("azureTarget.name", azure.name(), TARGET_NAME, false, errors);
+            id("azureTarget.subscriptionId", azure.subscriptionId(), SUBSCRIPTION_ID, true, errors);
+            id("azureTarget.resourceGroup", azure.resourceGroup(), RESOURCE_GROUP, true, errors);
+            id("azureTarget.location", azure.location(), LOCATION, true, errors);
+            list("azureTarget.credentials", azure.credentials(), CREDENTIAL, 16, errors);
         }
         Map<String, String> parameters = plan.parameters() == null ? Map.of() : plan.parameters();
         if (parameters.size() > MAX_PARAMETERS) {

@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.executor.apply.StepContext;
-import dev.arcfleet.executor.azure.ArmBudget;
-import dev.arcfleet.executor.azure.ArmClient;
+import dev.arcfleet.executor.azure.ArmAccounts;
 import dev.arcfleet.executor.azure.ArmResource;
-import dev.arcfleet.executor.azure.AzureClients;
-import dev.arcfleet.executor.azure.BudgetedArmClient;
 import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.config.ExecutorMode;
 import dev.arcfleet.executor.engine.ExecutionState;
@@ -75,9 +72,7 @@ public class CompanionVmReconciler {
     private final ExecutionWorkers workers;
     private final ObjectMapper mapper;
     private final StepPlans stepPlans;
-    private final AzureClients azure;
-    private final ArmBudget budget;
-    private volatile ArmClient arm;
+    private final ArmAccounts arms;
     private ManagedWorker worker;
 
     public CompanionVmReconciler(
@@ -88,10 +83,8 @@ public class CompanionVmReconciler {
             ExecutionWorkers workers,
             ObjectMapper mapper,
             StepPlans stepPlans,
-            AzureClients azure,
-            ArmBudget budget) {
-        this.azure = azure;
-        this.budget = budget;
+            ArmAccounts arms) {
+        this.arms = arms;
         this.mapper = mapper;
         this.stepPlans = stepPlans;
         this.config = config;
@@ -190,7 +183,10 @@ public class CompanionVmReconciler {
         for (Map.Entry<String, List<Companion>> group : byGroup.entrySet()) {
             Map<String, ArmResource> machines = new HashMap<>();
             try {
-                for (ArmResource machine : arm().list(group.getKey(), ApiVersions.HYBRID_MACHINES)) {
+                // its lists are reads of the same shared budget as the workers' (a spent one skips a pass), in the
+                // group's subscription with the credential of one of its plans
+                var arm = arms.forPlan(group.getValue().get(0).plan());
+                for (ArmResource machine : arm.list(group.getKey(), ApiVersions.HYBRID_MACHINES)) {
                     machines.put(machine.id().toLowerCase(Locale.ROOT), machine);
                 }
             } catch (RuntimeException e) {
@@ -232,21 +228,6 @@ public class CompanionVmReconciler {
                 .map(w -> w.resource())
                 .findFirst()
                 .orElse(null);
-    }
-
-    private ArmClient arm() {
-        ArmClient client = arm;
-        if (client == null) {
-            synchronized (this) {
-                if (arm == null) {
-                    // its lists are reads of the same shared budget as the workers' (a spent one skips a pass)
-                    arm = new BudgetedArmClient(
-                            azure.armClient(), budget.account(config.azure().subscriptionId(), azure.principal()));
-                }
-                client = arm;
-            }
-        }
-        return client;
     }
 
     private List<Companion> succeededCompanions() {

@@ -19,7 +19,7 @@ import java.util.UUID;
  * written to a file the tests can search for secrets.
  */
 public class LiveAzureResource implements QuarkusTestResourceLifecycleManager {
-    private LiveFleet fleet;
+    protected LiveFleet fleet;
 
     @Override
     public Map<String, String> start() {

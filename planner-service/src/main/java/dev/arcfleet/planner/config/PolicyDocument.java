@@ -49,7 +49,8 @@ public final class PolicyDocument {
                 "iotOperations",
                 "routeRules",
                 "approval",
-                "rollouts");
+                "rollouts",
+                "azureTargets");
         doc.fieldNames().forEachRemaining(n -> {
             if (!known.contains(n)) {
                 errors.add(
@@ -148,10 +149,12 @@ public final class PolicyDocument {
         }
         List<Policy.ApprovalRule> approvals = approvalRules(doc.get("approval"), errors);
         Policy.RolloutDefault rolloutDefault = rolloutDefault(doc.get("rollouts"), errors);
+        List<Policy.TargetRule> targets = targetRules(doc.get("azureTargets"), errors);
         if (!errors.isEmpty()) {
             throw new PolicyException(errors);
         }
-        return new Policy(declared + "+" + contentHash(doc), defaults, vm, iot, rules, approvals, rolloutDefault);
+        return new Policy(
+                declared + "+" + contentHash(doc), defaults, vm, iot, rules, approvals, rolloutDefault, targets);
     }
 
     /**
@@ -294,6 +297,211 @@ public final class PolicyDocument {
             result.add(new Policy.ApprovalRule(name, site, labels, route, osFamily, deviceClass, approve));
         }
         return result;
+    }
+
+    private static final java.util.regex.Pattern GUID =
+            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
+    private static final java.util.regex.Pattern RESOURCE_GROUP =
+            java.util.regex.Pattern.compile("[-\\w.()]{0,89}[-\\w()]", java.util.regex.Pattern.UNICODE_CHARACTER_CLASS);
+    private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("[a-z][a-z0-9]{1,39}");
+    /** A credential's name: what {@code executor.azure.credentials.<name>} is configured under. */
+    static final java.util.regex.Pattern CREDENTIAL = java.util.regex.Pattern.compile("[a-z0-9]{1,32}");
+
+    private static final java.util.regex.Pattern TARGET_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][\\w.-]{0,62}");
+
+    /**
+     * The {@code azureTargets} section: {@code {"targets": {"<name>": {"subscriptionId", "resourceGroup", "location",
+     * "credentials": [names] | "credential": name}}, "rules": [{"name", "match": {"site", "labels", "clusterId"},
+     * "target": "<name>"}]}}. Absent: every plan goes to the executor's default target.
+     */
+    private static List<Policy.TargetRule> targetRules(JsonNode section, List<String> errors) {
+        List<Policy.TargetRule> result = new ArrayList<>();
+        if (section == null || section.isNull()) {
+            return result;
+        }
+        if (!section.isObject()) {
+            errors.add("azureTargets: must be an object with targets and rules");
+            return result;
+        }
+        section.fieldNames().forEachRemaining(n -> {
+            if (!n.equals("targets") && !n.equals("rules")) {
+                errors.add("azureTargets." + n + ": unknown field (known: [rules, targets])");
+            }
+        });
+        Map<String, dev.arcfleet.contracts.AzureTarget> targets = new LinkedHashMap<>();
+        Set<String> named = new LinkedHashSet<>();
+        JsonNode t = section.get("targets");
+        if (t != null && !t.isNull()) {
+            if (!t.isObject()) {
+                errors.add("azureTargets.targets: must be an object of target name to target");
+            } else {
+                t.fields().forEachRemaining(e -> {
+                    named.add(e.getKey());
+                    dev.arcfleet.contracts.AzureTarget target =
+                            azureTarget(e.getKey(), e.getValue(), "azureTargets.targets." + e.getKey(), errors);
+                    if (target != null) {
+                        targets.put(e.getKey(), target);
+                    }
+                });
+            }
+        }
+        JsonNode rules = section.get("rules");
+        if (rules == null || rules.isNull()) {
+            return result;
+        }
+        if (!rules.isArray()) {
+            errors.add("azureTargets.rules: must be an array");
+            return result;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        Set<String> ruleFields = Set.of("name", "match", "target");
+        Set<String> matchFields = Set.of("site", "labels", "clusterId");
+        for (int i = 0; i < rules.size(); i++) {
+            JsonNode r = rules.get(i);
+            String at = "azureTargets.rules[" + i + "]";
+            if (!r.isObject()) {
+                errors.add(at + ": must be an object");
+                continue;
+            }
+            r.fieldNames().forEachRemaining(n -> {
+                if (!ruleFields.contains(n)) {
+                    errors.add(at + "." + n + ": unknown field (known: "
+                            + ruleFields.stream().sorted().toList() + ")");
+                }
+            });
+            JsonNode nameNode = r.get("name");
+            String name =
+                    nameNode != null && nameNode.isTextual() ? nameNode.asText().trim() : null;
+            if (name == null
+                    || name.isEmpty()
+                    || name.length() > 100
+                    || name.chars().anyMatch(Character::isISOControl)) {
+                errors.add(at + ".name: required, 1 to 100 characters without control characters");
+            } else if (!names.add(name)) {
+                errors.add(at + ".name: '" + name + "' names another rule too");
+            }
+            JsonNode targetNode = r.get("target");
+            dev.arcfleet.contracts.AzureTarget target = null;
+            if (targetNode == null || !targetNode.isTextual() || !named.contains(targetNode.asText())) {
+                errors.add(at + ".target: required, the name of one of azureTargets.targets " + named);
+            } else {
+                target = targets.get(targetNode.asText());
+            }
+            JsonNode m = r.get("match");
+            String site = null;
+            String clusterId = null;
+            Map<String, String> labels = new LinkedHashMap<>();
+            if (m != null && !m.isNull()) {
+                if (!m.isObject()) {
+                    errors.add(at + ".match: must be an object of "
+                            + matchFields.stream().sorted().toList());
+                } else {
+                    m.fieldNames().forEachRemaining(n -> {
+                        if (!matchFields.contains(n)) {
+                            errors.add(at + ".match." + n + ": unknown field (known: "
+                                    + matchFields.stream().sorted().toList() + ")");
+                        }
+                    });
+                    site = matchText(m, "site", at, errors);
+                    clusterId = matchText(m, "clusterId", at, errors);
+                    JsonNode l = m.get("labels");
+                    if (l != null && !l.isNull()) {
+                        if (!l.isObject()) {
+                            errors.add(at + ".match.labels: must be an object of label to value");
+                        } else {
+                            l.fields()
+                                    .forEachRemaining(e ->
+                                            labels.put(e.getKey(), e.getValue().asText()));
+                        }
+                    }
+                }
+            }
+            if (target != null) {
+                result.add(new Policy.TargetRule(name, site, labels, clusterId, target));
+            }
+        }
+        return result;
+    }
+
+    /** One named target of {@code azureTargets.targets}; null when it has errors (each reported). */
+    private static dev.arcfleet.contracts.AzureTarget azureTarget(
+            String name, JsonNode node, String at, List<String> errors) {
+        int before = errors.size();
+        if (!TARGET_NAME.matcher(name).matches()) {
+            errors.add(at
+                    + ": a target name is 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if (!node.isObject()) {
+            errors.add(at + ": must be an object with subscriptionId, resourceGroup, location and credentials");
+            return null;
+        }
+        Set<String> fields = Set.of("subscriptionId", "resourceGroup", "location", "credential", "credentials");
+        node.fieldNames().forEachRemaining(n -> {
+            if (!fields.contains(n)) {
+                errors.add(at + "." + n + ": unknown field (known: "
+                        + fields.stream().sorted().toList() + ")");
+            }
+        });
+        String subscription = required(node, "subscriptionId", at, GUID, "a subscription id (a GUID)", errors);
+        String group = required(
+                node,
+                "resourceGroup",
+                at,
+                RESOURCE_GROUP,
+                "1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'",
+                errors);
+        String location = required(
+                node, "location", at, LOCATION, "an Azure region name in lower case, such as westeurope", errors);
+        List<String> credentials = new ArrayList<>();
+        JsonNode one = node.get("credential");
+        JsonNode many = node.get("credentials");
+        String credentialRule =
+                "lower-case letters and digits, 1 to 32 (the executor's executor.azure.credentials.<name>)";
+        if (one != null && many != null) {
+            errors.add(at + ": give credential or credentials, not both");
+        } else if (one != null) {
+            if (!one.isTextual() || !CREDENTIAL.matcher(one.asText()).matches()) {
+                errors.add(at + ".credential: a credential name: " + credentialRule);
+            } else {
+                credentials.add(one.asText());
+            }
+        } else if (many != null) {
+            if (!many.isArray() || many.isEmpty()) {
+                errors.add(at + ".credentials: must be a non-empty array of credential names");
+            } else {
+                Set<String> distinct = new LinkedHashSet<>();
+                boolean ok = true;
+                for (JsonNode c : many) {
+                    ok &= c.isTextual() && CREDENTIAL.matcher(c.asText()).matches() && distinct.add(c.asText());
+                }
+                if (!ok) {
+                    errors.add(at + ".credentials: distinct credential names, each " + credentialRule);
+                } else {
+                    credentials.addAll(distinct);
+                }
+            }
+        }
+        if (errors.size() > before) {
+            return null;
+        }
+        return new dev.arcfleet.contracts.AzureTarget(
+                name, subscription.toLowerCase(Locale.ROOT), group, location, credentials);
+    }
+
+    private static String required(
+            JsonNode node,
+            String field,
+            String at,
+            java.util.regex.Pattern shape,
+            String expected,
+            List<String> errors) {
+        JsonNode n = node.get(field);
+        if (n == null || !n.isTextual() || !shape.matcher(n.asText()).matches()) {
+            errors.add(at + "." + field + ": required, " + expected);
+            return null;
+        }
+        return n.asText();
     }
 
     private static String matchText(JsonNode match, String field, String at, List<String> errors) {

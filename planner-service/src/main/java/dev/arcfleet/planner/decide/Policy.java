@@ -1,5 +1,6 @@
 package dev.arcfleet.planner.decide;
 
+import dev.arcfleet.contracts.AzureTarget;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.DeviceClass;
 import dev.arcfleet.contracts.NodeFacts;
@@ -14,7 +15,9 @@ import java.util.Set;
  * The planner's configuration (docs/architecture.md#policy): what each device class needs by default, how big a
  * host must be to carry a companion VM, what IoT Operations needs, which routes sites or labels allow or deny, and
  * which executable plans are approved automatically ({@code approvalRules}, first match wins; none matching: an
- * operator approves), and what happens to an approved plan no rollout selects ({@code rolloutDefault}). {@code version} is recorded on every decision; {@link PolicyDocument} derives it from the declared name and the
+ * operator approves), what happens to an approved plan no rollout selects ({@code rolloutDefault}), and which
+ * Azure target a node's plans go to ({@code targetRules}, first match wins; none matching: the executor's default
+ * target). {@code version} is recorded on every decision; {@link PolicyDocument} derives it from the declared name and the
  * content, so a changed policy always has a new version.
  */
 public record Policy(
@@ -24,7 +27,8 @@ public record Policy(
         IotOperations iotOperations,
         List<RouteRule> routeRules,
         List<ApprovalRule> approvalRules,
-        RolloutDefault rolloutDefault) {
+        RolloutDefault rolloutDefault,
+        List<TargetRule> targetRules) {
 
     /** The rule a policy without an approval section has: every executable plan is approved automatically. */
     public static final ApprovalRule AUTO_APPROVE_ALL =
@@ -40,7 +44,10 @@ public record Policy(
         this(version, deviceClassDefaults, companionVm, iotOperations, routeRules, List.of(AUTO_APPROVE_ALL));
     }
 
-    /** A policy whose approved plans no rollout selects are released at once. */
+    /**
+     * A policy whose approved plans no rollout selects are released at once, without target rules (every plan goes to
+     * the executor's default Azure target).
+     */
     public Policy(
             String version,
             Map<DeviceClass, Set<Capability>> deviceClassDefaults,
@@ -55,7 +62,8 @@ public record Policy(
                 iotOperations,
                 routeRules,
                 approvalRules,
-                RolloutDefault.RELEASE);
+                RolloutDefault.RELEASE,
+                List.of());
     }
 
     public Policy {
@@ -65,6 +73,7 @@ public record Policy(
         routeRules = List.copyOf(routeRules);
         approvalRules = List.copyOf(approvalRules);
         rolloutDefault = rolloutDefault == null ? RolloutDefault.RELEASE : rolloutDefault;
+        targetRules = targetRules == null ? List.of() : List.copyOf(targetRules);
     }
 
     /**
@@ -134,6 +143,42 @@ public record Policy(
     public ApprovalRule approvalFor(Route route, NodeFacts facts) {
         return approvalRules.stream()
                 .filter(r -> r.matches(route, facts))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /**
+     * Sends the plans of nodes matching every field given (null or empty: any) to {@code target}: {@code site},
+     * {@code labels} (each one) and {@code clusterId} (the node's cluster).
+     */
+    public record TargetRule(
+            String name, String site, Map<String, String> labels, String clusterId, AzureTarget target) {
+        public TargetRule {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+        }
+
+        public boolean matches(NodeFacts facts) {
+            if (site != null && !site.equals(facts.site())) {
+                return false;
+            }
+            if (clusterId != null && !clusterId.equals(facts.clusterId())) {
+                return false;
+            }
+            for (Map.Entry<String, String> e : labels.entrySet()) {
+                if (facts.labels() == null
+                        || !e.getValue().equals(facts.labels().get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The Azure target of the first target rule matching the node; null (the executor's default) when none does. */
+    public AzureTarget azureTargetFor(NodeFacts facts) {
+        return targetRules.stream()
+                .filter(r -> r.matches(facts))
+                .map(TargetRule::target)
                 .findFirst()
                 .orElse(null);
     }

@@ -1,8 +1,10 @@
 package dev.arcfleet.planner.plan;
 
+import dev.arcfleet.contracts.AzureTarget;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.Decision;
 import dev.arcfleet.contracts.NodeFacts;
+import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
@@ -24,8 +26,9 @@ import java.util.function.Predicate;
  * The plan rules, as plain values in and out: which plans a decision needs (one per route and target), how a cluster
  * plan merges its nodes' capabilities and parameters, when a new revision is published, that an IoT Operations plan
  * waits for its cluster's Arc plan, that a node plan left with no node is superseded, and that an executable plan's
- * revision is published only once approved (by a policy approval rule or an operator). The caller loads the plans,
- * calls the book and writes back what it returns.
+ * revision is published only once approved (by a policy approval rule or an operator), and where in Azure a plan goes
+ * (its Azure target, fixed once a revision of it reached an executor). The caller loads the plans, calls the book and
+ * writes back what it returns.
  */
 public final class PlanBook {
     /**
@@ -46,6 +49,53 @@ public final class PlanBook {
     public static final String OFFBOARDED = "OFFBOARDED";
 
     private PlanBook() {}
+
+    /**
+     * The parameters that record a plan's Azure target (the policy's choice; none: the executor's default target). They
+     * are part of the revision, and leave the parameters for {@link OnboardingPlan#azureTarget} when published.
+     */
+    public static final String AZURE_TARGET = "azure.target";
+
+    static final String AZURE_SUBSCRIPTION = "azure.subscriptionId";
+    static final String AZURE_RESOURCE_GROUP = "azure.resourceGroup";
+    static final String AZURE_LOCATION = "azure.location";
+    static final String AZURE_CREDENTIALS = "azure.credentials";
+    private static final List<String> AZURE_KEYS =
+            List.of(AZURE_TARGET, AZURE_SUBSCRIPTION, AZURE_RESOURCE_GROUP, AZURE_LOCATION, AZURE_CREDENTIALS);
+
+    /** The plan's Azure target; null when it goes to the executor's default target. */
+    public static AzureTarget azureTargetOf(Plan plan) {
+        Map<String, String> p = plan.parameters();
+        if (p.get(AZURE_SUBSCRIPTION) == null) {
+            return null;
+        }
+        String credentials = p.getOrDefault(AZURE_CREDENTIALS, "");
+        return new AzureTarget(
+                p.get(AZURE_TARGET),
+                p.get(AZURE_SUBSCRIPTION),
+                p.get(AZURE_RESOURCE_GROUP),
+                p.get(AZURE_LOCATION),
+                credentials.isEmpty() ? List.of() : List.of(credentials.split(",")));
+    }
+
+    /** The plan's parameters for the executor: all but those of its Azure target. */
+    public static Map<String, String> executorParameters(Plan plan) {
+        Map<String, String> params = new LinkedHashMap<>(plan.parameters());
+        AZURE_KEYS.forEach(params::remove);
+        return params;
+    }
+
+    private static Map<String, String> azureParameters(AzureTarget target) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (target != null) {
+            params.put(AZURE_TARGET, target.name() == null ? "" : target.name());
+            params.put(AZURE_SUBSCRIPTION, target.subscriptionId());
+            params.put(AZURE_RESOURCE_GROUP, target.resourceGroup());
+            params.put(AZURE_LOCATION, target.location());
+            params.put(AZURE_CREDENTIALS, String.join(",", target.credentials()));
+        }
+        return params;
+    }
 
     /** The prefix of an approval made by a policy approval rule: {@code rule:<name>}. */
     public static final String BY_RULE = "rule:";
@@ -360,7 +410,25 @@ public final class PlanBook {
             List<Policy.ApprovalRule> approvalRules,
             Instant now,
             Predicate<Plan> heldByRollout) {
-        Book book = new Book(current, facts, approvalRules, now, heldByRollout);
+        return decide(decision, facts, previousPlanId, current, approvalRules, now, heldByRollout, null);
+    }
+
+    /**
+     * As {@link #decide(Decision, NodeFacts, String, Map, List, Instant, Predicate)}; {@code azureTarget} is where the
+     * policy sends this node's plans (null: the executor's default target). A plan takes it until a revision of it
+     * has reached an executor; from then on it keeps its target (its resources stay where they are) until it is
+     * offboarded. An IoT Operations plan goes where its cluster's Arc plan goes.
+     */
+    public static Changes decide(
+            Decision decision,
+            NodeFacts facts,
+            String previousPlanId,
+            Map<String, Plan> current,
+            List<Policy.ApprovalRule> approvalRules,
+            Instant now,
+            Predicate<Plan> heldByRollout,
+            AzureTarget azureTarget) {
+        Book book = new Book(current, facts, approvalRules, now, heldByRollout, azureTarget);
         Decision planned = withPlanIds(decision);
         String nodeId = facts.nodeId();
         String policy = decision.policyVersion();
@@ -440,7 +508,7 @@ public final class PlanBook {
             NodeFacts facts,
             List<Policy.ApprovalRule> approvalRules,
             Instant now) {
-        Book book = new Book(current, facts, approvalRules, now, plan -> false); // rollouts hold onboardings only
+        Book book = new Book(current, facts, approvalRules, now, plan -> false, null); // rollouts hold onboardings only
         Move move = book.move(nodeId, planId, null);
         Plan own = planId == null ? null : book.get(planId);
         if (own != null && own.perNode()) {
@@ -743,14 +811,17 @@ public final class PlanBook {
         private final List<Notice> notices = new ArrayList<>();
         private final List<Notice> approvals = new ArrayList<>();
         private final Predicate<Plan> heldByRollout;
+        private final AzureTarget azureTarget;
 
         Book(
                 Map<String, Plan> current,
                 NodeFacts facts,
                 List<Policy.ApprovalRule> approvalRules,
                 Instant now,
-                Predicate<Plan> heldByRollout) {
+                Predicate<Plan> heldByRollout,
+                AzureTarget azureTarget) {
             this.heldByRollout = heldByRollout;
+            this.azureTarget = azureTarget;
             this.current = current;
             this.facts = facts;
             this.approvalRules = approvalRules;
@@ -794,6 +865,15 @@ public final class PlanBook {
             }
             caps.addAll(capabilities);
             parameters.forEach(params::putIfAbsent);
+            // the Azure target: kept once a revision reached an executor; else the policy's (the Arc plan's for IoT)
+            boolean placed = plan.publishedRevision() != null && !PlanIds.offboarding(plan.publishedRevision());
+            Map<String, String> where = route == Route.DIRECT_AGENT
+                    ? Map.of() // a hand-off kit connects with the site's own settings
+                    : placed
+                            ? azureParameters(azureTargetOf(plan))
+                            : azureParameters(dependsOn != null ? azureTargetOf(dependsOn) : azureTarget);
+            AZURE_KEYS.forEach(params::remove);
+            params.putAll(where);
             String revision =
                     PlanIds.onboardRevision(PlanIds.revision(route, target, caps, params), plan.publishedRevision());
             boolean newWork = !revision.equals(plan.publishedRevision()) || plan.state() == PlanState.SUPERSEDED;

@@ -169,7 +169,8 @@ public class PlanningService {
                 current,
                 policy.approvalRules(),
                 now,
-                rollouts.held(p -> List.of(facts.labels() == null ? Map.of() : facts.labels())));
+                rollouts.held(p -> List.of(facts.labels() == null ? Map.of() : facts.labels())),
+                policy.azureTargetFor(facts));
         Decision decision = changes.decision();
         write(changes, correlationId, true, now, lookups);
         boolean known = stored != null;
@@ -614,7 +615,8 @@ public class PlanningService {
                 plan.dependsOn() == null ? List.of() : List.of(plan.dependsOn()),
                 null,
                 plan.policyVersion(),
-                new LinkedHashMap<>(plan.parameters()));
+                PlanBook.executorParameters(plan));
+        event = event.withAzureTarget(PlanBook.azureTargetOf(plan));
         if (PlanIds.offboarding(plan.revision())) {
             event = event.toOffboard(event.eventId(), plan.revision(), event.occurredAt());
         }

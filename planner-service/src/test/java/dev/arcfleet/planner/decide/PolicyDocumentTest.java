@@ -172,4 +172,84 @@ class PolicyDocumentTest {
                 .singleElement()
                 .satisfies(m -> assertThat(m).startsWith("rollouts: must be an object"));
     }
+
+    @Test
+    void readsAzureTargetsAndTheirRulesFirstMatchWins() {
+        Policy p = PolicyDocument.parse("""
+                {"azureTargets":{
+                  "targets":{
+                    "eu":{"subscriptionId":"6F1C3E2A-0B7D-4C55-9A51-2F7D5C0E9B10","resourceGroup":"arc-eu",
+                          "location":"westeurope","credentials":["eua","eub"]},
+                    "us":{"subscriptionId":"0c7a9f3e-5d21-4b8e-a1c4-7e3f9d2b6a85","resourceGroup":"arc.us(1)",
+                          "location":"eastus","credential":"us1"}},
+                  "rules":[
+                    {"name":"line 3","match":{"clusterId":"ghent-line3"},"target":"us"},
+                    {"name":"ghent","match":{"site":"ghent","labels":{"tier":"prod"}},"target":"eu"}]}}""");
+        assertThat(p.targetRules()).hasSize(2);
+        NodeFacts line3 = Facts.talos()
+                .site("ghent")
+                .cluster("ghent-line3", "k3s")
+                .labels(Map.of("tier", "prod"))
+                .build();
+        assertThat(p.azureTargetFor(line3).name()).isEqualTo("us");
+        assertThat(p.azureTargetFor(line3).credentials()).containsExactly("us1");
+        NodeFacts prod =
+                Facts.talos().site("ghent").labels(Map.of("tier", "prod")).build();
+        assertThat(p.azureTargetFor(prod))
+                .isEqualTo(new dev.arcfleet.contracts.AzureTarget(
+                        "eu",
+                        "6f1c3e2a-0b7d-4c55-9a51-2f7d5c0e9b10",
+                        "arc-eu",
+                        "westeurope",
+                        java.util.List.of("eua", "eub")));
+        assertThat(p.azureTargetFor(Facts.talos().site("ghent").build())).isNull();
+        assertThat(PolicyDocument.parse("{}").targetRules()).isEmpty();
+        assertThat(PolicyDocument.parse("{}").azureTargetFor(prod)).isNull();
+        assertThat(p.version())
+                .as("targets are part of the policy's content")
+                .isNotEqualTo(PolicyDocument.parse("{}").version());
+    }
+
+    @Test
+    void reportsEveryBadAzureTargetFieldAtOnce() {
+        PolicyException e = catchThrowableOfType(PolicyException.class, () -> PolicyDocument.parse("""
+                {"azureTargets":{"where":"there",
+                  "targets":{
+                    "ok":{"subscriptionId":"6f1c3e2a-0b7d-4c55-9a51-2f7d5c0e9b10","resourceGroup":"g","location":"eastus"},
+                    "bad":{"subscriptionId":"not-a-guid","resourceGroup":"ends-with-dot.","location":"West Europe",
+                           "credentials":["ok1","Has-Secret!"],"clientSecret":"s3cr3t"},
+                    "both":{"subscriptionId":"6f1c3e2a-0b7d-4c55-9a51-2f7d5c0e9b10","resourceGroup":"g",
+                            "location":"eastus","credential":"a","credentials":["b"]},
+                    "-x":{"subscriptionId":"6f1c3e2a-0b7d-4c55-9a51-2f7d5c0e9b10","resourceGroup":"g","location":"eastus"},
+                    "list":[]},
+                  "rules":[
+                    {"match":{"site":"x"},"target":"ok"},
+                    {"name":"a","match":{"cluster":"c1"},"target":"nowhere"},
+                    {"name":"a","match":{"clusterId":""},"target":"ok","why":"x"}]}}"""));
+        assertThat(e.errors())
+                .hasSize(15)
+                .anySatisfy(m -> assertThat(m).startsWith("azureTargets.where: unknown field"))
+                .anySatisfy(m -> assertThat(m).startsWith("azureTargets.rules[2].why: unknown field"))
+                .anySatisfy(m -> assertThat(m)
+                        .startsWith("azureTargets.targets.bad.subscriptionId: required, a subscription id"))
+                .anySatisfy(m -> assertThat(m).startsWith("azureTargets.targets.bad.resourceGroup: required, 1 to 90"))
+                .anySatisfy(
+                        m -> assertThat(m).startsWith("azureTargets.targets.bad.location: required, an Azure region"))
+                .anySatisfy(m ->
+                        assertThat(m).startsWith("azureTargets.targets.bad.credentials: distinct credential names"))
+                .anySatisfy(m -> assertThat(m).startsWith("azureTargets.targets.bad.clientSecret: unknown field"))
+                .anySatisfy(m -> assertThat(m).startsWith("azureTargets.targets.both: give credential or credentials"))
+                .anySatisfy(m -> assertThat(m).startsWith("azureTargets.targets.-x: a target name is"))
+                .anySatisfy(m -> assertThat(m).startsWith("azureTargets.targets.list: must be an object"))
+                .anySatisfy(m -> assertThat(m).startsWith("azureTargets.rules[0].name: required"))
+                .anySatisfy(m -> assertThat(m).startsWith("azureTargets.rules[1].match.cluster: unknown field"))
+                .anySatisfy(m -> assertThat(m).startsWith("azureTargets.rules[1].target: required, the name of one of"))
+                .anySatisfy(m -> assertThat(m).startsWith("azureTargets.rules[2].name: 'a' names another rule"))
+                .anySatisfy(
+                        m -> assertThat(m).startsWith("azureTargets.rules[2].match.clusterId: must be a non-blank"));
+        assertThat(e.errors()).noneMatch(m -> m.contains("s3cr3t"));
+        assertThat(catchThrowableOfType(PolicyException.class, () -> PolicyDocument.parse("{\"azureTargets\":[]}"))
+                        .errors())
+                .containsExactly("azureTargets: must be an object with targets and rules");
+    }
 }

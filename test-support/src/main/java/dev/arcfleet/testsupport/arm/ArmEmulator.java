@@ -50,6 +50,9 @@ import java.util.regex.Pattern;
  * unnamed token is a principal of its own). An empty bucket answers 429 with {@code Retry-After} in delta-seconds
  * or, on request, as an HTTP-date ({@link #retryAfterAsHttpDate}); {@code x-ms-ratelimit-remaining-subscription-reads},
  * {@code -writes} or {@code -deletes} on every call that passed;</li>
+ * <li>role assignments as ARM's RBAC keeps them ({@link #grant}): once a subscription or a principal has a grant, a
+ * call of a principal on a subscription it was not granted answers 403 {@code AuthorizationFailed}, before throttling;
+ * without any grant every principal may act anywhere;</li>
  * <li>connected clusters start {@code connectivityStatus=Connecting} until something (a test's agent simulator)
  * connects them; resource providers can be unregistered (409 {@code MissingSubscriptionRegistration});</li>
  * <li>lists of a group's resources of one type or of a resource's children of one type, in pages;</li>
@@ -95,6 +98,16 @@ public final class ArmEmulator implements AutoCloseable {
 
     private final Map<Kind, double[]> limits = new java.util.EnumMap<>(Kind.class);
     private final Map<String, String> principals = new ConcurrentHashMap<>();
+    /** Role assignments: "subscription|principal" pairs, and the subscriptions and principals that have any. */
+    private final Set<String> grants = ConcurrentHashMap.newKeySet();
+
+    private final Set<String> grantedSubscriptions = ConcurrentHashMap.newKeySet();
+    private final Set<String> grantedPrincipals = ConcurrentHashMap.newKeySet();
+    /** Calls that passed throttling by kind, principal and wall-clock second. */
+    private final Map<String, java.util.concurrent.ConcurrentSkipListMap<Long, AtomicInteger>> perPrincipalSecond =
+            new ConcurrentHashMap<>();
+
+    private final AtomicInteger forbidden = new AtomicInteger();
     private final Map<Kind, java.util.concurrent.ConcurrentSkipListMap<Long, AtomicInteger>> perSecond =
             new java.util.EnumMap<>(Kind.class);
     private final Map<Kind, AtomicInteger> throttledByKind = new java.util.EnumMap<>(Kind.class);
@@ -257,6 +270,22 @@ public final class ArmEmulator implements AutoCloseable {
     /** Calls with this bearer token count against {@code principal}'s buckets (as ARM knows a token's identity). */
     public void principal(String token, String principal) {
         principals.put(token, principal);
+    }
+
+    /**
+     * Lets {@code principal} act on {@code subscriptionId} (a role assignment at subscription scope). Once a subscription
+     * or a principal has a grant, calls of principals without one there answer 403 {@code AuthorizationFailed}.
+     */
+    public void grant(String principal, String subscriptionId) {
+        String subscription = subscriptionId.toLowerCase(Locale.ROOT);
+        grants.add(subscription + "|" + principal);
+        grantedSubscriptions.add(subscription);
+        grantedPrincipals.add(principal);
+    }
+
+    /** Calls answered 403 {@code AuthorizationFailed} because the principal has no role on the subscription. */
+    public int forbidden() {
+        return forbidden.get();
     }
 
     /** Every call of this kind answers 429 for {@code window}, its Retry-After the window's end. */
@@ -441,6 +470,16 @@ public final class ArmEmulator implements AutoCloseable {
         return copy;
     }
 
+    /** Calls of this kind by this principal that passed throttling, by wall-clock second (epoch seconds). */
+    public java.util.SortedMap<Long, Integer> passedPerSecond(Kind kind, String principal) {
+        java.util.SortedMap<Long, Integer> copy = new java.util.TreeMap<>();
+        var seconds = perPrincipalSecond.get(kind + "|" + principal);
+        if (seconds != null) {
+            seconds.forEach((second, n) -> copy.put(second, n.get()));
+        }
+        return copy;
+    }
+
     public List<Recorded> requests() {
         return Collections.unmodifiableList(new ArrayList<>(requests));
     }
@@ -512,6 +551,18 @@ public final class ArmEmulator implements AutoCloseable {
         String principal = principals.getOrDefault(
                 authorization.substring("Bearer ".length()).trim(),
                 "token#" + Integer.toHexString(authorization.hashCode()));
+        if ((grantedSubscriptions.contains(subscriptionId) || grantedPrincipals.contains(principal))
+                && !grants.contains(subscriptionId + "|" + principal)) {
+            forbidden.incrementAndGet();
+            return error(
+                    403,
+                    "AuthorizationFailed",
+                    "The client '" + principal + "' does not have authorization to perform action '"
+                            + (kind == Kind.READ ? "read" : kind == Kind.DELETE ? "delete" : "write")
+                            + "' over scope '/subscriptions/" + subscriptionId
+                            + "' or the scope is invalid. If access was recently granted, please refresh your"
+                            + " credentials.");
+        }
         long[] remaining = new long[1];
         java.time.Instant incident = incidents.get(kind);
         Duration wait = incident != null && incident.isAfter(java.time.Instant.now())
@@ -531,6 +582,10 @@ public final class ArmEmulator implements AutoCloseable {
         }
         perSecond
                 .get(kind)
+                .computeIfAbsent(System.currentTimeMillis() / 1000, k -> new AtomicInteger())
+                .incrementAndGet();
+        perPrincipalSecond
+                .computeIfAbsent(kind + "|" + principal, k -> new java.util.concurrent.ConcurrentSkipListMap<>())
                 .computeIfAbsent(System.currentTimeMillis() / 1000, k -> new AtomicInteger())
                 .incrementAndGet();
         if (kind != Kind.READ) {

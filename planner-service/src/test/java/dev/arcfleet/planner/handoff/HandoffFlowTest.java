@@ -15,9 +15,8 @@ import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.contracts.Virtualization;
+import dev.arcfleet.planner.PlannerKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.NodeRecords;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "planner_test"))
-class HandoffFlowTest extends ServiceKafkaTest {
+class HandoffFlowTest extends PlannerKafkaTest {
     static NodeFacts ubuntu(String nodeId, String hostname, String site, String hash) {
         return new NodeFacts(
                 UUID.randomUUID().toString(),
@@ -208,11 +207,5 @@ class HandoffFlowTest extends ServiceKafkaTest {
                 })
                 .filter(e -> e.type() == type)
                 .toList();
-    }
-
-    private void send(NodeFacts facts) throws Exception {
-        kafka.produceStrings()
-                .fromRecords(NodeRecords.of(facts, JSON.writeValueAsString(facts)))
-                .awaitCompletion();
     }
 }

@@ -4,9 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.NodeFacts;
@@ -16,9 +13,8 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.planner.PlannerKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.NodeRecords;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -28,12 +24,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -54,36 +45,25 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "planner_approval"))
-class ApprovalFlowTest {
-    static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+class ApprovalFlowTest extends PlannerKafkaTest {
     static final String AUTO_SITE = "lab-auto";
 
     public static class ManualPolicy implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            try {
-                Path policy = Files.createTempFile("manual-policy", ".json");
-                policy.toFile().deleteOnExit();
-                Files.writeString(policy, """
+            String policy = policyFile("""
                         {"version": "manual-approval",
                          "approval": {"rules": [{"name": "lab is automatic", "match": {"site": "%s"}, "approve": "AUTO"}]}}
                         """.formatted(AUTO_SITE));
-                return Map.of("fleet.policy.file", policy.toString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return Map.of("fleet.policy.file", policy);
         }
     }
 
-    KafkaCompanion kafka;
     ConsumerTask<String, String> plans;
     ConsumerTask<String, String> status;
 
     @BeforeEach
     void connect() {
-        kafka = ServiceKafkaTest.companion();
         plans = kafka.consumeStrings()
                 .fromTopics(Topics.PLANS_ARC_K8S, Topics.PLANS_COMPANION_VM, Topics.PLANS_IOT_OPERATIONS);
         status = kafka.consumeStrings().fromTopics(Topics.STATUS);
@@ -93,7 +73,6 @@ class ApprovalFlowTest {
     void close() {
         plans.close();
         status.close();
-        kafka.close();
     }
 
     @Test
@@ -398,16 +377,6 @@ class ApprovalFlowTest {
             return JSON.readValue(json, StatusEvent.class);
         } catch (Exception e) {
             return null;
-        }
-    }
-
-    private void send(NodeFacts facts) {
-        try {
-            kafka.produceStrings()
-                    .fromRecords(NodeRecords.of(facts, JSON.writeValueAsString(facts)))
-                    .awaitCompletion();
-        } catch (Exception e) {
-            throw new AssertionError(e);
         }
     }
 }

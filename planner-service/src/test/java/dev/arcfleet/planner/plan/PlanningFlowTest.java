@@ -20,10 +20,9 @@ import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.contracts.Virtualization;
+import dev.arcfleet.planner.PlannerKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.NodeRecords;
 import dev.arcfleet.testsupport.PoisonRecords;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,7 +41,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "planner_test"))
-class PlanningFlowTest extends ServiceKafkaTest {
+class PlanningFlowTest extends PlannerKafkaTest {
     static NodeFacts talosInCluster(String nodeId, String cluster, List<Capability> capabilities, String hash) {
         return new NodeFacts(
                 UUID.randomUUID().toString(),
@@ -308,16 +307,6 @@ class PlanningFlowTest extends ServiceKafkaTest {
             return JSON.readValue(json, StatusEvent.class);
         } catch (Exception e) {
             throw new AssertionError(json, e);
-        }
-    }
-
-    private void send(NodeFacts facts) {
-        try {
-            kafka.produceStrings()
-                    .fromRecords(NodeRecords.of(facts, JSON.writeValueAsString(facts)))
-                    .awaitCompletion();
-        } catch (Exception e) {
-            throw new AssertionError(e);
         }
     }
 }

@@ -4,12 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.arcfleet.contracts.Capability;
-import dev.arcfleet.contracts.EventTypes;
-import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.StatusEvent;
@@ -17,8 +12,8 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.planner.PlannerKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
 import dev.arcfleet.testsupport.StatusRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -27,19 +22,14 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,38 +44,26 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "planner_rollout_hold"))
-class RolloutDefaultHoldFlowTest {
-    static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+class RolloutDefaultHoldFlowTest extends PlannerKafkaTest {
 
     public static class HoldPolicy implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            try {
-                Path policy = Files.createTempFile("hold-policy", ".json");
-                policy.toFile().deleteOnExit();
-                Files.writeString(policy, "{\"version\": \"hold-by-default\", \"rollouts\": {\"default\": \"hold\"}}");
-                return Map.of("fleet.policy.file", policy.toString(), "planner.rollouts.tick", "1s");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            String policy = policyFile("{\"version\": \"hold-by-default\", \"rollouts\": {\"default\": \"hold\"}}");
+            return Map.of("fleet.policy.file", policy, "planner.rollouts.tick", "1s");
         }
     }
 
-    KafkaCompanion kafka;
     ConsumerTask<String, String> plans;
 
     @BeforeEach
     void connect() {
-        kafka = ServiceKafkaTest.companion();
         plans = kafka.consumeStrings().fromTopics(Topics.PLANS_ARC_K8S);
     }
 
     @AfterEach
     void close() {
         plans.close();
-        kafka.close();
     }
 
     @Test
@@ -181,18 +159,6 @@ class RolloutDefaultHoldFlowTest {
     private static <T> T read(String json, Class<T> type) {
         try {
             return JSON.readValue(json, type);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void send(NodeFacts facts) {
-        try {
-            ProducerRecord<String, String> record =
-                    new ProducerRecord<>(Topics.NODES, facts.clusterId(), JSON.writeValueAsString(facts));
-            record.headers().add(EventTypes.CE_ID, facts.eventId().getBytes(StandardCharsets.UTF_8));
-            record.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
-            kafka.produceStrings().fromRecords(record).awaitCompletion();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

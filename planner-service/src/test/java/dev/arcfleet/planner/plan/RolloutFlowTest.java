@@ -4,11 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.arcfleet.contracts.EventTypes;
-import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.RolloutState;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.StatusEvent;
@@ -16,9 +12,8 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.planner.PlannerKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.NodeRecords;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
 import dev.arcfleet.testsupport.StatusRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -27,7 +22,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,10 +47,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "planner_rollouts"))
-class RolloutFlowTest {
-    static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+class RolloutFlowTest extends PlannerKafkaTest {
     static final String REHEARSAL =
             "dry-run rehearsal: rehearsed failure (target %s matches executor.dry-run.fail-targets)";
 
@@ -69,21 +60,18 @@ class RolloutFlowTest {
         }
     }
 
-    KafkaCompanion kafka;
     ConsumerTask<String, String> plans;
     /** Plan ids the test (as executor) answered already. */
     final Set<String> answered = new HashSet<>();
 
     @BeforeEach
     void connect() {
-        kafka = ServiceKafkaTest.companion();
         plans = kafka.consumeStrings().fromTopics(Topics.PLANS_ARC_K8S);
     }
 
     @AfterEach
     void close() {
         plans.close();
-        kafka.close();
     }
 
     @Test
@@ -407,15 +395,5 @@ class RolloutFlowTest {
 
     private boolean answeredOrOurs(String key) {
         return key.startsWith(prefix + "-");
-    }
-
-    private void send(NodeFacts facts) {
-        try {
-            kafka.produceStrings()
-                    .fromRecords(NodeRecords.of(facts, JSON.writeValueAsString(facts)))
-                    .awaitCompletion();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

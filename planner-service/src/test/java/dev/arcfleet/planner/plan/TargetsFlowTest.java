@@ -3,33 +3,23 @@ package dev.arcfleet.planner.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.arcfleet.contracts.AzureTarget;
-import dev.arcfleet.contracts.EventTypes;
-import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.planner.PlannerKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,45 +30,33 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "planner_targets"))
-class TargetsFlowTest {
-    static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+class TargetsFlowTest extends PlannerKafkaTest {
     static final String EU = "6f1c3e2a-0b7d-4c55-9a51-2f7d5c0e9b10";
 
     public static class TargetsPolicy implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            try {
-                Path policy = Files.createTempFile("targets-policy", ".json");
-                policy.toFile().deleteOnExit();
-                Files.writeString(policy, """
+            String policy = policyFile("""
                         {"version": "targets",
                          "azureTargets": {
                            "targets": {"eu": {"subscriptionId": "%s", "resourceGroup": "arc-eu",
                                               "location": "westeurope", "credentials": ["eua", "eub"]}},
                            "rules": [{"name": "ghent", "match": {"site": "ghent-targets"}, "target": "eu"}]}}
                         """.formatted(EU));
-                return Map.of("fleet.policy.file", policy.toString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return Map.of("fleet.policy.file", policy);
         }
     }
 
-    KafkaCompanion kafka;
     ConsumerTask<String, String> plans;
 
     @BeforeEach
     void connect() {
-        kafka = ServiceKafkaTest.companion();
         plans = kafka.consumeStrings().fromTopics(Topics.PLANS_ARC_K8S);
     }
 
     @AfterEach
     void close() {
         plans.close();
-        kafka.close();
     }
 
     @Test
@@ -117,17 +95,5 @@ class TargetsFlowTest {
                     }
                 })
                 .toList();
-    }
-
-    private void send(NodeFacts facts) {
-        try {
-            ProducerRecord<String, String> record =
-                    new ProducerRecord<>(Topics.NODES, facts.clusterId(), JSON.writeValueAsString(facts));
-            record.headers().add(EventTypes.CE_ID, facts.eventId().getBytes(StandardCharsets.UTF_8));
-            record.headers().add(EventTypes.CE_TYPE, EventTypes.NODE_FACTS.getBytes(StandardCharsets.UTF_8));
-            kafka.produceStrings().fromRecords(record).awaitCompletion();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -10,11 +10,10 @@ import static org.hamcrest.Matchers.startsWith;
 
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.planner.PlannerKafkaTest;
 import dev.arcfleet.planner.decide.Facts;
 import dev.arcfleet.planner.plan.NodeDecisionEntity;
 import dev.arcfleet.testsupport.FleetInfraResource;
-import dev.arcfleet.testsupport.NodeRecords;
-import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "planner_test"))
-class DecisionResourceTest extends ServiceKafkaTest {
+class DecisionResourceTest extends PlannerKafkaTest {
     @Test
     void previewsRegistrationsAndNodeFactsWithoutPublishingOrStoringAnything() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -190,15 +189,5 @@ class DecisionResourceTest extends ServiceKafkaTest {
                 .statusCode(400)
                 .body("errors.field", hasItem("companionVm.minCpuCores"))
                 .body("errors.field", hasItem("routeRules[0].deny"));
-    }
-
-    private void send(NodeFacts facts) {
-        try {
-            kafka.produceStrings()
-                    .fromRecords(NodeRecords.of(facts, JSON.writeValueAsString(facts)))
-                    .awaitCompletion();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

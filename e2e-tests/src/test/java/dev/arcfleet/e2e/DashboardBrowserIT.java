@@ -212,8 +212,16 @@ class DashboardBrowserIT {
                 .isEqualTo(200);
         ui().untilAsserted(() -> {
             JsonNode approvals = api("/api/v1/fleet/approvals");
-            JsonNode plan = approvals.get("plans").get(0);
-            assertThat(plan.get("targetId").asText()).isEqualTo(audited);
+            JsonNode plan = null;
+            for (JsonNode p : approvals.path("plans")) {
+                if (audited.equals(p.path("targetId").asText())) {
+                    plan = p;
+                }
+            }
+            // an AssertionError until the plan is listed: untilAsserted retries only those
+            assertThat(plan)
+                    .as("the plan of %s among those awaiting approval", audited)
+                    .isNotNull();
             assertThat(text("#approvals-count"))
                     .isEqualTo(approvals.get("count").asText());
             assertThat(text("#approvals li[data-plan='" + plan.get("planId").asText() + "'] code"))

@@ -36,78 +36,26 @@ public record NodeFacts(
 
     /** The same facts as another event: {@code eventId}, occurred at {@code occurredAt}. */
     public NodeFacts asEvent(String eventId, Instant occurredAt) {
-        return new NodeFacts(
-                eventId,
-                correlationId,
-                occurredAt,
-                nodeId,
-                hostname,
-                site,
-                deviceClass,
-                osRelease,
-                osImage,
-                kernelVersion,
-                host,
-                cluster,
-                virtualization,
-                requiredCapabilities,
-                labels,
-                source,
-                observedAt,
-                os,
-                factsHash);
+        return copy(eventId, occurredAt, site, observedAt, factsHash);
     }
 
     /** These facts at another site. */
     public NodeFacts withSite(String site) {
-        return new NodeFacts(
-                eventId,
-                correlationId,
-                occurredAt,
-                nodeId,
-                hostname,
-                site,
-                deviceClass,
-                osRelease,
-                osImage,
-                kernelVersion,
-                host,
-                cluster,
-                virtualization,
-                requiredCapabilities,
-                labels,
-                source,
-                observedAt,
-                os,
-                factsHash);
+        return copy(eventId, occurredAt, site, observedAt, factsHash);
     }
 
     /** These facts as observed at {@code observedAt}. */
     public NodeFacts withObservedAt(Instant observedAt) {
-        return new NodeFacts(
-                eventId,
-                correlationId,
-                occurredAt,
-                nodeId,
-                hostname,
-                site,
-                deviceClass,
-                osRelease,
-                osImage,
-                kernelVersion,
-                host,
-                cluster,
-                virtualization,
-                requiredCapabilities,
-                labels,
-                source,
-                observedAt,
-                os,
-                factsHash);
+        return copy(eventId, occurredAt, site, observedAt, factsHash);
     }
 
     /** These facts with their hash. */
     public NodeFacts withFactsHash(String factsHash) {
+        return copy(eventId, occurredAt, site, observedAt, factsHash);
+    }
+
+    /** The one copy the withers share: the fields they may change, the rest kept. */
+    private NodeFacts copy(String eventId, Instant occurredAt, String site, Instant observedAt, String factsHash) {
         return new NodeFacts(
                 eventId,
                 correlationId,

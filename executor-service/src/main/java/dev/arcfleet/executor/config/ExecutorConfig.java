@@ -20,11 +20,11 @@ public interface ExecutorConfig {
     int workers();
 
     /**
-     * How long a worker owns an execution before another worker may take it over (a crashed worker's lease expires).
-     * Keep it above the longest single step (an ARM call may take up to {@code azure.call-timeout}); should a step
-     * outlast it anyway, the later claim wins and the earlier worker's result is dropped.
+     * How long an execution stays a worker's after its last renewal: a live worker renews it every third of this while
+     * its step runs, so this is how soon another worker resumes the executions of a process that died. A renewal late
+     * by more than this (a stalled process) lets another worker take over; the earlier worker's result is then dropped.
      */
-    @WithDefault("2m")
+    @WithDefault("30s")
     Duration lease();
 
     /**

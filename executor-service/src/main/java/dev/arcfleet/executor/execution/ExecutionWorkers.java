@@ -33,11 +33,15 @@ import jakarta.persistence.LockModeType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The worker pool that drives executions step by step. A worker leases one runnable execution (row lock, skip
  * locked), runs its current step outside any transaction, then records the outcome and its status event in one
- * transaction. A worker that dies leaves a lease that expires, and another worker resumes from the last finished step.
+ * transaction. While a step runs, a keeper renews the leases of the executions in this process's hands every third of
+ * the lease, so a step that outlasts the lease (a slow ARM call, a cold start) is not taken over and run twice; a
+ * worker that dies leaves a lease that expires, and another worker resumes from the last finished step.
  */
 @ApplicationScoped
 public class ExecutionWorkers {
@@ -56,6 +60,10 @@ public class ExecutionWorkers {
     private final ExecutorMetrics metrics;
     private final StepTransitions transitions = StepTransitions.withRandomJitter();
     private final ManagedWorker pool;
+    private final ManagedWorker leaseKeeper;
+    /** The executions whose step a worker of this process is running now (their leases are renewed). */
+    private final Set<String> inHand = ConcurrentHashMap.newKeySet();
+
     private StepApplier applier;
 
     public ExecutionWorkers(
@@ -83,6 +91,15 @@ public class ExecutionWorkers {
                 .onFailure(RetryPolicy.exponential(config.pollInterval(), ITERATION_FAILURE_MAX))
                 .stopTimeout(STOP_TIMEOUT)
                 .build(this::runOne);
+        Duration renewEvery = config.lease().dividedBy(3);
+        this.leaseKeeper = ManagedWorker.named("execution-lease-keeper")
+                .idleWait(renewEvery)
+                .onFailure(RetryPolicy.exponential(renewEvery, renewEvery))
+                .stopTimeout(STOP_TIMEOUT)
+                .build(() -> {
+                    renewLeases();
+                    return false;
+                });
     }
 
     void start(@Observes StartupEvent event) {
@@ -98,11 +115,31 @@ public class ExecutionWorkers {
             case LIVE -> new LiveApplier(armAccounts::forPlan, clusters, mapper, config, stepPlans::placeholdersOf);
         };
         pool.start();
+        leaseKeeper.start();
         Log.infof("executor started in %s mode with %d workers", config.mode().value(), config.workers());
     }
 
     void stop(@Observes ShutdownEvent event) {
         pool.stop();
+        leaseKeeper.stop();
+    }
+
+    /**
+     * Moves the lease of every execution in this process's hands one lease ahead. Only a lease still held counts: a
+     * completion clears it in the transaction that records the outcome, so a renewal that comes after does nothing.
+     */
+    int renewLeases() {
+        if (inHand.isEmpty()) {
+            return 0;
+        }
+        List<String> ids = List.copyOf(inHand);
+        return QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createNativeQuery("update execution set lease_until = :until"
+                                + " where execution_id in (:ids) and lease_until is not null")
+                        .setParameter("until", Instant.now().plus(config.lease()))
+                        .setParameter("ids", ids)
+                        .executeUpdate());
     }
 
     /** Wakes idle workers once the current transaction commits (a new execution is runnable); once per transaction. */
@@ -130,6 +167,7 @@ public class ExecutionWorkers {
         }
         StepOutcome outcome;
         long began = System.nanoTime();
+        inHand.add(claim.executionId());
         try (Correlation.Scope ignored = Correlation.open(claim.correlationId())) {
             if (claim.started()) {
                 metrics.transition(claim.route(), "STARTED");
@@ -154,6 +192,8 @@ public class ExecutionWorkers {
                     metrics.transition(claim.route(), completed.finished().name());
                 }
             }
+        } finally {
+            inHand.remove(claim.executionId());
         }
         return true;
     }

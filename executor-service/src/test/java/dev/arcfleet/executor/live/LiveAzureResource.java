@@ -48,6 +48,9 @@ public class LiveAzureResource implements QuarkusTestResourceLifecycleManager {
             config.put("executor.azure.credential-file", tokenFile.toString());
             config.put("executor.azure.poll-interval", "200ms");
             config.put("executor.azure.call-timeout", "3s");
+            // a lease shorter than many steps (GET, then PUT or DELETE, each up to the call timeout): the keeper's
+            // renewals, not the lease's length, keep a running step with its worker
+            config.put("executor.lease", "3s");
             config.put("executor.companion-vm.reconcile-interval", "1s");
             config.put("executor.kube.kubeconfig-dir", clusters.kubeconfigDir().toString());
             config.put("executor.onboarding-principal-file", principal.toString());

@@ -47,6 +47,7 @@ public record LiveFleet(
             "off-iot",
             "off-crash",
             "off-stuck",
+            "off-slow",
             "revised-edge");
 
     public String resourceGroupId() {

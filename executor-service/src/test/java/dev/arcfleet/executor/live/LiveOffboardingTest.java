@@ -321,6 +321,50 @@ class LiveOffboardingTest extends LiveExecutorTest {
     }
 
     /**
+     * A step that outlasts the lease (the machine's GET and its DELETE each answered after 2 s; the lease is 3 s) stays
+     * with its worker, whose lease the keeper renews while the step runs: no other worker of the six takes the
+     * execution over and sends the DELETE again.
+     */
+    @Test
+    void aStepThatOutlastsTheLeaseIsNotTakenOverWhileItsWorkerLives() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        fleet.clusters().addNode("off-slow", "flatcar-3");
+        OnboardingPlan plan = nodePlan("off-slow", "flatcar-3");
+        String vm = CompanionVmSteps.vmName("off-slow/flatcar-3");
+        String machine = fleet.resourceGroupId() + "/providers/Microsoft.HybridCompute/machines/" + vm;
+        send(Topics.PLANS_COMPANION_VM, plan);
+        assertThat(awaitFinished(plan.planId(), "ONBOARD").getString("state")).isEqualTo("SUCCEEDED");
+        arm.stallNext("GET", "machines/" + vm + "$", Duration.ofSeconds(2), 1);
+        arm.stallNext("DELETE", "machines/" + vm + "$", Duration.ofSeconds(2), 1);
+        try {
+            send(
+                    Topics.PLANS_COMPANION_VM,
+                    plan.toOffboard(UUID.randomUUID().toString(), "r1-offboard", Instant.now()));
+            JsonPath view = awaitFinished(plan.planId(), "OFFBOARD");
+            assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
+            Instant started = Instant.parse(view.getString("steps.find { it.name == 'delete-arc-machine' }.startedAt"));
+            Instant finished =
+                    Instant.parse(view.getString("steps.find { it.name == 'delete-arc-machine' }.finishedAt"));
+            // the scenario held: the step ran longer than the lease
+            assertThat(Duration.between(started, finished)).isGreaterThan(Duration.ofSeconds(3));
+            assertThat(arm.resource(machine)).isEmpty();
+            // a worker that took over would have sent its own DELETE while the first one's was still stalled; and a
+            // worker still inside the step could send one late: none comes
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(6))
+                    .until(() -> arm.requests().stream()
+                                    .filter(r -> "DELETE".equals(r.method()))
+                                    .filter(r ->
+                                            r.path().toLowerCase(Locale.ROOT).endsWith(vm.toLowerCase(Locale.ROOT)))
+                                    .count()
+                            == 1);
+            assertThat(arm.deletes(machine)).as("DELETEs of the machine").isEqualTo(1);
+        } finally {
+            arm.clearFaults("machines/" + vm + "$");
+        }
+    }
+
+    /**
      * An onboarding that keeps retrying when its offboarding arrives is ended (SUPERSEDED, nothing more of it runs) and
      * the offboarding removes what it had made.
      */

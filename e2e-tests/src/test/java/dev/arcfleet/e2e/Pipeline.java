@@ -32,11 +32,17 @@ final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Where this test JVM's services write their logs: {@code e2e-tests/target/e2e-logs/fork-N}, N being failsafe's
-     * fork number, so two test classes running at once never write into one file.
+     * Where this test JVM's services write their logs: {@code e2e-tests/target/e2e-logs/<test class>}, the class being
+     * the {@code *IT} that is starting them (failsafe runs one class per JVM, two JVMs at once), so two classes never
+     * write into one file and a failed class's logs are found by its name.
      */
     static Path logDir(Path root) {
-        return root.resolve("e2e-tests/target/e2e-logs").resolve("fork-" + System.getProperty("e2e.fork", "1"));
+        String test = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(frames -> frames.map(f -> f.getDeclaringClass().getSimpleName())
+                        .filter(name -> name.endsWith("IT"))
+                        .reduce((first, next) -> next))
+                .orElse("pid-" + ProcessHandle.current().pid());
+        return root.resolve("e2e-tests/target/e2e-logs").resolve(test);
     }
 
     static Pipeline start(String databaseSuffix) {

@@ -160,15 +160,26 @@ public final class ServiceProcess implements AutoCloseable {
      * The JVM options of a service {@link #start}ed for a test or a benchmark. The heap starts small and follows the
      * live set: without -Xms the JVM starts at the full -Xmx on a machine with more than 16 GiB (the young generation
      * alone then touches a third of it), and with the default free ratios (40-70 %) the old generation keeps room for
-     * more than half again its live data.
+     * more than half again its live data. A test run adds {@link #EXTRA_OPTIONS_PROPERTY}'s options (the end-to-end
+     * tests: the client compiler only); a benchmark adds none.
      */
     static final List<String> TEST_JVM_OPTIONS = testJvmOptions();
+
+    /** A system property with more JVM options for the processes a test starts (space-separated). */
+    public static final String EXTRA_OPTIONS_PROPERTY = "fleet.test.jvm-options";
 
     private static List<String> testJvmOptions() {
         List<String> options = new ArrayList<>(List.of(
                 "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40"));
         options.addAll(TRIM_NATIVE_HEAP);
+        options.addAll(extraTestOptions());
         return List.copyOf(options);
+    }
+
+    /** The options {@link #EXTRA_OPTIONS_PROPERTY} names, none when it is unset or blank. */
+    public static List<String> extraTestOptions() {
+        String extra = System.getProperty(EXTRA_OPTIONS_PROPERTY, "").trim();
+        return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
     }
 
     private static List<String> trimNativeHeapOptions() {

@@ -7,6 +7,7 @@ import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.executor.apply.StepReplay.Job;
 import dev.arcfleet.executor.azure.ArmBudget;
 import dev.arcfleet.executor.azure.AzureClients;
 import dev.arcfleet.executor.azure.BudgetDatabase;
@@ -27,11 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.DelayQueue;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,19 +49,6 @@ class SharedBudgetReplicasTest {
     private final ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
 
     private record Replica(LiveApplier applier, ArmBudget.Account budget) {}
-
-    /** An execution of one step, due at {@code due}; {@code operation} is what the step remembered. */
-    private record Job(OnboardingPlan plan, StepSpec step, String operation, int attempt, long due) implements Delayed {
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return unit.convert(due - System.nanoTime(), TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public int compareTo(Delayed other) {
-            return Long.compare(due, ((Job) other).due);
-        }
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -147,62 +130,21 @@ class SharedBudgetReplicasTest {
                 Map.of());
         StepSpec step = StepSpec.arm(
                 "resource-group", ArmRequest.put(groupId(group), "2024-11-01", Map.of("location", "westeurope")));
-        return new Job(plan, step, null, 1, System.nanoTime());
+        return Job.first(plan, step);
     }
 
     private static String groupId(String group) {
         return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + group;
     }
 
-    /** Runs the jobs on every replica's workers until each has finished; returns each plan's outcomes in order. */
+    /** Runs the jobs on two workers of every replica until each has finished; returns each plan's outcomes in order. */
     private Map<String, List<StepOutcome>> run(List<Job> jobs, Duration within) throws InterruptedException {
-        DelayQueue<Job> queue = new DelayQueue<>(jobs);
-        Map<String, List<StepOutcome>> outcomes = new ConcurrentHashMap<>();
-        AtomicInteger open = new AtomicInteger(jobs.size());
-        long deadline = System.nanoTime() + within.toNanos();
-        List<Thread> workers = new ArrayList<>();
+        List<StepApplier> workers = new ArrayList<>();
         for (Replica replica : replicas) {
-            for (int w = 0; w < 2; w++) {
-                Thread thread = new Thread(
-                        () -> {
-                            while (open.get() > 0 && System.nanoTime() < deadline) {
-                                Job job;
-                                try {
-                                    job = queue.poll(100, TimeUnit.MILLISECONDS);
-                                } catch (InterruptedException e) {
-                                    return;
-                                }
-                                if (job == null) {
-                                    continue;
-                                }
-                                StepOutcome outcome = replica.applier()
-                                        .apply(new StepContext(
-                                                job.plan(), job.step(), job.attempt(), Instant.now(), job.operation()));
-                                outcomes.computeIfAbsent(job.plan().planId(), k -> new ArrayList<>())
-                                        .add(outcome);
-                                switch (outcome.kind()) {
-                                    case SUCCEEDED, FAILED -> open.decrementAndGet();
-                                    default ->
-                                        queue.add(new Job(
-                                                job.plan(),
-                                                job.step(),
-                                                outcome.operation(),
-                                                job.attempt() + 1,
-                                                System.nanoTime()
-                                                        + outcome.retryAfter().toNanos()));
-                                }
-                            }
-                        },
-                        "replica-worker");
-                thread.start();
-                workers.add(thread);
-            }
+            workers.add(replica.applier());
+            workers.add(replica.applier());
         }
-        for (Thread worker : workers) {
-            worker.join();
-        }
-        assertThat(open.get()).as("executions still open after %s", within).isZero();
-        return outcomes;
+        return StepReplay.run(jobs, workers, within);
     }
 
     @Test

@@ -863,17 +863,6 @@ class LiveExecutionTest extends LiveExecutorTest {
         });
     }
 
-    private JsonPath awaitFinished(String planId, Duration timeout) {
-        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            var response = RestAssured.get("/api/v1/executions/" + planId);
-            assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
-            assertThat(response.jsonPath().getString("state"))
-                    .as(response.asPrettyString())
-                    .isIn("SUCCEEDED", "FAILED");
-        });
-        return executionView(planId);
-    }
-
     @SuppressWarnings("unchecked")
     private static Object property(Map<String, Object> resource, String name) {
         return ((Map<String, Object>) resource.get("properties")).get(name);

@@ -1,5 +1,8 @@
 package dev.arcfleet.executor.live;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.OnboardingPlan;
@@ -21,6 +24,7 @@ import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +55,30 @@ abstract class LiveExecutorTest extends ServiceKafkaTest {
     @AfterEach
     void closeStatus() {
         status.close();
+    }
+
+    /** Waits until the plan's execution (of any action) has SUCCEEDED or FAILED; returns its view. */
+    JsonPath awaitFinished(String planId, Duration timeout) {
+        return awaitFinished(planId, null, timeout);
+    }
+
+    /** Waits up to 90 s until the plan's execution of {@code action} has SUCCEEDED or FAILED; returns its view. */
+    JsonPath awaitFinished(String planId, String action) {
+        return awaitFinished(planId, action, Duration.ofSeconds(90));
+    }
+
+    private JsonPath awaitFinished(String planId, String action, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            var response = RestAssured.get("/api/v1/executions/" + planId);
+            assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+            if (action != null) {
+                assertThat(response.jsonPath().getString("action")).isEqualTo(action);
+            }
+            assertThat(response.jsonPath().getString("state"))
+                    .as(response.asPrettyString())
+                    .isIn("SUCCEEDED", "FAILED");
+        });
+        return executionView(planId);
     }
 
     JsonPath executionView(String planId) {

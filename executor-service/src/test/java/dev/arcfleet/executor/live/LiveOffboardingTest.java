@@ -488,19 +488,4 @@ class LiveOffboardingTest extends LiveExecutorTest {
                 .filteredOn(t -> t == StatusType.OFFBOARDED)
                 .hasSize(1);
     }
-
-    /** Waits until the plan's latest execution is of {@code action} and has ended; returns its view. */
-    private JsonPath awaitFinished(String planId, String action) {
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> {
-                    var response = RestAssured.get("/api/v1/executions/" + planId);
-                    assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
-                    assertThat(response.jsonPath().getString("action")).isEqualTo(action);
-                    assertThat(response.jsonPath().getString("state"))
-                            .as(response.asPrettyString())
-                            .isIn("SUCCEEDED", "FAILED");
-                });
-        return executionView(planId);
-    }
 }

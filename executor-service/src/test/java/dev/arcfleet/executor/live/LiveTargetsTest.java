@@ -18,7 +18,6 @@ import dev.arcfleet.testsupport.arm.ArmEmulator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.List;
@@ -52,7 +51,7 @@ class LiveTargetsTest extends LiveExecutorTest {
             send(Topics.PLANS_ARC_K8S, plan);
         }
         for (OnboardingPlan plan : List.of(ghent, lyon, bremen)) {
-            JsonPath view = awaitFinished(plan.planId());
+            JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(90));
             assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
         }
 
@@ -81,7 +80,7 @@ class LiveTargetsTest extends LiveExecutorTest {
                 .withAzureTarget(
                         new AzureTarget("eu-typo", EU_SUBSCRIPTION, "arc-fleet-eu", "westeurope", List.of("eux")));
         send(Topics.PLANS_ARC_K8S, plan);
-        JsonPath view = awaitFinished(plan.planId());
+        JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(90));
         assertThat(view.getString("state")).isEqualTo("FAILED");
         assertThat(view.getString("failureReason"))
                 .contains("Azure target 'eu-typo': credential 'eux' is not configured in this executor")
@@ -120,18 +119,5 @@ class LiveTargetsTest extends LiveExecutorTest {
         assertThat(agents)
                 .containsEntry("AZURE_SUBSCRIPTION_ID", subscription)
                 .containsEntry("AZURE_RESOURCE_GROUP", group);
-    }
-
-    private JsonPath awaitFinished(String planId) {
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> {
-                    var response = RestAssured.get("/api/v1/executions/" + planId);
-                    assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
-                    assertThat(response.jsonPath().getString("state"))
-                            .as(response.asPrettyString())
-                            .isIn("SUCCEEDED", "FAILED");
-                });
-        return executionView(planId);
     }
 }

@@ -189,44 +189,25 @@ public final class PlanBook {
         }
 
         Plan withMembers(int count, PlanState newState) {
-            return new Plan(
-                    planId,
-                    route,
-                    target,
-                    capabilities,
-                    parameters,
-                    dependsOn,
-                    policyVersion,
-                    revision,
-                    publishedRevision,
-                    newState,
-                    executionState,
-                    executionSequence,
-                    executionDetail,
-                    count,
-                    approval);
+            return withProgress(newState, executionState, executionSequence, executionDetail, count, approval);
         }
 
         Plan withExecution(String newExecutionState, long sequence, String detail) {
-            return new Plan(
-                    planId,
-                    route,
-                    target,
-                    capabilities,
-                    parameters,
-                    dependsOn,
-                    policyVersion,
-                    revision,
-                    publishedRevision,
-                    state,
-                    newExecutionState,
-                    sequence,
-                    detail,
-                    members,
-                    approval);
+            return withProgress(state, newExecutionState, sequence, detail, members, approval);
         }
 
         Plan withApproval(Approval newApproval, PlanState newState) {
+            return withProgress(newState, executionState, executionSequence, executionDetail, members, newApproval);
+        }
+
+        /** The same content and revisions, with this state, execution, member count and approval. */
+        private Plan withProgress(
+                PlanState newState,
+                String newExecutionState,
+                long sequence,
+                String detail,
+                int count,
+                Approval newApproval) {
             return new Plan(
                     planId,
                     route,
@@ -238,10 +219,10 @@ public final class PlanBook {
                     revision,
                     publishedRevision,
                     newState,
-                    executionState,
-                    executionSequence,
-                    executionDetail,
-                    members,
+                    newExecutionState,
+                    sequence,
+                    detail,
+                    count,
                     newApproval);
         }
 

@@ -7,7 +7,8 @@ import java.time.Instant;
  * BLOCKED are per node and carry the decision; executor events are per plan, with {@code sequence} increasing
  * within a plan so readers can drop an older event that arrives late. {@code actor}: who approved or rejected a plan
  * (APPROVED, REJECTED: {@code rule:<name>} or the operator's token identity), else null; events without it (written
- * before it existed) read as null.
+ * before it existed) read as null. {@code revision}: the plan revision an executor event is about (a reader drops one
+ * of a revision the plan has left), else null; events written before it existed read as null.
  */
 public record StatusEvent(
         String eventId,
@@ -23,7 +24,42 @@ public record StatusEvent(
         long sequence,
         String detail,
         Decision decision,
-        String actor) {
+        String actor,
+        String revision) {
+
+    /** An event of no particular revision (the planner's). */
+    public StatusEvent(
+            String eventId,
+            String correlationId,
+            Instant occurredAt,
+            StatusType type,
+            String nodeId,
+            String planId,
+            Route route,
+            Target target,
+            String step,
+            Integer attempt,
+            long sequence,
+            String detail,
+            Decision decision,
+            String actor) {
+        this(
+                eventId,
+                correlationId,
+                occurredAt,
+                type,
+                nodeId,
+                planId,
+                route,
+                target,
+                step,
+                attempt,
+                sequence,
+                detail,
+                decision,
+                actor,
+                null);
+    }
 
     /** An event without an actor (every type but APPROVED and REJECTED). */
     public StatusEvent(
@@ -54,6 +90,7 @@ public record StatusEvent(
                 sequence,
                 detail,
                 decision,
+                null,
                 null);
     }
 }

@@ -117,6 +117,12 @@ class DryRunExecutionTest extends ServiceKafkaTest {
                         .endsWith(StatusType.SUCCEEDED)
                         .filteredOn(t -> t == StatusType.STEP_SUCCEEDED)
                         .hasSize(14));
+        // every event names the revision it is about, so a reader can drop one of a revision the plan has left
+        assertThat(status.getRecords().stream()
+                        .map(r -> read(r.value()))
+                        .filter(e -> plan.planId().equals(e.planId())))
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.revision()).isEqualTo(plan.revision()));
         status.close();
     }
 

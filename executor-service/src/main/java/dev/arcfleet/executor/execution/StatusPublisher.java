@@ -41,7 +41,9 @@ public class StatusPublisher {
                 execution.attempt,
                 execution.nextSequence(),
                 detail,
-                null);
+                null,
+                null,
+                execution.revision);
         outbox.publish(
                 Topics.STATUS, execution.targetId, EventTypes.STATUS, event.eventId(), execution.correlationId, event);
     }

@@ -545,6 +545,15 @@ public final class PlanBook {
     }
 
     /**
+     * Whether an executor event of {@code revision} speaks of the plan's current execution: the revision published last,
+     * or an event that names none (written before events carried it). A late event of a revision a newer one replaced
+     * (its SUCCEEDED after the newer was published, say) says nothing of the newer one's run.
+     */
+    public static boolean ofCurrentRevision(Plan plan, String revision) {
+        return revision == null || plan.publishedRevision() == null || revision.equals(plan.publishedRevision());
+    }
+
+    /**
      * What executor progress of {@code plan} changes: its execution state (an event not newer than the last one seen
      * changes nothing); an Arc plan that SUCCEEDED releases the plans waiting for it (published); one that FAILED
      * reports them FAILED with its reason (they stay waiting, for a retry that succeeds). Likewise an IoT Operations
@@ -566,7 +575,23 @@ public final class PlanBook {
             String detail,
             List<Plan> dependents,
             Predicate<Plan> heldByRollout) {
-        if (sequence <= plan.executionSequence()) {
+        return onStatus(plan, null, type, sequence, detail, dependents, heldByRollout);
+    }
+
+    /**
+     * As {@link #onStatus(Plan, StatusType, long, String, List, Predicate)}, for an event of {@code revision} (null: of
+     * no known revision): an event of a revision other than the one published last changes nothing (see
+     * {@link #ofCurrentRevision}).
+     */
+    public static Changes onStatus(
+            Plan plan,
+            String revision,
+            StatusType type,
+            long sequence,
+            String detail,
+            List<Plan> dependents,
+            Predicate<Plan> heldByRollout) {
+        if (sequence <= plan.executionSequence() || !ofCurrentRevision(plan, revision)) {
             return Changes.none();
         }
         String executionState = switch (type) {

@@ -279,12 +279,13 @@ public class PlanningService {
 
     /**
      * Executor progress of the planner's own plans: releases IoT Operations plans once their Arc plan succeeded, and an
-     * Arc plan's offboarding once its IoT Operations plan was offboarded.
+     * Arc plan's offboarding once its IoT Operations plan was offboarded. False when the event is of a revision the
+     * plan has left (it changed nothing and counts for no rollout either).
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void onStatus(StatusEvent event) {
+    public boolean onStatus(StatusEvent event) {
         if (event.planId() == null || event.nodeId() != null) {
-            return;
+            return true;
         }
         // the plan and the plans waiting for it, locked in plan id order (as every writer of plans locks them)
         List<PlanEntity> locked = PlanEntity.<PlanEntity>find(
@@ -298,14 +299,26 @@ public class PlanningService {
                 .findFirst()
                 .orElse(null);
         if (entity == null) {
-            return;
+            return true;
         }
         PlanBook.Plan plan = toPlan(entity);
+        if (!PlanBook.ofCurrentRevision(plan, event.revision())) {
+            Log.debugf(
+                    "plan %s: %s of revision %s ignored, the plan is at revision %s",
+                    plan.planId(), event.type(), LogSafe.of(event.revision()), plan.publishedRevision());
+            return false;
+        }
         List<PlanBook.Plan> dependents = !PlanBook.actsOnDependents(plan, event.type())
                 ? List.of()
                 : locked.stream().filter(p -> p != entity).map(this::toPlan).toList();
         PlanBook.Changes changes = PlanBook.onStatus(
-                plan, event.type(), event.sequence(), event.detail(), dependents, rollouts.held(this::nodeLabels));
+                plan,
+                event.revision(),
+                event.type(),
+                event.sequence(),
+                event.detail(),
+                dependents,
+                rollouts.held(this::nodeLabels));
         for (PlanBook.Publication released : changes.publications()) {
             Log.infof(
                     "%s plan %s %s: releasing %s plan %s",
@@ -317,6 +330,7 @@ public class PlanningService {
         }
         write(changes, event.correlationId(), false, Instant.now(), new Lookups());
         notify(changes, event.correlationId());
+        return true;
     }
 
     /** Why an operator's approval or rejection of one plan changed nothing. */

@@ -66,8 +66,8 @@ public class StatusConsumer {
             Set<String> firstTime = processed.markFirstTime(
                     "status", plans.stream().map(u -> u.event().id()).toList());
             for (Usable u : plans) {
-                if (firstTime.remove(u.event().id())) {
-                    planning.onStatus(u.status());
+                // an outcome of a revision the plan has left counts for neither the plan nor its rollout
+                if (firstTime.remove(u.event().id()) && planning.onStatus(u.status())) {
                     rollouts.onStatus(u.status());
                 }
             }

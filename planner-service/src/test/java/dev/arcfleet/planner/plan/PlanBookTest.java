@@ -82,6 +82,29 @@ class PlanBookTest {
     }
 
     @Test
+    void aLateOutcomeOfARevisionANewerOneReplacedChangesNothing() {
+        decide(Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-07", "ghent"), EDGE_DATA);
+        String first = store.get(ARC).publishedRevision();
+        status(ARC, first, StatusType.STARTED, 1, "connecting");
+        // a new capability: the Arc plan's next revision goes out while the first one's execution still runs
+        decide(Route.IOT_OPERATIONS, CLUSTER, node("ghent-line3/gw-08", "ghent"), EDGE_DATA, GITOPS);
+        String second = store.get(ARC).publishedRevision();
+        assertThat(second).isNotEqualTo(first);
+
+        // the first revision's SUCCEEDED arrives late: it says nothing of the second one's run
+        Changes late = status(ARC, first, StatusType.SUCCEEDED, 7, "connected");
+        assertThat(late.plans()).isEmpty();
+        assertThat(late.publications()).isEmpty();
+        assertThat(store.get(ARC).executionState()).isNotEqualTo("SUCCEEDED");
+        assertThat(store.get(IOT).state()).isEqualTo(PlanState.WAITING);
+
+        // the second revision's SUCCEEDED releases the waiting IoT Operations plan
+        Changes succeeded = status(ARC, second, StatusType.SUCCEEDED, 12, "connected");
+        assertThat(succeeded.plan(ARC).executionState()).isEqualTo("SUCCEEDED");
+        assertThat(succeeded.publications()).extracting(p -> p.plan().planId()).containsExactly(IOT);
+    }
+
+    @Test
     void aNewCapabilityGivesANewRevisionThatIsPublished() {
         decide(Route.ARC_K8S, CLUSTER, node("ghent-line3/n1", "ghent"), POLICY);
         String before = store.get(ARC).revision();
@@ -848,6 +871,17 @@ class PlanBookTest {
                 .filter(p -> planId.equals(p.dependsOn()))
                 .toList();
         Changes changes = PlanBook.onStatus(store.get(planId), type, sequence, detail, dependents);
+        changes.plans().forEach(p -> store.put(p.planId(), p));
+        return changes;
+    }
+
+    /** An executor event of {@code revision} of the plan. */
+    private Changes status(String planId, String revision, StatusType type, long sequence, String detail) {
+        List<Plan> dependents = store.values().stream()
+                .filter(p -> planId.equals(p.dependsOn()))
+                .toList();
+        Changes changes =
+                PlanBook.onStatus(store.get(planId), revision, type, sequence, detail, dependents, p -> false);
         changes.plans().forEach(p -> store.put(p.planId(), p));
         return changes;
     }

@@ -154,6 +154,25 @@ class PlanningFlowTest extends PlannerKafkaTest {
         String arcPlanId =
                 read(plansFor(arcPlans, cluster).get(0).value()).get("planId").asText();
         assertThat(decided.decision().dependsOn()).containsExactly(arcPlanId);
+        String arcRevision =
+                read(plansFor(arcPlans, cluster).get(0).value()).get("revision").asText();
+        // a SUCCEEDED of another revision of the Arc plan (one a newer revision replaced) releases nothing
+        sendStatus(new StatusEvent(
+                UUID.randomUUID().toString(),
+                "corr",
+                Instant.now(),
+                StatusType.SUCCEEDED,
+                null,
+                arcPlanId,
+                Route.ARC_K8S,
+                new Target(TargetKind.CLUSTER, cluster),
+                null,
+                null,
+                5,
+                "all steps succeeded",
+                null,
+                null,
+                arcRevision + "-older"));
         await().during(Duration.ofSeconds(2))
                 .atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(plansFor(iotPlans, cluster)).isEmpty());
@@ -171,7 +190,9 @@ class PlanningFlowTest extends PlannerKafkaTest {
                 null,
                 7,
                 "all steps succeeded",
-                null));
+                null,
+                null,
+                arcRevision));
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(plansFor(iotPlans, cluster))
                         .singleElement()

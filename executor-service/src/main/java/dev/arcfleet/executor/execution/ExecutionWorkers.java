@@ -204,8 +204,8 @@ public class ExecutionWorkers {
     /**
      * Claims the due execution that is furthest along (then the longest due): finishing what was started keeps the
      * ARM write budget busy while new executions still generate their keys, instead of every execution doing step one
-     * before any does step two. An execution is not claimed while an older one of its plan is unfinished (no two
-     * revisions of a plan run at once); one that a newer revision replaced and that sits at a step boundary (its
+     * before any does step two. An execution is not claimed while an older one of its plan is unfinished, or ended
+     * while a worker still runs one of its steps (no two revisions of a plan run at once); one that a newer revision replaced and that sits at a step boundary (its
      * worker died after a step, say) is stopped there instead of claimed.
      */
     private Claim claim() {
@@ -216,7 +216,8 @@ public class ExecutionWorkers {
                     where e.state in ('PENDING', 'RUNNING') and e.next_run_at <= now()
                       and (e.lease_until is null or e.lease_until < now())
                       and not exists (select 1 from execution o where o.plan_id = e.plan_id
-                          and o.state in ('PENDING', 'RUNNING') and o.created_at < e.created_at)
+                          and (o.state in ('PENDING', 'RUNNING') or o.lease_until >= now())
+                          and o.created_at < e.created_at)
                     order by e.current_step desc, e.next_run_at limit 1 for update of e skip locked""").getResultList();
             if (ids.isEmpty()) {
                 return null;
@@ -307,6 +308,10 @@ public class ExecutionWorkers {
                     execution.state,
                     execution.currentStep,
                     step.attempts);
+            if (execution.state.finished()) {
+                // ended meanwhile (superseded by the other action): its lease held back the plan's newer execution
+                execution.leaseUntil = null;
+            }
             return null;
         }
         Instant now = Instant.now();

@@ -109,7 +109,9 @@ public class ExecutionService {
     /**
      * Ends the plan's unfinished executions of the other action (an onboarding still running when its offboarding
      * arrives, or the reverse), so the two never run at once; their rows are locked, so a worker's late result of
-     * one of them is dropped. Executions of the same action are left as they were.
+     * one of them is dropped. A worker inside one of their steps keeps its lease: the new execution is not claimed
+     * until that step's call has returned (its result dropped), so an onboarding's PUT in flight cannot land after the
+     * offboarding looked for what to delete. Executions of the same action are left as they were.
      */
     private void supersedeOtherAction(OnboardingPlan plan, PlanAction action, Instant now) {
         // every one is locked, the finished ones too: the companion VM reconciler reopens a SUCCEEDED onboarding under
@@ -131,7 +133,6 @@ public class ExecutionService {
             ExecutionSnapshot before = other.snapshot();
             Transition transition = transitions.supersede(before, reason, now);
             other.take(before, transition.next());
-            other.leaseUntil = null;
             other.updatedAt = now;
             status.publish(other, transition.events());
             Log.infof(

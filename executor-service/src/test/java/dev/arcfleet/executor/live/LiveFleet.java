@@ -48,6 +48,7 @@ public record LiveFleet(
             "off-crash",
             "off-stuck",
             "off-slow",
+            "off-inflight",
             "revised-edge");
 
     public String resourceGroupId() {

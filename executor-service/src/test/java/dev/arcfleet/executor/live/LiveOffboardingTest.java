@@ -321,6 +321,40 @@ class LiveOffboardingTest extends LiveExecutorTest {
     }
 
     /**
+     * An offboarding that arrives while the onboarding's PUT of the connected cluster is on its way (ARM answers it
+     * after 2.5 s) ends the onboarding at once, but starts only once that PUT has returned: it then finds the connected
+     * cluster and deletes it, and nothing is left behind.
+     */
+    @Test
+    void anOffboardingWaitsForTheOnboardingsCallInFlightAndLeavesNothingBehind() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        String cc = fleet.connectedClusterId("off-inflight");
+        arm.stallNext("PUT", "connectedClusters/off-inflight$", Duration.ofMillis(2500), 1);
+        try {
+            OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "off-inflight", List.of(Capability.GITOPS));
+            send(Topics.PLANS_ARC_K8S, plan);
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> arm.requests().stream()
+                            .anyMatch(r -> "PUT".equals(r.method())
+                                    && r.path().toLowerCase(Locale.ROOT).endsWith("connectedclusters/off-inflight")));
+
+            send(Topics.PLANS_ARC_K8S, plan.toOffboard(UUID.randomUUID().toString(), "r1-offboard", Instant.now()));
+            JsonPath view = awaitFinished(plan.planId(), "OFFBOARD");
+            assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
+            assertThat(types(plan.planId())).contains(StatusType.SUPERSEDED).endsWith(StatusType.OFFBOARDED);
+            // the onboarding's PUT has landed (at once, or some time after an offboarding that did not wait for it)
+            await().atMost(Duration.ofSeconds(10)).until(() -> arm.creations(cc) == 1);
+            assertThat(arm.resource(cc))
+                    .as("the connected cluster, deleted by the offboarding")
+                    .isEmpty();
+            assertThat(arm.deletes(cc)).isEqualTo(1);
+        } finally {
+            arm.clearFaults("connectedClusters/off-inflight$");
+        }
+    }
+
+    /**
      * A step that outlasts the lease (the machine's GET and its DELETE each answered after 2 s; the lease is 3 s) stays
      * with its worker, whose lease the keeper renews while the step runs: no other worker of the six takes the
      * execution over and sends the DELETE again.

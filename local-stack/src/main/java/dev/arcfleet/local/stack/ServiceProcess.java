@@ -69,7 +69,12 @@ public final class ServiceProcess implements AutoCloseable {
         }
         int port = Launch.freePort();
         Path log = logDir.resolve(module + ".log");
-        return new ServiceProcess(module, launch(jar, TEST_JVM_OPTIONS, env, port, log, false), port, log);
+        List<String> options = new ArrayList<>(TEST_JVM_OPTIONS);
+        if (!module.equals("executor-service")) {
+            // not the executor: its RSA key generation needs C2 (the BigInteger Montgomery intrinsics are C2's only)
+            options.addAll(extraTestOptions());
+        }
+        return new ServiceProcess(module, launch(jar, List.copyOf(options), env, port, log, false), port, log);
     }
 
     /** Whether the service at {@code baseUrl} answers 200 on {@code /q/health/ready}. */
@@ -161,7 +166,7 @@ public final class ServiceProcess implements AutoCloseable {
      * live set: without -Xms the JVM starts at the full -Xmx on a machine with more than 16 GiB (the young generation
      * alone then touches a third of it), and with the default free ratios (40-70 %) the old generation keeps room for
      * more than half again its live data. A test run adds {@link #EXTRA_OPTIONS_PROPERTY}'s options (the end-to-end
-     * tests: the client compiler only); a benchmark adds none.
+     * tests: the client compiler only) to every service but the executor; a benchmark adds none.
      */
     static final List<String> TEST_JVM_OPTIONS = testJvmOptions();
 
@@ -172,7 +177,6 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> options = new ArrayList<>(List.of(
                 "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40"));
         options.addAll(TRIM_NATIVE_HEAP);
-        options.addAll(extraTestOptions());
         return List.copyOf(options);
     }
 

@@ -43,7 +43,8 @@ public class ExecutionControl {
 
     /**
      * Ends a PENDING or RUNNING execution as FAILED with the operator's reason. A call already sent to Azure is not
-     * undone: what it created is found and adopted if the execution is retried.
+     * undone: what it created is found and adopted if the execution is retried. A worker inside a step keeps its lease
+     * until its call returns, so nothing else of the plan (its offboarding, a retry) starts while that call is out.
      */
     @Transactional
     public Optional<ExecutionEntity> cancel(String planId, String operator, String reason) {
@@ -56,7 +57,6 @@ public class ExecutionControl {
             ExecutionSnapshot before = execution.snapshot();
             Transition transition = transitions.cancel(before, operator, reason, now);
             execution.take(before, transition.next());
-            execution.leaseUntil = null;
             execution.updatedAt = now;
             status.publish(execution, transition.events());
             Log.infof(
@@ -81,7 +81,7 @@ public class ExecutionControl {
             ExecutionSnapshot before = execution.snapshot();
             Transition transition = transitions.retry(before, operator, now);
             execution.take(before, transition.next());
-            execution.leaseUntil = null;
+            // a lease still held (a cancelled step's call not back yet) stays: no second worker runs that step
             execution.updatedAt = now;
             status.publish(execution, transition.events());
             workers.wakeUpAfterCommit();

@@ -49,6 +49,7 @@ public record LiveFleet(
             "off-stuck",
             "off-slow",
             "off-inflight",
+            "off-cancelled",
             "revised-edge");
 
     public String resourceGroupId() {

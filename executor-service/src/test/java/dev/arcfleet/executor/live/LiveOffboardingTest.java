@@ -355,6 +355,43 @@ class LiveOffboardingTest extends LiveExecutorTest {
     }
 
     /**
+     * The same with an operator's cancel first: the onboarding is cancelled while its PUT of the connected cluster is
+     * on its way, and the offboarding sent right after starts only once that PUT has returned.
+     */
+    @Test
+    void anOffboardingAfterACancelWaitsForTheCancelledCallAndLeavesNothingBehind() throws Exception {
+        ArmEmulator arm = fleet.arm();
+        String cc = fleet.connectedClusterId("off-cancelled");
+        arm.stallNext("PUT", "connectedClusters/off-cancelled$", Duration.ofMillis(2500), 1);
+        try {
+            OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "off-cancelled", List.of(Capability.GITOPS));
+            send(Topics.PLANS_ARC_K8S, plan);
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> arm.requests().stream()
+                            .anyMatch(r -> "PUT".equals(r.method())
+                                    && r.path().toLowerCase(Locale.ROOT).endsWith("connectedclusters/off-cancelled")));
+            RestAssured.given()
+                    .contentType("application/json")
+                    .body("{\"reason\": \"wrong cluster\"}")
+                    .post("/api/v1/executions/" + plan.planId() + "/cancel")
+                    .then()
+                    .statusCode(200);
+
+            send(Topics.PLANS_ARC_K8S, plan.toOffboard(UUID.randomUUID().toString(), "r1-offboard", Instant.now()));
+            JsonPath view = awaitFinished(plan.planId(), "OFFBOARD");
+            assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
+            await().atMost(Duration.ofSeconds(10)).until(() -> arm.creations(cc) == 1);
+            assertThat(arm.resource(cc))
+                    .as("the connected cluster, deleted by the offboarding")
+                    .isEmpty();
+            assertThat(arm.deletes(cc)).isEqualTo(1);
+        } finally {
+            arm.clearFaults("connectedClusters/off-cancelled$");
+        }
+    }
+
+    /**
      * A step that outlasts the lease (the machine's GET and its DELETE each answered after 2 s; the lease is 3 s) stays
      * with its worker, whose lease the keeper renews while the step runs: no other worker of the six takes the
      * execution over and sends the DELETE again.

@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -327,31 +328,8 @@ class LiveOffboardingTest extends LiveExecutorTest {
      */
     @Test
     void anOffboardingWaitsForTheOnboardingsCallInFlightAndLeavesNothingBehind() throws Exception {
-        ArmEmulator arm = fleet.arm();
-        String cc = fleet.connectedClusterId("off-inflight");
-        arm.stallNext("PUT", "connectedClusters/off-inflight$", Duration.ofMillis(2500), 1);
-        try {
-            OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "off-inflight", List.of(Capability.GITOPS));
-            send(Topics.PLANS_ARC_K8S, plan);
-            await().atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(() -> arm.requests().stream()
-                            .anyMatch(r -> "PUT".equals(r.method())
-                                    && r.path().toLowerCase(Locale.ROOT).endsWith("connectedclusters/off-inflight")));
-
-            send(Topics.PLANS_ARC_K8S, plan.toOffboard(UUID.randomUUID().toString(), "r1-offboard", Instant.now()));
-            JsonPath view = awaitFinished(plan.planId(), "OFFBOARD");
-            assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
-            assertThat(types(plan.planId())).contains(StatusType.SUPERSEDED).endsWith(StatusType.OFFBOARDED);
-            // the onboarding's PUT has landed (at once, or some time after an offboarding that did not wait for it)
-            await().atMost(Duration.ofSeconds(10)).until(() -> arm.creations(cc) == 1);
-            assertThat(arm.resource(cc))
-                    .as("the connected cluster, deleted by the offboarding")
-                    .isEmpty();
-            assertThat(arm.deletes(cc)).isEqualTo(1);
-        } finally {
-            arm.clearFaults("connectedClusters/off-inflight$");
-        }
+        String planId = offboardWhileThePutIsOnItsWay("off-inflight", plan -> {});
+        assertThat(types(planId)).contains(StatusType.SUPERSEDED).endsWith(StatusType.OFFBOARDED);
     }
 
     /**
@@ -360,34 +338,48 @@ class LiveOffboardingTest extends LiveExecutorTest {
      */
     @Test
     void anOffboardingAfterACancelWaitsForTheCancelledCallAndLeavesNothingBehind() throws Exception {
+        offboardWhileThePutIsOnItsWay(
+                "off-cancelled",
+                plan -> RestAssured.given()
+                        .contentType("application/json")
+                        .body("{\"reason\": \"wrong cluster\"}")
+                        .post("/api/v1/executions/" + plan.planId() + "/cancel")
+                        .then()
+                        .statusCode(200));
+    }
+
+    /**
+     * Onboards {@code cluster} with its connected cluster's PUT answered after 2.5 s; once that PUT is on its way, does
+     * {@code meanwhile} and sends the offboarding; asserts the offboarding succeeded and that, once the PUT has landed,
+     * the connected cluster it made is gone, deleted once. Returns the plan id.
+     */
+    private String offboardWhileThePutIsOnItsWay(String cluster, Consumer<OnboardingPlan> meanwhile) throws Exception {
         ArmEmulator arm = fleet.arm();
-        String cc = fleet.connectedClusterId("off-cancelled");
-        arm.stallNext("PUT", "connectedClusters/off-cancelled$", Duration.ofMillis(2500), 1);
+        String cc = fleet.connectedClusterId(cluster);
+        String path = "connectedClusters/" + cluster + "$";
+        arm.stallNext("PUT", path, Duration.ofMillis(2500), 1);
         try {
-            OnboardingPlan plan = clusterPlan(Route.ARC_K8S, "off-cancelled", List.of(Capability.GITOPS));
+            OnboardingPlan plan = clusterPlan(Route.ARC_K8S, cluster, List.of(Capability.GITOPS));
             send(Topics.PLANS_ARC_K8S, plan);
             await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(20))
                     .until(() -> arm.requests().stream()
                             .anyMatch(r -> "PUT".equals(r.method())
-                                    && r.path().toLowerCase(Locale.ROOT).endsWith("connectedclusters/off-cancelled")));
-            RestAssured.given()
-                    .contentType("application/json")
-                    .body("{\"reason\": \"wrong cluster\"}")
-                    .post("/api/v1/executions/" + plan.planId() + "/cancel")
-                    .then()
-                    .statusCode(200);
+                                    && r.path().toLowerCase(Locale.ROOT).endsWith("connectedclusters/" + cluster)));
+            meanwhile.accept(plan);
 
             send(Topics.PLANS_ARC_K8S, plan.toOffboard(UUID.randomUUID().toString(), "r1-offboard", Instant.now()));
             JsonPath view = awaitFinished(plan.planId(), "OFFBOARD");
             assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
+            // the onboarding's PUT has landed (at once, or some time after an offboarding that did not wait for it)
             await().atMost(Duration.ofSeconds(10)).until(() -> arm.creations(cc) == 1);
             assertThat(arm.resource(cc))
                     .as("the connected cluster, deleted by the offboarding")
                     .isEmpty();
             assertThat(arm.deletes(cc)).isEqualTo(1);
+            return plan.planId();
         } finally {
-            arm.clearFaults("connectedClusters/off-cancelled$");
+            arm.clearFaults(path);
         }
     }
 

@@ -16,8 +16,6 @@ import dev.arcfleet.contracts.OsIdentity;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
-import dev.arcfleet.contracts.Target;
-import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.contracts.Virtualization;
 import dev.arcfleet.planner.PlannerKafkaTest;
@@ -157,42 +155,13 @@ class PlanningFlowTest extends PlannerKafkaTest {
         String arcRevision =
                 read(plansFor(arcPlans, cluster).get(0).value()).get("revision").asText();
         // a SUCCEEDED of another revision of the Arc plan (one a newer revision replaced) releases nothing
-        sendStatus(new StatusEvent(
-                UUID.randomUUID().toString(),
-                "corr",
-                Instant.now(),
-                StatusType.SUCCEEDED,
-                null,
-                arcPlanId,
-                Route.ARC_K8S,
-                new Target(TargetKind.CLUSTER, cluster),
-                null,
-                null,
-                5,
-                "all steps succeeded",
-                null,
-                null,
-                arcRevision + "-older"));
+        sendStatus(
+                arcOutcome(arcPlanId, cluster, StatusType.SUCCEEDED, 5, "all steps succeeded", arcRevision + "-older"));
         await().during(Duration.ofSeconds(2))
                 .atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(plansFor(iotPlans, cluster)).isEmpty());
 
-        sendStatus(new StatusEvent(
-                UUID.randomUUID().toString(),
-                "corr",
-                Instant.now(),
-                StatusType.SUCCEEDED,
-                null,
-                arcPlanId,
-                Route.ARC_K8S,
-                new Target(TargetKind.CLUSTER, cluster),
-                null,
-                null,
-                7,
-                "all steps succeeded",
-                null,
-                null,
-                arcRevision));
+        sendStatus(arcOutcome(arcPlanId, cluster, StatusType.SUCCEEDED, 7, "all steps succeeded", arcRevision));
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(plansFor(iotPlans, cluster))
                         .singleElement()

@@ -25,7 +25,6 @@ import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -133,20 +132,7 @@ class RolloutDefaultHoldFlowTest extends PlannerKafkaTest {
 
     private void succeed(String cluster) {
         String planId = PlanIds.planId(Route.ARC_K8S, new Target(TargetKind.CLUSTER, cluster));
-        StatusEvent event = new StatusEvent(
-                UUID.randomUUID().toString(),
-                "corr",
-                Instant.now(),
-                StatusType.SUCCEEDED,
-                null,
-                planId,
-                Route.ARC_K8S,
-                new Target(TargetKind.CLUSTER, cluster),
-                null,
-                null,
-                5,
-                "connected",
-                null);
+        StatusEvent event = arcOutcome(planId, cluster, StatusType.SUCCEEDED, 5, "connected", null);
         try {
             kafka.produceStrings()
                     .fromRecords(StatusRecords.of(event, JSON.writeValueAsString(event)))

@@ -24,7 +24,6 @@ import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -317,17 +316,10 @@ class RolloutFlowTest extends PlannerKafkaTest {
         for (String cluster : toAnswer) {
             String planId = planId(cluster);
             boolean fails = failing.contains(planId);
-            StatusEvent event = new StatusEvent(
-                    UUID.randomUUID().toString(),
-                    "corr",
-                    Instant.now(),
-                    fails ? StatusType.FAILED : StatusType.SUCCEEDED,
-                    null,
+            StatusEvent event = arcOutcome(
                     planId,
-                    Route.ARC_K8S,
-                    new Target(TargetKind.CLUSTER, cluster),
-                    null,
-                    null,
+                    cluster,
+                    fails ? StatusType.FAILED : StatusType.SUCCEEDED,
                     5,
                     fails ? REHEARSAL.formatted(cluster) : "connected",
                     null);

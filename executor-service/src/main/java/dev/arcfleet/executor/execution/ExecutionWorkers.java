@@ -205,8 +205,9 @@ public class ExecutionWorkers {
      * Claims the due execution that is furthest along (then the longest due): finishing what was started keeps the
      * ARM write budget busy while new executions still generate their keys, instead of every execution doing step one
      * before any does step two. An execution is not claimed while an older one of its plan is unfinished, or ended
-     * while a worker still runs one of its steps (no two revisions of a plan run at once); one that a newer revision replaced and that sits at a step boundary (its
-     * worker died after a step, say) is stopped there instead of claimed.
+     * while a worker still runs one of its steps (no two revisions of a plan run at once); one that a newer revision
+     * replaced and that sits at a step boundary (its worker died after a step, say) is stopped there instead of
+     * claimed.
      */
     private Claim claim() {
         while (true) {

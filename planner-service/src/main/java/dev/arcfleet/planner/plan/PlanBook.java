@@ -561,27 +561,14 @@ public final class PlanBook {
      * OFFBOARD_FAILED with the reason it is held. {@code dependents}: the plans that depend on {@code plan}.
      */
     public static Changes onStatus(Plan plan, StatusType type, long sequence, String detail, List<Plan> dependents) {
-        return onStatus(plan, type, sequence, detail, dependents, p -> false);
+        return onStatus(plan, null, type, sequence, detail, dependents, p -> false);
     }
 
     /**
-     * As {@link #onStatus(Plan, StatusType, long, String, List)}; a dependent the Arc plan's success would release
-     * that {@code heldByRollout} holds goes to AWAITING_ROLLOUT instead, for its rollout's batch.
-     */
-    public static Changes onStatus(
-            Plan plan,
-            StatusType type,
-            long sequence,
-            String detail,
-            List<Plan> dependents,
-            Predicate<Plan> heldByRollout) {
-        return onStatus(plan, null, type, sequence, detail, dependents, heldByRollout);
-    }
-
-    /**
-     * As {@link #onStatus(Plan, StatusType, long, String, List, Predicate)}, for an event of {@code revision} (null: of
-     * no known revision): an event of a revision other than the one published last changes nothing (see
-     * {@link #ofCurrentRevision}).
+     * As {@link #onStatus(Plan, StatusType, long, String, List)}, for an event of {@code revision} (null: of no known
+     * revision): an event of a revision other than the one published last changes nothing (see
+     * {@link #ofCurrentRevision}). A dependent the Arc plan's success would release that {@code heldByRollout} holds
+     * goes to AWAITING_ROLLOUT instead, for its rollout's batch.
      */
     public static Changes onStatus(
             Plan plan,

@@ -809,6 +809,7 @@ class PlanBookTest {
 
         Changes succeeded = PlanBook.onStatus(
                 store.get(ARC),
+                null,
                 StatusType.SUCCEEDED,
                 7,
                 "connected",

@@ -171,7 +171,7 @@ public final class ServiceProcess implements AutoCloseable {
     static final List<String> TEST_JVM_OPTIONS = testJvmOptions();
 
     /** A system property with more JVM options for the processes a test starts (space-separated). */
-    public static final String EXTRA_OPTIONS_PROPERTY = "fleet.test.jvm-options";
+    static final String EXTRA_OPTIONS_PROPERTY = "fleet.test.jvm-options";
 
     private static List<String> testJvmOptions() {
         List<String> options = new ArrayList<>(List.of(
@@ -181,7 +181,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** The options {@link #EXTRA_OPTIONS_PROPERTY} names, none when it is unset or blank. */
-    public static List<String> extraTestOptions() {
+    private static List<String> extraTestOptions() {
         String extra = System.getProperty(EXTRA_OPTIONS_PROPERTY, "").trim();
         return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
     }

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,7 +76,7 @@ public final class PipelineBench {
                         .get();
             }
         }
-        List<Long> stack = stackPids(state);
+        Map<String, Long> stack = stackPids(state);
         double[] raw = new double[rounds];
         double[] pipeline = new double[rounds];
         double[] heartbeats = new double[rounds];
@@ -103,10 +104,18 @@ public final class PipelineBench {
                     .put("raw_cpu_ms_per_record", round3(rawCpu[r]))
                     .put("cpu_ms_per_registration", round3(pipelineCpu[r]))
                     .put("cpu_ms_per_heartbeat", round3(heartbeatCpu[r]));
+            // where each round's CPU went: the same figure split by process (each with its children)
+            ObjectNode split = ((ObjectNode) roundsJson.get(r)).putObject("cpu_ms_by_process");
+            split.set("raw", rawRound.byProcessJson());
+            split.set("registration", pipelineRound.byProcessJson());
+            split.set("heartbeat", heartbeatRound.byProcessJson());
             System.out.printf(
                     "round %d: raw Kafka %,.0f records/s (%.3f CPU ms each), pipeline to PLANNED %,.0f registrations/s"
                             + " (%.3f CPU ms each), heartbeats %,.0f/s (%.3f CPU ms each) (N=%d)%n",
                     r + 1, raw[r], rawCpu[r], pipeline[r], pipelineCpu[r], heartbeats[r], heartbeatCpu[r], n);
+            System.out.printf(
+                    "round %d: CPU ms per registration by process %s, per heartbeat %s%n",
+                    r + 1, pipelineRound.byProcessJson(), heartbeatRound.byProcessJson());
         }
         Arrays.sort(raw);
         Arrays.sort(pipeline);
@@ -173,27 +182,52 @@ public final class PipelineBench {
     }
 
     /** A round's records per second and the stack's CPU milliseconds per record over it. */
-    record Round(double perSecond, double cpuMsPerRecord) {}
+    /**
+     * A round's records per second, the stack's CPU milliseconds per record over it, and the same split by process
+     * (name to milliseconds per record).
+     */
+    record Round(double perSecond, double cpuMsPerRecord, Map<String, Double> byProcess) {
+        ObjectNode byProcessJson() {
+            ObjectNode out = JSON.createObjectNode();
+            byProcess.forEach((name, ms) -> out.put(name, round3(ms)));
+            return out;
+        }
+    }
 
     interface Rate {
         double run() throws Exception;
     }
 
-    static Round measured(List<Long> stack, int n, Rate round) throws Exception {
-        double before = ProcessStats.treeCpuSeconds(stack);
+    static Round measured(Map<String, Long> stack, int n, Rate round) throws Exception {
+        Map<String, Double> before = cpuByProcess(stack);
+        double totalBefore = ProcessStats.treeCpuSeconds(stack.values());
         double perSecond = round.run();
-        double after = ProcessStats.treeCpuSeconds(stack);
-        return new Round(perSecond, stack.isEmpty() ? -1 : (after - before) * 1000 / n);
+        double totalAfter = ProcessStats.treeCpuSeconds(stack.values());
+        Map<String, Double> after = cpuByProcess(stack);
+        Map<String, Double> byProcess = new LinkedHashMap<>();
+        before.forEach((name, seconds) -> byProcess.put(name, (after.get(name) - seconds) * 1000 / n));
+        return new Round(perSecond, stack.isEmpty() ? -1 : (totalAfter - totalBefore) * 1000 / n, byProcess);
+    }
+
+    /**
+     * CPU seconds of each process of the stack with its children (PostgreSQL's backends), by name; a process under two
+     * names (the postmaster under the launcher that started it) is counted under the first.
+     */
+    static Map<String, Double> cpuByProcess(Map<String, Long> stack) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        Set<Long> seen = new HashSet<>();
+        stack.forEach((name, pid) -> out.put(name, ProcessStats.treeCpuSeconds(List.of(pid), seen)));
+        return out;
     }
 
     /** The local stack's processes whose pid files exist: services, Kafka, PostgreSQL (its postmaster). */
-    static List<Long> stackPids(Path state) {
-        List<Long> pids = new ArrayList<>();
-        for (String name : List.of("inventory", "planner", "executor", "kafka", "postgres", "postmaster")) {
+    static Map<String, Long> stackPids(Path state) {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (String name : List.of("inventory", "planner", "executor", "kafka", "postmaster", "postgres")) {
             Path file = state.resolve("pids").resolve(name + ".pid");
             try {
                 String first = Files.readString(file).trim().split("\\s+")[0];
-                pids.add(Long.parseLong(first));
+                pids.put(name, Long.parseLong(first));
             } catch (IOException | NumberFormatException e) {
                 // not started by this stack (an outside PostgreSQL): not counted
             }

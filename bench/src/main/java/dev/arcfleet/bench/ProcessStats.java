@@ -49,6 +49,11 @@ final class ProcessStats {
      * children of its postmaster), each counted once, with what their reaped children used.
      */
     static double treeCpuSeconds(Collection<Long> roots) {
+        return treeCpuSeconds(roots, new HashSet<>());
+    }
+
+    /** As {@link #treeCpuSeconds(Collection)}, counting no process already in {@code seen} (which gains those counted). */
+    static double treeCpuSeconds(Collection<Long> roots, Set<Long> seen) {
         Map<Long, List<Long>> children = new HashMap<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             procs.map(p -> p.getFileName().toString())
@@ -64,7 +69,6 @@ final class ProcessStats {
         } catch (IOException e) {
             return 0;
         }
-        Set<Long> seen = new HashSet<>();
         Deque<Long> todo = new ArrayDeque<>(roots);
         double total = 0;
         while (!todo.isEmpty()) {

@@ -180,6 +180,14 @@ public final class ArmMakespan {
                 result.put("executor_cpu_s", round(executorCpu));
                 result.put("executor_cpu_ms_per_cluster", Math.round(executorCpu * 1000 / clusterCount));
                 result.put("harness_cpu_s", round(benchCpu));
+                // whether the machine's CPU, not ARM or key generation alone, set the makespan: the CPU the executors
+                // and
+                // the harness used, spread over every core, as a floor of its own (PostgreSQL not counted, so a low
+                // one)
+                double cpuUsedFloor = (executorCpu + benchCpu)
+                        / Integer.getInteger("bench.cpus", Runtime.getRuntime().availableProcessors());
+                result.put("cpu_used_floor_s", round(cpuUsedFloor));
+                result.put("makespan_to_cpu_used_floor", round(makespan / cpuUsedFloor));
                 result.put("throttled_429", arm.throttled());
                 result.put("plans_failed", failed);
                 result.put("plans_unfinished", pending.size());

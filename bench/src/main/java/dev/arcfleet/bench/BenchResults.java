@@ -49,11 +49,20 @@ public final class BenchResults {
                     .toList();
             result.setAll(sorted.get(sorted.size() / 2));
             ArrayNode runs = result.putArray("arm_makespan_runs");
-            makespans.forEach(m -> runs.addObject()
-                    .put("arm_makespan_s", m.get("arm_makespan_s").asDouble())
-                    .put("makespan_to_bound", m.get("makespan_to_bound").asDouble())
-                    .put("throttled_429", m.get("throttled_429").asLong())
-                    .put("plans_failed", m.get("plans_failed").asLong()));
+            for (ObjectNode m : makespans) {
+                ObjectNode run = runs.addObject();
+                for (String field : List.of(
+                        "arm_makespan_s",
+                        "makespan_to_bound",
+                        "makespan_to_max_floor",
+                        "makespan_to_cpu_used_floor",
+                        "throttled_429",
+                        "plans_failed")) {
+                    if (m.has(field)) {
+                        run.set(field, m.get(field));
+                    }
+                }
+            }
         }
         if (!replicated.isEmpty()) {
             ArrayNode side = result.putArray("arm_makespan_replicas");
@@ -80,6 +89,7 @@ public final class BenchResults {
                 "arm_lower_bound_s",
                 "makespan_to_bound",
                 "makespan_to_max_floor",
+                "makespan_to_cpu_used_floor",
                 "executor_cpu_s",
                 "executor_peak_rss_mib",
                 "throttled_429",

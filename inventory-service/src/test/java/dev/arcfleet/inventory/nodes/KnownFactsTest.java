@@ -78,6 +78,11 @@ class KnownFactsTest {
             assertThat(view.size()).isLessThanOrEqualTo(200);
             assertThat(view.unchanged("n" + i, H0)).isTrue();
         }
+        // room is made with the oldest entries: the newest nodes are all still answered from memory
+        for (int i = 1000 - 198; i < 1000; i++) {
+            assertThat(view.unchanged("n" + i, H0)).as("n%d", i).isTrue();
+        }
+        assertThat(view.unchanged("n0", H0)).isFalse();
         // a write older than an entry removed to make room may be older than that node's state: not taken
         KnownFacts one = new KnownFacts(1);
         long inFlight = one.generation();

@@ -113,7 +113,10 @@ public class LiveApplier implements StepApplier {
     public StepOutcome apply(StepContext context) {
         BudgetedArmClient arm;
         try {
-            arm = arms.apply(context.plan());
+            // reads this attempt cannot make now are queued for the next attempt of the same step
+            arm = arms.apply(context.plan())
+                    .forAttempt(context.plan().planId() + "/" + context.plan().revision() + "/"
+                            + context.step().name());
         } catch (AzureClients.CredentialProblem e) {
             AzureTarget target = context.plan().azureTarget();
             return StepOutcome.failed("Azure target " + (target == null ? "(default)" : "'" + target.name() + "'")

@@ -4,24 +4,58 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * An {@link ArmClient} that spends the shared {@link ArmBudget}: every read takes a READ token first (a list one for
- * all its pages; a read that must wait throws {@link Wait}; reads never drain the write budget), and a 429 holds the budget of the call's kind for
- * every replica until its Retry-After (10 s when ARM sent none). Writes and deletes are reserved by the caller
- * ({@link ArmBudget.Account#reserve}), which remembers its reservation across the wait.
+ * all its pages; reads never drain the write budget), and a 429 holds the budget of the call's kind for every replica
+ * until its Retry-After (10 s when ARM sent none). Writes and deletes are reserved by the caller
+ * ({@link ArmBudget.Account#reserve}), which remembers its reservation across the wait. A read the budget cannot serve
+ * now throws {@link Wait}: refused outright, or, for a client of one step's attempt ({@link #forAttempt}), queued.
  */
 public class BudgetedArmClient implements ArmClient {
     /** What a 429 without Retry-After holds the budget for. */
     public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(10);
 
+    /** Reads reserved in this process for steps told to wait: the step's name to its reserved tokens. */
+    private static final Map<String, Reserved> RESERVED_READS = new ConcurrentHashMap<>();
+    /** Steps with reserved reads kept at most; beyond, those due longer than {@link #STALE} ago are forgotten. */
+    static final int MAX_RESERVED = 50_000;
+
+    static final Duration STALE = Duration.ofMinutes(10);
+
+    /** Tokens reserved for a step's next attempt, the last of them its at {@code dueNanos} ({@link System#nanoTime}). */
+    private record Reserved(int tokens, long dueNanos) {}
+
     private final ArmClient arm;
     private final ArmBudget.Account budget;
+    /** The step whose attempt this client reads for; {@code null}: a read the budget cannot serve is refused. */
+    private final String step;
+    /** The reads this attempt asked for so far. */
+    private final AtomicInteger reads = new AtomicInteger();
 
     public BudgetedArmClient(ArmClient arm, ArmBudget.Account budget) {
+        this(arm, budget, null);
+    }
+
+    private BudgetedArmClient(ArmClient arm, ArmBudget.Account budget, String step) {
         this.arm = arm;
         this.budget = budget;
+        this.step = step;
+    }
+
+    /**
+     * This client for one attempt of a step that is tried again after a {@link Wait} ({@code step} names it across its
+     * attempts, which make the same reads in the same order). A read the budget cannot serve now reserves tokens in
+     * the budget's queue for every read the attempt made so far, and the next attempt, back at the time the last of
+     * them is due, spends them without asking. Refused outright instead, a step of two reads could spend a token on
+     * its first and be refused its second, attempt after attempt, each of a thousand steps coming back every refill
+     * interval: the read budget spent and nothing done.
+     */
+    public BudgetedArmClient forAttempt(String step) {
+        return new BudgetedArmClient(arm, budget, step);
     }
 
     /** A read refused by the budget: try again after {@link #after()}. Nothing was sent to ARM. */
@@ -68,11 +102,42 @@ public class BudgetedArmClient implements ArmClient {
     }
 
     private <T> T read(Supplier<T> call) {
-        Duration wait = budget.tryTake(ArmBudget.Kind.READ);
+        Duration wait = step == null ? budget.tryTake(ArmBudget.Kind.READ) : queued(reads.incrementAndGet());
         if (!wait.isZero()) {
             throw new Wait(wait);
         }
         return call(ArmBudget.Kind.READ, call);
+    }
+
+    /** The {@code nth} read of this attempt: a token reserved earlier, one free now, or the wait for reserved ones. */
+    private Duration queued(int nth) {
+        long now = System.nanoTime();
+        Reserved reserved = RESERVED_READS.get(step);
+        if (reserved != null) {
+            if (reserved.dueNanos() - now > 0) {
+                return Duration.ofNanos(reserved.dueNanos() - now);
+            }
+            boolean spent = reserved.tokens() <= 1
+                    ? RESERVED_READS.remove(step, reserved)
+                    : RESERVED_READS.replace(step, reserved, new Reserved(reserved.tokens() - 1, reserved.dueNanos()));
+            if (spent) {
+                return Duration.ZERO;
+            }
+        }
+        Duration wait = budget.tryTake(ArmBudget.Kind.READ);
+        if (wait.isZero()) {
+            return wait;
+        }
+        // the next attempt makes these reads again: a queued token for each, the wait that of the last
+        for (int i = 0; i < nth; i++) {
+            wait = budget.reserve(ArmBudget.Kind.READ);
+        }
+        if (RESERVED_READS.size() >= MAX_RESERVED) {
+            long stale = now - STALE.toNanos();
+            RESERVED_READS.values().removeIf(r -> r.dueNanos() - stale < 0);
+        }
+        RESERVED_READS.put(step, new Reserved(nth, now + wait.toNanos()));
+        return wait.isZero() ? Duration.ofMillis(1) : wait;
     }
 
     private <T> T call(ArmBudget.Kind kind, Supplier<T> call) {

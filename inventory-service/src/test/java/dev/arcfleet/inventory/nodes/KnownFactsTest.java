@@ -79,7 +79,7 @@ class KnownFactsTest {
             assertThat(view.unchanged("n" + i, H0)).isTrue();
         }
         // room is made with the oldest entries: the newest nodes are all still answered from memory
-        for (int i = 1000 - 198; i < 1000; i++) {
+        for (int i = 1000 - 190; i < 1000; i++) {
             assertThat(view.unchanged("n" + i, H0)).as("n%d", i).isTrue();
         }
         assertThat(view.unchanged("n0", H0)).isFalse();

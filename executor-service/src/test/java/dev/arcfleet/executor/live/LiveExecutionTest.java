@@ -611,6 +611,9 @@ class LiveExecutionTest extends LiveExecutorTest {
     void aRevisionDuringARunningExecutionStopsItAtAStepBoundaryAndAdoptsWhatItCreated() throws Exception {
         ArmEmulator arm = fleet.arm();
         arm.provisioningLatency(Duration.ofMillis(1500));
+        // the agents' install Job waits until revision 2 is accepted, so revision 1 is mid-way then however slow
+        // the machine
+        fleet.simulator().hold("revised-edge");
         try {
             OnboardingPlan first = clusterPlan(Route.ARC_K8S, "revised-edge", List.of(Capability.GITOPS));
             send(Topics.PLANS_ARC_K8S, first);
@@ -634,6 +637,9 @@ class LiveExecutionTest extends LiveExecutorTest {
                     first.policyVersion(),
                     first.parameters());
             send(Topics.PLANS_ARC_K8S, second);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> executionRows(planId).size() == 2);
+            fleet.simulator().release("revised-edge");
 
             await().atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(250))
@@ -709,6 +715,7 @@ class LiveExecutionTest extends LiveExecutorTest {
                     .filteredOn(s -> s.getMetadata().getName().equals("azure-arc-connect-privatekey"))
                     .hasSize(1);
         } finally {
+            fleet.simulator().release("revised-edge");
             arm.provisioningLatency(Duration.ofMillis(400));
         }
     }

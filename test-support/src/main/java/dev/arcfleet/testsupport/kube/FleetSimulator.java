@@ -54,6 +54,9 @@ public final class FleetSimulator implements AutoCloseable {
     private final Map<String, Map<String, Object>> onboardingSettings = new ConcurrentHashMap<>();
 
     private final Set<String> connected = ConcurrentHashMap.newKeySet();
+    /** Clusters whose install Job does not run yet, as on a cluster still pulling the chart's images. */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
+
     private final Duration period;
     private final boolean companionVms;
 
@@ -86,6 +89,19 @@ public final class FleetSimulator implements AutoCloseable {
         return onboardingSettings.get(vm);
     }
 
+    /**
+     * The agents' install Job on this cluster waits until {@link #release(String)}, as it would while a slow cluster
+     * pulls the chart's images: the executor's wait for the Job goes on meanwhile.
+     */
+    public void hold(String clusterId) {
+        held.add(clusterId);
+    }
+
+    /** The install Job held by {@link #hold(String)} runs now. */
+    public void release(String clusterId) {
+        held.remove(clusterId);
+    }
+
     public Map<String, String> problems() {
         return Map.copyOf(problems);
     }
@@ -98,8 +114,9 @@ public final class FleetSimulator implements AutoCloseable {
     private void tickSafely() {
         Set<String> awaitingAgents = awaitingAgents();
         for (String clusterId : clusters.clusterIds()) {
-            boolean agents =
-                    !connected.contains(clusterId) && (awaitingAgents == null || awaitingAgents.contains(clusterId));
+            boolean agents = !connected.contains(clusterId)
+                    && !held.contains(clusterId)
+                    && (awaitingAgents == null || awaitingAgents.contains(clusterId));
             if (!agents && !companionVms) {
                 continue;
             }

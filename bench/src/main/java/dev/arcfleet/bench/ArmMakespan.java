@@ -189,6 +189,25 @@ public final class ArmMakespan {
                 result.put("cpu_used_floor_s", round(cpuUsedFloor));
                 result.put("makespan_to_cpu_used_floor", round(makespan / cpuUsedFloor));
                 result.put("throttled_429", arm.throttled());
+                // which budget ran out, and whether its 429s came in a few bursts or all along the run
+                ObjectNode byKind = result.putObject("throttled_429_by_kind");
+                for (ArmEmulator.Kind kind : ArmEmulator.Kind.values()) {
+                    java.util.SortedMap<Long, Integer> seconds = arm.throttledPerSecond(kind);
+                    ObjectNode k = byKind.putObject(kind.name().toLowerCase(java.util.Locale.ROOT));
+                    k.put("count", arm.throttled(kind));
+                    k.put("seconds_with_429", seconds.size());
+                    k.put(
+                            "busiest_second",
+                            seconds.values().stream()
+                                    .mapToInt(Integer::intValue)
+                                    .max()
+                                    .orElse(0));
+                }
+                // the reads a cluster took (operation polls, GETs), against ARM's 25 a second per principal
+                long reads = arm.passedPerSecond(ArmEmulator.Kind.READ).values().stream()
+                        .mapToLong(Integer::longValue)
+                        .sum();
+                result.put("arm_reads_per_cluster", round((double) reads / clusterCount));
                 result.put("plans_failed", failed);
                 result.put("plans_unfinished", pending.size());
                 result.put(

@@ -58,6 +58,7 @@ class ExecutorReplicasIT {
         List<String> clusterIds =
                 IntStream.range(0, PLANS).mapToObj(i -> run + "-" + i).toList();
         ArmEmulator arm = keep(new ArmEmulator(ARM_BURST, ARM_PER_SECOND, Duration.ofMillis(500)).start());
+        arm.operationRetryAfter(Duration.ZERO); // operations end in 500 ms: polled at the executors' 300 ms
         MockClusters clusters = keep(MockClusters.start(dir.resolve("kubeconfigs"), clusterIds));
         keep(new FleetSimulator(arm, clusters).start());
         Map<String, String> env = LiveExecutors.env(arm, clusters, dir, "executor_replicas", SUBSCRIPTION, run);

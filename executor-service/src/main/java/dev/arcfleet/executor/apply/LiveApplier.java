@@ -56,6 +56,8 @@ public class LiveApplier implements StepApplier {
     static final Duration PROVISIONING_TIMEOUT = Duration.ofMinutes(30);
     /** Marks a step that holds a reserved write slot for this resource (kept like an operation, across polls). */
     static final String RESERVED = "reserved-write ";
+    /** The longest a {@code Retry-After} of a long-running operation defers its next poll. */
+    static final Duration MAX_POLL_DELAY = Duration.ofMinutes(5);
     /** What a wait sees when the resource it watches is not there at all. */
     private static final Object ABSENT = new Object();
     /** Marks a remembered operation URL as that of an update of an existing resource (recorded as "updated"). */
@@ -198,7 +200,9 @@ public class LiveApplier implements StepApplier {
                 ArmOperation status = arm.operation(wasUpdate ? url.substring(UPDATE.length()) : url);
                 if (!status.finished()) {
                     return StepOutcome.waitingOn(
-                            operation, request.resourceId() + ": operation " + status.status(), poll);
+                            operation,
+                            request.resourceId() + ": operation " + status.status(),
+                            pollAfter(status.retryAfter()));
                 }
                 if (status.failed()) {
                     return StepOutcome.failed(request.resourceId() + " provisioning ended " + status.status()
@@ -252,7 +256,7 @@ public class LiveApplier implements StepApplier {
                             ? null
                             : request.resourceId() + " " + (update ? UPDATE : "") + accepted.operationUrl(),
                     "PUT " + request.resourceId() + " answered " + accepted.status() + "; provisioning",
-                    poll);
+                    pollAfter(accepted.retryAfter()));
         }
         boolean touchesCluster = !context.step().kube().isEmpty()
                 || context.step().waitFor() != null && context.step().waitFor().kubernetes();
@@ -306,6 +310,18 @@ public class LiveApplier implements StepApplier {
                 summary(record), json(Map.of("mode", ExecutorMode.LIVE.value(), "actions", record)));
     }
 
+    /**
+     * When to poll a long-running operation again: after its {@code Retry-After} when ARM sent one longer than the poll
+     * interval (ARM asks clients to wait that long; the Azure SDKs and the CLI's pollers do), at most
+     * {@link #MAX_POLL_DELAY}; else after the poll interval.
+     */
+    Duration pollAfter(Duration retryAfter) {
+        if (retryAfter == null || retryAfter.compareTo(poll) <= 0) {
+            return poll;
+        }
+        return retryAfter.compareTo(MAX_POLL_DELAY) > 0 ? MAX_POLL_DELAY : retryAfter;
+    }
+
     private StepOutcome skipped(String detail, String result) {
         return StepOutcome.succeeded(
                 "skipped: " + detail,
@@ -343,7 +359,8 @@ public class LiveApplier implements StepApplier {
             if (!status.finished()) {
                 return elapsed.compareTo(PROVISIONING_TIMEOUT) > 0
                         ? StepOutcome.failed(tooLong)
-                        : StepOutcome.waitingOn(operation, resourceId + ": delete " + status.status(), poll);
+                        : StepOutcome.waitingOn(
+                                operation, resourceId + ": delete " + status.status(), pollAfter(status.retryAfter()));
             }
             if (status.failed()) {
                 return StepOutcome.failed("DELETE " + resourceId + " ended " + status.status()
@@ -380,7 +397,7 @@ public class LiveApplier implements StepApplier {
         return StepOutcome.waitingOn(
                 resourceId + " " + accepted.operationUrl(),
                 "DELETE " + resourceId + " answered " + accepted.status() + "; deleting",
-                poll);
+                pollAfter(accepted.retryAfter()));
     }
 
     /** Lists the collection and makes sure each resource in it is gone, one at a time (see {@link #delete}). */

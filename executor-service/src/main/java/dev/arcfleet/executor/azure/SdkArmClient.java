@@ -136,7 +136,11 @@ public class SdkArmClient implements ArmClient {
             }
             byte[] content =
                     FluxUtil.collectBytesInByteBufferStream(response.getValue()).block();
-            return new ArmAccepted(response.getStatusCode(), operation, provisioningState(content));
+            return new ArmAccepted(
+                    response.getStatusCode(),
+                    operation,
+                    provisioningState(content),
+                    operation == null ? null : retryAfter(headers.getValue(RETRY_AFTER)));
         } catch (ManagementException e) {
             throw translate("PUT", resourceId, e);
         } catch (RuntimeException e) {
@@ -174,7 +178,11 @@ public class SdkArmClient implements ArmClient {
             if (operation != null) {
                 endpoint.requireOwned(operation, "DELETE " + resourceId); // never stored, never followed
             }
-            return new ArmAccepted(status, operation, null);
+            return new ArmAccepted(
+                    status,
+                    operation,
+                    null,
+                    operation == null ? null : retryAfter(response.getHeaderValue(RETRY_AFTER)));
         } catch (ArmException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -249,8 +257,9 @@ public class SdkArmClient implements ArmClient {
                         retryAfter(response.getHeaderValue(RETRY_AFTER)),
                         null);
             }
+            Duration retryAfter = retryAfter(response.getHeaderValue(RETRY_AFTER));
             if (status == 202) {
-                return new ArmOperation("InProgress", null);
+                return new ArmOperation("InProgress", null, retryAfter);
             }
             JsonNode body = readTree(text);
             if (!body.hasNonNull("status")) {
@@ -262,7 +271,8 @@ public class SdkArmClient implements ArmClient {
                     error.isMissingNode()
                             ? null
                             : error.path("code").asText("") + ": "
-                                    + error.path("message").asText(""));
+                                    + error.path("message").asText(""),
+                    retryAfter);
         } catch (ArmException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -53,6 +53,7 @@ class SharedBudgetReplicasTest {
     @BeforeEach
     void start() throws Exception {
         arm = new ArmEmulator(200, 10, Duration.ofMillis(100)).start();
+        arm.operationRetryAfter(Duration.ZERO); // operations end in 100 ms: polled at the poll interval
         arm.principal(TOKEN, PRINCIPAL);
         vertx = Vertx.vertx();
     }

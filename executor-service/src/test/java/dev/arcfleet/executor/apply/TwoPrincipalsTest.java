@@ -52,6 +52,7 @@ class TwoPrincipalsTest {
     @BeforeEach
     void start() throws Exception {
         arm = new ArmEmulator(10, 5, Duration.ofMillis(50)).start();
+        arm.operationRetryAfter(Duration.ZERO); // operations end in 50 ms: polled at the poll interval
         vertx = Vertx.vertx();
         Map<String, String> settings = new HashMap<>();
         settings.put("executor.mode", "live");

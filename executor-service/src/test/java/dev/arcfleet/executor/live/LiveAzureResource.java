@@ -26,6 +26,8 @@ public class LiveAzureResource implements QuarkusTestResourceLifecycleManager {
         try {
             Path dir = Files.createTempDirectory("executor-live");
             ArmEmulator arm = new ArmEmulator(200, 10, Duration.ofMillis(400)).start();
+            // operations here end in 400 ms: ARM advises no wait beyond the 200 ms poll interval
+            arm.operationRetryAfter(Duration.ZERO);
             MockClusters clusters = MockClusters.start(dir.resolve("kubeconfigs"), LiveFleet.CLUSTERS);
             FleetSimulator simulator = new FleetSimulator(arm, clusters).start();
             String token = "arm-token-" + UUID.randomUUID();

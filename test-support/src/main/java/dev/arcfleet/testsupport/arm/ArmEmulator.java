@@ -111,6 +111,9 @@ public final class ArmEmulator implements AutoCloseable {
     private final Map<Kind, java.util.concurrent.ConcurrentSkipListMap<Long, AtomicInteger>> perSecond =
             new java.util.EnumMap<>(Kind.class);
     private final Map<Kind, AtomicInteger> throttledByKind = new java.util.EnumMap<>(Kind.class);
+    /** 429s answered by kind and wall-clock second. */
+    private final Map<Kind, java.util.concurrent.ConcurrentSkipListMap<Long, AtomicInteger>> throttledPerSecond =
+            new java.util.EnumMap<>(Kind.class);
     /** Until when every call of a kind answers 429 whatever the buckets hold (an incident on ARM's side). */
     private final Map<Kind, java.time.Instant> incidents = new ConcurrentHashMap<>();
 
@@ -128,6 +131,7 @@ public final class ArmEmulator implements AutoCloseable {
     private volatile double ceilingFactor = 15;
     private volatile boolean retryAfterAsDate;
     private volatile Duration provisioningLatency;
+    private volatile Duration operationRetryAfter = Duration.ofSeconds(1);
     private volatile int listPageSize = 100;
     private HttpServer server;
     private ExecutorService executor;
@@ -203,6 +207,7 @@ public final class ArmEmulator implements AutoCloseable {
         for (Kind kind : Kind.values()) {
             perSecond.put(kind, new java.util.concurrent.ConcurrentSkipListMap<>());
             throttledByKind.put(kind, new AtomicInteger());
+            throttledPerSecond.put(kind, new java.util.concurrent.ConcurrentSkipListMap<>());
         }
         this.provisioningLatency = provisioningLatency;
     }
@@ -300,6 +305,18 @@ public final class ArmEmulator implements AutoCloseable {
 
     public void provisioningLatency(Duration latency) {
         this.provisioningLatency = latency;
+    }
+
+    /**
+     * The {@code Retry-After} that accepted writes and deletes and their operations' status answers carry (1 s by
+     * default): how long ARM asks a client to wait before it polls.
+     */
+    public void operationRetryAfter(Duration after) {
+        this.operationRetryAfter = after;
+    }
+
+    private String operationRetryAfter() {
+        return Long.toString(Math.max(0, operationRetryAfter.toSeconds()));
     }
 
     /** How many resources a page of a list holds (ARM's own page sizes vary; 100 by default here). */
@@ -463,6 +480,13 @@ public final class ArmEmulator implements AutoCloseable {
         return throttledByKind.get(kind).get();
     }
 
+    /** 429s answered to calls of this kind, by wall-clock second (epoch seconds), in all subscriptions. */
+    public java.util.SortedMap<Long, Integer> throttledPerSecond(Kind kind) {
+        java.util.SortedMap<Long, Integer> copy = new java.util.TreeMap<>();
+        throttledPerSecond.get(kind).forEach((second, n) -> copy.put(second, n.get()));
+        return copy;
+    }
+
     /** Calls of this kind that passed throttling, by wall-clock second (epoch seconds), in all subscriptions. */
     public java.util.SortedMap<Long, Integer> passedPerSecond(Kind kind) {
         java.util.SortedMap<Long, Integer> copy = new java.util.TreeMap<>();
@@ -571,6 +595,10 @@ public final class ArmEmulator implements AutoCloseable {
         if (!wait.isZero()) {
             throttled.incrementAndGet();
             throttledByKind.get(kind).incrementAndGet();
+            throttledPerSecond
+                    .get(kind)
+                    .computeIfAbsent(System.currentTimeMillis() / 1000, k -> new AtomicInteger())
+                    .incrementAndGet();
             String kindName = kind.name().charAt(0) + kind.name().substring(1).toLowerCase(Locale.ROOT);
             return error(
                             429,
@@ -863,7 +891,7 @@ public final class ArmEmulator implements AutoCloseable {
         operations.put(operationId, new Operation(key(path), readyAt, false, fails));
         return Answer.of(201, view(resources.get(key(path))))
                 .header("Azure-AsyncOperation", operationUrl(path, "operations", operationId, query))
-                .header("Retry-After", "1");
+                .header("Retry-After", operationRetryAfter());
     }
 
     /**
@@ -889,7 +917,7 @@ public final class ArmEmulator implements AutoCloseable {
                     operationId, new Operation(key, clock.getAsLong() + provisioningLatency.toNanos(), true, false));
             return Answer.of(202, null)
                     .header("Location", operationUrl(path, "operationResults", operationId, query))
-                    .header("Retry-After", "1");
+                    .header("Retry-After", operationRetryAfter());
         }
         if (rule.style() == ArmDeletes.Style.SYNC) {
             removeWithChildren(key);
@@ -906,7 +934,7 @@ public final class ArmEmulator implements AutoCloseable {
         return Answer.of(202, null)
                 .header("Azure-AsyncOperation", operationUrl(path, "operations", operationId, query))
                 .header("Location", operationUrl(path, "operationResults", operationId, query))
-                .header("Retry-After", "1");
+                .header("Retry-After", operationRetryAfter());
     }
 
     /** Removes the resource and every resource under its id (ARM removes child resources with their parent). */
@@ -954,7 +982,8 @@ public final class ArmEmulator implements AutoCloseable {
                             "message",
                             "The resource provisioning operation did not complete (injected failure)."));
         }
-        return Answer.of(200, status);
+        Answer answer = Answer.of(200, status);
+        return done ? answer : answer.header("Retry-After", operationRetryAfter());
     }
 
     /** A DELETE's {@code Location}: 202 with the same {@code Location} while it runs, then 200 with no body. */
@@ -966,7 +995,7 @@ public final class ArmEmulator implements AutoCloseable {
         if (clock.getAsLong() < op.doneAt()) {
             return Answer.of(202, null)
                     .header("Location", endpoint() + path + "?" + query)
-                    .header("Retry-After", "1");
+                    .header("Retry-After", operationRetryAfter());
         }
         return Answer.of(200, null);
     }

@@ -1,0 +1,163 @@
+package dev.arcfleet.executor.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.AzureTarget;
+import dev.arcfleet.contracts.OnboardingPlan;
+import dev.arcfleet.contracts.Route;
+import dev.arcfleet.contracts.Target;
+import dev.arcfleet.contracts.TargetKind;
+import dev.arcfleet.executor.azure.ArmAccounts;
+import dev.arcfleet.executor.azure.ArmBudget;
+import dev.arcfleet.executor.azure.AzureClients;
+import dev.arcfleet.executor.azure.BudgetDatabase;
+import dev.arcfleet.executor.config.ExecutorConfig;
+import dev.arcfleet.executor.engine.StepOutcome;
+import dev.arcfleet.executor.route.ApiVersions;
+import dev.arcfleet.executor.route.ArmRequest;
+import dev.arcfleet.executor.route.StepSpec;
+import dev.arcfleet.testsupport.arm.ArmEmulator;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A long-running ARM operation is polled no sooner than its {@code Retry-After} asks ("Track asynchronous Azure
+ * operations": the seconds to wait before checking the operation's status), and at the poll interval when ARM asks for
+ * less; a Retry-After beyond {@link LiveApplier#MAX_POLL_DELAY} waits that long at most.
+ */
+class OperationRetryAfterTest {
+    private static final String SUBSCRIPTION = "5a4b3c2d-0000-4000-8000-0000000003b3";
+    private static final Duration POLL = Duration.ofSeconds(2);
+
+    private ArmEmulator arm;
+    private Vertx vertx;
+    private AgroalDataSource pool;
+    private LiveApplier applier;
+    private final ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
+
+    @BeforeEach
+    void start() throws Exception {
+        // operations that stay in progress for the whole test
+        arm = new ArmEmulator(200, 10, Duration.ofMinutes(5)).start();
+        vertx = Vertx.vertx();
+        ExecutorConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ExecutorConfig.class)
+                .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withDefaultValues(Map.of(
+                        "executor.mode",
+                        "live",
+                        "executor.azure.endpoint",
+                        arm.endpoint(),
+                        "executor.azure.subscription-id",
+                        SUBSCRIPTION,
+                        "executor.azure.credential",
+                        "token-file",
+                        "executor.azure.credential-file",
+                        Files.writeString(Files.createTempFile("arm-token", ""), "token-" + UUID.randomUUID())
+                                .toString(),
+                        "executor.azure.poll-interval",
+                        POLL.toMillis() + "ms",
+                        "executor.azure.call-timeout",
+                        "5s"))
+                .build()
+                .getConfigMapping(ExecutorConfig.class);
+        pool = BudgetDatabase.pool(BudgetDatabase.migrated("executor_operation_retry_after"), 2);
+        ExecutorConfig.Azure azure = config.azure();
+        ArmBudget budget = new ArmBudget(
+                pool,
+                Map.of(
+                        ArmBudget.Kind.READ, new ArmBudget.Limit(azure.readBurst(), azure.readsPerSecond()),
+                        ArmBudget.Kind.WRITE, new ArmBudget.Limit(azure.writeBurst(), azure.writesPerSecond()),
+                        ArmBudget.Kind.DELETE, new ArmBudget.Limit(azure.deleteBurst(), azure.deletesPerSecond())),
+                azure.subscriptionCeiling());
+        ArmAccounts accounts =
+                new ArmAccounts(new AzureClients(config, vertx, mapper, new SimpleMeterRegistry()), budget, config);
+        applier = new LiveApplier(accounts::forPlan, null, mapper, config, route -> {
+            throw new IllegalStateException("no placeholders in these plans");
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        if (pool != null) {
+            pool.close();
+        }
+        arm.close();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    /** PUTs a Log Analytics workspace, then polls its operation once; the two outcomes. */
+    private List<StepOutcome> putThenPoll(String name) {
+        String group = "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/edge";
+        String id = group + "/providers/Microsoft.OperationalInsights/workspaces/" + name;
+        arm.seed(group, Map.of("location", "westeurope"));
+        OnboardingPlan plan = new OnboardingPlan(
+                        UUID.randomUUID().toString(),
+                        "corr-" + name,
+                        Instant.now(),
+                        UUID.randomUUID().toString(),
+                        "r1",
+                        Route.ARC_K8S,
+                        new Target(TargetKind.CLUSTER, name),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        null,
+                        "2026-12-03.1",
+                        Map.of())
+                .withAzureTarget(new AzureTarget("edge", SUBSCRIPTION, "edge", "westeurope", List.of()));
+        StepSpec step = StepSpec.arm(
+                "ensure-log-analytics-workspace",
+                ArmRequest.put(
+                        id,
+                        ApiVersions.LOG_ANALYTICS_WORKSPACES,
+                        Map.of(
+                                "location",
+                                "westeurope",
+                                "properties",
+                                Map.of("sku", Map.of("name", "PerGB2018"), "retentionInDays", 30))));
+        Instant began = Instant.now();
+        StepOutcome put = applier.apply(new StepContext(plan, step, 1, began));
+        assertThat(put.kind()).as(put.detail()).isEqualTo(StepOutcome.Kind.WAITING);
+        assertThat(put.operation()).as("the operation is remembered").startsWith(id + " ");
+        StepOutcome poll = applier.apply(new StepContext(plan, step, 2, began, put.operation()));
+        assertThat(poll.kind()).as(poll.detail()).isEqualTo(StepOutcome.Kind.WAITING);
+        assertThat(poll.detail()).contains("operation InProgress");
+        return List.of(put, poll);
+    }
+
+    @Test
+    void anOperationIsPolledNoSoonerThanItsRetryAfter() {
+        arm.operationRetryAfter(Duration.ofSeconds(7));
+        List<StepOutcome> outcomes = putThenPoll("asks-seven");
+        assertThat(outcomes)
+                .extracting(StepOutcome::retryAfter)
+                .containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(7));
+    }
+
+    @Test
+    void aRetryAfterShorterThanThePollIntervalWaitsThePollInterval() {
+        arm.operationRetryAfter(Duration.ofSeconds(1));
+        assertThat(putThenPoll("asks-one")).extracting(StepOutcome::retryAfter).containsExactly(POLL, POLL);
+    }
+
+    @Test
+    void aRetryAfterBeyondTheCapWaitsTheCap() {
+        arm.operationRetryAfter(Duration.ofHours(2));
+        assertThat(putThenPoll("asks-hours"))
+                .extracting(StepOutcome::retryAfter)
+                .containsExactly(LiveApplier.MAX_POLL_DELAY, LiveApplier.MAX_POLL_DELAY);
+    }
+}

@@ -26,8 +26,16 @@ public class BudgetedArmClient implements ArmClient {
 
     static final Duration STALE = Duration.ofMinutes(10);
 
-    /** Tokens reserved for a step's next attempt, the last of them its at {@code dueNanos} ({@link System#nanoTime}). */
-    private record Reserved(int tokens, long dueNanos) {}
+    /**
+     * Tokens reserved for a step's next attempt, the last of them its at {@code dueNanos}, reserved at {@code madeNanos}
+     * ({@link System#nanoTime}).
+     */
+    private record Reserved(int tokens, long dueNanos, long madeNanos) {}
+
+    /** The last 429 this process saw per budget and kind: ARM gave no token from {@code startNanos} to {@code endNanos}. */
+    private record Hold(long startNanos, long endNanos) {}
+
+    private static final Map<String, Hold> HOLDS = new ConcurrentHashMap<>();
 
     private final ArmClient arm;
     private final ArmBudget.Account budget;
@@ -114,12 +122,16 @@ public class BudgetedArmClient implements ArmClient {
         long now = System.nanoTime();
         Reserved reserved = RESERVED_READS.get(step);
         if (reserved != null) {
-            if (reserved.dueNanos() - now > 0) {
-                return Duration.ofNanos(reserved.dueNanos() - now);
+            long due = due(reserved);
+            if (due - now > 0) {
+                return Duration.ofNanos(due - now);
             }
             boolean spent = reserved.tokens() <= 1
                     ? RESERVED_READS.remove(step, reserved)
-                    : RESERVED_READS.replace(step, reserved, new Reserved(reserved.tokens() - 1, reserved.dueNanos()));
+                    : RESERVED_READS.replace(
+                            step,
+                            reserved,
+                            new Reserved(reserved.tokens() - 1, reserved.dueNanos(), reserved.madeNanos()));
             if (spent) {
                 return Duration.ZERO;
             }
@@ -136,8 +148,29 @@ public class BudgetedArmClient implements ArmClient {
             long stale = now - STALE.toNanos();
             RESERVED_READS.values().removeIf(r -> r.dueNanos() - stale < 0);
         }
-        RESERVED_READS.put(step, new Reserved(nth, now + wait.toNanos()));
+        RESERVED_READS.put(step, new Reserved(nth, now + wait.toNanos(), now));
         return wait.isZero() ? Duration.ofMillis(1) : wait;
+    }
+
+    /**
+     * When a reservation is due: as reserved, unless ARM answered 429 after it was made. Then ARM refuses every read
+     * until the hold ends, so one due earlier waits for that end; and the hold delayed every token still queued in the
+     * database by its length ({@link ArmBudget.Account#hold}), so one due later is due that much later. Spent at its
+     * old time, it would reach ARM while ARM still refuses, and hold the budget again.
+     */
+    private long due(Reserved reserved) {
+        Hold hold = HOLDS.get(holdKey(ArmBudget.Kind.READ));
+        if (hold == null || reserved.madeNanos() - hold.startNanos() >= 0) {
+            return reserved.dueNanos();
+        }
+        if (reserved.dueNanos() - hold.startNanos() < 0) {
+            return reserved.dueNanos() - hold.endNanos() > 0 ? reserved.dueNanos() : hold.endNanos();
+        }
+        return reserved.dueNanos() + (hold.endNanos() - hold.startNanos());
+    }
+
+    private String holdKey(ArmBudget.Kind kind) {
+        return budget.subscriptionId() + "|" + budget.principal() + "|" + kind;
     }
 
     private <T> T call(ArmBudget.Kind kind, Supplier<T> call) {
@@ -145,7 +178,16 @@ public class BudgetedArmClient implements ArmClient {
             return call.get();
         } catch (ArmException e) {
             if (e.throttled()) {
-                budget.hold(kind, e.retryAfter() != null ? e.retryAfter() : DEFAULT_RETRY_AFTER);
+                Duration after = e.retryAfter() != null ? e.retryAfter() : DEFAULT_RETRY_AFTER;
+                budget.hold(kind, after);
+                long now = System.nanoTime();
+                // one hold per episode: a 429 while held extends it
+                HOLDS.merge(
+                        holdKey(kind),
+                        new Hold(now, now + after.toNanos()),
+                        (old, fresh) -> old.endNanos() - now >= 0
+                                ? new Hold(old.startNanos(), Math.max(old.endNanos(), fresh.endNanos()))
+                                : fresh);
             }
             throw e;
         }

@@ -36,6 +36,10 @@ class BudgetedArmClientTest {
 
     private static final int STEPS = 10;
 
+    /** One read at a time, 2 a second: slow enough that no token comes back between two reads by chance. */
+    private static final Map<ArmBudget.Kind, ArmBudget.Limit> SLOW = Map.of(
+            READ, new ArmBudget.Limit(1, 2), WRITE, new ArmBudget.Limit(200, 10), DELETE, new ArmBudget.Limit(200, 10));
+
     @BeforeAll
     static void database() {
         pool = BudgetDatabase.pool(BudgetDatabase.migrated("executor_budget_reads"), 2);
@@ -73,6 +77,48 @@ class BudgetedArmClientTest {
         assertThat(arm.reads.get()).as("reads spent on first reads thrown away").isGreaterThan(3 * STEPS);
     }
 
+    @Test
+    void aReadQueuedBeforeA429IsNotSentWhileArmStillRefuses() throws Exception {
+        CountingArm arm = new CountingArm();
+        BudgetedArmClient client = new BudgetedArmClient(
+                arm, new ArmBudget(pool, SLOW, 15).account(UUID.randomUUID().toString(), "app"));
+        BudgetedArmClient queued = client.forAttempt("plan-q/1/arm-step");
+        queued.get("/subscriptions/s/resourceGroups/g/providers/p/r/q", "2024-01-01"); // the bucket's one token
+        Duration due;
+        try {
+            queued.operation("https://management.azure.com/operations/q");
+            throw new AssertionError("the bucket of one token was spent, yet a second read was let through");
+        } catch (BudgetedArmClient.Wait wait) {
+            due = wait.after(); // two tokens queued for the step's next attempt, due in about 1 s
+        }
+        assertThat(due).isBetween(Duration.ofMillis(500), Duration.ofMillis(1100));
+
+        // once they are due and the bucket holds the next token, another step's read, let through by the budget, is
+        // refused by ARM for 5 s
+        Thread.sleep(due.toMillis() + 600);
+        arm.throttleNext(Duration.ofSeconds(5));
+        try {
+            client.forAttempt("plan-o/1/arm-step")
+                    .get("/subscriptions/s/resourceGroups/g/providers/p/r/o", "2024-01-01");
+            throw new AssertionError("ARM's 429 was not passed on");
+        } catch (BudgetedArmClient.Wait wait) {
+            throw new AssertionError("the budget kept back the token the test counted on", wait);
+        } catch (ArmException e) {
+            assertThat(e.throttled()).isTrue();
+        }
+        int sent = arm.reads.get();
+
+        // the queued step comes back: its tokens are due, but ARM refuses until the hold ends, so nothing is sent
+        try {
+            client.forAttempt("plan-q/1/arm-step")
+                    .get("/subscriptions/s/resourceGroups/g/providers/p/r/q", "2024-01-01");
+            throw new AssertionError("a read queued before the 429 was sent while ARM still refused");
+        } catch (BudgetedArmClient.Wait wait) {
+            assertThat(wait.after()).isGreaterThan(Duration.ofSeconds(4));
+        }
+        assertThat(arm.reads.get()).isEqualTo(sent);
+    }
+
     /** Runs every step's attempts (two reads each) until all got through or {@code limit} passed; returns how many did. */
     private static int runUntilDone(Function<Integer, BudgetedArmClient> attempt, Duration limit)
             throws InterruptedException {
@@ -102,13 +148,24 @@ class BudgetedArmClientTest {
         return done;
     }
 
-    /** ARM that answers every read and counts them. */
+    /** ARM that answers every read and counts them (a GET answered 429 when told). */
     private static final class CountingArm implements ArmClient {
         final AtomicInteger reads = new AtomicInteger();
+        private volatile Duration throttle;
+
+        /** The next read is answered 429 with this Retry-After. */
+        void throttleNext(Duration retryAfter) {
+            throttle = retryAfter;
+        }
 
         @Override
         public Optional<ArmResource> get(String resourceId, String apiVersion) {
             reads.incrementAndGet();
+            Duration retryAfter = throttle;
+            if (retryAfter != null) {
+                throttle = null;
+                throw new ArmException(429, "TooManyRequests", "throttled", retryAfter, null);
+            }
             return Optional.empty();
         }
 

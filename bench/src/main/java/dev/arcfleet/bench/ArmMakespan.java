@@ -208,6 +208,18 @@ public final class ArmMakespan {
                         .mapToLong(Integer::longValue)
                         .sum();
                 result.put("arm_reads_per_cluster", round((double) reads / clusterCount));
+                // of which polls of long-running operations (the rest: GETs of resources), 429s included
+                long polls = arm.requests().stream()
+                        .filter(r -> r.method().equals("GET")
+                                && (r.path().contains("/operations/")
+                                        || r.path().contains("/operationResults/")))
+                        .count();
+                result.put("arm_operation_polls_per_cluster", round((double) polls / clusterCount));
+                // how long ARM's read bucket (250, then 25 a second) takes to pass the reads this run made: a bound of
+                // the polling this executor chose, not of the work
+                double readBound = Math.max(0, reads - 250) / 25.0;
+                result.put("arm_read_bound_s", round(readBound));
+                result.put("makespan_to_read_bound", readBound == 0 ? 0 : round(makespan / readBound));
                 result.put("plans_failed", failed);
                 result.put("plans_unfinished", pending.size());
                 result.put(

@@ -50,18 +50,17 @@ public final class BenchResults {
             result.setAll(sorted.get(sorted.size() / 2));
             ArrayNode runs = result.putArray("arm_makespan_runs");
             for (ObjectNode m : makespans) {
-                ObjectNode run = runs.addObject();
-                for (String field : List.of(
+                copy(
+                        m,
+                        runs.addObject(),
                         "arm_makespan_s",
                         "makespan_to_bound",
                         "makespan_to_max_floor",
                         "makespan_to_cpu_used_floor",
+                        "makespan_to_read_bound",
+                        "arm_reads_per_cluster",
                         "throttled_429",
-                        "plans_failed")) {
-                    if (m.has(field)) {
-                        run.set(field, m.get(field));
-                    }
-                }
+                        "plans_failed");
             }
         }
         if (!replicated.isEmpty()) {
@@ -83,23 +82,31 @@ public final class BenchResults {
     private static ObjectNode replicaEntry(ObjectNode run) {
         ObjectNode entry = new ObjectMapper().createObjectNode();
         entry.put("executors", run.path("executors").asInt(1));
-        for (String field : List.of(
+        return copy(
+                run,
+                entry,
                 "clusters",
                 "arm_makespan_s",
                 "arm_lower_bound_s",
                 "makespan_to_bound",
                 "makespan_to_max_floor",
                 "makespan_to_cpu_used_floor",
+                "makespan_to_read_bound",
                 "executor_cpu_s",
                 "executor_peak_rss_mib",
                 "throttled_429",
                 "plans_failed",
                 "plans_unfinished",
-                "created_twice")) {
-            if (run.has(field)) {
-                entry.set(field, run.get(field));
+                "created_twice");
+    }
+
+    /** Copies those of {@code fields} that {@code from} has into {@code to}; returns {@code to}. */
+    private static ObjectNode copy(ObjectNode from, ObjectNode to, String... fields) {
+        for (String field : fields) {
+            if (from.has(field)) {
+                to.set(field, from.get(field));
             }
         }
-        return entry;
+        return to;
     }
 }

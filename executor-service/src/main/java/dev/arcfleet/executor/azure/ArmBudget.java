@@ -95,6 +95,17 @@ public class ArmBudget {
         this.ceiling = ceiling;
     }
 
+    /** The budget {@code executor.azure.*} sets: each kind's burst and refill, and the subscription ceiling. */
+    public static ArmBudget of(DataSource dataSource, dev.arcfleet.executor.config.ExecutorConfig.Azure config) {
+        return new ArmBudget(
+                dataSource,
+                Map.of(
+                        Kind.READ, new Limit(config.readBurst(), config.readsPerSecond()),
+                        Kind.WRITE, new Limit(config.writeBurst(), config.writesPerSecond()),
+                        Kind.DELETE, new Limit(config.deleteBurst(), config.deletesPerSecond())),
+                config.subscriptionCeiling());
+    }
+
     /** The budget of one principal in one subscription. */
     public Account account(String subscriptionId, String principal) {
         if (CEILING.equals(principal)) {

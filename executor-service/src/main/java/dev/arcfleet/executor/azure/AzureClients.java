@@ -49,13 +49,7 @@ public class AzureClients {
     @Produces
     @Singleton
     ArmBudget armBudget(DataSource dataSource) {
-        return new ArmBudget(
-                dataSource,
-                Map.of(
-                        ArmBudget.Kind.READ, new ArmBudget.Limit(config.readBurst(), config.readsPerSecond()),
-                        ArmBudget.Kind.WRITE, new ArmBudget.Limit(config.writeBurst(), config.writesPerSecond()),
-                        ArmBudget.Kind.DELETE, new ArmBudget.Limit(config.deleteBurst(), config.deletesPerSecond())),
-                config.subscriptionCeiling());
+        return ArmBudget.of(dataSource, config);
     }
 
     /**

@@ -20,7 +20,6 @@ import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -52,36 +51,25 @@ class OperationRetryAfterTest {
         // operations that stay in progress for the whole test
         arm = new ArmEmulator(200, 10, Duration.ofMinutes(5)).start();
         vertx = Vertx.vertx();
-        ExecutorConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ExecutorConfig.class)
-                .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                .withDefaultValues(Map.of(
-                        "executor.mode",
-                        "live",
-                        "executor.azure.endpoint",
-                        arm.endpoint(),
-                        "executor.azure.subscription-id",
-                        SUBSCRIPTION,
-                        "executor.azure.credential",
-                        "token-file",
-                        "executor.azure.credential-file",
-                        Files.writeString(Files.createTempFile("arm-token", ""), "token-" + UUID.randomUUID())
-                                .toString(),
-                        "executor.azure.poll-interval",
-                        POLL.toMillis() + "ms",
-                        "executor.azure.call-timeout",
-                        "5s"))
-                .build()
-                .getConfigMapping(ExecutorConfig.class);
+        ExecutorConfig config = TestConfigs.executor(Map.of(
+                "executor.mode",
+                "live",
+                "executor.azure.endpoint",
+                arm.endpoint(),
+                "executor.azure.subscription-id",
+                SUBSCRIPTION,
+                "executor.azure.credential",
+                "token-file",
+                "executor.azure.credential-file",
+                Files.writeString(Files.createTempFile("arm-token", ""), "token-" + UUID.randomUUID())
+                        .toString(),
+                "executor.azure.poll-interval",
+                POLL.toMillis() + "ms",
+                "executor.azure.call-timeout",
+                "5s"));
         pool = BudgetDatabase.pool(BudgetDatabase.migrated("executor_operation_retry_after"), 2);
         ExecutorConfig.Azure azure = config.azure();
-        ArmBudget budget = new ArmBudget(
-                pool,
-                Map.of(
-                        ArmBudget.Kind.READ, new ArmBudget.Limit(azure.readBurst(), azure.readsPerSecond()),
-                        ArmBudget.Kind.WRITE, new ArmBudget.Limit(azure.writeBurst(), azure.writesPerSecond()),
-                        ArmBudget.Kind.DELETE, new ArmBudget.Limit(azure.deleteBurst(), azure.deletesPerSecond())),
-                azure.subscriptionCeiling());
+        ArmBudget budget = ArmBudget.of(pool, azure);
         ArmAccounts accounts =
                 new ArmAccounts(new AzureClients(config, vertx, mapper, new SimpleMeterRegistry()), budget, config);
         applier = new LiveApplier(accounts::forPlan, null, mapper, config, route -> {

@@ -18,7 +18,6 @@ import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,41 +68,30 @@ class SharedBudgetReplicasTest {
     private void replicas(String database, int burst, double perSecond) throws Exception {
         String url = BudgetDatabase.migrated(database);
         Path tokenFile = Files.writeString(Files.createTempFile("arm-token", ""), TOKEN);
-        ExecutorConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ExecutorConfig.class)
-                .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                .withDefaultValues(Map.of(
-                        "executor.mode",
-                        "live",
-                        "executor.azure.endpoint",
-                        arm.endpoint(),
-                        "executor.azure.subscription-id",
-                        SUBSCRIPTION,
-                        "executor.azure.credential",
-                        "token-file",
-                        "executor.azure.credential-file",
-                        tokenFile.toString(),
-                        "executor.azure.client-id",
-                        PRINCIPAL,
-                        "executor.azure.call-timeout",
-                        "5s",
-                        "executor.azure.write-burst",
-                        Integer.toString(burst),
-                        "executor.azure.writes-per-second",
-                        Double.toString(perSecond)))
-                .build()
-                .getConfigMapping(ExecutorConfig.class);
+        ExecutorConfig config = TestConfigs.executor(Map.of(
+                "executor.mode",
+                "live",
+                "executor.azure.endpoint",
+                arm.endpoint(),
+                "executor.azure.subscription-id",
+                SUBSCRIPTION,
+                "executor.azure.credential",
+                "token-file",
+                "executor.azure.credential-file",
+                tokenFile.toString(),
+                "executor.azure.client-id",
+                PRINCIPAL,
+                "executor.azure.call-timeout",
+                "5s",
+                "executor.azure.write-burst",
+                Integer.toString(burst),
+                "executor.azure.writes-per-second",
+                Double.toString(perSecond)));
         for (int i = 0; i < 3; i++) {
             AgroalDataSource pool = BudgetDatabase.pool(url, 2);
             pools.add(pool);
             ExecutorConfig.Azure azure = config.azure();
-            ArmBudget budget = new ArmBudget(
-                    pool,
-                    Map.of(
-                            ArmBudget.Kind.READ, new ArmBudget.Limit(azure.readBurst(), azure.readsPerSecond()),
-                            ArmBudget.Kind.WRITE, new ArmBudget.Limit(azure.writeBurst(), azure.writesPerSecond()),
-                            ArmBudget.Kind.DELETE, new ArmBudget.Limit(azure.deleteBurst(), azure.deletesPerSecond())),
-                    azure.subscriptionCeiling());
+            ArmBudget budget = ArmBudget.of(pool, azure);
             AzureClients clients = new AzureClients(config, vertx, mapper, new SimpleMeterRegistry());
             ArmBudget.Account account = budget.account(azure.subscriptionId(), clients.principal());
             replicas.add(new Replica(

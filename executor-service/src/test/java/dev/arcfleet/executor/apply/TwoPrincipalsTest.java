@@ -20,7 +20,6 @@ import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -72,21 +71,10 @@ class TwoPrincipalsTest {
                             .toString());
             settings.put("executor.azure.credentials." + name + ".client-id", "app-" + name);
         }
-        ExecutorConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ExecutorConfig.class)
-                .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                .withDefaultValues(settings)
-                .build()
-                .getConfigMapping(ExecutorConfig.class);
+        ExecutorConfig config = TestConfigs.executor(settings);
         pool = BudgetDatabase.pool(BudgetDatabase.migrated("executor_two_principals"), 4);
         ExecutorConfig.Azure azure = config.azure();
-        ArmBudget budget = new ArmBudget(
-                pool,
-                Map.of(
-                        ArmBudget.Kind.READ, new ArmBudget.Limit(azure.readBurst(), azure.readsPerSecond()),
-                        ArmBudget.Kind.WRITE, new ArmBudget.Limit(azure.writeBurst(), azure.writesPerSecond()),
-                        ArmBudget.Kind.DELETE, new ArmBudget.Limit(azure.deleteBurst(), azure.deletesPerSecond())),
-                azure.subscriptionCeiling());
+        ArmBudget budget = ArmBudget.of(pool, azure);
         accounts = new ArmAccounts(new AzureClients(config, vertx, mapper, new SimpleMeterRegistry()), budget, config);
         applier = new LiveApplier(accounts::forPlan, null, mapper, config, route -> {
             throw new IllegalStateException("no placeholders in these plans");

@@ -51,22 +51,12 @@ class OperationRetryAfterTest {
         // operations that stay in progress for the whole test
         arm = new ArmEmulator(200, 10, Duration.ofMinutes(5)).start();
         vertx = Vertx.vertx();
-        ExecutorConfig config = TestConfigs.executor(Map.of(
-                "executor.mode",
-                "live",
-                "executor.azure.endpoint",
+        Map<String, String> settings = TestConfigs.live(
                 arm.endpoint(),
-                "executor.azure.subscription-id",
                 SUBSCRIPTION,
-                "executor.azure.credential",
-                "token-file",
-                "executor.azure.credential-file",
-                Files.writeString(Files.createTempFile("arm-token", ""), "token-" + UUID.randomUUID())
-                        .toString(),
-                "executor.azure.poll-interval",
-                POLL.toMillis() + "ms",
-                "executor.azure.call-timeout",
-                "5s"));
+                Files.writeString(Files.createTempFile("arm-token", ""), "token-" + UUID.randomUUID()));
+        settings.put("executor.azure.poll-interval", POLL.toMillis() + "ms");
+        ExecutorConfig config = TestConfigs.executor(settings);
         pool = BudgetDatabase.pool(BudgetDatabase.migrated("executor_operation_retry_after"), 2);
         ExecutorConfig.Azure azure = config.azure();
         ArmBudget budget = ArmBudget.of(pool, azure);

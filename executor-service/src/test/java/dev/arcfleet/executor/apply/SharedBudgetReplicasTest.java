@@ -68,25 +68,11 @@ class SharedBudgetReplicasTest {
     private void replicas(String database, int burst, double perSecond) throws Exception {
         String url = BudgetDatabase.migrated(database);
         Path tokenFile = Files.writeString(Files.createTempFile("arm-token", ""), TOKEN);
-        ExecutorConfig config = TestConfigs.executor(Map.of(
-                "executor.mode",
-                "live",
-                "executor.azure.endpoint",
-                arm.endpoint(),
-                "executor.azure.subscription-id",
-                SUBSCRIPTION,
-                "executor.azure.credential",
-                "token-file",
-                "executor.azure.credential-file",
-                tokenFile.toString(),
-                "executor.azure.client-id",
-                PRINCIPAL,
-                "executor.azure.call-timeout",
-                "5s",
-                "executor.azure.write-burst",
-                Integer.toString(burst),
-                "executor.azure.writes-per-second",
-                Double.toString(perSecond)));
+        Map<String, String> settings = TestConfigs.live(arm.endpoint(), SUBSCRIPTION, tokenFile);
+        settings.put("executor.azure.client-id", PRINCIPAL);
+        settings.put("executor.azure.write-burst", Integer.toString(burst));
+        settings.put("executor.azure.writes-per-second", Double.toString(perSecond));
+        ExecutorConfig config = TestConfigs.executor(settings);
         for (int i = 0; i < 3; i++) {
             AgroalDataSource pool = BudgetDatabase.pool(url, 2);
             pools.add(pool);

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * all its pages; reads never drain the write budget), and a 429 holds the budget of the call's kind for every replica
  * until its Retry-After (10 s when ARM sent none). Writes and deletes are reserved by the caller
  * ({@link ArmBudget.Account#reserve}), which remembers its reservation across the wait. A read the budget cannot serve
- * now throws {@link Wait}: refused outright, or, for a client of one step's attempt ({@link #forAttempt}), queued.
+ * now throws {@link Wait}: refused outright, or, for a client of one step's attempt ({@link #forAttempt}), queued, with
+ * the answers to the attempt's earlier reads kept for the next attempt.
  */
 public class BudgetedArmClient implements ArmClient {
     /** What a 429 without Retry-After holds the budget for. */
@@ -27,10 +28,17 @@ public class BudgetedArmClient implements ArmClient {
     static final Duration STALE = Duration.ofMinutes(10);
 
     /**
-     * Tokens reserved for a step's next attempt, the last of them its at {@code dueNanos}, reserved at {@code madeNanos}
-     * ({@link System#nanoTime}).
+     * What a step's next attempt is owed: tokens reserved for it, the last of them its at {@code dueNanos}, reserved at
+     * {@code madeNanos} ({@link System#nanoTime}), and the answers to the reads the attempt told to wait had made
+     * before, in order (see {@link #forAttempt}).
      */
-    private record Reserved(int tokens, long dueNanos, long madeNanos) {}
+    private record Reserved(int tokens, long dueNanos, long madeNanos, List<Answer> answers) {}
+
+    /** One read's answer: what was read ({@code key}), what ARM said, and when ({@link System#nanoTime}). */
+    private record Answer(String key, Object value, long readNanos) {}
+
+    /** How long after it was read an answer may serve a later attempt of its step. */
+    static final Duration ANSWERS_KEPT = Duration.ofSeconds(30);
 
     /** The last 429 this process saw per budget and kind: ARM gave no token from {@code startNanos} to {@code endNanos}. */
     private record Hold(long startNanos, long endNanos) {}
@@ -43,6 +51,8 @@ public class BudgetedArmClient implements ArmClient {
     private final String step;
     /** The reads this attempt asked for so far. */
     private final AtomicInteger reads = new AtomicInteger();
+    /** This attempt's answers so far, in order: kept for the next attempt when this one is told to wait. */
+    private final List<Answer> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public BudgetedArmClient(ArmClient arm, ArmBudget.Account budget) {
         this(arm, budget, null);
@@ -56,11 +66,12 @@ public class BudgetedArmClient implements ArmClient {
 
     /**
      * This client for one attempt of a step that is tried again after a {@link Wait} ({@code step} names it across its
-     * attempts, which make the same reads in the same order). A read the budget cannot serve now reserves tokens in
-     * the budget's queue for every read the attempt made so far, and the next attempt, back at the time the last of
-     * them is due, spends them without asking. Refused outright instead, a step of two reads could spend a token on
-     * its first and be refused its second, attempt after attempt, each of a thousand steps coming back every refill
-     * interval: the read budget spent and nothing done.
+     * attempts, which make the same reads in the same order). A read the budget cannot serve now reserves a token in
+     * the budget's queue and keeps the answers to the attempt's earlier reads; the next attempt, back when the token is
+     * due, takes those answers instead of reading again (the same read, made at most {@link #ANSWERS_KEPT} before) and
+     * spends the token without asking. Refused outright instead, a step of two reads could spend a token on its first
+     * and be refused its second, attempt after attempt, each of a thousand steps coming back every refill interval:
+     * the read budget spent and nothing done.
      */
     public BudgetedArmClient forAttempt(String step) {
         return new BudgetedArmClient(arm, budget, step);
@@ -86,7 +97,7 @@ public class BudgetedArmClient implements ArmClient {
 
     @Override
     public Optional<ArmResource> get(String resourceId, String apiVersion) {
-        return read(() -> arm.get(resourceId, apiVersion));
+        return read("GET " + resourceId + "?api-version=" + apiVersion, () -> arm.get(resourceId, apiVersion));
     }
 
     @Override
@@ -101,24 +112,45 @@ public class BudgetedArmClient implements ArmClient {
 
     @Override
     public List<ArmResource> list(String collectionId, String apiVersion) {
-        return read(() -> arm.list(collectionId, apiVersion));
+        return read("LIST " + collectionId + "?api-version=" + apiVersion, () -> arm.list(collectionId, apiVersion));
     }
 
     @Override
     public ArmOperation operation(String url) {
-        return read(() -> arm.operation(url));
+        return read("POLL " + url, () -> arm.operation(url));
     }
 
-    private <T> T read(Supplier<T> call) {
-        Duration wait = step == null ? budget.tryTake(ArmBudget.Kind.READ) : queued(reads.incrementAndGet());
+    private <T> T read(String key, Supplier<T> call) {
+        if (step == null) {
+            Duration wait = budget.tryTake(ArmBudget.Kind.READ);
+            if (!wait.isZero()) {
+                throw new Wait(wait);
+            }
+            return call(ArmBudget.Kind.READ, call);
+        }
+        int nth = reads.incrementAndGet();
+        Reserved reserved = RESERVED_READS.get(step);
+        if (reserved != null && nth <= reserved.answers().size()) {
+            Answer answer = reserved.answers().get(nth - 1);
+            if (answer.key().equals(key) && System.nanoTime() - answer.readNanos() < ANSWERS_KEPT.toNanos()) {
+                // made by the attempt before, which was then told to wait: its answer, not a second read
+                answers.add(answer);
+                @SuppressWarnings("unchecked")
+                T value = (T) answer.value();
+                return value;
+            }
+        }
+        Duration wait = queued();
         if (!wait.isZero()) {
             throw new Wait(wait);
         }
-        return call(ArmBudget.Kind.READ, call);
+        T value = call(ArmBudget.Kind.READ, call);
+        answers.add(new Answer(key, value, System.nanoTime()));
+        return value;
     }
 
-    /** The {@code nth} read of this attempt: a token reserved earlier, one free now, or the wait for reserved ones. */
-    private Duration queued(int nth) {
+    /** This attempt's next read: a token reserved for it, one free now, or the wait for one it queues now. */
+    private Duration queued() {
         long now = System.nanoTime();
         Reserved reserved = RESERVED_READS.get(step);
         if (reserved != null) {
@@ -131,7 +163,7 @@ public class BudgetedArmClient implements ArmClient {
                     : RESERVED_READS.replace(
                             step,
                             reserved,
-                            new Reserved(reserved.tokens() - 1, reserved.dueNanos(), reserved.madeNanos()));
+                            new Reserved(reserved.tokens() - 1, reserved.dueNanos(), reserved.madeNanos(), List.of()));
             if (spent) {
                 return Duration.ZERO;
             }
@@ -140,15 +172,13 @@ public class BudgetedArmClient implements ArmClient {
         if (wait.isZero()) {
             return wait;
         }
-        // the next attempt makes these reads again: a queued token for each, the wait that of the last
-        for (int i = 0; i < nth; i++) {
-            wait = budget.reserve(ArmBudget.Kind.READ);
-        }
+        // a queued token for this read; the next attempt has this one's answers to the reads before it
+        wait = budget.reserve(ArmBudget.Kind.READ);
         if (RESERVED_READS.size() >= MAX_RESERVED) {
             long stale = now - STALE.toNanos();
             RESERVED_READS.values().removeIf(r -> r.dueNanos() - stale < 0);
         }
-        RESERVED_READS.put(step, new Reserved(nth, now + wait.toNanos(), now));
+        RESERVED_READS.put(step, new Reserved(1, now + wait.toNanos(), now, List.copyOf(answers)));
         return wait.isZero() ? Duration.ofMillis(1) : wait;
     }
 

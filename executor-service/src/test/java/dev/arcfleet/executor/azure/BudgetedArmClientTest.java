@@ -4,6 +4,7 @@ import static dev.arcfleet.executor.azure.ArmBudget.Kind.DELETE;
 import static dev.arcfleet.executor.azure.ArmBudget.Kind.READ;
 import static dev.arcfleet.executor.azure.ArmBudget.Kind.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
 import java.time.Duration;
@@ -95,7 +96,10 @@ class BudgetedArmClientTest {
 
         // once they are due and the bucket holds the next token, another step's read, let through by the budget, is
         // refused by ARM for 5 s
-        Thread.sleep(due.toMillis() + 600);
+        long refilled = System.nanoTime() + due.plusMillis(600).toNanos();
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> System.nanoTime() - refilled >= 0);
         arm.throttleNext(Duration.ofSeconds(5));
         try {
             client.forAttempt("plan-o/1/arm-step")

@@ -215,6 +215,15 @@ public final class ArmMakespan {
                                         || r.path().contains("/operationResults/")))
                         .count();
                 result.put("arm_operation_polls_per_cluster", round((double) polls / clusterCount));
+                // every GET (429s included) by what it read: operation polls, one resource type, or a list of one
+                ObjectNode byType = result.putObject("arm_gets_per_cluster_by_type");
+                arm.requests().stream()
+                        .filter(r -> r.method().equals("GET"))
+                        .collect(java.util.stream.Collectors.groupingBy(
+                                r -> readType(r.path()),
+                                java.util.TreeMap::new,
+                                java.util.stream.Collectors.counting()))
+                        .forEach((type, n) -> byType.put(type, round((double) n / clusterCount)));
                 // how long ARM's read bucket (250, then 25 a second) takes to pass the reads this run made: a bound of
                 // the polling this executor chose, not of the work
                 double readBound = Math.max(0, reads - 250) / 25.0;
@@ -315,6 +324,23 @@ public final class ArmMakespan {
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
         return consumer;
+    }
+
+    /**
+     * What a GET read: "operation" for a poll of a long-running operation, else the resource type it names
+     * ("connectedClusters"), or "list of" the type when the path ends in a collection.
+     */
+    static String readType(String path) {
+        if (path.contains("/operations/") || path.contains("/operationResults/")) {
+            return "operation";
+        }
+        String[] parts = java.util.Arrays.stream(path.split("/"))
+                .filter(p -> !p.isEmpty())
+                .toArray(String[]::new);
+        if (parts.length == 0) {
+            return "other";
+        }
+        return parts.length % 2 == 0 ? parts[parts.length - 2] : "list of " + parts[parts.length - 1];
     }
 
     private static double round(double v) {

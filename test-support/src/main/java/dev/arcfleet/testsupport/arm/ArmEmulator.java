@@ -34,9 +34,10 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>PUT, GET and DELETE by resource id (paths matched case-insensitively, duplicate slashes ignored), an
  * {@code api-version} on every call and a bearer token on every call;</li>
- * <li>resource groups created synchronously; other resources answered 201 with {@code provisioningState=Accepted} and an
- * {@code Azure-AsyncOperation} URL, reaching {@code Succeeded} (or an injected {@code Failed}) after a configurable
- * latency; updates answered 200;</li>
+ * <li>resource groups, and the types {@link ArmPuts} lists, created synchronously; other resources answered 201 with
+ * {@code provisioningState=Accepted} and an {@code Azure-AsyncOperation} URL, reaching {@code Succeeded} (or an injected
+ * {@code Failed}) after a configurable latency, GETs of the resource showing a non-terminal state until then; updates
+ * answered 200;</li>
  * <li>DELETE per type as ARM answers it ({@link ArmDeletes}): synchronous 200, or 202 with {@code Azure-AsyncOperation}
  * and {@code Location}, the resource {@code Deleting} until the operation completes and then gone with its child
  * resources; other types answered 202 with a {@code Location} and removed at once; an absent resource answered 204;</li>
@@ -354,7 +355,10 @@ public final class ArmEmulator implements AutoCloseable {
         faults.removeIf(f -> f.path().pattern().equals(pathRegex));
     }
 
-    /** Resources created from now on whose id matches end provisioning {@code Failed}. */
+    /**
+     * Resources created from now on whose id matches end provisioning {@code Failed}, as a long-running operation even
+     * where the type's PUT is synchronous ({@link ArmPuts}).
+     */
     public void failProvisioning(String idRegex) {
         failingProvisioning.add(Pattern.compile(idRegex, Pattern.CASE_INSENSITIVE));
     }
@@ -884,6 +888,12 @@ public final class ArmEmulator implements AutoCloseable {
         }
         boolean fails =
                 failingProvisioning.stream().anyMatch(p -> p.matcher(path).find());
+        if (!fails && ArmPuts.synchronous(typeOf(path))) {
+            props.put("provisioningState", "Succeeded");
+            resources.put(key(path), new Stored(path, copy, 0, false));
+            creations.computeIfAbsent(key(path), k -> new AtomicInteger()).incrementAndGet();
+            return Answer.of(201, view(resources.get(key(path))));
+        }
         long readyAt = clock.getAsLong() + provisioningLatency.toNanos();
         resources.put(key(path), new Stored(path, copy, readyAt, fails));
         creations.computeIfAbsent(key(path), k -> new AtomicInteger()).incrementAndGet();

@@ -194,23 +194,50 @@ public class LiveApplier implements StepApplier {
             }
             String operation = context.operation();
             boolean wasUpdate = false;
+            Optional<ArmResource> current = null;
             if (operation != null && operation.startsWith(request.resourceId() + " ")) {
-                String url = operation.substring(request.resourceId().length() + 1);
-                wasUpdate = url.startsWith(UPDATE);
-                ArmOperation status = arm.operation(wasUpdate ? url.substring(UPDATE.length()) : url);
-                if (!status.finished()) {
+                PendingPut pending = PendingPut.parse(
+                        operation.substring(request.resourceId().length() + 1));
+                wasUpdate = pending.update();
+                // ARM RPC (async-api-reference.md, "Creating/Updating using PUT"): while a PUT provisions, GETs of the
+                // resource return a non-terminal provisioningState, and clients such as the template engine poll the
+                // resource until it is terminal. One read then says both that the operation ended and what the
+                // resource now is; the operation is read only when the resource cannot tell (absent, ended Failed or
+                // Canceled: for the operation's error, or provisioned but not as asked).
+                current = arm.get(request.resourceId(), request.apiVersion());
+                String state = current.map(ArmResource::provisioningState).orElse(null);
+                if (current.isPresent() && state != null && !terminal(state)) {
+                    if (elapsed.compareTo(PROVISIONING_TIMEOUT) > 0) {
+                        return StepOutcome.failed(
+                                request.resourceId() + " still " + state + " after " + elapsed.toMinutes() + " min");
+                    }
                     return StepOutcome.waitingOn(
                             operation,
-                            request.resourceId() + ": operation " + status.status(),
-                            pollAfter(status.retryAfter()));
+                            request.resourceId() + " is " + state + " (provisioning)",
+                            pollAfter(pending.retryAfter()));
                 }
-                if (status.failed()) {
-                    return StepOutcome.failed(request.resourceId() + " provisioning ended " + status.status()
-                            + (status.error() == null ? "" : " (" + status.error() + ")")
-                            + "; see the resource's activity log in Azure, then retry the execution");
+                boolean provisioned = current.isPresent()
+                        && (state == null || "Succeeded".equalsIgnoreCase(state))
+                        && ArmDesired.satisfied(current.get().body(), request.body());
+                if (!provisioned) {
+                    ArmOperation status = arm.operation(pending.url());
+                    if (!status.finished()) {
+                        return StepOutcome.waitingOn(
+                                operation,
+                                request.resourceId() + ": operation " + status.status(),
+                                pollAfter(status.retryAfter()));
+                    }
+                    if (status.failed()) {
+                        return StepOutcome.failed(request.resourceId() + " provisioning ended " + status.status()
+                                + (status.error() == null ? "" : " (" + status.error() + ")")
+                                + "; see the resource's activity log in Azure, then retry the execution");
+                    }
+                    current = null; // the operation may have ended after the read above: read again
                 }
             }
-            Optional<ArmResource> current = arm.get(request.resourceId(), request.apiVersion());
+            if (current == null) {
+                current = arm.get(request.resourceId(), request.apiVersion());
+            }
             String state = current.map(ArmResource::provisioningState).orElse(null);
             boolean settled = state == null || "Succeeded".equalsIgnoreCase(state);
             if (current.isPresent()
@@ -254,7 +281,8 @@ public class LiveApplier implements StepApplier {
             return StepOutcome.waitingOn(
                     accepted.operationUrl() == null
                             ? null
-                            : request.resourceId() + " " + (update ? UPDATE : "") + accepted.operationUrl(),
+                            : request.resourceId() + " "
+                                    + new PendingPut(accepted.operationUrl(), update, accepted.retryAfter()).format(),
                     "PUT " + request.resourceId() + " answered " + accepted.status() + "; provisioning",
                     pollAfter(accepted.retryAfter()));
         }
@@ -308,6 +336,35 @@ public class LiveApplier implements StepApplier {
         }
         return StepOutcome.succeeded(
                 summary(record), json(Map.of("mode", ExecutorMode.LIVE.value(), "actions", record)));
+    }
+
+    /** Whether a provisioningState is one of ARM's three terminal states (ARM RPC, "ProvisioningState property"). */
+    static boolean terminal(String provisioningState) {
+        return "Succeeded".equalsIgnoreCase(provisioningState)
+                || "Failed".equalsIgnoreCase(provisioningState)
+                || "Canceled".equalsIgnoreCase(provisioningState);
+    }
+
+    /**
+     * A PUT's long-running operation as the step remembers it after the resource id: {@code [~]<url>[ <Retry-After>]}.
+     * The URL is ARM's (percent-encoded, so without spaces); {@code ~} marks an update of an existing resource; the
+     * {@code Retry-After} of the PUT's answer (ISO-8601) paces every poll of the operation, whether the operation or
+     * the resource is read. An operation remembered before the Retry-After was kept parses with none.
+     */
+    record PendingPut(String url, boolean update, Duration retryAfter) {
+        static PendingPut parse(String remembered) {
+            boolean update = remembered.startsWith(UPDATE);
+            String rest = update ? remembered.substring(UPDATE.length()) : remembered;
+            int space = rest.indexOf(' ');
+            if (space < 0) {
+                return new PendingPut(rest, update, null);
+            }
+            return new PendingPut(rest.substring(0, space), update, Duration.parse(rest.substring(space + 1)));
+        }
+
+        String format() {
+            return (update ? UPDATE : "") + url + (retryAfter == null ? "" : " " + retryAfter);
+        }
     }
 
     /**

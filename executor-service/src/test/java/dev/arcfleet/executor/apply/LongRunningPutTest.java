@@ -1,6 +1,7 @@
 package dev.arcfleet.executor.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.AzureTarget;
@@ -27,16 +28,21 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A long-running ARM operation is polled no sooner than its {@code Retry-After} asks ("Track asynchronous Azure
- * operations": the seconds to wait before checking the operation's status), and at the poll interval when ARM asks for
- * less; a Retry-After beyond {@link LiveApplier#MAX_POLL_DELAY} waits that long at most.
+ * A PUT ARM answers as a long-running operation. Its resource is what is polled (ARM RPC async-api-reference.md: GETs
+ * of the resource show a non-terminal provisioningState until the PUT's provisioning ends), so one read per poll says
+ * both that it ended and what the resource is; the operation is read only when the resource cannot tell, as when
+ * provisioning failed and the operation holds the error. Polls come no sooner than the PUT's {@code Retry-After} asks
+ * ("Track asynchronous Azure operations": the seconds to wait before checking the operation's status), and at the poll
+ * interval when ARM asks for less; a Retry-After beyond {@link LiveApplier#MAX_POLL_DELAY} waits that long at most.
  */
-class OperationRetryAfterTest {
+class LongRunningPutTest {
     private static final String SUBSCRIPTION = "5a4b3c2d-0000-4000-8000-0000000003b3";
     private static final Duration POLL = Duration.ofSeconds(2);
 
@@ -76,12 +82,59 @@ class OperationRetryAfterTest {
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
-    /** PUTs a Log Analytics workspace, then polls its operation once; the two outcomes. */
+    /** PUTs a Log Analytics workspace, then polls it once; the two outcomes. */
     private List<StepOutcome> putThenPoll(String name) {
+        String id = workspaceId(name);
+        StepSpec step = workspaceStep(id);
+        OnboardingPlan plan = plan(name);
+        Instant began = Instant.now();
+        StepOutcome put = applier.apply(new StepContext(plan, step, 1, began));
+        assertThat(put.kind()).as(put.detail()).isEqualTo(StepOutcome.Kind.WAITING);
+        assertThat(put.operation()).as("the operation is remembered").startsWith(id + " ");
+        StepOutcome poll = applier.apply(new StepContext(plan, step, 2, began, put.operation()));
+        assertThat(poll.kind()).as(poll.detail()).isEqualTo(StepOutcome.Kind.WAITING);
+        assertThat(poll.detail()).contains(" is Accepted (provisioning)");
+        return List.of(put, poll);
+    }
+
+    /** Applies the step until it ends, an attempt every 200 ms for at most 20 s; the final outcome. */
+    private StepOutcome applyUntilDone(OnboardingPlan plan, StepSpec step) {
+        Instant began = Instant.now();
+        AtomicReference<StepOutcome> last = new AtomicReference<>();
+        AtomicInteger attempt = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    String operation = last.get() == null ? null : last.get().operation();
+                    StepOutcome outcome =
+                            applier.apply(new StepContext(plan, step, attempt.incrementAndGet(), began, operation));
+                    last.set(outcome);
+                    return outcome.kind() != StepOutcome.Kind.WAITING;
+                });
+        return last.get();
+    }
+
+    private String workspaceId(String name) {
         String group = "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/edge";
-        String id = group + "/providers/Microsoft.OperationalInsights/workspaces/" + name;
         arm.seed(group, Map.of("location", "westeurope"));
-        OnboardingPlan plan = new OnboardingPlan(
+        return group + "/providers/Microsoft.OperationalInsights/workspaces/" + name;
+    }
+
+    private static StepSpec workspaceStep(String id) {
+        return StepSpec.arm(
+                "ensure-log-analytics-workspace",
+                ArmRequest.put(
+                        id,
+                        ApiVersions.LOG_ANALYTICS_WORKSPACES,
+                        Map.of(
+                                "location",
+                                "westeurope",
+                                "properties",
+                                Map.of("sku", Map.of("name", "PerGB2018"), "retentionInDays", 30))));
+    }
+
+    private static OnboardingPlan plan(String name) {
+        return new OnboardingPlan(
                         UUID.randomUUID().toString(),
                         "corr-" + name,
                         Instant.now(),
@@ -96,24 +149,40 @@ class OperationRetryAfterTest {
                         "2026-12-03.1",
                         Map.of())
                 .withAzureTarget(new AzureTarget("edge", SUBSCRIPTION, "edge", "westeurope", List.of()));
-        StepSpec step = StepSpec.arm(
-                "ensure-log-analytics-workspace",
-                ArmRequest.put(
-                        id,
-                        ApiVersions.LOG_ANALYTICS_WORKSPACES,
-                        Map.of(
-                                "location",
-                                "westeurope",
-                                "properties",
-                                Map.of("sku", Map.of("name", "PerGB2018"), "retentionInDays", 30))));
-        Instant began = Instant.now();
-        StepOutcome put = applier.apply(new StepContext(plan, step, 1, began));
-        assertThat(put.kind()).as(put.detail()).isEqualTo(StepOutcome.Kind.WAITING);
-        assertThat(put.operation()).as("the operation is remembered").startsWith(id + " ");
-        StepOutcome poll = applier.apply(new StepContext(plan, step, 2, began, put.operation()));
-        assertThat(poll.kind()).as(poll.detail()).isEqualTo(StepOutcome.Kind.WAITING);
-        assertThat(poll.detail()).contains("operation InProgress");
-        return List.of(put, poll);
+    }
+
+    private long operationReads() {
+        return arm.requests().stream()
+                .filter(r -> r.method().equals("GET") && r.path().contains("/operations/"))
+                .count();
+    }
+
+    @Test
+    void aProvisioningResourceIsReadInsteadOfItsOperation() {
+        arm.provisioningLatency(Duration.ofSeconds(1));
+        String id = workspaceId("reads-the-resource");
+        StepOutcome done = applyUntilDone(plan("reads-the-resource"), workspaceStep(id));
+        assertThat(done.kind()).as(done.detail()).isEqualTo(StepOutcome.Kind.SUCCEEDED);
+        assertThat(done.record()).contains("\"created\"");
+        assertThat(operationReads()).as("reads of the operation").isZero();
+        long resourceReads = arm.requests().stream()
+                .filter(r -> r.method().equals("GET") && r.path().endsWith("/workspaces/reads-the-resource"))
+                .count();
+        // the GET before the PUT, then one per poll: each attempt after the PUT read the resource once
+        assertThat(resourceReads).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aFailedProvisioningIsToldWithTheOperationsError() {
+        arm.provisioningLatency(Duration.ofSeconds(1));
+        arm.failProvisioning("workspaces/ends-failed$");
+        String id = workspaceId("ends-failed");
+        StepOutcome done = applyUntilDone(plan("ends-failed"), workspaceStep(id));
+        assertThat(done.kind()).as(done.detail()).isEqualTo(StepOutcome.Kind.FAILED);
+        assertThat(done.detail()).contains(id + " provisioning ended Failed (");
+        assertThat(operationReads())
+                .as("the operation is read once, for its error")
+                .isEqualTo(1);
     }
 
     @Test

@@ -112,10 +112,13 @@ public class SdkArmClient implements ArmClient {
         try {
             Matcher rg = RESOURCE_GROUP.matcher(resourceId);
             if (rg.matches()) {
+                // the tags too: a group's body is location and tags (resources.json, ResourceGroup)
                 ResourceGroupInner group = client.getResourceGroups()
                         .createOrUpdate(
                                 rg.group(2),
-                                new ResourceGroupInner().withLocation(String.valueOf(body.get("location"))));
+                                new ResourceGroupInner()
+                                        .withLocation(String.valueOf(body.get("location")))
+                                        .withTags(toInner(body).tags()));
                 return new ArmAccepted(
                         200,
                         null,

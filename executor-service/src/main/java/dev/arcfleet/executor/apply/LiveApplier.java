@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,12 @@ public class LiveApplier implements StepApplier {
     static final Duration PROVISIONING_TIMEOUT = Duration.ofMinutes(30);
     /** Marks a step that holds a reserved write slot for this resource (kept like an operation, across polls). */
     static final String RESERVED = "reserved-write ";
+    /**
+     * How old a GET's answer that found a resource provisioned may be for a step to adopt the resource without reading
+     * it: a resource deleted since is written again by the next plan after this long, and a step that depends on it
+     * fails as it would had the deletion come right after a fresh read.
+     */
+    static final Duration RECENTLY_SEEN = Duration.ofSeconds(10);
     /** The longest a {@code Retry-After} of a long-running operation defers its next poll. */
     static final Duration MAX_POLL_DELAY = Duration.ofMinutes(5);
     /** What a wait sees when the resource it watches is not there at all. */
@@ -235,6 +242,16 @@ public class LiveApplier implements StepApplier {
                     current = null; // the operation may have ended after the read above: read again
                 }
             }
+            if (current == null && !mine(operation, request.resourceId())) {
+                // a resource found provisioned as asked moments ago (the target's resource group or workspace, which
+                // every cluster's plan ensures) is not read again: the step adopts it as that read found it
+                Optional<ArmResource> recent =
+                        arm.recentlyProvisioned(request.resourceId(), request.apiVersion(), RECENTLY_SEEN);
+                if (recent.isPresent() && ArmDesired.satisfied(recent.get().body(), request.body())) {
+                    record.add(Map.of("arm", request.resourceId(), "result", "present"));
+                    continue;
+                }
+            }
             if (current == null) {
                 current = arm.get(request.resourceId(), request.apiVersion());
             }
@@ -336,6 +353,11 @@ public class LiveApplier implements StepApplier {
         }
         return StepOutcome.succeeded(
                 summary(record), json(Map.of("mode", ExecutorMode.LIVE.value(), "actions", record)));
+    }
+
+    /** Whether the step's remembered operation or write reservation is this resource's. */
+    private static boolean mine(String operation, String resourceId) {
+        return operation != null && (operation.startsWith(resourceId + " ") || operation.equals(RESERVED + resourceId));
     }
 
     /** Whether a provisioningState is one of ARM's three terminal states (ARM RPC, "ProvisioningState property"). */
@@ -536,16 +558,25 @@ public class LiveApplier implements StepApplier {
      * ({@link RoutePlaceholders#inArmBody}).
      */
     private Map<String, Object> resolveArmBody(
-            ArmClient arm, StepContext context, Map<String, Object> body, ArmResource current) {
+            BudgetedArmClient arm, StepContext context, Map<String, Object> body, ArmResource current) {
         if (body == null || !json(body).contains("${")) {
             return body;
         }
         RoutePlaceholders own = placeholders.apply(context.plan().route());
         StepValues values = new Values(context, current);
+        // one read per value a body refers to, however often it takes it (container insights takes the workspace's
+        // customerId twice), and none when a GET found the resource provisioned moments ago
+        Map<String, Optional<ArmResource>> referenced = new HashMap<>();
         return Placeholders.resolve(body, placeholder -> {
             Placeholders.ArmReference reference = Placeholders.armReference(placeholder);
             if (reference != null) {
-                Object value = arm.get(reference.resourceId(), reference.apiVersion())
+                Object value = referenced
+                        .computeIfAbsent(placeholder, k -> {
+                            Optional<ArmResource> recent = arm.recentlyProvisioned(
+                                    reference.resourceId(), reference.apiVersion(), RECENTLY_SEEN);
+                            return recent.filter(r -> r.property(reference.path()) != null)
+                                    .or(() -> arm.get(reference.resourceId(), reference.apiVersion()));
+                        })
                         .map(r -> r.property(reference.path()))
                         .orElse(null);
                 if (value == null) {

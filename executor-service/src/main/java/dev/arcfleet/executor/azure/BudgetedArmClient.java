@@ -45,6 +45,26 @@ public class BudgetedArmClient implements ArmClient {
 
     private static final Map<String, Hold> HOLDS = new ConcurrentHashMap<>();
 
+    /** A resource a GET found provisioned (Succeeded, or no provisioningState), and when ({@link System#nanoTime}). */
+    private record Seen(ArmResource resource, long readNanos) {}
+
+    /** Resources seen provisioned, per budget and GET, at most this many (the least recently used are forgotten). */
+    static final int MAX_SEEN = 1024;
+
+    /**
+     * The last GET of each resource that found it provisioned; a later GET that finds it absent or provisioning forgets
+     * it. Resources every plan of a target shares (its resource group, its region's Log Analytics workspace) are read
+     * by each cluster's steps; served from here ({@link #recentlyProvisioned}), a thousand clusters read each once
+     * in a while instead of a thousand times.
+     */
+    private static final Map<String, Seen> SEEN =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
+                    return size() > MAX_SEEN;
+                }
+            });
+
     private final ArmClient arm;
     private final ArmBudget.Account budget;
     /** The step whose attempt this client reads for; {@code null}: a read the budget cannot serve is refused. */
@@ -97,7 +117,36 @@ public class BudgetedArmClient implements ArmClient {
 
     @Override
     public Optional<ArmResource> get(String resourceId, String apiVersion) {
-        return read("GET " + resourceId + "?api-version=" + apiVersion, () -> arm.get(resourceId, apiVersion));
+        String key = "GET " + resourceId + "?api-version=" + apiVersion;
+        Optional<ArmResource> resource = read(key, () -> arm.get(resourceId, apiVersion));
+        String state = resource.map(ArmResource::provisioningState).orElse(null);
+        if (resource.isPresent() && (state == null || "Succeeded".equalsIgnoreCase(state))) {
+            // when ARM answered: now, or as long ago as the answer an earlier attempt left to this one
+            long readNanos = step == null || answers.isEmpty()
+                    ? System.nanoTime()
+                    : answers.get(answers.size() - 1).readNanos();
+            SEEN.put(seenKey(key), new Seen(resource.get(), readNanos));
+        } else {
+            SEEN.remove(seenKey(key));
+        }
+        return resource;
+    }
+
+    /**
+     * The resource as a GET in this process last found it provisioned, when that was at most {@code maxAge} ago; else
+     * empty. Sends nothing and takes no token. For reads whose answer may be that old, such as whether a resource
+     * every plan shares is already there as asked; never for polls, which must see ARM now.
+     */
+    public Optional<ArmResource> recentlyProvisioned(String resourceId, String apiVersion, Duration maxAge) {
+        Seen seen = SEEN.get(seenKey("GET " + resourceId + "?api-version=" + apiVersion));
+        if (seen == null || System.nanoTime() - seen.readNanos() > maxAge.toNanos()) {
+            return Optional.empty();
+        }
+        return Optional.of(seen.resource());
+    }
+
+    private String seenKey(String read) {
+        return budget.subscriptionId() + "|" + budget.principal() + "|" + read;
     }
 
     @Override

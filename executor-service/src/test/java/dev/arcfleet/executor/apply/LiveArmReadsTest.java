@@ -17,6 +17,8 @@ import dev.arcfleet.executor.config.ExecutorConfig;
 import dev.arcfleet.executor.engine.StepOutcome;
 import dev.arcfleet.executor.route.ApiVersions;
 import dev.arcfleet.executor.route.ArmRequest;
+import dev.arcfleet.executor.route.Placeholders;
+import dev.arcfleet.executor.route.RoutePlaceholders;
 import dev.arcfleet.executor.route.StepSpec;
 import dev.arcfleet.testsupport.arm.ArmEmulator;
 import io.agroal.api.AgroalDataSource;
@@ -35,14 +37,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A PUT ARM answers as a long-running operation. Its resource is what is polled (ARM RPC async-api-reference.md: GETs
+ * What the live applier reads to ensure a resource.
+ *
+ * <p>A resource found provisioned as asked moments ago, such as the resource group every plan of a target ensures, is
+ * adopted without a second read; a value a PUT's body refers to is read once however often the body takes it.
+ *
+ * <p>A PUT ARM answers as a long-running operation: its resource is what is polled (ARM RPC async-api-reference.md: GETs
  * of the resource show a non-terminal provisioningState until the PUT's provisioning ends), so one read per poll says
  * both that it ended and what the resource is; the operation is read only when the resource cannot tell, as when
  * provisioning failed and the operation holds the error. Polls come no sooner than the PUT's {@code Retry-After} asks
  * ("Track asynchronous Azure operations": the seconds to wait before checking the operation's status), and at the poll
  * interval when ARM asks for less; a Retry-After beyond {@link LiveApplier#MAX_POLL_DELAY} waits that long at most.
  */
-class LongRunningPutTest {
+class LiveArmReadsTest {
     private static final String SUBSCRIPTION = "5a4b3c2d-0000-4000-8000-0000000003b3";
     private static final Duration POLL = Duration.ofSeconds(2);
 
@@ -68,9 +75,8 @@ class LongRunningPutTest {
         ArmBudget budget = ArmBudget.of(pool, azure);
         ArmAccounts accounts =
                 new ArmAccounts(new AzureClients(config, vertx, mapper, new SimpleMeterRegistry()), budget, config);
-        applier = new LiveApplier(accounts::forPlan, null, mapper, config, route -> {
-            throw new IllegalStateException("no placeholders in these plans");
-        });
+        // these plans' bodies hold no placeholders of a route's own, only references to ARM resources
+        applier = new LiveApplier(accounts::forPlan, null, mapper, config, route -> RoutePlaceholders.NONE);
     }
 
     @AfterEach
@@ -155,6 +161,77 @@ class LongRunningPutTest {
         return arm.requests().stream()
                 .filter(r -> r.method().equals("GET") && r.path().contains("/operations/"))
                 .count();
+    }
+
+    private long gets(String resourceId) {
+        return arm.requests().stream()
+                .filter(r -> r.method().equals("GET") && r.path().equalsIgnoreCase(resourceId))
+                .count();
+    }
+
+    @Test
+    void aResourceGroupEveryPlanEnsuresIsReadOnceWhileItStaysAsAsked() {
+        String group = "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/shared-" + UUID.randomUUID();
+        arm.seed(group, Map.of("location", "westeurope"));
+        StepSpec ensure = StepSpec.arm(
+                "ensure-resource-group",
+                ArmRequest.put(group, ApiVersions.RESOURCE_GROUPS, Map.of("location", "westeurope")));
+        for (String cluster : List.of("plant-1", "plant-2", "plant-3")) {
+            StepOutcome outcome = applier.apply(new StepContext(plan(cluster), ensure, 1, Instant.now()));
+            assertThat(outcome.kind()).as(outcome.detail()).isEqualTo(StepOutcome.Kind.SUCCEEDED);
+            assertThat(outcome.record()).contains("\"present\"");
+        }
+        assertThat(gets(group)).as("GETs of the shared group").isEqualTo(1);
+
+        // a plan that asks for more than the group had when it was read reads it again, and writes
+        StepSpec tagged = StepSpec.arm(
+                "ensure-resource-group",
+                ArmRequest.put(
+                        group,
+                        ApiVersions.RESOURCE_GROUPS,
+                        Map.of("location", "westeurope", "tags", Map.of("owner", "fleet"))));
+        StepOutcome outcome = applier.apply(new StepContext(plan("plant-4"), tagged, 1, Instant.now()));
+        assertThat(outcome.kind()).as(outcome.detail()).isEqualTo(StepOutcome.Kind.SUCCEEDED);
+        assertThat(outcome.record()).contains("\"updated\"");
+        assertThat(gets(group)).isEqualTo(2);
+        assertThat(arm.resource(group).orElseThrow().get("tags").toString()).contains("owner=fleet");
+    }
+
+    @Test
+    void aValueABodyTakesTwiceIsReadOnce() {
+        String group = "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/edge";
+        arm.seed(group, Map.of("location", "westeurope"));
+        String workspace = group + "/providers/Microsoft.OperationalInsights/workspaces/twice";
+        arm.seed(workspace, Map.of("location", "westeurope", "properties", Map.of("customerId", "c-0042")));
+        String customerId = Placeholders.arm(workspace, ApiVersions.LOG_ANALYTICS_WORKSPACES, "properties.customerId");
+        String cluster = group + "/providers/Microsoft.Kubernetes/connectedClusters/twice";
+        arm.seed(cluster, Map.of("location", "westeurope", "properties", Map.of()));
+        String extension = cluster + "/providers/Microsoft.KubernetesConfiguration/extensions/azuremonitor-containers";
+        StepSpec step = StepSpec.arm(
+                "extension-azuremonitor-containers",
+                ArmRequest.put(
+                        extension,
+                        ApiVersions.CLUSTER_EXTENSIONS,
+                        Map.of(
+                                "properties",
+                                Map.of(
+                                        "extensionType",
+                                        "microsoft.azuremonitor.containers",
+                                        "configurationProtectedSettings",
+                                        Map.of(
+                                                "omsagent.secret.wsid",
+                                                customerId,
+                                                "amalogs.secret.wsid",
+                                                customerId)))));
+        StepOutcome outcome = applier.apply(new StepContext(plan("twice"), step, 1, Instant.now()));
+        assertThat(outcome.kind()).as(outcome.detail()).isIn(StepOutcome.Kind.WAITING, StepOutcome.Kind.SUCCEEDED);
+        assertThat(arm.requests())
+                .filteredOn(r -> r.method().equals("PUT") && r.path().equalsIgnoreCase(extension))
+                .singleElement()
+                .satisfies(put -> assertThat(put.body())
+                        .contains("\"omsagent.secret.wsid\":\"c-0042\"")
+                        .contains("\"amalogs.secret.wsid\":\"c-0042\""));
+        assertThat(gets(workspace)).as("GETs of the workspace").isEqualTo(1);
     }
 
     @Test

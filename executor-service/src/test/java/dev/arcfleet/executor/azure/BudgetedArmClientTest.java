@@ -125,6 +125,48 @@ class BudgetedArmClientTest {
         assertThat(arm.reads.get()).isEqualTo(sent);
     }
 
+    @Test
+    void aResourceFoundProvisionedIsRecentForItsPrincipalUntilItAgesOrIsSeenOtherwise() {
+        CountingArm arm = new CountingArm();
+        String subscription = UUID.randomUUID().toString();
+        ArmBudget budget = new ArmBudget(
+                pool,
+                Map.of(
+                        READ,
+                        new ArmBudget.Limit(250, 25),
+                        WRITE,
+                        new ArmBudget.Limit(200, 10),
+                        DELETE,
+                        new ArmBudget.Limit(200, 10)),
+                15);
+        BudgetedArmClient client = new BudgetedArmClient(arm, budget.account(subscription, "app"));
+        String id = "/subscriptions/" + subscription + "/resourceGroups/shared";
+        Duration young = Duration.ofSeconds(30);
+        assertThat(client.recentlyProvisioned(id, "2021-04-01", young))
+                .as("never read")
+                .isEmpty();
+
+        arm.answer(new ArmResource(id, Map.of("provisioningState", "Succeeded")));
+        client.get(id, "2021-04-01");
+        assertThat(client.recentlyProvisioned(id, "2021-04-01", young)).isPresent();
+        assertThat(client.recentlyProvisioned(id, "2022-01-01", young))
+                .as("another api-version")
+                .isEmpty();
+        assertThat(new BudgetedArmClient(arm, budget.account(subscription, "other-app"))
+                        .recentlyProvisioned(id, "2021-04-01", young))
+                .as("another principal")
+                .isEmpty();
+        assertThat(arm.reads.get()).as("answered without a read").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> client.recentlyProvisioned(id, "2021-04-01", Duration.ofMillis(50))
+                        .isEmpty());
+
+        // a later GET that finds it provisioning (or gone) forgets it
+        arm.answer(new ArmResource(id, Map.of("provisioningState", "Updating")));
+        client.get(id, "2021-04-01");
+        assertThat(client.recentlyProvisioned(id, "2021-04-01", young)).isEmpty();
+    }
+
     /** Runs every step's attempts (two reads each) until all got through or {@code limit} passed; returns how many did. */
     private static int runUntilDone(Function<Integer, BudgetedArmClient> attempt, Duration limit)
             throws InterruptedException {
@@ -164,6 +206,13 @@ class BudgetedArmClientTest {
             throttle = retryAfter;
         }
 
+        private volatile ArmResource answer;
+
+        /** What every GET answers from now on (absent until this is called). */
+        void answer(ArmResource resource) {
+            answer = resource;
+        }
+
         @Override
         public Optional<ArmResource> get(String resourceId, String apiVersion) {
             reads.incrementAndGet();
@@ -172,7 +221,7 @@ class BudgetedArmClientTest {
                 throttle = null;
                 throw new ArmException(429, "TooManyRequests", "throttled", retryAfter, null);
             }
-            return Optional.empty();
+            return Optional.ofNullable(answer);
         }
 
         @Override

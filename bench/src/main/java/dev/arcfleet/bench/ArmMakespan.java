@@ -47,7 +47,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * longest chain of operation latencies (the connected cluster, then each extension in turn), the 429 count and the
  * executor's peak RSS. Brings its own KRaft broker and PostgreSQL, like the tests. With {@code -Dbench.replicas=N}
  * (default 1) N executor processes share the database, the consumer group and so the one write budget; CPU is then
- * their sum and the peak RSS the largest of them.
+ * their sum and the peak RSS the largest of them. With {@code -Dbench.executor.jfr=<file>} the executor records a
+ * flight recording (JFR, profile settings) into the file.
  *
  * <p>Usage: {@code ArmMakespan clusters extensions burst writesPerSecond latencyMs [out.json]}
  */
@@ -117,6 +118,11 @@ public final class ArmMakespan {
             env.put("MP_MESSAGING_INCOMING_PLANS_ARC_K8S_IN_TOPIC", planTopic);
             env.put("MP_MESSAGING_INCOMING_PLANS_ARC_K8S_IN_GROUP_ID", "bench-" + run);
             env.put("MP_MESSAGING_INCOMING_PLANS_ARC_K8S_IN_DEAD_LETTER_QUEUE_TOPIC", Topics.deadLetter(planTopic));
+            String jfr = System.getProperty("bench.executor.jfr");
+            if (jfr != null) {
+                // -Dbench.executor.jfr=<file>: a flight recording of the executor (profile settings) for the run
+                env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+            }
             env.put("MP_MESSAGING_INCOMING_PLANS_COMPANION_VM_IN_ENABLED", "false");
             env.put("MP_MESSAGING_INCOMING_PLANS_IOT_OPERATIONS_IN_ENABLED", "false");
             List<ServiceProcess> executors = new ArrayList<>();

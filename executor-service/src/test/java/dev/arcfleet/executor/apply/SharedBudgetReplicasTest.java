@@ -205,16 +205,18 @@ class SharedBudgetReplicasTest {
     @Test
     void readsNeverDrainTheWriteBudget() throws Exception {
         replicas("executor_replicas_reads", 3, 0.01);
-        arm.seed(groupId("polled"), Map.of("location", "westeurope"));
-        // replica 0 polls far more often than the write bucket holds
-        Job poll = new Job(
-                job("polled").plan(),
-                StepSpec.arm(
-                        "adopt", ArmRequest.put(groupId("polled"), "2024-11-01", Map.of("location", "westeurope"))),
-                null,
-                1,
-                System.nanoTime());
+        // replica 0 reads far more often than the write bucket holds: 40 groups adopted, one GET each (one group
+        // adopted 40 times would be read once, then found provisioned moments ago)
         for (int i = 0; i < 40; i++) {
+            arm.seed(groupId("polled-" + i), Map.of("location", "westeurope"));
+            Job poll = new Job(
+                    job("polled-" + i).plan(),
+                    StepSpec.arm(
+                            "adopt",
+                            ArmRequest.put(groupId("polled-" + i), "2024-11-01", Map.of("location", "westeurope"))),
+                    null,
+                    1,
+                    System.nanoTime());
             StepOutcome present =
                     replicas.get(0).applier().apply(new StepContext(poll.plan(), poll.step(), 1, Instant.now()));
             assertThat(present.kind()).isEqualTo(StepOutcome.Kind.SUCCEEDED);
@@ -232,7 +234,9 @@ class SharedBudgetReplicasTest {
                             .kind())
                     .isEqualTo(StepOutcome.Kind.SUCCEEDED);
         }
-        assertThat(arm.puts(groupId("polled"))).isZero();
+        for (int i = 0; i < 40; i++) {
+            assertThat(arm.puts(groupId("polled-" + i))).isZero();
+        }
         assertThat(arm.throttled()).isZero();
     }
 }

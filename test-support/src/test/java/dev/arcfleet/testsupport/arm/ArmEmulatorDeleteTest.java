@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
@@ -33,7 +30,6 @@ class ArmEmulatorDeleteTest {
     private static final String MACHINE_API = "2024-07-10";
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private ArmEmulator arm;
 
     @BeforeEach
@@ -298,24 +294,15 @@ class ArmEmulatorDeleteTest {
     }
 
     private HttpResponse<String> send(String method, String pathOrUrl) throws IOException, InterruptedException {
-        return send(method, pathOrUrl, null);
+        return new ArmHttp(arm).send(method, pathOrUrl, null);
     }
 
     private HttpResponse<String> send(String method, String pathOrUrl, String body)
             throws IOException, InterruptedException {
-        String url = pathOrUrl.startsWith("http") ? pathOrUrl : arm.endpoint() + pathOrUrl;
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer emulator-test-token")
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new ArmHttp(arm).send(method, pathOrUrl, body);
     }
 
-    private JsonNode json(HttpResponse<String> response) throws IOException {
-        return mapper.readTree(response.body());
+    private static JsonNode json(HttpResponse<String> response) throws IOException {
+        return ArmHttp.json(response);
     }
 }

@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -31,8 +27,6 @@ class ArmEmulatorPutTest {
     private static final String WORKSPACE = RG + "/providers/Microsoft.OperationalInsights/workspaces/arc-fleet";
     private static final String MONITOR_API = "2022-06-01";
 
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private ArmEmulator arm;
 
     @BeforeEach
@@ -107,24 +101,16 @@ class ArmEmulatorPutTest {
                         .equals("Failed"));
     }
 
-    private HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
-        return send(method, path, null);
+    private HttpResponse<String> send(String method, String pathOrUrl) throws IOException, InterruptedException {
+        return new ArmHttp(arm).send(method, pathOrUrl, null);
     }
 
-    private HttpResponse<String> send(String method, String path, String body)
+    private HttpResponse<String> send(String method, String pathOrUrl, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(arm.endpoint() + path))
-                .header("Authorization", "Bearer emulator-test-token")
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new ArmHttp(arm).send(method, pathOrUrl, body);
     }
 
-    private JsonNode json(HttpResponse<String> response) throws IOException {
-        return mapper.readTree(response.body());
+    private static JsonNode json(HttpResponse<String> response) throws IOException {
+        return ArmHttp.json(response);
     }
 }

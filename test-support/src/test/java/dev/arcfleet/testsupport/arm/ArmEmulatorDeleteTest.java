@@ -3,9 +3,7 @@ package dev.arcfleet.testsupport.arm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
@@ -31,11 +29,13 @@ class ArmEmulatorDeleteTest {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private ArmEmulator arm;
+    private ArmHttp http;
 
     @BeforeEach
     void start() {
         // long enough that a running DELETE is seen running, short enough to wait for
         arm = new ArmEmulator(200, 10, Duration.ofSeconds(2)).start();
+        http = new ArmHttp(arm);
         arm.seed(RG, Map.of("location", "westeurope"));
         arm.seed(CLUSTER, Map.of("location", "westeurope", "properties", Map.of("connectivityStatus", "Connected")));
         arm.seed(OTHER_CLUSTER, Map.of("location", "westeurope"));
@@ -53,11 +53,11 @@ class ArmEmulatorDeleteTest {
         arm.seed(
                 MACHINE + "/extensions/AzureMonitorLinuxAgent",
                 Map.of("location", "westeurope", "properties", Map.of()));
-        HttpResponse<String> list = send("GET", MACHINE + "/extensions?api-version=" + MACHINE_API);
+        HttpResponse<String> list = http.send("GET", MACHINE + "/extensions?api-version=" + MACHINE_API);
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(mapper.readTree(list.body()).path("value").findValuesAsText("name"))
                 .containsExactlyInAnyOrder("MDE.Linux", "AzureMonitorLinuxAgent");
-        HttpResponse<String> missing = send(
+        HttpResponse<String> missing = http.send(
                 "GET",
                 RG + "/providers/Microsoft.HybridCompute/machines/vm-gone/extensions" + "?api-version=" + MACHINE_API);
         assertThat(missing.statusCode()).isEqualTo(404);
@@ -74,33 +74,36 @@ class ArmEmulatorDeleteTest {
         arm.seed(OTHER_CLUSTER + EXTENSIONS + "azure-iot-operations", Map.of("properties", Map.of()));
 
         // what az connectedk8s delete --force sends (vendored SDK 2024-07-01-preview, params force=true)
-        HttpResponse<String> accepted = send("DELETE", CLUSTER + "?api-version=2024-07-01-preview&force=true");
+        HttpResponse<String> accepted = http.send("DELETE", CLUSTER + "?api-version=2024-07-01-preview&force=true");
 
         assertThat(accepted.statusCode()).isEqualTo(202);
         String status = accepted.headers().firstValue("Azure-AsyncOperation").orElseThrow();
         String location = accepted.headers().firstValue("Location").orElseThrow();
         assertThat(status).startsWith(arm.endpoint());
         assertThat(location).startsWith(arm.endpoint());
-        assertThat(json(send("GET", CLUSTER + "?api-version=" + CLUSTER_API))
+        assertThat(ArmHttp.json(http.send("GET", CLUSTER + "?api-version=" + CLUSTER_API))
                         .at("/properties/provisioningState")
                         .asText())
                 .isEqualTo("Deleting");
-        assertThat(send("GET", CLUSTER + EXTENSIONS + "azure-iot-operations?api-version=" + EXTENSION_API)
+        assertThat(http.send("GET", CLUSTER + EXTENSIONS + "azure-iot-operations?api-version=" + EXTENSION_API)
                         .statusCode())
                 .isEqualTo(200);
-        assertThat(json(send("GET", status)).path("status").asText()).isEqualTo("InProgress");
-        assertThat(send("GET", location).statusCode()).isEqualTo(202);
+        assertThat(ArmHttp.json(http.send("GET", status)).path("status").asText())
+                .isEqualTo("InProgress");
+        assertThat(http.send("GET", location).statusCode()).isEqualTo(202);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> send("GET", location).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> http.send("GET", location).statusCode() == 200);
 
-        assertThat(json(send("GET", status)).path("status").asText()).isEqualTo("Succeeded");
-        HttpResponse<String> gone = send("GET", CLUSTER + "?api-version=" + CLUSTER_API);
+        assertThat(ArmHttp.json(http.send("GET", status)).path("status").asText())
+                .isEqualTo("Succeeded");
+        HttpResponse<String> gone = http.send("GET", CLUSTER + "?api-version=" + CLUSTER_API);
         assertThat(gone.statusCode()).isEqualTo(404);
-        assertThat(json(gone).at("/error/code").asText()).isEqualTo("ResourceNotFound");
-        assertThat(send("GET", CLUSTER + EXTENSIONS + "azure-iot-operations?api-version=" + EXTENSION_API)
+        assertThat(ArmHttp.json(gone).at("/error/code").asText()).isEqualTo("ResourceNotFound");
+        assertThat(http.send("GET", CLUSTER + EXTENSIONS + "azure-iot-operations?api-version=" + EXTENSION_API)
                         .statusCode())
                 .isEqualTo(404);
-        assertThat(send("GET", CLUSTER + FLUX + "baseline?api-version=2023-05-01")
+        assertThat(http.send("GET", CLUSTER + FLUX + "baseline?api-version=2023-05-01")
                         .statusCode())
                 .isEqualTo(404);
         assertThat(arm.resourceIds("connectedClusters/plant-7")).isEmpty();
@@ -115,9 +118,9 @@ class ArmEmulatorDeleteTest {
 
     @Test
     void aDeleteRepeatedWhileOneRunsAnswersTheSameOperationAndAPutIsRefused() throws Exception {
-        HttpResponse<String> first = send("DELETE", CLUSTER + "?api-version=" + CLUSTER_API);
-        HttpResponse<String> again = send("DELETE", CLUSTER + "?api-version=" + CLUSTER_API);
-        HttpResponse<String> put = send(
+        HttpResponse<String> first = http.send("DELETE", CLUSTER + "?api-version=" + CLUSTER_API);
+        HttpResponse<String> again = http.send("DELETE", CLUSTER + "?api-version=" + CLUSTER_API);
+        HttpResponse<String> put = http.send(
                 "PUT",
                 CLUSTER + "?api-version=" + CLUSTER_API,
                 mapper.writeValueAsString(Map.of(
@@ -132,7 +135,7 @@ class ArmEmulatorDeleteTest {
         assertThat(again.headers().firstValue("Location"))
                 .isEqualTo(first.headers().firstValue("Location"));
         assertThat(put.statusCode()).isEqualTo(409);
-        assertThat(json(put).at("/error/code").asText()).isEqualTo("AnotherOperationInProgress");
+        assertThat(ArmHttp.json(put).at("/error/code").asText()).isEqualTo("AnotherOperationInProgress");
         assertThat(arm.deletes(CLUSTER)).isEqualTo(2);
         assertThat(arm.forcedDeletes(CLUSTER)).isZero();
     }
@@ -143,21 +146,23 @@ class ArmEmulatorDeleteTest {
         arm.seed(extension, Map.of("properties", Map.of("extensionType", "microsoft.azure.secretstore")));
 
         HttpResponse<String> accepted =
-                send("DELETE", extension + "?api-version=" + EXTENSION_API + "&forceDelete=true");
+                http.send("DELETE", extension + "?api-version=" + EXTENSION_API + "&forceDelete=true");
 
         assertThat(accepted.statusCode()).isEqualTo(202);
         String status = accepted.headers().firstValue("Azure-AsyncOperation").orElseThrow();
-        assertThat(json(send("GET", extension + "?api-version=" + EXTENSION_API))
+        assertThat(ArmHttp.json(http.send("GET", extension + "?api-version=" + EXTENSION_API))
                         .at("/properties/provisioningState")
                         .asText())
                 .isEqualTo("Deleting");
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> "Succeeded"
-                        .equals(json(send("GET", status)).path("status").asText()));
-        HttpResponse<String> gone = send("GET", extension + "?api-version=" + EXTENSION_API);
+                        .equals(ArmHttp.json(http.send("GET", status))
+                                .path("status")
+                                .asText()));
+        HttpResponse<String> gone = http.send("GET", extension + "?api-version=" + EXTENSION_API);
         assertThat(gone.statusCode()).isEqualTo(404);
-        assertThat(json(gone).at("/error/code").asText()).isEqualTo("ResourceNotFound");
-        assertThat(json(send("GET", CLUSTER + "?api-version=" + CLUSTER_API))
+        assertThat(ArmHttp.json(gone).at("/error/code").asText()).isEqualTo("ResourceNotFound");
+        assertThat(ArmHttp.json(http.send("GET", CLUSTER + "?api-version=" + CLUSTER_API))
                         .at("/properties/provisioningState")
                         .asText())
                 .isEqualTo("Succeeded");
@@ -172,7 +177,7 @@ class ArmEmulatorDeleteTest {
         arm.seed(MACHINE, Map.of("location", "westeurope"));
         arm.seed(extension, Map.of("location", "westeurope", "properties", Map.of()));
 
-        HttpResponse<String> extensionDelete = send("DELETE", extension + "?api-version=" + MACHINE_API);
+        HttpResponse<String> extensionDelete = http.send("DELETE", extension + "?api-version=" + MACHINE_API);
 
         assertThat(extensionDelete.statusCode()).isEqualTo(202);
         String status =
@@ -180,19 +185,21 @@ class ArmEmulatorDeleteTest {
         assertThat(extensionDelete.headers().firstValue("Location")).isPresent();
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> "Succeeded"
-                        .equals(json(send("GET", status)).path("status").asText()));
-        assertThat(send("GET", extension + "?api-version=" + MACHINE_API).statusCode())
+                        .equals(ArmHttp.json(http.send("GET", status))
+                                .path("status")
+                                .asText()));
+        assertThat(http.send("GET", extension + "?api-version=" + MACHINE_API).statusCode())
                 .isEqualTo(404);
 
-        HttpResponse<String> machineDelete = send("DELETE", MACHINE + "?api-version=" + MACHINE_API);
+        HttpResponse<String> machineDelete = http.send("DELETE", MACHINE + "?api-version=" + MACHINE_API);
 
         assertThat(machineDelete.statusCode()).isEqualTo(200);
         assertThat(machineDelete.headers().firstValue("Azure-AsyncOperation")).isEmpty();
         assertThat(machineDelete.headers().firstValue("Location")).isEmpty();
-        HttpResponse<String> gone = send("GET", MACHINE + "?api-version=" + MACHINE_API);
+        HttpResponse<String> gone = http.send("GET", MACHINE + "?api-version=" + MACHINE_API);
         assertThat(gone.statusCode()).isEqualTo(404);
-        assertThat(json(gone).at("/error/code").asText()).isEqualTo("ResourceNotFound");
-        assertThat(send("DELETE", MACHINE + "?api-version=" + MACHINE_API).statusCode())
+        assertThat(ArmHttp.json(gone).at("/error/code").asText()).isEqualTo("ResourceNotFound");
+        assertThat(http.send("DELETE", MACHINE + "?api-version=" + MACHINE_API).statusCode())
                 .isEqualTo(204);
         assertThat(arm.deletes(MACHINE)).isEqualTo(2);
         assertThat(arm.deletesOfType("Microsoft.HybridCompute/machines")).isEqualTo(2);
@@ -205,18 +212,18 @@ class ArmEmulatorDeleteTest {
         String absentCluster = RG + "/providers/Microsoft.Kubernetes/connectedClusters/never-was";
         String absentExtension = CLUSTER + EXTENSIONS + "never-was";
 
-        HttpResponse<String> clusterDelete = send("DELETE", absentCluster + "?api-version=" + CLUSTER_API);
-        HttpResponse<String> extensionDelete = send("DELETE", absentExtension + "?api-version=" + EXTENSION_API);
-        HttpResponse<String> machineDelete = send("DELETE", MACHINE + "?api-version=" + MACHINE_API);
+        HttpResponse<String> clusterDelete = http.send("DELETE", absentCluster + "?api-version=" + CLUSTER_API);
+        HttpResponse<String> extensionDelete = http.send("DELETE", absentExtension + "?api-version=" + EXTENSION_API);
+        HttpResponse<String> machineDelete = http.send("DELETE", MACHINE + "?api-version=" + MACHINE_API);
 
         assertThat(clusterDelete.statusCode()).isEqualTo(204);
         assertThat(clusterDelete.headers().firstValue("Location")).isEmpty();
         assertThat(extensionDelete.statusCode()).isEqualTo(204);
         assertThat(machineDelete.statusCode()).isEqualTo(204);
-        HttpResponse<String> get = send("GET", absentCluster + "?api-version=" + CLUSTER_API);
+        HttpResponse<String> get = http.send("GET", absentCluster + "?api-version=" + CLUSTER_API);
         assertThat(get.statusCode()).isEqualTo(404);
-        assertThat(json(get).at("/error/code").asText()).isEqualTo("ResourceNotFound");
-        assertThat(json(get).at("/error/message").asText()).contains("never-was");
+        assertThat(ArmHttp.json(get).at("/error/code").asText()).isEqualTo("ResourceNotFound");
+        assertThat(ArmHttp.json(get).at("/error/message").asText()).contains("never-was");
         assertThat(arm.deletes(absentCluster)).isEqualTo(1);
         assertThat(arm.deletes()).hasSize(3);
     }
@@ -239,14 +246,16 @@ class ArmEmulatorDeleteTest {
                         "extendedLocation",
                         Map.of("name", CUSTOM_LOCATION, "type", "CustomLocation")));
 
-        HttpResponse<String> accepted = send("DELETE", CUSTOM_LOCATION + "?api-version=2021-08-31-preview");
+        HttpResponse<String> accepted = http.send("DELETE", CUSTOM_LOCATION + "?api-version=2021-08-31-preview");
 
         assertThat(accepted.statusCode()).isEqualTo(202);
         String status = accepted.headers().firstValue("Azure-AsyncOperation").orElseThrow();
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> "Succeeded"
-                        .equals(json(send("GET", status)).path("status").asText()));
-        assertThat(send("GET", CUSTOM_LOCATION + "?api-version=2021-08-31-preview")
+                        .equals(ArmHttp.json(http.send("GET", status))
+                                .path("status")
+                                .asText()));
+        assertThat(http.send("GET", CUSTOM_LOCATION + "?api-version=2021-08-31-preview")
                         .statusCode())
                 .isEqualTo(404);
         assertThat(arm.resource(INSTANCE)).isPresent();
@@ -262,11 +271,12 @@ class ArmEmulatorDeleteTest {
                         "properties",
                         Map.of("hostResourceId", CLUSTER, "hostType", "Kubernetes")));
 
-        HttpResponse<String> accepted = send("DELETE", CLUSTER + "?api-version=" + CLUSTER_API);
+        HttpResponse<String> accepted = http.send("DELETE", CLUSTER + "?api-version=" + CLUSTER_API);
 
         assertThat(accepted.statusCode()).isEqualTo(202);
         String location = accepted.headers().firstValue("Location").orElseThrow();
-        await().atMost(Duration.ofSeconds(20)).until(() -> send("GET", location).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> http.send("GET", location).statusCode() == 200);
         assertThat(arm.resource(CLUSTER)).isEmpty();
         assertThat(arm.resource(CUSTOM_LOCATION)).isPresent();
     }
@@ -282,27 +292,15 @@ class ArmEmulatorDeleteTest {
                         "extendedLocation",
                         Map.of("name", CUSTOM_LOCATION, "type", "CustomLocation")));
 
-        HttpResponse<String> accepted = send("DELETE", INSTANCE + "?api-version=2025-04-01");
+        HttpResponse<String> accepted = http.send("DELETE", INSTANCE + "?api-version=2025-04-01");
 
         assertThat(accepted.statusCode()).isEqualTo(202);
         assertThat(accepted.headers().firstValue("Azure-AsyncOperation")).isEmpty();
         String location = accepted.headers().firstValue("Location").orElseThrow();
-        assertThat(send("GET", INSTANCE + "?api-version=2025-04-01").statusCode())
+        assertThat(http.send("GET", INSTANCE + "?api-version=2025-04-01").statusCode())
                 .isEqualTo(404);
-        await().atMost(Duration.ofSeconds(20)).until(() -> send("GET", location).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> http.send("GET", location).statusCode() == 200);
         assertThat(arm.deletesOfType("Microsoft.IoTOperations/instances")).isEqualTo(1);
-    }
-
-    private HttpResponse<String> send(String method, String pathOrUrl) throws IOException, InterruptedException {
-        return new ArmHttp(arm).send(method, pathOrUrl, null);
-    }
-
-    private HttpResponse<String> send(String method, String pathOrUrl, String body)
-            throws IOException, InterruptedException {
-        return new ArmHttp(arm).send(method, pathOrUrl, body);
-    }
-
-    private static JsonNode json(HttpResponse<String> response) throws IOException {
-        return ArmHttp.json(response);
     }
 }

@@ -3,8 +3,6 @@ package dev.arcfleet.testsupport.arm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -28,11 +26,13 @@ class ArmEmulatorPutTest {
     private static final String MONITOR_API = "2022-06-01";
 
     private ArmEmulator arm;
+    private ArmHttp http;
 
     @BeforeEach
     void start() {
         // long enough that a running PUT is seen running, short enough to wait for
         arm = new ArmEmulator(200, 10, Duration.ofSeconds(2)).start();
+        http = new ArmHttp(arm);
         arm.operationRetryAfter(Duration.ZERO);
         arm.seed(RG, Map.of("location", "westeurope"));
         arm.seed(CLUSTER, Map.of("location", "westeurope", "properties", Map.of("connectivityStatus", "Connected")));
@@ -45,21 +45,22 @@ class ArmEmulatorPutTest {
 
     @Test
     void aDataCollectionRuleAndItsAssociationAreCreatedAtOnce() throws Exception {
-        HttpResponse<String> rule = send(
+        HttpResponse<String> rule = http.send(
                 "PUT",
                 RULE + "?api-version=" + MONITOR_API,
                 "{\"location\":\"westeurope\",\"kind\":\"Linux\",\"properties\":{}}");
         assertThat(rule.statusCode()).isEqualTo(201);
         assertThat(rule.headers().firstValue("Azure-AsyncOperation")).isEmpty();
-        assertThat(json(rule).at("/properties/provisioningState").asText()).isEqualTo("Succeeded");
+        assertThat(ArmHttp.json(rule).at("/properties/provisioningState").asText())
+                .isEqualTo("Succeeded");
 
-        HttpResponse<String> association = send(
+        HttpResponse<String> association = http.send(
                 "PUT",
                 ASSOCIATION + "?api-version=" + MONITOR_API,
                 "{\"properties\":{\"dataCollectionRuleId\":\"" + RULE + "\"}}");
         assertThat(association.statusCode()).isEqualTo(201);
         assertThat(association.headers().firstValue("Azure-AsyncOperation")).isEmpty();
-        assertThat(json(send("GET", ASSOCIATION + "?api-version=" + MONITOR_API))
+        assertThat(ArmHttp.json(http.send("GET", ASSOCIATION + "?api-version=" + MONITOR_API))
                         .at("/properties/provisioningState")
                         .asText())
                 .isEqualTo("Succeeded");
@@ -67,19 +68,20 @@ class ArmEmulatorPutTest {
 
     @Test
     void aWorkspaceProvisionsLongAndItsGetsShowIt() throws Exception {
-        HttpResponse<String> put = send(
+        HttpResponse<String> put = http.send(
                 "PUT",
                 WORKSPACE + "?api-version=2022-10-01",
                 "{\"location\":\"westeurope\",\"properties\":{\"sku\":{\"name\":\"PerGB2018\"}}}");
         assertThat(put.statusCode()).isEqualTo(201);
         assertThat(put.headers().firstValue("Azure-AsyncOperation")).isPresent();
-        assertThat(json(put).at("/properties/provisioningState").asText()).isEqualTo("Accepted");
-        assertThat(json(send("GET", WORKSPACE + "?api-version=2022-10-01"))
+        assertThat(ArmHttp.json(put).at("/properties/provisioningState").asText())
+                .isEqualTo("Accepted");
+        assertThat(ArmHttp.json(http.send("GET", WORKSPACE + "?api-version=2022-10-01"))
                         .at("/properties/provisioningState")
                         .asText())
                 .isIn("Accepted", "Creating");
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> json(send("GET", WORKSPACE + "?api-version=2022-10-01"))
+                .until(() -> ArmHttp.json(http.send("GET", WORKSPACE + "?api-version=2022-10-01"))
                         .at("/properties/provisioningState")
                         .asText()
                         .equals("Succeeded"));
@@ -88,29 +90,16 @@ class ArmEmulatorPutTest {
     @Test
     void anInjectedFailureStillRunsLongWhereThePutIsSynchronous() throws Exception {
         arm.failProvisioning("dataCollectionRules/MSCI-westeurope-plant-9$");
-        HttpResponse<String> rule = send(
+        HttpResponse<String> rule = http.send(
                 "PUT",
                 RULE + "?api-version=" + MONITOR_API,
                 "{\"location\":\"westeurope\",\"kind\":\"Linux\",\"properties\":{}}");
         assertThat(rule.statusCode()).isEqualTo(201);
         assertThat(rule.headers().firstValue("Azure-AsyncOperation")).isPresent();
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> json(send("GET", RULE + "?api-version=" + MONITOR_API))
+                .until(() -> ArmHttp.json(http.send("GET", RULE + "?api-version=" + MONITOR_API))
                         .at("/properties/provisioningState")
                         .asText()
                         .equals("Failed"));
-    }
-
-    private HttpResponse<String> send(String method, String pathOrUrl) throws IOException, InterruptedException {
-        return new ArmHttp(arm).send(method, pathOrUrl, null);
-    }
-
-    private HttpResponse<String> send(String method, String pathOrUrl, String body)
-            throws IOException, InterruptedException {
-        return new ArmHttp(arm).send(method, pathOrUrl, body);
-    }
-
-    private static JsonNode json(HttpResponse<String> response) throws IOException {
-        return ArmHttp.json(response);
     }
 }

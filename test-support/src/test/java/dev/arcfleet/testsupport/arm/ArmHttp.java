@@ -19,6 +19,11 @@ final class ArmHttp {
         this.arm = arm;
     }
 
+    /** {@code method} with no body on a path below the emulator's endpoint, or on a full URL it handed out. */
+    HttpResponse<String> send(String method, String pathOrUrl) throws IOException, InterruptedException {
+        return send(method, pathOrUrl, null);
+    }
+
     /** {@code method} on a path below the emulator's endpoint, or on a full URL it handed out; JSON {@code body} or none. */
     HttpResponse<String> send(String method, String pathOrUrl, String body) throws IOException, InterruptedException {
         String url = pathOrUrl.startsWith("http") ? pathOrUrl : arm.endpoint() + pathOrUrl;

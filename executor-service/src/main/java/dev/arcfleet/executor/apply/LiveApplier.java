@@ -224,7 +224,7 @@ public class LiveApplier implements StepApplier {
                             pollAfter(pending.retryAfter()));
                 }
                 boolean provisioned = current.isPresent()
-                        && (state == null || "Succeeded".equalsIgnoreCase(state))
+                        && current.get().provisioned()
                         && ArmDesired.satisfied(current.get().body(), request.body());
                 if (!provisioned) {
                     ArmOperation status = arm.operation(pending.url());
@@ -256,7 +256,7 @@ public class LiveApplier implements StepApplier {
                 current = arm.get(request.resourceId(), request.apiVersion());
             }
             String state = current.map(ArmResource::provisioningState).orElse(null);
-            boolean settled = state == null || "Succeeded".equalsIgnoreCase(state);
+            boolean settled = current.map(ArmResource::provisioned).orElse(true);
             if (current.isPresent()
                     && settled
                     && ArmDesired.satisfied(current.get().body(), request.body())) {

@@ -18,6 +18,12 @@ public record ArmResource(String id, Map<String, Object> properties, Map<String,
         return state == null ? null : state.toString();
     }
 
+    /** Whether provisioning ended well: {@code Succeeded}, or no provisioningState at all (ARM RPC: then it succeeded). */
+    public boolean provisioned() {
+        String state = provisioningState();
+        return state == null || "Succeeded".equalsIgnoreCase(state);
+    }
+
     /** The body as GET returned it: the envelope with {@code properties} in it. */
     public Map<String, Object> body() {
         Map<String, Object> body = new LinkedHashMap<>(envelope == null ? Map.of() : envelope);

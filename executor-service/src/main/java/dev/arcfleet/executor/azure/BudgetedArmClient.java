@@ -48,22 +48,8 @@ public class BudgetedArmClient implements ArmClient {
     /** A resource a GET found provisioned (Succeeded, or no provisioningState), and when ({@link System#nanoTime}). */
     private record Seen(ArmResource resource, long readNanos) {}
 
-    /** Resources seen provisioned, per budget and GET, at most this many (the least recently used are forgotten). */
+    /** Resources seen provisioned, per GET, at most this many per account (the least recently used are forgotten). */
     static final int MAX_SEEN = 1024;
-
-    /**
-     * The last GET of each resource that found it provisioned; a later GET that finds it absent or provisioning forgets
-     * it. Resources every plan of a target shares (its resource group, its region's Log Analytics workspace) are read
-     * by each cluster's steps; served from here ({@link #recentlyProvisioned}), a thousand clusters read each once
-     * in a while instead of a thousand times.
-     */
-    private static final Map<String, Seen> SEEN =
-            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
-                    return size() > MAX_SEEN;
-                }
-            });
 
     private final ArmClient arm;
     private final ArmBudget.Account budget;
@@ -73,15 +59,28 @@ public class BudgetedArmClient implements ArmClient {
     private final AtomicInteger reads = new AtomicInteger();
     /** This attempt's answers so far, in order: kept for the next attempt when this one is told to wait. */
     private final List<Answer> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * The account's last GET of each resource that found it provisioned, shared by the attempts' clients; a later GET
+     * that finds it absent or provisioning forgets it. Resources every plan of a target shares (its resource group, its
+     * region's Log Analytics workspace) are read by each cluster's steps; served from here
+     * ({@link #recentlyProvisioned}), a thousand clusters read each once in a while instead of a thousand times.
+     */
+    private final Map<String, Seen> seen;
 
     public BudgetedArmClient(ArmClient arm, ArmBudget.Account budget) {
-        this(arm, budget, null);
+        this(arm, budget, null, java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
+                return size() > MAX_SEEN;
+            }
+        }));
     }
 
-    private BudgetedArmClient(ArmClient arm, ArmBudget.Account budget, String step) {
+    private BudgetedArmClient(ArmClient arm, ArmBudget.Account budget, String step, Map<String, Seen> seen) {
         this.arm = arm;
         this.budget = budget;
         this.step = step;
+        this.seen = seen;
     }
 
     /**
@@ -94,7 +93,7 @@ public class BudgetedArmClient implements ArmClient {
      * the read budget spent and nothing done.
      */
     public BudgetedArmClient forAttempt(String step) {
-        return new BudgetedArmClient(arm, budget, step);
+        return new BudgetedArmClient(arm, budget, step, seen);
     }
 
     /** A read refused by the budget: try again after {@link #after()}. Nothing was sent to ARM. */
@@ -119,15 +118,14 @@ public class BudgetedArmClient implements ArmClient {
     public Optional<ArmResource> get(String resourceId, String apiVersion) {
         String key = "GET " + resourceId + "?api-version=" + apiVersion;
         Optional<ArmResource> resource = read(key, () -> arm.get(resourceId, apiVersion));
-        String state = resource.map(ArmResource::provisioningState).orElse(null);
-        if (resource.isPresent() && (state == null || "Succeeded".equalsIgnoreCase(state))) {
+        if (resource.isPresent() && resource.get().provisioned()) {
             // when ARM answered: now, or as long ago as the answer an earlier attempt left to this one
             long readNanos = step == null || answers.isEmpty()
                     ? System.nanoTime()
                     : answers.get(answers.size() - 1).readNanos();
-            SEEN.put(seenKey(key), new Seen(resource.get(), readNanos));
+            seen.put(key, new Seen(resource.get(), readNanos));
         } else {
-            SEEN.remove(seenKey(key));
+            seen.remove(key);
         }
         return resource;
     }
@@ -138,15 +136,11 @@ public class BudgetedArmClient implements ArmClient {
      * every plan shares is already there as asked; never for polls, which must see ARM now.
      */
     public Optional<ArmResource> recentlyProvisioned(String resourceId, String apiVersion, Duration maxAge) {
-        Seen seen = SEEN.get(seenKey("GET " + resourceId + "?api-version=" + apiVersion));
-        if (seen == null || System.nanoTime() - seen.readNanos() > maxAge.toNanos()) {
+        Seen last = seen.get("GET " + resourceId + "?api-version=" + apiVersion);
+        if (last == null || System.nanoTime() - last.readNanos() > maxAge.toNanos()) {
             return Optional.empty();
         }
-        return Optional.of(seen.resource());
-    }
-
-    private String seenKey(String read) {
-        return budget.subscriptionId() + "|" + budget.principal() + "|" + read;
+        return Optional.of(last.resource());
     }
 
     @Override

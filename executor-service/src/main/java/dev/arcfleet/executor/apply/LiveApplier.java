@@ -78,6 +78,7 @@ public class LiveApplier implements StepApplier {
     private final ObjectMapper mapper;
     private final ExecutorConfig config;
     private final Duration poll;
+    private final Duration pollMax;
     private final Function<Route, RoutePlaceholders> placeholders;
 
     /**
@@ -112,6 +113,7 @@ public class LiveApplier implements StepApplier {
         this.mapper = mapper;
         this.config = config;
         this.poll = config.azure().pollInterval();
+        this.pollMax = config.azure().pollIntervalMax();
     }
 
     private static Function<OnboardingPlan, BudgetedArmClient> fixed(BudgetedArmClient arm) {
@@ -203,7 +205,7 @@ public class LiveApplier implements StepApplier {
             boolean wasUpdate = false;
             Optional<ArmResource> current = null;
             if (operation != null && operation.startsWith(request.resourceId() + " ")) {
-                PendingPut pending = PendingPut.parse(
+                PendingOperation pending = PendingOperation.parse(
                         operation.substring(request.resourceId().length() + 1));
                 wasUpdate = pending.update();
                 // ARM RPC (async-api-reference.md, "Creating/Updating using PUT"): while a PUT provisions, GETs of the
@@ -221,7 +223,7 @@ public class LiveApplier implements StepApplier {
                     return StepOutcome.waitingOn(
                             operation,
                             request.resourceId() + " is " + state + " (provisioning)",
-                            pollAfter(pending.retryAfter()));
+                            pollAfter(pending.retryAfter(), pending.age(elapsed)));
                 }
                 boolean provisioned = current.isPresent()
                         && current.get().provisioned()
@@ -232,7 +234,7 @@ public class LiveApplier implements StepApplier {
                         return StepOutcome.waitingOn(
                                 operation,
                                 request.resourceId() + ": operation " + status.status(),
-                                pollAfter(status.retryAfter()));
+                                pollAfter(status.retryAfter(), pending.age(elapsed)));
                     }
                     if (status.failed()) {
                         return StepOutcome.failed(request.resourceId() + " provisioning ended " + status.status()
@@ -274,7 +276,8 @@ public class LiveApplier implements StepApplier {
                     return StepOutcome.failed(
                             request.resourceId() + " still " + state + " after " + elapsed.toMinutes() + " min");
                 }
-                return StepOutcome.waitingOn(operation, request.resourceId() + " is " + state, poll);
+                return StepOutcome.waitingOn(
+                        operation, request.resourceId() + " is " + state, pollAfter(null, elapsed));
             }
             String reservation = RESERVED + request.resourceId();
             if (!reservation.equals(operation)) {
@@ -299,9 +302,14 @@ public class LiveApplier implements StepApplier {
                     accepted.operationUrl() == null
                             ? null
                             : request.resourceId() + " "
-                                    + new PendingPut(accepted.operationUrl(), update, accepted.retryAfter()).format(),
+                                    + new PendingOperation(
+                                                    accepted.operationUrl(),
+                                                    update,
+                                                    accepted.retryAfter(),
+                                                    Instant.now())
+                                            .format(),
                     "PUT " + request.resourceId() + " answered " + accepted.status() + "; provisioning",
-                    pollAfter(accepted.retryAfter()));
+                    pollAfter(accepted.retryAfter(), Duration.ZERO));
         }
         boolean touchesCluster = !context.step().kube().isEmpty()
                 || context.step().waitFor() != null && context.step().waitFor().kubernetes();
@@ -334,7 +342,8 @@ public class LiveApplier implements StepApplier {
                     return StepOutcome.failed(waitFor.resource() + " is still there after " + elapsed.toSeconds() + " s"
                             + (waitFor.hint() == null ? "" : "; " + waitFor.hint()));
                 }
-                return StepOutcome.waiting(waitFor.resource() + " is still there, waiting for it to be gone", poll);
+                return StepOutcome.waiting(
+                        waitFor.resource() + " is still there, waiting for it to be gone", pollAfter(null, elapsed));
             } else if (value == ABSENT
                     || value == null
                     || !waitFor.expectedValue().equalsIgnoreCase(String.valueOf(value))) {
@@ -346,7 +355,8 @@ public class LiveApplier implements StepApplier {
                                     + (waitFor.hint() == null ? "" : "; " + waitFor.hint()));
                 }
                 return StepOutcome.waiting(
-                        waitFor.propertyPath() + " is " + now + ", waiting for " + waitFor.expectedValue(), poll);
+                        waitFor.propertyPath() + " is " + now + ", waiting for " + waitFor.expectedValue(),
+                        pollAfter(null, elapsed));
             } else {
                 record.add(Map.of("waitFor", waitFor.propertyPath(), "result", String.valueOf(value)));
             }
@@ -368,35 +378,59 @@ public class LiveApplier implements StepApplier {
     }
 
     /**
-     * A PUT's long-running operation as the step remembers it after the resource id: {@code [~]<url>[ <Retry-After>]}.
-     * The URL is ARM's (percent-encoded, so without spaces); {@code ~} marks an update of an existing resource; the
-     * {@code Retry-After} of the PUT's answer (ISO-8601) paces every poll of the operation, whether the operation or
-     * the resource is read. An operation remembered before the Retry-After was kept parses with none.
+     * A long-running operation (a PUT's or a DELETE's) as the step remembers it after the resource id:
+     * {@code [~]<url>[ <Retry-After>][ <accepted at>]}. The URL is ARM's (percent-encoded, so without spaces); {@code ~}
+     * marks a PUT that updated an existing resource; the {@code Retry-After} of the write's answer (ISO-8601 duration)
+     * paces every poll of the operation, whether the operation or the resource is read; the time ARM accepted the write
+     * (ISO-8601 instant) is what the polls' growing interval counts from. An operation remembered before either was kept
+     * parses without it.
      */
-    record PendingPut(String url, boolean update, Duration retryAfter) {
-        static PendingPut parse(String remembered) {
+    record PendingOperation(String url, boolean update, Duration retryAfter, Instant acceptedAt) {
+        static PendingOperation parse(String remembered) {
             boolean update = remembered.startsWith(UPDATE);
-            String rest = update ? remembered.substring(UPDATE.length()) : remembered;
-            int space = rest.indexOf(' ');
-            if (space < 0) {
-                return new PendingPut(rest, update, null);
+            String[] parts = (update ? remembered.substring(UPDATE.length()) : remembered).split(" ");
+            Duration retryAfter = null;
+            Instant acceptedAt = null;
+            for (int i = 1; i < parts.length; i++) {
+                if (parts[i].startsWith("P")) {
+                    retryAfter = Duration.parse(parts[i]);
+                } else if (!parts[i].isEmpty()) {
+                    acceptedAt = Instant.parse(parts[i]);
+                }
             }
-            return new PendingPut(rest.substring(0, space), update, Duration.parse(rest.substring(space + 1)));
+            return new PendingOperation(parts[0], update, retryAfter, acceptedAt);
         }
 
         String format() {
-            return (update ? UPDATE : "") + url + (retryAfter == null ? "" : " " + retryAfter);
+            return (update ? UPDATE : "")
+                    + url
+                    + (retryAfter == null ? "" : " " + retryAfter)
+                    + (acceptedAt == null ? "" : " " + acceptedAt);
+        }
+
+        /** How long the operation has run: since ARM accepted the write, else (remembered without it) the step's age. */
+        Duration age(Duration stepAge) {
+            return acceptedAt == null ? stepAge : Duration.between(acceptedAt, Instant.now());
         }
     }
 
     /**
-     * When to poll a long-running operation again: after its {@code Retry-After} when ARM sent one longer than the poll
-     * interval (ARM asks clients to wait that long; the Azure SDKs and the CLI's pollers do), at most
-     * {@link #MAX_POLL_DELAY}; else after the poll interval.
+     * When to look again at something under way (a long-running operation, a resource provisioning or deleting, a
+     * condition a step waits for), {@code age} after it began: after the poll interval plus that age, so the interval
+     * doubles from one look to the next (the interval, then 2, 4, 8 times it after the start), but never more than
+     * {@code executor.azure.poll-interval-max} (30 s by default, the Azure SDKs' interval when ARM sends no
+     * {@code Retry-After}). An operation of duration D then costs about log2(D / interval) reads until it reaches the
+     * maximum, then one every maximum, where a fixed interval costs D / interval; it is seen done at most its own age
+     * (and at most the maximum) late. ARM's {@code Retry-After}, when longer, wins: ARM asks clients to wait that long,
+     * and the Azure SDKs' and the CLI's pollers do; at most {@link #MAX_POLL_DELAY}.
      */
-    Duration pollAfter(Duration retryAfter) {
-        if (retryAfter == null || retryAfter.compareTo(poll) <= 0) {
-            return poll;
+    Duration pollAfter(Duration retryAfter, Duration age) {
+        Duration grown = poll.plus(age.isNegative() ? Duration.ZERO : age);
+        if (grown.compareTo(pollMax) > 0) {
+            grown = pollMax.compareTo(poll) > 0 ? pollMax : poll;
+        }
+        if (retryAfter == null || retryAfter.compareTo(grown) <= 0) {
+            return grown;
         }
         return retryAfter.compareTo(MAX_POLL_DELAY) > 0 ? MAX_POLL_DELAY : retryAfter;
     }
@@ -434,12 +468,15 @@ public class LiveApplier implements StepApplier {
                 + " log in Azure, then retry the execution";
         if (operation != null && operation.startsWith(resourceId + " ")) {
             sent = true;
-            ArmOperation status = arm.operation(operation.substring(resourceId.length() + 1));
+            PendingOperation pending = PendingOperation.parse(operation.substring(resourceId.length() + 1));
+            ArmOperation status = arm.operation(pending.url());
             if (!status.finished()) {
                 return elapsed.compareTo(PROVISIONING_TIMEOUT) > 0
                         ? StepOutcome.failed(tooLong)
                         : StepOutcome.waitingOn(
-                                operation, resourceId + ": delete " + status.status(), pollAfter(status.retryAfter()));
+                                operation,
+                                resourceId + ": delete " + status.status(),
+                                pollAfter(status.retryAfter(), pending.age(elapsed)));
             }
             if (status.failed()) {
                 return StepOutcome.failed("DELETE " + resourceId + " ended " + status.status()
@@ -456,7 +493,8 @@ public class LiveApplier implements StepApplier {
             // someone's DELETE (ours, before a restart lost its operation) is under way: wait for the resource to go
             return elapsed.compareTo(PROVISIONING_TIMEOUT) > 0
                     ? StepOutcome.failed(tooLong)
-                    : StepOutcome.waitingOn(sent ? operation : null, resourceId + " is Deleting", poll);
+                    : StepOutcome.waitingOn(
+                            sent ? operation : null, resourceId + " is Deleting", pollAfter(null, elapsed));
         }
         String reservation = RESERVED + resourceId;
         if (!reservation.equals(operation)) {
@@ -474,9 +512,11 @@ public class LiveApplier implements StepApplier {
             return null;
         }
         return StepOutcome.waitingOn(
-                resourceId + " " + accepted.operationUrl(),
+                resourceId + " "
+                        + new PendingOperation(accepted.operationUrl(), false, accepted.retryAfter(), Instant.now())
+                                .format(),
                 "DELETE " + resourceId + " answered " + accepted.status() + "; deleting",
-                pollAfter(accepted.retryAfter()));
+                pollAfter(accepted.retryAfter(), Duration.ZERO));
     }
 
     /** Lists the collection and makes sure each resource in it is gone, one at a time (see {@link #delete}). */

@@ -177,9 +177,19 @@ public interface ExecutorConfig {
          */
         Optional<String> logAnalyticsWorkspaceId();
 
-        /** How often a step polls a long-running ARM operation or a condition it waits on. */
+        /**
+         * How soon a step first looks again at a long-running ARM operation or a condition it waits on; each later look
+         * waits this plus the time the operation has run, so the interval doubles up to {@link #pollIntervalMax()}.
+         */
         @WithDefault("5s")
         Duration pollInterval();
+
+        /**
+         * The longest interval between two looks at something under way, unless ARM's {@code Retry-After} asks for
+         * longer; 30 s is the Azure SDKs' polling interval when ARM sends no {@code Retry-After}.
+         */
+        @WithDefault("30s")
+        Duration pollIntervalMax();
 
         /** How long a single ARM call may take before it counts as a transient failure. */
         @WithDefault("60s")

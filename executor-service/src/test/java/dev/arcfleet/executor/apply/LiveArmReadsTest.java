@@ -48,6 +48,8 @@ import org.junit.jupiter.api.Test;
  * provisioning failed and the operation holds the error. Polls come no sooner than the PUT's {@code Retry-After} asks
  * ("Track asynchronous Azure operations": the seconds to wait before checking the operation's status), and at the poll
  * interval when ARM asks for less; a Retry-After beyond {@link LiveApplier#MAX_POLL_DELAY} waits that long at most.
+ * Without a longer Retry-After, each poll waits the interval plus the time since ARM accepted the write, at most the
+ * maximum interval (30 s by default).
  */
 class LiveArmReadsTest {
     private static final String SUBSCRIPTION = "5a4b3c2d-0000-4000-8000-0000000003b3";
@@ -274,7 +276,69 @@ class LiveArmReadsTest {
     @Test
     void aRetryAfterShorterThanThePollIntervalWaitsThePollInterval() {
         arm.operationRetryAfter(Duration.ofSeconds(1));
-        assertThat(putThenPoll("asks-one")).extracting(StepOutcome::retryAfter).containsExactly(POLL, POLL);
+        List<StepOutcome> outcomes = putThenPoll("asks-one");
+        assertThat(outcomes.get(0).retryAfter()).isEqualTo(POLL);
+        // the poll interval plus the moments the operation has run
+        assertThat(outcomes.get(1).retryAfter()).isBetween(POLL, POLL.plusSeconds(1));
+    }
+
+    @Test
+    void pollsGrowWithTheOperationsAgeUpToTheMaximum() {
+        arm.operationRetryAfter(Duration.ofSeconds(1));
+        String id = workspaceId("grows");
+        StepSpec step = workspaceStep(id);
+        OnboardingPlan plan = plan("grows");
+        Instant began = Instant.now();
+        StepOutcome put = applier.apply(new StepContext(plan, step, 1, began));
+        assertThat(put.retryAfter()).as("the first look after the interval").isEqualTo(POLL);
+        LiveApplier.PendingOperation pending =
+                LiveApplier.PendingOperation.parse(put.operation().substring(id.length() + 1));
+        assertThat(pending.acceptedAt()).as("when ARM accepted the PUT").isBetween(began, Instant.now());
+
+        // accepted 20 s ago: the interval plus those 20 s
+        StepOutcome after20 = applier.apply(new StepContext(plan, step, 2, began, acceptedAgo(id, pending, 20)));
+        assertThat(after20.kind()).as(after20.detail()).isEqualTo(StepOutcome.Kind.WAITING);
+        assertThat(after20.retryAfter()).isBetween(POLL.plusSeconds(20), POLL.plusSeconds(21));
+        // accepted 10 min ago: the maximum, 30 s by default
+        StepOutcome after600 = applier.apply(new StepContext(plan, step, 3, began, acceptedAgo(id, pending, 600)));
+        assertThat(after600.retryAfter()).isEqualTo(Duration.ofSeconds(30));
+
+        // an operation remembered before the acceptance time was kept counts from the step's start
+        String old =
+                id + " " + new LiveApplier.PendingOperation(pending.url(), false, pending.retryAfter(), null).format();
+        StepOutcome legacy =
+                applier.apply(new StepContext(plan, step, 4, Instant.now().minusSeconds(20), old));
+        assertThat(legacy.retryAfter()).isBetween(POLL.plusSeconds(20), POLL.plusSeconds(21));
+    }
+
+    @Test
+    void aRememberedOperationReadsBackInEachOfItsForms() {
+        Instant at = Instant.parse("2026-12-04T02:30:00.123Z");
+        String url =
+                "https://management.azure.com/subscriptions/s/providers/P/locations/l/operationStatuses/1?api-version=1";
+        for (LiveApplier.PendingOperation pending : List.of(
+                new LiveApplier.PendingOperation(url, false, null, null),
+                new LiveApplier.PendingOperation(url, true, Duration.ofSeconds(7), null),
+                new LiveApplier.PendingOperation(url, false, null, at),
+                new LiveApplier.PendingOperation(url, true, Duration.ofSeconds(7), at))) {
+            assertThat(LiveApplier.PendingOperation.parse(pending.format())).isEqualTo(pending);
+        }
+        // as steps remembered them before: the URL alone, and an update with its Retry-After
+        assertThat(LiveApplier.PendingOperation.parse(url))
+                .isEqualTo(new LiveApplier.PendingOperation(url, false, null, null));
+        assertThat(LiveApplier.PendingOperation.parse("~" + url + " PT7S"))
+                .isEqualTo(new LiveApplier.PendingOperation(url, true, Duration.ofSeconds(7), null));
+    }
+
+    /** The step's remembered operation as if ARM had accepted the write {@code seconds} ago. */
+    private static String acceptedAgo(String id, LiveApplier.PendingOperation pending, long seconds) {
+        return id + " "
+                + new LiveApplier.PendingOperation(
+                                pending.url(),
+                                pending.update(),
+                                pending.retryAfter(),
+                                Instant.now().minusSeconds(seconds))
+                        .format();
     }
 
     @Test

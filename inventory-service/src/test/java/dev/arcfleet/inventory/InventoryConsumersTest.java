@@ -14,12 +14,15 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.inventory.status.StatusProjection;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.StatusRecords;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +36,9 @@ import org.junit.jupiter.api.Test;
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "inventory_test"))
 class InventoryConsumersTest extends InventoryKafkaTest {
+    @Inject
+    StatusProjection projection;
+
     @Test
     void deadLettersABadRegistrationWithItsReasonAndKeepsConsuming() {
         String bad = "bad-" + UUID.randomUUID();
@@ -101,6 +107,32 @@ class InventoryConsumersTest extends InventoryKafkaTest {
                 .atMost(Duration.ofSeconds(5))
                 .untilAsserted(() ->
                         given().get("/api/v1/nodes/" + node).then().body("onboarding.state", equalTo("SUCCEEDED")));
+    }
+
+    @Test
+    void anEventTheTimelineHoldsIsNotAppliedAgain() {
+        String node = "lyon/talos-" + UUID.randomUUID();
+        register(node, null, TALOS, "lyon");
+        String planId = UUID.randomUUID().toString();
+        Target cluster = new Target(TargetKind.CLUSTER, "lyon");
+        StatusEvent planned = event(StatusType.PLANNED, node, planId, cluster, 0, arcDecision(node, planId, cluster));
+        StatusEvent started = event(StatusType.STARTED, null, planId, cluster, 1, null);
+
+        // twice in one batch, then again beside a new event: each event is applied once
+        assertThat(QuarkusTransaction.requiringNew().call(() -> projection.applyAll(List.of(planned, planned))))
+                .isEqualTo(1);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> projection.applyAll(List.of(planned, started))))
+                .isEqualTo(1);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> projection.applyAll(List.of(started))))
+                .isZero();
+        assertThat(given().get("/api/v1/timelines/" + node)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("events.type"))
+                .containsExactly("PLANNED", "STARTED");
+        given().get("/api/v1/nodes/" + node).then().statusCode(200).body("onboarding.state", equalTo("IN_PROGRESS"));
     }
 
     @Test

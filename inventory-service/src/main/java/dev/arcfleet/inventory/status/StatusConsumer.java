@@ -8,7 +8,6 @@ import dev.arcfleet.support.inbox.DeadLetters;
 import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;
 import dev.arcfleet.support.inbox.PoisonRecordException;
-import dev.arcfleet.support.inbox.ProcessedEvents;
 import dev.arcfleet.support.log.LogSafe;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
@@ -24,7 +23,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * {@code onboarding.status} in batches (up to {@code max.poll.records}), in partition order: poison goes to
  * {@code onboarding.status.dlq} with the reason in headers, the rest is applied in one transaction (events seen before
- * are skipped), then the batch is committed. A database that is away is waited for (the batch is applied once it
+ * are skipped: their timeline entries are already there), then the batch is committed. A database that is away is waited for (the batch is applied once it
  * answers), never taken for poison. Every event is checked before it is applied ({@link StatusProjection#check}: ids
  * in their columns' widths, no NUL, a decision with a route), since anyone able to write the topic can send anything; a
  * batch that still fails on its data ({@link DatabaseFailures#recordsOwnFault}) is applied event by event, and the one
@@ -36,19 +35,14 @@ public class StatusConsumer {
     private static final Set<String> TYPES = Set.of(EventTypes.STATUS);
 
     private final StatusProjection projection;
-    private final ProcessedEvents processed;
     private final JsonReader json;
     private final MutinyEmitter<String> deadLetters;
 
     private record Usable(ConsumerRecord<String, String> record, IncomingEvent event, StatusEvent status) {}
 
     public StatusConsumer(
-            StatusProjection projection,
-            ProcessedEvents processed,
-            JsonReader json,
-            @Channel(DLQ_CHANNEL) MutinyEmitter<String> deadLetters) {
+            StatusProjection projection, JsonReader json, @Channel(DLQ_CHANNEL) MutinyEmitter<String> deadLetters) {
         this.projection = projection;
-        this.processed = processed;
         this.json = json;
         this.deadLetters = deadLetters;
     }
@@ -111,14 +105,7 @@ public class StatusConsumer {
     }
 
     private void apply(List<Usable> usable) {
-        Set<String> firstTime = processed.markFirstTime(
-                "status", usable.stream().map(u -> u.event().id()).toList());
-        List<StatusEvent> fresh = usable.stream()
-                .filter(u -> firstTime.remove(u.event().id()))
-                .map(Usable::status)
-                .toList();
-        if (!fresh.isEmpty()) {
-            projection.applyAll(fresh);
-        }
+        // events applied before are skipped by their timeline entries (StatusProjection#applyAll)
+        projection.applyAll(usable.stream().map(Usable::status).toList());
     }
 }

@@ -15,9 +15,11 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -147,16 +149,27 @@ public class StatusProjection {
     /**
      * Applies a consumer batch in order, with one statement for the batch's timeline entries and one for its decisions
      * (the newest per node: applied one by one, a later or equally new decision replaces an earlier one, so only the
-     * newest can remain). Executor progress, a few events per plan, is applied event by event.
+     * newest can remain). Executor progress, a few events per plan, is applied event by event. An event whose id the
+     * timeline already holds (a redelivery, a replay, a second send by an outbox relay that crashed before deleting its
+     * row) changes nothing: the timeline, keyed by event id, is the record of what was applied, in the same transaction
+     * as the effect, so no processed mark of its own is needed. Returns how many events were new.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void applyAll(List<StatusEvent> events) {
+    public int applyAll(List<StatusEvent> events) {
         List<Row> rows = new ArrayList<>(events.size());
-        Map<String, StatusEvent> newestDecision = new LinkedHashMap<>();
         for (StatusEvent event : events) {
             check(event);
-            Row row = Row.of(event);
-            rows.add(row);
+            rows.add(Row.of(event));
+        }
+        Set<String> recorded = record(rows);
+        List<Row> fresh = new ArrayList<>(recorded.size());
+        Map<String, StatusEvent> newestDecision = new LinkedHashMap<>();
+        for (Row row : rows) {
+            StatusEvent event = row.event();
+            if (!recorded.remove(event.eventId())) {
+                continue; // applied before, or earlier in this batch
+            }
+            fresh.add(row);
             switch (event.type()) {
                 case PLANNED, BLOCKED ->
                     newestDecision.merge(
@@ -179,12 +192,11 @@ public class StatusProjection {
                 }
             }
         }
-        record(rows);
         applyDecisions(newestDecision.values());
         // plan progress is written here, not at commit: a value PostgreSQL refuses fails inside the transaction with
         // its SQL cause, which tells the consumer the events are at fault, not the database
         entityManager.flush();
-        for (Row row : rows) {
+        for (Row row : fresh) {
             StatusEvent event = row.event();
             live.afterCommit(new LiveEvent(
                     "STATUS",
@@ -197,6 +209,7 @@ public class StatusProjection {
                     event.correlationId(),
                     row.occurredAt()));
         }
+        return fresh.size();
     }
 
     /** What the timeline keeps of an event: node, plan and route from the event, else from its decision. */
@@ -219,9 +232,13 @@ public class StatusProjection {
         return event.decision().decidedAt() != null ? event.decision().decidedAt() : event.occurredAt();
     }
 
-    /** The timeline entries, one statement; an event id seen before (a redelivery) is kept once. */
-    private void record(List<Row> rows) {
-        entityManager
+    /**
+     * The timeline entries, one statement; an event id seen before (a redelivery) is kept once. The ids of the entries
+     * this statement wrote: the events not applied before.
+     */
+    private Set<String> record(List<Row> rows) {
+        @SuppressWarnings("unchecked")
+        List<Object> written = entityManager
                 .createNativeQuery("""
                 insert into status_event (event_id, node_id, plan_id, type, route, step, attempt, sequence, detail,
                     correlation_id, occurred_at)
@@ -230,7 +247,8 @@ public class StatusProjection {
                     cast(cast(:attempts as varchar[]) as integer[]), cast(cast(:sequences as varchar[]) as bigint[]),
                     cast(:details as text[]), cast(:correlationIds as varchar[]),
                     cast(cast(:occurredAts as varchar[]) as timestamptz[]))
-                on conflict do nothing""")
+                on conflict do nothing
+                returning event_id""")
                 .setParameter("eventIds", column(rows, r -> r.event().eventId()))
                 .setParameter("nodeIds", column(rows, Row::nodeId))
                 .setParameter("planIds", column(rows, Row::planId))
@@ -249,7 +267,10 @@ public class StatusProjection {
                 .setParameter("details", column(rows, r -> r.event().detail()))
                 .setParameter("correlationIds", column(rows, r -> r.event().correlationId()))
                 .setParameter("occurredAts", column(rows, r -> r.occurredAt().toString()))
-                .executeUpdate();
+                .getResultList();
+        Set<String> ids = new HashSet<>(written.size() * 2);
+        written.forEach(id -> ids.add((String) id));
+        return ids;
     }
 
     /** Each node's newest decision of the batch, one statement; a node holding a newer one keeps it. */

@@ -1,6 +1,8 @@
 package dev.arcfleet.executor.route.arck8s;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -9,6 +11,7 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The Arc agents' RSA 4096 key pair, in the encodings {@code az connectedk8s connect} uses (docs/azure-contract.md,
@@ -21,6 +24,9 @@ import java.util.List;
 public final class AgentKeys {
     private static final String PEM_BEGIN = "-----BEGIN RSA PRIVATE KEY-----";
     private static final String PEM_END = "-----END RSA PRIVATE KEY-----";
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final LongAdder GENERATED = new LongAdder();
+    private static final LongAdder CPU_NANOS = new LongAdder();
 
     private AgentKeys() {}
 
@@ -31,7 +37,34 @@ public final class AgentKeys {
         }
     }
 
+    /** Key pairs {@link #generate}d by this JVM. */
+    public static long generated() {
+        return GENERATED.sum();
+    }
+
+    /**
+     * CPU seconds the calling threads spent in {@link #generate} (the thread's CPU time, else wall time where the JVM
+     * cannot tell it): RSA 4096 key generation is most of a live executor's CPU, and its share tells capacity.
+     */
+    public static double cpuSeconds() {
+        return CPU_NANOS.sum() / 1e9;
+    }
+
+    private static long threadTime() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
     public static Encoded generate() {
+        long before = threadTime();
+        try {
+            return encode();
+        } finally {
+            CPU_NANOS.add(threadTime() - before);
+            GENERATED.increment();
+        }
+    }
+
+    private static Encoded encode() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(4096);

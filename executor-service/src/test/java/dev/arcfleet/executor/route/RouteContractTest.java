@@ -28,6 +28,18 @@ class RouteContractTest {
             "oci://example/azure-arc-k8sagents", "1.35.3", "helm:3", "AZUREPUBLICCLOUD", "tenant-1", "oid-1");
 
     @Test
+    void eachAgentKeyIsCountedWithTheCpuItTook() {
+        long before = AgentKeys.generated();
+        double cpuBefore = AgentKeys.cpuSeconds();
+        AgentKeys.generate();
+        AgentKeys.generate();
+        // at least: nothing else in this JVM generates keys while a plain unit test runs, but counting never goes down
+        assertThat(AgentKeys.generated() - before).isGreaterThanOrEqualTo(2);
+        // an RSA 4096 key pair takes far more than a millisecond of CPU
+        assertThat(AgentKeys.cpuSeconds() - cpuBefore).isGreaterThan(0.001);
+    }
+
+    @Test
     void theAgentPublicKeyIsThePkcs1HalfOfThePkcs1PrivateKey() throws Exception {
         AgentKeys.Encoded keys = AgentKeys.generate();
         assertThat(keys.privateKeyPem()).startsWith("-----BEGIN RSA PRIVATE KEY-----");

@@ -56,10 +56,6 @@ class LiveExecutionTest extends LiveExecutorTest {
         JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
         assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
         assertThat(view.getString("mode")).isEqualTo("live");
-        // the agent keys this JVM generated (the cluster's here, or in an earlier test of the same cluster, which
-        // keeps its key) and the CPU they took are on /q/metrics
-        assertThat(metricSum("arcfleet_executor_agent_keys_total")).isGreaterThanOrEqualTo(1);
-        assertThat(metricSum("arcfleet_executor_agent_key_cpu_seconds_total")).isPositive();
 
         String cc = fleet.connectedClusterId("ghent-line3");
         Map<String, Object> connected = arm.resource(cc).orElseThrow();

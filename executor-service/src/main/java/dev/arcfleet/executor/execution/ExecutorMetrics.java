@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -26,8 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * KEDA scales the executors on. Executions waiting for the ARM budget or an operation are not due, so more replicas
  * are asked for only when workers, not ARM, are short.</li>
  * </ul>
- * Counts are recorded after the transaction that made the transition commits.
+ * Counts are recorded after the transaction that made the transition commits. The bean starts with the service, so
+ * every meter is on {@code /q/metrics} (at 0) before the first execution.
  */
+@Startup
 @ApplicationScoped
 public class ExecutorMetrics {
     private final MeterRegistry registry;

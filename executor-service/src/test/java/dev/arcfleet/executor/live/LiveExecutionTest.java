@@ -51,11 +51,28 @@ class LiveExecutionTest extends LiveExecutorTest {
                 Route.ARC_K8S,
                 "ghent-line3",
                 List.of(Capability.POLICY, Capability.MONITOR, Capability.GITOPS, Capability.DEFENDER));
+        // the meters are there from the start; a key is generated only when the cluster holds none (an earlier test
+        // may have connected it, and the key stays)
+        boolean hadKey = fleet.clusters()
+                        .client("ghent-line3")
+                        .secrets()
+                        .inNamespace("azure-arc")
+                        .withName("azure-arc-connect-privatekey")
+                        .get()
+                != null;
+        double keysBefore = metricSum("arcfleet_executor_agent_keys_total");
+        double keyCpuBefore = metricSum("arcfleet_executor_agent_key_cpu_seconds_total");
+        assertThat(metricLines()).anyMatch(l -> l.startsWith("arcfleet_executor_agent_keys_total"));
         send(Topics.PLANS_ARC_K8S, plan);
 
         JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(60));
         assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");
         assertThat(view.getString("mode")).isEqualTo("live");
+        if (!hadKey) {
+            assertThat(metricSum("arcfleet_executor_agent_keys_total")).isGreaterThanOrEqualTo(keysBefore + 1);
+            assertThat(metricSum("arcfleet_executor_agent_key_cpu_seconds_total"))
+                    .isGreaterThan(keyCpuBefore);
+        }
 
         String cc = fleet.connectedClusterId("ghent-line3");
         Map<String, Object> connected = arm.resource(cc).orElseThrow();
@@ -916,16 +933,21 @@ class LiveExecutionTest extends LiveExecutorTest {
 
     /** The sum over all label sets of one metric on the service's Prometheus endpoint (0 when absent). */
     private static double metricSum(String name) {
-        String text = RestAssured.given()
+        return metricLines().stream()
+                .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    private static List<String> metricLines() {
+        return RestAssured.given()
                 .when()
                 .get("/q/metrics")
                 .then()
                 .statusCode(200)
                 .extract()
-                .asString();
-        return text.lines()
-                .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+                .asString()
+                .lines()
+                .toList();
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -21,6 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * that throws is logged and run again after the failure {@link RetryPolicy}'s delay (consecutive failures count up;
  * a success resets them). Tasks given to {@link #execute} run on the worker's threads before the body (in order on a
  * one-thread worker).
+ *
+ * <p>Built with {@link Builder#oneIdlePoller()}, a pool of threads keeps one idle thread on watch: it alone runs the
+ * body every {@code idleWait}; the other idle threads wait until a wake-up, or {@link #wakeOne()} (which a body that
+ * found work calls, so that one more thread looks, and so on while there is work), or until the watch passes to
+ * them. Eight idle threads then cost one look per {@code idleWait}, not eight. {@link #wakeUpIn} ends the watch early
+ * at a time a caller knows work is due.
  *
  * <p>The owning bean calls {@link #start()} from its {@code StartupEvent} observer and {@link #stop()} from its
  * {@code ShutdownEvent} observer. {@code stop} lets the current body finish (or interrupts it, if so built) and waits
@@ -40,6 +47,7 @@ public final class ManagedWorker implements Executor {
     private final RetryPolicy onFailure;
     private final Duration stopTimeout;
     private final boolean interruptOnStop;
+    private final boolean oneIdlePoller;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition signal = lock.newCondition();
@@ -47,6 +55,15 @@ public final class ManagedWorker implements Executor {
     private final AtomicLong wakeUps = new AtomicLong();
 
     private volatile int waiting;
+    /** Idle threads waiting without a deadline (one idle poller only); changed under the lock. */
+    private volatile int parked;
+    /** Idle threads on watch (0 or 1 with one idle poller); under the lock. */
+    private int watchers;
+    /** {@link #wakeOne()} calls not yet taken by a parked thread; under the lock. */
+    private int handoffs;
+    /** {@link System#nanoTime()} instants at which work is due ({@link #wakeUpIn}); under the lock. */
+    private final PriorityQueue<Long> dueAt = new PriorityQueue<>();
+
     private final AtomicLong failures = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
@@ -60,6 +77,7 @@ public final class ManagedWorker implements Executor {
         this.onFailure = builder.onFailure;
         this.stopTimeout = builder.stopTimeout;
         this.interruptOnStop = builder.interruptOnStop;
+        this.oneIdlePoller = builder.oneIdlePoller;
     }
 
     public static Builder named(String name) {
@@ -124,6 +142,11 @@ public final class ManagedWorker implements Executor {
         return running;
     }
 
+    /** Threads in an idle wait now (for tests). */
+    int waitingThreads() {
+        return waiting;
+    }
+
     /** Turns that threw, since the start (for metrics and tests). */
     public long failureCount() {
         return failures.get();
@@ -141,6 +164,26 @@ public final class ManagedWorker implements Executor {
             }
         }
     }
+
+    /**
+     * Ends an idle wait once {@code delay} has passed (work becomes due then), even before {@code idleWait} would. At
+     * most {@value #MAX_DUE} such instants are kept at once; past that the idle wait alone finds the work.
+     */
+    public void wakeUpIn(Duration delay) {
+        long at = System.nanoTime() + Math.max(0, delay.toNanos());
+        lock.lock();
+        try {
+            if (dueAt.size() < MAX_DUE) {
+                dueAt.add(at);
+            }
+            signal.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many {@link #wakeUpIn} instants a worker keeps. */
+    static final int MAX_DUE = 4096;
 
     /** Queues a task for the worker's threads (accepted before start; refused after stop). */
     @Override
@@ -160,7 +203,12 @@ public final class ManagedWorker implements Executor {
             try {
                 boolean busy = runTasks() | body.runOnce();
                 failures = 0;
-                if (!busy) {
+                if (busy) {
+                    continue;
+                }
+                if (oneIdlePoller) {
+                    idle(seen);
+                } else {
                     await(seen, idleWait);
                 }
             } catch (InterruptedException e) {
@@ -201,6 +249,90 @@ public final class ManagedWorker implements Executor {
     }
 
     /**
+     * Sets one more idle thread running the body now: a body that found work calls it so that, with one idle poller,
+     * another thread looks for more while this one works. A parked thread takes it, or else the watcher.
+     */
+    public void wakeOne() {
+        lock.lock();
+        try {
+            if (handoffs < parked) {
+                handoffs++;
+            } else if (dueAt.size() < MAX_DUE) {
+                dueAt.add(System.nanoTime());
+            }
+            signal.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The idle wait of one idle poller: the thread that finds no one on watch takes the watch and waits up to {@code
+     * idleWait} (or the next {@link #wakeUpIn} instant); the others wait for a wake-up, a hand-off, or the watch. A
+     * watcher that leaves passes the watch on. Keeps the interrupt flag.
+     */
+    private void idle(long seen) {
+        boolean watching = false;
+        lock.lock();
+        try {
+            waiting++;
+            long deadline = 0;
+            while (running && wakeUps.get() == seen) {
+                if (!watching && watchers == 0) {
+                    watching = true;
+                    watchers++;
+                    deadline = System.nanoTime() + idleWait.toNanos();
+                }
+                if (watching) {
+                    long now = System.nanoTime();
+                    long left = Math.min(deadline - now, untilDue(now));
+                    if (left <= 0) {
+                        return;
+                    }
+                    signal.awaitNanos(left);
+                } else if (handoffs > 0) {
+                    handoffs--;
+                    return;
+                } else {
+                    parked++;
+                    try {
+                        signal.await();
+                    } finally {
+                        parked--;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            waiting--;
+            if (watching) {
+                watchers--;
+                if (parked > 0) {
+                    signal.signalAll();
+                }
+            }
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Nanoseconds until the earliest {@link #wakeUpIn} instant still ahead ({@link Long#MAX_VALUE} when none); drops
+     * the instants already reached, answering 0 if there were any. Under the lock.
+     */
+    private long untilDue(long now) {
+        boolean reached = false;
+        while (!dueAt.isEmpty() && dueAt.peek() - now <= 0) {
+            dueAt.poll();
+            reached = true;
+        }
+        if (reached) {
+            return 0;
+        }
+        return dueAt.isEmpty() ? Long.MAX_VALUE : dueAt.peek() - now;
+    }
+
+    /**
      * Waits up to {@code duration} for stop or, unless {@code seen} is {@link Long#MIN_VALUE} (a failure backoff, which
      * wake-ups do not cut short), a wake-up after {@code seen}. Keeps the interrupt flag.
      */
@@ -211,7 +343,11 @@ public final class ManagedWorker implements Executor {
             waiting++;
             try {
                 while (running && (seen == Long.MIN_VALUE || wakeUps.get() == seen)) {
-                    long left = deadline - System.nanoTime();
+                    long now = System.nanoTime();
+                    long left = deadline - now;
+                    if (seen != Long.MIN_VALUE) {
+                        left = Math.min(left, untilDue(now));
+                    }
                     if (left <= 0) {
                         return;
                     }
@@ -234,6 +370,7 @@ public final class ManagedWorker implements Executor {
         private RetryPolicy onFailure = RetryPolicy.exponential(Duration.ofMillis(100), Duration.ofSeconds(10));
         private Duration stopTimeout = Duration.ofSeconds(10);
         private boolean interruptOnStop;
+        private boolean oneIdlePoller;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name);
@@ -269,6 +406,16 @@ public final class ManagedWorker implements Executor {
         /** Whether {@link #stop()} interrupts a body that blocks (off by default: the body finishes its turn). */
         public Builder interruptOnStop(boolean interruptOnStop) {
             this.interruptOnStop = interruptOnStop;
+            return this;
+        }
+
+        /**
+         * Only one idle thread at a time runs the body every {@code idleWait}; the others wait for a wake-up, for
+         * {@link ManagedWorker#wakeOne()}, or for the watch (off by default: every idle thread looks every {@code
+         * idleWait}).
+         */
+        public Builder oneIdlePoller() {
+            this.oneIdlePoller = true;
             return this;
         }
 

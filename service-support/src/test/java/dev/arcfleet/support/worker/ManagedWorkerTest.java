@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +98,82 @@ class ManagedWorkerTest {
         worker.wakeUp();
         release.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> turns.get() == 2);
+    }
+
+    @Test
+    void withOneIdlePollerOnlyOneIdleThreadLooksEachIdleWait() throws InterruptedException {
+        AtomicInteger turns = new AtomicInteger();
+        ManagedWorker worker = track(ManagedWorker.named("test-watch")
+                .threads(8)
+                .idleWait(Duration.ofMillis(100))
+                .oneIdlePoller()
+                .build(() -> {
+                    turns.incrementAndGet();
+                    return false;
+                }));
+        worker.start();
+        // every thread looks once as it starts; then one looks per idle wait
+        await().atMost(Duration.ofSeconds(10)).until(() -> turns.get() >= 8);
+        int afterStart = turns.get();
+        Thread.sleep(2_000);
+        int looks = turns.get() - afterStart;
+        // twenty idle waits: one watcher looks about twenty times, eight would have looked about 160 times
+        assertThat(looks).isBetween(5, 40);
+        assertThat(threadsNamed("test-watch-")).hasSize(8);
+    }
+
+    @Test
+    void withOneIdlePollerATurnThatFindsWorkSetsAnotherThreadLookingUntilTheWorkIsDone() {
+        AtomicInteger left = new AtomicInteger();
+        Set<String> ranWork = ConcurrentHashMap.newKeySet();
+        CountDownLatch hold = new CountDownLatch(1);
+        AtomicReference<ManagedWorker> self = new AtomicReference<>();
+        ManagedWorker worker = track(ManagedWorker.named("test-fan")
+                .threads(4)
+                .idleWait(Duration.ofMinutes(5))
+                .oneIdlePoller()
+                .build(() -> {
+                    if (left.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
+                        return false;
+                    }
+                    ranWork.add(Thread.currentThread().getName());
+                    self.get().wakeOne();
+                    // each piece of work holds its thread until all four threads have one
+                    hold.await(10, TimeUnit.SECONDS);
+                    return true;
+                }));
+        self.set(worker);
+        worker.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.waitingThreads() == 4);
+        // four pieces of work, due now: the watcher alone looks; each turn that finds work wakes one parked thread,
+        // until all four threads work at once
+        left.set(4);
+        worker.wakeUpIn(Duration.ZERO);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ranWork.size() == 4);
+        hold.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> left.get() == 0 && worker.waitingThreads() == 4);
+    }
+
+    @Test
+    void wakeUpInEndsTheWatchAtTheDueTimeNotAtTheIdleWait() {
+        List<Long> turnsAt = Collections.synchronizedList(new ArrayList<>());
+        ManagedWorker worker = track(ManagedWorker.named("test-due")
+                .threads(3)
+                .idleWait(Duration.ofMinutes(5))
+                .oneIdlePoller()
+                .build(() -> {
+                    turnsAt.add(System.nanoTime());
+                    return false;
+                }));
+        worker.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> turnsAt.size() == 3 && worker.waitingThreads() == 3);
+        long asked = System.nanoTime();
+        worker.wakeUpIn(Duration.ofMillis(300));
+        worker.wakeUpIn(Duration.ofMillis(900));
+        await().atMost(Duration.ofSeconds(10)).until(() -> turnsAt.size() == 5);
+        assertThat(Duration.ofNanos(turnsAt.get(3) - asked)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(3));
+        assertThat(Duration.ofNanos(turnsAt.get(4) - asked)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> turnsAt.size() == 5);
     }
 
     @Test

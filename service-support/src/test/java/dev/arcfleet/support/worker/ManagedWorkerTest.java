@@ -101,7 +101,7 @@ class ManagedWorkerTest {
     }
 
     @Test
-    void withOneIdlePollerOnlyOneIdleThreadLooksEachIdleWait() throws InterruptedException {
+    void withOneIdlePollerOnlyOneIdleThreadLooksEachIdleWait() {
         AtomicInteger turns = new AtomicInteger();
         ManagedWorker worker = track(ManagedWorker.named("test-watch")
                 .threads(8)
@@ -115,10 +115,10 @@ class ManagedWorkerTest {
         // every thread looks once as it starts; then one looks per idle wait
         await().atMost(Duration.ofSeconds(10)).until(() -> turns.get() >= 8);
         int afterStart = turns.get();
-        Thread.sleep(2_000);
-        int looks = turns.get() - afterStart;
-        // twenty idle waits: one watcher looks about twenty times, eight would have looked about 160 times
-        assertThat(looks).isBetween(5, 40);
+        long since = System.nanoTime();
+        // ten more looks: one watcher takes at least ten idle waits for them, eight pollers would take about 125 ms
+        await().atMost(Duration.ofSeconds(30)).until(() -> turns.get() >= afterStart + 10);
+        assertThat(Duration.ofNanos(System.nanoTime() - since)).isGreaterThanOrEqualTo(Duration.ofMillis(800));
         assertThat(threadsNamed("test-watch-")).hasSize(8);
     }
 

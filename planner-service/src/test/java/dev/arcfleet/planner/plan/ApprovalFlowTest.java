@@ -13,13 +13,13 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.planner.FlowPolicy;
 import dev.arcfleet.planner.PlannerKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -28,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,23 +40,12 @@ import org.junit.jupiter.api.Test;
  * every other executable plan stays out of the plan topics until an operator approves it.
  */
 @QuarkusTest
-@TestProfile(ApprovalFlowTest.ManualPolicy.class)
+@TestProfile(FlowPolicy.class)
 @QuarkusTestResource(
         value = FleetInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "planner_approval"))
+        initArgs = @ResourceArg(name = "database", value = "planner_flows"))
 class ApprovalFlowTest extends PlannerKafkaTest {
-    static final String AUTO_SITE = "lab-auto";
-
-    public static class ManualPolicy implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            String policy = policyFile("""
-                        {"version": "manual-approval",
-                         "approval": {"rules": [{"name": "lab is automatic", "match": {"site": "%s"}, "approve": "AUTO"}]}}
-                        """.formatted(AUTO_SITE));
-            return Map.of("fleet.policy.file", policy);
-        }
-    }
+    static final String AUTO_SITE = FlowPolicy.AUTO_SITE;
 
     ConsumerTask<String, String> plans;
     ConsumerTask<String, String> status;

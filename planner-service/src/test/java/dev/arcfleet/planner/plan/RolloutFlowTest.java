@@ -12,6 +12,7 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.planner.FlowPolicy;
 import dev.arcfleet.planner.PlannerKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.StatusRecords;
@@ -25,10 +26,8 @@ import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,22 +41,13 @@ import org.junit.jupiter.api.Test;
  * of the plans it sees released: SUCCEEDED, or FAILED with a rehearsal's reason for the targets chosen to fail.
  */
 @QuarkusTest
-@TestProfile(RolloutFlowTest.Profile.class)
+@TestProfile(FlowPolicy.class)
 @QuarkusTestResource(
         value = FleetInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "planner_rollouts"))
+        initArgs = @ResourceArg(name = "database", value = "planner_flows"))
 class RolloutFlowTest extends PlannerKafkaTest {
     static final String REHEARSAL =
             "dry-run rehearsal: rehearsed failure (target %s matches executor.dry-run.fail-targets)";
-
-    public static class Profile extends ApprovalFlowTest.ManualPolicy {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
-            config.put("planner.rollouts.tick", "1s");
-            return config;
-        }
-    }
 
     ConsumerTask<String, String> plans;
     /** Plan ids the test (as executor) answered already. */

@@ -6,19 +6,18 @@ import static org.awaitility.Awaitility.await;
 import dev.arcfleet.contracts.AzureTarget;
 import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.planner.FlowPolicy;
 import dev.arcfleet.planner.PlannerKafkaTest;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,26 +25,12 @@ import org.junit.jupiter.api.Test;
 
 /** The policy's Azure targets on the real broker and database: each published plan carries where it goes. */
 @QuarkusTest
-@TestProfile(TargetsFlowTest.TargetsPolicy.class)
+@TestProfile(FlowPolicy.class)
 @QuarkusTestResource(
         value = FleetInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "planner_targets"))
+        initArgs = @ResourceArg(name = "database", value = "planner_flows"))
 class TargetsFlowTest extends PlannerKafkaTest {
-    static final String EU = "6f1c3e2a-0b7d-4c55-9a51-2f7d5c0e9b10";
-
-    public static class TargetsPolicy implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            String policy = policyFile("""
-                        {"version": "targets",
-                         "azureTargets": {
-                           "targets": {"eu": {"subscriptionId": "%s", "resourceGroup": "arc-eu",
-                                              "location": "westeurope", "credentials": ["eua", "eub"]}},
-                           "rules": [{"name": "ghent", "match": {"site": "ghent-targets"}, "target": "eu"}]}}
-                        """.formatted(EU));
-            return Map.of("fleet.policy.file", policy);
-        }
-    }
+    static final String EU = FlowPolicy.EU_SUBSCRIPTION;
 
     ConsumerTask<String, String> plans;
 
@@ -64,8 +49,8 @@ class TargetsFlowTest extends PlannerKafkaTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String ghent = "gt-" + run;
         String lyon = "ly-" + run;
-        send(ApprovalFlowTest.talos(ghent + "/cp-1", ghent, "ghent-targets", List.of(), "t1"));
-        send(ApprovalFlowTest.talos(lyon + "/cp-1", lyon, "lyon", List.of(), "t2"));
+        send(ApprovalFlowTest.talos(ghent + "/cp-1", ghent, FlowPolicy.TARGETED_SITE, List.of(), "t1"));
+        send(ApprovalFlowTest.talos(lyon + "/cp-1", lyon, FlowPolicy.UNTARGETED_SITE, List.of(), "t2"));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(published(ghent)).hasSize(1);

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasSize;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.planner.FlowPolicy;
 import dev.arcfleet.planner.decide.Facts;
 import dev.arcfleet.planner.plan.NodeDecisionEntity;
 import dev.arcfleet.testsupport.FleetInfraResource;
@@ -17,14 +18,12 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -34,18 +33,11 @@ import org.junit.jupiter.api.Test;
  * call is refused with 413 and a message naming the cap, before any node is decided.
  */
 @QuarkusTest
-@TestProfile(DecisionCapsTest.SmallCaps.class)
+@TestProfile(FlowPolicy.class)
 @QuarkusTestResource(
         value = FleetInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "planner_caps"))
+        initArgs = @ResourceArg(name = "database", value = "planner_flows"))
 class DecisionCapsTest {
-    public static class SmallCaps implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("planner.decisions.preview-max-items", "3", "planner.decisions.what-if-max-nodes", "2");
-        }
-    }
-
     @Test
     void aPreviewBeyondItsCapIsRefusedWith413() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);

@@ -8,15 +8,7 @@ import dev.arcfleet.testsupport.FleetInfraResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,33 +17,13 @@ import org.junit.jupiter.api.Test;
  * not a 401 that would send an operator looking for a new token. Reads stay open.
  */
 @QuarkusTest
-@TestProfile(ExecutorAuthTest.AuthOn.class)
+@TestProfile(ArcK8sDeploymentWithAuth.class)
 @QuarkusTestResource(
         value = FleetInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "executor_auth"))
+        initArgs = @ResourceArg(name = "database", value = "executor_one_route"),
+        restrictToAnnotatedClass = true)
 class ExecutorAuthTest {
-    static final String ADMIN_TOKEN = "afo_executor-admin-" + UUID.randomUUID();
-
-    public static class AuthOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            try (ServerSocket free = new ServerSocket(0)) {
-                Path file = Files.createTempFile("admin-token-", ".txt");
-                Files.writeString(file, ADMIN_TOKEN + "\n");
-                // a port that was free a moment ago: nothing answers there, as when inventory is down
-                String unreachable = "http://127.0.0.1:" + free.getLocalPort() + "/api/v1/tokens/introspect";
-                return Map.of(
-                        "fleet.auth.enabled",
-                        "true",
-                        "fleet.auth.admin-token-file",
-                        file.toString(),
-                        "fleet.auth.introspection-url",
-                        unreachable);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
+    static final String ADMIN_TOKEN = ArcK8sDeploymentWithAuth.ADMIN_TOKEN;
 
     @Test
     void operatorActionsNeedATokenAndAnUnreachableTokenCheckIsA503() {

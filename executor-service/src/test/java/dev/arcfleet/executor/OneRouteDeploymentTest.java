@@ -16,7 +16,6 @@ import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -33,26 +32,12 @@ import org.junit.jupiter.api.Test;
  * executes its own route's plans and leaves the others' on their topics for the deployments that own them.
  */
 @QuarkusTest
-@TestProfile(OneRouteDeploymentTest.ArcK8sOnly.class)
+@TestProfile(ArcK8sDeploymentWithAuth.class)
 @QuarkusTestResource(
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "executor_one_route"),
         restrictToAnnotatedClass = true)
 class OneRouteDeploymentTest {
-    public static class ArcK8sOnly implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "mp.messaging.incoming.plans-companion-vm-in.enabled",
-                    "false",
-                    "mp.messaging.incoming.plans-iot-operations-in.enabled",
-                    "false",
-                    // a group of its own, so plans left by other tests on this broker are not in the way
-                    "mp.messaging.incoming.plans-arc-k8s-in.group.id",
-                    "executor-arc-k8s-only");
-        }
-    }
-
     @Inject
     ObjectMapper mapper;
 

@@ -1,15 +1,18 @@
 package dev.arcfleet.planner;
 
+import dev.arcfleet.testsupport.FleetInfraResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The one test profile of the planner's approval, rollout, Azure target and decision cap tests. Every profile is a
- * Quarkus application of its own, built and started again when the tests reach it (35-50 s of a test run each), so
- * these tests share one policy instead of a profile each: approval is manual except for the sites named below, the
- * sites {@code ghent-targets} and {@code lyon} are onboarded automatically (the first into an Azure target of its
- * own), the rollout tick is 1 s and a preview or what-if may decide only a handful of nodes. Each test keeps to sites
- * and clusters of its own run, so sharing the planner does not make one see another's plans.
+ * The one test profile of the planner's approval, rollout, Azure target, decision cap and SASL tests. Every profile is
+ * a Quarkus application of its own, built and started again when the tests reach it (35-50 s of a test run each), so
+ * these tests share one planner instead of a profile each: on the broker that authenticates and authorizes as every
+ * deployment's does ({@code ScramKafka}, as {@code fleet-planner}; the tests' own clients connect as the super user),
+ * approval manual except for the sites named below (the targeted one goes to an Azure target of its own), the rollout
+ * tick 1 s, and a preview or what-if allowed only a handful of nodes. Each test keeps to sites and clusters of its own
+ * run, so sharing the planner does not make one see another's plans.
  */
 public class FlowPolicy implements QuarkusTestProfile {
     /** A site whose plans are approved automatically. */
@@ -24,6 +27,18 @@ public class FlowPolicy implements QuarkusTestProfile {
     public static final int PREVIEW_MAX_ITEMS = 3;
     /** Most nodes of one what-if. */
     public static final int WHAT_IF_MAX_NODES = 2;
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(
+                FleetInfraResource.class,
+                Map.of("database", "planner_flows", "kafka.auth", "scram", "kafka.user", "fleet-planner")));
+    }
+
+    @Override
+    public boolean disableGlobalTestResources() {
+        return true;
+    }
 
     @Override
     public Map<String, String> getConfigOverrides() {

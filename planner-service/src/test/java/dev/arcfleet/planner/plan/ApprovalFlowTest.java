@@ -15,10 +15,7 @@ import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.planner.FlowPolicy;
 import dev.arcfleet.planner.PlannerKafkaTest;
-import dev.arcfleet.testsupport.FleetInfraResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -41,9 +38,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(FlowPolicy.class)
-@QuarkusTestResource(
-        value = FleetInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "planner_flows"))
 class ApprovalFlowTest extends PlannerKafkaTest {
     static final String AUTO_SITE = FlowPolicy.AUTO_SITE;
 

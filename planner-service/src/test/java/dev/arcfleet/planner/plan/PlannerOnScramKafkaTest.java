@@ -10,15 +10,13 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.Topics;
-import dev.arcfleet.testsupport.FleetInfraResource;
+import dev.arcfleet.planner.FlowPolicy;
 import dev.arcfleet.testsupport.ScramKafka;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,27 +24,16 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-/** The planner on a broker that authenticates (SASL/SCRAM) and authorizes as every deployment's does, as fleet-planner. */
+/**
+ * The planner on a broker that authenticates (SASL/SCRAM) and authorizes as every deployment's does, as fleet-planner
+ * (the profile it shares with the approval, rollout and target tests: {@link FlowPolicy}).
+ */
 @QuarkusTest
-@TestProfile(PlannerOnScramKafkaTest.Scram.class)
+@TestProfile(FlowPolicy.class)
 class PlannerOnScramKafkaTest {
     static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-
-    public static class Scram implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(
-                    FleetInfraResource.class,
-                    Map.of("database", "planner_scram", "kafka.auth", "scram", "kafka.user", "fleet-planner")));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-    }
 
     @ConfigProperty(name = "kafka.security.protocol")
     String protocol;
@@ -56,7 +43,8 @@ class PlannerOnScramKafkaTest {
         assertThat(protocol).isEqualTo("SASL_PLAINTEXT");
         ScramKafka kafka = ScramKafka.get();
         String cluster = "scram-" + UUID.randomUUID().toString().substring(0, 8);
-        NodeFacts facts = PlanningFlowTest.talosInCluster(cluster + "/cp-1", cluster, List.of(), "s1");
+        // a site whose plans are approved automatically, so the plan is published at once
+        NodeFacts facts = ApprovalFlowTest.talos(cluster + "/cp-1", cluster, FlowPolicy.AUTO_SITE, List.of(), "s1");
         ProducerRecord<String, String> record =
                 new ProducerRecord<>(Topics.NODES, facts.clusterId(), JSON.writeValueAsString(facts));
         record.headers().add(EventTypes.CE_ID, facts.eventId().getBytes(StandardCharsets.UTF_8));

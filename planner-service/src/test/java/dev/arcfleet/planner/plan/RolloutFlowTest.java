@@ -14,10 +14,7 @@ import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.planner.FlowPolicy;
 import dev.arcfleet.planner.PlannerKafkaTest;
-import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.StatusRecords;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -42,9 +39,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(FlowPolicy.class)
-@QuarkusTestResource(
-        value = FleetInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "planner_flows"))
 class RolloutFlowTest extends PlannerKafkaTest {
     static final String REHEARSAL =
             "dry-run rehearsal: rehearsed failure (target %s matches executor.dry-run.fail-targets)";

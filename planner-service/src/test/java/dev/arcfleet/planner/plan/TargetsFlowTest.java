@@ -8,9 +8,6 @@ import dev.arcfleet.contracts.OnboardingPlan;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.planner.FlowPolicy;
 import dev.arcfleet.planner.PlannerKafkaTest;
-import dev.arcfleet.testsupport.FleetInfraResource;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
@@ -26,9 +23,6 @@ import org.junit.jupiter.api.Test;
 /** The policy's Azure targets on the real broker and database: each published plan carries where it goes. */
 @QuarkusTest
 @TestProfile(FlowPolicy.class)
-@QuarkusTestResource(
-        value = FleetInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "planner_flows"))
 class TargetsFlowTest extends PlannerKafkaTest {
     static final String EU = FlowPolicy.EU_SUBSCRIPTION;
 

@@ -12,11 +12,8 @@ import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.planner.FlowPolicy;
 import dev.arcfleet.planner.decide.Facts;
 import dev.arcfleet.planner.plan.NodeDecisionEntity;
-import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -34,9 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(FlowPolicy.class)
-@QuarkusTestResource(
-        value = FleetInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "planner_flows"))
 class DecisionCapsTest {
     @Test
     void aPreviewBeyondItsCapIsRefusedWith413() throws Exception {

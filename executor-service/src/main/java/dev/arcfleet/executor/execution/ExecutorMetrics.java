@@ -45,6 +45,15 @@ public class ExecutorMetrics {
     public ExecutorMetrics(MeterRegistry registry, EntityManager entityManager) {
         this.registry = registry;
         this.entityManager = entityManager;
+        // a registry that outlives an application (a test JVM that starts it again) may still hold the meters of the
+        // one before, whose functions read that application's state; a meter is registered once per name and tags,
+        // so those would be handed back here instead of this application's
+        List.of(
+                        "fleet.executions",
+                        "arcfleet.executor.backlog",
+                        "arcfleet.executor.agent.keys",
+                        "arcfleet.executor.agent.key.cpu")
+                .forEach(name -> List.copyOf(registry.find(name).meters()).forEach(registry::remove));
         this.current = MultiGauge.builder("fleet.executions")
                 .description("executions by route and state, as stored now")
                 .register(registry);

@@ -1,22 +1,38 @@
 package dev.arcfleet.executor;
 
+import dev.arcfleet.testsupport.FleetInfraResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * The executor deployed as production deploys one route: the companion VM and IoT Operations plan channels disabled,
- * operator actions behind a token (the bootstrap admin token below), and the inventory that answers for other tokens
- * out of reach. The tests that need a deployment other than the default share this one profile, because each profile
- * is a Quarkus application built and started anew when the tests reach it (35-50 s of a test run).
+ * operator actions behind a token (the bootstrap admin token below) with the inventory that answers for other tokens
+ * out of reach, and Kafka that authenticates and authorizes as every deployment's does ({@code ScramKafka}, as
+ * {@code fleet-executor}; the tests' own clients connect as the super user). The tests that need a deployment other
+ * than the default share this one profile, because each profile is a Quarkus application built and started anew when
+ * the tests reach it (35-50 s of a test run).
  */
 public class ArcK8sDeploymentWithAuth implements QuarkusTestProfile {
     static final String ADMIN_TOKEN = "afo_executor-admin-" + UUID.randomUUID();
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(
+                FleetInfraResource.class,
+                Map.of("database", "executor_one_route", "kafka.auth", "scram", "kafka.user", "fleet-executor")));
+    }
+
+    @Override
+    public boolean disableGlobalTestResources() {
+        return true;
+    }
 
     @Override
     public Map<String, String> getConfigOverrides() {

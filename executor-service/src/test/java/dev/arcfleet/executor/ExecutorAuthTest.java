@@ -4,9 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.arcfleet.testsupport.FleetInfraResource;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
@@ -18,10 +15,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(ArcK8sDeploymentWithAuth.class)
-@QuarkusTestResource(
-        value = FleetInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "executor_one_route"),
-        restrictToAnnotatedClass = true)
 class ExecutorAuthTest {
     static final String ADMIN_TOKEN = ArcK8sDeploymentWithAuth.ADMIN_TOKEN;
 

@@ -12,11 +12,9 @@ import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
-import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.PlanRecords;
 import dev.arcfleet.testsupport.ScramKafka;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
@@ -31,24 +29,13 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-/** The executor on a broker that authenticates (SASL/SCRAM) and authorizes as every deployment's does, as fleet-executor. */
+/**
+ * The executor on a broker that authenticates (SASL/SCRAM) and authorizes as every deployment's does, as
+ * fleet-executor ({@link ArcK8sDeploymentWithAuth}: a deployment of the Arc-enabled Kubernetes route).
+ */
 @QuarkusTest
-@TestProfile(ExecutorOnScramKafkaTest.Scram.class)
+@TestProfile(ArcK8sDeploymentWithAuth.class)
 class ExecutorOnScramKafkaTest {
-    public static class Scram implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(
-                    FleetInfraResource.class,
-                    Map.of("database", "executor_scram", "kafka.auth", "scram", "kafka.user", "fleet-executor")));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-    }
-
     @ConfigProperty(name = "kafka.security.protocol")
     String protocol;
 

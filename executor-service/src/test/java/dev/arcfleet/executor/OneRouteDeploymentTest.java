@@ -10,11 +10,8 @@ import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
-import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.PlanRecords;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -33,10 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(ArcK8sDeploymentWithAuth.class)
-@QuarkusTestResource(
-        value = FleetInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "executor_one_route"),
-        restrictToAnnotatedClass = true)
 class OneRouteDeploymentTest {
     @Inject
     ObjectMapper mapper;

@@ -10,8 +10,6 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 import dev.arcfleet.testsupport.FleetInfraResource;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -30,14 +28,28 @@ import org.junit.jupiter.api.Test;
 /** Writes need a token with the right role; a registrar token registers into its own site only; revocation is immediate. */
 @QuarkusTest
 @TestProfile(AuthTest.AuthOn.class)
-@QuarkusTestResource(
-        value = FleetInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "inventory_auth"))
 class AuthTest {
     static final String ADMIN_TOKEN = "afo_test-admin-" + UUID.randomUUID();
     static final String SERVICE_TOKEN = "afo_test-service-" + UUID.randomUUID();
 
+    /**
+     * Inventory as deployments run it: writes need tokens, and Kafka authenticates and authorizes ({@code ScramKafka},
+     * as {@code fleet-inventory}; the tests' own clients connect as the super user). Shared by the tests that need
+     * either, because each profile is a Quarkus application built and started anew (35-50 s of a test run).
+     */
     public static class AuthOn implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(
+                    FleetInfraResource.class,
+                    Map.of("database", "inventory_auth", "kafka.auth", "scram", "kafka.user", "fleet-inventory")));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
             try {

@@ -1,4 +1,4 @@
-package dev.arcfleet.inventory;
+package dev.arcfleet.inventory.security;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,14 +7,11 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.arcfleet.contracts.Topics;
-import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.ScramKafka;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,24 +19,13 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-/** The inventory on a broker that authenticates (SASL/SCRAM) and authorizes as every deployment's does, as fleet-inventory. */
+/**
+ * The inventory on a broker that authenticates (SASL/SCRAM) and authorizes as every deployment's does, as
+ * fleet-inventory (the profile it shares with the token tests: {@link AuthTest.AuthOn}).
+ */
 @QuarkusTest
-@TestProfile(InventoryOnScramKafkaTest.Scram.class)
+@TestProfile(AuthTest.AuthOn.class)
 class InventoryOnScramKafkaTest {
-    public static class Scram implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(
-                    FleetInfraResource.class,
-                    Map.of("database", "inventory_scram", "kafka.auth", "scram", "kafka.user", "fleet-inventory")));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-    }
-
     @ConfigProperty(name = "kafka.security.protocol")
     String protocol;
 

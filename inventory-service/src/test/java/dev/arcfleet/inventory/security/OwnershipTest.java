@@ -10,10 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import dev.arcfleet.contracts.Topics;
-import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -40,9 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(AuthTest.AuthOn.class)
-@QuarkusTestResource(
-        value = FleetInfraResource.class,
-        initArgs = @ResourceArg(name = "database", value = "inventory_auth"))
 class OwnershipTest {
     @Inject
     DataSource dataSource;

@@ -17,6 +17,10 @@ import java.util.concurrent.CountDownLatch;
  * this process gets SIGTERM. Writes the postmaster's pid next to the data so {@code down} can make sure it is gone.
  *
  * <p>Usage: {@code LocalPostgresServer <port> <dataDir> <pidFile> <database>...}
+ *
+ * <p>With {@code FLEET_PG_STAT_STATEMENTS=1} in the environment the server loads {@code pg_stat_statements} and each
+ * service database gets the extension, so a benchmark can read what each statement cost (docs/benchmarks.md); off by
+ * default, as it costs a little on every statement.
  */
 public final class LocalPostgresServer {
     private LocalPostgresServer() {}
@@ -33,8 +37,12 @@ public final class LocalPostgresServer {
         Files.createDirectories(data);
         Path work = data.resolveSibling(data.getFileName() + "-binaries");
         Files.createDirectories(work);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                .setPort(port)
+        boolean statements = "1".equals(System.getenv("FLEET_PG_STAT_STATEMENTS"));
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (statements) {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        }
+        EmbeddedPostgres pg = builder.setPort(port)
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 .setOverrideWorkingDirectory(work.toFile())
@@ -61,6 +69,12 @@ public final class LocalPostgresServer {
                     if (!rs.next()) {
                         s.execute("create database \"" + db.replace("\"", "") + "\"");
                         System.out.println("created database " + db);
+                    }
+                }
+                if (statements) {
+                    try (Connection dbc = pg.getDatabase("postgres", db).getConnection();
+                            Statement ds = dbc.createStatement()) {
+                        ds.execute("create extension if not exists pg_stat_statements");
                     }
                 }
             }

@@ -7,13 +7,27 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.PrimaryKeyJoinColumn;
+import jakarta.persistence.SecondaryTable;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.hibernate.annotations.SecondaryRow;
 
-/** A node of the registry. Never leaves the service: REST and events map it explicitly. */
+/**
+ * A node of the registry. Never leaves the service: REST and events map it explicitly.
+ *
+ * <p>The planner's latest decision for it is read from the narrow {@code latest_decision} table (V11), which only
+ * {@link dev.arcfleet.inventory.status.StatusProjection} writes: Hibernate reads those columns (an outer join; all null
+ * until the first decision) and never writes them, so a registration that rewrites the node cannot bring back an older
+ * decision.
+ */
 @Entity
 @Table(name = "node")
+@SecondaryTable(name = NodeEntity.DECISION_TABLE, pkJoinColumns = @PrimaryKeyJoinColumn(name = "node_id"))
+@SecondaryRow(table = NodeEntity.DECISION_TABLE, owned = false, optional = true)
 public class NodeEntity extends PanacheEntityBase {
+    public static final String DECISION_TABLE = "latest_decision";
+
     @Id
     @Column(name = "node_id")
     public String nodeId;
@@ -63,26 +77,40 @@ public class NodeEntity extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    @Column(table = DECISION_TABLE, insertable = false, updatable = false)
     public String route;
 
-    @Column(name = "target_kind")
+    @Column(table = DECISION_TABLE, name = "target_kind", insertable = false, updatable = false)
     public String targetKind;
 
-    @Column(name = "target_id")
+    @Column(table = DECISION_TABLE, name = "target_id", insertable = false, updatable = false)
     public String targetId;
 
-    public boolean degraded;
+    /** Null before the first decision. */
+    @Column(table = DECISION_TABLE, insertable = false, updatable = false)
+    public Boolean degraded;
 
-    @Column(name = "plan_id")
+    @Column(table = DECISION_TABLE, name = "plan_id", insertable = false, updatable = false)
     public String planId;
 
+    /** Null before the first decision: see {@link #decisionStateOrPending()}. */
     @Enumerated(EnumType.STRING)
-    @Column(name = "decision_state")
-    public OnboardingState decisionState = OnboardingState.PENDING;
+    @Column(table = DECISION_TABLE, name = "decision_state", insertable = false, updatable = false)
+    public OnboardingState decisionState;
+
     /** The latest decision (JSON). */
-    @Column(columnDefinition = "text")
+    @Column(table = DECISION_TABLE, columnDefinition = "text", insertable = false, updatable = false)
     public String decision;
 
-    @Column(name = "decided_at")
+    @Column(table = DECISION_TABLE, name = "decided_at", insertable = false, updatable = false)
     public Instant decidedAt;
+
+    /** The decision's state, PENDING until the planner has decided for the node. */
+    public OnboardingState decisionStateOrPending() {
+        return decisionState == null ? OnboardingState.PENDING : decisionState;
+    }
+
+    public boolean isDegraded() {
+        return Boolean.TRUE.equals(degraded);
+    }
 }

@@ -23,13 +23,17 @@ public class NodeQueries {
     }
 
     /**
-     * A node's shown state in SQL over {@code node n} and {@code plan_status ps}: its plan's while the planner holds the
-     * plan's revision for approval (AWAITING_APPROVAL, REJECTED), else its plan's progress once started, else its
-     * decision's. An active node does not show an offboarding of its plan: that was its previous life's, before it
+     * A node's shown state in SQL over {@code node n}, {@code latest_decision d} and {@code plan_status ps}: its plan's
+     * while the planner holds the plan's revision for approval (AWAITING_APPROVAL, REJECTED), else its plan's progress
+     * once started, else its decision's, PENDING before its first. An active node does not show an offboarding of its plan: that was its previous life's, before it
      * registered again (until the executor reports on the new onboarding, its decision's state shows).
      */
     static final String SHOWN_STATE = "coalesce(ps.held, case when n.retired or ps.state not in ('OFFBOARDING',"
-            + " 'OFFBOARDED', 'OFFBOARD_FAILED') then ps.state end, n.decision_state)";
+            + " 'OFFBOARDED', 'OFFBOARD_FAILED') then ps.state end, d.decision_state, 'PENDING')";
+
+    /** The join under {@link #SHOWN_STATE} and {@link #SHOWN_NODES}, in SQL. */
+    static final String NODE_DECISION_PLAN =
+            "node n left join latest_decision d on d.node_id = n.node_id left join plan_status ps on ps.plan_id = d.plan_id";
 
     private static final List<OnboardingState> OFFBOARDING_STATES =
             List.of(OnboardingState.OFFBOARDING, OnboardingState.OFFBOARDED, OnboardingState.OFFBOARD_FAILED);
@@ -47,7 +51,7 @@ public class NodeQueries {
                 return plan.held;
             }
             OnboardingState progress = progress();
-            return progress != null ? progress : node.decisionState;
+            return progress != null ? progress : node.decisionStateOrPending();
         }
 
         /** The plan's progress as the node shows it: none before it started, nor an offboarding on an active node. */
@@ -92,8 +96,9 @@ public class NodeQueries {
         }
         if (filter.state() != null) {
             where.append(" and coalesce(ps.held, case when n.retired = true or ps.state not in :offboarded"
-                    + " then ps.state end, n.decisionState) = :state");
+                    + " then ps.state end, n.decisionState, :pending) = :state");
             params.put("state", filter.state());
+            params.put("pending", OnboardingState.PENDING);
         }
         if (filter.site() != null) {
             where.append(" and n.site = :site");
@@ -160,10 +165,10 @@ public class NodeQueries {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager
                 .createNativeQuery("""
-                select coalesce(n.route, 'UNDECIDED'), %s, count(*)
-                from node n left join plan_status ps on ps.plan_id = n.plan_id
+                select coalesce(d.route, 'UNDECIDED'), %s, count(*)
+                from %s
                 where %s
-                group by 1, 2 order by 1, 2""".formatted(SHOWN_STATE, SHOWN_NODES))
+                group by 1, 2 order by 1, 2""".formatted(SHOWN_STATE, NODE_DECISION_PLAN, SHOWN_NODES))
                 .getResultList();
         Map<String, Map<String, Long>> result = new LinkedHashMap<>();
         for (Object[] r : rows) {
@@ -182,7 +187,7 @@ public class NodeQueries {
         List<Object[]> rows = entityManager
                 .createNativeQuery("select coalesce(n." + column + ", '(none)'),"
                         + " " + SHOWN_STATE + ", count(*)"
-                        + " from node n left join plan_status ps on ps.plan_id = n.plan_id"
+                        + " from " + NODE_DECISION_PLAN
                         + " where " + SHOWN_NODES + " group by 1, 2 order by 1, 2")
                 .getResultList();
         Map<String, Map<String, Long>> result = new LinkedHashMap<>();
@@ -209,7 +214,8 @@ public class NodeQueries {
         List<Object[]> rows = entityManager
                 .createNativeQuery("""
                 select ps.plan_id, ps.route, ps.target_kind, ps.target_id,
-                       (select count(*) from node n where n.plan_id = ps.plan_id and not n.retired),
+                       (select count(*) from latest_decision d join node n on n.node_id = d.node_id
+                        where d.plan_id = ps.plan_id and not n.retired),
                        ps.approval_detail, ps.approval_at
                 from plan_status ps where ps.held = 'AWAITING_APPROVAL'
                 order by ps.approval_at, ps.plan_id limit :limit""")

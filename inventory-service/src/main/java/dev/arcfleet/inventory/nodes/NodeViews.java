@@ -31,7 +31,7 @@ public class NodeViews {
                 row.state().name(),
                 n.route,
                 n.targetKind == null ? null : new Target(TargetKind.valueOf(n.targetKind), n.targetId),
-                n.degraded,
+                n.isDegraded(),
                 d == null ? List.of() : d.reasons(),
                 d == null ? new CapabilitySet(List.of(), List.of()) : d.capabilities(),
                 n.planId,
@@ -80,7 +80,7 @@ public class NodeViews {
                 new NodeSummaryView.Os(n.osFamily, n.mutability),
                 n.clusterId == null ? null : new NodeSummaryView.Cluster(n.clusterId),
                 new NodeSummaryView.Onboarding(
-                        row.state().name(), n.route, n.degraded, n.planId, updatedAt(n, row.plan())));
+                        row.state().name(), n.route, n.isDegraded(), n.planId, updatedAt(n, row.plan())));
     }
 
     private static Instant updatedAt(NodeEntity n, PlanStatusEntity p) {

@@ -22,7 +22,6 @@ import dev.arcfleet.support.tx.AfterCommit;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,12 +85,13 @@ public class RegistrationService {
         Ownership ownership = new Ownership(entityManager, registrant, source, now);
         List<Registered> outcomes = new ArrayList<>(registrations.size());
         Map<String, String> written = new HashMap<>();
+        List<String> revived = new ArrayList<>();
         for (Registration registration : registrations) {
             String correlationId = UUID.randomUUID().toString();
             // each node's log lines carry its own correlation id
             try (Correlation.Scope ignored = Correlation.open(correlationId)) {
                 outcomes.add(registerOne(
-                        registration, source, correlationId, known, ownership, now, readGeneration, written));
+                        registration, source, correlationId, known, ownership, now, readGeneration, written, revived));
             }
         }
         // written here, not at commit: a value PostgreSQL refuses fails inside the transaction with its SQL cause,
@@ -99,6 +99,7 @@ public class RegistrationService {
         // tells a consumer the records are at fault (at commit it would be a bare RollbackException, taken for an
         // outage)
         entityManager.flush();
+        startAfresh(revived);
         if (!written.isEmpty()) {
             // taken while this transaction holds the written rows: a later writer of a node takes a later one
             long generation = knownFacts.generation();
@@ -122,7 +123,8 @@ public class RegistrationService {
             Ownership ownership,
             Instant now,
             long readGeneration,
-            Map<String, String> written) {
+            Map<String, String> written,
+            List<String> revived) {
         NodeFacts facts = normalizer.normalize(
                 registration, source, now, UUID.randomUUID().toString(), correlationId);
         List<FieldError> misfits = NodeColumns.misfits(facts);
@@ -158,7 +160,7 @@ public class RegistrationService {
         } else {
             ownership.recordMove(node, facts);
             if (node.retired) {
-                reset(node);
+                revived.add(node.nodeId);
             }
             apply(node, facts, json, now);
         }
@@ -189,12 +191,26 @@ public class RegistrationService {
         List<String> ids =
                 nodeIds.stream().map(String::trim).distinct().sorted().toList();
         for (int i = 0; i < ids.size(); i += LOOKUP_CHUNK) {
+            // the node rows are locked first, by a statement of their own: the entity's query joins the optional
+            // latest_decision row, and Hibernate's follow-on locking of that join fails when a node has no decision
+            @SuppressWarnings("unchecked")
+            List<String> locked = entityManager
+                    .createNativeQuery("""
+                    select node_id from node where node_id = any(cast(:ids as varchar[])) and not retired
+                    order by node_id for update""")
+                    .setParameter(
+                            "ids",
+                            ids.subList(i, Math.min(ids.size(), i + LOOKUP_CHUNK))
+                                    .toArray(String[]::new))
+                    .getResultList();
+            if (locked.isEmpty()) {
+                continue;
+            }
             List<NodeEntity> active = entityManager
                     .createQuery(
                             "from NodeEntity where nodeId in :ids and retired = false order by nodeId",
                             NodeEntity.class)
-                    .setParameter("ids", ids.subList(i, Math.min(ids.size(), i + LOOKUP_CHUNK)))
-                    .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                    .setParameter("ids", locked)
                     .getResultList();
             for (NodeEntity node : active) {
                 String eventId = UUID.randomUUID().toString();
@@ -299,17 +315,21 @@ public class RegistrationService {
     }
 
     /**
-     * A retired node registered again starts afresh: PENDING, no decision nor plan, until the planner decides for it
-     * again (its decision time stays, so a replayed older decision does not come back).
+     * Retired nodes registered again start afresh: PENDING, no decision nor plan, until the planner decides for them
+     * again (their decision time stays, so a replayed older decision does not come back). One statement for the batch,
+     * on {@code latest_decision}, the table only decisions and this write.
      */
-    private static void reset(NodeEntity node) {
-        node.route = null;
-        node.targetKind = null;
-        node.targetId = null;
-        node.degraded = false;
-        node.planId = null;
-        node.decisionState = dev.arcfleet.contracts.OnboardingState.PENDING;
-        node.decision = null;
+    private void startAfresh(List<String> nodeIds) {
+        if (nodeIds.isEmpty()) {
+            return;
+        }
+        entityManager
+                .createNativeQuery("""
+                update latest_decision set route = null, target_kind = null, target_id = null, degraded = false,
+                    plan_id = null, decision_state = 'PENDING', decision = null
+                where node_id = any(cast(:ids as varchar[]))""")
+                .setParameter("ids", nodeIds.toArray(String[]::new))
+                .executeUpdate();
     }
 
     private void apply(NodeEntity node, NodeFacts facts, String json, Instant now) {

@@ -27,10 +27,10 @@ public class PlansNeedingAttention implements ExecutionsNeedingAttention {
                 .createNativeQuery("""
                 select ps.plan_id, ps.route, ps.target_kind, ps.target_id, ps.state, ps.last_type, ps.step, ps.detail,
                        ps.updated_at,
-                       (select count(*) from node n where n.plan_id = ps.plan_id
-                            and (not n.retired or ps.state = 'OFFBOARD_FAILED')),
-                       (select min(n.node_id) from node n where n.plan_id = ps.plan_id
-                            and (not n.retired or ps.state = 'OFFBOARD_FAILED'))
+                       (select count(*) from latest_decision d join node n on n.node_id = d.node_id
+                            where d.plan_id = ps.plan_id and (not n.retired or ps.state = 'OFFBOARD_FAILED')),
+                       (select min(n.node_id) from latest_decision d join node n on n.node_id = d.node_id
+                            where d.plan_id = ps.plan_id and (not n.retired or ps.state = 'OFFBOARD_FAILED'))
                 from plan_status ps
                 where ps.state in ('FAILED', 'OFFBOARD_FAILED') or (ps.state = 'IN_PROGRESS' and ps.last_type = 'RETRYING')
                 order by case ps.state when 'FAILED' then 0 when 'OFFBOARD_FAILED' then 1 else 2 end, ps.updated_at desc

@@ -273,7 +273,10 @@ public class StatusProjection {
         return ids;
     }
 
-    /** Each node's newest decision of the batch, one statement; a node holding a newer one keeps it. */
+    /**
+     * Each node's newest decision of the batch, one statement into the narrow {@code latest_decision} table (V11); a
+     * node holding a newer one keeps it, and a decision for a node the registry does not hold is dropped.
+     */
     private void applyDecisions(Collection<StatusEvent> decisions) {
         if (decisions.isEmpty()) {
             return;
@@ -281,15 +284,21 @@ public class StatusProjection {
         List<StatusEvent> events = List.copyOf(decisions);
         entityManager
                 .createNativeQuery("""
-                update node n set route = v.route, target_kind = v.target_kind, target_id = v.target_id,
-                    degraded = v.degraded, plan_id = v.plan_id, decision_state = v.state, decision = v.decision,
-                    decided_at = v.decided_at
+                insert into latest_decision as d (node_id, route, target_kind, target_id, degraded, plan_id,
+                    decision_state, decision, decided_at)
+                select v.node_id, v.route, v.target_kind, v.target_id, v.degraded, v.plan_id, v.state, v.decision,
+                    v.decided_at
                 from unnest(cast(:nodeIds as varchar[]), cast(:routes as varchar[]), cast(:targetKinds as varchar[]),
                     cast(:targetIds as varchar[]), cast(cast(:degraded as varchar[]) as boolean[]),
                     cast(:planIds as varchar[]), cast(:states as varchar[]), cast(:decisions as text[]),
                     cast(cast(:decidedAts as varchar[]) as timestamptz[]))
                     as v(node_id, route, target_kind, target_id, degraded, plan_id, state, decision, decided_at)
-                where n.node_id = v.node_id and (n.decided_at is null or n.decided_at <= v.decided_at)""")
+                where exists (select 1 from node n where n.node_id = v.node_id)
+                on conflict (node_id) do update set route = excluded.route, target_kind = excluded.target_kind,
+                    target_id = excluded.target_id, degraded = excluded.degraded, plan_id = excluded.plan_id,
+                    decision_state = excluded.decision_state, decision = excluded.decision,
+                    decided_at = excluded.decided_at
+                where d.decided_at <= excluded.decided_at""")
                 .setParameter("nodeIds", column(events, e -> e.decision().nodeId()))
                 .setParameter("routes", column(events, e -> e.decision().route().name()))
                 .setParameter(

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The last-seen times of nodes whose registration changed nothing, coalesced in memory (one entry per node, the latest
- * time) and written in batched UPDATEs every {@code inventory.last-seen.flush-interval}, before a stale listing or
+ * time) and written in batched upserts of the narrow {@code node_heartbeat} row (V12; never the wide node row) every
+ * {@code inventory.last-seen.flush-interval}, before a stale listing or
  * retirement, and at shutdown. No registration waits on a write of its own; a flush that fails is kept for the next
  * one, and one lost with the process only makes its nodes look older than they are.
  */
@@ -55,8 +56,8 @@ public class LastSeen {
     }
 
     /**
-     * Writes the pending times, in chunks of {@value #CHUNK} per UPDATE and one transaction of its own; a row keeps a
-     * later time it already has. Returns how many times it wrote; on failure they are pending again.
+     * Writes the pending times, in chunks of {@value #CHUNK} per statement and one transaction of its own; a row keeps a
+     * later time it already has, and a node the registry does not hold is skipped. Returns how many times it wrote; on failure they are pending again.
      */
     public synchronized int flush() {
         List<String> ids = new ArrayList<>();
@@ -77,10 +78,13 @@ public class LastSeen {
                     int end = Math.min(ids.size(), i + CHUNK);
                     entityManager
                             .createNativeQuery("""
-                            update node n set last_seen_at = v.seen
+                            insert into node_heartbeat as h (node_id, seen_at)
+                            select v.node_id, v.seen
                             from unnest(cast(:ids as varchar[]), cast(cast(:times as varchar[]) as timestamptz[]))
                                 as v(node_id, seen)
-                            where n.node_id = v.node_id and n.last_seen_at < v.seen""")
+                            where exists (select 1 from node n where n.node_id = v.node_id)
+                            on conflict (node_id) do update set seen_at = excluded.seen_at
+                            where h.seen_at < excluded.seen_at""")
                             .setParameter("ids", ids.subList(i, end).toArray(String[]::new))
                             .setParameter("times", times.subList(i, end).toArray(String[]::new))
                             .executeUpdate();

@@ -25,8 +25,15 @@ import org.hibernate.annotations.SecondaryRow;
 @Table(name = "node")
 @SecondaryTable(name = NodeEntity.DECISION_TABLE, pkJoinColumns = @PrimaryKeyJoinColumn(name = "node_id"))
 @SecondaryRow(table = NodeEntity.DECISION_TABLE, owned = false, optional = true)
+@SecondaryTable(name = NodeEntity.HEARTBEAT_TABLE, pkJoinColumns = @PrimaryKeyJoinColumn(name = "node_id"))
+@SecondaryRow(table = NodeEntity.HEARTBEAT_TABLE, owned = false, optional = true)
 public class NodeEntity extends PanacheEntityBase {
     public static final String DECISION_TABLE = "latest_decision";
+    public static final String HEARTBEAT_TABLE = "node_heartbeat";
+
+    /** When the node was last seen, in JPQL over the entity without an alias: the later of the two times below. */
+    public static final String LAST_SEEN =
+            "(case when heartbeatAt is not null and heartbeatAt > lastSeenAt then heartbeatAt else lastSeenAt end)";
 
     @Id
     @Column(name = "node_id")
@@ -65,11 +72,17 @@ public class NodeEntity extends PanacheEntityBase {
 
     public boolean retired;
     /**
-     * When a registration or discovery sighting last named it; one of unchanged facts reaches this column through
-     * {@link LastSeen}'s batched flush, so it can lag by up to the flush interval.
+     * When a registration or discovery sighting that wrote the node last named it; see {@link #lastSeen()}.
      */
     @Column(name = "last_seen_at")
     public Instant lastSeenAt;
+
+    /**
+     * When a registration of unchanged facts (a heartbeat) last named it, from {@code node_heartbeat} (V12), which only
+     * {@link LastSeen}'s batched flush writes: it can lag by up to the flush interval. Null before the first.
+     */
+    @Column(table = HEARTBEAT_TABLE, name = "seen_at", insertable = false, updatable = false)
+    public Instant heartbeatAt;
 
     @Column(name = "created_at")
     public Instant createdAt;
@@ -104,6 +117,11 @@ public class NodeEntity extends PanacheEntityBase {
 
     @Column(table = DECISION_TABLE, name = "decided_at", insertable = false, updatable = false)
     public Instant decidedAt;
+
+    /** When the node was last seen: the later of its last write and its last heartbeat. */
+    public Instant lastSeen() {
+        return heartbeatAt != null && heartbeatAt.isAfter(lastSeenAt) ? heartbeatAt : lastSeenAt;
+    }
 
     /** The decision's state, PENDING until the planner has decided for the node. */
     public OnboardingState decisionStateOrPending() {

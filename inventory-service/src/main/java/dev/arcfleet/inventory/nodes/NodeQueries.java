@@ -142,15 +142,17 @@ public class NodeQueries {
     /** The active nodes last seen before {@code cutoff}, the longest unseen first, a page of them. */
     @jakarta.transaction.Transactional
     public Page stale(java.time.Instant cutoff, int page, int size) {
+        String lastSeen = "(case when n.heartbeatAt is not null and n.heartbeatAt > n.lastSeenAt then n.heartbeatAt"
+                + " else n.lastSeenAt end)";
         String from = " from NodeEntity n left join PlanStatusEntity ps on ps.planId = n.planId"
-                + " where n.retired = false and n.lastSeenAt < :cutoff";
+                + " where n.retired = false and " + lastSeen + " < :cutoff";
         long total = entityManager
                 .createQuery("select count(n)" + from, Long.class)
                 .setParameter("cutoff", cutoff)
                 .getSingleResult();
         List<NodeWithStatus> items = new ArrayList<>();
         for (Object[] r : entityManager
-                .createQuery("select n, ps" + from + " order by n.lastSeenAt, n.nodeId", Object[].class)
+                .createQuery("select n, ps" + from + " order by " + lastSeen + ", n.nodeId", Object[].class)
                 .setParameter("cutoff", cutoff)
                 .setFirstResult(page * size)
                 .setMaxResults(size)

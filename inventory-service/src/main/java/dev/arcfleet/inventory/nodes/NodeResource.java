@@ -158,7 +158,7 @@ public class NodeResource {
                         row.node().nodeId,
                         row.node().site,
                         row.node().clusterId,
-                        row.node().lastSeenAt,
+                        row.node().lastSeen(),
                         row.state().name()))
                 .toList();
         return Response.ok(new StalePage(

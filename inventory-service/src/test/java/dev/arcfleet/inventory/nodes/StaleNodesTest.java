@@ -145,7 +145,10 @@ class StaleNodesTest extends InventoryKafkaTest {
 
     private Instant lastSeenAt(String nodeId) throws SQLException {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select last_seen_at from node where node_id = ?")) {
+                PreparedStatement s = c.prepareStatement(
+                        // when it was last seen: its last write's time or its last heartbeat's, the later
+                        "select greatest(n.last_seen_at, h.seen_at) from node n"
+                                + " left join node_heartbeat h on h.node_id = n.node_id where n.node_id = ?")) {
             s.setString(1, nodeId);
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? r.getTimestamp(1).toInstant() : null;

@@ -143,7 +143,10 @@ class HeartbeatTest {
                     .isEqualTo(1);
             // the time it was seen is all that changes, in the next batched flush
             lastSeen.flush();
-            assertThat(count("select count(*) from node where node_id = ? and last_seen_at > updated_at", node))
+            assertThat(count(
+                            "select count(*) from node n join node_heartbeat h on h.node_id = n.node_id"
+                                    + " where n.node_id = ? and h.seen_at > n.updated_at",
+                            node))
                     .isEqualTo(1);
 
             // a change after many heartbeats flows, and so does a change back right behind it

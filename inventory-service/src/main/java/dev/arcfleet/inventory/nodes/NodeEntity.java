@@ -31,9 +31,15 @@ public class NodeEntity extends PanacheEntityBase {
     public static final String DECISION_TABLE = "latest_decision";
     public static final String HEARTBEAT_TABLE = "node_heartbeat";
 
-    /** When the node was last seen, in JPQL over the entity without an alias: the later of the two times below. */
-    public static final String LAST_SEEN =
-            "(case when heartbeatAt is not null and heartbeatAt > lastSeenAt then heartbeatAt else lastSeenAt end)";
+    /**
+     * When the node was last seen, in JPQL over the entity named {@code alias} (empty: no alias): the later of
+     * {@link #lastSeenAt} and {@link #heartbeatAt}, as {@link #lastSeen()} says in Java.
+     */
+    public static String lastSeenIn(String alias) {
+        String a = alias.isEmpty() ? "" : alias + ".";
+        return "(case when " + a + "heartbeatAt is not null and " + a + "heartbeatAt > " + a + "lastSeenAt then " + a
+                + "heartbeatAt else " + a + "lastSeenAt end)";
+    }
 
     @Id
     @Column(name = "node_id")

@@ -142,8 +142,7 @@ public class NodeQueries {
     /** The active nodes last seen before {@code cutoff}, the longest unseen first, a page of them. */
     @jakarta.transaction.Transactional
     public Page stale(java.time.Instant cutoff, int page, int size) {
-        String lastSeen = "(case when n.heartbeatAt is not null and n.heartbeatAt > n.lastSeenAt then n.heartbeatAt"
-                + " else n.lastSeenAt end)";
+        String lastSeen = NodeEntity.lastSeenIn("n");
         String from = " from NodeEntity n left join PlanStatusEntity ps on ps.planId = n.planId"
                 + " where n.retired = false and " + lastSeen + " < :cutoff";
         long total = entityManager

@@ -269,7 +269,7 @@ public class RegistrationService {
             query.append(" and clusterId in :clusters");
         }
         if (seenBefore != null) {
-            query.append(" and ").append(NodeEntity.LAST_SEEN).append(" < :seenBefore");
+            query.append(" and ").append(NodeEntity.lastSeenIn("")).append(" < :seenBefore");
         }
         var select = entityManager.createQuery(query + " order by nodeId", NodeEntity.class);
         if (site != null) {

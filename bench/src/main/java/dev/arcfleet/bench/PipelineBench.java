@@ -1,5 +1,7 @@
 package dev.arcfleet.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +12,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,8 +59,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class PipelineBench {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String RAW_TOPIC = "bench.raw";
-    /** How long the heartbeat round's CPU window stays open after the round, for the last-seen flush. */
-    static final long FLUSH_WAIT_MS = Long.getLong("bench.flush-wait-ms", 2500);
+    /** The inventory's database of the local stack (the embedded PostgreSQL's user), read for the last-seen flush. */
+    static final String INVENTORY_DB =
+            System.getProperty("bench.inventory-jdbc", "jdbc:postgresql://127.0.0.1:54320/inventory");
 
     private PipelineBench() {}
 
@@ -92,11 +101,12 @@ public final class PipelineBench {
             Round pipelineRound = measured(stack, n, () -> pipelineRound(bootstrap, n, prefix));
             // the same registrations again: unchanged facts, a steady fleet's heartbeats
             Round heartbeatRound = measured(stack, n, () -> {
+                Instant sent = Instant.now();
                 double perSecond = heartbeatRound(bootstrap, n, prefix);
                 // the heartbeats' last-seen times reach the database in the inventory's next flush, after the round:
                 // waited for inside the CPU window, so cpu_ms_per_heartbeat counts it (bin/fleet-bench starts the
                 // stack with a flush every second; docs/benchmarks.md, 2026-12-04)
-                Thread.sleep(FLUSH_WAIT_MS);
+                awaitLastSeenWritten(prefix, n, sent);
                 return perSecond;
             });
             raw[r] = rawRound.perSecond();
@@ -290,6 +300,31 @@ public final class PipelineBench {
                 throw new IllegalStateException("the heartbeats were not consumed in 30 min");
             }
             return (n + partitions) / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * Waits (up to 2 minutes) until the inventory has written the last-seen times of the round's {@code n} nodes, all
+     * seen since {@code since}: a range of the key of {@code node_heartbeat} counted twice a second. A database it
+     * cannot read (an outside PostgreSQL: set {@code -Dbench.inventory-jdbc}) is said and not waited for.
+     */
+    static void awaitLastSeenWritten(String prefix, int n, Instant since) {
+        try (Connection c = DriverManager.getConnection(INVENTORY_DB, "postgres", "postgres");
+                PreparedStatement count = c.prepareStatement("select count(*) from node_heartbeat"
+                        + " where node_id >= ? and node_id < ? and seen_at >= ?")) {
+            count.setString(1, prefix);
+            count.setString(2, prefix + Character.MAX_VALUE);
+            count.setTimestamp(3, Timestamp.from(since));
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        try (ResultSet r = count.executeQuery()) {
+                            return r.next() && r.getLong(1) >= n;
+                        }
+                    });
+        } catch (SQLException e) {
+            System.err.println("the last-seen flush is not waited for (" + e.getMessage()
+                    + "): cpu_ms_per_heartbeat leaves it out");
         }
     }
 

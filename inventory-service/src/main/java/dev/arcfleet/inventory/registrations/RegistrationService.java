@@ -83,6 +83,11 @@ public class RegistrationService {
         Map<String, NodeEntity> known = load(
                 registrations.stream().map(r -> r.deviceId().trim()).distinct().toList());
         Ownership ownership = new Ownership(entityManager, registrant, source, now);
+        // trimmed as the normalizer trims them; an id it would read otherwise is looked up on its own
+        ownership.prefetch(registrations.stream()
+                .filter(r -> r.cluster() != null && r.cluster().id() != null)
+                .map(r -> r.cluster().id().trim())
+                .toList());
         List<Registered> outcomes = new ArrayList<>(registrations.size());
         Map<String, String> written = new HashMap<>();
         List<String> revived = new ArrayList<>();

@@ -5,6 +5,7 @@ import static dev.arcfleet.inventory.security.AuthTest.as;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -173,6 +174,51 @@ class OwnershipTest {
     }
 
     /** Kafka registrations carry no identity (the broker's ACL decides who may write): they may not take what is owned. */
+    @Test
+    void oneBatchResolvesEachClustersOwnerWhetherOwnedForeignOrNew() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String ghent = token("ghent batch " + run, "registrar", "ghent");
+        String lab = token("lab batch " + run, "registrar", "lab");
+        // a token of its own for the lab's first node: the batch below takes all of a registrar's burst of 4
+        String labFirst = token("lab first " + run, "registrar", "lab");
+        String ghentCluster = "ghent-b-" + run;
+        String labCluster = "lab-b-" + run;
+        String newCluster = "lab-new-" + run;
+        as(ghent)
+                .body(registration(ghentCluster + "/w1", "ghent", "w1", ghentCluster, null))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200);
+        as(labFirst)
+                .body(registration(labCluster + "/w1", "lab", "w1", labCluster, null))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200);
+
+        // one batch: Ghent's cluster (refused), the lab's own cluster,
+        // and a cluster nobody owned (claimed by its first node, then open to the second)
+        as(lab).body("[" + registration("lab-" + run + "-a", "lab", "a", ghentCluster, null) + ", "
+                        + registration("lab-" + run + "-b", "lab", "b", labCluster, null) + ", "
+                        + registration("lab-" + run + "-c", "lab", "c", newCluster, null) + ", "
+                        + registration("lab-" + run + "-d", "lab", "d", newCluster, null) + "]")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("accepted", equalTo(3))
+                .body("rejected", equalTo(1))
+                .body("items.status", contains("REJECTED", "ACCEPTED", "ACCEPTED", "ACCEPTED"))
+                .body("items[0].errors[0].message", containsString("belongs to site ghent"));
+        given().get("/api/v1/nodes/lab-" + run + "-b").then().statusCode(200).body("cluster.id", equalTo(labCluster));
+
+        // the new cluster is the lab's now: Ghent cannot join it
+        as(ghent)
+                .body(registration("ghent-" + run + "-x", "ghent", "x", newCluster, null))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(403)
+                .body("message", containsString("cluster " + newCluster + " belongs to site lab"));
+    }
+
     @Test
     void aKafkaRegistrationCannotTakeAnotherSitesNodeOrCluster() {
         String run = UUID.randomUUID().toString().substring(0, 8);

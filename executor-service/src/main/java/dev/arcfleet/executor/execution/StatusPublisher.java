@@ -1,5 +1,6 @@
 package dev.arcfleet.executor.execution;
 
+import dev.arcfleet.contracts.EventIds;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
@@ -12,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Every execution transition becomes an {@code onboarding.status} event, keyed by target id, through the outbox; an
@@ -29,7 +29,7 @@ public class StatusPublisher {
     @Transactional(Transactional.TxType.MANDATORY)
     public void publish(ExecutionEntity execution, StatusType type, String step, String detail) {
         StatusEvent event = new StatusEvent(
-                UUID.randomUUID().toString(),
+                EventIds.next(),
                 execution.correlationId,
                 Instant.now(),
                 StepTransitions.reported(type, execution.offboarding()),

@@ -2,6 +2,7 @@ package dev.arcfleet.inventory.registrations;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.EventIds;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.FieldError;
@@ -130,8 +131,7 @@ public class RegistrationService {
             long readGeneration,
             Map<String, String> written,
             List<String> revived) {
-        NodeFacts facts = normalizer.normalize(
-                registration, source, now, UUID.randomUUID().toString(), correlationId);
+        NodeFacts facts = normalizer.normalize(registration, source, now, EventIds.next(), correlationId);
         List<FieldError> misfits = NodeColumns.misfits(facts);
         if (!misfits.isEmpty()) {
             Log.warnf("registration of %s refused: %s", LogSafe.of(facts.nodeId()), LogSafe.of(misfits.toString()));
@@ -218,7 +218,7 @@ public class RegistrationService {
                     .setParameter("ids", locked)
                     .getResultList();
             for (NodeEntity node : active) {
-                String eventId = UUID.randomUUID().toString();
+                String eventId = EventIds.next();
                 String correlationId = UUID.randomUUID().toString();
                 node.retired = true;
                 node.updatedAt = now;

@@ -3,6 +3,7 @@ package dev.arcfleet.planner.handoff;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arcfleet.contracts.EventIds;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Route;
 import dev.arcfleet.contracts.StatusEvent;
@@ -121,7 +122,7 @@ public class HandoffService {
             plan.handoffKit = kit.kitId;
             String nodeId = parameters(plan).get("nodeId");
             StatusEvent event = new StatusEvent(
-                    UUID.randomUUID().toString(),
+                    EventIds.next(),
                     plan.correlationId,
                     now,
                     StatusType.HANDED_OFF,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.Decision;
+import dev.arcfleet.contracts.EventIds;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.NodeRetired;
@@ -39,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -617,7 +617,7 @@ public class PlanningService {
 
     private void publishPlan(PlanBook.Plan plan, List<String> nodeIds, String correlationId) {
         OnboardingPlan event = new OnboardingPlan(
-                UUID.randomUUID().toString(),
+                EventIds.next(),
                 correlationId,
                 Instant.now(),
                 plan.planId(),
@@ -656,7 +656,7 @@ public class PlanningService {
                 ? d.route().name()
                 : d.rationale().get(d.rationale().size() - 1);
         StatusEvent event = new StatusEvent(
-                UUID.randomUUID().toString(),
+                EventIds.next(),
                 correlationId,
                 now,
                 type,
@@ -675,7 +675,7 @@ public class PlanningService {
     private void publishPlanStatus(
             PlanBook.Plan plan, StatusType type, String detail, String actor, String correlationId) {
         StatusEvent event = new StatusEvent(
-                UUID.randomUUID().toString(),
+                EventIds.next(),
                 correlationId,
                 Instant.now(),
                 type,

@@ -1,5 +1,6 @@
 package dev.arcfleet.planner.rollout;
 
+import dev.arcfleet.contracts.EventIds;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.RolloutState;
 import dev.arcfleet.contracts.StatusEvent;
@@ -153,7 +154,7 @@ public class RolloutService {
                             Topics.ROLLOUTS,
                             e.rolloutId,
                             EventTypes.ROLLOUT_STATE,
-                            UUID.randomUUID().toString(),
+                            EventIds.next(),
                             e.rolloutId,
                             state(e, members(m.rolloutId), now()));
                 }
@@ -299,7 +300,7 @@ public class RolloutService {
                             .toList()));
         }
         return new RolloutState(
-                UUID.randomUUID().toString(),
+                EventIds.next(),
                 e.rolloutId,
                 e.name,
                 e.state,

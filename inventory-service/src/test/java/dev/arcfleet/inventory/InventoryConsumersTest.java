@@ -14,6 +14,7 @@ import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.contracts.Target;
 import dev.arcfleet.contracts.TargetKind;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.inventory.nodes.LastSeen;
 import dev.arcfleet.inventory.status.StatusProjection;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.StatusRecords;
@@ -24,10 +25,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +44,12 @@ import org.junit.jupiter.api.Test;
 class InventoryConsumersTest extends InventoryKafkaTest {
     @Inject
     StatusProjection projection;
+
+    @Inject
+    LastSeen lastSeen;
+
+    @Inject
+    DataSource dataSource;
 
     @Test
     void deadLettersABadRegistrationWithItsReasonAndKeepsConsuming() {
@@ -133,6 +145,55 @@ class InventoryConsumersTest extends InventoryKafkaTest {
                         .getList("events.type"))
                 .containsExactly("PLANNED", "STARTED");
         given().get("/api/v1/nodes/" + node).then().statusCode(200).body("onboarding.state", equalTo("IN_PROGRESS"));
+    }
+
+    @Test
+    void aDecisionOrHeartbeatForANodeTheRegistryDoesNotHoldLeavesNoRow() throws Exception {
+        // the narrow rows hold no foreign key to node (V13): the writers' own filter is what keeps them out
+        String known = "lyon/known-" + UUID.randomUUID();
+        String unknown = "lyon/unknown-" + UUID.randomUUID();
+        register(known, null, TALOS, "lyon");
+        Target cluster = new Target(TargetKind.CLUSTER, "lyon");
+        String knownPlan = UUID.randomUUID().toString();
+        String unknownPlan = UUID.randomUUID().toString();
+        QuarkusTransaction.requiringNew()
+                .call(() -> projection.applyAll(List.of(
+                        event(
+                                StatusType.PLANNED,
+                                unknown,
+                                unknownPlan,
+                                cluster,
+                                0,
+                                arcDecision(unknown, unknownPlan, cluster)),
+                        event(
+                                StatusType.PLANNED,
+                                known,
+                                knownPlan,
+                                cluster,
+                                0,
+                                arcDecision(known, knownPlan, cluster)))));
+        lastSeen.seen(unknown, Instant.now());
+        lastSeen.seen(known, Instant.now());
+        lastSeen.flush();
+
+        assertThat(nodeIdsIn("latest_decision", known, unknown)).containsExactly(known);
+        assertThat(nodeIdsIn("node_heartbeat", known, unknown)).containsExactly(known);
+        given().get("/api/v1/nodes/" + known).then().statusCode(200).body("onboarding.state", equalTo("PLANNED"));
+    }
+
+    private List<String> nodeIdsIn(String table, String... nodeIds) throws Exception {
+        List<String> found = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "select node_id from " + table + " where node_id = any(?) order by node_id")) {
+            s.setArray(1, c.createArrayOf("varchar", nodeIds));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    found.add(r.getString(1));
+                }
+            }
+        }
+        return found;
     }
 
     @Test

@@ -220,6 +220,33 @@ class OwnershipTest {
     }
 
     @Test
+    void aClusterAnOperatorRegisteredForASiteBelongsToThatSiteWhoeverClaimedItFirst() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String lab = token("lab claim " + run, "registrar", "lab");
+        String cluster = "claimed-" + run;
+        as(lab).body(registration(cluster + "/w1", "lab", "w1", cluster, null))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("accepted", equalTo(1));
+        // an operator registers the cluster for discovery under Ghent: its site outranks the lab's claim
+        as(ADMIN_TOKEN)
+                .body("{\"id\": \"" + cluster + "\", \"site\": \"ghent\", \"access\": {\"mode\": \"IN_CLUSTER\"}}")
+                .post("/api/v1/clusters")
+                .then()
+                .statusCode(201);
+        try {
+            as(lab).body("[" + registration(cluster + "/w2", "lab", "w2", cluster, null) + "]")
+                    .post("/api/v1/registrations")
+                    .then()
+                    .statusCode(403)
+                    .body("message", containsString("cluster " + cluster + " belongs to site ghent"));
+        } finally {
+            as(ADMIN_TOKEN).delete("/api/v1/clusters/" + cluster).then().statusCode(204);
+        }
+    }
+
+    @Test
     void aKafkaRegistrationCannotTakeAnotherSitesNodeOrCluster() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String ghent = token("ghent devices " + run, "registrar", "ghent");

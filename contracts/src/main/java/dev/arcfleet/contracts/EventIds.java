@@ -1,5 +1,6 @@
 package dev.arcfleet.contracts;
 
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.UUID;
 
@@ -26,11 +27,8 @@ public final class EventIds {
         long high = (unixMillis & 0xFFFF_FFFF_FFFFL) << 16 // unix_ts_ms: 48 bits
                 | 0x7000L // ver: 7
                 | ((random[0] & 0x0FL) << 8 | (random[1] & 0xFFL)); // rand_a: 12 bits
-        long low = 0;
-        for (int i = 2; i < 10; i++) {
-            low |= (random[i] & 0xFFL) << (8 * (9 - i));
-        }
-        low = 0x8000_0000_0000_0000L | (low & 0x3FFF_FFFF_FFFF_FFFFL); // rand_b: 62 bits
+        long low = 0x8000_0000_0000_0000L // var: 0b10
+                | (ByteBuffer.wrap(random, 2, 8).getLong() & 0x3FFF_FFFF_FFFF_FFFFL); // rand_b: 62 bits
         return new UUID(high, low);
     }
 }

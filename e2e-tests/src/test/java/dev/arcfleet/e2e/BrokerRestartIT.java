@@ -158,7 +158,7 @@ class BrokerRestartIT {
                     records.get(),
                     Duration.between(waitFrom, Instant.now()).toSeconds());
         } finally {
-            services.forEach(ServiceProcess::close);
+            ServiceProcess.closeAll(services);
         }
     }
 

@@ -147,7 +147,7 @@ class DatabaseRestartIT {
                     expected.size(),
                     Duration.between(waitFrom, Instant.now()).toSeconds());
         } finally {
-            services.forEach(ServiceProcess::close);
+            ServiceProcess.closeAll(services);
         }
     }
 

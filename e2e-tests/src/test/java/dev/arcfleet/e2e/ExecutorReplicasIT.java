@@ -46,6 +46,11 @@ class ExecutorReplicasIT {
 
     @AfterEach
     void stop() throws Exception {
+        // the executors together (each stop waits out its Kafka consumers' grace), then the rest in reverse order
+        ServiceProcess.closeAll(resources.stream()
+                .filter(ServiceProcess.class::isInstance)
+                .map(ServiceProcess.class::cast)
+                .toList());
         for (int i = resources.size() - 1; i >= 0; i--) {
             resources.get(i).close();
         }

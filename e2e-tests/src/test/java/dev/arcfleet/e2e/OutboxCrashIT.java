@@ -41,7 +41,7 @@ class OutboxCrashIT {
 
     @AfterEach
     void stop() {
-        started.forEach(ServiceProcess::close);
+        ServiceProcess.closeAll(started);
     }
 
     Map<String, String> env(boolean relay) {

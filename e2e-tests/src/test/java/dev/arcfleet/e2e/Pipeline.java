@@ -110,6 +110,6 @@ final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        services.forEach(ServiceProcess::close);
+        ServiceProcess.closeAll(services);
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +130,21 @@ public final class ServiceProcess implements AutoCloseable {
     @Override
     public void close() {
         process.destroy();
+        awaitStopped();
+    }
+
+    /**
+     * Stops every one of {@code services} the way {@link #close} stops one, side by side: each is asked to stop
+     * (SIGTERM) before any is waited for. A service's graceful stop takes seconds of waiting (SmallRye's Kafka source
+     * pauses each consumer and waits twice its poll timeout for records in flight), so stopping a stack one service
+     * after the other costs the sum of those waits and stopping them together their longest.
+     */
+    public static void closeAll(Collection<ServiceProcess> services) {
+        services.forEach(s -> s.process.destroy());
+        services.forEach(ServiceProcess::awaitStopped);
+    }
+
+    private void awaitStopped() {
         if (!waitFor(20)) {
             process.destroyForcibly();
             waitFor(10);

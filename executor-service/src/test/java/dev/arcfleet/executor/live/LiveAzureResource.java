@@ -25,8 +25,8 @@ public class LiveAzureResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             Path dir = Files.createTempDirectory("executor-live");
-            ArmEmulator arm = new ArmEmulator(200, 10, Duration.ofMillis(400)).start();
-            // operations here end in 400 ms: ARM advises no wait beyond the 200 ms poll interval
+            ArmEmulator arm = new ArmEmulator(200, 10, LiveFleet.PROVISIONING).start();
+            // operations here end in 100 ms: ARM advises no wait beyond the executor's poll interval
             arm.operationRetryAfter(Duration.ZERO);
             MockClusters clusters = MockClusters.start(dir.resolve("kubeconfigs"), LiveFleet.CLUSTERS);
             FleetSimulator simulator = new FleetSimulator(arm, clusters).start();
@@ -48,7 +48,7 @@ public class LiveAzureResource implements QuarkusTestResourceLifecycleManager {
             config.put("executor.azure.resource-group", LiveFleet.RESOURCE_GROUP);
             config.put("executor.azure.credential", "token-file");
             config.put("executor.azure.credential-file", tokenFile.toString());
-            config.put("executor.azure.poll-interval", "200ms");
+            config.put("executor.azure.poll-interval", LiveFleet.POLL_INTERVAL.toMillis() + "ms");
             config.put("executor.azure.call-timeout", "3s");
             // a lease shorter than many steps (GET, then PUT or DELETE, each up to the call timeout): the keeper's
             // renewals, not the lease's length, keep a running step with its worker

@@ -733,7 +733,7 @@ class LiveExecutionTest extends LiveExecutorTest {
                     .hasSize(1);
         } finally {
             fleet.simulator().release("revised-edge");
-            arm.provisioningLatency(Duration.ofMillis(400));
+            arm.provisioningLatency(LiveFleet.PROVISIONING);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.arcfleet.testsupport.arm.ArmEmulator;
 import dev.arcfleet.testsupport.kube.FleetSimulator;
 import dev.arcfleet.testsupport.kube.MockClusters;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,6 +18,15 @@ public record LiveFleet(
         Path logFile,
         String armToken,
         String principalSecret) {
+
+    /**
+     * How long the emulator's operations take unless a test sets its own (and sets this back): long enough that every
+     * PUT and DELETE is answered 201/202 and polled, as ARM's long-running operations are, and short enough that a
+     * route of two dozen steps is not mostly waiting; the executor polls every {@link #POLL_INTERVAL}.
+     */
+    public static final Duration PROVISIONING = Duration.ofMillis(100);
+
+    public static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
     public static final String SUBSCRIPTION = "6f1c3e2a-0b7d-4c55-9a51-2f7d5c0e9b10";
     public static final String RESOURCE_GROUP = "arc-fleet-live";

@@ -317,7 +317,7 @@ class LiveOffboardingTest extends LiveExecutorTest {
                             .get())
                     .isNull();
         } finally {
-            arm.provisioningLatency(Duration.ofMillis(400));
+            arm.provisioningLatency(LiveFleet.PROVISIONING);
         }
     }
 

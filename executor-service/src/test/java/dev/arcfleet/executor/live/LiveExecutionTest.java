@@ -790,7 +790,7 @@ class LiveExecutionTest extends LiveExecutorTest {
         ArmEmulator arm = fleet.arm();
         int throttledBefore = arm.throttled();
         double throttledMetricBefore = metricSum("fleet_arm_throttled_total");
-        arm.writeBudget(4, 2);
+        arm.writeBudget(4, 5);
         try {
             List<OnboardingPlan> plans = new ArrayList<>();
             for (int i = 0; i < 8; i++) {

@@ -64,6 +64,15 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class ArmEmulator implements AutoCloseable {
+    static {
+        // The JDK's HTTP server writes an answer's headers and its body apart; with Nagle's algorithm on, the body
+        // waits for the client's delayed ACK (40 ms on Linux). Read once, when the JDK's server first starts: the
+        // test runs set it too, for servers that start before this class loads.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private static final Pattern SUBSCRIPTION = Pattern.compile("(?i)^/subscriptions/([^/]+)");
     private static final Pattern RESOURCE_GROUP =
             Pattern.compile("(?i)^/subscriptions/([^/]+)/resourcegroups/([^/]+)$");

@@ -34,7 +34,7 @@ class ArmEmulatorDeleteTest {
     @BeforeEach
     void start() {
         // long enough that a running DELETE is seen running, short enough to wait for
-        arm = new ArmEmulator(200, 10, Duration.ofSeconds(2)).start();
+        arm = new ArmEmulator(200, 10, Duration.ofSeconds(1)).start();
         http = new ArmHttp(arm);
         arm.seed(RG, Map.of("location", "westeurope"));
         arm.seed(CLUSTER, Map.of("location", "westeurope", "properties", Map.of("connectivityStatus", "Connected")));

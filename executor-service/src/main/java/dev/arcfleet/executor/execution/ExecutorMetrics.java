@@ -96,7 +96,12 @@ public class ExecutorMetrics {
         registry.timer("fleet.step.duration", "route", route, "step", step).record(took);
     }
 
-    @Scheduled(every = "15s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // not while the application stops: its database is closed before its Kafka consumers have ended their grace
+    @Scheduled(
+            every = "15s",
+            delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     @Transactional
     void refresh() {
         @SuppressWarnings("unchecked")

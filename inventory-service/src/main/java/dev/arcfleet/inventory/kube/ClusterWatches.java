@@ -95,7 +95,11 @@ public class ClusterWatches {
         return new ClusterStatus(WatchState.CONNECTING, null, null, null, null, 0);
     }
 
-    @Scheduled(every = "{fleet.discovery.supervise-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // not while the application stops: the stored clusters are read from a database that may be closed by then
+    @Scheduled(
+            every = "{fleet.discovery.supervise-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void supervise() {
         if (!config.enabled()) {
             return;

@@ -52,7 +52,9 @@ class ExecutorReplicasIT {
                 .map(ServiceProcess.class::cast)
                 .toList());
         for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
+            if (!(resources.get(i) instanceof ServiceProcess)) {
+                resources.get(i).close();
+            }
         }
     }
 

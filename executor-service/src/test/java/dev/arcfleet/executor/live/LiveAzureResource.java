@@ -26,7 +26,8 @@ public class LiveAzureResource implements QuarkusTestResourceLifecycleManager {
         try {
             Path dir = Files.createTempDirectory("executor-live");
             ArmEmulator arm = new ArmEmulator(200, 10, LiveFleet.PROVISIONING).start();
-            // operations here end in 100 ms: ARM advises no wait beyond the executor's poll interval
+            // operations here end within LiveFleet.PROVISIONING: ARM advises no wait beyond the executor's poll
+            // interval
             arm.operationRetryAfter(Duration.ZERO);
             MockClusters clusters = MockClusters.start(dir.resolve("kubeconfigs"), LiveFleet.CLUSTERS);
             FleetSimulator simulator = new FleetSimulator(arm, clusters).start();

@@ -24,8 +24,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * The planner listens to executor progress to start IoT Operations plans after their cluster's Arc plan (and offboard an
  * Arc plan after its IoT Operations plan), and to count
  * the outcomes of the plans a rollout released. It reads
- * {@code onboarding.status} in batches: most events there are the nodes' own decisions, which it reads past; the
- * plans' events of a batch are applied in one transaction. Unusable records are dead-lettered with the reason.
+ * {@code onboarding.status} in batches: most events there are the nodes' own decisions (a {@code nodeId}), which it
+ * reads past after parsing the value up to that field, without binding the decision; the inventory applies those and
+ * dead-letters the unusable ones. The plans' events of a batch are applied in one transaction; unusable ones are
+ * dead-lettered with the reason.
  */
 @ApplicationScoped
 public class StatusConsumer {
@@ -77,6 +79,9 @@ public class StatusConsumer {
     private Usable read(ConsumerRecord<String, String> record) {
         IncomingEvent event = IncomingEvent.from(record);
         event.requireType(TYPES);
+        if (json.peekText(event, "nodeId") != null) {
+            return null;
+        }
         StatusEvent status = json.read(event, StatusEvent.class);
         if (status.type() == null) {
             throw new PoisonRecordException("status event " + event.id() + " has no type");

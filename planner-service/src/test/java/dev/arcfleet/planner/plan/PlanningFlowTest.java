@@ -198,6 +198,33 @@ class PlanningFlowTest extends PlannerKafkaTest {
         statusDlq.close();
     }
 
+    /**
+     * A node's decision is the inventory's to apply and to vet: the planner reads past it by its {@code nodeId}
+     * without binding the rest. Here the decision is unreadable; the planner dead-letters only the record after it,
+     * which has no node (same key, so the same partition, read in order).
+     */
+    @Test
+    void readsPastANodesDecisionWithoutBindingItAndStillDeadLettersWhatFollows() throws Exception {
+        String key = "node-" + UUID.randomUUID().toString().substring(0, 8);
+        ConsumerTask<String, String> statusDlq = kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.STATUS));
+        String nodeDecision = "{\"eventId\": \"" + UUID.randomUUID() + "\", \"type\": \"PLANNED\", \"nodeId\": \"" + key
+                + "\", \"decision\": 5}";
+        String noType = "{\"eventId\": \"" + UUID.randomUUID() + "\"}";
+        kafka.produceStrings()
+                .fromRecords(
+                        PoisonRecords.of(Topics.STATUS, key, EventTypes.STATUS, nodeDecision),
+                        PoisonRecords.of(Topics.STATUS, key, EventTypes.STATUS, noType))
+                .awaitCompletion();
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(reasons(statusDlq, key)).isNotEmpty());
+        assertThat(statusDlq.getRecords())
+                .filteredOn(r -> key.equals(r.key()))
+                .extracting(ConsumerRecord::value)
+                .containsExactly(noType);
+        statusDlq.close();
+    }
+
     private static List<String> reasons(ConsumerTask<String, String> dlq, String key) {
         return dlq.getRecords().stream()
                 .filter(r -> key.equals(r.key()))

@@ -50,7 +50,7 @@ public final class DeadLetters {
 
     /**
      * Reads every record of a batch with {@code read}; a record it rejects as poison is dead-lettered (sent and
-     * awaited) and logged, the others are returned in batch order.
+     * awaited) and logged, one it reads as null is read past, the others are returned in batch order.
      */
     public static <T> List<T> readBatch(
             ConsumerRecords<String, String> batch,
@@ -60,7 +60,10 @@ public final class DeadLetters {
         List<T> usable = new ArrayList<>(batch.count());
         for (ConsumerRecord<String, String> record : batch) {
             try {
-                usable.add(read.apply(record));
+                T value = read.apply(record);
+                if (value != null) {
+                    usable.add(value);
+                }
             } catch (PoisonRecordException e) {
                 deadLetters.sendMessageAndAwait(of(record, e));
                 Log.warnf(

@@ -71,10 +71,9 @@ public final class ServiceProcess implements AutoCloseable {
         int port = Launch.freePort();
         Path log = logDir.resolve(module + ".log");
         List<String> options = new ArrayList<>(TEST_JVM_OPTIONS);
-        if (!module.equals("executor-service")) {
-            // not the executor: its RSA key generation needs C2 (the BigInteger Montgomery intrinsics are C2's only)
-            options.addAll(extraTestOptions());
-        }
+        // the executor's own: its RSA key generation needs C2 (the BigInteger Montgomery intrinsics are C2's only)
+        options.addAll(extraTestOptions(
+                module.equals("executor-service") ? EXECUTOR_EXTRA_OPTIONS_PROPERTY : EXTRA_OPTIONS_PROPERTY));
         Map<String, String> processEnv = new HashMap<>(TEST_KAFKA_ENV);
         processEnv.putAll(env);
         return new ServiceProcess(module, launch(jar, List.copyOf(options), processEnv, port, log, false), port, log);
@@ -199,12 +198,16 @@ public final class ServiceProcess implements AutoCloseable {
      * live set: without -Xms the JVM starts at the full -Xmx on a machine with more than 16 GiB (the young generation
      * alone then touches a third of it), and with the default free ratios (40-70 %) the old generation keeps room for
      * more than half again its live data. A test run adds {@link #EXTRA_OPTIONS_PROPERTY}'s options (the end-to-end
-     * tests: the client compiler only) to every service but the executor; a benchmark adds none.
+     * tests: the client compiler only) to every service but the executor, and {@link #EXECUTOR_EXTRA_OPTIONS_PROPERTY}'s
+     * to the executor (the end-to-end tests: the optimising compiler for {@code java.math} only); a benchmark adds none.
      */
     static final List<String> TEST_JVM_OPTIONS = testJvmOptions();
 
     /** A system property with more JVM options for the processes a test starts (space-separated). */
     static final String EXTRA_OPTIONS_PROPERTY = "fleet.test.jvm-options";
+
+    /** A system property with more JVM options for the executors a test starts (space-separated). */
+    static final String EXECUTOR_EXTRA_OPTIONS_PROPERTY = "fleet.test.executor-jvm-options";
 
     private static List<String> testJvmOptions() {
         List<String> options = new ArrayList<>(List.of(
@@ -213,9 +216,9 @@ public final class ServiceProcess implements AutoCloseable {
         return List.copyOf(options);
     }
 
-    /** The options {@link #EXTRA_OPTIONS_PROPERTY} names, none when it is unset or blank. */
-    private static List<String> extraTestOptions() {
-        String extra = System.getProperty(EXTRA_OPTIONS_PROPERTY, "").trim();
+    /** The options system property {@code property} names, none when it is unset or blank. */
+    private static List<String> extraTestOptions(String property) {
+        String extra = System.getProperty(property, "").trim();
         return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
     }
 

@@ -149,6 +149,12 @@ public final class MockClusters implements AutoCloseable {
         return dispatchers.get(clusterId).writeRequests();
     }
 
+    /** How many requests of any kind the cluster's API server received so far. */
+    public int requests(String clusterId) {
+        client(clusterId);
+        return servers.get(clusterId).getRequestCount();
+    }
+
     /** Adds a Node as the kubelet registers it: named, labelled {@code kubernetes.io/hostname}; idempotent. */
     public void addNode(String clusterId, String nodeName) {
         KubernetesClient c = client(clusterId);

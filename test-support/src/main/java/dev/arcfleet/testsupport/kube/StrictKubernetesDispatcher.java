@@ -107,7 +107,10 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
      * deletion and its contents' go together. Reads (and watches) are not held up.
      */
     private final ReentrantLock writes = new ReentrantLock();
-    /** Requests other than GET received (creates, updates, patches, deletes), whatever they answered. */
+    /**
+     * Requests other than GET answered (creates, updates, patches, deletes), whatever they answered; counted once the
+     * request is done, so a reader that sees the count unchanged has seen every write it counts.
+     */
     private final java.util.concurrent.atomic.AtomicInteger writeRequests =
             new java.util.concurrent.atomic.AtomicInteger();
 
@@ -124,7 +127,7 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
         super.expectCustomResource(rdc);
     }
 
-    /** How many requests other than GET this API server received. */
+    /** How many requests other than GET this API server answered. */
     public int writeRequests() {
         return writeRequests.get();
     }
@@ -144,13 +147,13 @@ public class StrictKubernetesDispatcher extends KubernetesCrudDispatcher {
         String method = request.getMethod();
         boolean write = !"GET".equalsIgnoreCase(method);
         if (write) {
-            writeRequests.incrementAndGet();
             writes.lock();
         }
         try {
             return withNotFoundStatus(super.dispatch(request), target);
         } finally {
             if (write) {
+                writeRequests.incrementAndGet();
                 writes.unlock();
             }
         }

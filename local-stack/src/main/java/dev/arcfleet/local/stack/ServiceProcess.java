@@ -71,7 +71,7 @@ public final class ServiceProcess implements AutoCloseable {
         int port = Launch.freePort();
         Path log = logDir.resolve(module + ".log");
         List<String> options = new ArrayList<>(TEST_JVM_OPTIONS);
-        // the executor's own: its RSA key generation needs C2 (the BigInteger Montgomery intrinsics are C2's only)
+        // the executor has its own: its RSA keys need C2 (the BigInteger Montgomery intrinsics are C2's only)
         options.addAll(extraTestOptions(
                 module.equals("executor-service") ? EXECUTOR_EXTRA_OPTIONS_PROPERTY : EXTRA_OPTIONS_PROPERTY));
         Map<String, String> processEnv = new HashMap<>(TEST_KAFKA_ENV);

@@ -108,7 +108,6 @@ public final class FleetSimulator implements AutoCloseable {
     /** The install Job held by {@link #hold(String)} runs now. */
     public void release(String clusterId) {
         held.remove(clusterId);
-        quietAt.remove(clusterId);
     }
 
     public Map<String, String> problems() {

@@ -8,6 +8,7 @@ import dev.arcfleet.contracts.StatusEvent;
 import dev.arcfleet.contracts.StatusType;
 import dev.arcfleet.inventory.live.LiveEvent;
 import dev.arcfleet.inventory.live.LiveEvents;
+import dev.arcfleet.support.inbox.SafeIds;
 import dev.arcfleet.support.log.LogSafe;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Keeps the registry current from {@code onboarding.status}. Decisions (PLANNED, BLOCKED) apply to their node unless a
@@ -39,9 +39,6 @@ public class StatusProjection {
         this.mapper = mapper;
         this.live = live;
     }
-
-    /** Ids the planner and executors mint (UUIDs) and node ids (the registration pattern), in their columns' widths. */
-    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:/@+=~-]+");
 
     static final int MAX_EVENT_ID = 64;
     static final int MAX_PLAN_ID = 64;
@@ -140,7 +137,8 @@ public class StatusProjection {
             }
             return;
         }
-        if (value.isEmpty() || value.length() > max || !SAFE_ID.matcher(value).matches()) {
+        // ids the planner and executors mint (UUIDs) and node ids (the registration pattern), in their columns' widths
+        if (!SafeIds.isSafe(value, max)) {
             throw new IllegalArgumentException("status event " + field + " must be 1 to " + max
                     + " characters of A-Za-z0-9._:/@+=~-, got " + value.length() + ": " + LogSafe.of(value, 64));
         }

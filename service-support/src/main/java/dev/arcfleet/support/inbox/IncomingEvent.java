@@ -4,7 +4,6 @@ import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.support.log.LogSafe;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -22,7 +21,6 @@ public record IncomingEvent(String topic, String key, String id, String type, St
     public static final int MAX_ID = 200;
     public static final int MAX_CORRELATION_ID = 64;
     public static final int MAX_TYPE = 255;
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:@/+=~-]+");
 
     public static IncomingEvent from(ConsumerRecord<String, String> record) {
         String where = record.topic() + "-" + record.partition() + "@" + record.offset();
@@ -46,7 +44,7 @@ public record IncomingEvent(String topic, String key, String id, String type, St
     }
 
     private static void requireSafe(String header, String value, int max, String where) {
-        if (value.length() > max || !SAFE.matcher(value).matches()) {
+        if (!SafeIds.isSafe(value, max)) {
             throw new PoisonRecordException("record " + where + ": the " + header + " header must be 1 to " + max
                     + " characters of A-Za-z0-9._:@/+=~-, got " + value.length() + ": " + LogSafe.of(value, 64));
         }

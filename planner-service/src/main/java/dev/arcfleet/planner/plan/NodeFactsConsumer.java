@@ -112,7 +112,8 @@ public class NodeFactsConsumer {
                                         : u.retired().correlationId();
                         try (Correlation.Scope ignored = Correlation.open(correlationId)) {
                             if (u.facts() != null) {
-                                Decision decision = planning.onFacts(u.facts(), correlationId, lookups);
+                                Decision decision =
+                                        planning.onFacts(u.facts(), u.event().payload(), correlationId, lookups);
                                 if (decision != null) {
                                     decided.add(new Decided(decision, u.facts().observedAt()));
                                 }

@@ -25,6 +25,7 @@ import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.support.outbox.Outbox;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -93,20 +94,35 @@ public class PlanningService {
         }
     }
 
-    /** Reads what a batch about these nodes (and their clusters) will look up. */
+    /**
+     * Reads what a batch about these nodes (and their clusters) will look up. Native statements with an array
+     * parameter: a query language {@code in} list is translated to SQL again for every batch (its length varies), which
+     * cost the planner more than the statements themselves (docs/benchmarks.md, 2026-12-05 08:25).
+     */
     @Transactional(Transactional.TxType.MANDATORY)
+    @SuppressWarnings("unchecked")
     public Lookups lookups(Collection<String> nodeIds, Collection<String> clusterIds) {
         Lookups lookups = new Lookups();
+        EntityManager em = NodeDecisionEntity.getEntityManager();
         if (!nodeIds.isEmpty()) {
-            NodeDecisionEntity.<NodeDecisionEntity>list("nodeId in ?1", nodeIds).forEach(lookups::add);
+            ((List<NodeDecisionEntity>) em.createNativeQuery(
+                                    "select * from node_decision where node_id = any(cast(:ids as varchar[]))",
+                                    NodeDecisionEntity.class)
+                            .setParameter("ids", nodeIds.toArray(String[]::new))
+                            .getResultList())
+                    .forEach(lookups::add);
             lookups.nodesRead.addAll(nodeIds);
         }
         Set<String> targets = new HashSet<>(nodeIds);
         targets.addAll(clusterIds);
         if (!targets.isEmpty()) {
-            PlanEntity.<PlanEntity>find("targetId in ?1 order by planId", targets)
-                    .withLock(LockModeType.PESSIMISTIC_WRITE)
-                    .list()
+            // locked in plan id order, as every writer of plans locks them
+            ((List<PlanEntity>) em.createNativeQuery(
+                                    "select * from plan where target_id = any(cast(:ids as varchar[]))"
+                                            + " order by plan_id for update",
+                                    PlanEntity.class)
+                            .setParameter("ids", targets.toArray(String[]::new))
+                            .getResultList())
                     .forEach(lookups::add);
             lookups.targetsRead.addAll(targets);
         }
@@ -116,12 +132,16 @@ public class PlanningService {
     /** Decides for the node; returns the decision it published, or null when the outcome did not change. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Decision onFacts(NodeFacts facts, String correlationId) {
-        return onFacts(facts, correlationId, new Lookups());
+        return onFacts(facts, null, correlationId, new Lookups());
     }
 
-    /** As {@link #onFacts(NodeFacts, String)}, with the batch's rows read up front. */
+    /**
+     * As {@link #onFacts(NodeFacts, String)}, with the batch's rows read up front. {@code factsJson} is the event's
+     * value the facts were read from, stored as it came (writing the facts back to JSON cost the planner 4 % of its
+     * CPU); null writes them anew.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Decision onFacts(NodeFacts facts, String correlationId, Lookups lookups) {
+    public Decision onFacts(NodeFacts facts, String factsJson, String correlationId, Lookups lookups) {
         Policy policy = policies.current();
         NodeDecisionEntity stored = lookups.decision(facts.nodeId());
         if (stored != null
@@ -179,7 +199,7 @@ public class PlanningService {
             stored.nodeId = facts.nodeId();
         }
         stored.clusterId = facts.clusterId();
-        stored.facts = json(facts);
+        stored.facts = factsJson != null ? factsJson : json(facts);
         stored.factsHash = facts.factsHash();
         stored.observedAt = observed;
         stored.policyVersion = policy.version();

@@ -39,6 +39,33 @@ public record NodeFacts(
         return copy(eventId, occurredAt, site, observedAt, factsHash);
     }
 
+    /**
+     * The same facts as the event of another registration: its event and correlation ids, occurred and observed at
+     * {@code at}. None of these is in the hash, so facts normalized once can be stamped for each use.
+     */
+    public NodeFacts stamped(String eventId, String correlationId, Instant at) {
+        return new NodeFacts(
+                eventId,
+                correlationId,
+                at,
+                nodeId,
+                hostname,
+                site,
+                deviceClass,
+                osRelease,
+                osImage,
+                kernelVersion,
+                host,
+                cluster,
+                virtualization,
+                requiredCapabilities,
+                labels,
+                source,
+                at,
+                os,
+                factsHash);
+    }
+
     /** These facts at another site. */
     public NodeFacts withSite(String site) {
         return copy(eventId, occurredAt, site, observedAt, factsHash);

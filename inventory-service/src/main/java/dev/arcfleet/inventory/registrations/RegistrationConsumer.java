@@ -7,6 +7,7 @@ import dev.arcfleet.contracts.Channels;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.FactsSource;
 import dev.arcfleet.contracts.FieldError;
+import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.facts.normalize.FactsNormalizer;
 import dev.arcfleet.facts.normalize.RegistrationValidator;
@@ -96,6 +97,9 @@ public class RegistrationConsumer {
 
     private record Good(ConsumerRecord<String, String> record, String eventId, Registration registration) {}
 
+    /** A registration for the full path, with its facts when they were normalized to tell a heartbeat (else null). */
+    private record Changed(Good good, NodeFacts facts) {}
+
     /** A record the registry would not take, and why. */
     private record Refusal(Good good, String reason) {}
 
@@ -106,7 +110,7 @@ public class RegistrationConsumer {
         if (good.size() < batch.count()) {
             metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", batch.count() - good.size());
         }
-        List<Good> changed = withoutHeartbeats(good);
+        List<Changed> changed = withoutHeartbeats(good);
         if (!changed.isEmpty()) {
             store(changed);
         }
@@ -118,24 +122,25 @@ public class RegistrationConsumer {
      * others, in order, for the full path; once a node has a registration there, its later ones in the batch follow
      * it, so a change and a change back are both stored.
      */
-    private List<Good> withoutHeartbeats(List<Good> good) {
+    private List<Changed> withoutHeartbeats(List<Good> good) {
         if (good.isEmpty() || knownFacts.size() == 0) {
-            return good;
+            return good.stream().map(g -> new Changed(g, null)).toList();
         }
         Instant now = Instant.now();
-        List<Good> rest = new ArrayList<>(good.size());
+        List<Changed> rest = new ArrayList<>(good.size());
         Set<String> inFullPath = new HashSet<>();
         for (Good g : good) {
             String nodeId = g.registration().deviceId().trim();
+            NodeFacts facts = null;
             if (!inFullPath.contains(nodeId)) {
-                String hash = hashOf(g);
-                if (knownFacts.unchanged(nodeId, hash)) {
+                facts = normalized(g);
+                if (knownFacts.unchanged(nodeId, facts == null ? null : facts.factsHash())) {
                     lastSeen.seen(nodeId, now);
                     continue;
                 }
                 inFullPath.add(nodeId);
             }
-            rest.add(g);
+            rest.add(new Changed(g, facts));
         }
         if (rest.size() < good.size()) {
             metrics.count(
@@ -145,7 +150,7 @@ public class RegistrationConsumer {
     }
 
     /** Stores the records in one transaction; when that fails for a record's own reasons, finds that record. */
-    private void store(List<Good> good) {
+    private void store(List<Changed> good) {
         for (int attempt = 1; ; attempt++) {
             List<Refusal> refused = new ArrayList<>();
             try {
@@ -158,7 +163,7 @@ public class RegistrationConsumer {
             } catch (RuntimeException e) {
                 if (DatabaseFailures.recordsOwnFault(e)) {
                     if (good.size() == 1) {
-                        deadLetter(good.get(0), "the registration could not be stored: " + rootMessage(e), e);
+                        deadLetter(good.get(0).good(), "the registration could not be stored: " + rootMessage(e), e);
                         metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", 1);
                         return;
                     }
@@ -184,24 +189,25 @@ public class RegistrationConsumer {
         }
     }
 
-    /** The facts hash the registration normalizes to; null when it does not normalize (the full path says why). */
-    private String hashOf(Good g) {
+    /**
+     * The facts the registration normalizes to (event fields to be stamped by the registry); null when it does not
+     * normalize (the full path says why).
+     */
+    private NodeFacts normalized(Good g) {
         try {
-            return normalizer
-                    .normalize(g.registration(), FactsSource.REGISTRATION, Instant.EPOCH, g.eventId(), null)
-                    .factsHash();
+            return normalizer.normalize(g.registration(), FactsSource.REGISTRATION, Instant.EPOCH, g.eventId(), null);
         } catch (RuntimeException e) {
             return null;
         }
     }
 
-    private List<Refusal> register(List<Good> good) {
+    private List<Refusal> register(List<Changed> good) {
         Set<String> firstTime = processed.markFirstTime(
-                CONSUMER, good.stream().map(Good::eventId).toList());
-        List<Good> fresh = new ArrayList<>(good.size());
-        for (Good g : good) {
-            if (firstTime.remove(g.eventId())) {
-                fresh.add(g);
+                CONSUMER, good.stream().map(c -> c.good().eventId()).toList());
+        List<Changed> fresh = new ArrayList<>(good.size());
+        for (Changed c : good) {
+            if (firstTime.remove(c.good().eventId())) {
+                fresh.add(c);
             }
         }
         if (fresh.isEmpty()) {
@@ -210,13 +216,16 @@ public class RegistrationConsumer {
         // Kafka registrations carry no identity (the broker's ACL decides who may write the topic): they may create
         // nodes, but not take another site's node or cluster
         List<Registered> outcomes = registrations.register(
-                fresh.stream().map(Good::registration).toList(), FactsSource.REGISTRATION, Registrant.KAFKA);
+                fresh.stream().map(c -> c.good().registration()).toList(),
+                fresh.stream().map(Changed::facts).toList(),
+                FactsSource.REGISTRATION,
+                Registrant.KAFKA);
         List<Refusal> refused = new ArrayList<>();
         for (int i = 0; i < fresh.size(); i++) {
             if (!outcomes.get(i).stored()) {
                 refused.add(new Refusal(
-                        fresh.get(i),
-                        "registration " + fresh.get(i).eventId() + " refused: "
+                        fresh.get(i).good(),
+                        "registration " + fresh.get(i).good().eventId() + " refused: "
                                 + outcomes.get(i).reason()));
             }
         }

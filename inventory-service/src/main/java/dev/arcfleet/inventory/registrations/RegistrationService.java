@@ -79,6 +79,22 @@ public class RegistrationService {
      */
     @Transactional
     public List<Registered> register(List<Registration> registrations, FactsSource source, Registrant registrant) {
+        return register(registrations, null, source, registrant);
+    }
+
+    /**
+     * As {@link #register(List, FactsSource, Registrant)}, with the facts a caller already normalized from the same
+     * registrations ({@code normalized}, by position; null, or a null entry, normalizes here): the Kafka consumer
+     * normalizes each registration to tell a heartbeat, and doing it again cost the inventory 6 % of its CPU
+     * (docs/benchmarks.md, 2026-12-05 08:25). Only the event fields are stamped anew; the hash does not cover them.
+     */
+    @Transactional
+    public List<Registered> register(
+            List<Registration> registrations, List<NodeFacts> normalized, FactsSource source, Registrant registrant) {
+        if (normalized != null && normalized.size() != registrations.size()) {
+            throw new IllegalArgumentException(
+                    normalized.size() + " normalized facts for " + registrations.size() + " registrations");
+        }
         Instant now = Instant.now();
         long readGeneration = knownFacts.generation();
         Map<String, NodeEntity> known = load(
@@ -92,12 +108,17 @@ public class RegistrationService {
         List<Registered> outcomes = new ArrayList<>(registrations.size());
         Map<String, String> written = new HashMap<>();
         List<String> revived = new ArrayList<>();
-        for (Registration registration : registrations) {
+        for (int i = 0; i < registrations.size(); i++) {
+            Registration registration = registrations.get(i);
             String correlationId = UUID.randomUUID().toString();
+            NodeFacts facts = normalized == null ? null : normalized.get(i);
+            facts = facts == null
+                    ? normalizer.normalize(registration, source, now, EventIds.next(), correlationId)
+                    : facts.stamped(EventIds.next(), correlationId, now);
             // each node's log lines carry its own correlation id
             try (Correlation.Scope ignored = Correlation.open(correlationId)) {
-                outcomes.add(registerOne(
-                        registration, source, correlationId, known, ownership, now, readGeneration, written, revived));
+                outcomes.add(
+                        registerOne(facts, correlationId, known, ownership, now, readGeneration, written, revived));
             }
         }
         // written here, not at commit: a value PostgreSQL refuses fails inside the transaction with its SQL cause,
@@ -122,8 +143,7 @@ public class RegistrationService {
     }
 
     private Registered registerOne(
-            Registration registration,
-            FactsSource source,
+            NodeFacts facts,
             String correlationId,
             Map<String, NodeEntity> known,
             Ownership ownership,
@@ -131,7 +151,6 @@ public class RegistrationService {
             long readGeneration,
             Map<String, String> written,
             List<String> revived) {
-        NodeFacts facts = normalizer.normalize(registration, source, now, EventIds.next(), correlationId);
         List<FieldError> misfits = NodeColumns.misfits(facts);
         if (!misfits.isEmpty()) {
             Log.warnf("registration of %s refused: %s", LogSafe.of(facts.nodeId()), LogSafe.of(misfits.toString()));

@@ -36,7 +36,7 @@ public record NodeFacts(
 
     /** The same facts as another event: {@code eventId}, occurred at {@code occurredAt}. */
     public NodeFacts asEvent(String eventId, Instant occurredAt) {
-        return copy(eventId, occurredAt, site, observedAt, factsHash);
+        return copy(eventId, correlationId, occurredAt, site, observedAt, factsHash);
     }
 
     /**
@@ -44,45 +44,32 @@ public record NodeFacts(
      * {@code at}. None of these is in the hash, so facts normalized once can be stamped for each use.
      */
     public NodeFacts stamped(String eventId, String correlationId, Instant at) {
-        return new NodeFacts(
-                eventId,
-                correlationId,
-                at,
-                nodeId,
-                hostname,
-                site,
-                deviceClass,
-                osRelease,
-                osImage,
-                kernelVersion,
-                host,
-                cluster,
-                virtualization,
-                requiredCapabilities,
-                labels,
-                source,
-                at,
-                os,
-                factsHash);
+        return copy(eventId, correlationId, at, site, at, factsHash);
     }
 
     /** These facts at another site. */
     public NodeFacts withSite(String site) {
-        return copy(eventId, occurredAt, site, observedAt, factsHash);
+        return copy(eventId, correlationId, occurredAt, site, observedAt, factsHash);
     }
 
     /** These facts as observed at {@code observedAt}. */
     public NodeFacts withObservedAt(Instant observedAt) {
-        return copy(eventId, occurredAt, site, observedAt, factsHash);
+        return copy(eventId, correlationId, occurredAt, site, observedAt, factsHash);
     }
 
     /** These facts with their hash. */
     public NodeFacts withFactsHash(String factsHash) {
-        return copy(eventId, occurredAt, site, observedAt, factsHash);
+        return copy(eventId, correlationId, occurredAt, site, observedAt, factsHash);
     }
 
     /** The one copy the withers share: the fields they may change, the rest kept. */
-    private NodeFacts copy(String eventId, Instant occurredAt, String site, Instant observedAt, String factsHash) {
+    private NodeFacts copy(
+            String eventId,
+            String correlationId,
+            Instant occurredAt,
+            String site,
+            Instant observedAt,
+            String factsHash) {
         return new NodeFacts(
                 eventId,
                 correlationId,

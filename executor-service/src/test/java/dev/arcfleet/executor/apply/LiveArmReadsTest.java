@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * What the live applier reads to ensure a resource.
@@ -51,6 +53,7 @@ import org.junit.jupiter.api.Test;
  * Without a longer Retry-After, each poll waits the interval plus the time since ARM accepted the write, at most the
  * maximum interval (30 s by default).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class LiveArmReadsTest {
     private static final String SUBSCRIPTION = "5a4b3c2d-0000-4000-8000-0000000003b3";
     private static final Duration POLL = Duration.ofSeconds(2);

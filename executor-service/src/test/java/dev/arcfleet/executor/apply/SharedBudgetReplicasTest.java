@@ -30,12 +30,15 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Three executor replicas against one PostgreSQL and the ARM emulator: each replica its own connection pool, ARM budget,
  * ARM client ({@link AzureClients}) and {@link LiveApplier}, two workers each that never block on the budget (a step
  * that must wait is put back for its wait, as {@code ExecutionWorkers} does), all with the same principal.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class SharedBudgetReplicasTest {
     private static final String SUBSCRIPTION = "5b0c1e9a-0000-4000-8000-00000000b0d9";
     private static final String TOKEN = "replica-token-" + UUID.randomUUID();

@@ -32,12 +32,15 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Several credentials on one subscription spread the writes: ARM throttles each principal on its own bucket, and the
  * executor keeps one budget per principal ({@link ArmAccounts}), so the plans of a target with two credentials finish
  * in about half the time of the same plans with one.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class TwoPrincipalsTest {
     private static final String SUBSCRIPTION = "3d2c1b0a-0000-4000-8000-0000000002a2";
     private static final int PLANS = 40;

@@ -13,8 +13,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** The PostgreSQL token buckets: two budgets on two pools stand for two replicas. */
+@Execution(ExecutionMode.CONCURRENT)
 class ArmBudgetTest {
     private static AgroalDataSource one;
     private static AgroalDataSource two;

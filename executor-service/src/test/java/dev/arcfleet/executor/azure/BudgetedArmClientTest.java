@@ -18,11 +18,14 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Reads under a spent budget: steps that read twice per attempt, as a step polling an operation and then reading its
  * resource does, all tried again after each {@link BudgetedArmClient.Wait}, as the execution workers do.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class BudgetedArmClientTest {
     private static AgroalDataSource pool;
 

@@ -141,6 +141,9 @@ public final class ArmEmulator implements AutoCloseable {
     private volatile double ceilingFactor = 15;
     private volatile boolean retryAfterAsDate;
     private volatile Duration provisioningLatency;
+    /** Latencies of the resources whose id matches, instead of {@link #provisioningLatency}: the last added wins. */
+    private final List<Map.Entry<Pattern, Duration>> latencies = new CopyOnWriteArrayList<>();
+
     private volatile Duration operationRetryAfter = Duration.ofSeconds(1);
     private volatile int listPageSize = 100;
     private HttpServer server;
@@ -313,8 +316,24 @@ public final class ArmEmulator implements AutoCloseable {
         this.retryAfterAsDate = asDate;
     }
 
+    /** How long every long-running PUT and DELETE takes, and forgets the latencies set for some resources. */
     public void provisioningLatency(Duration latency) {
         this.provisioningLatency = latency;
+        latencies.clear();
+    }
+
+    /** How long the long-running PUTs and DELETEs of the resources whose id matches {@code idRegex} take. */
+    public void provisioningLatency(String idRegex, Duration latency) {
+        latencies.add(0, Map.entry(Pattern.compile(idRegex, Pattern.CASE_INSENSITIVE), latency));
+    }
+
+    private long latencyNanos(String path) {
+        for (Map.Entry<Pattern, Duration> latency : latencies) {
+            if (latency.getKey().matcher(path).find()) {
+                return latency.getValue().toNanos();
+            }
+        }
+        return provisioningLatency.toNanos();
     }
 
     /**
@@ -903,7 +922,7 @@ public final class ArmEmulator implements AutoCloseable {
             creations.computeIfAbsent(key(path), k -> new AtomicInteger()).incrementAndGet();
             return Answer.of(201, view(resources.get(key(path))));
         }
-        long readyAt = clock.getAsLong() + provisioningLatency.toNanos();
+        long readyAt = clock.getAsLong() + latencyNanos(path);
         resources.put(key(path), new Stored(path, copy, readyAt, fails));
         creations.computeIfAbsent(key(path), k -> new AtomicInteger()).incrementAndGet();
         String operationId = UUID.randomUUID().toString();
@@ -932,8 +951,7 @@ public final class ArmEmulator implements AutoCloseable {
             // a type no source was read for: the generic answer, gone at once
             removeWithChildren(key);
             String operationId = UUID.randomUUID().toString();
-            operations.put(
-                    operationId, new Operation(key, clock.getAsLong() + provisioningLatency.toNanos(), true, false));
+            operations.put(operationId, new Operation(key, clock.getAsLong() + latencyNanos(path), true, false));
             return Answer.of(202, null)
                     .header("Location", operationUrl(path, "operationResults", operationId, query))
                     .header("Retry-After", operationRetryAfter());
@@ -945,7 +963,7 @@ public final class ArmEmulator implements AutoCloseable {
         String operationId = stored.deleteOperation;
         if (operationId == null) {
             operationId = UUID.randomUUID().toString();
-            long doneAt = clock.getAsLong() + provisioningLatency.toNanos();
+            long doneAt = clock.getAsLong() + latencyNanos(path);
             resources.put(key, stored.deleting(doneAt, operationId));
             deleting.add(key);
             operations.put(operationId, new Operation(key, doneAt, true, false));
@@ -1099,7 +1117,7 @@ public final class ArmEmulator implements AutoCloseable {
             if (clock.getAsLong() >= stored.readyAt) {
                 props.put("provisioningState", stored.fails ? "Failed" : "Succeeded");
             } else if ("Accepted".equals(props.get("provisioningState"))
-                    && clock.getAsLong() >= stored.readyAt - provisioningLatency.toNanos() / 2) {
+                    && clock.getAsLong() >= stored.readyAt - latencyNanos(stored.id) / 2) {
                 props.put("provisioningState", "Creating");
             }
         }

@@ -58,7 +58,9 @@ public class LiveAzureResource implements QuarkusTestResourceLifecycleManager {
             config.put("executor.kube.kubeconfig-dir", clusters.kubeconfigDir().toString());
             config.put("executor.onboarding-principal-file", principal.toString());
             config.put("executor.azure.tenant-id", "11111111-2222-3333-4444-555555555555");
-            config.put("executor.operator-check-timeout", "3s");
+            // what the operator must have done (a host node, an OIDC issuer, a registered provider) is seeded before
+            // a plan arrives, or missing on purpose: a second is the scenarios' whole wait for a check that fails
+            config.put("executor.operator-check-timeout", "1s");
             config.put("executor.agents.custom-locations-object-id", "51dfe1e8-70c6-4de5-a08e-e18aff23d815");
             config.put("quarkus.log.file.enabled", "true");
             config.put("quarkus.log.file.path", log.toString());

@@ -48,10 +48,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The pipeline against raw Kafka on the same broker ({@code bin/fleet-local up} running): rounds that alternate a raw
- * produce-and-consume of N registration-sized records with plain clients (the machine's limit for this workload) and
- * N registrations into {@code fleet.registrations} followed to their PLANNED/BLOCKED status; then registration-to-PLANNED
- * latency percentiles at a fixed offered rate (as many runs as rounds); then each service's peak RSS. Medians of the rounds
+ * The pipeline against raw Kafka on the same broker ({@code bin/fleet-local up} running): after a warm-up (not
+ * measured) of {@code bench.warmup-registrations} registrations as fast as they go (N, at most 20,000, by default)
+ * and {@code bench.warmup-seconds} (30) at the latency runs' rate, rounds that alternate a raw produce-and-consume of
+ * N registration-sized records with plain clients (the machine's limit for this workload) and N registrations into
+ * {@code fleet.registrations} followed to their PLANNED/BLOCKED status; then registration-to-PLANNED latency
+ * percentiles at a fixed offered rate (as many runs as rounds); then each service's peak RSS. Medians of the rounds
  * and of the latency runs.
  *
  * <p>Usage: {@code PipelineBench bootstrap n rounds rate seconds stateDir [out.json]}
@@ -88,6 +90,25 @@ public final class PipelineBench {
             }
         }
         Map<String, Long> stack = stackPids(state);
+        // a stack just started compiles its hot paths and works off its first plans for a while: the rounds measure
+        // the pipeline once that is over (docs/benchmarks.md, 2026-12-05 13:55)
+        int warmup = Integer.getInteger("bench.warmup-registrations", Math.min(n, 20_000));
+        int warmupSeconds = Integer.getInteger("bench.warmup-seconds", 30);
+        long warmupStart = System.nanoTime();
+        if (warmup > 0) {
+            pipelineRound(
+                    bootstrap, warmup, "warm-" + UUID.randomUUID().toString().substring(0, 8) + "-");
+        }
+        if (warmupSeconds > 0) {
+            // the latency runs' regime (small batches at a steady rate) has hot paths of its own
+            latencyRun(bootstrap, rate, warmupSeconds);
+        }
+        settle(stack);
+        System.out.printf(
+                "warm-up: %,d registrations as fast as they go, %d s at %d/s, the stack quiet again: %.1f s%n",
+                warmup, warmupSeconds, rate, (System.nanoTime() - warmupStart) / 1e9);
+        result.put("warmup_registrations", warmup);
+        result.put("warmup_seconds_at_rate", warmupSeconds);
         double[] raw = new double[rounds];
         double[] pipeline = new double[rounds];
         double[] heartbeats = new double[rounds];
@@ -96,9 +117,16 @@ public final class PipelineBench {
         double[] heartbeatCpu = new double[rounds];
         ArrayNode roundsJson = JSON.createArrayNode();
         for (int r = 0; r < rounds; r++) {
+            settle(stack);
             Round rawRound = measured(stack, n, () -> rawRound(bootstrap, n));
             String prefix = "pipe-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-            Round pipelineRound = measured(stack, n, () -> pipelineRound(bootstrap, n, prefix));
+            // the round's rate ends with the last PLANNED seen; its CPU once the work those registrations caused after
+            // it (the inventory's projection of the PLANNED events, the relays) is done too
+            Round pipelineRound = measured(stack, n, () -> {
+                double perSecond = pipelineRound(bootstrap, n, prefix);
+                settle(stack);
+                return perSecond;
+            });
             // the same registrations again: unchanged facts, a steady fleet's heartbeats
             Round heartbeatRound = measured(stack, n, () -> {
                 Instant sent = Instant.now();
@@ -156,6 +184,7 @@ public final class PipelineBench {
         // hops those of the run with the median p99
         List<LatencyRun> runs = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
+            settle(stack);
             LatencyRun run = latencyRun(bootstrap, rate, seconds);
             runs.add(run);
             System.out.printf(
@@ -170,6 +199,7 @@ public final class PipelineBench {
         ObjectNode latency = result.putObject("plan_latency_ms");
         latency.put("offered_per_s", rate);
         latency.put("seconds_per_run", seconds);
+        latency.put("warmup_seconds_per_run", LATENCY_WARMUP_SECONDS);
         latency.put(
                 "samples", runs.stream().mapToInt(run -> run.latencies().length).sum());
         for (int p : new int[] {50, 95, 99}) {
@@ -187,6 +217,15 @@ public final class PipelineBench {
                 .put("p50", run.percentileMs(50))
                 .put("p95", run.percentileMs(95))
                 .put("p99", run.percentileMs(99)));
+        settle(stack);
+        long[] rawHop = rawLatencyRun(bootstrap, rate, seconds);
+        System.out.printf(
+                "raw Kafka, one hop at %d/s: p50 %d, p99 %d ms (%d samples)%n",
+                rate, percentile(rawHop, 50), percentile(rawHop, 99), rawHop.length);
+        latency.putObject("raw_kafka_one_hop")
+                .put("samples", rawHop.length)
+                .put("p50", percentile(rawHop, 50))
+                .put("p99", percentile(rawHop, 99));
         ObjectNode rss = result.putObject("rss_mib");
         for (String service : List.of("inventory", "planner", "executor")) {
             long pid = Long.parseLong(Files.readString(state.resolve("pids").resolve(service + ".pid"))
@@ -226,6 +265,29 @@ public final class PipelineBench {
         Map<String, Double> byProcess = new LinkedHashMap<>();
         before.forEach((name, seconds) -> byProcess.put(name, (after.get(name) - seconds) * 1000 / n));
         return new Round(perSecond, stack.isEmpty() ? -1 : (totalAfter - totalBefore) * 1000 / n, byProcess);
+    }
+
+    /** The stack counts as quiet while its processes but the executor use less than this share of one core. */
+    static final double QUIET_CORES = 0.2;
+
+    /**
+     * Waits until the stack (all its processes but the executor, which carries out the plans at its own pace) has
+     * used less than {@link #QUIET_CORES} of a core in each of two consecutive 250 ms intervals, at most 60 s.
+     */
+    static void settle(Map<String, Long> stack) throws InterruptedException {
+        List<Long> pids = stack.entrySet().stream()
+                .filter(e -> !e.getKey().equals("executor"))
+                .map(Map.Entry::getValue)
+                .toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        double last = ProcessStats.treeCpuSeconds(pids);
+        int quiet = 0;
+        while (quiet < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            double now = ProcessStats.treeCpuSeconds(pids);
+            quiet = now - last < QUIET_CORES * 0.25 ? quiet + 1 : 0;
+            last = now;
+        }
     }
 
     /**
@@ -357,6 +419,56 @@ public final class PipelineBench {
         }
     }
 
+    /**
+     * The floor of a latency run: registration-sized records at the same offered rate through one topic with plain
+     * clients (the producer settings of the services' relays), milliseconds from send to seen, sorted; the records of
+     * the first {@link #LATENCY_WARMUP_SECONDS} are not counted. The pipeline crosses three such hops.
+     */
+    static long[] rawLatencyRun(String bootstrap, int rate, int seconds) throws Exception {
+        String prefix = "rawlat-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        int warmup = rate * LATENCY_WARMUP_SECONDS;
+        int total = warmup + rate * seconds;
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        List<Long> latencies = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumerAtEnd(bootstrap, RAW_TOPIC);
+                KafkaProducer<String, String> producer = producer(bootstrap)) {
+            Thread sender = new Thread(() -> {
+                long start = System.nanoTime();
+                for (int i = 0; i < total; i++) {
+                    long due = start + (long) (i * 1e9 / rate);
+                    long now = System.nanoTime();
+                    if (due > now) {
+                        LockSupport.parkNanos(due - now);
+                    }
+                    ObjectNode reg = IngestThroughput.registration(prefix + i, i);
+                    String id = reg.get("deviceId").asText();
+                    sentAt.put(id, System.nanoTime());
+                    producer.send(new ProducerRecord<>(RAW_TOPIC, id, reg.toString()));
+                }
+                producer.flush();
+            });
+            sender.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LATENCY_WARMUP_SECONDS + seconds + 60L);
+            int seen = 0;
+            while (seen < total && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(50))) {
+                    long now = System.nanoTime();
+                    Long at = rec.key() == null ? null : sentAt.remove(rec.key());
+                    if (at == null) {
+                        continue;
+                    }
+                    JSON.readTree(rec.value()); // parse, as any consumer of the records would
+                    seen++;
+                    if (Integer.parseInt(rec.key().substring(prefix.length())) >= warmup) {
+                        latencies.add(TimeUnit.NANOSECONDS.toMillis(now - at));
+                    }
+                }
+            }
+            sender.join();
+        }
+        return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
     /** N registrations into fleet.registrations: registrations/s until the last one's PLANNED or BLOCKED is seen. */
     static double pipelineRound(String bootstrap, int n, String prefix) throws Exception {
         try (KafkaConsumer<String, String> status = consumerAtEnd(bootstrap, Topics.STATUS);
@@ -387,7 +499,16 @@ public final class PipelineBench {
     }
 
     /**
-     * Registrations at a steady offered rate for a while; latency from send to the PLANNED/BLOCKED event seen. Also
+     * Seconds each latency run sends at its rate before the samples it keeps ({@code bench.latency.warmup-seconds}, 3
+     * by default): the probe's new consumer, its first fetches and the services' step from idle to the offered rate
+     * are the run's start, not the pipeline at that rate (docs/benchmarks.md, 2026-12-05 13:55).
+     */
+    static final int LATENCY_WARMUP_SECONDS = Integer.getInteger("bench.latency.warmup-seconds", 3);
+
+    /**
+     * Registrations at a steady offered rate for a while; latency from send to the PLANNED/BLOCKED event seen, for
+     * the registrations sent after the first {@link #LATENCY_WARMUP_SECONDS} (those before are sent and followed the
+     * same way, and not counted). Also
      * where each registration waited, from the timestamps every hop leaves: the CloudEvents {@code ce_time} of an
      * event is when a service wrote it to its outbox (inside the consumer's transaction), the record's own timestamp
      * is when the outbox relay sent it. Hops: consumed and processed by inventory, relayed to fleet.nodes, consumed
@@ -395,7 +516,8 @@ public final class PipelineBench {
      */
     static LatencyRun latencyRun(String bootstrap, int rate, int seconds) throws Exception {
         String prefix = "lat-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        int total = rate * seconds;
+        int warmup = rate * LATENCY_WARMUP_SECONDS;
+        int total = warmup + rate * seconds;
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Map<String, long[]> nodeStamps = new HashMap<>();
         List<Long> latencies = new ArrayList<>();
@@ -418,10 +540,16 @@ public final class PipelineBench {
                 producer.flush();
             });
             sender.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 120L);
-            while (latencies.size() < total && System.nanoTime() < deadline) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LATENCY_WARMUP_SECONDS + seconds + 120L);
+            int seen = 0;
+            while (seen < total && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> rec : events.poll(Duration.ofMillis(50))) {
                     long now = System.currentTimeMillis();
+                    // the probe shares the 2 cores with the pipeline: it parses only the events of its own nodes
+                    // (a node's status is keyed by its node id; fleet.nodes by its cluster, so the value is looked at)
+                    if (rec.value() == null || !rec.value().contains(prefix)) {
+                        continue;
+                    }
                     if (rec.topic().equals(Topics.NODES)) {
                         String nodeId = nodeIdOf(rec.value(), prefix);
                         if (nodeId != null) {
@@ -429,9 +557,15 @@ public final class PipelineBench {
                         }
                         continue;
                     }
-                    String nodeId = decided(rec.value(), prefix);
+                    String nodeId =
+                            (rec.key() == null || rec.key().startsWith(prefix)) ? decided(rec.value(), prefix) : null;
                     Long at = nodeId == null ? null : sentAt.remove(nodeId);
                     if (at != null) {
+                        seen++;
+                        if (Integer.parseInt(nodeId.substring(prefix.length())) < warmup) {
+                            nodeStamps.remove(nodeId);
+                            continue;
+                        }
                         latencies.add(now - at);
                         long[] node = nodeStamps.remove(nodeId);
                         if (node != null) {

@@ -1,23 +1,16 @@
 package dev.arcfleet.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * A latency run's every sample, for finding when and where a registration waited (a diagnostic beside {@link
@@ -45,22 +38,7 @@ public final class LatencySeries {
         try (KafkaConsumer<String, String> events =
                         PipelineBench.consumerAtEnd(bootstrap, Topics.STATUS, Topics.NODES);
                 KafkaProducer<String, String> producer = PipelineBench.producer(bootstrap)) {
-            Thread sender = new Thread(() -> {
-                long begin = System.nanoTime();
-                for (int i = 0; i < total; i++) {
-                    long due = begin + (long) (i * 1e9 / rate);
-                    long now = System.nanoTime();
-                    if (due > now) {
-                        LockSupport.parkNanos(due - now);
-                    }
-                    ObjectNode reg = IngestThroughput.registration(prefix + i, i);
-                    String id = reg.get("deviceId").asText();
-                    sentAt.put(id, System.currentTimeMillis());
-                    producer.send(new ProducerRecord<>(Topics.REGISTRATIONS, id, reg.toString()));
-                }
-                producer.flush();
-            });
-            sender.start();
+            Thread sender = PipelineBench.pacedSender(producer, Topics.REGISTRATIONS, prefix, total, rate, sentAt);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 120L);
             while (seen < total && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> rec : events.poll(Duration.ofMillis(50))) {
@@ -74,7 +52,7 @@ public final class LatencySeries {
                         continue;
                     }
                     if (rec.topic().equals(Topics.NODES)) {
-                        nodeStamps.put(nodeId, new long[] {ceTime(rec), rec.timestamp()});
+                        nodeStamps.put(nodeId, new long[] {PipelineBench.ceTime(rec), rec.timestamp()});
                         continue;
                     }
                     String type = event.path("type").asText();
@@ -91,8 +69,8 @@ public final class LatencySeries {
                                 now - at,
                                 node[0] - at,
                                 node[1] - node[0],
-                                ceTime(rec) - node[1],
-                                rec.timestamp() - ceTime(rec),
+                                PipelineBench.ceTime(rec) - node[1],
+                                rec.timestamp() - PipelineBench.ceTime(rec),
                                 now - rec.timestamp());
                     }
                 }
@@ -100,13 +78,5 @@ public final class LatencySeries {
             sender.join();
         }
         System.exit(0);
-    }
-
-    private static long ceTime(ConsumerRecord<String, String> rec) {
-        Header time = rec.headers().lastHeader(EventTypes.CE_TIME);
-        return time == null
-                ? rec.timestamp()
-                : Instant.parse(new String(time.value(), StandardCharsets.UTF_8))
-                        .toEpochMilli();
     }
 }

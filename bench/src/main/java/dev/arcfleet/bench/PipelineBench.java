@@ -432,27 +432,12 @@ public final class PipelineBench {
         List<Long> latencies = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = consumerAtEnd(bootstrap, RAW_TOPIC);
                 KafkaProducer<String, String> producer = producer(bootstrap)) {
-            Thread sender = new Thread(() -> {
-                long start = System.nanoTime();
-                for (int i = 0; i < total; i++) {
-                    long due = start + (long) (i * 1e9 / rate);
-                    long now = System.nanoTime();
-                    if (due > now) {
-                        LockSupport.parkNanos(due - now);
-                    }
-                    ObjectNode reg = IngestThroughput.registration(prefix + i, i);
-                    String id = reg.get("deviceId").asText();
-                    sentAt.put(id, System.nanoTime());
-                    producer.send(new ProducerRecord<>(RAW_TOPIC, id, reg.toString()));
-                }
-                producer.flush();
-            });
-            sender.start();
+            Thread sender = pacedSender(producer, RAW_TOPIC, prefix, total, rate, sentAt);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LATENCY_WARMUP_SECONDS + seconds + 60L);
             int seen = 0;
             while (seen < total && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(50))) {
-                    long now = System.nanoTime();
+                    long now = System.currentTimeMillis();
                     Long at = rec.key() == null ? null : sentAt.remove(rec.key());
                     if (at == null) {
                         continue;
@@ -460,13 +445,43 @@ public final class PipelineBench {
                     JSON.readTree(rec.value()); // parse, as any consumer of the records would
                     seen++;
                     if (Integer.parseInt(rec.key().substring(prefix.length())) >= warmup) {
-                        latencies.add(TimeUnit.NANOSECONDS.toMillis(now - at));
+                        latencies.add(now - at);
                     }
                 }
             }
             sender.join();
         }
         return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    /**
+     * Starts a thread that sends registrations {@code prefix + i} for i below {@code total} to {@code topic} at
+     * {@code rate} a second, each one's send time (epoch milliseconds) in {@code sentAt} by its id, and flushes.
+     */
+    static Thread pacedSender(
+            KafkaProducer<String, String> producer,
+            String topic,
+            String prefix,
+            int total,
+            int rate,
+            Map<String, Long> sentAt) {
+        Thread sender = new Thread(() -> {
+            long start = System.nanoTime();
+            for (int i = 0; i < total; i++) {
+                long due = start + (long) (i * 1e9 / rate);
+                long now = System.nanoTime();
+                if (due > now) {
+                    LockSupport.parkNanos(due - now);
+                }
+                ObjectNode reg = IngestThroughput.registration(prefix + i, i);
+                String id = reg.get("deviceId").asText();
+                sentAt.put(id, System.currentTimeMillis());
+                producer.send(new ProducerRecord<>(topic, id, reg.toString()));
+            }
+            producer.flush();
+        });
+        sender.start();
+        return sender;
     }
 
     /** N registrations into fleet.registrations: registrations/s until the last one's PLANNED or BLOCKED is seen. */
@@ -524,22 +539,7 @@ public final class PipelineBench {
         List<long[]> hops = new ArrayList<>();
         try (KafkaConsumer<String, String> events = consumerAtEnd(bootstrap, Topics.STATUS, Topics.NODES);
                 KafkaProducer<String, String> producer = producer(bootstrap)) {
-            Thread sender = new Thread(() -> {
-                long start = System.nanoTime();
-                for (int i = 0; i < total; i++) {
-                    long due = start + (long) (i * 1e9 / rate);
-                    long now = System.nanoTime();
-                    if (due > now) {
-                        LockSupport.parkNanos(due - now);
-                    }
-                    ObjectNode reg = IngestThroughput.registration(prefix + i, i);
-                    String id = reg.get("deviceId").asText();
-                    sentAt.put(id, System.currentTimeMillis());
-                    producer.send(new ProducerRecord<>(Topics.REGISTRATIONS, id, reg.toString()));
-                }
-                producer.flush();
-            });
-            sender.start();
+            Thread sender = pacedSender(producer, Topics.REGISTRATIONS, prefix, total, rate, sentAt);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LATENCY_WARMUP_SECONDS + seconds + 120L);
             int seen = 0;
             while (seen < total && System.nanoTime() < deadline) {
@@ -620,7 +620,8 @@ public final class PipelineBench {
         }
     }
 
-    private static long ceTime(ConsumerRecord<String, String> rec) {
+    /** When the service wrote the event to its outbox (its {@code ce_time}), else the record's timestamp. */
+    static long ceTime(ConsumerRecord<String, String> rec) {
         Header time = rec.headers().lastHeader(EventTypes.CE_TIME);
         return time == null
                 ? rec.timestamp()

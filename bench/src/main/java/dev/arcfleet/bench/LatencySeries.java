@@ -15,9 +15,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 /**
  * A latency run's every sample, for finding when and where a registration waited (a diagnostic beside {@link
  * PipelineBench}, whose runs report percentiles only): registrations at a steady rate, and for each one followed to
- * its PLANNED/BLOCKED event a line {@code sentMs totalMs inventoryConsumeAndWrite inventoryCommitAndRelay
- * plannerConsumeAndWrite plannerCommitAndRelay statusToClient}, the first field counted from the run's start, the hops
- * as {@link PipelineBench#HOPS} defines them.
+ * its PLANNED/BLOCKED event after its node event was seen, a line {@code sentMs totalMs inventoryConsumeAndWrite
+ * inventoryCommitAndRelay plannerConsumeAndWrite plannerCommitAndRelay statusToClient}, the first field counted from
+ * the run's start, the hops as {@link PipelineBench#HOPS} defines them.
  *
  * <p>Usage: {@code LatencySeries bootstrap rate seconds} (with {@code -Dbench.kafka.properties=...} on the local
  * stack), lines on standard output.

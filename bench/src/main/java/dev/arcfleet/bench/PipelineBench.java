@@ -183,18 +183,30 @@ public final class PipelineBench {
         // as many latency runs as throughput rounds: the percentiles reported are the medians over the runs, the
         // hops those of the run with the median p99
         List<LatencyRun> runs = new ArrayList<>();
+        // and what the stack's CPU costs per registration at that rate: a steadily registering fleet's cost, where a
+        // consumer's batch holds a few records and pays the same as a full one (the rounds above: batches of hundreds)
+        List<Round> runCpu = new ArrayList<>();
+        int sentPerRun = rate * (LATENCY_WARMUP_SECONDS + seconds);
         for (int r = 0; r < rounds; r++) {
             settle(stack);
-            LatencyRun run = latencyRun(bootstrap, rate, seconds);
-            runs.add(run);
+            LatencyRun[] run = new LatencyRun[1];
+            Round cpu = measured(stack, sentPerRun, () -> {
+                run[0] = latencyRun(bootstrap, rate, seconds);
+                settle(stack);
+                return 0;
+            });
+            runs.add(run[0]);
+            runCpu.add(cpu);
             System.out.printf(
-                    "latency run %d at %d/s: p50 %d, p95 %d, p99 %d ms (%d samples)%n",
+                    "latency run %d at %d/s: p50 %d, p95 %d, p99 %d ms (%d samples), %.3f CPU ms per registration %s%n",
                     r + 1,
                     rate,
-                    run.percentileMs(50),
-                    run.percentileMs(95),
-                    run.percentileMs(99),
-                    run.latencies().length);
+                    run[0].percentileMs(50),
+                    run[0].percentileMs(95),
+                    run[0].percentileMs(99),
+                    run[0].latencies().length,
+                    cpu.cpuMsPerRecord(),
+                    cpu.byProcessJson());
         }
         ObjectNode latency = result.putObject("plan_latency_ms");
         latency.put("offered_per_s", rate);
@@ -211,12 +223,22 @@ public final class PipelineBench {
                 .sorted(Comparator.comparingLong(run -> run.percentileMs(99)))
                 .toList();
         latency.set("hops_ms", byP99.get(byP99.size() / 2).hopsJson());
+        // every registration a run sent (its first seconds too) over the run and the stack's quiet again after it
+        latency.put(
+                "cpu_ms_per_registration",
+                round3(medianOf(
+                        runCpu.stream().mapToDouble(Round::cpuMsPerRecord).toArray())));
         ArrayNode perRun = latency.putArray("runs");
-        runs.forEach(run -> perRun.addObject()
-                .put("samples", run.latencies().length)
-                .put("p50", run.percentileMs(50))
-                .put("p95", run.percentileMs(95))
-                .put("p99", run.percentileMs(99)));
+        for (int r = 0; r < runs.size(); r++) {
+            LatencyRun run = runs.get(r);
+            perRun.addObject()
+                    .put("samples", run.latencies().length)
+                    .put("p50", run.percentileMs(50))
+                    .put("p95", run.percentileMs(95))
+                    .put("p99", run.percentileMs(99))
+                    .put("cpu_ms_per_registration", round3(runCpu.get(r).cpuMsPerRecord()))
+                    .set("cpu_ms_by_process", runCpu.get(r).byProcessJson());
+        }
         settle(stack);
         long[] rawHop = rawLatencyRun(bootstrap, rate, seconds);
         System.out.printf(
@@ -239,7 +261,6 @@ public final class PipelineBench {
         System.exit(0);
     }
 
-    /** A round's records per second and the stack's CPU milliseconds per record over it. */
     /**
      * A round's records per second, the stack's CPU milliseconds per record over it, and the same split by process
      * (name to milliseconds per record).

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The outbox and its relay against a real PostgreSQL and a real KRaft broker: events reach Kafka once each, in the
  * order they were committed, as CloudEvents; a batch not acknowledged in time is retried without loss, duplicates
  * or reordering; sends the broker refuses for a while keep their per-key order; a rolled-back event is never sent;
- * the relay stops cleanly. Each test writes to a topic of its own.
+ * events that come one at a time cost no empty look after each; the relay stops cleanly. Each test writes to a topic of its own.
  */
 @QuarkusTest
 @QuarkusTestResource(
@@ -55,6 +55,9 @@ class OutboxRelayTest {
 
     @Inject
     OutboxRelay relay;
+
+    @Inject
+    OutboxConfig outboxConfig;
 
     private record Sent(String topic, String key, String eventId, String payload) {}
 
@@ -265,6 +268,36 @@ class OutboxRelayTest {
 
     @Test
     @Order(4)
+    void aSteadyTrickleCostsNoEmptyLookAfterEachBatch() throws Exception {
+        // one event at a time, each relayed before the next is committed: a batch of one, smaller than a full batch,
+        // so the relay waits for the next commit's wake-up (or its poll) instead of looking again at once and
+        // finding the outbox empty, a transaction for nothing after every event
+        String topic = "relay-trickle-" + UUID.randomUUID();
+        createTopic(topic, Map.of());
+        Duration poll = outboxConfig.pollInterval();
+        int events = 20;
+        long emptyBefore = relay.emptyLooks();
+        long start = System.nanoTime();
+        for (int i = 0; i < events; i++) {
+            long relayedBefore = relay.relayedCount();
+            publish(topic, "node-" + i, "{\"n\": " + i + "}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> relay.relayedCount() > relayedBefore);
+        }
+        long elapsed = System.nanoTime() - start;
+        long emptyLooks = relay.emptyLooks() - emptyBefore;
+        // the idle polls of the time it took, and one more at either end; a look after every batch would add one per
+        // event on top of them
+        long idlePolls = elapsed / poll.toNanos() + 2;
+        assertThat(emptyLooks)
+                .as(
+                        "empty looks while %d events were relayed one at a time in %d ms (poll %s)",
+                        events, elapsed / 1_000_000, poll)
+                .isLessThanOrEqualTo(idlePolls);
+        assertThat(readAll(topic, events)).hasSize(events);
+    }
+
+    @Test
+    @Order(5)
     void stopsCleanlyAndLeavesLaterEventsInTheOutbox() throws Exception {
         assertThat(Thread.getAllStackTraces().keySet())
                 .anyMatch(t -> t.getName().equals("outbox-relay"));

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The outbox and its relay against a real PostgreSQL and a real KRaft broker: events reach Kafka once each, in the
  * order they were committed, as CloudEvents; a batch not acknowledged in time is retried without loss, duplicates
  * or reordering; sends the broker refuses for a while keep their per-key order; a rolled-back event is never sent;
- * events that come one at a time cost no empty look after each; the relay stops cleanly. Each test writes to a topic of its own.
+ * events that come one at a time cost no empty look after each; the relay stops cleanly. Each test writes to a topic
+ * of its own.
  */
 @QuarkusTest
 @QuarkusTestResource(

@@ -632,7 +632,7 @@ public final class PipelineBench {
         "status_to_client"
     };
 
-    private static String nodeIdOf(String value, String prefix) {
+    static String nodeIdOf(String value, String prefix) {
         try {
             String nodeId = JSON.readTree(value).path("nodeId").asText("");
             return nodeId.startsWith(prefix) ? nodeId : null;

@@ -353,37 +353,52 @@ public final class PipelineBench {
      * {@code fleet.nodes}, by when the heartbeats before them on their partition were all consumed.
      */
     static double heartbeatRound(String bootstrap, int n, String prefix) throws Exception {
-        String markerPrefix = "hb-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         try (KafkaConsumer<String, String> nodes = consumerAtEnd(bootstrap, Topics.NODES);
                 KafkaProducer<String, String> producer = producer(bootstrap)) {
-            int partitions = producer.partitionsFor(Topics.REGISTRATIONS).size();
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 ObjectNode reg = IngestThroughput.registration(prefix + i, i);
                 producer.send(new ProducerRecord<>(
                         Topics.REGISTRATIONS, reg.get("deviceId").asText(), reg.toString()));
             }
-            for (int p = 0; p < partitions; p++) {
-                ObjectNode reg = IngestThroughput.registration(markerPrefix + p, 0);
-                producer.send(new ProducerRecord<>(
-                        Topics.REGISTRATIONS, p, reg.get("deviceId").asText(), reg.toString()));
-            }
-            producer.flush();
-            Set<String> seen = new HashSet<>();
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
-            while (seen.size() < partitions && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> rec : nodes.poll(Duration.ofMillis(100))) {
-                    String nodeId = nodeIdOf(rec.value(), markerPrefix);
-                    if (nodeId != null) {
-                        seen.add(nodeId);
-                    }
-                }
-            }
-            if (seen.size() < partitions) {
-                throw new IllegalStateException("the heartbeats were not consumed in 30 min");
-            }
+            int partitions = markersConsumed(producer, nodes, TimeUnit.MINUTES.toNanos(30), "the heartbeats");
             return (n + partitions) / ((System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /**
+     * One new registration per partition of {@code fleet.registrations}, sent behind what the producer sent before,
+     * and a wait (up to {@code timeoutNanos}) until each is published on {@code fleet.nodes} ({@code nodes} reads it from
+     * its end), by when the records before them on their partition were all consumed. Returns the partitions' number.
+     */
+    static int markersConsumed(
+            KafkaProducer<String, String> producer,
+            KafkaConsumer<String, String> nodes,
+            long timeoutNanos,
+            String before) {
+        String markerPrefix = "marker-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        int partitions = producer.partitionsFor(Topics.REGISTRATIONS).size();
+        for (int p = 0; p < partitions; p++) {
+            ObjectNode reg = IngestThroughput.registration(markerPrefix + p, 0);
+            producer.send(new ProducerRecord<>(
+                    Topics.REGISTRATIONS, p, reg.get("deviceId").asText(), reg.toString()));
+        }
+        producer.flush();
+        Set<String> seen = new HashSet<>();
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (seen.size() < partitions && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> rec : nodes.poll(Duration.ofMillis(100))) {
+                String nodeId = nodeIdOf(rec.value(), markerPrefix);
+                if (nodeId != null) {
+                    seen.add(nodeId);
+                }
+            }
+        }
+        if (seen.size() < partitions) {
+            throw new IllegalStateException(
+                    before + " were not consumed in " + TimeUnit.NANOSECONDS.toMinutes(timeoutNanos) + " min");
+        }
+        return partitions;
     }
 
     /**
@@ -486,17 +501,35 @@ public final class PipelineBench {
             int total,
             int rate,
             Map<String, Long> sentAt) {
+        return pacedSender(producer, topic, prefix, total, total, rate, sentAt);
+    }
+
+    /**
+     * As above, cycling over {@code distinct} nodes: the k-th record is registration {@code prefix + (k % distinct)},
+     * the same each time it comes round (a heartbeat once the node is known); {@code sentAt} may be null.
+     */
+    static Thread pacedSender(
+            KafkaProducer<String, String> producer,
+            String topic,
+            String prefix,
+            int total,
+            int distinct,
+            int rate,
+            Map<String, Long> sentAt) {
         Thread sender = new Thread(() -> {
             long start = System.nanoTime();
-            for (int i = 0; i < total; i++) {
-                long due = start + (long) (i * 1e9 / rate);
+            for (int k = 0; k < total; k++) {
+                long due = start + (long) (k * 1e9 / rate);
                 long now = System.nanoTime();
                 if (due > now) {
                     LockSupport.parkNanos(due - now);
                 }
+                int i = k % distinct;
                 ObjectNode reg = IngestThroughput.registration(prefix + i, i);
                 String id = reg.get("deviceId").asText();
-                sentAt.put(id, System.currentTimeMillis());
+                if (sentAt != null) {
+                    sentAt.put(id, System.currentTimeMillis());
+                }
                 producer.send(new ProducerRecord<>(topic, id, reg.toString()));
             }
             producer.flush();

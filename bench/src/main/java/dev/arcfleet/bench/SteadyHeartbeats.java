@@ -5,19 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arcfleet.contracts.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * What a fleet that heartbeats at a steady rate costs ({@code bin/fleet-local up} running): {@code nodes} new nodes
@@ -107,42 +101,11 @@ public final class SteadyHeartbeats {
 
     /** The nodes' registrations again, unchanged, at {@code rate} for {@code seconds}; returns once all are consumed. */
     static void heartbeats(String bootstrap, String prefix, int nodes, int rate, int seconds) throws Exception {
-        String markerPrefix = "steady-marker-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         try (KafkaConsumer<String, String> events = PipelineBench.consumerAtEnd(bootstrap, Topics.NODES);
                 KafkaProducer<String, String> producer = PipelineBench.producer(bootstrap)) {
-            long total = (long) rate * seconds;
-            long start = System.nanoTime();
-            for (long k = 0; k < total; k++) {
-                long due = start + (long) (k * 1e9 / rate);
-                long now = System.nanoTime();
-                if (due > now) {
-                    LockSupport.parkNanos(due - now);
-                }
-                int i = (int) (k % nodes);
-                ObjectNode reg = IngestThroughput.registration(prefix + i, i);
-                producer.send(new ProducerRecord<>(
-                        Topics.REGISTRATIONS, reg.get("deviceId").asText(), reg.toString()));
-            }
-            int partitions = producer.partitionsFor(Topics.REGISTRATIONS).size();
-            for (int p = 0; p < partitions; p++) {
-                ObjectNode reg = IngestThroughput.registration(markerPrefix + p, 0);
-                producer.send(new ProducerRecord<>(
-                        Topics.REGISTRATIONS, p, reg.get("deviceId").asText(), reg.toString()));
-            }
-            producer.flush();
-            Set<String> seen = new HashSet<>();
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (seen.size() < partitions && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> rec : events.poll(Duration.ofMillis(100))) {
-                    String nodeId = PipelineBench.nodeIdOf(rec.value(), markerPrefix);
-                    if (nodeId != null) {
-                        seen.add(nodeId);
-                    }
-                }
-            }
-            if (seen.size() < partitions) {
-                throw new IllegalStateException("the heartbeats were not consumed in 5 minutes");
-            }
+            PipelineBench.pacedSender(producer, Topics.REGISTRATIONS, prefix, rate * seconds, nodes, rate, null)
+                    .join();
+            PipelineBench.markersConsumed(producer, events, TimeUnit.MINUTES.toNanos(5), "the heartbeats");
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arcfleet.contracts.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ public final class SteadyHeartbeats {
         int seconds = Integer.parseInt(args[3]);
         int last = args[args.length - 1].endsWith(".json") ? args.length - 1 : args.length;
         List<Integer> rates =
-                java.util.Arrays.stream(args, 4, last).map(Integer::parseInt).toList();
+                Arrays.stream(args, 4, last).map(Integer::parseInt).toList();
         Map<String, Long> stack = PipelineBench.stackPids(state);
         String prefix = "steady-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         PipelineBench.pipelineRound(bootstrap, nodes, prefix);

@@ -796,9 +796,22 @@ class LiveExecutionTest extends LiveExecutorTest {
             for (int i = 0; i < 8; i++) {
                 plans.add(clusterPlan(Route.ARC_K8S, "storm-" + i, List.of(Capability.MONITOR)));
             }
+            // the bucket alone is overrun only when the plans' writes come faster than 5 a second, which a loaded
+            // machine may not give: writes are also refused (1 s windows, renewed) from before the plans are sent until
+            // the first 429, so the storm does not depend on the machine's speed
+            arm.throttleFor(ArmEmulator.Kind.WRITE, Duration.ofSeconds(1));
             for (OnboardingPlan plan : plans) {
                 send(Topics.PLANS_ARC_K8S, plan);
             }
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        if (arm.throttled() > throttledBefore) {
+                            return true;
+                        }
+                        arm.throttleFor(ArmEmulator.Kind.WRITE, Duration.ofSeconds(1));
+                        return false;
+                    });
             for (OnboardingPlan plan : plans) {
                 JsonPath view = awaitFinished(plan.planId(), Duration.ofSeconds(120));
                 assertThat(view.getString("state")).as(view.prettify()).isEqualTo("SUCCEEDED");

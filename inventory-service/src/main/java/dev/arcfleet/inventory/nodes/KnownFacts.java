@@ -1,6 +1,10 @@
 package dev.arcfleet.inventory.nodes;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
@@ -22,11 +26,33 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * callback or a fill brings: an absent entry is added by a write only above every removed entry's generation, by a fill
  * only when nothing was removed since its read began.
  * A retired node's entry says "not active": its next registration takes the full path.
+ *
+ * <p>An active entry may also hold the hash of a record value known to normalize to exactly its facts
+ * ({@link #payloadSeen}): a Kafka registration keyed by its node id whose value is, byte for byte, that value is then a
+ * heartbeat without being parsed ({@link #samePayload}). It is only ever added to an entry whose facts hash is the
+ * one that value normalized to, and any write of the node replaces the entry without it, so it never outlives the
+ * facts it stands for.
  */
 @ApplicationScoped
 public class KnownFacts {
     /** The stored hash of a node, or {@code active == false} for a node whose registrations take the full path. */
-    private record Entry(long high, long low, boolean active, long generation, boolean filled) {}
+    private record Entry(
+            long high,
+            long low,
+            boolean active,
+            long generation,
+            boolean filled,
+            boolean withPayload,
+            long payloadHigh,
+            long payloadLow) {
+        Entry(long high, long low, boolean active, long generation, boolean filled) {
+            this(high, low, active, generation, filled, false, 0, 0);
+        }
+
+        Entry withPayload(long[] payload) {
+            return new Entry(high, low, active, generation, filled, true, payload[0], payload[1]);
+        }
+    }
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong generations = new AtomicLong();
@@ -53,6 +79,56 @@ public class KnownFacts {
         long[] hash = parse(factsHash);
         return hash != null && hash[0] == entry.high() && hash[1] == entry.low();
     }
+
+    /**
+     * True when the node is known active and a record value with this hash ({@link #payloadHash}) was seen to
+     * normalize to the facts stored for it.
+     */
+    public boolean samePayload(String nodeId, long[] payloadHash) {
+        if (nodeId == null || payloadHash == null) {
+            return false;
+        }
+        Entry entry = entries.get(nodeId);
+        return entry != null
+                && entry.active()
+                && entry.withPayload()
+                && entry.payloadHigh() == payloadHash[0]
+                && entry.payloadLow() == payloadHash[1];
+    }
+
+    /**
+     * A record value with hash {@code payloadHash} normalized to facts with {@code factsHash}: remembered on the node's
+     * entry when it is active with exactly that facts hash (else nothing changes: the node's facts are others now, or
+     * not known here).
+     */
+    public void payloadSeen(String nodeId, String factsHash, long[] payloadHash) {
+        long[] hash = parse(factsHash);
+        if (hash == null || payloadHash == null || payloadHash.length != 2) {
+            return;
+        }
+        entries.computeIfPresent(
+                nodeId,
+                (id, entry) -> entry.active() && entry.high() == hash[0] && entry.low() == hash[1]
+                        ? entry.withPayload(payloadHash)
+                        : entry);
+    }
+
+    /** The first 128 bits of the SHA-256 of a record value's UTF-8 bytes. */
+    public static long[] payloadHash(String value) {
+        MessageDigest digest = SHA_256.get();
+        digest.reset();
+        byte[] sum = digest.digest(value.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer bytes = ByteBuffer.wrap(sum);
+        return new long[] {bytes.getLong(), bytes.getLong()};
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    });
 
     /** A generation: taken by a writer while it holds the node's row, by a fill before its read. */
     public long generation() {

@@ -95,7 +95,21 @@ public class RegistrationConsumer {
         this.deadLetters = deadLetters;
     }
 
-    private record Good(ConsumerRecord<String, String> record, String eventId, Registration registration) {}
+    /**
+     * A record read: its registration, or null for a value known to be its node's heartbeat
+     * ({@link KnownFacts#samePayload}, not parsed); the node it registers ({@code nodeId}); the hash of its value
+     * ({@code payloadHash}), null when it has no key (a value is only known under the key it came with).
+     */
+    private record Good(
+            ConsumerRecord<String, String> record,
+            String eventId,
+            Registration registration,
+            String nodeId,
+            long[] payloadHash) {
+        boolean knownPayload() {
+            return registration == null;
+        }
+    }
 
     /** A registration for the full path, with its facts when they were normalized to tell a heartbeat (else null). */
     private record Changed(Good good, NodeFacts facts) {}
@@ -117,28 +131,69 @@ public class RegistrationConsumer {
     }
 
     /**
+     * The value's hash for a record keyed by a node id with something in its value: the only records whose value
+     * {@link KnownFacts} may know.
+     */
+    private static long[] payloadHash(IncomingEvent event) {
+        return event.key() == null || event.payload() == null || event.payload().isBlank()
+                ? null
+                : KnownFacts.payloadHash(event.payload());
+    }
+
+    /** Remembers that the record's value normalized to {@code factsHash}, when it is keyed by its node's id. */
+    private void payloadSeen(Good g, String factsHash) {
+        if (g.payloadHash() != null
+                && factsHash != null
+                && g.nodeId().equals(g.record().key())) {
+            knownFacts.payloadSeen(g.nodeId(), factsHash, g.payloadHash());
+        }
+    }
+
+    /**
      * Answers the registrations whose facts are those stored for their node ({@link KnownFacts}) with a last-seen time
      * and nothing else: no transaction, no processed mark (seeing one again changes nothing), no event. Returns the
      * others, in order, for the full path; once a node has a registration there, its later ones in the batch follow
-     * it, so a change and a change back are both stored.
+     * it, so a change and a change back are both stored. A record whose value is known to be its node's heartbeat
+     * ({@link KnownFacts#samePayload}) is answered without being parsed; should it follow its node into the full path,
+     * it is parsed and validated there.
      */
     private List<Changed> withoutHeartbeats(List<Good> good) {
         if (good.isEmpty() || knownFacts.size() == 0) {
-            return good.stream().map(g -> new Changed(g, null)).toList();
+            // nothing known (a value known when it was read was forgotten since): all of it takes the full path
+            List<Changed> all = new ArrayList<>(good.size());
+            for (Good g : good) {
+                Good read = g.knownPayload() ? parsed(g) : g;
+                if (read != null) {
+                    all.add(new Changed(read, null));
+                }
+            }
+            return all;
         }
         Instant now = Instant.now();
         List<Changed> rest = new ArrayList<>(good.size());
         Set<String> inFullPath = new HashSet<>();
         for (Good g : good) {
-            String nodeId = g.registration().deviceId().trim();
+            String nodeId = g.nodeId();
             NodeFacts facts = null;
             if (!inFullPath.contains(nodeId)) {
-                facts = normalized(g);
-                if (knownFacts.unchanged(nodeId, facts == null ? null : facts.factsHash())) {
+                if (g.knownPayload()) {
                     lastSeen.seen(nodeId, now);
                     continue;
                 }
+                facts = normalized(g);
+                String factsHash = facts == null ? null : facts.factsHash();
+                if (knownFacts.unchanged(nodeId, factsHash)) {
+                    lastSeen.seen(nodeId, now);
+                    payloadSeen(g, factsHash);
+                    continue;
+                }
                 inFullPath.add(nodeId);
+            }
+            if (g.knownPayload()) {
+                g = parsed(g);
+                if (g == null) {
+                    continue;
+                }
             }
             rest.add(new Changed(g, facts));
         }
@@ -149,15 +204,33 @@ public class RegistrationConsumer {
         return rest;
     }
 
+    /**
+     * A record whose value was known, parsed and validated as any other (it is the value of a registration stored
+     * before, so it reads); null, after dead-lettering it, should it not.
+     */
+    private Good parsed(Good known) {
+        try {
+            return read(known.record(), false);
+        } catch (PoisonRecordException e) {
+            deadLetter(known, e.getMessage(), e);
+            metrics.count(FactsSource.REGISTRATION.name(), "REJECTED", 1);
+            return null;
+        }
+    }
+
     /** Stores the records in one transaction; when that fails for a record's own reasons, finds that record. */
     private void store(List<Changed> good) {
         for (int attempt = 1; ; attempt++) {
             List<Refusal> refused = new ArrayList<>();
+            List<Runnable> afterCommit = new ArrayList<>();
             try {
                 QuarkusTransaction.requiringNew().run(() -> {
                     refused.clear();
-                    refused.addAll(register(good));
+                    afterCommit.clear();
+                    refused.addAll(register(good, afterCommit));
                 });
+                // committed, and the node's entries in KnownFacts replaced by then (the registry's after-commit work)
+                afterCommit.forEach(Runnable::run);
                 refused.forEach(r -> deadLetter(r.good(), r.reason(), null));
                 return;
             } catch (RuntimeException e) {
@@ -201,7 +274,7 @@ public class RegistrationConsumer {
         }
     }
 
-    private List<Refusal> register(List<Changed> good) {
+    private List<Refusal> register(List<Changed> good, List<Runnable> afterCommit) {
         Set<String> firstTime = processed.markFirstTime(
                 CONSUMER, good.stream().map(c -> c.good().eventId()).toList());
         List<Changed> fresh = new ArrayList<>(good.size());
@@ -222,6 +295,10 @@ public class RegistrationConsumer {
                 Registrant.KAFKA);
         List<Refusal> refused = new ArrayList<>();
         for (int i = 0; i < fresh.size(); i++) {
+            Good g = fresh.get(i).good();
+            String factsHash = outcomes.get(i).factsHash();
+            // in batch order: of a node's values, the one written last is the one its entry keeps
+            afterCommit.add(() -> payloadSeen(g, factsHash));
             if (!outcomes.get(i).stored()) {
                 refused.add(new Refusal(
                         fresh.get(i).good(),
@@ -250,15 +327,29 @@ public class RegistrationConsumer {
     }
 
     private Good read(ConsumerRecord<String, String> record) {
+        return read(record, true);
+    }
+
+    /**
+     * Reads a record: its headers are checked whatever it holds; a value its node's entry knows
+     * ({@code mayBeKnown}) is left unparsed, any other is parsed and validated.
+     */
+    private Good read(ConsumerRecord<String, String> record, boolean mayBeKnown) {
         IncomingEvent event = IncomingEvent.from(record);
         if (event.type() != null && !EventTypes.REGISTRATION_SUBMITTED.equals(event.type())) {
             event.requireType(Set.of(EventTypes.REGISTRATION_SUBMITTED));
+        }
+        long[] payloadHash = payloadHash(event);
+        if (mayBeKnown && knownFacts.samePayload(record.key(), payloadHash)) {
+            return new Good(record, event.id(), null, record.key(), payloadHash);
         }
         Validated validated = validator.validate(parse(event));
         if (!validated.valid()) {
             throw new PoisonRecordException("invalid registration " + event.id() + ": " + describe(validated.errors()));
         }
-        return new Good(record, event.id(), validated.registration());
+        Registration registration = validated.registration();
+        return new Good(
+                record, event.id(), registration, registration.deviceId().trim(), payloadHash);
     }
 
     private JsonNode parse(IncomingEvent event) {

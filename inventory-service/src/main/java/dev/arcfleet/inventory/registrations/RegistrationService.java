@@ -170,7 +170,7 @@ public class RegistrationService {
             // no write of its own: the time joins the next batched flush
             lastSeen.seen(node.nodeId, now);
             knownFacts.observed(node.nodeId, node.factsHash, readGeneration);
-            return Registered.UNCHANGED;
+            return Registered.unchanged(node.factsHash);
         }
         // the stored facts and the published event are the same text, written once
         String json = toJson(facts);
@@ -199,7 +199,7 @@ public class RegistrationService {
         Log.debugf("node %s facts %s published, correlation %s", facts.nodeId(), facts.factsHash(), correlationId);
         live.afterCommit(
                 new LiveEvent("NODE", facts.nodeId(), null, "REGISTERED", null, null, null, correlationId, now));
-        return Registered.ACCEPTED;
+        return Registered.accepted(facts.factsHash());
     }
 
     /**

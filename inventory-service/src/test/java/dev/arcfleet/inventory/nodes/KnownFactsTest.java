@@ -23,6 +23,43 @@ class KnownFactsTest {
     }
 
     @Test
+    void aValueIsKnownOnlyOnAnEntryWithTheFactsItNormalizedToAndUntilTheNextWrite() {
+        KnownFacts view = new KnownFacts(10);
+        long[] value = KnownFacts.payloadHash("{\"deviceId\":\"n\"}");
+        long[] other = KnownFacts.payloadHash("{\"deviceId\":\"n\" }");
+        assertThat(value).isNotEqualTo(other);
+        view.payloadSeen("n", H0, value);
+        assertThat(view.samePayload("n", value))
+                .as("no entry: nothing remembered")
+                .isFalse();
+
+        view.stored("n", H1, view.generation());
+        view.payloadSeen("n", H0, value);
+        assertThat(view.samePayload("n", value))
+                .as("a value that normalized to other facts")
+                .isFalse();
+        view.payloadSeen("n", H1, value);
+        assertThat(view.samePayload("n", value)).isTrue();
+        assertThat(view.samePayload("n", other)).isFalse();
+        assertThat(view.samePayload("m", value)).as("under another node's id").isFalse();
+        assertThat(view.unchanged("n", H1)).isTrue();
+
+        view.observed("n", H1, view.generation());
+        assertThat(view.samePayload("n", value))
+                .as("a fill keeps what it finds")
+                .isTrue();
+        view.stored("n", H1, view.generation());
+        assertThat(view.samePayload("n", value)).as("a write forgets the value").isFalse();
+
+        view.payloadSeen("n", H1, value);
+        view.stored("n", null, view.generation());
+        view.payloadSeen("n", null, value);
+        assertThat(view.samePayload("n", value)).as("retired").isFalse();
+        view.payloadSeen("n", H1, value);
+        assertThat(view.samePayload("n", value)).as("retired").isFalse();
+    }
+
+    @Test
     void aLateCallbackOfAnEarlierWriteNeverBringsBackItsHash() {
         KnownFacts view = new KnownFacts(10);
         long first = view.generation();

@@ -158,4 +158,57 @@ class HeartbeatTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !stored.equals(nodeRow(node)));
         }
     }
+
+    /**
+     * A node's heartbeat keyed by its id whose value is, byte for byte, the one last stored is answered without parsing
+     * ({@link KnownFacts#samePayload}); its headers are checked all the same, the key decides nothing but where to look,
+     * and a write of the node forgets the value.
+     */
+    @Test
+    void aValueSeenBeforeIsKnownUnderItsNodesKeyOnlyAndHeadersAreStillChecked() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String node = "hb-known-" + run;
+        String other = "hb-other-" + run;
+        String value = registration(node, "a");
+        try (KafkaFixture kafka = new KafkaFixture(bootstrap)) {
+            kafka.send(record(node, node, "a"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> knownFacts.samePayload(node, KnownFacts.payloadHash(value)));
+
+            // the known value with a type this consumer does not read: dead-lettered, as any such record
+            ProducerRecord<String, String> badType =
+                    PoisonRecords.of(Topics.REGISTRATIONS, node, "dev.arcfleet.registration.withdrawn.v9", value);
+            kafka.send(badType);
+            // another node's registration under this node's key: read for what it says
+            kafka.send(record(node, other, "o"));
+            kafka.send(record(node, node, "a"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> hostnamesPublished(kafka, other).size() == 1);
+            List<ConsumerRecord<String, String>> dead = kafka.readAll(Topics.deadLetter(Topics.REGISTRATIONS));
+            assertThat(dead.stream()
+                            .filter(r -> eventId(badType).equals(KafkaFixture.header(r, EventTypes.CE_ID)))
+                            .map(r -> KafkaFixture.header(r, "dead-letter-reason")))
+                    .singleElement()
+                    .asString()
+                    .contains("unknown event type");
+            assertThat(hostnamesPublished(kafka, node)).containsExactly("a");
+            assertThat(knownFacts.samePayload(other, KnownFacts.payloadHash(registration(other, "o"))))
+                    .as("a value is only known under the key that is its node's id")
+                    .isFalse();
+
+            // a change: stored and published, and the old value is no longer the node's
+            kafka.send(record(node, node, "b"));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(
+                            () -> assertThat(hostnamesPublished(kafka, node)).containsExactly("a", "b"));
+            assertThat(knownFacts.samePayload(node, KnownFacts.payloadHash(value)))
+                    .isFalse();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> knownFacts.samePayload(node, KnownFacts.payloadHash(registration(node, "b"))));
+            kafka.send(record(node, node, "a"));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(
+                            () -> assertThat(hostnamesPublished(kafka, node)).containsExactly("a", "b", "a"));
+        }
+    }
 }

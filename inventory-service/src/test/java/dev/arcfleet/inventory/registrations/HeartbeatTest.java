@@ -166,6 +166,12 @@ class HeartbeatTest {
         }
     }
 
+    /** Sends {@code value}, node {@code node}'s registration, keyed by the node, and waits until the view knows it. */
+    void registeredAndKnown(KafkaFixture kafka, String node, String value) throws Exception {
+        kafka.send(PoisonRecords.of(Topics.REGISTRATIONS, node, EventTypes.REGISTRATION_SUBMITTED, value));
+        await().atMost(Duration.ofSeconds(60)).until(() -> knownFacts.samePayload(node, KnownFacts.payloadHash(value)));
+    }
+
     /**
      * A node's heartbeat keyed by its id whose value is, byte for byte, the one last stored is answered without parsing
      * ({@link KnownFacts#samePayload}); its headers are checked all the same, the key decides nothing but where to look,
@@ -178,9 +184,7 @@ class HeartbeatTest {
         String other = "hb-other-" + run;
         String value = registration(node, "a");
         try (KafkaFixture kafka = new KafkaFixture(bootstrap)) {
-            kafka.send(record(node, node, "a"));
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> knownFacts.samePayload(node, KnownFacts.payloadHash(value)));
+            registeredAndKnown(kafka, node, value);
 
             // the known value with a type this consumer does not read: dead-lettered, as any such record
             ProducerRecord<String, String> badType =
@@ -237,9 +241,7 @@ class HeartbeatTest {
         String node = "hb-back-" + run;
         String value = registration(node, "a");
         try (KafkaFixture kafka = new KafkaFixture(bootstrap)) {
-            kafka.send(record(node, node, "a"));
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> knownFacts.samePayload(node, KnownFacts.payloadHash(value)));
+            registeredAndKnown(kafka, node, value);
             String storedA = nodeRow(node).split("\\|")[0];
 
             TopicPartition partition = new TopicPartition(Topics.REGISTRATIONS, 0);

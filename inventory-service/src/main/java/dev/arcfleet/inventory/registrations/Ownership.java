@@ -48,15 +48,29 @@ final class Ownership {
     }
 
     /**
-     * Why this registrant may not register these facts over this node (null when new), if it may not. When it may and
-     * the facts name a cluster nobody owns yet, the cluster is claimed for the facts' site.
+     * Why this registrant may not name the facts' site at all, if it may not: a registrar token speaks for its one site
+     * only, whatever the facts are (a heartbeat included).
      */
-    Optional<FieldError> refusal(NodeEntity node, NodeFacts facts) {
+    Optional<FieldError> tokenRefusal(NodeFacts facts) {
         if (registrant.kind() == Registrant.Kind.REGISTRAR && !Objects.equals(facts.site(), registrant.site())) {
             return Optional.of(new FieldError(
                     "site",
                     "must be " + site(registrant.site()) + ": this registration token is for that site, not "
                             + site(facts.site())));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why this registrant may not register these facts over this node (null when new), if it may not: the token's
+     * site ({@link #tokenRefusal}), a move of the node to another site, a node joining another site's cluster. When it
+     * may and the facts name a cluster nobody owns yet, the cluster is claimed for the facts' site. Not asked for facts
+     * the node already has (a heartbeat): they take nothing they do not hold.
+     */
+    Optional<FieldError> refusal(NodeEntity node, NodeFacts facts) {
+        Optional<FieldError> token = tokenRefusal(facts);
+        if (token.isPresent()) {
+            return token;
         }
         if (node != null && !Objects.equals(node.site, facts.site()) && !registrant.maySetSites()) {
             return Optional.of(new FieldError(

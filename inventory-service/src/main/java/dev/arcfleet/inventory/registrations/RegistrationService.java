@@ -157,7 +157,10 @@ public class RegistrationService {
             return Registered.refused(misfits);
         }
         NodeEntity node = known.get(facts.nodeId());
-        Optional<FieldError> foreign = ownership.refusal(node, facts);
+        boolean unchanged = node != null && !node.retired && node.factsHash.equals(facts.factsHash());
+        // a heartbeat takes nothing the node does not hold: only the token's site is asked of it, as the view's
+        // shortcut in RegistrationConsumer answers it without asking anything (docs/architecture.md, data path)
+        Optional<FieldError> foreign = unchanged ? ownership.tokenRefusal(facts) : ownership.refusal(node, facts);
         if (foreign.isPresent()) {
             Log.warnf(
                     "registration of %s by %s refused: %s",
@@ -166,7 +169,7 @@ public class RegistrationService {
                     LogSafe.of(foreign.get().message()));
             return Registered.forbidden(foreign.get());
         }
-        if (node != null && !node.retired && node.factsHash.equals(facts.factsHash())) {
+        if (unchanged) {
             // no write of its own: the time joins the next batched flush
             lastSeen.seen(node.nodeId, now);
             knownFacts.observed(node.nodeId, node.factsHash, readGeneration);

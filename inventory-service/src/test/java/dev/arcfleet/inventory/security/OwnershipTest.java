@@ -11,6 +11,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.inventory.nodes.KnownFacts;
+import dev.arcfleet.inventory.nodes.LastSeen;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -41,6 +43,12 @@ import org.junit.jupiter.api.Test;
 class OwnershipTest {
     @Inject
     DataSource dataSource;
+
+    @Inject
+    KnownFacts knownFacts;
+
+    @Inject
+    LastSeen lastSeen;
 
     static String registration(String deviceId, String site, String hostname, String cluster, String capabilities) {
         return "{\"deviceId\": \"" + deviceId + "\", \"site\": \"" + site + "\", \"hostname\": \"" + hostname + "\","
@@ -294,6 +302,82 @@ class OwnershipTest {
                 .body("site", equalTo("ghent"))
                 .body("hostname", equalTo("w1"));
         given().get("/api/v1/nodes/lab-" + run).then().statusCode(404);
+    }
+
+    /**
+     * A node an operator placed in another site's cluster sends its own registration again, unchanged: a heartbeat. It
+     * takes nothing the node does not hold, so it is accepted whether or not the view of known facts holds the node
+     * (the full path after a restart answers as the view's shortcut does), while a change of the node is still asked
+     * whose cluster it names.
+     */
+    @Test
+    void anOperatorsPlacementStandsForTheNodesOwnHeartbeats() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String ghent = token("ghent placed " + run, "registrar", "ghent");
+        String lab = token("lab placed " + run, "registrar", "lab");
+        String operator = token("placer " + run, "operator", null);
+        String cluster = "ghent-p-" + run;
+        as(ghent)
+                .body(registration(cluster + "/w1", "ghent", "w1", cluster, null))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200);
+        String placed = "lab-placed-" + run;
+        String facts = registration(placed, "lab", "p1", cluster, null);
+        as(operator)
+                .body(facts)
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("accepted", equalTo(1));
+
+        // over Kafka, with the view as a restart leaves it (empty): the full path, not the shortcut
+        knownFacts.clear();
+        try (KafkaCompanion kafka = ServiceKafkaTest.companion()) {
+            ConsumerTask<String, String> dlq =
+                    kafka.consumeStrings().fromTopics(Topics.deadLetter(Topics.REGISTRATIONS));
+            kafka.produceStrings()
+                    .fromRecords(new ProducerRecord<>(Topics.REGISTRATIONS, placed, facts))
+                    .awaitCompletion();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                lastSeen.flush();
+                assertThat(heartbeatSeen(placed))
+                        .as("the heartbeat's last-seen time")
+                        .isTrue();
+            });
+            assertThat(dlq.getRecords()).noneMatch(r -> placed.equals(r.key()));
+            dlq.close();
+        }
+
+        // over REST with the lab's token: the same answer
+        as(lab).body(facts)
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("items[0].status", equalTo("UNCHANGED"));
+        // a change is asked whose cluster it names: the token may not make it
+        as(lab).body(registration(placed, "lab", "p2", cluster, null))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(403)
+                .body("message", containsString("cluster " + cluster + " belongs to site ghent"));
+        given().get("/api/v1/nodes/" + placed).then().body("hostname", equalTo("p1"));
+        // and the token's site is asked of a heartbeat too: the lab's token cannot speak for Ghent's node
+        as(lab).body(registration(cluster + "/w1", "ghent", "w1", cluster, null))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(400)
+                .body("items[0].errors.field", hasItem("site"));
+    }
+
+    private boolean heartbeatSeen(String node) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("select 1 from node_heartbeat where node_id = ?")) {
+            s.setString(1, node);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
     }
 
     private List<String> siteChanges(String node) throws Exception {

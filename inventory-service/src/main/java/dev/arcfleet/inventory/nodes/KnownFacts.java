@@ -14,9 +14,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A bounded in-memory view of node id to the facts hash stored for the node (the first 128 bits of its SHA-256), so
- * that an unchanged registration (a heartbeat) is answered without reading the database. Filled lazily: by a
- * registration that read the node and found it unchanged ({@link #observed}), and after commit by every write of a
- * node's facts or retirement ({@link #stored}). An absent entry only means "read the database".
+ * that an unchanged registration (a heartbeat) is answered without reading the database. Filled at start from the
+ * registry ({@link KnownFactsFill}), by a registration that read the node and found it unchanged (both
+ * {@link #observed}), and after commit by every write of a node's facts or retirement ({@link #stored}). An absent
+ * entry only means "read the database".
  *
  * <p>Every entry carries a generation. Writes of one node serialize on its row: a writer takes its {@link #generation()}
  * while it holds the row, so a later write of the node has a later generation and a late callback of an earlier one
@@ -207,7 +208,7 @@ public class KnownFacts {
         }
     }
 
-    /** Forgets every entry (cluster ownership changed: registrations pass the ownership rules again). */
+    /** Forgets every entry, as a restart does (the tests' way to send a known node down the full path). */
     public void clear() {
         long now = generations.incrementAndGet();
         lastRemoval.accumulateAndGet(now, Math::max);

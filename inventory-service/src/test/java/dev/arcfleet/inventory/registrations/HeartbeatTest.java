@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.inventory.nodes.KnownFacts;
+import dev.arcfleet.inventory.nodes.KnownFactsFill;
 import dev.arcfleet.inventory.nodes.LastSeen;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.KafkaFixture;
@@ -57,6 +58,9 @@ class HeartbeatTest {
 
     @Inject
     RegistrationConsumer consumer;
+
+    @Inject
+    KnownFactsFill fill;
 
     static String registration(String deviceId, String hostname) {
         return "{\"deviceId\": \"" + deviceId + "\", \"site\": \"hb\", \"hostname\": \"" + hostname + "\","
@@ -164,6 +168,44 @@ class HeartbeatTest {
                             () -> assertThat(hostnamesPublished(kafka, node)).containsExactly("a", "b", "a"));
             await().atMost(Duration.ofSeconds(10)).until(() -> !stored.equals(nodeRow(node)));
         }
+    }
+
+    /**
+     * A restart's view is filled from the registry: an active node's stored facts are known at once (its heartbeat is
+     * answered from memory), a retired node's are not, and the fill replaces nothing the view already holds.
+     */
+    @Test
+    void aRestartsViewIsFilledWithTheActiveNodesOfTheRegistry() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String active = "hb-fill-active-" + run;
+        String retired = "hb-fill-retired-" + run;
+        try (KafkaFixture kafka = new KafkaFixture(bootstrap)) {
+            registeredAndKnown(kafka, active, registration(active, "a"));
+            registeredAndKnown(kafka, retired, registration(retired, "r"));
+        }
+        String activeHash = nodeRow(active).split("\\|")[0];
+        String retiredHash = nodeRow(retired).split("\\|")[0];
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("update node set retired = true where node_id = ?")) {
+            s.setString(1, retired);
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+
+        knownFacts.clear();
+        assertThat(knownFacts.unchanged(active, activeHash))
+                .as("an empty view, as after a restart")
+                .isFalse();
+        assertThat(fill.fill()).isGreaterThanOrEqualTo(1);
+        assertThat(knownFacts.unchanged(active, activeHash)).isTrue();
+        assertThat(knownFacts.unchanged(retired, retiredHash)).isFalse();
+
+        // what the view learned since (a write after the fill's read began) is not replaced by a later fill
+        long write = knownFacts.generation();
+        knownFacts.stored(active, "0".repeat(64), write);
+        fill.fill();
+        assertThat(knownFacts.unchanged(active, activeHash)).isFalse();
+        assertThat(knownFacts.unchanged(active, "0".repeat(64))).isTrue();
+        knownFacts.clear();
     }
 
     /** Sends {@code value}, node {@code node}'s registration, keyed by the node, and waits until the view knows it. */

@@ -27,15 +27,18 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Stores registrations as nodes and publishes a {@code fleet.nodes} snapshot only when the normalized facts changed,
- * in the same transaction (outbox). Works on batches: one read for all known nodes, batched writes. Every registration
- * passes the same ownership rules whether it came over REST, Kafka or an import ({@link Ownership}).
+ * in the same transaction (outbox). Works on batches: a registration {@link KnownFacts} holds with its facts is a
+ * heartbeat answered from memory, one read for the other nodes, batched writes. Every registration passes the same
+ * ownership rules whether it came over REST, Kafka or an import ({@link Ownership}).
  */
 @ApplicationScoped
 public class RegistrationService {
@@ -97,28 +100,54 @@ public class RegistrationService {
         }
         Instant now = Instant.now();
         long readGeneration = knownFacts.generation();
-        Map<String, NodeEntity> known = load(
-                registrations.stream().map(r -> r.deviceId().trim()).distinct().toList());
+        int count = registrations.size();
+        List<NodeFacts> facts = new ArrayList<>(count);
+        List<String> correlationIds = new ArrayList<>(count);
+        boolean[] fromView = new boolean[count];
+        // a registration the view of known facts holds with exactly these facts is a heartbeat, answered without
+        // reading the registry, unless an earlier registration of its node in this batch takes the full path (then it
+        // follows it: a change back behind a change is stored)
+        Set<String> fullPath = new LinkedHashSet<>();
+        for (int i = 0; i < count; i++) {
+            String correlationId = UUID.randomUUID().toString();
+            NodeFacts given = normalized == null ? null : normalized.get(i);
+            NodeFacts f = given == null
+                    ? normalizer.normalize(registrations.get(i), source, now, EventIds.next(), correlationId)
+                    : given.stamped(EventIds.next(), correlationId, now);
+            facts.add(f);
+            correlationIds.add(correlationId);
+            fromView[i] = !fullPath.contains(f.nodeId()) && knownFacts.unchanged(f.nodeId(), f.factsHash());
+            if (!fromView[i]) {
+                fullPath.add(f.nodeId());
+            }
+        }
+        Map<String, NodeEntity> known = load(List.copyOf(fullPath));
         Ownership ownership = new Ownership(entityManager, registrant, source, now);
-        // trimmed as the normalizer trims them; an id it would read otherwise is looked up on its own
-        ownership.prefetch(registrations.stream()
-                .filter(r -> r.cluster() != null && r.cluster().id() != null)
-                .map(r -> r.cluster().id().trim())
-                .toList());
-        List<Registered> outcomes = new ArrayList<>(registrations.size());
+        List<String> clusterIds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (!fromView[i] && facts.get(i).clusterId() != null) {
+                clusterIds.add(facts.get(i).clusterId());
+            }
+        }
+        ownership.prefetch(clusterIds);
+        List<Registered> outcomes = new ArrayList<>(count);
         Map<String, String> written = new HashMap<>();
         List<String> revived = new ArrayList<>();
-        for (int i = 0; i < registrations.size(); i++) {
-            Registration registration = registrations.get(i);
-            String correlationId = UUID.randomUUID().toString();
-            NodeFacts facts = normalized == null ? null : normalized.get(i);
-            facts = facts == null
-                    ? normalizer.normalize(registration, source, now, EventIds.next(), correlationId)
-                    : facts.stamped(EventIds.next(), correlationId, now);
+        for (int i = 0; i < count; i++) {
             // each node's log lines carry its own correlation id
-            try (Correlation.Scope ignored = Correlation.open(correlationId)) {
+            try (Correlation.Scope ignored = Correlation.open(correlationIds.get(i))) {
                 outcomes.add(
-                        registerOne(facts, correlationId, known, ownership, now, readGeneration, written, revived));
+                        fromView[i]
+                                ? heartbeat(facts.get(i), ownership, now)
+                                : registerOne(
+                                        facts.get(i),
+                                        correlationIds.get(i),
+                                        known,
+                                        ownership,
+                                        now,
+                                        readGeneration,
+                                        written,
+                                        revived));
             }
         }
         // written here, not at commit: a value PostgreSQL refuses fails inside the transaction with its SQL cause,
@@ -142,6 +171,24 @@ public class RegistrationService {
         return outcomes;
     }
 
+    /** A registration the view of known facts holds: its node's facts are these, so it is a heartbeat. */
+    private Registered heartbeat(NodeFacts facts, Ownership ownership, Instant now) {
+        // it takes nothing its node does not hold: only the token's site is asked of it, as on the full path
+        Optional<FieldError> foreign = ownership.tokenRefusal(facts);
+        if (foreign.isPresent()) {
+            return forbidden(facts, ownership, foreign.get());
+        }
+        lastSeen.seen(facts.nodeId(), now);
+        return Registered.unchanged(facts.factsHash());
+    }
+
+    private static Registered forbidden(NodeFacts facts, Ownership ownership, FieldError error) {
+        Log.warnf(
+                "registration of %s by %s refused: %s",
+                LogSafe.of(facts.nodeId()), LogSafe.of(ownership.who()), LogSafe.of(error.message()));
+        return Registered.forbidden(error);
+    }
+
     private Registered registerOne(
             NodeFacts facts,
             String correlationId,
@@ -162,12 +209,7 @@ public class RegistrationService {
         // shortcut in RegistrationConsumer answers it without asking anything (docs/architecture.md, data path)
         Optional<FieldError> foreign = unchanged ? ownership.tokenRefusal(facts) : ownership.refusal(node, facts);
         if (foreign.isPresent()) {
-            Log.warnf(
-                    "registration of %s by %s refused: %s",
-                    LogSafe.of(facts.nodeId()),
-                    LogSafe.of(ownership.who()),
-                    LogSafe.of(foreign.get().message()));
-            return Registered.forbidden(foreign.get());
+            return forbidden(facts, ownership, foreign.get());
         }
         if (unchanged) {
             // no write of its own: the time joins the next batched flush

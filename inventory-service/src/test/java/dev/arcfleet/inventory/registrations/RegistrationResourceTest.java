@@ -3,13 +3,18 @@ package dev.arcfleet.inventory.registrations;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.arcfleet.contracts.EventTypes;
+import dev.arcfleet.contracts.FactsSource;
+import dev.arcfleet.contracts.Registration;
 import dev.arcfleet.contracts.Topics;
+import dev.arcfleet.facts.normalize.FactsNormalizer;
+import dev.arcfleet.inventory.nodes.KnownFacts;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -17,8 +22,10 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +37,15 @@ import org.junit.jupiter.api.Test;
         initArgs = @ResourceArg(name = "database", value = "inventory_test"))
 class RegistrationResourceTest extends ServiceKafkaTest {
     static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    KnownFacts knownFacts;
+
+    @Inject
+    FactsNormalizer normalizer;
+
+    @Inject
+    ObjectMapper mapper;
 
     static String flatcarGateway(String deviceId, String cluster, int cores) {
         return """
@@ -107,6 +123,66 @@ class RegistrationResourceTest extends ServiceKafkaTest {
                 .post("/api/v1/registrations")
                 .then()
                 .statusCode(413);
+    }
+
+    /**
+     * A registration the view of known facts holds with its facts is answered from memory, whatever way it came: the
+     * view is made to hold a node the registry does not, and its registration is UNCHANGED, not stored. A change back
+     * behind a change in one bulk follows the change into the registry and is stored.
+     */
+    @Test
+    void aKnownNodesHeartbeatIsAnsweredFromMemoryAndAChangeBackInABulkIsStored() throws Exception {
+        String cluster = "cluster-" + UUID.randomUUID();
+        String ghost = "ghent-ghost-" + UUID.randomUUID();
+        String ghostFacts = flatcarGateway(ghost, cluster, 8);
+        String hash = normalizer
+                .normalize(
+                        mapper.readValue(ghostFacts, Registration.class),
+                        FactsSource.REGISTRATION,
+                        Instant.now(),
+                        "e",
+                        "c")
+                .factsHash();
+        knownFacts.stored(ghost, hash, knownFacts.generation());
+        try {
+            given().contentType(ContentType.JSON)
+                    .body(ghostFacts)
+                    .post("/api/v1/registrations")
+                    .then()
+                    .statusCode(200)
+                    .body("items[0].status", equalTo("UNCHANGED"));
+            given().get("/api/v1/nodes/" + ghost).then().statusCode(404);
+        } finally {
+            knownFacts.stored(ghost, null, knownFacts.generation());
+        }
+
+        String id = "ghent-gw-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON)
+                .body(flatcarGateway(id, cluster, 8))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("items[0].status", equalTo("ACCEPTED"));
+        String stored = given().get("/api/v1/nodes/" + id).then().extract().path("factsHash");
+        // the view learns a write after its commit
+        await().atMost(Duration.ofSeconds(10)).until(() -> knownFacts.unchanged(id, stored));
+        given().contentType(ContentType.JSON)
+                .body("[" + flatcarGateway(id, cluster, 16) + ", " + flatcarGateway(id, cluster, 8) + "]")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("items.status", contains("ACCEPTED", "ACCEPTED"));
+        given().get("/api/v1/nodes/" + id)
+                .then()
+                .statusCode(200)
+                .body("host.cpuCores", equalTo(8))
+                .body("factsHash", equalTo(stored));
+        given().contentType(ContentType.JSON)
+                .body(flatcarGateway(id, cluster, 8))
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("items[0].status", equalTo("UNCHANGED"));
     }
 
     @Test

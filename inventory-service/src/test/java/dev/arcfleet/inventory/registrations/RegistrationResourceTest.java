@@ -57,6 +57,17 @@ class RegistrationResourceTest extends ServiceKafkaTest {
                   "requiredCapabilities": ["POLICY", "MONITOR"], "labels": { "line": "3" } }""".formatted(deviceId, cores, cluster);
     }
 
+    /** Posts a registration (or a bulk) and returns its first item's status; the answer must be 200. */
+    static String firstStatus(String body) {
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("items[0].status");
+    }
+
     @Test
     void storesGoodItemsOfABulkAndReportsEachBadOne() {
         String good = "ghent-gw-" + UUID.randomUUID();
@@ -145,24 +156,14 @@ class RegistrationResourceTest extends ServiceKafkaTest {
                 .factsHash();
         knownFacts.stored(ghost, hash, knownFacts.generation());
         try {
-            given().contentType(ContentType.JSON)
-                    .body(ghostFacts)
-                    .post("/api/v1/registrations")
-                    .then()
-                    .statusCode(200)
-                    .body("items[0].status", equalTo("UNCHANGED"));
+            assertThat(firstStatus(ghostFacts)).isEqualTo("UNCHANGED");
             given().get("/api/v1/nodes/" + ghost).then().statusCode(404);
         } finally {
             knownFacts.stored(ghost, null, knownFacts.generation());
         }
 
         String id = "ghent-gw-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON)
-                .body(flatcarGateway(id, cluster, 8))
-                .post("/api/v1/registrations")
-                .then()
-                .statusCode(200)
-                .body("items[0].status", equalTo("ACCEPTED"));
+        assertThat(firstStatus(flatcarGateway(id, cluster, 8))).isEqualTo("ACCEPTED");
         String stored = given().get("/api/v1/nodes/" + id).then().extract().path("factsHash");
         // the view learns a write after its commit
         await().atMost(Duration.ofSeconds(10)).until(() -> knownFacts.unchanged(id, stored));
@@ -177,12 +178,7 @@ class RegistrationResourceTest extends ServiceKafkaTest {
                 .statusCode(200)
                 .body("host.cpuCores", equalTo(8))
                 .body("factsHash", equalTo(stored));
-        given().contentType(ContentType.JSON)
-                .body(flatcarGateway(id, cluster, 8))
-                .post("/api/v1/registrations")
-                .then()
-                .statusCode(200)
-                .body("items[0].status", equalTo("UNCHANGED"));
+        assertThat(firstStatus(flatcarGateway(id, cluster, 8))).isEqualTo("UNCHANGED");
     }
 
     @Test
@@ -191,24 +187,9 @@ class RegistrationResourceTest extends ServiceKafkaTest {
         String cluster = "cluster-" + UUID.randomUUID();
         ConsumerTask<String, String> nodes = kafka.consumeStrings().fromTopics(Topics.NODES);
 
-        given().contentType(ContentType.JSON)
-                .body(flatcarGateway(id, cluster, 8))
-                .post("/api/v1/registrations")
-                .then()
-                .statusCode(200)
-                .body("items[0].status", equalTo("ACCEPTED"));
-        given().contentType(ContentType.JSON)
-                .body(flatcarGateway(id, cluster, 8))
-                .post("/api/v1/registrations")
-                .then()
-                .statusCode(200)
-                .body("items[0].status", equalTo("UNCHANGED"));
-        given().contentType(ContentType.JSON)
-                .body(flatcarGateway(id, cluster, 16))
-                .post("/api/v1/registrations")
-                .then()
-                .statusCode(200)
-                .body("items[0].status", equalTo("ACCEPTED"));
+        assertThat(firstStatus(flatcarGateway(id, cluster, 8))).isEqualTo("ACCEPTED");
+        assertThat(firstStatus(flatcarGateway(id, cluster, 8))).isEqualTo("UNCHANGED");
+        assertThat(firstStatus(flatcarGateway(id, cluster, 16))).isEqualTo("ACCEPTED");
 
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(recordsFor(nodes, id)).hasSize(2));

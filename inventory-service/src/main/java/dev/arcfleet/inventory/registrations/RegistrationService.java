@@ -205,8 +205,8 @@ public class RegistrationService {
         }
         NodeEntity node = known.get(facts.nodeId());
         boolean unchanged = node != null && !node.retired && node.factsHash.equals(facts.factsHash());
-        // a heartbeat takes nothing the node does not hold: only the token's site is asked of it, as the view's
-        // shortcut in RegistrationConsumer answers it without asking anything (docs/architecture.md, data path)
+        // a heartbeat takes nothing the node does not hold: only the token's site is asked of it, as heartbeat() asks
+        // one the view of known facts holds (docs/architecture.md, data path)
         Optional<FieldError> foreign = unchanged ? ownership.tokenRefusal(facts) : ownership.refusal(node, facts);
         if (foreign.isPresent()) {
             return forbidden(facts, ownership, foreign.get());

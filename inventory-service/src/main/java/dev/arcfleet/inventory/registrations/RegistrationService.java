@@ -25,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -98,7 +99,8 @@ public class RegistrationService {
             throw new IllegalArgumentException(
                     normalized.size() + " normalized facts for " + registrations.size() + " registrations");
         }
-        Instant now = Instant.now();
+        // microseconds, as PostgreSQL keeps them: an observation time read back equals the one published
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         long readGeneration = knownFacts.generation();
         int count = registrations.size();
         List<NodeFacts> facts = new ArrayList<>(count);
@@ -217,6 +219,11 @@ public class RegistrationService {
             knownFacts.observed(node.nodeId, node.factsHash, readGeneration);
             return Registered.unchanged(node.factsHash);
         }
+        if (node != null && node.observedAt != null && !facts.observedAt().isAfter(node.observedAt)) {
+            // each write of a node's facts is observed later than the one before (a batch shares one time, and
+            // another instance's clock may be behind): the planner tells a resent or replayed event by it
+            facts = facts.withObservedAt(node.observedAt.plus(1, ChronoUnit.MICROS));
+        }
         // the stored facts and the published event are the same text, written once
         String json = toJson(facts);
         if (node == null) {
@@ -292,7 +299,8 @@ public class RegistrationService {
                         EventTypes.NODE_RETIRED,
                         eventId,
                         correlationId,
-                        new NodeRetired(eventId, correlationId, now, node.nodeId, node.clusterId, reason));
+                        new NodeRetired(
+                                eventId, correlationId, now, node.nodeId, node.clusterId, reason, node.observedAt));
                 Log.debugf("node %s retired (%s), correlation %s", node.nodeId, reason, correlationId);
                 retired.add(node.nodeId);
             }

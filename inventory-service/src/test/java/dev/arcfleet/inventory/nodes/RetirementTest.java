@@ -3,10 +3,12 @@ package dev.arcfleet.inventory.nodes;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.arcfleet.contracts.Capability;
 import dev.arcfleet.contracts.CapabilitySet;
 import dev.arcfleet.contracts.Decision;
@@ -261,6 +263,58 @@ class RetirementTest extends InventoryKafkaTest {
         assertThat(index).isNotNegative();
         assertThat(attention.getString("items[" + index + "].state")).isEqualTo("OFFBOARD_FAILED");
         assertThat(attention.getString("items[" + index + "].sampleNodeId")).isEqualTo(node);
+    }
+
+    @Test
+    void eachWriteOfANodesFactsIsObservedLaterAndItsRetirementNamesTheFactsItRetires() throws Exception {
+        // the planner takes no processed marks: it tells a resent or replayed event of a node by these times
+        String node = "observed-" + UUID.randomUUID().toString().substring(0, 8);
+        ConsumerTask<String, String> nodes = kafka.consumeStrings().fromTopics(Topics.NODES);
+        // two changes of one node in one request share the request's time; the second is still observed later
+        given().contentType("application/json")
+                .body("[" + registration(node, TALOS) + ", " + registration(node, "Talos (v1.9.0)") + "]")
+                .post("/api/v1/registrations")
+                .then()
+                .statusCode(200)
+                .body("items.status", contains("ACCEPTED", "ACCEPTED"));
+        register(node, "ghent", TALOS, null);
+        given().post("/api/v1/nodes/" + node + "/retire").then().statusCode(200).body("retired", equalTo(1));
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(events(nodes, node)).hasSize(4));
+        List<JsonNode> events = events(nodes, node);
+        List<Instant> observed = events.subList(0, 3).stream()
+                .map(e -> Instant.parse(e.get("observedAt").asText()))
+                .toList();
+        assertThat(observed).isSorted().doesNotHaveDuplicates();
+        JsonNode retired = events.get(3);
+        assertThat(retired.has("reason")).isTrue();
+        assertThat(Instant.parse(retired.get("factsObservedAt").asText())).isEqualTo(observed.get(2));
+        assertThat(Instant.parse(given().get("/api/v1/nodes/" + node)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .<String>path("observedAt")))
+                .isEqualTo(observed.get(2));
+    }
+
+    private static String registration(String deviceId, String osImage) {
+        return "{\"deviceId\": \"" + deviceId + "\", \"hostname\": \"host-" + deviceId + "\", \"site\": \"ghent\","
+                + " \"osImage\": \"" + osImage + "\"}";
+    }
+
+    /** The node's events on {@code fleet.nodes} (keyed by node id: it is in no cluster), in order. */
+    private static List<JsonNode> events(ConsumerTask<String, String> task, String nodeId) {
+        return task.getRecords().stream()
+                .filter(r -> nodeId.equals(r.key()))
+                .map(r -> {
+                    try {
+                        return JSON.readTree(r.value());
+                    } catch (Exception e) {
+                        throw new AssertionError(r.value(), e);
+                    }
+                })
+                .toList();
     }
 
     private static List<String> retirements(ConsumerTask<String, String> task, String cluster) {

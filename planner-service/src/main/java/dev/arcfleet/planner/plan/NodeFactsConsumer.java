@@ -5,14 +5,12 @@ import dev.arcfleet.contracts.Decision;
 import dev.arcfleet.contracts.EventTypes;
 import dev.arcfleet.contracts.NodeFacts;
 import dev.arcfleet.contracts.NodeRetired;
-import dev.arcfleet.planner.config.PolicyProvider;
 import dev.arcfleet.planner.metrics.PlannerMetrics;
 import dev.arcfleet.support.db.DatabaseFailures;
 import dev.arcfleet.support.inbox.DeadLetters;
 import dev.arcfleet.support.inbox.IncomingEvent;
 import dev.arcfleet.support.inbox.JsonReader;
 import dev.arcfleet.support.inbox.PoisonRecordException;
-import dev.arcfleet.support.inbox.ProcessedEvents;
 import dev.arcfleet.support.log.Correlation;
 import dev.arcfleet.support.log.LogSafe;
 import dev.arcfleet.support.retry.RetryPolicy;
@@ -26,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -35,9 +32,12 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * {@code fleet.nodes} in batches (up to {@code max.poll.records}), in partition order: unusable records are
- * dead-lettered, the rest decided in one transaction, then the batch is committed. Events already handled under the
- * current policy are skipped (keyed by policy version: a replay under the same policy publishes nothing, a replay
- * after a policy change decides every node again). While the database is unavailable the batch is retried with backoff
+ * dead-lettered, the rest decided in one transaction, then the batch is committed. No processed marks: every event is
+ * idempotent by content against the node's stored decision ({@link PlanningService#onFacts} and
+ * {@link PlanningService#onRetired}: facts already decided on under the current policy, facts older than those, and a
+ * retirement of facts the node no longer has change nothing), so a redelivery, an outbox's resend or a replay under the
+ * same policy publishes nothing, and a replay after a policy change decides every node again on its latest facts
+ * (docs/architecture.md, data path). While the database is unavailable the batch is retried with backoff
  * for as long as it takes; another failure is retried a few times, then fails the channel rather than dead-lettering
  * good events.
  */
@@ -50,8 +50,6 @@ public class NodeFactsConsumer {
             .withMaxAttempts(STORE_ATTEMPTS);
 
     private final PlanningService planning;
-    private final PolicyProvider policies;
-    private final ProcessedEvents processed;
     private final JsonReader json;
     private final MutinyEmitter<String> deadLetters;
     private final PlannerMetrics metrics;
@@ -60,14 +58,10 @@ public class NodeFactsConsumer {
 
     public NodeFactsConsumer(
             PlanningService planning,
-            PolicyProvider policies,
-            ProcessedEvents processed,
             JsonReader json,
             @Channel("nodes-dlq") MutinyEmitter<String> deadLetters,
             PlannerMetrics metrics) {
         this.planning = planning;
-        this.policies = policies;
-        this.processed = processed;
         this.json = json;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -83,17 +77,13 @@ public class NodeFactsConsumer {
         if (usable.isEmpty()) {
             return;
         }
-        String marks = "nodes@" + policies.current().version();
         for (int attempt = 1; ; attempt++) {
             try {
                 List<Decided> decided = new ArrayList<>();
                 QuarkusTransaction.requiringNew().run(() -> {
-                    Set<String> firstTime = processed.markFirstTime(
-                            marks, usable.stream().map(u -> u.event().id()).toList());
                     List<NodeFacts> fresh = usable.stream()
-                            .filter(u -> u.facts() != null
-                                    && firstTime.contains(u.event().id()))
                             .map(Usable::facts)
+                            .filter(Objects::nonNull)
                             .toList();
                     PlanningService.Lookups lookups = planning.lookups(
                             fresh.stream().map(NodeFacts::nodeId).collect(Collectors.toSet()),
@@ -102,9 +92,6 @@ public class NodeFactsConsumer {
                                     .filter(Objects::nonNull)
                                     .collect(Collectors.toSet()));
                     for (Usable u : usable) {
-                        if (!firstTime.remove(u.event().id())) {
-                            continue;
-                        }
                         String correlationId = u.event().correlationId() != null
                                 ? u.event().correlationId()
                                 : u.facts() != null

@@ -156,13 +156,18 @@ public class PlanningService {
         // PostgreSQL keeps microseconds (rounding), Instant.now() has nanoseconds: compare both at microseconds.
         Instant observed =
                 facts.observedAt() == null ? null : facts.observedAt().truncatedTo(ChronoUnit.MICROS);
-        if (stored != null
-                && stored.observedAt != null
-                && observed != null
-                && observed.isBefore(stored.observedAt.truncatedTo(ChronoUnit.MICROS))) {
+        Instant storedObserved =
+                stored == null || stored.observedAt == null ? null : stored.observedAt.truncatedTo(ChronoUnit.MICROS);
+        if (storedObserved != null && observed != null && observed.isBefore(storedObserved)) {
             Log.debugf(
                     "node %s: facts observed %s are older than those decided on (%s): ignored",
                     LogSafe.of(facts.nodeId()), facts.observedAt(), stored.observedAt);
+            return null;
+        }
+        if (stored != null && stored.retired && observed != null && observed.equals(storedObserved)) {
+            // the facts the node was retired with, seen again (a resend or a replay): registering the node again
+            // gives it facts observed later
+            Log.debugf("node %s: facts observed %s were retired: ignored", LogSafe.of(facts.nodeId()), observed);
             return null;
         }
         Instant now = Instant.now();
@@ -234,10 +239,22 @@ public class PlanningService {
         return decision;
     }
 
+    /**
+     * Retires the node's decision and offboards what it leaves. A retirement retires the facts it names
+     * ({@link NodeRetired#factsObservedAt()}): once the node has later facts (it was registered again) it changes
+     * nothing, so a resend or a replay of it does not retire the node a second time. One that names none (written
+     * before the field) retires facts observed no later than it occurred.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void onRetired(NodeRetired retired) {
         NodeDecisionEntity stored = NodeDecisionEntity.findById(retired.nodeId());
         if (stored == null || stored.retired) {
+            return;
+        }
+        if (!retires(retired, stored.observedAt)) {
+            Log.debugf(
+                    "node %s: retirement %s is of facts older than those decided on (%s): ignored",
+                    LogSafe.of(retired.nodeId()), retired.eventId(), stored.observedAt);
             return;
         }
         stored.retired = true;
@@ -287,6 +304,19 @@ public class PlanningService {
         }
         write(changes, retired.correlationId(), true, now, lookups);
         notify(changes, retired.correlationId());
+    }
+
+    /** Whether the retirement is of the facts observed at {@code observedAt} (or later ones), the node's stored ones. */
+    static boolean retires(NodeRetired retired, Instant observedAt) {
+        if (observedAt == null) {
+            return true;
+        }
+        Instant stored = observedAt.truncatedTo(ChronoUnit.MICROS);
+        if (retired.factsObservedAt() != null) {
+            return !retired.factsObservedAt().truncatedTo(ChronoUnit.MICROS).isBefore(stored);
+        }
+        return retired.occurredAt() == null
+                || !retired.occurredAt().truncatedTo(ChronoUnit.MICROS).isBefore(stored);
     }
 
     private NodeFacts readFacts(String json) {

@@ -18,6 +18,7 @@ import dev.arcfleet.contracts.Topics;
 import dev.arcfleet.testsupport.FleetInfraResource;
 import dev.arcfleet.testsupport.NodeRecords;
 import dev.arcfleet.testsupport.ServiceKafkaTest;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -55,8 +56,8 @@ class OffboardingFlowTest extends ServiceKafkaTest {
         JsonNode onboarding = plansFor(plans, cluster).get(0);
 
         // one of two nodes retired: nothing; the last one: the cluster's offboarding, same plan id, on the same topic
-        sendRetired(n2.nodeId(), cluster);
-        sendRetired(n1.nodeId(), cluster);
+        sendRetired(n2, cluster);
+        sendRetired(n1, cluster);
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(2));
         JsonNode offboarding = plansFor(plans, cluster).get(1);
@@ -67,7 +68,7 @@ class OffboardingFlowTest extends ServiceKafkaTest {
                 .isEqualTo(onboarding.get("revision").asText() + "-offboard");
 
         // a replayed retirement publishes nothing; the node registered again is onboarded from scratch
-        sendRetired(n1.nodeId(), cluster);
+        sendRetired(n1, cluster);
         sendFacts(PlanningFlowTest.talosInCluster(n1.nodeId(), cluster, List.of(), "o1"));
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(3));
@@ -82,6 +83,50 @@ class OffboardingFlowTest extends ServiceKafkaTest {
                 .atMost(Duration.ofSeconds(4))
                 .untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(3));
         plans.close();
+    }
+
+    @Test
+    void factsOrARetirementSeenAgainDoNotUndoWhatCameAfterThem() {
+        // no processed marks: a resend (the outbox's, after a crash) or a replay is told by the node's stored facts
+        String cluster = "again-" + UUID.randomUUID().toString().substring(0, 8);
+        ConsumerTask<String, String> plans = kafka.consumeStrings().fromTopics(Topics.PLANS_ARC_K8S);
+        ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS);
+        NodeFacts first = PlanningFlowTest.talosInCluster(cluster + "/n-1", cluster, List.of(), "a1")
+                .withObservedAt(Instant.parse("2026-12-06T03:00:00.000001Z"));
+        sendFacts(first);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(1));
+        sendRetired(first, cluster);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(plansFor(plans, cluster)).hasSize(2));
+        assertThat(decision(first.nodeId()).retired).isTrue();
+
+        // the retired facts again, as a new event: the node stays retired
+        sendFacts(first.asEvent(UUID.randomUUID().toString(), Instant.now()));
+        handledUpTo(cluster, "marker-1", status);
+        assertThat(decision(first.nodeId()).retired).isTrue();
+
+        // registered again (facts observed later), then the old retirement again, and one written before
+        // factsObservedAt (it occurred before the new facts were observed): the node stays active on its new facts
+        NodeFacts again = PlanningFlowTest.talosInCluster(first.nodeId(), cluster, List.of(), "a2")
+                .withObservedAt(Instant.parse("2026-12-06T03:00:05Z"));
+        sendFacts(again);
+        sendRetired(first, cluster);
+        send(cluster, retirement(first.nodeId(), cluster, Instant.parse("2026-12-06T03:00:01Z"), null));
+        handledUpTo(cluster, "marker-2", status);
+        NodeDecisionEntity stored = decision(first.nodeId());
+        assertThat(stored.retired).isFalse();
+        assertThat(stored.factsHash).isEqualTo("a2");
+
+        // the first facts again: older than those decided on, nothing; a retirement of the new facts retires
+        sendFacts(first.asEvent(UUID.randomUUID().toString(), Instant.now()));
+        handledUpTo(cluster, "marker-3", status);
+        assertThat(decision(first.nodeId()).factsHash).isEqualTo("a2");
+        sendRetired(again, cluster);
+        handledUpTo(cluster, "marker-4", status);
+        assertThat(decision(first.nodeId()).retired).isTrue();
+        plans.close();
+        status.close();
     }
 
     @Test
@@ -103,7 +148,7 @@ class OffboardingFlowTest extends ServiceKafkaTest {
         String iotPlanId = plansFor(iotPlans, cluster).get(0).get("planId").asText();
 
         // the last node retired: IoT Operations is offboarded, Arc is held
-        sendRetired(gateway.nodeId(), cluster);
+        sendRetired(gateway, cluster);
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(plansFor(iotPlans, cluster)).hasSize(2));
         assertThat(plansFor(iotPlans, cluster).get(1).get("action").asText()).isEqualTo("OFFBOARD");
@@ -217,13 +262,29 @@ class OffboardingFlowTest extends ServiceKafkaTest {
         send(facts.clusterId(), facts.eventId(), EventTypes.NODE_FACTS, facts);
     }
 
-    private void sendRetired(String nodeId, String cluster) {
-        String eventId = UUID.randomUUID().toString();
-        send(
-                cluster,
-                eventId,
-                EventTypes.NODE_RETIRED,
-                new NodeRetired(eventId, "corr-" + nodeId, Instant.now(), nodeId, cluster, "deleted"));
+    /** The retirement of {@code facts}, the node's latest, as the inventory publishes it. */
+    private void sendRetired(NodeFacts facts, String cluster) {
+        send(cluster, retirement(facts.nodeId(), cluster, Instant.now(), facts.observedAt()));
+    }
+
+    private void send(String cluster, NodeRetired retired) {
+        send(cluster, retired.eventId(), EventTypes.NODE_RETIRED, retired);
+    }
+
+    private static NodeRetired retirement(String nodeId, String cluster, Instant at, Instant factsObservedAt) {
+        return new NodeRetired(
+                UUID.randomUUID().toString(), "corr-" + nodeId, at, nodeId, cluster, "deleted", factsObservedAt);
+    }
+
+    /** Sends a new node's facts on the cluster's key and waits for its decision: what came before it was handled. */
+    private void handledUpTo(String cluster, String marker, ConsumerTask<String, String> status) {
+        sendFacts(PlanningFlowTest.talosInCluster(cluster + "/" + marker, cluster, List.of(), marker));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> status.getRecords().stream().anyMatch(r -> (cluster + "/" + marker).equals(r.key())));
+    }
+
+    private static NodeDecisionEntity decision(String nodeId) {
+        return QuarkusTransaction.requiringNew().call(() -> NodeDecisionEntity.findById(nodeId));
     }
 
     private void send(String key, String eventId, String type, Object event) {

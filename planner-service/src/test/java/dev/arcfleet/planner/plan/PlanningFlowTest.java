@@ -109,7 +109,7 @@ class PlanningFlowTest extends PlannerKafkaTest {
                 .extracting(e -> e.decision().planId())
                 .containsOnly(plan.get("planId").asText());
 
-        // A replay: the same facts again, as new events (a consumer-group reset past the processed-event marks).
+        // A replay: the same facts again, as new events (a consumer-group reset): decided on already, nothing.
         nodes.forEach(n -> send(n.asEvent(UUID.randomUUID().toString(), Instant.now())));
         send(talosInCluster(cluster + "/worker-3", cluster, List.of(), "h4"));
         await().atMost(Duration.ofSeconds(30))

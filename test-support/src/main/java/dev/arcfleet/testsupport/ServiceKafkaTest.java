@@ -1,9 +1,12 @@
 package dev.arcfleet.testsupport;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +36,20 @@ public abstract class ServiceKafkaTest {
         if (kafka != null) {
             kafka.close();
         }
+    }
+
+    /** The values of the records {@code task} read with this key, as JSON, in the order read. */
+    protected static List<JsonNode> valuesKeyed(ConsumerTask<String, String> task, String key) {
+        return task.getRecords().stream()
+                .filter(r -> key.equals(r.key()))
+                .map(r -> {
+                    try {
+                        return JSON.readTree(r.value());
+                    } catch (Exception e) {
+                        throw new AssertionError(r.value(), e);
+                    }
+                })
+                .toList();
     }
 
     /** A companion on the running service's broker ({@code kafka.bootstrap.servers}); the caller closes it. */

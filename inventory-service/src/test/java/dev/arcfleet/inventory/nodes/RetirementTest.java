@@ -281,8 +281,9 @@ class RetirementTest extends InventoryKafkaTest {
         given().post("/api/v1/nodes/" + node + "/retire").then().statusCode(200).body("retired", equalTo(1));
 
         await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(events(nodes, node)).hasSize(4));
-        List<JsonNode> events = events(nodes, node);
+                .untilAsserted(() -> assertThat(valuesKeyed(nodes, node)).hasSize(4));
+        // keyed by node id: it is in no cluster
+        List<JsonNode> events = valuesKeyed(nodes, node);
         List<Instant> observed = events.subList(0, 3).stream()
                 .map(e -> Instant.parse(e.get("observedAt").asText()))
                 .toList();
@@ -301,20 +302,6 @@ class RetirementTest extends InventoryKafkaTest {
     private static String registration(String deviceId, String osImage) {
         return "{\"deviceId\": \"" + deviceId + "\", \"hostname\": \"host-" + deviceId + "\", \"site\": \"ghent\","
                 + " \"osImage\": \"" + osImage + "\"}";
-    }
-
-    /** The node's events on {@code fleet.nodes} (keyed by node id: it is in no cluster), in order. */
-    private static List<JsonNode> events(ConsumerTask<String, String> task, String nodeId) {
-        return task.getRecords().stream()
-                .filter(r -> nodeId.equals(r.key()))
-                .map(r -> {
-                    try {
-                        return JSON.readTree(r.value());
-                    } catch (Exception e) {
-                        throw new AssertionError(r.value(), e);
-                    }
-                })
-                .toList();
     }
 
     private static List<String> retirements(ConsumerTask<String, String> task, String cluster) {

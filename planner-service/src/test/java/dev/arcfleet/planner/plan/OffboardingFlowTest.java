@@ -246,16 +246,7 @@ class OffboardingFlowTest extends ServiceKafkaTest {
     }
 
     private List<JsonNode> plansFor(ConsumerTask<String, String> task, String cluster) {
-        return task.getRecords().stream()
-                .filter(r -> cluster.equals(r.key()))
-                .map(r -> {
-                    try {
-                        return JSON.readTree(r.value());
-                    } catch (Exception e) {
-                        throw new AssertionError(r.value(), e);
-                    }
-                })
-                .toList();
+        return valuesKeyed(task, cluster);
     }
 
     private void sendFacts(NodeFacts facts) {

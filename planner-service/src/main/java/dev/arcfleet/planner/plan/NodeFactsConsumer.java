@@ -81,13 +81,13 @@ public class NodeFactsConsumer {
             try {
                 List<Decided> decided = new ArrayList<>();
                 QuarkusTransaction.requiringNew().run(() -> {
-                    List<NodeFacts> fresh = usable.stream()
+                    List<NodeFacts> facts = usable.stream()
                             .map(Usable::facts)
                             .filter(Objects::nonNull)
                             .toList();
                     PlanningService.Lookups lookups = planning.lookups(
-                            fresh.stream().map(NodeFacts::nodeId).collect(Collectors.toSet()),
-                            fresh.stream()
+                            facts.stream().map(NodeFacts::nodeId).collect(Collectors.toSet()),
+                            facts.stream()
                                     .map(NodeFacts::clusterId)
                                     .filter(Objects::nonNull)
                                     .collect(Collectors.toSet()));

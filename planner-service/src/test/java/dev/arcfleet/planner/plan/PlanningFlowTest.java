@@ -25,12 +25,17 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -40,6 +45,9 @@ import org.junit.jupiter.api.Test;
         value = FleetInfraResource.class,
         initArgs = @ResourceArg(name = "database", value = "planner_test"))
 class PlanningFlowTest extends PlannerKafkaTest {
+    @Inject
+    DataSource dataSource;
+
     static NodeFacts talosInCluster(String nodeId, String cluster, List<Capability> capabilities, String hash) {
         return new NodeFacts(
                 UUID.randomUUID().toString(),
@@ -287,6 +295,65 @@ class PlanningFlowTest extends PlannerKafkaTest {
                         .last()
                         .satisfies(e -> assertThat(e.decision().factsHash()).isEqualTo("c2")));
         status.close();
+    }
+
+    /**
+     * V8: a decision row over 2 kB is stored as it came, not compressed (PostgreSQL would otherwise try to compress it
+     * on every insert, and compresses a repetitive document like this one), and ANALYZE keeps no statistics of the JSON
+     * columns while it still keeps the node id's.
+     */
+    @Test
+    void aDecisionLongerThanTwoKilobytesIsStoredUncompressedAndItsJsonIsNotAnalyzed() throws Exception {
+        String cluster = "wide-" + UUID.randomUUID().toString().substring(0, 8);
+        String nodeId = cluster + "/n-1";
+        Map<String, String> labels = new java.util.TreeMap<>();
+        for (int i = 0; i < 40; i++) {
+            labels.put("fleet.example.com/label-" + i, "the same value, over and over, for every label: " + i);
+        }
+        ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS);
+        NodeFacts f = talosInCluster(nodeId, cluster, List.of(), "w1");
+        send(new NodeFacts(
+                f.eventId(),
+                f.correlationId(),
+                f.occurredAt(),
+                f.nodeId(),
+                f.hostname(),
+                f.site(),
+                f.deviceClass(),
+                f.osRelease(),
+                f.osImage(),
+                f.kernelVersion(),
+                f.host(),
+                f.cluster(),
+                f.virtualization(),
+                f.requiredCapabilities(),
+                labels,
+                f.source(),
+                f.observedAt(),
+                f.os(),
+                f.factsHash()));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(decisionsFor(status, cluster)).hasSize(1));
+        status.close();
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
+            try (ResultSet r = s.executeQuery("select octet_length(facts) + octet_length(decision),"
+                    + " pg_column_size(facts), octet_length(facts) from node_decision where node_id = '" + nodeId
+                    + "'")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getInt(1)).isGreaterThan(2_100);
+                assertThat(r.getInt(2)).as("stored size of the facts").isGreaterThanOrEqualTo(r.getInt(3));
+            }
+            s.execute("analyze node_decision");
+            try (ResultSet r = s.executeQuery("select attname from pg_stats where tablename = 'node_decision'"
+                    + " and schemaname = current_schema()")) {
+                List<String> analyzed = new java.util.ArrayList<>();
+                while (r.next()) {
+                    analyzed.add(r.getString(1));
+                }
+                assertThat(analyzed).contains("node_id").doesNotContain("facts", "decision");
+            }
+        }
     }
 
     private List<StatusEvent> decisionsFor(ConsumerTask<String, String> task, String cluster) {

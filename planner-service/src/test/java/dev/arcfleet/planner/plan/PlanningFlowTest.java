@@ -28,12 +28,15 @@ import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,6 +52,11 @@ class PlanningFlowTest extends PlannerKafkaTest {
     DataSource dataSource;
 
     static NodeFacts talosInCluster(String nodeId, String cluster, List<Capability> capabilities, String hash) {
+        return talosInCluster(nodeId, cluster, capabilities, hash, Map.of());
+    }
+
+    static NodeFacts talosInCluster(
+            String nodeId, String cluster, List<Capability> capabilities, String hash, Map<String, String> labels) {
         return new NodeFacts(
                 UUID.randomUUID().toString(),
                 "corr-" + nodeId,
@@ -64,7 +72,7 @@ class PlanningFlowTest extends PlannerKafkaTest {
                 new ClusterRef(cluster, "talos"),
                 new Virtualization(false, false, false),
                 capabilities,
-                Map.of(),
+                labels,
                 FactsSource.REGISTRATION,
                 Instant.now(),
                 new OsIdentity("talos", "v1.8.2", Mutability.IMMUTABLE, List.of("os-release ID=talos")),
@@ -306,40 +314,21 @@ class PlanningFlowTest extends PlannerKafkaTest {
     void aDecisionLongerThanTwoKilobytesIsStoredUncompressedAndItsJsonIsNotAnalyzed() throws Exception {
         String cluster = "wide-" + UUID.randomUUID().toString().substring(0, 8);
         String nodeId = cluster + "/n-1";
-        Map<String, String> labels = new java.util.TreeMap<>();
+        Map<String, String> labels = new TreeMap<>();
         for (int i = 0; i < 40; i++) {
             labels.put("fleet.example.com/label-" + i, "the same value, over and over, for every label: " + i);
         }
         ConsumerTask<String, String> status = kafka.consumeStrings().fromTopics(Topics.STATUS);
-        NodeFacts f = talosInCluster(nodeId, cluster, List.of(), "w1");
-        send(new NodeFacts(
-                f.eventId(),
-                f.correlationId(),
-                f.occurredAt(),
-                f.nodeId(),
-                f.hostname(),
-                f.site(),
-                f.deviceClass(),
-                f.osRelease(),
-                f.osImage(),
-                f.kernelVersion(),
-                f.host(),
-                f.cluster(),
-                f.virtualization(),
-                f.requiredCapabilities(),
-                labels,
-                f.source(),
-                f.observedAt(),
-                f.os(),
-                f.factsHash()));
+        send(talosInCluster(nodeId, cluster, List.of(), "w1", labels));
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(decisionsFor(status, cluster)).hasSize(1));
         status.close();
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement()) {
-            try (ResultSet r = s.executeQuery("select octet_length(facts) + octet_length(decision),"
-                    + " pg_column_size(facts), octet_length(facts) from node_decision where node_id = '" + nodeId
-                    + "'")) {
+            try (PreparedStatement stored = c.prepareStatement("select octet_length(facts) + octet_length(decision),"
+                    + " pg_column_size(facts), octet_length(facts) from node_decision where node_id = ?")) {
+                stored.setString(1, nodeId);
+                ResultSet r = stored.executeQuery();
                 assertThat(r.next()).isTrue();
                 assertThat(r.getInt(1)).isGreaterThan(2_100);
                 assertThat(r.getInt(2)).as("stored size of the facts").isGreaterThanOrEqualTo(r.getInt(3));
@@ -347,7 +336,7 @@ class PlanningFlowTest extends PlannerKafkaTest {
             s.execute("analyze node_decision");
             try (ResultSet r = s.executeQuery("select attname from pg_stats where tablename = 'node_decision'"
                     + " and schemaname = current_schema()")) {
-                List<String> analyzed = new java.util.ArrayList<>();
+                List<String> analyzed = new ArrayList<>();
                 while (r.next()) {
                     analyzed.add(r.getString(1));
                 }
